@@ -1,0 +1,111 @@
+# GradLab - build, test, benchmark and serve.
+#
+#   make            native CLI (build/gradlab), the WebAssembly module and the site (build/site/)
+#   make test       install what is missing, build, run the C, node and browser suites
+#   make serve      install what is missing, build, serve the lab on http://localhost:$(PORT)/
+#   make bench      training-speed benchmarks (native and WASM)
+#   make dist       a self-contained folder (dist/) any static host can serve
+#
+# Debian's emcc runs its JS optimiser with the machine's node, which only
+# finds acorn & co. in Debian's node module folder:
+export NODE_PATH := /usr/share/nodejs
+
+PORT ?= 8000
+CC ?= gcc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+EMCC ?= emcc
+
+ENGINE := c_src/settings.c c_src/rng.c c_src/data.c c_src/kernels.c c_src/net.c c_src/optim.c
+HEADERS := c_src/gradlab.h c_src/gl_internal.h
+WARN := -Wall -Wextra -Wno-unused-parameter
+# gnu11, not c11: ISO mode turns off FMA contraction in gcc.
+CFLAGS_NATIVE := -std=gnu11 -O3 -march=native $(WARN)
+CFLAGS_TEST := -std=gnu11 -O1 -g -march=native $(WARN)
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# WebAssembly: the same sources, a thin export layer, one MODULARIZE factory.
+EMFLAGS := -O3 -msimd128 -std=gnu11 $(WARN) \
+  -sMODULARIZE=1 -sEXPORT_NAME=createGradLabModule -sENVIRONMENT=web,worker,node \
+  -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16MB -sMAXIMUM_MEMORY=2GB \
+  -sEXPORTED_RUNTIME_METHODS=cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8 \
+  -sFILESYSTEM=0 -sTOTAL_STACK=1MB
+
+.PHONY: all native wasm site deps test test-c test-node test-browser bench serve dist clean
+
+all: native wasm site
+
+deps:
+	@bash scripts/install-deps.sh
+
+native: build/gradlab
+
+build/gradlab: $(ENGINE) c_src/cli.c $(HEADERS)
+	@mkdir -p build
+	$(CC) $(CFLAGS_NATIVE) $(ENGINE) c_src/cli.c -lm -o $@
+
+wasm: build/site/engine/gradlab-engine.js
+
+build/site/engine/gradlab-engine.js: $(ENGINE) c_src/wasm_api.c $(HEADERS)
+	@mkdir -p build/site/engine
+	$(EMCC) $(EMFLAGS) $(ENGINE) c_src/wasm_api.c -o $@ \
+	  -sEXPORTED_FUNCTIONS=$$(sed -n 's/^GL_EXPORT(\(gl[a-z_0-9]*\))/_\1/p' c_src/wasm_api.c | paste -sd, -),_malloc,_free
+
+# the served folder: web/ + engine + vendor assets from node_modules
+site: wasm
+	node scripts/assemble-site.mjs build/site
+
+# ---- tests -------------------------------------------------------------
+build/test_gradcheck: $(ENGINE) tests/c/test_gradcheck.c tests/c/test_util.h $(HEADERS)
+	@mkdir -p build
+	$(CC) $(CFLAGS_TEST) -DGL_DOUBLE $(ENGINE) tests/c/test_gradcheck.c -lm -o $@
+
+build/test_engine: $(ENGINE) tests/c/test_engine.c tests/c/test_util.h $(HEADERS)
+	@mkdir -p build
+	$(CC) $(CFLAGS_NATIVE) -g $(ENGINE) tests/c/test_engine.c -lm -o $@
+
+build/test_engine_san: $(ENGINE) tests/c/test_engine.c tests/c/test_util.h $(HEADERS)
+	@mkdir -p build
+	$(CC) $(CFLAGS_TEST) $(SAN) $(ENGINE) tests/c/test_engine.c -lm -o $@
+
+build/test_gradcheck_san: $(ENGINE) tests/c/test_gradcheck.c tests/c/test_util.h $(HEADERS)
+	@mkdir -p build
+	$(CC) $(CFLAGS_TEST) $(SAN) -DGL_DOUBLE $(ENGINE) tests/c/test_gradcheck.c -lm -o $@
+
+test-c: build/test_gradcheck build/test_engine build/test_engine_san build/test_gradcheck_san build/gradlab
+	./build/test_gradcheck
+	./build/test_engine
+	ASAN_OPTIONS=detect_leaks=1 ./build/test_engine_san --quick
+	ASAN_OPTIONS=detect_leaks=1 ./build/test_gradcheck_san
+	bash tests/cli/test_cli.sh
+
+test-node: all
+	node --test tests/node/
+
+test-browser: all
+	node --test --test-concurrency=1 tests/browser/
+
+test: deps
+	$(MAKE) all
+	$(MAKE) test-c
+	$(MAKE) test-node
+	$(MAKE) test-browser
+
+# ---- benchmarks, serving, distribution -----------------------------------
+build/bench: $(ENGINE) tests/bench/bench.c $(HEADERS)
+	@mkdir -p build
+	$(CC) $(CFLAGS_NATIVE) $(ENGINE) tests/bench/bench.c -lm -o $@
+
+bench: deps all build/bench
+	./build/bench
+	node tests/bench/bench_wasm.mjs
+
+serve: deps all
+	node scripts/serve.mjs --port $(PORT)
+
+dist: all
+	node scripts/make-dist.mjs
+
+clean:
+	rm -rf build dist

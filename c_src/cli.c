@@ -1,0 +1,326 @@
+/*
+ * cli.c - build/gradlab: run one experiment (or plain and residual side by
+ * side) and print its statistics as JSON.
+ *
+ *   gradlab --arch both --depth 30 --act sigmoid --steps 200 --json
+ *
+ * Every flag is a setting of the engine's table (--res-scale is res_scale);
+ * the few flags of the CLI itself are --json, --seeds A..B, --data FILE.csv,
+ * --settings, --help and --version.  A bad flag or value: one line on stderr,
+ * exit status 2.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gl_internal.h"
+
+static const char *ARCH_NAMES[2] = {"plain", "residual"};
+
+static void die(const char *fmt, const char *a, const char *b) {
+  fprintf(stderr, "gradlab: ");
+  fprintf(stderr, fmt, a, b);
+  fprintf(stderr, "\n");
+  exit(2);
+}
+
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  size_t cap = 1 << 16, n = 0;
+  char *buf = malloc(cap);
+  for (;;) {
+    if (n == cap) {
+      if (cap > ((size_t)64 << 20)) { free(buf); fclose(f); return NULL; }
+      buf = realloc(buf, cap *= 2);
+    }
+    size_t got = fread(buf + n, 1, cap - n, f);
+    n += got;
+    if (got == 0) break;
+  }
+  fclose(f);
+  *len = n;
+  return buf;
+}
+
+/* One record of one run, copied out of the engine. */
+typedef struct {
+  long step;
+  double loss, acc;
+  double *f; /* GL_N_FIELDS x layers */
+} rec;
+
+typedef struct {
+  rec *h;
+  int n, cap;
+  int status;
+  long div_step;
+  int div_layer;
+  const char *div_where;
+} run;
+
+static void keep_record(run *r, gl_net *net) {
+  int nl = gl_n_layers(net);
+  if (r->n == r->cap) {
+    r->cap = r->cap ? 2 * r->cap : 64;
+    r->h = realloc(r->h, sizeof(rec) * (size_t)r->cap);
+  }
+  rec *e = &r->h[r->n++];
+  e->step = gl_record_step(net);
+  e->loss = gl_record_loss(net);
+  e->acc = gl_record_acc(net);
+  e->f = malloc(sizeof(double) * GL_N_FIELDS * (size_t)nl);
+  for (int k = 0; k < GL_N_FIELDS; k++)
+    memcpy(e->f + (size_t)k * nl, gl_record_field(net, k), sizeof(double) * (size_t)nl);
+}
+
+static void run_one(gl_config *cfg, int arch, run *r, int *n_layers, char ***names) {
+  gl_net *net;
+  int rc = gl_create(cfg, arch, &net);
+  if (rc) die("%s (%s)", gl_config_errmsg(cfg), gl_errstr(rc));
+  const int steps = cfg->s.steps, every = cfg->s.record_every;
+  *n_layers = gl_n_layers(net);
+  if (!*names) {
+    *names = malloc(sizeof(char *) * (size_t)*n_layers);
+    for (int l = 0; l < *n_layers; l++) (*names)[l] = strdup(gl_layer_name(net, l + 1));
+  }
+  memset(r, 0, sizeof *r);
+  while (gl_steps_done(net) < steps && gl_status(net) == GL_STATUS_OK) {
+    long left = steps - gl_steps_done(net);
+    long before = gl_record_step(net);
+    gl_step(net, (int)(left < every ? left : every));
+    if (gl_record_step(net) != before) keep_record(r, net);
+  }
+  if (gl_status(net) == GL_STATUS_OK) {
+    gl_measure(net); /* the state after the last update */
+    if (r->n == 0 || r->h[r->n - 1].step != gl_record_step(net)) keep_record(r, net);
+  }
+  r->status = gl_status(net);
+  r->div_step = gl_diverged_step(net);
+  r->div_layer = gl_diverged_layer(net);
+  r->div_where = gl_diverged_where(net);
+  gl_free(net);
+}
+
+static void print_array(FILE *o, const double *v, int n) {
+  fputc('[', o);
+  for (int i = 0; i < n; i++) fprintf(o, "%s%.9g", i ? ", " : "", v[i]);
+  fputc(']', o);
+}
+
+static void print_status(FILE *o, const run *r, int n_seeds_diverged, const long *div_seeds) {
+  if (r->status == GL_STATUS_OK && !n_seeds_diverged) {
+    fprintf(o, "\"status\": \"ok\"");
+    return;
+  }
+  fprintf(o, "\"status\": \"diverged\", \"diverged\": {\"step\": %ld, \"layer\": %d, \"where\": \"%s\"",
+          r->div_step, r->div_layer, r->div_where);
+  if (div_seeds) {
+    fprintf(o, ", \"seeds\": [");
+    for (int i = 0; i < n_seeds_diverged; i++) fprintf(o, "%s%ld", i ? ", " : "", div_seeds[i]);
+    fprintf(o, "]");
+  }
+  fprintf(o, "}");
+}
+
+static void print_history_entry(FILE *o, const rec *e, int nl) {
+  fprintf(o, "{\"step\": %ld, \"loss\": %.9g, \"acc\": %.9g", e->step, e->loss, e->acc);
+  for (int k = 0; k < GL_N_FIELDS; k++) {
+    fprintf(o, ", \"%s\": ", gl_field_name(k));
+    print_array(o, e->f + (size_t)k * nl, nl);
+  }
+  fputc('}', o);
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Linear-interpolated percentile q in [0,1] of v[0..n) (sorted in place). */
+static double percentile(double *v, int n, double q) {
+  qsort(v, (size_t)n, sizeof(double), cmp_double);
+  double pos = q * (n - 1);
+  int i = (int)floor(pos);
+  if (i >= n - 1) return v[n - 1];
+  return v[i] + (pos - i) * (v[i + 1] - v[i]);
+}
+
+/* History over seeds: at each step every seed has reached, per-layer medians
+ * of every field, and the 10th/90th percentiles of grad_norm. */
+static void print_seed_history(FILE *o, run *runs, int ns, int nl) {
+  int len = runs[0].n;
+  for (int s = 1; s < ns; s++) len = runs[s].n < len ? runs[s].n : len;
+  double *tmp = malloc(sizeof(double) * (size_t)ns), *out = malloc(sizeof(double) * (size_t)nl);
+  fprintf(o, "\"history\": [");
+  for (int i = 0; i < len; i++) {
+    fprintf(o, "%s\n      {\"step\": %ld, \"seeds\": %d", i ? "," : "", runs[0].h[i].step, ns);
+    for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].loss;
+    fprintf(o, ", \"loss\": %.9g", percentile(tmp, ns, 0.5));
+    for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].acc;
+    fprintf(o, ", \"acc\": %.9g", percentile(tmp, ns, 0.5));
+    for (int k = 0; k < GL_N_FIELDS; k++) {
+      const double qs[3] = {0.5, 0.1, 0.9};
+      const char *suffix[3] = {"", "_p10", "_p90"};
+      for (int q = 0; q < (k == GL_GRAD_NORM ? 3 : 1); q++) {
+        for (int l = 0; l < nl; l++) {
+          for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].f[(size_t)k * nl + l];
+          out[l] = percentile(tmp, ns, qs[q]);
+        }
+        fprintf(o, ", \"%s%s\": ", gl_field_name(k), suffix[q]);
+        print_array(o, out, nl);
+      }
+    }
+    fputc('}', o);
+  }
+  fprintf(o, "]");
+  free(tmp);
+  free(out);
+}
+
+static void usage(void) {
+  printf("usage: gradlab [--SETTING VALUE ...] [--json] [--seeds A..B] [--data FILE.csv]\n"
+         "       gradlab --settings | --help | --version\n\n"
+         "Runs a plain and/or residual deep network and prints per-layer gradient statistics.\n"
+         "Settings (flag: --name VALUE, '_' may be written '-'):\n");
+  const char *js = gl_settings_json();
+  (void)js;
+  for (int i = 0; gl_settings_name(i); i++)
+    printf("  --%-14s %s\n", gl_settings_name(i), gl_settings_help(i));
+  printf("\nCLI flags:\n  --json           print JSON (default: a short table)\n"
+         "  --seeds A..B     repeat over seeds A to B; history holds per-layer medians and\n"
+         "                   grad_norm_p10 / grad_norm_p90 over the seeds\n"
+         "  --data FILE.csv  load a CSV file (features..., integer label); used as is unless\n"
+         "                   --standardize 1\n");
+}
+
+int main(int argc, char **argv) {
+  gl_config *cfg;
+  if (gl_config_new(&cfg)) die("%s%s", "out of memory", "");
+  int json = 0;
+  long seed_a = -1, seed_b = -1;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
+    if (!strcmp(a, "--version")) { printf("gradlab %s\n", gl_version()); return 0; }
+    if (!strcmp(a, "--settings")) { printf("%s\n", gl_settings_json()); return 0; }
+    if (!strcmp(a, "--json")) { json = 1; continue; }
+    if (strncmp(a, "--", 2) != 0) die("unexpected argument '%s'%s", a, "");
+    char name[64], *value;
+    const char *eq = strchr(a + 2, '=');
+    size_t nl = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+    if (nl == 0 || nl >= sizeof name) die("bad flag '%s'%s", a, "");
+    memcpy(name, a + 2, nl);
+    name[nl] = '\0';
+    for (char *p = name; *p; p++) if (*p == '-') *p = '_';
+    if (eq) value = (char *)eq + 1;
+    else {
+      if (i + 1 >= argc) die("--%s needs a value%s", name, "");
+      value = argv[++i];
+    }
+    if (!strcmp(name, "seeds")) {
+      char *dots = strstr(value, "..");
+      char *e1, *e2;
+      if (!dots) die("--seeds: '%s' is not of the form A..B%s", value, "");
+      seed_a = strtol(value, &e1, 10);
+      seed_b = strtol(dots + 2, &e2, 10);
+      if (e1 != dots || *e2 || seed_a < 0 || seed_b < seed_a || seed_b - seed_a >= 1000 ||
+          seed_b > 4294967295L)
+        die("--seeds: '%s' must be A..B with 0 <= A <= B and at most 1000 seeds%s", value, "");
+      continue;
+    }
+    if (!strcmp(name, "data") && strcmp(value, "spiral") && strcmp(value, "circles") &&
+        strcmp(value, "xor") && strcmp(value, "gauss") && strcmp(value, "csv")) {
+      size_t len;
+      char *text = read_file(value, &len);
+      if (!text) die("--data: cannot read '%s' (not a built-in set and not a readable file)%s", value, "");
+      gl_config_set_csv(cfg, text, len);
+      free(text);
+      value = "csv";
+    }
+    if (gl_config_set(cfg, name, value)) die("%s%s", gl_config_errmsg(cfg), "");
+  }
+  const int which = cfg->s.arch;
+  int archs[2], na = 0;
+  if (which != ARCHSET_RESIDUAL) archs[na++] = GL_ARCH_PLAIN;
+  if (which != ARCHSET_PLAIN) archs[na++] = GL_ARCH_RESIDUAL;
+  int ns = seed_a >= 0 ? (int)(seed_b - seed_a + 1) : 1;
+  run *runs = calloc((size_t)(na * ns), sizeof(run));
+  int n_layers = 0;
+  char **names = NULL;
+  uint32_t base_seed = cfg->s.seed;
+  for (int a = 0; a < na; a++)
+    for (int s = 0; s < ns; s++) {
+      if (seed_a >= 0) {
+        char sv[24];
+        snprintf(sv, sizeof sv, "%ld", seed_a + s);
+        gl_config_set(cfg, "seed", sv);
+      }
+      run_one(cfg, archs[a], &runs[a * ns + s], &n_layers, &names);
+    }
+  if (seed_a < 0) {
+    char sv[24];
+    snprintf(sv, sizeof sv, "%u", (unsigned)base_seed);
+    gl_config_set(cfg, "seed", sv);
+  }
+  FILE *o = stdout;
+  if (json) {
+    fprintf(o, "{\"config\": %s,\n", gl_config_json(cfg));
+    if (seed_a >= 0) fprintf(o, " \"seeds\": [%ld, %ld],\n", seed_a, seed_b);
+    fprintf(o, " \"layers\": [");
+    for (int l = 0; l < n_layers; l++) fprintf(o, "%s\"%s\"", l ? ", " : "", names[l]);
+    fprintf(o, "],\n \"runs\": {");
+    for (int a = 0; a < na; a++) {
+      fprintf(o, "%s\n  \"%s\": {", a ? "," : "", ARCH_NAMES[archs[a]]);
+      run *r0 = &runs[a * ns];
+      if (ns == 1) {
+        print_status(o, r0, 0, NULL);
+        fprintf(o, ", \"history\": [");
+        for (int i = 0; i < r0->n; i++) {
+          fprintf(o, "%s\n      ", i ? "," : "");
+          print_history_entry(o, &r0->h[i], n_layers);
+        }
+        fprintf(o, "]");
+      } else {
+        long *dseeds = malloc(sizeof(long) * (size_t)ns);
+        int nd = 0;
+        const run *first_div = r0;
+        for (int s = 0; s < ns; s++)
+          if (runs[a * ns + s].status != GL_STATUS_OK) {
+            if (!nd) first_div = &runs[a * ns + s];
+            dseeds[nd++] = seed_a + s;
+          }
+        print_status(o, first_div, nd, dseeds);
+        fprintf(o, ", ");
+        print_seed_history(o, &runs[a * ns], ns, n_layers);
+        free(dseeds);
+      }
+      fprintf(o, "}");
+    }
+    fprintf(o, "\n }\n}\n");
+  } else {
+    for (int a = 0; a < na; a++) {
+      run *r = &runs[a * ns];
+      printf("%s (seed %u): %s", ARCH_NAMES[archs[a]], ns == 1 ? (unsigned)base_seed : (unsigned)seed_a,
+             r->status == GL_STATUS_OK ? "ok" : "diverged");
+      if (r->status != GL_STATUS_OK)
+        printf(" at step %ld, layer %d (%s)", r->div_step, r->div_layer, r->div_where);
+      printf("\n  %8s %10s %7s %14s %14s\n", "step", "loss", "acc", "grad_norm[1]", "grad_norm[out]");
+      for (int i = 0; i < r->n; i++) {
+        const rec *e = &r->h[i];
+        printf("  %8ld %10.5f %7.3f %14.4e %14.4e\n", e->step, e->loss, e->acc, e->f[0],
+               e->f[n_layers - 1]);
+      }
+    }
+  }
+  for (int i = 0; i < na * ns; i++) {
+    for (int k = 0; k < runs[i].n; k++) free(runs[i].h[k].f);
+    free(runs[i].h);
+  }
+  free(runs);
+  for (int l = 0; l < n_layers; l++) free(names[l]);
+  free(names);
+  gl_config_free(cfg);
+  return 0;
+}

@@ -1,0 +1,193 @@
+/*
+ * gl_internal.h - what the engine's own files share: the settings record,
+ * the RNG, the kernels (forward/backward pairs) and the network layout.
+ * Nothing here is part of the public API (see gradlab.h).
+ */
+#ifndef GL_INTERNAL_H
+#define GL_INTERNAL_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include "gradlab.h"
+
+#define GL_ERRMSG_LEN 256
+
+/* ---- settings (one record; the table in settings.c describes every field) ---- */
+enum { ACT_SIGMOID, ACT_TANH, ACT_RELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_GELU, ACT_COUNT };
+enum { INIT_XAVIER, INIT_HE, INIT_NORMAL, INIT_ORTHOGONAL };
+enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM };
+enum { LOSS_XENT, LOSS_MSE };
+enum { DATA_SPIRAL, DATA_CIRCLES, DATA_XOR, DATA_GAUSS, DATA_CSV };
+enum { FORM_PRE, FORM_POST };
+enum { ARCHSET_PLAIN, ARCHSET_RESIDUAL, ARCHSET_BOTH };
+enum { SCALE_VALUE, SCALE_INVSQRT, SCALE_REZERO };
+
+typedef struct {
+  int model;          /* 0 = dense */
+  int arch;           /* ARCHSET_* */
+  int form;           /* FORM_* */
+  int depth, width, block;
+  int act, init;
+  double init_std;
+  int res_scale_kind; /* SCALE_* */
+  double res_scale;   /* value when SCALE_VALUE */
+  int loss, optimizer;
+  double lr, momentum;
+  int batch;          /* 0 = full batch */
+  double clip;        /* 0 = off */
+  uint32_t seed;
+  int data, points;
+  double noise;
+  uint32_t data_seed;
+  int standardize;
+  int record_every;
+  int steps;
+} gl_settings;
+
+struct gl_config {
+  gl_settings s;
+  char *csv;          /* owned copy of the CSV text, or NULL */
+  size_t csv_len;
+  char *json;         /* gl_config_json's buffer */
+  char errmsg[GL_ERRMSG_LEN];
+};
+
+void gl_seterr(char *dst, const char *fmt, ...);
+
+/* ---- RNG: PCG32 (O'Neill 2014), identical on every platform ---- */
+typedef struct { uint64_t state, inc; } gl_rng;
+void gl_rng_seed(gl_rng *r, uint64_t seed, uint64_t stream);
+uint32_t gl_rng_u32(gl_rng *r);
+double gl_rng_uniform(gl_rng *r);   /* [0, 1) with 53 random bits */
+double gl_rng_normal(gl_rng *r);    /* N(0, 1), Box-Muller */
+uint32_t gl_rng_below(gl_rng *r, uint32_t n);
+
+/* ---- data ---- */
+typedef struct {
+  int n, d, classes;
+  gl_real *x;   /* (n, d) */
+  int32_t *y;   /* (n) */
+} gl_dataset;
+/* Counts rows/columns of CSV text (first pass) or fills x/y (second pass, x/y
+ * non-NULL).  Returns GL_OK or GL_EDATA with a message naming the line. */
+int gl_csv_scan(const char *text, size_t len, int *n, int *d, int *classes, gl_real *x, int32_t *y,
+                char *err);
+void gl_make_builtin(int kind, int n, double noise, uint32_t seed, gl_real *x, int32_t *y);
+void gl_standardize(gl_real *x, int n, int d);
+
+/* ---- kernels: forward/backward pairs on (rows, features) row-major tensors ---- */
+/* C(M,N) = (acc ? C : 0) + A(M,K) B(K,N), all row-major with leading dimensions. */
+void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
+             gl_real *C, int ldc, int acc);
+void transpose(gl_real *dst, const gl_real *src, int rows, int cols); /* dst (cols, rows) */
+
+/* y (B, out) = x (B, in) W (in, out) + b */
+void dense_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B, int in,
+                   int out);
+/* dW = x^T dy, db = sum_rows dy (overwritten); dx (+)= dy W^T when dx != NULL.
+ * scratch holds max(in*B, in*out) reals. */
+void dense_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, const gl_real *x,
+                    const gl_real *W, int B, int in, int out, int acc_dx, gl_real *scratch);
+
+void act_forward(gl_real *y, const gl_real *x, size_t n, int act);
+/* dx (+)= dy * phi'(x), using y = phi(x) where that is cheaper */
+void act_backward(gl_real *dx, const gl_real *dy, const gl_real *x, const gl_real *y, size_t n,
+                  int act, int acc);
+double act_max_slope(int act);
+/* Over n units: sum of phi'(x)^2 and the count below 10% of the maximum slope. */
+void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
+                     long *n_sat);
+
+/* y = keep * x + s * f  (keep = 1 with the shortcut, 0 without) */
+void residual_forward(gl_real *y, const gl_real *x, const gl_real *f, gl_real s, gl_real keep,
+                      size_t n);
+/* dx (+)= keep * dy; df (+)= s * dy; returns sum(dy * f) = dLoss/ds */
+double residual_backward(gl_real *dx, gl_real *df, const gl_real *dy, const gl_real *f, gl_real s,
+                         gl_real keep, size_t n, int acc_dx, int acc_df);
+
+/* Mean softmax cross-entropy (or MSE on one-hot targets) over B rows; writes
+ * dlogits when non-NULL; returns the loss summed over rows, and the number of
+ * rows whose argmax equals the label in *correct. */
+double softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y,
+                                     int B, int C, double scale, long *correct);
+double mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y, int B,
+                            int C, double scale, long *correct);
+
+/* ---- the network ---- */
+enum { OP_LIN, OP_ACT, OP_ADD };
+typedef struct {
+  int type;
+  int in, in2, out;   /* buffer indices (in2: the branch of OP_ADD) */
+  int layer;          /* OP_LIN: 0-based layer; OP_ADD: block index */
+} gl_op;
+
+typedef struct {
+  gl_real *v, *g;     /* (cap, n) values and gradients */
+  int n;
+} gl_buf;
+
+typedef struct {
+  int in, out;        /* fan_in, fan_out */
+  size_t w_off, b_off; /* offsets into params/grads/opt state */
+  int in_buf, out_buf;
+  int act_pre;        /* buffer fed to the phi that consumes this layer's output (-1: none) */
+  int act_post;       /* that phi's output */
+  int in_pre;         /* buffer whose phi produced this layer's input (-1: the input x) */
+  int in_from;        /* the layer whose act_pre is in_pre (-1: none) */
+} gl_layer;
+
+#define GL_NAME_LEN 24
+
+struct gl_net {
+  gl_settings s;
+  int arch;           /* GL_ARCH_PLAIN / GL_ARCH_RESIDUAL */
+  int keep_shortcut;  /* 1 normally; 0 in the test that removes shortcuts */
+  int n_layers, n_blocks, n_ops, n_bufs;
+  size_t n_features;  /* summed over buffers: the activation memory per row */
+  int B, cap;         /* training rows per step; rows the buffers hold */
+  gl_layer *layers;
+  gl_op *ops;
+  gl_buf *bufs;
+  char (*names)[GL_NAME_LEN];
+  gl_dataset data;
+  gl_real *batch_x;   /* (cap, d) */
+  int32_t *batch_y;   /* (cap) */
+  int32_t *perm;      /* (n) epoch order for mini-batches */
+  int perm_pos;
+  size_t n_params;
+  gl_real *params, *grads, *m1, *m2; /* one layout: [W_1 b_1 ... W_L+2 b_L+2 alpha_1..alpha_nb] */
+  size_t alpha_off;
+  gl_real *scratch;
+  unsigned char *written;  /* per buffer: gradient written this backward */
+  double *layer_sumsq;     /* per layer: ||dW||^2 of the current step */
+  double *rec;             /* GL_N_FIELDS x n_layers: the last record */
+  double *work;            /* n_layers + 1 doubles of scratch for statistics */
+  long rec_step;
+  double rec_loss, rec_acc;
+  double scale_value;      /* fixed residual scale */
+  gl_rng rng_batch;
+  long t;                  /* updates done */
+  int status;
+  long div_step;
+  int div_layer;
+  const char *div_where;
+  size_t bytes;
+  void *mem;
+  char errmsg[GL_ERRMSG_LEN];
+};
+
+int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out);
+/* One forward pass over rows [0, rows) of in_x; returns the summed loss. */
+/* One forward pass over `rows` rows of x (copied into the input buffer).  With
+ * y: returns the summed loss and counts correct rows; with want_grad also
+ * writes dLoss/dlogits (mean over rows).  Without y: logits only. */
+double gl_forward(gl_net *net, const gl_real *x, const int32_t *y, int rows, long *correct,
+                  int want_grad);
+void gl_backward(gl_net *net, int rows);
+gl_real gl_block_scale(const gl_net *net, int block);
+
+/* optimiser (optim.c): one flat pass; fills per-layer update statistics */
+void gl_optim_step(gl_net *net, double clip_scale, double *upd_sumsq, double *w_sumsq,
+                   double *w_sum);
+
+#endif

@@ -1,0 +1,314 @@
+/*
+ * kernels.c - the numerical kernels, in forward/backward pairs.
+ *
+ * Tensors are row-major (rows, features); a dense layer's weights are stored
+ * (in, out) so that y = x W + b streams contiguous rows.  Every matrix product
+ * goes through one register-blocked kernel, gemm_nn; the two transposed
+ * products of the backward pass transpose one operand into scratch first
+ * (in*B or in*out reals: small next to the B*in*out product).
+ *
+ * Portability: the vector type below is GCC/Clang's generic vector
+ * extension.  gcc maps it to AVX2/AVX-512 natively; emcc (-msimd128) maps it
+ * to pairs of WebAssembly v128 operations.  No intrinsics, no libm in the
+ * float32 hot paths (tanh is a rational approximation), so native and WASM
+ * builds run the same arithmetic.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "gl_internal.h"
+
+#define VBYTES 32
+typedef gl_real vreal __attribute__((vector_size(VBYTES), aligned(sizeof(gl_real))));
+#define VL ((int)(VBYTES / sizeof(gl_real)))
+#define NR (2 * VL)
+#define MR 4
+
+static inline vreal vload(const gl_real *p) {
+  vreal v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+static inline void vstore(gl_real *p, vreal v) { memcpy(p, &v, sizeof v); }
+static inline vreal vsplat(gl_real a) {
+  vreal v = {0};
+  return v + a;
+}
+
+/* C[r0:r1, j0:j1] (+)= A B, one row at a time (edges and short matrices). */
+static void gemm_rows(int r0, int r1, int j0, int j1, int K, const gl_real *A, int lda,
+                      const gl_real *B, int ldb, gl_real *C, int ldc, int acc) {
+  for (int r = r0; r < r1; r++) {
+    gl_real *restrict c = C + (size_t)r * ldc;
+    const gl_real *a = A + (size_t)r * lda;
+    if (!acc)
+      for (int j = j0; j < j1; j++) c[j] = 0;
+    for (int k = 0; k < K; k++) {
+      const gl_real ak = a[k];
+      const gl_real *restrict b = B + (size_t)k * ldb;
+      for (int j = j0; j < j1; j++) c[j] += ak * b[j];
+    }
+  }
+}
+
+/* C(M,N) = (acc ? C : 0) + A(M,K) B(K,N).  MR x NR tiles of C stay in
+ * registers while k runs; B's row segment is loaded once per 4 rows of A. */
+void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
+             gl_real *C, int ldc, int acc) {
+  int i = 0;
+  const int Nv = N - N % NR;
+  for (; i + MR <= M; i += MR) {
+    const gl_real *a0 = A + (size_t)i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+    gl_real *c0 = C + (size_t)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+    for (int j = 0; j < Nv; j += NR) {
+      vreal z = {0};
+      vreal s00 = z, s01 = z, s10 = z, s11 = z, s20 = z, s21 = z, s30 = z, s31 = z;
+      if (acc) {
+        s00 = vload(c0 + j); s01 = vload(c0 + j + VL);
+        s10 = vload(c1 + j); s11 = vload(c1 + j + VL);
+        s20 = vload(c2 + j); s21 = vload(c2 + j + VL);
+        s30 = vload(c3 + j); s31 = vload(c3 + j + VL);
+      }
+      const gl_real *b = B + j;
+      for (int k = 0; k < K; k++, b += ldb) {
+        const vreal b0 = vload(b), b1 = vload(b + VL);
+        vreal x;
+        x = vsplat(a0[k]); s00 += x * b0; s01 += x * b1;
+        x = vsplat(a1[k]); s10 += x * b0; s11 += x * b1;
+        x = vsplat(a2[k]); s20 += x * b0; s21 += x * b1;
+        x = vsplat(a3[k]); s30 += x * b0; s31 += x * b1;
+      }
+      vstore(c0 + j, s00); vstore(c0 + j + VL, s01);
+      vstore(c1 + j, s10); vstore(c1 + j + VL, s11);
+      vstore(c2 + j, s20); vstore(c2 + j + VL, s21);
+      vstore(c3 + j, s30); vstore(c3 + j + VL, s31);
+    }
+    if (Nv < N) gemm_rows(i, i + MR, Nv, N, K, A, lda, B, ldb, C, ldc, acc);
+  }
+  if (i < M) gemm_rows(i, M, 0, N, K, A, lda, B, ldb, C, ldc, acc);
+}
+
+void transpose(gl_real *restrict dst, const gl_real *restrict src, int rows, int cols) {
+  enum { T = 16 };
+  for (int r0 = 0; r0 < rows; r0 += T)
+    for (int c0 = 0; c0 < cols; c0 += T) {
+      int r1 = r0 + T < rows ? r0 + T : rows, c1 = c0 + T < cols ? c0 + T : cols;
+      for (int r = r0; r < r1; r++)
+        for (int c = c0; c < c1; c++) dst[(size_t)c * rows + r] = src[(size_t)r * cols + c];
+    }
+}
+
+/* ---- dense ---- */
+
+/* y (B, out) = x (B, in) W (in, out) + b (out) */
+void dense_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B, int in,
+                   int out) {
+  for (int r = 0; r < B; r++) memcpy(y + (size_t)r * out, b, (size_t)out * sizeof(gl_real));
+  gemm_nn(B, out, in, x, in, W, out, y, out, 1);
+}
+
+/* backward of y = x W + b:
+ *   dW (in, out) = x^T dy      db (out) = sum over rows of dy
+ *   dx (B, in)  (+)= dy W^T */
+void dense_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, const gl_real *x,
+                    const gl_real *W, int B, int in, int out, int acc_dx, gl_real *scratch) {
+  transpose(scratch, x, B, in);                              /* xT (in, B) */
+  gemm_nn(in, out, B, scratch, B, dy, out, dW, out, 0);
+  for (int j = 0; j < out; j++) db[j] = 0;
+  for (int r = 0; r < B; r++) {
+    const gl_real *g = dy + (size_t)r * out;
+    for (int j = 0; j < out; j++) db[j] += g[j];
+  }
+  if (dx) {
+    transpose(scratch, W, in, out);                          /* WT (out, in) */
+    gemm_nn(B, in, out, dy, out, scratch, in, dx, in, acc_dx);
+  }
+}
+
+/* ---- activations ---- */
+
+#ifdef GL_DOUBLE
+static inline gl_real tanh_r(gl_real x) { return tanh(x); }
+static inline gl_real sigmoid_r(gl_real x) { return 1.0 / (1.0 + exp(-x)); }
+#else
+/* tanh as a 13/6 rational function (the minimax fit used by Eigen's
+ * generic_fast_tanh_float); max abs error ~1e-7 on the clamped range, exact
+ * sign and saturation to +-1 beyond it. */
+static inline float tanh_r(float x) {
+  const float c = 7.99881172180175781f;
+  x = x > c ? c : (x < -c ? -c : x);
+  const float x2 = x * x;
+  float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+  p = x2 * p + -8.60467152213735e-11f;
+  p = x2 * p + 5.12229709037114e-08f;
+  p = x2 * p + 1.48572235717979e-05f;
+  p = x2 * p + 6.37261928875436e-04f;
+  p = x2 * p + 4.89352455891786e-03f;
+  p = x * p;
+  float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+  q = x2 * q + 2.26843463243900e-03f;
+  q = x2 * q + 4.89352518554385e-03f;
+  return p / q;
+}
+static inline float sigmoid_r(float x) { return 0.5f + 0.5f * tanh_r(0.5f * x); }
+#endif
+
+#define GELU_K ((gl_real)0.7978845608028654) /* sqrt(2/pi) */
+#define GELU_C ((gl_real)0.044715)
+#define LEAKY ((gl_real)0.01)
+
+void act_forward(gl_real *restrict y, const gl_real *restrict x, size_t n, int act) {
+  switch (act) {
+  case ACT_SIGMOID: for (size_t i = 0; i < n; i++) y[i] = sigmoid_r(x[i]); break;
+  case ACT_TANH: for (size_t i = 0; i < n; i++) y[i] = tanh_r(x[i]); break;
+  case ACT_RELU: for (size_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0; break;
+  case ACT_LEAKY_RELU: for (size_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : LEAKY * x[i]; break;
+  case ACT_GELU:
+    for (size_t i = 0; i < n; i++) {
+      gl_real v = x[i];
+      y[i] = (gl_real)0.5 * v * (1 + tanh_r(GELU_K * (v + GELU_C * v * v * v)));
+    }
+    break;
+  default: memcpy(y, x, n * sizeof(gl_real)); break;
+  }
+}
+
+static inline gl_real gelu_slope(gl_real v) {
+  gl_real t = tanh_r(GELU_K * (v + GELU_C * v * v * v));
+  return (gl_real)0.5 * (1 + t) + (gl_real)0.5 * v * (1 - t * t) * GELU_K * (1 + 3 * GELU_C * v * v);
+}
+
+/* phi'(x) from x and y = phi(x), the form backward uses */
+static inline gl_real slope_xy(gl_real x, gl_real y, int act) {
+  switch (act) {
+  case ACT_SIGMOID: return y * (1 - y);
+  case ACT_TANH: return 1 - y * y;
+  case ACT_RELU: return x > 0 ? 1 : 0;
+  case ACT_LEAKY_RELU: return x > 0 ? 1 : LEAKY;
+  case ACT_GELU: return gelu_slope(x);
+  default: return 1;
+  }
+}
+
+/* dx (+)= dy * phi'(x) */
+void act_backward(gl_real *restrict dx, const gl_real *restrict dy, const gl_real *restrict x,
+                  const gl_real *restrict y, size_t n, int act, int acc) {
+#define ACT_BWD(EXPR)                                                     \
+  do {                                                                    \
+    if (acc) for (size_t i = 0; i < n; i++) dx[i] += dy[i] * (EXPR);      \
+    else for (size_t i = 0; i < n; i++) dx[i] = dy[i] * (EXPR);           \
+  } while (0)
+  switch (act) {
+  case ACT_SIGMOID: ACT_BWD(y[i] * (1 - y[i])); break;
+  case ACT_TANH: ACT_BWD(1 - y[i] * y[i]); break;
+  case ACT_RELU: ACT_BWD(x[i] > 0 ? (gl_real)1 : (gl_real)0); break;
+  case ACT_LEAKY_RELU: ACT_BWD(x[i] > 0 ? (gl_real)1 : LEAKY); break;
+  case ACT_GELU: ACT_BWD(gelu_slope(x[i])); break;
+  default: ACT_BWD((gl_real)1); break;
+  }
+#undef ACT_BWD
+}
+
+double act_max_slope(int act) {
+  switch (act) {
+  case ACT_SIGMOID: return 0.25;
+  case ACT_GELU: return 1.1289;  /* at x ~ 1.4 */
+  default: return 1.0;
+  }
+}
+
+/* Statistics of phi'(x) over n units: sum of phi'^2 and the number below
+ * 10% of the maximum slope (saturated, or dead for relu). */
+void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
+                     long *n_sat) {
+  const double thr = 0.1 * act_max_slope(act);
+  double s = 0;
+  long k = 0;
+  for (size_t i = 0; i < n; i++) {
+    double d = slope_xy(x[i], y[i], act);
+    s += d * d;
+    k += d < thr;
+  }
+  *sum_sq = s;
+  *n_sat = k;
+}
+
+/* ---- residual add ---- */
+
+/* y = keep * x + s * f */
+void residual_forward(gl_real *restrict y, const gl_real *restrict x, const gl_real *restrict f,
+                      gl_real s, gl_real keep, size_t n) {
+  if (keep != 0)
+    for (size_t i = 0; i < n; i++) y[i] = x[i] + s * f[i];
+  else
+    for (size_t i = 0; i < n; i++) y[i] = s * f[i];
+}
+
+/* backward of y = keep*x + s*f: dx (+)= keep*dy, df (+)= s*dy, ds = sum(dy*f) */
+double residual_backward(gl_real *restrict dx, gl_real *restrict df, const gl_real *restrict dy,
+                         const gl_real *restrict f, gl_real s, gl_real keep, size_t n, int acc_dx,
+                         int acc_df) {
+  double ds = 0;
+  if (keep != 0) {
+    if (acc_dx) for (size_t i = 0; i < n; i++) dx[i] += dy[i];
+    else memcpy(dx, dy, n * sizeof(gl_real));
+  }
+  if (acc_df) for (size_t i = 0; i < n; i++) df[i] += s * dy[i];
+  else for (size_t i = 0; i < n; i++) df[i] = s * dy[i];
+  for (size_t i = 0; i < n; i++) ds += (double)dy[i] * f[i];
+  return ds;
+}
+
+/* ---- losses ---- */
+
+static int argmax(const gl_real *z, int C) {
+  int best = 0;
+  for (int c = 1; c < C; c++)
+    if (z[c] > z[best]) best = c;
+  return best;
+}
+
+/* loss_r = -log softmax(z_r)[y_r];  dz_r = (softmax(z_r) - onehot(y_r)) * scale.
+ * In double, with the max subtracted. */
+double softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y,
+                                     int B, int C, double scale, long *correct) {
+  double loss = 0;
+  long ok = 0;
+  for (int r = 0; r < B; r++) {
+    const gl_real *z = logits + (size_t)r * C;
+    double m = z[0];
+    for (int c = 1; c < C; c++) m = z[c] > m ? z[c] : m;
+    double s = 0;
+    for (int c = 0; c < C; c++) s += exp((double)z[c] - m);
+    double lse = m + log(s);
+    loss += lse - z[y[r]];
+    ok += argmax(z, C) == y[r];
+    if (dlogits) {
+      gl_real *g = dlogits + (size_t)r * C;
+      for (int c = 0; c < C; c++)
+        g[c] = (gl_real)((exp((double)z[c] - lse) - (c == y[r])) * scale);
+    }
+  }
+  *correct = ok;
+  return loss;
+}
+
+/* loss_r = mean_c (z_rc - onehot_rc)^2;  dz = 2 (z - t) / C * scale */
+double mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y, int B,
+                            int C, double scale, long *correct) {
+  double loss = 0;
+  long ok = 0;
+  for (int r = 0; r < B; r++) {
+    const gl_real *z = logits + (size_t)r * C;
+    double s = 0;
+    for (int c = 0; c < C; c++) {
+      double e = (double)z[c] - (c == y[r]);
+      s += e * e;
+      if (dlogits) dlogits[(size_t)r * C + c] = (gl_real)(2.0 * e / C * scale);
+    }
+    loss += s / C;
+    ok += argmax(z, C) == y[r];
+  }
+  *correct = ok;
+  return loss;
+}

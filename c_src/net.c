@@ -1,0 +1,767 @@
+/*
+ * net.c - the network: build a plain or residual stack from a config, lay out
+ * its one allocation, run training steps, measure per-layer statistics.
+ *
+ * A network is a list of ops (OP_LIN, OP_ACT, OP_ADD) over numbered buffers
+ * (rows, features), built once at create.  Forward runs the list in order;
+ * backward runs it in reverse, each op writing (first contribution) or adding
+ * (later ones) into the gradient of its inputs, so a residual add's backward
+ * simply feeds both of its branches.
+ *
+ * Layers are numbered 1 .. L+2 (0-based in the arrays): Lin_1 (d -> W), L
+ * hidden Lin (W -> W) in blocks of k, Lin_out (W -> C).
+ *   plain:          x -> Lin_1 -> phi -> Lin_2 -> phi ... Lin_{L+1} -> phi -> Lin_out
+ *   residual pre:   h = Lin_1(x); per block h = h + a*F(h), F = k x (phi, Lin);
+ *                   logits = Lin_out(phi(h))
+ *   residual post:  h = phi(Lin_1(x)); per block h = phi(h + a*G(h)),
+ *                   G = Lin (phi Lin)^(k-1); logits = Lin_out(h)
+ * Without the shortcut (keep_shortcut = 0) both residual forms are exactly
+ * the plain stack.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gl_internal.h"
+
+#ifdef GL_DOUBLE
+#define GL_REAL_MIN DBL_MIN
+#else
+#define GL_REAL_MIN FLT_MIN
+#endif
+
+/* ---- graph building (run twice: counting, then filling) ---- */
+
+static int new_buf(gl_net *n, int features) {
+  if (n->bufs) n->bufs[n->n_bufs].n = features;
+  n->n_features += (size_t)features;
+  return n->n_bufs++;
+}
+
+static void add_op(gl_net *n, int type, int in, int in2, int out, int layer) {
+  if (n->ops) n->ops[n->n_ops] = (gl_op){type, in, in2, out, layer};
+  n->n_ops++;
+}
+
+static int lin(gl_net *n, int layer, int in_buf, int fan_in, int fan_out) {
+  int out = new_buf(n, fan_out);
+  if (n->layers) {
+    gl_layer *L = &n->layers[layer];
+    L->in = fan_in;
+    L->out = fan_out;
+    L->in_buf = in_buf;
+    L->out_buf = out;
+  }
+  add_op(n, OP_LIN, in_buf, -1, out, layer);
+  return out;
+}
+
+/* every activation and residual add works on hidden (width) buffers */
+static int act(gl_net *n, int in_buf) {
+  int out = new_buf(n, n->s.width);
+  add_op(n, OP_ACT, in_buf, -1, out, -1);
+  return out;
+}
+
+static int add(gl_net *n, int x, int f, int block) {
+  int out = new_buf(n, n->s.width);
+  add_op(n, OP_ADD, x, f, out, block);
+  return out;
+}
+
+static void build_graph(gl_net *n) {
+  const gl_settings *s = &n->s;
+  const int L = s->depth, k = s->block, W = s->width, d = n->data.d, C = n->data.classes;
+  n->n_bufs = n->n_ops = 0;
+  n->n_features = 0;
+  int x = new_buf(n, d), h, layer = 0;
+  if (n->arch == GL_ARCH_PLAIN) {
+    h = x;
+    for (int l = 0; l <= L; l++) h = act(n, lin(n, layer++, h, l == 0 ? d : W, W));
+    lin(n, layer++, h, W, C);
+  } else if (s->form == FORM_PRE) {
+    h = lin(n, layer++, x, d, W);
+    for (int b = 0; b < n->n_blocks; b++) {
+      int f = h;
+      for (int j = 0; j < k; j++) f = lin(n, layer++, act(n, f), W, W);
+      h = add(n, h, f, b);
+    }
+    lin(n, layer++, act(n, h), W, C);
+  } else {
+    h = act(n, lin(n, layer++, x, d, W));
+    for (int b = 0; b < n->n_blocks; b++) {
+      int f = h;
+      for (int j = 0; j < k; j++) {
+        f = lin(n, layer++, f, W, W);
+        if (j < k - 1) f = act(n, f);
+      }
+      h = act(n, add(n, h, f, b));
+    }
+    lin(n, layer++, h, W, C);
+  }
+  if (!n->layers) return;
+  /* statistics wiring: the phi that consumes each layer's output is the first
+   * OP_ACT after its OP_LIN; the phi that produced its input is the OP_ACT
+   * whose output is the layer's input buffer. */
+  for (int l = 0; l < n->n_layers; l++) n->layers[l].act_pre = n->layers[l].act_post = -1;
+  int last_lin = -1;
+  for (int i = 0; i < n->n_ops; i++) {
+    const gl_op *op = &n->ops[i];
+    if (op->type == OP_LIN) last_lin = op->layer;
+    if (op->type == OP_ACT && last_lin >= 0 && n->layers[last_lin].act_pre < 0) {
+      n->layers[last_lin].act_pre = op->in;
+      n->layers[last_lin].act_post = op->out;
+    }
+  }
+  for (int l = 0; l < n->n_layers; l++) {
+    gl_layer *Ly = &n->layers[l];
+    Ly->in_pre = -1;
+    Ly->in_from = -1;
+    for (int i = 0; i < n->n_ops; i++)
+      if (n->ops[i].type == OP_ACT && n->ops[i].out == Ly->in_buf) Ly->in_pre = n->ops[i].in;
+    for (int m = 0; m < l; m++)
+      if (Ly->in_pre >= 0 && n->layers[m].act_pre == Ly->in_pre) Ly->in_from = m;
+  }
+}
+
+/* ---- memory plan: one allocation, carved in order ---- */
+
+typedef struct {
+  char *base;
+  size_t off;
+} plan;
+
+static void *carve(plan *p, size_t bytes) {
+  size_t at = (p->off + 63) & ~(size_t)63;
+  p->off = at + bytes;
+  return p->base ? p->base + at : NULL;
+}
+
+/* Lays out everything; with p->base == NULL it only measures. */
+static void layout(gl_net *n, plan *p) {
+  const int nl = n->n_layers;
+  n->layers = (gl_layer *)carve(p, sizeof(gl_layer) * nl);
+  n->ops = (gl_op *)carve(p, sizeof(gl_op) * n->n_ops);
+  n->bufs = (gl_buf *)carve(p, sizeof(gl_buf) * n->n_bufs);
+  n->names = (char(*)[GL_NAME_LEN])carve(p, GL_NAME_LEN * (size_t)nl);
+  const int nd = n->data.n, d = n->data.d;
+  n->data.x = (gl_real *)carve(p, sizeof(gl_real) * (size_t)nd * d);
+  n->data.y = (int32_t *)carve(p, sizeof(int32_t) * (size_t)nd);
+  n->batch_x = (gl_real *)carve(p, sizeof(gl_real) * (size_t)n->cap * d);
+  n->batch_y = (int32_t *)carve(p, sizeof(int32_t) * (size_t)n->cap);
+  n->perm = (int32_t *)carve(p, sizeof(int32_t) * (size_t)nd);
+  const size_t np = n->n_params;
+  n->params = (gl_real *)carve(p, sizeof(gl_real) * np);
+  n->grads = (gl_real *)carve(p, sizeof(gl_real) * np);
+  n->m1 = n->s.optimizer != OPT_SGD ? (gl_real *)carve(p, sizeof(gl_real) * np) : NULL;
+  n->m2 = n->s.optimizer == OPT_ADAM ? (gl_real *)carve(p, sizeof(gl_real) * np) : NULL;
+  n->written = (unsigned char *)carve(p, (size_t)n->n_bufs);
+  n->layer_sumsq = (double *)carve(p, sizeof(double) * nl);
+  n->rec = (double *)carve(p, sizeof(double) * GL_N_FIELDS * nl);
+  n->work = (double *)carve(p, sizeof(double) * (4 * (size_t)nl + 1));
+}
+
+/* Sizes of the buffers and scratch once the graph is known (second carve). */
+static void layout_buffers(gl_net *n, plan *p) {
+  size_t scratch = 0;
+  for (int b = 0; b < n->n_bufs; b++) {
+    size_t sz = sizeof(gl_real) * (size_t)n->cap * n->bufs[b].n;
+    gl_real *v = (gl_real *)carve(p, sz), *g = (gl_real *)carve(p, sz);
+    if (p->base) { n->bufs[b].v = v; n->bufs[b].g = g; }
+  }
+  for (int l = 0; l < n->n_layers; l++) {
+    size_t a = (size_t)n->layers[l].in * n->cap, w = (size_t)n->layers[l].in * n->layers[l].out;
+    if (a > scratch) scratch = a;
+    if (w > scratch) scratch = w;
+  }
+  gl_real *sc = (gl_real *)carve(p, sizeof(gl_real) * scratch);
+  if (p->base) n->scratch = sc;
+}
+
+/* ---- initialisation ---- */
+
+/* Columns of A (rows x cols, rows >= cols, row-major) made orthonormal by
+ * modified Gram-Schmidt. */
+static void orthonormalize(double *A, int rows, int cols) {
+  for (int j = 0; j < cols; j++) {
+    for (int i = 0; i < j; i++) {
+      double dot = 0;
+      for (int r = 0; r < rows; r++) dot += A[(size_t)r * cols + i] * A[(size_t)r * cols + j];
+      for (int r = 0; r < rows; r++) A[(size_t)r * cols + j] -= dot * A[(size_t)r * cols + i];
+    }
+    double nrm = 0;
+    for (int r = 0; r < rows; r++) nrm += A[(size_t)r * cols + j] * A[(size_t)r * cols + j];
+    nrm = sqrt(nrm);
+    if (nrm < 1e-12) nrm = 1;
+    for (int r = 0; r < rows; r++) A[(size_t)r * cols + j] /= nrm;
+  }
+}
+
+static int init_weights(gl_net *n) {
+  gl_rng r;
+  gl_rng_seed(&r, n->s.seed, 1);
+  memset(n->params, 0, sizeof(gl_real) * n->n_params);
+  for (int l = 0; l < n->n_layers; l++) {
+    const gl_layer *L = &n->layers[l];
+    gl_real *W = n->params + L->w_off;
+    const size_t nw = (size_t)L->in * L->out;
+    switch (n->s.init) {
+    case INIT_XAVIER: {
+      double a = sqrt(6.0 / (L->in + L->out));
+      for (size_t i = 0; i < nw; i++) W[i] = (gl_real)((2.0 * gl_rng_uniform(&r) - 1.0) * a);
+      break;
+    }
+    case INIT_HE: {
+      double sd = sqrt(2.0 / L->in);
+      for (size_t i = 0; i < nw; i++) W[i] = (gl_real)(sd * gl_rng_normal(&r));
+      break;
+    }
+    case INIT_NORMAL:
+      for (size_t i = 0; i < nw; i++) W[i] = (gl_real)(n->s.init_std * gl_rng_normal(&r));
+      break;
+    default: { /* orthogonal, gain sqrt(2) for the relu family */
+      const int big = L->in > L->out ? L->in : L->out, small = L->in + L->out - big;
+      double *A = (double *)malloc(sizeof(double) * (size_t)big * small);
+      if (!A) return GL_ENOMEM;
+      for (size_t i = 0; i < (size_t)big * small; i++) A[i] = gl_rng_normal(&r);
+      orthonormalize(A, big, small);
+      double gain = (n->s.act == ACT_RELU || n->s.act == ACT_LEAKY_RELU) ? sqrt(2.0) : 1.0;
+      for (int i = 0; i < L->in; i++)
+        for (int j = 0; j < L->out; j++)
+          W[(size_t)i * L->out + j] = (gl_real)(
+              gain * (L->in >= L->out ? A[(size_t)i * small + j] : A[(size_t)j * small + i]));
+      free(A);
+    }
+    }
+  }
+  for (int b = 0; b < n->n_blocks; b++)
+    n->params[n->alpha_off + b] =
+        (gl_real)(n->s.res_scale_kind == SCALE_REZERO ? 0.0 : n->scale_value);
+  return GL_OK;
+}
+
+/* ---- create / free ---- */
+
+static int validate(const gl_config *cfg, int arch, char *err) {
+  const gl_settings *s = &cfg->s;
+  if (arch == GL_ARCH_FROM_CONFIG && s->arch == ARCHSET_BOTH) {
+    gl_seterr(err, "arch: 'both' means two networks; create one with arch plain and one with "
+                   "arch residual");
+    return GL_EINVAL;
+  }
+  if (arch != GL_ARCH_FROM_CONFIG && arch != GL_ARCH_PLAIN && arch != GL_ARCH_RESIDUAL) {
+    gl_seterr(err, "arch: %d is not GL_ARCH_PLAIN or GL_ARCH_RESIDUAL", arch);
+    return GL_EINVAL;
+  }
+  if (s->depth % s->block) {
+    gl_seterr(err, "depth: %d is not a multiple of block (%d)", s->depth, s->block);
+    return GL_EINVAL;
+  }
+  if (s->data == DATA_CSV && !cfg->csv) {
+    gl_seterr(err, "data: csv needs CSV text (none was given)");
+    return GL_EINVAL;
+  }
+  return GL_OK;
+}
+
+int gl_create(gl_config *cfg, int arch, gl_net **out) {
+  return gl_create_ex(cfg, arch, 1, out);
+}
+
+int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
+  if (!out) return GL_EMISUSE;
+  *out = NULL;
+  if (!cfg) return GL_EMISUSE;
+  cfg->errmsg[0] = '\0';
+  int rc = validate(cfg, arch, cfg->errmsg);
+  if (rc) return rc;
+  gl_net tmp;
+  memset(&tmp, 0, sizeof tmp);
+  gl_net *n = &tmp;
+  n->s = cfg->s;
+  n->arch = arch == GL_ARCH_FROM_CONFIG ? (cfg->s.arch == ARCHSET_PLAIN ? GL_ARCH_PLAIN
+                                                                        : GL_ARCH_RESIDUAL)
+                                        : arch;
+  n->keep_shortcut = keep_shortcut;
+  /* data shape */
+  if (n->s.data == DATA_CSV) {
+    rc = gl_csv_scan(cfg->csv, cfg->csv_len, &n->data.n, &n->data.d, &n->data.classes, NULL, NULL,
+                     cfg->errmsg);
+    if (rc) return rc;
+    if (n->data.d > 1024) {
+      gl_seterr(cfg->errmsg, "data: %d feature columns, at most 1024", n->data.d);
+      return GL_EINVAL;
+    }
+  } else {
+    n->data.n = n->s.points;
+    n->data.d = 2;
+    n->data.classes = 2;
+  }
+  const int npts = n->data.n;
+  if (n->s.batch > npts) {
+    gl_seterr(cfg->errmsg, "batch: %d is larger than the data set (%d points); 0 means full batch",
+              n->s.batch, npts);
+    return GL_EINVAL;
+  }
+  n->B = n->s.batch ? n->s.batch : npts;
+  if (n->B > 4096) {
+    gl_seterr(cfg->errmsg, "batch: a full batch of %d points is above the limit of 4096; set batch",
+              n->B);
+    return GL_EINVAL;
+  }
+  n->cap = n->B == npts ? n->B : (n->B > 256 ? n->B : (npts < 256 ? npts : 256));
+  n->n_layers = n->s.depth + 2;
+  n->n_blocks = n->arch == GL_ARCH_RESIDUAL ? n->s.depth / n->s.block : 0;
+  n->scale_value = n->s.res_scale_kind == SCALE_INVSQRT
+                       ? (n->n_blocks ? 1.0 / sqrt((double)n->n_blocks) : 1.0)
+                       : n->s.res_scale;
+  build_graph(n); /* counting pass */
+  /* parameter count */
+  size_t np = 0;
+  {
+    const int W = n->s.width, d = n->data.d, C = n->data.classes;
+    for (int l = 0; l < n->n_layers; l++) {
+      int in = l == 0 ? d : W, o = l == n->n_layers - 1 ? C : W;
+      np += (size_t)in * o + o;
+    }
+  }
+  n->alpha_off = np;
+  n->n_params = np + n->n_blocks;
+  /* measure */
+  plan p = {NULL, 0};
+  carve(&p, sizeof(gl_net));
+  layout(n, &p);
+  const size_t feat = n->n_features; /* summed over buffers by the counting pass */
+  size_t scratch_bound = (size_t)(n->data.d > n->s.width ? n->data.d : n->s.width) *
+                         (size_t)(n->cap > n->s.width ? n->cap : n->s.width);
+  double need = (double)p.off + 2.0 * sizeof(gl_real) * (double)feat * n->cap +
+                sizeof(gl_real) * (double)scratch_bound + 64.0 * (2 * n->n_bufs + 2);
+  if (need > (double)GL_MAX_BYTES) {
+    gl_seterr(cfg->errmsg,
+              "depth/width/batch: this network needs %.0f MB, above the %zu MB budget; "
+              "reduce depth, width, batch or points",
+              need / 1048576.0, GL_MAX_BYTES >> 20);
+    return GL_ENOMEM;
+  }
+  size_t total = (size_t)need + 4096;
+  char *mem = (char *)malloc(total);
+  if (!mem) {
+    gl_seterr(cfg->errmsg, "out of memory allocating %.1f MB", total / 1048576.0);
+    return GL_ENOMEM;
+  }
+  memset(mem, 0, total);
+  p.base = mem;
+  p.off = 0;
+  n = (gl_net *)carve(&p, sizeof(gl_net));
+  *n = tmp;
+  layout(n, &p);
+  build_graph(n); /* filling pass */
+  layout_buffers(n, &p);
+  if (p.off > total) { /* cannot happen: `need` bounds every carve */
+    free(mem);
+    gl_seterr(cfg->errmsg, "internal error: memory plan overflow");
+    return GL_ENOMEM;
+  }
+  n->mem = mem;
+  n->bytes = p.off;
+  /* parameter offsets and names */
+  size_t off = 0;
+  for (int l = 0; l < n->n_layers; l++) {
+    gl_layer *Ly = &n->layers[l];
+    Ly->w_off = off;
+    off += (size_t)Ly->in * Ly->out;
+    Ly->b_off = off;
+    off += (size_t)Ly->out;
+    if (l == n->n_layers - 1) snprintf(n->names[l], GL_NAME_LEN, "Lin_out");
+    else snprintf(n->names[l], GL_NAME_LEN, "Lin_%d", l + 1);
+  }
+  /* data */
+  if (n->s.data == DATA_CSV) {
+    int a, b, c;
+    gl_csv_scan(cfg->csv, cfg->csv_len, &a, &b, &c, n->data.x, n->data.y, cfg->errmsg);
+  } else {
+    gl_make_builtin(n->s.data, npts, n->s.noise, n->s.data_seed, n->data.x, n->data.y);
+  }
+  if (n->s.standardize) gl_standardize(n->data.x, npts, n->data.d);
+  for (int i = 0; i < npts; i++) n->perm[i] = i;
+  n->perm_pos = npts; /* shuffle before the first mini-batch */
+  gl_rng_seed(&n->rng_batch, n->s.seed, 2);
+  rc = init_weights(n);
+  if (rc) {
+    free(mem);
+    gl_seterr(cfg->errmsg, "out of memory during initialisation");
+    return rc;
+  }
+  n->rec_step = -1;
+  n->div_step = -1;
+  n->div_where = "";
+  *out = n;
+  return GL_OK;
+}
+
+void gl_free(gl_net *net) {
+  if (net) free(net->mem);
+}
+
+/* ---- forward / backward ---- */
+
+gl_real gl_block_scale(const gl_net *net, int block) { return net->params[net->alpha_off + block]; }
+
+double gl_forward(gl_net *n, const gl_real *x, const int32_t *y, int rows, long *correct,
+                  int want_grad) {
+  memcpy(n->bufs[0].v, x, sizeof(gl_real) * (size_t)rows * n->data.d);
+  for (int i = 0; i < n->n_ops; i++) {
+    const gl_op *op = &n->ops[i];
+    gl_buf *o = &n->bufs[op->out], *a = &n->bufs[op->in];
+    switch (op->type) {
+    case OP_LIN: {
+      const gl_layer *L = &n->layers[op->layer];
+      dense_forward(o->v, a->v, n->params + L->w_off, n->params + L->b_off, rows, L->in, L->out);
+      break;
+    }
+    case OP_ACT: act_forward(o->v, a->v, (size_t)rows * a->n, n->s.act); break;
+    default:
+      residual_forward(o->v, a->v, n->bufs[op->in2].v, gl_block_scale(n, op->layer),
+                       (gl_real)n->keep_shortcut, (size_t)rows * a->n);
+    }
+  }
+  if (!y) return 0;
+  const gl_buf *lg = &n->bufs[n->ops[n->n_ops - 1].out];
+  gl_real *dl = want_grad ? lg->g : NULL;
+  if (n->s.loss == LOSS_MSE)
+    return mse_forward_backward(dl, lg->v, y, rows, lg->n, 1.0 / rows, correct);
+  return softmax_xent_forward_backward(dl, lg->v, y, rows, lg->n, 1.0 / rows, correct);
+}
+
+void gl_backward(gl_net *n, int rows) {
+  memset(n->written, 0, (size_t)n->n_bufs);
+  n->written[n->ops[n->n_ops - 1].out] = 1;
+  for (int i = n->n_ops - 1; i >= 0; i--) {
+    const gl_op *op = &n->ops[i];
+    gl_buf *o = &n->bufs[op->out], *a = &n->bufs[op->in];
+    switch (op->type) {
+    case OP_LIN: {
+      const gl_layer *L = &n->layers[op->layer];
+      dense_backward(a->g, n->grads + L->w_off, n->grads + L->b_off, o->g, a->v,
+                     n->params + L->w_off, rows, L->in, L->out, n->written[op->in], n->scratch);
+      break;
+    }
+    case OP_ACT:
+      act_backward(a->g, o->g, a->v, o->v, (size_t)rows * a->n, n->s.act, n->written[op->in]);
+      break;
+    default: {
+      gl_buf *f = &n->bufs[op->in2];
+      double ds = residual_backward(a->g, f->g, o->g, f->v, gl_block_scale(n, op->layer),
+                                    (gl_real)n->keep_shortcut, (size_t)rows * a->n,
+                                    n->written[op->in], n->written[op->in2]);
+      n->written[op->in2] = 1;
+      n->grads[n->alpha_off + op->layer] = n->s.res_scale_kind == SCALE_REZERO ? (gl_real)ds : 0;
+      if (!n->keep_shortcut) continue; /* the shortcut wrote nothing into dx */
+    }
+    }
+    n->written[op->in] = 1;
+  }
+}
+
+/* ---- statistics helpers ---- */
+
+static int all_finite(const gl_real *v, size_t n) {
+  gl_real acc = 0;
+  for (size_t i = 0; i < n; i++) acc += v[i] * 0; /* NaN/Inf poison the sum */
+  return acc == 0;
+}
+
+static double sumsq(const gl_real *v, size_t n) {
+  double s = 0;
+  for (size_t i = 0; i < n; i++) s += (double)v[i] * v[i];
+  return s;
+}
+
+/* Mean over rows of the L2 norm of each row of g (rows, f). */
+static double mean_row_norm(const gl_real *g, int rows, int f) {
+  double s = 0;
+  for (int r = 0; r < rows; r++) s += sqrt(sumsq(g + (size_t)r * f, (size_t)f));
+  return s / rows;
+}
+
+static void diverge(gl_net *n, const char *where, int layer) {
+  n->status = GL_STATUS_DIVERGED;
+  n->div_step = n->t;
+  n->div_where = where;
+  n->div_layer = layer;
+}
+
+/* First non-finite value in forward order -> its layer (1-based), 0 if none. */
+static int first_nonfinite_forward(gl_net *n, int rows) {
+  int layer = 0;
+  for (int i = 0; i < n->n_ops; i++) {
+    const gl_op *op = &n->ops[i];
+    if (op->type == OP_LIN) layer = op->layer + 1;
+    const gl_buf *o = &n->bufs[op->out];
+    if (!all_finite(o->v, (size_t)rows * o->n)) return layer;
+  }
+  return 0;
+}
+
+/* Loss and accuracy on the whole training set at the current parameters. */
+static void evaluate(gl_net *n, double *loss, double *acc) {
+  double L = 0;
+  long ok = 0;
+  const int d = n->data.d;
+  for (int r0 = 0; r0 < n->data.n; r0 += n->cap) {
+    int rows = n->data.n - r0 < n->cap ? n->data.n - r0 : n->cap;
+    long c = 0;
+    L += gl_forward(n, n->data.x + (size_t)r0 * d, n->data.y + r0, rows, &c, 0);
+    ok += c;
+  }
+  *loss = L / n->data.n;
+  *acc = (double)ok / n->data.n;
+}
+
+/* Everything in the record that comes from the batch just back-propagated. */
+static void measure_batch(gl_net *n, int rows) {
+  const int nl = n->n_layers;
+  double *agn = n->work;            /* [0] = dL/dx, [l+1] = layer l */
+  double *msq = n->work + nl + 1;   /* mean phi'^2 of the phi after layer l */
+  agn[0] = mean_row_norm(n->bufs[0].g, rows, n->data.d);
+  for (int l = 0; l < nl; l++) {
+    const gl_layer *L = &n->layers[l];
+    double gn = sqrt(n->layer_sumsq[l]);
+    n->rec[GL_GRAD_NORM * nl + l] = gn;
+    n->rec[GL_UNDERFLOW * nl + l] = gn < GL_REAL_MIN ? 1.0 : 0.0;
+    agn[l + 1] = mean_row_norm(n->bufs[L->out_buf].g, rows, L->out);
+    n->rec[GL_ACT_GRAD_NORM * nl + l] = agn[l + 1];
+    /* the activation that consumes this layer's output (logits for the last) */
+    const gl_buf *a = &n->bufs[L->act_post >= 0 ? L->act_post : L->out_buf];
+    const size_t cnt = (size_t)rows * a->n;
+    double s = 0, s2 = 0;
+    for (size_t i = 0; i < cnt; i++) s += a->v[i];
+    double mean = s / cnt;
+    for (size_t i = 0; i < cnt; i++) s2 += ((double)a->v[i] - mean) * ((double)a->v[i] - mean);
+    n->rec[GL_ACT_MEAN * nl + l] = mean;
+    n->rec[GL_ACT_STD * nl + l] = sqrt(s2 / cnt);
+    if (L->act_pre >= 0) {
+      double sq;
+      long sat;
+      act_slope_stats(n->bufs[L->act_pre].v, a->v, cnt, n->s.act, &sq, &sat);
+      msq[l] = sq / cnt;
+      n->rec[GL_SATURATION * nl + l] = (double)sat / cnt;
+    } else {
+      msq[l] = 1;
+      n->rec[GL_SATURATION * nl + l] = 0;
+    }
+    double below = agn[l], here = agn[l + 1];
+    n->rec[GL_CHI_MEASURED * nl + l] = here > 0 ? (below / here) * (below / here) : 0;
+  }
+}
+
+/* ---- the training step ---- */
+
+static void next_batch(gl_net *n, const gl_real **x, const int32_t **y) {
+  const int npts = n->data.n, d = n->data.d;
+  if (n->B == npts) {
+    *x = n->data.x;
+    *y = n->data.y;
+    return;
+  }
+  for (int r = 0; r < n->B; r++) {
+    if (n->perm_pos >= npts) { /* new epoch: Fisher-Yates shuffle */
+      for (int i = npts - 1; i > 0; i--) {
+        int j = (int)gl_rng_below(&n->rng_batch, (uint32_t)i + 1);
+        int32_t t = n->perm[i];
+        n->perm[i] = n->perm[j];
+        n->perm[j] = t;
+      }
+      n->perm_pos = 0;
+    }
+    int idx = n->perm[n->perm_pos++];
+    memcpy(n->batch_x + (size_t)r * d, n->data.x + (size_t)idx * d, sizeof(gl_real) * d);
+    n->batch_y[r] = n->data.y[idx];
+  }
+  *x = n->batch_x;
+  *y = n->batch_y;
+}
+
+/* One step; record = measure it; update = apply the optimiser. */
+static void one_step(gl_net *n, int record, int update) {
+  const gl_real *bx;
+  const int32_t *by;
+  const int rows = n->B, nl = n->n_layers;
+  next_batch(n, &bx, &by);
+  long correct = 0;
+  double loss = gl_forward(n, bx, by, rows, &correct, 1) / rows;
+  if (!isfinite(loss)) {
+    int layer = first_nonfinite_forward(n, rows);
+    diverge(n, layer ? "forward" : "loss", layer);
+    return;
+  }
+  gl_backward(n, rows);
+  double total = 0;
+  int bad = 0;
+  for (int l = nl - 1; l >= 0; l--) {
+    const gl_layer *L = &n->layers[l];
+    n->layer_sumsq[l] = sumsq(n->grads + L->w_off, (size_t)L->in * L->out);
+    double bsq = sumsq(n->grads + L->b_off, (size_t)L->out);
+    if (!bad && !(isfinite(n->layer_sumsq[l]) && isfinite(bsq))) bad = l + 1;
+    total += n->layer_sumsq[l] + bsq;
+  }
+  if (n->s.res_scale_kind == SCALE_REZERO) total += sumsq(n->grads + n->alpha_off, (size_t)n->n_blocks);
+  if (bad || !isfinite(total)) {
+    diverge(n, "backward", bad ? bad : nl);
+    return;
+  }
+  double clip_scale = 1;
+  if (n->s.clip > 0 && sqrt(total) > n->s.clip) clip_scale = n->s.clip / sqrt(total);
+  double rec_loss = loss, rec_acc = (double)correct / rows;
+  if (record) {
+    measure_batch(n, rows);
+    if (rows != n->data.n) evaluate(n, &rec_loss, &rec_acc);
+  }
+  double *upd = n->work + 2 * nl + 1, *wsq = upd + nl, *wsum = n->work; /* agn no longer needed */
+  if (update) gl_optim_step(n, clip_scale, record ? upd : NULL, record ? wsq : NULL, record ? wsum : NULL);
+  if (record) {
+    for (int l = 0; l < nl; l++) {
+      const gl_layer *L = &n->layers[l];
+      const gl_real *W = n->params + L->w_off;
+      const size_t nw = (size_t)L->in * L->out;
+      double ws, w2;
+      if (update) {
+        ws = wsum[l];
+        w2 = wsq[l];
+      } else {
+        ws = 0;
+        for (size_t i = 0; i < nw; i++) ws += W[i];
+        w2 = sumsq(W, nw);
+      }
+      double mean = ws / nw, var = w2 / nw - mean * mean;
+      if (var < 0) var = 0;
+      const double *msq = n->work + nl + 1;
+      double e = L->in_from >= 0 ? msq[L->in_from] : 1.0;
+      n->rec[GL_CHI * nl + l] = L->in * var * e;
+      n->rec[GL_UPDATE_RATIO * nl + l] = update && w2 > 0 ? sqrt(upd[l] / w2) : 0;
+    }
+    /* theory line: anchored at the output layer, one factor sqrt(chi) per layer below */
+    double pred = n->rec[GL_GRAD_NORM * nl + nl - 1];
+    for (int l = nl - 1; l >= 0; l--) {
+      n->rec[GL_GRAD_NORM_THEORY * nl + l] = pred;
+      pred *= sqrt(n->rec[GL_CHI * nl + l]);
+    }
+    n->rec_step = n->t;
+    n->rec_loss = rec_loss;
+    n->rec_acc = rec_acc;
+  }
+  if (update) n->t++;
+}
+
+int gl_step(gl_net *net, int n) {
+  if (!net) return GL_EMISUSE;
+  if (n < 0) {
+    gl_seterr(net->errmsg, "step: the number of steps must be >= 0 (got %d)", n);
+    return GL_EMISUSE;
+  }
+  for (int i = 0; i < n && net->status == GL_STATUS_OK; i++)
+    one_step(net, net->t % net->s.record_every == 0, 1);
+  return GL_OK;
+}
+
+int gl_measure(gl_net *net) {
+  if (!net) return GL_EMISUSE;
+  if (net->status == GL_STATUS_OK) one_step(net, 1, 0);
+  return GL_OK;
+}
+
+/* ---- accessors ---- */
+
+const char *gl_errmsg(const gl_net *net) {
+  if (!net) return "no network (NULL)";
+  return net->errmsg[0] ? net->errmsg : "no error";
+}
+size_t gl_memory_bytes(const gl_net *net) { return net ? net->bytes : 0; }
+int gl_status(const gl_net *net) { return net ? net->status : GL_STATUS_OK; }
+long gl_steps_done(const gl_net *net) { return net ? net->t : 0; }
+long gl_diverged_step(const gl_net *net) { return net ? net->div_step : -1; }
+int gl_diverged_layer(const gl_net *net) { return net ? net->div_layer : 0; }
+const char *gl_diverged_where(const gl_net *net) { return net ? net->div_where : ""; }
+int gl_n_layers(const gl_net *net) { return net ? net->n_layers : 0; }
+int gl_n_blocks(const gl_net *net) { return net ? net->n_blocks : 0; }
+int gl_n_classes(const gl_net *net) { return net ? net->data.classes : 0; }
+int gl_n_points(const gl_net *net) { return net ? net->data.n : 0; }
+int gl_n_inputs(const gl_net *net) { return net ? net->data.d : 0; }
+const gl_real *gl_data_x(const gl_net *net) { return net ? net->data.x : NULL; }
+const int32_t *gl_data_y(const gl_net *net) { return net ? net->data.y : NULL; }
+const char *gl_layer_name(const gl_net *net, int layer) {
+  if (!net || layer < 1 || layer > net->n_layers) return NULL;
+  return net->names[layer - 1];
+}
+const double *gl_record_field(const gl_net *net, int field) {
+  if (!net || field < 0 || field >= GL_N_FIELDS) return NULL;
+  return net->rec + (size_t)field * net->n_layers;
+}
+long gl_record_step(const gl_net *net) { return net ? net->rec_step : -1; }
+double gl_record_loss(const gl_net *net) { return net ? net->rec_loss : 0; }
+double gl_record_acc(const gl_net *net) { return net ? net->rec_acc : 0; }
+double gl_record_res_scale(const gl_net *net, int block) {
+  if (!net || block < 0 || block >= net->n_blocks) return 0;
+  return gl_block_scale(net, block);
+}
+
+static const char *FIELD_NAMES[GL_N_FIELDS] = {
+    "grad_norm", "act_grad_norm", "act_mean", "act_std", "saturation",
+    "update_ratio", "chi", "chi_measured", "underflow", "grad_norm_theory"};
+const char *gl_field_name(int field) {
+  return field >= 0 && field < GL_N_FIELDS ? FIELD_NAMES[field] : NULL;
+}
+
+const char *gl_version(void) { return GL_VERSION; }
+
+const char *gl_errstr(int code) {
+  switch (code) {
+  case GL_OK: return "ok";
+  case GL_EINVAL: return "invalid setting";
+  case GL_ENOMEM: return "out of memory";
+  case GL_EDATA: return "malformed data";
+  case GL_ESTATE: return "not allowed in this state";
+  case GL_EMISUSE: return "API misuse";
+  default: return "unknown error code";
+  }
+}
+
+int gl_predict_grid(gl_net *n, double x0, double x1, double y0, double y1, int nx, int ny,
+                    double *out) {
+  if (!n || !out) return GL_EMISUSE;
+  if (n->data.d != 2) {
+    gl_seterr(n->errmsg, "predict_grid: the data has %d inputs, a grid needs 2", n->data.d);
+    return GL_EINVAL;
+  }
+  if (nx < 1 || ny < 1 || nx > 1024 || ny > 1024 || !(x1 > x0) || !(y1 > y0) ||
+      !isfinite(x0 + x1 + y0 + y1)) {
+    gl_seterr(n->errmsg, "predict_grid: need 1 <= nx, ny <= 1024 and finite x0 < x1, y0 < y1");
+    return GL_EINVAL;
+  }
+  const int total = nx * ny, C = n->data.classes;
+  const gl_buf *lg = &n->bufs[n->ops[n->n_ops - 1].out];
+  for (int p0 = 0; p0 < total; p0 += n->cap) {
+    int rows = total - p0 < n->cap ? total - p0 : n->cap;
+    for (int r = 0; r < rows; r++) {
+      int p = p0 + r, ix = p % nx, iy = p / nx;
+      n->batch_x[2 * r] = (gl_real)(nx > 1 ? x0 + (x1 - x0) * ix / (nx - 1) : 0.5 * (x0 + x1));
+      n->batch_x[2 * r + 1] = (gl_real)(ny > 1 ? y0 + (y1 - y0) * iy / (ny - 1) : 0.5 * (y0 + y1));
+    }
+    gl_forward(n, n->batch_x, NULL, rows, NULL, 0);
+    for (int r = 0; r < rows; r++) {
+      const gl_real *z = lg->v + (size_t)r * C;
+      double *o = out + (size_t)(p0 + r) * C;
+      if (n->s.loss == LOSS_MSE) {
+        for (int c = 0; c < C; c++) o[c] = z[c];
+        continue;
+      }
+      double m = z[0], s = 0;
+      for (int c = 1; c < C; c++) m = z[c] > m ? z[c] : m;
+      for (int c = 0; c < C; c++) s += (o[c] = exp((double)z[c] - m));
+      for (int c = 0; c < C; c++) o[c] = isfinite(s) && s > 0 ? o[c] / s : 1.0 / C;
+    }
+  }
+  return GL_OK;
+}

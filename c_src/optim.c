@@ -1,0 +1,80 @@
+/*
+ * optim.c - SGD, SGD with momentum and Adam over the flat parameter array,
+ * with global-norm clipping applied as a scale on the gradient.
+ *
+ * When statistics are wanted, the same pass also sums, per layer, the squared
+ * update ||delta W||^2 and the weights' sum and sum of squares before the
+ * update (for update_ratio and chi's var(W)).
+ */
+#include <math.h>
+
+#include "gl_internal.h"
+
+typedef struct {
+  int kind;
+  gl_real lr, mu, b1, b2, eps, c1, c2; /* c1, c2: Adam bias corrections */
+} opt_params;
+
+/* Updates p[0..n) from g[0..n) (times cs); returns sum of delta^2 and, via
+ * ws/w2, the sum and sum of squares of p before the update. */
+static double update_range(const opt_params *o, gl_real *restrict p, const gl_real *restrict g,
+                           gl_real *restrict m1, gl_real *restrict m2, size_t n, gl_real cs,
+                           double *ws, double *w2) {
+  double dsq = 0, s = 0, s2 = 0;
+  const int stats = ws != 0;
+  for (size_t i = 0; i < n; i++) {
+    const gl_real gi = g[i] * cs, old = p[i];
+    gl_real delta;
+    if (o->kind == OPT_SGD) {
+      delta = -o->lr * gi;
+    } else if (o->kind == OPT_MOMENTUM) {
+      m1[i] = o->mu * m1[i] + gi;          /* v = mu v + g;  p -= lr v */
+      delta = -o->lr * m1[i];
+    } else {
+      m1[i] = o->b1 * m1[i] + (1 - o->b1) * gi;
+      m2[i] = o->b2 * m2[i] + (1 - o->b2) * gi * gi;
+      delta = -o->lr * (m1[i] / o->c1) / ((gl_real)sqrt((double)(m2[i] / o->c2)) + o->eps);
+    }
+    p[i] = old + delta;
+    if (stats) {
+      dsq += (double)delta * delta;
+      s += old;
+      s2 += (double)old * old;
+    }
+  }
+  if (stats) {
+    *ws = s;
+    *w2 = s2;
+  }
+  return dsq;
+}
+
+void gl_optim_step(gl_net *n, double clip_scale, double *upd_sumsq, double *w_sumsq,
+                   double *w_sum) {
+  opt_params o;
+  o.kind = n->s.optimizer;
+  o.lr = (gl_real)n->s.lr;
+  o.mu = (gl_real)n->s.momentum;
+  o.b1 = (gl_real)0.9;
+  o.b2 = (gl_real)0.999;
+  o.eps = (gl_real)1e-8;
+  const double t = (double)n->t + 1;
+  o.c1 = (gl_real)(1 - pow(0.9, t));
+  o.c2 = (gl_real)(1 - pow(0.999, t));
+  const gl_real cs = (gl_real)clip_scale;
+  gl_real *m1 = n->m1, *m2 = n->m2;
+  for (int l = 0; l < n->n_layers; l++) {
+    const gl_layer *L = &n->layers[l];
+    const size_t nw = (size_t)L->in * L->out;
+    double dsq = update_range(&o, n->params + L->w_off, n->grads + L->w_off,
+                              m1 ? m1 + L->w_off : 0, m2 ? m2 + L->w_off : 0, nw, cs,
+                              w_sum ? &w_sum[l] : 0, w_sumsq ? &w_sumsq[l] : 0);
+    if (upd_sumsq) upd_sumsq[l] = dsq;
+    update_range(&o, n->params + L->b_off, n->grads + L->b_off, m1 ? m1 + L->b_off : 0,
+                 m2 ? m2 + L->b_off : 0, (size_t)L->out, cs, 0, 0);
+  }
+  if (n->s.res_scale_kind == SCALE_REZERO && n->n_blocks)
+    update_range(&o, n->params + n->alpha_off, n->grads + n->alpha_off,
+                 m1 ? m1 + n->alpha_off : 0, m2 ? m2 + n->alpha_off : 0, (size_t)n->n_blocks, cs,
+                 0, 0);
+}

@@ -1,0 +1,78 @@
+/*
+ * wasm_api.c - the WebAssembly export layer: which engine functions the JS
+ * wrapper (web/js/gradlab.js) may call, plus three helpers that turn
+ * out-parameters into return values.  Each export is declared once, with
+ * GL_EXPORT: the Makefile reads these lines to build EXPORTED_FUNCTIONS, and
+ * the table below makes the build fail if a name does not exist.
+ */
+#include <malloc.h>
+#include <emscripten.h>
+
+#include "gradlab.h"
+
+static int last_code;
+
+/* gl_config_new without the out-parameter: NULL when out of memory. */
+EMSCRIPTEN_KEEPALIVE gl_config *glw_config_new(void) {
+  gl_config *c = NULL;
+  last_code = gl_config_new(&c);
+  return c;
+}
+
+/* gl_create without the out-parameter: NULL on failure, the code in
+ * glw_last_code() and the message in gl_config_errmsg(cfg). */
+EMSCRIPTEN_KEEPALIVE gl_net *glw_create(gl_config *cfg, int arch) {
+  gl_net *n = NULL;
+  last_code = gl_create(cfg, arch, &n);
+  return n;
+}
+
+EMSCRIPTEN_KEEPALIVE int glw_last_code(void) { return last_code; }
+
+/* Bytes of the WASM heap handed out by malloc and not yet freed. */
+EMSCRIPTEN_KEEPALIVE size_t glw_heap_in_use(void) { return (size_t)mallinfo().uordblks; }
+
+EMSCRIPTEN_KEEPALIVE int glw_real_bytes(void) { return (int)sizeof(gl_real); }
+
+#define GL_EXPORT(f) (void (*)(void))f,
+static void (*const exported[])(void) __attribute__((used)) = {
+GL_EXPORT(glw_config_new)
+GL_EXPORT(glw_create)
+GL_EXPORT(glw_last_code)
+GL_EXPORT(glw_heap_in_use)
+GL_EXPORT(glw_real_bytes)
+GL_EXPORT(gl_version)
+GL_EXPORT(gl_errstr)
+GL_EXPORT(gl_settings_json)
+GL_EXPORT(gl_config_free)
+GL_EXPORT(gl_config_set)
+GL_EXPORT(gl_config_get)
+GL_EXPORT(gl_config_set_csv)
+GL_EXPORT(gl_config_json)
+GL_EXPORT(gl_config_errmsg)
+GL_EXPORT(gl_free)
+GL_EXPORT(gl_errmsg)
+GL_EXPORT(gl_memory_bytes)
+GL_EXPORT(gl_step)
+GL_EXPORT(gl_measure)
+GL_EXPORT(gl_status)
+GL_EXPORT(gl_steps_done)
+GL_EXPORT(gl_diverged_step)
+GL_EXPORT(gl_diverged_layer)
+GL_EXPORT(gl_diverged_where)
+GL_EXPORT(gl_n_layers)
+GL_EXPORT(gl_layer_name)
+GL_EXPORT(gl_n_classes)
+GL_EXPORT(gl_field_name)
+GL_EXPORT(gl_record_field)
+GL_EXPORT(gl_record_step)
+GL_EXPORT(gl_record_loss)
+GL_EXPORT(gl_record_acc)
+GL_EXPORT(gl_record_res_scale)
+GL_EXPORT(gl_n_blocks)
+GL_EXPORT(gl_n_points)
+GL_EXPORT(gl_n_inputs)
+GL_EXPORT(gl_data_x)
+GL_EXPORT(gl_data_y)
+GL_EXPORT(gl_predict_grid)
+};

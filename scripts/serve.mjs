@@ -1,0 +1,64 @@
+// serve.mjs - a small static server for build/site on localhost, with the
+// headers the lab needs: application/wasm, no caching, and a
+// Content-Security-Policy that allows nothing outside the page's own origin.
+//   node scripts/serve.mjs [--port 8000] [--root build/site] [--quiet]
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve, dirname, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8', '.wasm': 'application/wasm',
+  '.woff2': 'font/woff2', '.woff': 'font/woff', '.ttf': 'font/ttf', '.png': 'image/png',
+  '.svg': 'image/svg+xml', '.txt': 'text/plain; charset=utf-8', '.csv': 'text/csv; charset=utf-8',
+  '.ico': 'image/x-icon', '.bin': 'application/octet-stream',
+};
+export const CSP = [
+  "default-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'",
+  "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "font-src 'self'",
+  "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'none'",
+].join('; ');
+
+export function startServer({ port = 8000, root, host = '127.0.0.1', quiet = false } = {}) {
+  const base = resolve(root || join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'site'));
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url, 'http://localhost');
+      let path = normalize(join(base, decodeURIComponent(url.pathname)));
+      if (path !== base && !path.startsWith(base + sep)) { res.writeHead(403).end('forbidden'); return; }
+      let st = await stat(path).catch(() => null);
+      if (st && st.isDirectory()) { path = join(path, 'index.html'); st = await stat(path).catch(() => null); }
+      if (!st) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
+      const body = await readFile(path);
+      res.writeHead(200, {
+        'Content-Type': TYPES[extname(path)] || 'application/octet-stream',
+        'Content-Length': body.length, 'Cache-Control': 'no-cache',
+        'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch (e) {
+      res.writeHead(500).end(String(e));
+    }
+  });
+  return new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      const url = `http://localhost:${server.address().port}/`;
+      if (!quiet) console.log(`GradLab is served at ${url}  (Ctrl-C stops it)`);
+      ok({ server, url, port: server.address().port });
+    });
+  });
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const get = (k, d) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : d; };
+  const port = Number(get('--port', process.env.PORT || 8000));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) { console.error(`serve: bad port '${get('--port')}'`); process.exit(2); }
+  startServer({ port, root: get('--root'), quiet: args.includes('--quiet') }).catch((e) => {
+    console.error(`serve: cannot listen on port ${port}: ${e.message}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,438 @@
+/*
+ * test_engine.c - the engine's behaviour, in the float32 build:
+ *   - the claims the lesson makes, measured from the engine's own numbers
+ *     (per-layer medians over 10 seeds, at init, width 32, block 2, form pre,
+ *     256-point spiral);
+ *   - the residual forms without their shortcut are exactly the plain stack;
+ *   - determinism, optimisers, clipping, divergence, underflow, predictions;
+ *   - every invalid input gets its error code and a message naming the field.
+ * Run with --quick (under the sanitizers) to skip the training runs.
+ */
+#include <math.h>
+
+#include "test_util.h"
+
+static int quick;
+
+static int cmpd(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+static double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof(double), cmpd);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Creates (arch) from text, measures at init; NULL on failure (counted). */
+static gl_net *make(const char *text, int arch) {
+  gl_config *c = cfg_from(text);
+  gl_net *n = NULL;
+  int rc = gl_create(c, arch, &n);
+  if (rc) {
+    CHECK(0, "create '%s': %s", text, gl_config_errmsg(c));
+    n = NULL;
+  }
+  gl_config_free(c);
+  return n;
+}
+
+/* Median over seeds 1..10 of log10(grad_norm[layer 1] / grad_norm[out]) at init. */
+static double median_log_ratio(const char *text, int arch, double *loss_median) {
+  double r[10], loss[10];
+  char buf[512];
+  for (int s = 0; s < 10; s++) {
+    snprintf(buf, sizeof buf, "%s seed=%d", text, s + 1);
+    gl_net *n = make(buf, arch);
+    if (!n) return NAN;
+    gl_measure(n);
+    const double *g = gl_record_field(n, GL_GRAD_NORM);
+    r[s] = log10(g[0] / g[gl_n_layers(n) - 1]);
+    loss[s] = gl_record_loss(n);
+    gl_free(n);
+  }
+  if (loss_median) *loss_median = median(loss, 10);
+  return median(r, 10);
+}
+
+static void test_lesson_claims(void) {
+  printf("lesson claims (medians over seeds 1..10, at init)\n");
+  const char *base = "width=32 block=2 form=pre data=spiral points=256";
+  char t[512];
+  snprintf(t, sizeof t, "%s act=sigmoid init=xavier depth=30", base);
+  double plain = median_log_ratio(t, GL_ARCH_PLAIN, NULL);
+  double res = median_log_ratio(t, GL_ARCH_RESIDUAL, NULL);
+  CHECK(plain <= -15, "plain sigmoid xavier depth 30: log10(gn[1]/gn[out]) = %.2f <= -15", plain);
+  CHECK(res >= -3, "residual (pre) twin: log10(gn[1]/gn[out]) = %.2f >= -3", res);
+  snprintf(t, sizeof t, "%s act=sigmoid init=xavier depth=30 form=post", base);
+  double post = median_log_ratio(t, GL_ARCH_RESIDUAL, NULL);
+  CHECK(post <= -6, "residual form post still vanishes: log10 ratio = %.2f <= -6", post);
+  snprintf(t, sizeof t, "%s act=tanh init=normal:1.0 depth=30", base);
+  double tanh_r = median_log_ratio(t, GL_ARCH_PLAIN, NULL);
+  CHECK(tanh_r >= 4, "plain tanh normal:1.0 depth 30 explodes: log10 ratio = %.2f >= 4", tanh_r);
+  /* relu he: the profile is flat, every layer within a factor of 20 */
+  {
+    double spread[10];
+    for (int s = 0; s < 10; s++) {
+      snprintf(t, sizeof t, "%s act=relu init=he depth=30 seed=%d", base, s + 1);
+      gl_net *n = make(t, GL_ARCH_PLAIN);
+      if (!n) return;
+      gl_measure(n);
+      const double *g = gl_record_field(n, GL_GRAD_NORM);
+      double lo = g[0], hi = g[0];
+      for (int l = 1; l < gl_n_layers(n); l++) {
+        lo = fmin(lo, g[l]);
+        hi = fmax(hi, g[l]);
+      }
+      spread[s] = hi / lo;
+      gl_free(n);
+    }
+    double m = median(spread, 10);
+    CHECK(m <= 20, "plain relu he depth 30: max/min grad_norm over layers = %.2f <= 20", m);
+  }
+  double loss1, loss2;
+  snprintf(t, sizeof t, "%s act=relu init=he depth=30 res_scale=1", base);
+  median_log_ratio(t, GL_ARCH_RESIDUAL, &loss1);
+  CHECK(loss1 > 5, "residual relu he depth 30 scale 1: initial loss %.2f > 5 (forward blows up)", loss1);
+  snprintf(t, sizeof t, "%s act=relu init=he depth=30 res_scale=%.17g", base, 1 / sqrt(15.0));
+  median_log_ratio(t, GL_ARCH_RESIDUAL, &loss2);
+  CHECK(loss2 < 1, "the same with scale 1/sqrt(15): initial loss %.3f < 1", loss2);
+  snprintf(t, sizeof t, "%s act=relu init=he depth=30 res_scale=invsqrt", base);
+  double loss3;
+  median_log_ratio(t, GL_ARCH_RESIDUAL, &loss3);
+  CHECK(fabs(loss3 - loss2) < 1e-6, "res_scale=invsqrt is 1/sqrt(blocks): loss %.6f == %.6f", loss3,
+        loss2);
+  snprintf(t, sizeof t, "%s act=relu init=he depth=30 res_scale=rezero", base);
+  double loss4;
+  median_log_ratio(t, GL_ARCH_RESIDUAL, &loss4);
+  CHECK(loss4 < 1, "rezero (scales start at 0): initial loss %.3f < 1", loss4);
+}
+
+static void test_training_claim(void) {
+  printf("training: spiral, depth 20, sigmoid, xavier, SGD lr 0.1, 500 full-batch steps\n");
+  for (int s = 1; s <= 5; s++) {
+    char t[256];
+    snprintf(t, sizeof t,
+             "width=32 depth=20 act=sigmoid init=xavier optimizer=sgd lr=0.1 data=spiral "
+             "points=256 seed=%d",
+             s);
+    double acc[2], loss[2];
+    for (int a = 0; a < 2; a++) {
+      gl_net *n = make(t, a);
+      if (!n) return;
+      gl_step(n, 500);
+      gl_measure(n);
+      acc[a] = gl_record_acc(n);
+      loss[a] = gl_record_loss(n);
+      gl_free(n);
+    }
+    /* plain sits at ln 2 (its accuracy is argmax noise around 0.5) */
+    CHECK(acc[1] >= 0.6 && acc[1] >= acc[0] + 0.05 && loss[1] < log(2.0) - 0.02,
+          "seed %d: residual acc %.3f (loss %.3f) clearly above plain %.3f (loss %.3f)", s, acc[1],
+          loss[1], acc[0], loss[0]);
+    CHECK(fabs(loss[0] - log(2.0)) < 0.01, "seed %d: plain stays at loss ln 2 (%.4f)", s, loss[0]);
+  }
+}
+
+/* Residual forms with the shortcut removed are exactly the plain stack. */
+static void test_no_shortcut_is_plain(void) {
+  printf("residual without shortcut == plain\n");
+  const char *forms[] = {"pre", "post"};
+  for (int f = 0; f < 2; f++)
+    for (int k = 1; k <= 2; k++) {
+      char t[256];
+      snprintf(t, sizeof t, "depth=6 width=8 block=%d form=%s act=tanh batch=16 points=64 record_every=1", k, forms[f]);
+      gl_config *c = cfg_from(t);
+      gl_net *p, *r;
+      gl_create(c, GL_ARCH_PLAIN, &p);
+      gl_create_ex(c, GL_ARCH_RESIDUAL, 0, &r);
+      double worst = 0;
+      for (int step = 0; step < 5; step++) {
+        gl_step(p, 1);
+        gl_step(r, 1);
+        const double *a = gl_record_field(p, GL_GRAD_NORM), *b = gl_record_field(r, GL_GRAD_NORM);
+        for (int l = 0; l < gl_n_layers(p); l++) worst = fmax(worst, fabs(a[l] - b[l]));
+        worst = fmax(worst, fabs(gl_record_loss(p) - gl_record_loss(r)));
+      }
+      CHECK(worst == 0, "form %s block %d without shortcut: largest difference from plain over 5 steps %.3g", forms[f], k, worst);
+      gl_free(p);
+      gl_free(r);
+      gl_config_free(c);
+    }
+}
+
+static void test_determinism_and_records(void) {
+  printf("determinism, records, optimisers\n");
+  const char *t = "depth=4 width=16 act=tanh batch=32 points=128 data=circles record_every=5";
+  gl_net *a = make(t, GL_ARCH_RESIDUAL), *b = make(t, GL_ARCH_RESIDUAL);
+  if (!a || !b) return;
+  gl_step(a, 23);
+  gl_step(b, 23);
+  int same = 1;
+  for (int l = 0; l < gl_n_layers(a); l++)
+    same &= gl_record_field(a, GL_GRAD_NORM)[l] == gl_record_field(b, GL_GRAD_NORM)[l];
+  CHECK(same && gl_record_loss(a) == gl_record_loss(b), "same seed, same numbers after 23 steps");
+  CHECK(gl_record_step(a) == 20, "record_every 5: last record after 23 steps is step %ld (20)",
+        gl_record_step(a));
+  CHECK(gl_steps_done(a) == 23, "steps done %ld (23)", gl_steps_done(a));
+  gl_free(a);
+  gl_free(b);
+  a = make("depth=4 width=16 act=tanh seed=1", GL_ARCH_PLAIN);
+  b = make("depth=4 width=16 act=tanh seed=2", GL_ARCH_PLAIN);
+  gl_measure(a);
+  gl_measure(b);
+  CHECK(gl_record_loss(a) != gl_record_loss(b), "different seeds, different weights");
+  gl_free(a);
+  gl_free(b);
+  if (quick) return;
+  const char *opts[] = {"sgd lr=0.5", "momentum lr=0.05", "adam lr=0.01"};
+  for (int o = 0; o < 3; o++) {
+    char s[256];
+    snprintf(s, sizeof s, "depth=4 width=16 act=tanh data=gauss batch=32 optimizer=%s", opts[o]);
+    gl_net *n = make(s, GL_ARCH_RESIDUAL);
+    if (!n) return;
+    gl_measure(n);
+    double l0 = gl_record_loss(n);
+    gl_step(n, 300);
+    gl_measure(n);
+    CHECK(gl_record_loss(n) < 0.5 * l0 && gl_record_acc(n) > 0.9,
+          "%-16s on gauss: loss %.3f -> %.3f, acc %.3f", opts[o], l0, gl_record_loss(n),
+          gl_record_acc(n));
+    gl_free(n);
+  }
+}
+
+static int finite_record(const gl_net *n) {
+  for (int f = 0; f < GL_N_FIELDS; f++)
+    for (int l = 0; l < gl_n_layers(n); l++)
+      if (!isfinite(gl_record_field(n, f)[l])) return 0;
+  return isfinite(gl_record_loss(n)) && isfinite(gl_record_acc(n));
+}
+
+static void test_divergence_underflow_clip(void) {
+  printf("divergence, underflow, clipping\n");
+  gl_net *n = make("depth=30 width=32 act=relu init=normal:1.0 lr=0.1 record_every=1", GL_ARCH_PLAIN);
+  if (!n) return;
+  gl_step(n, 50);
+  CHECK(gl_status(n) == GL_STATUS_DIVERGED, "relu normal:1.0 depth 30 diverges (status %d)", gl_status(n));
+  CHECK(gl_diverged_step(n) >= 1 && gl_diverged_step(n) < 50 && gl_diverged_layer(n) >= 0,
+        "diverged at step %ld, layer %d (%s)", gl_diverged_step(n), gl_diverged_layer(n),
+        gl_diverged_where(n));
+  CHECK(finite_record(n), "the last record holds no NaN/Inf (step %ld)", gl_record_step(n));
+  long t = gl_steps_done(n);
+  gl_step(n, 5);
+  CHECK(gl_steps_done(n) == t, "a diverged net stops updating (%ld steps)", gl_steps_done(n));
+  gl_free(n);
+
+  n = make("depth=100 width=32 act=sigmoid init=xavier", GL_ARCH_PLAIN);
+  gl_measure(n);
+  const double *g = gl_record_field(n, GL_GRAD_NORM), *u = gl_record_field(n, GL_UNDERFLOW);
+  CHECK(g[0] == 0 && u[0] == 1 && u[gl_n_layers(n) - 1] == 0 && finite_record(n),
+        "plain sigmoid depth 100: layer 1 grad_norm %.3g flagged underflow=%g; output layer %g",
+        g[0], u[0], u[gl_n_layers(n) - 1]);
+  gl_free(n);
+
+  /* clipping: the SGD update's global norm is at most lr * clip */
+  n = make("depth=10 width=16 act=tanh init=normal:1.0 lr=0.1 clip=0.5 record_every=1", GL_ARCH_PLAIN);
+  gl_step(n, 1);
+  const double *r = gl_record_field(n, GL_UPDATE_RATIO);
+  gl_measure(n);
+  double upd = 0;
+  for (int l = 0; l < gl_n_layers(n); l++) {
+    /* ||dW|| = ratio * ||W_before||; with SGD ||dW|| = lr * clip_scale * ||g_W|| */
+    const gl_layer *L = &n->layers[l];
+    double w2 = 0;
+    for (size_t i = 0; i < (size_t)L->in * L->out; i++) w2 += (double)n->params[L->w_off + i] * n->params[L->w_off + i];
+    upd += r[l] * r[l] * w2;
+  }
+  CHECK(sqrt(upd) <= 0.1 * 0.5 * 1.01, "clip 0.5: weight update norm %.4f <= lr*clip = 0.05", sqrt(upd));
+  gl_free(n);
+}
+
+static void test_chi(void) {
+  printf("mean-field chi against the measured factor\n");
+  gl_net *n = make("depth=20 width=256 act=tanh init=xavier points=256", GL_ARCH_PLAIN);
+  gl_measure(n);
+  const double *chi = gl_record_field(n, GL_CHI), *cm = gl_record_field(n, GL_CHI_MEASURED);
+  double lr = 0;
+  int k = 0;
+  for (int l = 2; l < gl_n_layers(n) - 1; l++, k++) lr += log(cm[l] / chi[l]);
+  double gm = exp(lr / k);
+  CHECK(gm > 0.7 && gm < 1.4, "width 256 tanh: geometric mean of chi_measured/chi over hidden layers %.3f in (0.7, 1.4)", gm);
+  gl_free(n);
+}
+
+static void test_predict_and_data(void) {
+  printf("predictions and data\n");
+  gl_net *n = make("depth=2 width=8 data=xor points=64", GL_ARCH_PLAIN);
+  double *p = malloc(sizeof(double) * 2 * 12);
+  int rc = gl_predict_grid(n, -1, 1, -1, 1, 4, 3, p);
+  double worst = 0;
+  for (int i = 0; i < 12; i++) worst = fmax(worst, fabs(p[2 * i] + p[2 * i + 1] - 1));
+  CHECK(rc == 0 && worst < 1e-12, "predict_grid probabilities sum to 1 (worst %.2g)", worst);
+  rc = gl_predict_grid(n, 1, -1, -1, 1, 4, 3, p);
+  CHECK(rc == GL_EINVAL && strstr(gl_errmsg(n), "predict_grid"), "predict_grid x1 < x0: %s", gl_errmsg(n));
+  free(p);
+  int in_range = 1, c0 = 0;
+  for (int i = 0; i < gl_n_points(n); i++) {
+    in_range &= fabs(gl_data_x(n)[2 * i]) < 1.6 && fabs(gl_data_x(n)[2 * i + 1]) < 1.6;
+    c0 += gl_data_y(n)[i] == 0;
+  }
+  CHECK(in_range && c0 == 32, "xor: points in about [-1,1], balanced classes (%d of 64)", c0);
+  gl_free(n);
+  const char *sets[] = {"spiral", "circles", "xor", "gauss"};
+  for (int s = 0; s < 4; s++) {
+    char t[128];
+    snprintf(t, sizeof t, "data=%s points=200 noise=0.2", sets[s]);
+    n = make(t, GL_ARCH_PLAIN);
+    double m = 0;
+    for (int i = 0; i < 400; i++) m = fmax(m, fabs(gl_data_x(n)[i]));
+    CHECK(m < 2.0, "%s: largest |coordinate| %.2f", sets[s], m);
+    gl_free(n);
+  }
+}
+
+static void expect_set_error(const char *name, const char *value, int code, const char *needle) {
+  gl_config *c;
+  gl_config_new(&c);
+  int rc = gl_config_set(c, name, value);
+  CHECK(rc == code && strstr(gl_config_errmsg(c), needle), "set %s='%s' -> %s: %s", name, value,
+        gl_errstr(rc), gl_config_errmsg(c));
+  gl_config_free(c);
+}
+
+static void expect_create_error(const char *text, const char *csv, int code, const char *needle) {
+  gl_config *c = cfg_from(text);
+  if (csv) gl_config_set_csv(c, csv, strlen(csv));
+  gl_net *n = (gl_net *)1;
+  int rc = gl_create(c, GL_ARCH_FROM_CONFIG, &n);
+  char shown[48] = "";
+  for (int i = 0; csv && csv[i] && i < 40; i++) {
+    size_t k = strlen(shown);
+    if (csv[i] == '\n' || csv[i] == '\r') { shown[k] = '|'; shown[k + 1] = 0; }
+    else { shown[k] = csv[i]; shown[k + 1] = 0; }
+  }
+  CHECK(rc == code && n == NULL && strstr(gl_config_errmsg(c), needle), "create '%s'%s%s -> %s: %s", text,
+        csv ? " csv=" : "", shown, gl_errstr(rc), gl_config_errmsg(c));
+  gl_config_free(c);
+}
+
+static void test_bad_input(void) {
+  printf("invalid input\n");
+  expect_set_error("depth", "0", GL_EINVAL, "depth");
+  expect_set_error("depth", "-3", GL_EINVAL, "depth");
+  expect_set_error("depth", "1001", GL_EINVAL, "depth");
+  expect_set_error("depth", "99999999999999999", GL_EINVAL, "depth");
+  expect_set_error("depth", "12abc", GL_EINVAL, "depth");
+  expect_set_error("depth", "", GL_EINVAL, "depth");
+  expect_set_error("width", "0", GL_EINVAL, "width");
+  expect_set_error("width", "1025", GL_EINVAL, "width");
+  expect_set_error("batch", "-1", GL_EINVAL, "batch");
+  expect_set_error("batch", "4097", GL_EINVAL, "batch");
+  expect_set_error("block", "3", GL_EINVAL, "block");
+  expect_set_error("lr", "nan", GL_EINVAL, "lr");
+  expect_set_error("lr", "NaN", GL_EINVAL, "lr");
+  expect_set_error("lr", "inf", GL_EINVAL, "lr");
+  expect_set_error("lr", "-0.1", GL_EINVAL, "lr");
+  expect_set_error("lr", "0", GL_EINVAL, "lr");
+  expect_set_error("lr", "1e999", GL_EINVAL, "lr");
+  expect_set_error("lr", "0.1x", GL_EINVAL, "lr");
+  expect_set_error("momentum", "1", GL_EINVAL, "momentum");
+  expect_set_error("clip", "-1", GL_EINVAL, "clip");
+  expect_set_error("clip", "nan", GL_EINVAL, "clip");
+  expect_set_error("act", "swish", GL_EINVAL, "act");
+  expect_set_error("init", "normal:", GL_EINVAL, "init");
+  expect_set_error("init", "normal:-1", GL_EINVAL, "init");
+  expect_set_error("init", "normal:nan", GL_EINVAL, "init");
+  expect_set_error("init", "uniform", GL_EINVAL, "init");
+  expect_set_error("init_std", "0", GL_EINVAL, "init_std");
+  expect_set_error("res_scale", "zero", GL_EINVAL, "res_scale");
+  expect_set_error("res_scale", "-1", GL_EINVAL, "res_scale");
+  expect_set_error("res_scale", "inf", GL_EINVAL, "res_scale");
+  expect_set_error("optimizer", "rmsprop", GL_EINVAL, "optimizer");
+  expect_set_error("data", "moons", GL_EINVAL, "data");
+  expect_set_error("points", "2", GL_EINVAL, "points");
+  expect_set_error("noise", "2", GL_EINVAL, "noise");
+  expect_set_error("seed", "-1", GL_EINVAL, "seed");
+  expect_set_error("seed", "4294967296", GL_EINVAL, "seed");
+  expect_set_error("record_every", "0", GL_EINVAL, "record_every");
+  expect_set_error("standardize", "maybe", GL_EINVAL, "standardize");
+  expect_set_error("colour", "red", GL_EINVAL, "colour");
+  {
+    gl_config *c;
+    gl_config_new(&c);
+    int rc = gl_config_parse(c, "depth=10&width");
+    CHECK(rc == GL_EINVAL && strstr(gl_config_errmsg(c), "name=value"), "parse 'depth=10&width': %s", gl_config_errmsg(c));
+    rc = gl_config_set(c, NULL, "1");
+    CHECK(rc == GL_EMISUSE, "set NULL name -> %s", gl_errstr(rc));
+    gl_config_set(c, "depth", "1001");
+    CHECK(strcmp(gl_config_get(c, "depth"), "10") == 0, "a failed set leaves the value (depth %s)", gl_config_get(c, "depth"));
+    gl_config_free(c);
+  }
+  expect_create_error("depth=5 block=2 arch=plain", NULL, GL_EINVAL, "depth");
+  expect_create_error("arch=both", NULL, GL_EINVAL, "arch");
+  expect_create_error("data=csv arch=residual", NULL, GL_EINVAL, "csv");
+  expect_create_error("points=100 batch=200 arch=plain", NULL, GL_EINVAL, "batch");
+  expect_create_error("points=8000 arch=plain", NULL, GL_EINVAL, "batch");
+  expect_create_error("depth=1000 width=1024 batch=4096 points=8192 arch=plain", NULL, GL_ENOMEM, "MB");
+  /* CSV */
+  expect_create_error("data=csv arch=plain", "", GL_EDATA, "empty");
+  expect_create_error("data=csv arch=plain", "x,y,label\n", GL_EDATA, "no data rows");
+  expect_create_error("data=csv arch=plain", "1,2,0\n3,4\n", GL_EDATA, "line 2");
+  expect_create_error("data=csv arch=plain", "1,2,0\n3,abc,1\n", GL_EDATA, "line 2, column 2");
+  expect_create_error("data=csv arch=plain", "a,b,c\n1,2,0\n3,4,1.5\n", GL_EDATA, "line 3");
+  expect_create_error("data=csv arch=plain", "1,2,0\n3,4,-1\n", GL_EDATA, "line 2");
+  expect_create_error("data=csv arch=plain", "1,2,0\n3,4,0\n", GL_EDATA, "two classes");
+  expect_create_error("data=csv arch=plain", "1,nan,0\n3,4,1\n", GL_EDATA, "line 1");
+  expect_create_error("data=csv arch=plain", "1,2,0\n3,4,1,5\n", GL_EDATA, "line 2");
+  expect_create_error("data=csv arch=plain", "5\n", GL_EDATA, "line 1");
+  expect_create_error("data=csv arch=plain", "1,2,0\n\n3,4,999\n", GL_EDATA, "line 3");
+  {
+    const char *csv = "x1,x2,label\r\n0.5,1.5,0\r\n\r\n-2,3,1\r\n4,-1,2\r\n";
+    gl_config *c = cfg_from("data=csv standardize=0 depth=2 width=4 arch=plain");
+    gl_config_set_csv(c, csv, strlen(csv));
+    gl_net *n;
+    int rc = gl_create(c, GL_ARCH_FROM_CONFIG, &n);
+    CHECK(rc == 0 && gl_n_points(n) == 3 && gl_n_classes(n) == 3 && gl_data_x(n)[2] == -2 && gl_data_y(n)[2] == 2,
+          "CSV with header, CRLF and a blank line: %d rows, %d classes, used as is", rc ? -1 : gl_n_points(n), rc ? -1 : gl_n_classes(n));
+    if (!rc) gl_free(n);
+    gl_config_set(c, "standardize", "1");
+    rc = gl_create(c, GL_ARCH_FROM_CONFIG, &n);
+    double m = 0;
+    for (int i = 0; i < 3; i++) m += gl_data_x(n)[2 * i];
+    CHECK(rc == 0 && fabs(m) < 1e-5, "standardize=1: feature mean %.2g", m);
+    gl_free(n);
+    gl_config_free(c);
+  }
+  gl_free(NULL);
+  gl_config_free(NULL);
+  CHECK(gl_step(NULL, 1) == GL_EMISUSE && gl_record_field(NULL, 0) == NULL, "NULL handles are refused, free(NULL) is harmless");
+  gl_net *n = make("depth=2 width=4", GL_ARCH_PLAIN);
+  CHECK(gl_step(n, -1) == GL_EMISUSE && strstr(gl_errmsg(n), "step"), "step(-1): %s", gl_errmsg(n));
+  CHECK(gl_record_field(n, GL_N_FIELDS) == NULL && gl_layer_name(n, 0) == NULL && gl_layer_name(n, 5) == NULL,
+        "out-of-range field and layer indices give NULL");
+  CHECK(strcmp(gl_layer_name(n, 1), "Lin_1") == 0 && strcmp(gl_layer_name(n, 4), "Lin_out") == 0,
+        "layer names %s .. %s", gl_layer_name(n, 1), gl_layer_name(n, 4));
+  gl_free(n);
+}
+
+#include <time.h>
+static void timed(void (*f)(void)) {
+  clock_t c = clock();
+  f();
+  printf("  (%.2f s)\n", (double)(clock() - c) / CLOCKS_PER_SEC);
+}
+
+int main(int argc, char **argv) {
+  quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+  timed(test_no_shortcut_is_plain);
+  timed(test_determinism_and_records);
+  timed(test_divergence_underflow_clip);
+  timed(test_chi);
+  timed(test_predict_and_data);
+  timed(test_bad_input);
+  if (!quick) {
+    timed(test_lesson_claims);
+    timed(test_training_claim);
+  }
+  return report();
+}

@@ -1,0 +1,43 @@
+/*
+ * test_util.h - a tiny test harness: CHECK prints what was compared and
+ * counts; the runner ends with "N passed, N failed" and exits non-zero on
+ * any failure.
+ */
+#ifndef TEST_UTIL_H
+#define TEST_UTIL_H
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../c_src/gl_internal.h"
+
+static int t_pass, t_fail;
+
+#define CHECK(cond, ...)                                   \
+  do {                                                     \
+    if (cond) {                                            \
+      t_pass++;                                            \
+      printf("  ok    ");                                  \
+    } else {                                               \
+      t_fail++;                                            \
+      printf("  FAIL  ");                                  \
+    }                                                      \
+    printf(__VA_ARGS__);                                   \
+    printf("   [%s:%d]\n", __FILE__, __LINE__);            \
+  } while (0)
+
+static inline gl_config *cfg_from(const char *text) {
+  gl_config *c;
+  if (gl_config_new(&c)) { printf("out of memory\n"); exit(1); }
+  if (gl_config_parse(c, text)) {
+    printf("  FAIL  config '%s': %s\n", text, gl_config_errmsg(c));
+    t_fail++;
+  }
+  return c;
+}
+
+static inline int report(void) {
+  printf("%d passed, %d failed\n", t_pass, t_fail);
+  return t_fail ? 1 : 0;
+}
+#endif

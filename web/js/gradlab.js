@@ -1,0 +1,296 @@
+/*
+ * gradlab.js - the one JavaScript API over the WebAssembly engine.
+ *
+ * No DOM, no timers: the page, the Worker and node's tests all use it.
+ * Loads as a classic script (defines self.GradLab; the Emscripten factory
+ * createGradLabModule must be loaded first) or as a CommonJS module.
+ *
+ *   const engine = await GradLab.load();               // browser / worker
+ *   const engine = await GradLab.loadNode('build/web'); // node
+ *   const net = engine.create({ depth: 30, act: 'sigmoid' }, 'plain');
+ *   net.step(10);
+ *   const s = net.stats();   // { step, loss, acc, status, grad_norm: Float64Array, ... }
+ *   net.free();
+ *
+ * Every engine error becomes a JS Error whose message is the C message
+ * (err.code is the C code, err.codeName its name).  Statistics are copied
+ * out of the WASM heap, so nothing dangles when memory grows.
+ */
+(function (root, factory) {
+  if (typeof module === 'object' && module.exports) module.exports = factory();
+  else root.GradLab = factory();
+})(typeof self !== 'undefined' ? self : this, function () {
+  'use strict';
+
+  const ARCH = { plain: 0, residual: 1 };
+
+  class GradLabError extends Error {
+    constructor(message, code, codeName) {
+      super(message);
+      this.name = 'GradLabError';
+      this.code = code;
+      this.codeName = codeName;
+    }
+  }
+
+  class Engine {
+    constructor(mod) {
+      this.mod = mod;
+      const c = (name, ret, args) => mod.cwrap(name, ret, args);
+      this.c = {
+        configNew: c('glw_config_new', 'number', []),
+        create: c('glw_create', 'number', ['number', 'number']),
+        lastCode: c('glw_last_code', 'number', []),
+        heapInUse: c('glw_heap_in_use', 'number', []),
+        realBytes: c('glw_real_bytes', 'number', []),
+        version: c('gl_version', 'string', []),
+        errstr: c('gl_errstr', 'string', ['number']),
+        settingsJson: c('gl_settings_json', 'string', []),
+        configFree: c('gl_config_free', null, ['number']),
+        configSet: c('gl_config_set', 'number', ['number', 'string', 'string']),
+        configGet: c('gl_config_get', 'string', ['number', 'string']),
+        configSetCsv: c('gl_config_set_csv', 'number', ['number', 'number', 'number']),
+        configJson: c('gl_config_json', 'string', ['number']),
+        configErrmsg: c('gl_config_errmsg', 'string', ['number']),
+        free: c('gl_free', null, ['number']),
+        errmsg: c('gl_errmsg', 'string', ['number']),
+        memoryBytes: c('gl_memory_bytes', 'number', ['number']),
+        step: c('gl_step', 'number', ['number', 'number']),
+        measure: c('gl_measure', 'number', ['number']),
+        status: c('gl_status', 'number', ['number']),
+        stepsDone: c('gl_steps_done', 'number', ['number']),
+        divergedStep: c('gl_diverged_step', 'number', ['number']),
+        divergedLayer: c('gl_diverged_layer', 'number', ['number']),
+        divergedWhere: c('gl_diverged_where', 'string', ['number']),
+        nLayers: c('gl_n_layers', 'number', ['number']),
+        layerName: c('gl_layer_name', 'string', ['number', 'number']),
+        nClasses: c('gl_n_classes', 'number', ['number']),
+        fieldName: c('gl_field_name', 'string', ['number']),
+        recordField: c('gl_record_field', 'number', ['number', 'number']),
+        recordStep: c('gl_record_step', 'number', ['number']),
+        recordLoss: c('gl_record_loss', 'number', ['number']),
+        recordAcc: c('gl_record_acc', 'number', ['number']),
+        recordResScale: c('gl_record_res_scale', 'number', ['number', 'number']),
+        nBlocks: c('gl_n_blocks', 'number', ['number']),
+        nPoints: c('gl_n_points', 'number', ['number']),
+        nInputs: c('gl_n_inputs', 'number', ['number']),
+        dataX: c('gl_data_x', 'number', ['number']),
+        dataY: c('gl_data_y', 'number', ['number']),
+        predictGrid: c('gl_predict_grid', 'number',
+          ['number', 'number', 'number', 'number', 'number', 'number', 'number', 'number']),
+      };
+      this.version = this.c.version();
+      /** The engine's settings table: [{name, type, default, min, max, choices, help}] */
+      this.settings = JSON.parse(this.c.settingsJson());
+      this.settingsByName = Object.fromEntries(this.settings.map((s) => [s.name, s]));
+      this.fieldNames = [];
+      for (let f = 0; this.c.fieldName(f); f++) this.fieldNames.push(this.c.fieldName(f));
+      this.realBytes = this.c.realBytes();
+    }
+
+    error(code, message) {
+      return new GradLabError(message, code, this.c.errstr(code));
+    }
+
+    /* Builds a C config from a plain object; the caller frees it. */
+    _config(config) {
+      if (config === null || typeof config !== 'object') {
+        throw new GradLabError('config must be an object of settings', 5, 'API misuse');
+      }
+      const cfg = this.c.configNew();
+      if (!cfg) throw this.error(2, 'out of memory creating a configuration');
+      try {
+        for (const [name, value] of Object.entries(config)) {
+          if (name === 'csv') continue;
+          if (value === undefined) continue;
+          const text = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
+          const rc = this.c.configSet(cfg, name, text);
+          if (rc) throw this.error(rc, this.c.configErrmsg(cfg));
+        }
+        if (config.csv !== undefined) {
+          if (typeof config.csv !== 'string') throw new GradLabError('csv: must be text', 1, 'invalid setting');
+          const bytes = new TextEncoder().encode(config.csv);
+          const ptr = this.mod._malloc(bytes.length + 1);
+          if (!ptr) throw this.error(2, 'out of memory copying the CSV text');
+          this.mod.HEAPU8.set(bytes, ptr);
+          const rc = this.c.configSetCsv(cfg, ptr, bytes.length);
+          this.mod._free(ptr);
+          if (rc) throw this.error(rc, this.c.configErrmsg(cfg));
+        }
+      } catch (e) {
+        this.c.configFree(cfg);
+        throw e;
+      }
+      return cfg;
+    }
+
+    /** Validates a config against the engine's table; returns its canonical form. */
+    normalize(config) {
+      const cfg = this._config(config);
+      try {
+        return JSON.parse(this.c.configJson(cfg));
+      } finally {
+        this.c.configFree(cfg);
+      }
+    }
+
+    /** Creates one network; arch 'plain' or 'residual' (default: config.arch). */
+    create(config, arch) {
+      const a = arch === undefined ? (config && config.arch) || 'plain' : arch;
+      if (!(a in ARCH)) throw new GradLabError(`arch: '${a}' is not plain or residual`, 1, 'invalid setting');
+      const cfg = this._config(config);
+      try {
+        const ptr = this.c.create(cfg, ARCH[a]);
+        if (!ptr) throw this.error(this.c.lastCode(), this.c.configErrmsg(cfg));
+        return new Net(this, ptr, a);
+      } finally {
+        this.c.configFree(cfg);
+      }
+    }
+
+    /** The networks named by config.arch ('plain', 'residual' or 'both'), as {plain?, residual?}. */
+    createRuns(config) {
+      const which = (config && config.arch) || 'both';
+      const archs = which === 'both' ? ['plain', 'residual'] : [which];
+      const runs = {};
+      try {
+        for (const a of archs) runs[a] = this.create(config, a);
+      } catch (e) {
+        for (const n of Object.values(runs)) n.free();
+        throw e;
+      }
+      return runs;
+    }
+
+    /** Bytes malloc has handed out and not taken back (for leak tests). */
+    heapInUse() {
+      return this.c.heapInUse();
+    }
+  }
+
+  class Net {
+    constructor(engine, ptr, arch) {
+      this.engine = engine;
+      this._ptr = ptr;
+      this.arch = arch;
+      const c = engine.c;
+      this.nLayers = c.nLayers(ptr);
+      this.layers = [];
+      for (let l = 1; l <= this.nLayers; l++) this.layers.push(c.layerName(ptr, l));
+      this.nBlocks = c.nBlocks(ptr);
+      this.nClasses = c.nClasses(ptr);
+      this.memoryBytes = c.memoryBytes(ptr);
+    }
+
+    get ptr() {
+      if (!this._ptr) throw new GradLabError('this network has been freed', 5, 'API misuse');
+      return this._ptr;
+    }
+
+    get freed() {
+      return !this._ptr;
+    }
+
+    _check(rc) {
+      if (rc) throw this.engine.error(rc, this.engine.c.errmsg(this.ptr));
+    }
+
+    /** Runs n training steps (the engine measures every record_every-th). */
+    step(n = 1) {
+      if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) {
+        throw new GradLabError(`step: n must be an integer >= 0 (got ${n})`, 5, 'API misuse');
+      }
+      this._check(this.engine.c.step(this.ptr, n));
+      return this;
+    }
+
+    /** Measures the current parameters without an update. */
+    measure() {
+      this._check(this.engine.c.measure(this.ptr));
+      return this;
+    }
+
+    get stepsDone() {
+      return this.engine.c.stepsDone(this.ptr);
+    }
+
+    /** The last record, copied: {step, loss, acc, status, diverged, steps_done, res_scale, <field>: Float64Array}. */
+    stats() {
+      const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
+      const diverged = c.status(p) === 1;
+      const out = {
+        arch: this.arch,
+        step: c.recordStep(p),
+        steps_done: c.stepsDone(p),
+        loss: c.recordLoss(p),
+        acc: c.recordAcc(p),
+        status: diverged ? 'diverged' : 'ok',
+        diverged: diverged
+          ? { step: c.divergedStep(p), layer: c.divergedLayer(p), where: c.divergedWhere(p) }
+          : null,
+      };
+      this.engine.fieldNames.forEach((name, f) => {
+        const at = c.recordField(p, f) / 8;
+        out[name] = mod.HEAPF64.slice(at, at + this.nLayers);
+      });
+      out.res_scale = new Float64Array(this.nBlocks);
+      for (let b = 0; b < this.nBlocks; b++) out.res_scale[b] = c.recordResScale(p, b);
+      return out;
+    }
+
+    /** The training data as trained on: {n, d, classes, x: Float32Array (n*d), y: Int32Array}. */
+    data() {
+      const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
+      const n = c.nPoints(p), d = c.nInputs(p);
+      const xp = c.dataX(p), yp = c.dataY(p);
+      const x = this.engine.realBytes === 4
+        ? mod.HEAPF32.slice(xp / 4, xp / 4 + n * d)
+        : Float32Array.from(mod.HEAPF64.subarray(xp / 8, xp / 8 + n * d));
+      return { n, d, classes: this.nClasses, x, y: mod.HEAP32.slice(yp / 4, yp / 4 + n) };
+    }
+
+    /** Class probabilities on an nx x ny grid: Float64Array((iy*nx+ix)*classes + c). */
+    predictGrid(x0, x1, y0, y1, nx, ny) {
+      const p = this.ptr, mod = this.engine.mod;
+      if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1 || nx > 1024 || ny > 1024) {
+        throw new GradLabError('predict_grid: need integers 1 <= nx, ny <= 1024', 1, 'invalid setting');
+      }
+      const count = nx * ny * this.nClasses;
+      const buf = mod._malloc(count * 8);
+      if (!buf) throw this.engine.error(2, 'out of memory for the prediction grid');
+      try {
+        this._check(this.engine.c.predictGrid(p, x0, x1, y0, y1, nx, ny, buf));
+        return mod.HEAPF64.slice(buf / 8, buf / 8 + count);
+      } finally {
+        mod._free(buf);
+      }
+    }
+
+    /** Releases the network; a second call does nothing. */
+    free() {
+      if (this._ptr) {
+        this.engine.c.free(this._ptr);
+        this._ptr = 0;
+      }
+    }
+  }
+
+  /** Browser page or Worker: the Emscripten factory must already be loaded. */
+  async function load(options = {}) {
+    const factory = options.factory || (typeof createGradLabModule !== 'undefined' ? createGradLabModule : null);
+    if (!factory) throw new Error('GradLab: load gradlab-engine.js before calling GradLab.load()');
+    const mod = await factory(options.moduleOptions || {});
+    return new Engine(mod);
+  }
+
+  /** node: loads build/web/gradlab-engine.{js,wasm} from dir, a fresh instance per call. */
+  async function loadNode(dir) {
+    const path = require('path'), fs = require('fs');
+    const js = path.resolve(dir, 'gradlab-engine.js');
+    const factory = require(js);
+    const mod = await factory({ wasmBinary: fs.readFileSync(js.replace(/\.js$/, '.wasm')) });
+    return new Engine(mod);
+  }
+
+  return { load, loadNode, Engine, Net, GradLabError, ARCH };
+});
