@@ -1,0 +1,100 @@
+/*
+ * bench.c - training speed of the native build on fixed workloads (a
+ * benchmark, not a test): warm-up, then RUNS timed runs of RUN_S seconds;
+ * prints the median as
+ *   bench W1 native steps_per_s=NNN gflops=NNN
+ * FLOPs per step = 6 * batch * sum over layers of fan_in * fan_out (forward,
+ * and the two products of backward).  Workloads: tests/bench/workloads.json.
+ * Environment: RUN_S (default 2), RUNS (default 5), WARM_S (default 1).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../../c_src/gl_internal.h"
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmpd(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double env_d(const char *name, double def) {
+  const char *v = getenv(name);
+  return v && *v ? atof(v) : def;
+}
+
+/* Reads "NAME": "settings" from workloads.json (one per line). */
+static int workload(const char *name, char *out, size_t cap) {
+  FILE *f = fopen("tests/bench/workloads.json", "r");
+  if (!f) return 0;
+  char line[1024], key[32];
+  snprintf(key, sizeof key, "\"%s\": \"", name);
+  int found = 0;
+  while (fgets(line, sizeof line, f)) {
+    char *p = strstr(line, key);
+    if (!p) continue;
+    p += strlen(key);
+    char *e = strchr(p, '"');
+    if (!e || (size_t)(e - p) >= cap) break;
+    memcpy(out, p, (size_t)(e - p));
+    out[e - p] = '\0';
+    found = 1;
+    break;
+  }
+  fclose(f);
+  return found;
+}
+
+int main(int argc, char **argv) {
+  const double run_s = env_d("RUN_S", 2), warm_s = env_d("WARM_S", 1);
+  int runs = (int)env_d("RUNS", 5);
+  if (runs < 1) runs = 1;
+  if (runs > 50) runs = 50;
+  const char *names[] = {"W1", "W2"};
+  for (int w = 0; w < 2; w++) {
+    if (argc > 1 && strcmp(argv[1], names[w]) != 0) continue;
+    char text[1024];
+    if (!workload(names[w], text, sizeof text)) {
+      fprintf(stderr, "bench: workload %s not found in tests/bench/workloads.json\n", names[w]);
+      return 1;
+    }
+    gl_config *cfg;
+    gl_config_new(&cfg);
+    gl_net *net;
+    if (gl_config_parse(cfg, text) || gl_create(cfg, GL_ARCH_FROM_CONFIG, &net)) {
+      fprintf(stderr, "bench: %s: %s\n", names[w], gl_config_errmsg(cfg));
+      return 1;
+    }
+    double flops = 0;
+    for (int l = 0; l < net->n_layers; l++) flops += 6.0 * net->B * net->layers[l].in * net->layers[l].out;
+    double t0 = now_s();
+    while (now_s() - t0 < warm_s) gl_step(net, 1);
+    double rate[50];
+    for (int r = 0; r < runs; r++) {
+      long steps = 0;
+      double s0 = now_s(), el;
+      do {
+        gl_step(net, 1);
+        steps++;
+        el = now_s() - s0;
+      } while (el < run_s);
+      rate[r] = steps / el;
+    }
+    qsort(rate, (size_t)runs, sizeof(double), cmpd);
+    double med = rate[runs / 2];
+    printf("bench %s native steps_per_s=%.1f gflops=%.2f  (runs %d x %.1f s, min %.1f max %.1f, status %s)\n",
+           names[w], med, med * flops / 1e9, runs, run_s, rate[0], rate[runs - 1],
+           gl_status(net) == GL_STATUS_OK ? "ok" : "diverged");
+    gl_free(net);
+    gl_config_free(cfg);
+  }
+  return 0;
+}

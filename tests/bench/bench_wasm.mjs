@@ -1,0 +1,49 @@
+// bench_wasm.mjs - the WASM build's training speed under node, on the same
+// workloads as bench.c (tests/bench/workloads.json):
+//   bench W1 wasm steps_per_s=NNN gflops=NNN
+// The exported step is called once per batch of steps (V8 does not move an
+// already-running WASM function to optimised code, so one long call would
+// stay in the baseline tier).  RUN_S, RUNS, WARM_S as for bench.c.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadEngine, root } from '../node/helpers.mjs';
+
+const RUN_S = Number(process.env.RUN_S || 2), RUNS = Number(process.env.RUNS || 5);
+const WARM_S = Number(process.env.WARM_S || 1);
+const workloads = JSON.parse(readFileSync(join(root, 'tests/bench/workloads.json'), 'utf8'));
+const engine = await loadEngine();
+const only = process.argv[2];
+
+for (const name of ['W1', 'W2']) {
+  if (only && only !== name) continue;
+  const config = Object.fromEntries(workloads[name].split(' ').map((kv) => kv.split('=')));
+  const net = engine.create(config, config.arch);
+  const d = net.data();
+  // layer shapes: d -> width (depth+1 times) -> classes
+  const W = Number(config.width), L = Number(config.depth), B = d.n;
+  const flops = 6 * B * (d.d * W + L * W * W + W * d.classes);
+  const now = () => performance.now() / 1000;
+  // calibrate a batch of steps to ~20 ms per call
+  let chunk = 1;
+  for (let t0 = now(); now() - t0 < WARM_S;) {
+    const s0 = now();
+    net.step(chunk);
+    if (now() - s0 < 0.02) chunk *= 2;
+  }
+  const rates = [];
+  for (let r = 0; r < RUNS; r++) {
+    let steps = 0;
+    const s0 = now();
+    let el;
+    do {
+      net.step(chunk);
+      steps += chunk;
+      el = now() - s0;
+    } while (el < RUN_S);
+    rates.push(steps / el);
+  }
+  rates.sort((a, b) => a - b);
+  const med = rates[rates.length >> 1];
+  console.log(`bench ${name} wasm steps_per_s=${med.toFixed(1)} gflops=${(med * flops / 1e9).toFixed(2)}  (runs ${RUNS} x ${RUN_S} s, ${chunk} steps per call, min ${rates[0].toFixed(1)} max ${rates[rates.length - 1].toFixed(1)}, status ${net.stats().status})`);
+  net.free();
+}

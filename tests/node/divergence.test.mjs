@@ -1,0 +1,53 @@
+// divergence.test.mjs - an exploding configuration reports `diverged` with
+// its step and layer, stops updating, and no NaN or Infinity reaches the
+// statistics the page charts; deep sigmoid gradients that underflow are 0
+// and flagged, never missing.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { loadEngine } from './helpers.mjs';
+
+const engine = await loadEngine();
+
+function allFinite(stats) {
+  for (const f of engine.fieldNames) for (const v of stats[f]) if (!Number.isFinite(v)) return `${f} has ${v}`;
+  if (!Number.isFinite(stats.loss) || !Number.isFinite(stats.acc)) return 'loss/acc';
+  return null;
+}
+
+test('relu with normal:1.0 at depth 30 diverges with step and layer; no NaN in the stats', () => {
+  const net = engine.create({ act: 'relu', init: 'normal', init_std: 1, depth: 30, lr: 0.1, record_every: 1 }, 'plain');
+  for (let i = 0; i < 50; i++) {
+    net.step(1);
+    assert.equal(allFinite(net.stats()), null);
+  }
+  const s = net.stats();
+  assert.equal(s.status, 'diverged');
+  assert.ok(s.diverged.step >= 1 && s.diverged.step < 50, `diverged at step ${s.diverged.step}`);
+  assert.ok(s.diverged.layer >= 1 && s.diverged.layer <= net.nLayers, `in layer ${s.diverged.layer}`);
+  assert.ok(['forward', 'loss', 'backward'].includes(s.diverged.where));
+  const done = net.stepsDone;
+  net.step(10);
+  assert.equal(net.stepsDone, done, 'a diverged network stops updating');
+  net.free();
+});
+
+test('gradient clipping keeps the same configuration finite for longer', () => {
+  const cfg = { act: 'relu', init: 'normal', init_std: 1, depth: 30, lr: 0.1, record_every: 1 };
+  const a = engine.create(cfg, 'plain').step(50), b = engine.create({ ...cfg, clip: 1 }, 'plain').step(50);
+  const sa = a.stats(), sb = b.stats();
+  assert.equal(sa.status, 'diverged');
+  const endB = sb.status === 'ok' ? 50 : sb.diverged.step;
+  assert.ok(endB > sa.diverged.step, `clipped run lasts ${endB} steps, unclipped ${sa.diverged.step}`);
+  a.free();
+  b.free();
+});
+
+test('deep sigmoid gradients underflow to 0 and are flagged', () => {
+  const net = engine.create({ act: 'sigmoid', init: 'xavier', depth: 100 }, 'plain');
+  const s = net.measure().stats();
+  assert.equal(s.grad_norm[0], 0);
+  assert.equal(s.underflow[0], 1);
+  assert.equal(s.underflow[net.nLayers - 1], 0);
+  assert.equal(allFinite(s), null);
+  net.free();
+});

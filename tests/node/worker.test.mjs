@@ -1,0 +1,126 @@
+// worker.test.mjs - the Worker protocol (docs/worker-protocol.md), driven
+// from node through worker_threads with the same core the browser runs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Worker } from 'node:worker_threads';
+import { join } from 'node:path';
+import { root, engineDir } from './helpers.mjs';
+
+function start() {
+  const w = new Worker(join(root, 'tests/node/worker-shim.cjs'), {
+    workerData: { gradlab: join(root, 'web/js/gradlab.js'), core: join(root, 'web/js/worker-core.js'), engineDir },
+  });
+  const inbox = [];
+  let waiter = null;
+  w.on('message', (m) => {
+    inbox.push(m);
+    if (waiter && waiter.pred(m)) { const r = waiter.resolve; waiter = null; r(m); }
+  });
+  const next = (pred, ms = 30000) => {
+    const i = inbox.findIndex(pred);
+    if (i >= 0) return Promise.resolve(inbox.splice(i, 1)[0]);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error('timed out waiting for a message')), ms);
+      waiter = { pred: (m) => { if (pred(m)) { clearTimeout(t); inbox.splice(inbox.indexOf(m), 1); return true; } return false; }, resolve };
+    });
+  };
+  return { w, inbox, next, send: (m) => w.postMessage(m) };
+}
+
+test('init, configure, step, run to the end, reset', async () => {
+  const { w, next, send, inbox } = start();
+  try {
+    send({ type: 'init', id: 1 });
+    const ready = await next((m) => m.type === 'ready');
+    assert.equal(ready.id, 1);
+    assert.ok(ready.settings.some((s) => s.name === 'depth'));
+    send({ type: 'configure', config: { depth: 10, act: 'sigmoid', steps: 60, record_every: 10, arch: 'both' } });
+    const conf = await next((m) => m.type === 'configured');
+    assert.deepEqual(conf.archs, ['plain', 'residual']);
+    assert.equal(conf.layers.length, 12);
+    assert.equal(conf.config.depth, 10);
+    assert.equal(conf.stats.plain.step, 0);
+    assert.equal(conf.data.x.length, 2 * conf.data.n);
+    send({ type: 'step' });
+    const one = await next((m) => m.type === 'stats');
+    assert.equal(one.records.length, 1);
+    assert.equal(one.records[0].plain.steps_done, 10);
+    assert.equal(one.records[0].plain.grad_norm.length, 12);
+    send({ type: 'run' });
+    const records = [];
+    let done = null;
+    while (!done) {
+      const m = await next((x) => x.type === 'stats' || x.type === 'done');
+      if (m.type === 'done') done = m; else records.push(...m.records);
+    }
+    assert.equal(done.steps_done, 60);
+    const last = records[records.length - 1];
+    assert.equal(last.plain.step, 60, 'the final record measures the state after the last update');
+    assert.equal(last.residual.steps_done, 60);
+    send({ type: 'reset' });
+    const again = await next((m) => m.type === 'configured');
+    assert.equal(again.stats.residual.steps_done, 0);
+    assert.equal(inbox.filter((m) => m.type === 'error').length, 0);
+  } finally {
+    await w.terminate();
+  }
+});
+
+test('pause stops a run; speed and predict answer; errors carry the engine message', async () => {
+  const { w, next, send } = start();
+  try {
+    send({ type: 'configure', config: { depth: 20, width: 64, act: 'tanh', steps: 1000000, record_every: 5, arch: 'both' } });
+    await next((m) => m.type === 'configured');
+    send({ type: 'speed', value: 4 });
+    assert.equal((await next((m) => m.type === 'speed')).value, 4);
+    send({ type: 'run' });
+    await next((m) => m.type === 'stats' && m.running);
+    send({ type: 'pause' });
+    const paused = await next((m) => m.type === 'paused');
+    assert.ok(paused.steps_done > 0);
+    await new Promise((r) => setTimeout(r, 300));
+    send({ type: 'step', intervals: 1 });
+    const after = await next((m) => m.type === 'stats' && !m.running);
+    assert.equal(after.records[0].plain.steps_done, paused.steps_done + 5, 'no training happened while paused');
+    send({ type: 'predict', nx: 8, ny: 6, bounds: [-1, 1, -1, 1] });
+    const b = await next((m) => m.type === 'boundary');
+    assert.equal(b.grids.plain.length, 8 * 6 * 2);
+    assert.equal(b.grids.residual.length, 8 * 6 * 2);
+    send({ type: 'configure', config: { depth: 1001 } });
+    const err = await next((m) => m.type === 'error');
+    assert.equal(err.where, 'configure');
+    assert.match(err.message, /^depth: 1001 is out of range \[1, 1000\]/);
+    send({ type: 'configure', config: { data: 'csv', csv: '1,2,0\n3,x,1\n' } });
+    assert.match((await next((m) => m.type === 'error')).message, /CSV line 2, column 2/);
+    send({ type: 'speed', value: 9 });
+    assert.match((await next((m) => m.type === 'error')).message, /^speed: /);
+    send({ type: 'bogus' });
+    assert.match((await next((m) => m.type === 'error')).message, /unknown message type 'bogus'/);
+    // the old networks survive a refused configuration
+    send({ type: 'step' });
+    assert.equal((await next((m) => m.type === 'stats')).records[0].plain.status, 'ok');
+  } finally {
+    await w.terminate();
+  }
+});
+
+test('a diverging configuration ends the run with the diverged state, no NaN', async () => {
+  const { w, next, send } = start();
+  try {
+    send({ type: 'configure', config: { act: 'relu', init: 'normal', init_std: 1, depth: 30, lr: 0.1, record_every: 1, steps: 200, arch: 'plain' } });
+    await next((m) => m.type === 'configured');
+    send({ type: 'run' });
+    const records = [];
+    for (;;) {
+      const m = await next((x) => x.type === 'stats' || x.type === 'done');
+      if (m.type === 'done') break;
+      records.push(...m.records);
+    }
+    const last = records[records.length - 1].plain;
+    assert.equal(last.status, 'diverged');
+    assert.ok(last.diverged.step >= 1 && last.diverged.layer >= 1);
+    for (const r of records) for (const v of r.plain.grad_norm) assert.ok(Number.isFinite(v));
+  } finally {
+    await w.terminate();
+  }
+});
