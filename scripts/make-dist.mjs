@@ -1,0 +1,24 @@
+// make-dist.mjs - writes dist/: the whole lab as static files (the page, its
+// Worker, the engine, fonts, KaTeX, Chart.js, lesson content and data), so a
+// teacher can copy the folder to any static host.  The page carries its own
+// Content-Security-Policy (a <meta> tag) since a host may not send one.
+import { cpSync, rmSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const site = join(root, 'build/site'), dist = join(root, 'dist');
+if (!existsSync(join(site, 'index.html')) || !existsSync(join(site, 'engine/gradlab-engine.wasm'))) {
+  console.error('make-dist: build/site is incomplete: run make first');
+  process.exit(1);
+}
+rmSync(dist, { recursive: true, force: true });
+cpSync(site, dist, { recursive: true });
+let files = 0, bytes = 0;
+const walk = (d) => { for (const f of readdirSync(d)) { const p = join(d, f), s = statSync(p); if (s.isDirectory()) walk(p); else { files++; bytes += s.size; } } };
+walk(dist);
+writeFileSync(join(dist, 'README.txt'),
+  'GradLab: copy this folder to any static web host (it must serve .wasm files; most do as application/wasm)\n' +
+  'and open index.html through http(s). Opening it as a file:// page does not work: browsers do not start\n' +
+  'Workers or load WebAssembly from files.\n');
+console.log(`dist/: ${files} files, ${(bytes / 1048576).toFixed(1)} MB`);
