@@ -9,7 +9,8 @@ const queue = [];
 let core = null;
 const post = (m) => self.postMessage(m);
 
-GradLab.load({ factory: createGradLabModule })
+/* the .wasm sits beside gradlab-engine.js, not beside this worker script */
+GradLab.load({ factory: createGradLabModule, moduleOptions: { locateFile: (file) => '../engine/' + file } })
   .then((engine) => {
     core = GradLabWorkerCore.create(engine, post);
     for (const m of queue.splice(0)) core.handle(m);

@@ -1,0 +1,67 @@
+// state.test.mjs - web/js/state.js in node, against the engine's own table:
+// its messages are the engine's, encode/decode round-trips, a bad link keeps
+// its valid settings and defaults the rest.  (No browser: state.js is pure.)
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { ROOT, SITE } from './helpers.mjs';
+
+const require = createRequire(import.meta.url);
+const GradLabState = require(join(ROOT, 'web', 'js', 'state.js'));
+const GradLab = require(join(ROOT, 'web', 'js', 'gradlab.js'));
+const engine = await GradLab.loadNode(join(SITE, 'engine'));
+const schema = GradLabState.create(engine.settings, { fixed: { arch: 'both' }, notFromUrl: { data: ['csv'] } });
+
+test('defaults are the engine\'s canonical defaults', () => {
+  assert.deepEqual(schema.defaults(), engine.normalize({}));
+});
+
+test('every rejected value gives the engine\'s own message; every accepted one the engine accepts', () => {
+  const tries = {
+    int: ['abc', '', '1.5', '-1', '0', '1', '99999999999999', '+3', '1e3'],
+    real: ['nan', 'inf', '', '1e-3', '-0.5', '0', '1e400', '.5', '5.', ' 1', '1e-9', '1e-10'],
+    choice: ['', 'nope', 'SIGMOID'],
+    bool: ['1', '0', 'true', 'off', 'yes', '2'],
+    scale: ['invsqrt', 'rezero', '0.5', '0', '11', 'x'],
+  };
+  let compared = 0;
+  for (const s of engine.settings) {
+    const values = [...(tries[s.type] || []), ...(s.choices || []), String(s.default)];
+    for (const v of values) {
+      let engineMsg = null;
+      try { engine.normalize({ [s.name]: v }); } catch (e) { engineMsg = e.message; }
+      const r = schema.parse(s.name, v);
+      if (engineMsg === null) assert.ok(r.ok, `${s.name}=${JSON.stringify(v)}: the engine accepts it, state.js says ${r.message}`);
+      else {
+        assert.ok(!r.ok, `${s.name}=${JSON.stringify(v)}: the engine refuses it (${engineMsg})`);
+        assert.equal(r.message, engineMsg, `${s.name}=${JSON.stringify(v)}`);
+      }
+      compared++;
+    }
+  }
+  console.log(`compared ${compared} values of ${engine.settings.length} settings with the engine`);
+});
+
+test('encode/decode round trip, page keys, bad links', () => {
+  const cfg = Object.assign(schema.defaults(), { depth: 12, lr: 0.05, act: 'tanh', res_scale: 'invsqrt', standardize: 1 });
+  const q = schema.encode(cfg, { hide: ['lr', 'depth'], lang: 'fa' });
+  assert.ok(!q.includes('arch='), 'the fixed arch is left out');
+  const d = schema.decode(q);
+  assert.deepEqual(d.config, cfg);
+  assert.deepEqual(d.hide, ['lr', 'depth']);
+  assert.equal(d.lang, 'fa');
+  assert.deepEqual(d.messages, []);
+
+  const bad = schema.decode('?depth=abc&lr=nan&act=swish&width=64&bogus=1&hide=lr,nothing&lang=de&arch=plain&data=csv');
+  assert.equal(bad.config.width, 64, 'a valid setting is kept');
+  assert.equal(bad.config.depth, schema.defaults().depth);
+  assert.equal(bad.config.act, schema.defaults().act);
+  assert.equal(bad.config.arch, 'both');
+  assert.equal(bad.config.data, schema.defaults().data, 'a link cannot carry a CSV file');
+  assert.deepEqual(bad.hide, ['lr']);
+  assert.equal(bad.lang, null);
+  assert.deepEqual(bad.invalid.sort(), ['act', 'data', 'depth', 'lr']);
+  assert.equal(bad.messages.length, 8, bad.messages.join('\n'));
+  assert.deepEqual(schema.fromCanonical(engine.normalize({ depth: 8, res_scale: 'rezero' })).res_scale, 'rezero');
+});
