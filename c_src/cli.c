@@ -6,8 +6,12 @@
  *
  * Every flag is a setting of the engine's table (--res-scale is res_scale);
  * the few flags of the CLI itself are --json, --seeds A..B, --data FILE.csv,
- * --settings, --help and --version.  A bad flag or value: one line on stderr,
- * exit status 2.
+ * --digits-file / --digits-test-file, --settings, --help and --version.  A
+ * bad flag or value: one line on stderr, exit status 2.
+ *
+ * --data digits reads web/data/digits-train.bin and digits-test.bin (found
+ * next to the executable's ../web/data, else under the current directory)
+ * and hands their bytes to the engine (gl_config_set_digits).
  */
 #include <math.h>
 #include <stdio.h>
@@ -48,6 +52,7 @@ static char *read_file(const char *path, size_t *len) {
 typedef struct {
   long step;
   double loss, acc;
+  double test_loss, test_acc; /* -1 without a test split */
   double *f; /* GL_N_FIELDS x layers */
 } rec;
 
@@ -70,6 +75,8 @@ static void keep_record(run *r, gl_net *net) {
   e->step = gl_record_step(net);
   e->loss = gl_record_loss(net);
   e->acc = gl_record_acc(net);
+  e->test_loss = gl_record_test_loss(net);
+  e->test_acc = gl_record_test_acc(net);
   e->f = malloc(sizeof(double) * GL_N_FIELDS * (size_t)nl);
   for (int k = 0; k < GL_N_FIELDS; k++)
     memcpy(e->f + (size_t)k * nl, gl_record_field(net, k), sizeof(double) * (size_t)nl);
@@ -126,6 +133,8 @@ static void print_status(FILE *o, const run *r, int n_seeds_diverged, const long
 
 static void print_history_entry(FILE *o, const rec *e, int nl) {
   fprintf(o, "{\"step\": %ld, \"loss\": %.9g, \"acc\": %.9g", e->step, e->loss, e->acc);
+  if (e->test_acc >= 0)
+    fprintf(o, ", \"test_loss\": %.9g, \"test_acc\": %.9g", e->test_loss, e->test_acc);
   for (int k = 0; k < GL_N_FIELDS; k++) {
     fprintf(o, ", \"%s\": ", gl_field_name(k));
     print_array(o, e->f + (size_t)k * nl, nl);
@@ -160,6 +169,12 @@ static void print_seed_history(FILE *o, run *runs, int ns, int nl) {
     fprintf(o, ", \"loss\": %.9g", percentile(tmp, ns, 0.5));
     for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].acc;
     fprintf(o, ", \"acc\": %.9g", percentile(tmp, ns, 0.5));
+    if (runs[0].h[i].test_acc >= 0) {
+      for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].test_loss;
+      fprintf(o, ", \"test_loss\": %.9g", percentile(tmp, ns, 0.5));
+      for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].test_acc;
+      fprintf(o, ", \"test_acc\": %.9g", percentile(tmp, ns, 0.5));
+    }
     for (int k = 0; k < GL_N_FIELDS; k++) {
       const double qs[3] = {0.5, 0.1, 0.9};
       const char *suffix[3] = {"", "_p10", "_p90"};
@@ -192,7 +207,38 @@ static void usage(void) {
          "  --seeds A..B     repeat over seeds A to B; history holds per-layer medians and\n"
          "                   grad_norm_p10 / grad_norm_p90 over the seeds\n"
          "  --data FILE.csv  load a CSV file (features..., integer label); used as is unless\n"
-         "                   --standardize 1\n");
+         "                   --standardize 1\n"
+         "  --data digits    14x14 handwritten digits: web/data/digits-train.bin (trained on)\n"
+         "                   and digits-test.bin (test_loss, test_acc in the history)\n"
+         "  --digits-file PATH       another training file (implies --data digits; no test\n"
+         "                           split unless --digits-test-file PATH is given too)\n"
+         "  --digits-test-file PATH  another test file\n");
+}
+
+/* The bytes of a digits file into cfg; exits 2 if it cannot be read or is invalid. */
+static void load_digits(gl_config *cfg, int split, const char *path) {
+  size_t len;
+  char *bytes = read_file(path, &len);
+  if (!bytes)
+    die("--data digits: cannot read '%s'%s", path,
+        split == GL_SPLIT_TRAIN ? " (write it with: node scripts/make-digits.mjs)" : "");
+  if (gl_config_set_digits(cfg, split, bytes, len)) die("%s: %s", path, gl_config_errmsg(cfg));
+  free(bytes);
+}
+
+/* web/data/NAME next to the executable (EXE_DIR/../web/data), else under the current directory. */
+static const char *default_digits_path(const char *argv0, const char *name, char *buf, size_t cap) {
+  const char *slash = strrchr(argv0, '/');
+  if (slash) {
+    snprintf(buf, cap, "%.*s/../web/data/%s", (int)(slash - argv0), argv0, name);
+    FILE *f = fopen(buf, "rb");
+    if (f) {
+      fclose(f);
+      return buf;
+    }
+  }
+  snprintf(buf, cap, "web/data/%s", name);
+  return buf;
 }
 
 int main(int argc, char **argv) {
@@ -200,6 +246,7 @@ int main(int argc, char **argv) {
   if (gl_config_new(&cfg)) die("%s%s", "out of memory", "");
   int json = 0;
   long seed_a = -1, seed_b = -1;
+  const char *digits_file = NULL, *digits_test_file = NULL;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
@@ -230,8 +277,18 @@ int main(int argc, char **argv) {
         die("--seeds: '%s' must be A..B with 0 <= A <= B and at most 1000 seeds%s", value, "");
       continue;
     }
+    if (!strcmp(name, "digits_file") || !strcmp(name, "digits_test_file")) {
+      if (name[7] == 'f') {
+        digits_file = value;
+        if (gl_config_set(cfg, "data", "digits")) die("%s%s", gl_config_errmsg(cfg), "");
+      } else {
+        digits_test_file = value;
+      }
+      continue;
+    }
     if (!strcmp(name, "data") && strcmp(value, "spiral") && strcmp(value, "circles") &&
-        strcmp(value, "xor") && strcmp(value, "gauss") && strcmp(value, "csv")) {
+        strcmp(value, "xor") && strcmp(value, "gauss") && strcmp(value, "csv") &&
+        strcmp(value, "digits")) {
       size_t len;
       char *text = read_file(value, &len);
       if (!text) die("--data: cannot read '%s' (not a built-in set and not a readable file)%s", value, "");
@@ -240,6 +297,18 @@ int main(int argc, char **argv) {
       value = "csv";
     }
     if (gl_config_set(cfg, name, value)) die("%s%s", gl_config_errmsg(cfg), "");
+  }
+  if (cfg->s.data == DATA_DIGITS) {
+    char buf[4096];
+    if (digits_file) {
+      load_digits(cfg, GL_SPLIT_TRAIN, digits_file);
+      if (digits_test_file) load_digits(cfg, GL_SPLIT_TEST, digits_test_file);
+    } else {
+      load_digits(cfg, GL_SPLIT_TRAIN, default_digits_path(argv[0], "digits-train.bin", buf, sizeof buf));
+      load_digits(cfg, GL_SPLIT_TEST,
+                  digits_test_file ? digits_test_file
+                                   : default_digits_path(argv[0], "digits-test.bin", buf, sizeof buf));
+    }
   }
   const int which = cfg->s.arch;
   int archs[2], na = 0;
@@ -306,11 +375,15 @@ int main(int argc, char **argv) {
              r->status == GL_STATUS_OK ? "ok" : "diverged");
       if (r->status != GL_STATUS_OK)
         printf(" at step %ld, layer %d (%s)", r->div_step, r->div_layer, r->div_where);
-      printf("\n  %8s %10s %7s %14s %14s\n", "step", "loss", "acc", "grad_norm[1]", "grad_norm[out]");
+      const int has_test = r->n > 0 && r->h[0].test_acc >= 0;
+      printf("\n  %8s %10s %7s %14s %14s%s\n", "step", "loss", "acc", "grad_norm[1]", "grad_norm[out]",
+             has_test ? "  test_acc" : "");
       for (int i = 0; i < r->n; i++) {
         const rec *e = &r->h[i];
-        printf("  %8ld %10.5f %7.3f %14.4e %14.4e\n", e->step, e->loss, e->acc, e->f[0],
+        printf("  %8ld %10.5f %7.3f %14.4e %14.4e", e->step, e->loss, e->acc, e->f[0],
                e->f[n_layers - 1]);
+        if (has_test) printf("  %8.3f", e->test_acc);
+        printf("\n");
       }
     }
   }

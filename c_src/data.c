@@ -1,5 +1,6 @@
 /*
- * data.c - training data: four built-in two-class 2-D sets and a CSV loader.
+ * data.c - training data: four built-in two-class 2-D sets, a CSV loader and
+ * the digits file reader (14x14 handwritten digits; format in docs/data.md).
  *
  * Built-in sets lie in about [-1, 1]^2, classes alternate (balanced), and are
  * generated from their own seed, so changing the network's seed never
@@ -63,7 +64,9 @@ void gl_make_builtin(int kind, int n, double noise, uint32_t seed, gl_real *x, i
   }
 }
 
-void gl_standardize(gl_real *x, int n, int d) {
+void gl_standardize(gl_real *x, int n, int d) { gl_standardize2(x, n, NULL, 0, d); }
+
+void gl_standardize2(gl_real *x, int n, gl_real *x2, int n2, int d) {
   for (int j = 0; j < d; j++) {
     double s = 0, s2 = 0;
     for (int i = 0; i < n; i++) s += x[(size_t)i * d + j];
@@ -75,7 +78,63 @@ void gl_standardize(gl_real *x, int n, int d) {
     double sd = sqrt(s2 / n);
     if (sd < 1e-12) sd = 1;
     for (int i = 0; i < n; i++) x[(size_t)i * d + j] = (gl_real)((x[(size_t)i * d + j] - mean) / sd);
+    for (int i = 0; i < n2; i++)
+      x2[(size_t)i * d + j] = (gl_real)((x2[(size_t)i * d + j] - mean) / sd);
   }
+}
+
+/* ---- digits files ----
+ * "GLDIGITS", h, w, classes, 0, n (uint32 little-endian), then n records of a
+ * label byte and h*w pixel bytes (row by row, 255 = ink).  Pixels are read
+ * as value / 255, in [0, 1]: the background is 0, like the zero padding of
+ * the convolutions. */
+#define DIGITS_HEADER 16
+#define DIGITS_MAX_SIDE 64
+#define DIGITS_MAX_IMAGES 65536
+
+int gl_digits_scan(const unsigned char *b, size_t len, int *n_out, int *h_out, int *w_out,
+                   int *classes_out, gl_real *x, int32_t *y, char *err) {
+  if (!b || len < DIGITS_HEADER || memcmp(b, "GLDIGITS", 8) != 0) {
+    gl_seterr(err, "digits: not a digits file (%zu bytes; it must start with GLDIGITS)", len);
+    return GL_EDATA;
+  }
+  const int h = b[8], w = b[9], classes = b[10];
+  const uint32_t n = (uint32_t)b[12] | (uint32_t)b[13] << 8 | (uint32_t)b[14] << 16 |
+                     (uint32_t)b[15] << 24;
+  if (h < 2 || w < 2 || h > DIGITS_MAX_SIDE || w > DIGITS_MAX_SIDE) {
+    gl_seterr(err, "digits: images of %dx%d, need 2..%d pixels a side", h, w, DIGITS_MAX_SIDE);
+    return GL_EDATA;
+  }
+  if (classes < 2) {
+    gl_seterr(err, "digits: %d classes, need at least 2", classes);
+    return GL_EDATA;
+  }
+  if (n < 1 || n > DIGITS_MAX_IMAGES) {
+    gl_seterr(err, "digits: %u images, need 1..%d", (unsigned)n, DIGITS_MAX_IMAGES);
+    return GL_EDATA;
+  }
+  const size_t rec = 1 + (size_t)h * w;
+  if (len != DIGITS_HEADER + (size_t)n * rec) {
+    gl_seterr(err, "digits: %zu bytes, but %u images of %dx%d need %zu", len, (unsigned)n, h, w,
+              DIGITS_HEADER + (size_t)n * rec);
+    return GL_EDATA;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    const unsigned char *r = b + DIGITS_HEADER + i * rec;
+    if (r[0] >= classes) {
+      gl_seterr(err, "digits: image %u has label %d, not below the %d classes", (unsigned)i, r[0],
+                classes);
+      return GL_EDATA;
+    }
+    if (y) y[i] = r[0];
+    if (x)
+      for (size_t p = 0; p < rec - 1; p++) x[i * (rec - 1) + p] = (gl_real)(r[1 + p] / 255.0);
+  }
+  *n_out = (int)n;
+  *h_out = h;
+  *w_out = w;
+  *classes_out = classes;
+  return GL_OK;
 }
 
 #define CSV_MAX_FIELDS 1025

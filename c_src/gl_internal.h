@@ -17,16 +17,18 @@ enum { ACT_SIGMOID, ACT_TANH, ACT_RELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_GELU, AC
 enum { INIT_XAVIER, INIT_HE, INIT_NORMAL, INIT_ORTHOGONAL };
 enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM };
 enum { LOSS_XENT, LOSS_MSE };
-enum { DATA_SPIRAL, DATA_CIRCLES, DATA_XOR, DATA_GAUSS, DATA_CSV };
+enum { DATA_SPIRAL, DATA_CIRCLES, DATA_XOR, DATA_GAUSS, DATA_CSV, DATA_DIGITS };
+enum { MODEL_DENSE, MODEL_CONV };
 enum { FORM_PRE, FORM_POST };
 enum { ARCHSET_PLAIN, ARCHSET_RESIDUAL, ARCHSET_BOTH };
 enum { SCALE_VALUE, SCALE_INVSQRT, SCALE_REZERO };
 
 typedef struct {
-  int model;          /* 0 = dense */
+  int model;          /* MODEL_* */
   int arch;           /* ARCHSET_* */
   int form;           /* FORM_* */
   int depth, width, block;
+  int blocks, channels, pool; /* model = conv: residual blocks, channels, 2x2 poolings */
   int act, init;
   double init_std;
   int res_scale_kind; /* SCALE_* */
@@ -48,6 +50,8 @@ struct gl_config {
   gl_settings s;
   char *csv;          /* owned copy of the CSV text, or NULL */
   size_t csv_len;
+  unsigned char *digits[2]; /* owned copies of the digits files (GL_SPLIT_TRAIN/TEST), or NULL */
+  size_t digits_len[2];
   char *json;         /* gl_config_json's buffer */
   char errmsg[GL_ERRMSG_LEN];
 };
@@ -65,6 +69,7 @@ uint32_t gl_rng_below(gl_rng *r, uint32_t n);
 /* ---- data ---- */
 typedef struct {
   int n, d, classes;
+  int h, w;     /* image data: d = h*w (one channel); 0 otherwise */
   gl_real *x;   /* (n, d) */
   int32_t *y;   /* (n) */
 } gl_dataset;
@@ -74,11 +79,21 @@ int gl_csv_scan(const char *text, size_t len, int *n, int *d, int *classes, gl_r
                 char *err);
 void gl_make_builtin(int kind, int n, double noise, uint32_t seed, gl_real *x, int32_t *y);
 void gl_standardize(gl_real *x, int n, int d);
+/* Standardises x (n, d) by its own per-feature mean and std, and x2 (n2, d)
+ * by the same numbers (the test split by the training split's statistics). */
+void gl_standardize2(gl_real *x, int n, gl_real *x2, int n2, int d);
+/* Checks a digits file (docs/data.md) and reads its header: GL_OK or GL_EDATA
+ * with a message; with x/y non-NULL also fills x (n, h*w) with pixels/255 and y. */
+int gl_digits_scan(const unsigned char *b, size_t len, int *n, int *h, int *w, int *classes,
+                   gl_real *x, int32_t *y, char *err);
 
 /* ---- kernels: forward/backward pairs on (rows, features) row-major tensors ---- */
 /* C(M,N) = (acc ? C : 0) + A(M,K) B(K,N), all row-major with leading dimensions. */
 void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
              gl_real *C, int ldc, int acc);
+/* Deterministic double sums (8 lanes, fixed order): sum of squares; sum and sum of squares. */
+double sum_sq(const gl_real *v, size_t n);
+void sum_and_sq(const gl_real *v, size_t n, double *sum, double *sq);
 void transpose(gl_real *dst, const gl_real *src, int rows, int cols); /* dst (cols, rows) */
 
 /* y (B, out) = x (B, in) W (in, out) + b */
@@ -113,12 +128,32 @@ double softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, co
 double mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y, int B,
                             int C, double scale, long *correct);
 
+/* ---- conv kernels (conv.c): NCHW, one buffer row = one image (C, H, W) ---- */
+/* Reals of scratch conv3x3_forward/backward need for B images. */
+size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W);
+/* y (B, c_out, H, W) = conv3x3(x (B, c_in, H, W)) + b: stride 1, zero padding 1.
+ * Weights W (c_in*9, c_out): row ci*9 + ky*3 + kx, the layout of a dense layer
+ * with fan_in = 9 c_in. */
+void conv3x3_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B,
+                     int c_in, int c_out, int H, int Wd, gl_real *scratch);
+/* dW, db overwritten; dx (+)= the input gradient when dx != NULL. */
+void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, const gl_real *x,
+                      const gl_real *W, int B, int c_in, int c_out, int H, int Wd, int acc_dx,
+                      gl_real *scratch);
+/* y (B, C, H/2, W/2) = mean of each 2x2 window (an odd last row/column is dropped) */
+void avgpool2_forward(gl_real *y, const gl_real *x, int B, int C, int H, int W);
+void avgpool2_backward(gl_real *dx, const gl_real *dy, int B, int C, int H, int W, int acc);
+/* y (B, C) = mean over the HW pixels of each channel of x (B, C, HW) */
+void gap_forward(gl_real *y, const gl_real *x, int B, int C, int HW);
+void gap_backward(gl_real *dx, const gl_real *dy, int B, int C, int HW, int acc);
+
 /* ---- the network ---- */
-enum { OP_LIN, OP_ACT, OP_ADD };
+enum { OP_LIN, OP_ACT, OP_ADD, OP_CONV, OP_POOL, OP_GAP };
 typedef struct {
   int type;
   int in, in2, out;   /* buffer indices (in2: the branch of OP_ADD) */
-  int layer;          /* OP_LIN: 0-based layer; OP_ADD: block index */
+  int layer;          /* OP_LIN, OP_CONV: 0-based layer; OP_ADD: block index */
+  int c, h, w;        /* OP_POOL, OP_GAP: channels and map size of the input */
 } gl_op;
 
 typedef struct {
@@ -127,7 +162,9 @@ typedef struct {
 } gl_buf;
 
 typedef struct {
-  int in, out;        /* fan_in, fan_out */
+  int in, out;        /* dense: fan_in, fan_out; conv: 9*c_in, c_out (W is (in, out) either way) */
+  int k2;             /* kernel area: 1 dense, 9 conv (xavier's fan_out = k2 * out) */
+  int h, w;           /* conv: map size */
   size_t w_off, b_off; /* offsets into params/grads/opt state */
   int in_buf, out_buf;
   int act_pre;        /* buffer fed to the phi that consumes this layer's output (-1: none) */
@@ -150,6 +187,7 @@ struct gl_net {
   gl_buf *bufs;
   char (*names)[GL_NAME_LEN];
   gl_dataset data;
+  gl_dataset test;    /* held-out split (digits), n = 0 without one */
   gl_real *batch_x;   /* (cap, d) */
   int32_t *batch_y;   /* (cap) */
   int32_t *perm;      /* (n) epoch order for mini-batches */
@@ -158,12 +196,14 @@ struct gl_net {
   gl_real *params, *grads, *m1, *m2; /* one layout: [W_1 b_1 ... W_L+2 b_L+2 alpha_1..alpha_nb] */
   size_t alpha_off;
   gl_real *scratch;
+  size_t n_scratch;        /* reals of scratch: the most any layer's kernels need */
   unsigned char *written;  /* per buffer: gradient written this backward */
   double *layer_sumsq;     /* per layer: ||dW||^2 of the current step */
   double *rec;             /* GL_N_FIELDS x n_layers: the last record */
   double *work;            /* n_layers + 1 doubles of scratch for statistics */
   long rec_step;
   double rec_loss, rec_acc;
+  double rec_test_loss, rec_test_acc; /* on the test split; -1 without one */
   double scale_value;      /* fixed residual scale */
   gl_rng rng_batch;
   long t;                  /* updates done */

@@ -24,10 +24,13 @@
  * stay valid until the next gl_step/gl_measure/gl_free on that net.
  *
  * Limits (also in the settings table): depth <= 1000, width <= 1024,
- * batch <= 4096, points <= 65536.  gl_memory_bytes() reports what a network
- * holds; the largest legal dense network (1000 x 1024, batch 4096) would need
- * about 33 GB and is refused with GL_ENOMEM by gl_create's budget check
- * (GL_MAX_BYTES, 1 GiB).
+ * batch <= 4096, points <= 65536; model=conv: blocks <= 100, channels <= 64,
+ * pool <= 3, digit images of 2..64 pixels a side, at most 65536 of them.
+ * gl_memory_bytes() reports what a network holds (depth 30 x width 32 on
+ * 256 points: 5.1 MB; the conv net of 8 blocks x 16 channels at batch 32 on
+ * the digits: 43 MB); the largest legal dense shape (1000 x 1024: a billion
+ * weights, about 13 GB at batch 64) is refused with GL_ENOMEM by gl_create's
+ * budget check (GL_MAX_BYTES, 1 GiB) before anything is allocated.
  *
  * Numbers: float32 by default; compile with -DGL_DOUBLE to build the whole
  * engine in double (used by the finite-difference gradient checks).
@@ -93,6 +96,16 @@ int gl_config_parse(gl_config *cfg, const char *text);
 const char *gl_config_get(const gl_config *cfg, const char *name);
 /* CSV data text used when data=csv: the engine keeps a copy. */
 int gl_config_set_csv(gl_config *cfg, const char *text, size_t len);
+/* Digit images used when data=digits: the bytes of a digits file (format in
+ * docs/data.md: "GLDIGITS", height, width, classes, count, then a label byte
+ * and height*width pixel bytes per image; web/data/digits-{train,test}.bin).
+ * split is GL_SPLIT_TRAIN (trained on) or GL_SPLIT_TEST (held out: its loss
+ * and accuracy are recorded as test_loss/test_acc).  The file is checked at
+ * once (GL_EDATA with a message starting "digits"); the engine keeps a copy;
+ * len = 0 removes the split. */
+#define GL_SPLIT_TRAIN 0
+#define GL_SPLIT_TEST 1
+int gl_config_set_digits(gl_config *cfg, int split, const void *bytes, size_t len);
 /* Canonical JSON object of every setting (owned by cfg, valid until the next call). */
 const char *gl_config_json(gl_config *cfg);
 const char *gl_config_errmsg(const gl_config *cfg);
@@ -152,6 +165,10 @@ const double *gl_record_field(const gl_net *net, int field);
 long gl_record_step(const gl_net *net);        /* -1 before the first record */
 double gl_record_loss(const gl_net *net);
 double gl_record_acc(const gl_net *net);
+/* Loss and accuracy on the test split at the recorded parameters (data=digits
+ * with a test split); -1 without a test split. */
+double gl_record_test_loss(const gl_net *net);
+double gl_record_test_acc(const gl_net *net);
 double gl_record_res_scale(const gl_net *net, int block); /* the residual scale a of a block (ReZero learns it) */
 int gl_n_blocks(const gl_net *net);
 
@@ -160,6 +177,16 @@ int gl_n_points(const gl_net *net);
 int gl_n_inputs(const gl_net *net);
 const gl_real *gl_data_x(const gl_net *net);   /* (points, inputs), as trained on */
 const int32_t *gl_data_y(const gl_net *net);   /* (points) labels */
+/* Image data (data=digits): each input row is one height x width image; 0 otherwise. */
+int gl_image_height(const gl_net *net);
+int gl_image_width(const gl_net *net);
+/* The test split (data=digits): 0 points without one. */
+int gl_n_test_points(const gl_net *net);
+const gl_real *gl_test_x(const gl_net *net);   /* (test points, inputs) */
+const int32_t *gl_test_y(const gl_net *net);
+/* Class probabilities of test images first .. first+count-1 at the current
+ * parameters: out[i*classes + c], out is the caller's. */
+int gl_predict_test(gl_net *net, int first, int count, double *out);
 /* Class probabilities on an nx x ny grid over [x0,x1] x [y0,y1] (2-input data
  * only): out[(iy*nx + ix)*classes + c], row iy = 0 at y0.  out is the caller's. */
 int gl_predict_grid(gl_net *net, double x0, double x1, double y0, double y1,

@@ -18,11 +18,21 @@
 
 #include "gl_internal.h"
 
-#define VBYTES 32
+#if defined(__AVX512F__) && !defined(GL_VBYTES)
+#define VBYTES 64 /* one zmm register per vector */
+#elif defined(GL_VBYTES)
+#define VBYTES GL_VBYTES
+#else
+#define VBYTES 32 /* AVX2 natively; two v128 operations in WebAssembly */
+#endif
 typedef gl_real vreal __attribute__((vector_size(VBYTES), aligned(sizeof(gl_real))));
 #define VL ((int)(VBYTES / sizeof(gl_real)))
 #define NR (2 * VL)
+#ifndef GL_MR
 #define MR 4
+#else
+#define MR GL_MR
+#endif
 
 static inline vreal vload(const gl_real *p) {
   vreal v;
@@ -31,8 +41,9 @@ static inline vreal vload(const gl_real *p) {
 }
 static inline void vstore(gl_real *p, vreal v) { memcpy(p, &v, sizeof v); }
 static inline vreal vsplat(gl_real a) {
-  vreal v = {0};
-  return v + a;
+  /* a - 0 is exactly a for every a (0 + a is not: -0.0 + 0 = +0), so the
+   * compiler folds the subtraction and a broadcast remains */
+  return a - (vreal){0};
 }
 
 /* C[r0:r1, j0:j1] (+)= A B, one row at a time (edges and short matrices). */
@@ -52,36 +63,43 @@ static void gemm_rows(int r0, int r1, int j0, int j1, int K, const gl_real *A, i
 }
 
 /* C(M,N) = (acc ? C : 0) + A(M,K) B(K,N).  MR x NR tiles of C stay in
- * registers while k runs; B's row segment is loaded once per 4 rows of A. */
+ * registers while k runs; B's row segment is loaded once per MR rows of A.
+ * Each element of C sums its K products in order k = 0, 1, ..., whatever
+ * the tiling, so every build (vector width, tile size) gives the same bits. */
 void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
              gl_real *C, int ldc, int acc) {
   int i = 0;
   const int Nv = N - N % NR;
   for (; i + MR <= M; i += MR) {
-    const gl_real *a0 = A + (size_t)i * lda, *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
-    gl_real *c0 = C + (size_t)i * ldc, *c1 = c0 + ldc, *c2 = c1 + ldc, *c3 = c2 + ldc;
+    const gl_real *a = A + (size_t)i * lda;
+    gl_real *c = C + (size_t)i * ldc;
     for (int j = 0; j < Nv; j += NR) {
-      vreal z = {0};
-      vreal s00 = z, s01 = z, s10 = z, s11 = z, s20 = z, s21 = z, s30 = z, s31 = z;
-      if (acc) {
-        s00 = vload(c0 + j); s01 = vload(c0 + j + VL);
-        s10 = vload(c1 + j); s11 = vload(c1 + j + VL);
-        s20 = vload(c2 + j); s21 = vload(c2 + j + VL);
-        s30 = vload(c3 + j); s31 = vload(c3 + j + VL);
+      vreal s[MR][2];
+#pragma GCC unroll 8
+      for (int r = 0; r < MR; r++) {
+        if (acc) {
+          s[r][0] = vload(c + (size_t)r * ldc + j);
+          s[r][1] = vload(c + (size_t)r * ldc + j + VL);
+        } else {
+          s[r][0] = vsplat(0);
+          s[r][1] = vsplat(0);
+        }
       }
       const gl_real *b = B + j;
       for (int k = 0; k < K; k++, b += ldb) {
         const vreal b0 = vload(b), b1 = vload(b + VL);
-        vreal x;
-        x = vsplat(a0[k]); s00 += x * b0; s01 += x * b1;
-        x = vsplat(a1[k]); s10 += x * b0; s11 += x * b1;
-        x = vsplat(a2[k]); s20 += x * b0; s21 += x * b1;
-        x = vsplat(a3[k]); s30 += x * b0; s31 += x * b1;
+#pragma GCC unroll 8
+        for (int r = 0; r < MR; r++) {
+          const vreal x = vsplat(a[(size_t)r * lda + k]);
+          s[r][0] += x * b0;
+          s[r][1] += x * b1;
+        }
       }
-      vstore(c0 + j, s00); vstore(c0 + j + VL, s01);
-      vstore(c1 + j, s10); vstore(c1 + j + VL, s11);
-      vstore(c2 + j, s20); vstore(c2 + j + VL, s21);
-      vstore(c3 + j, s30); vstore(c3 + j + VL, s31);
+#pragma GCC unroll 8
+      for (int r = 0; r < MR; r++) {
+        vstore(c + (size_t)r * ldc + j, s[r][0]);
+        vstore(c + (size_t)r * ldc + j + VL, s[r][1]);
+      }
     }
     if (Nv < N) gemm_rows(i, i + MR, Nv, N, K, A, lda, B, ldb, C, ldc, acc);
   }
@@ -96,6 +114,45 @@ void transpose(gl_real *restrict dst, const gl_real *restrict src, int rows, int
       for (int r = r0; r < r1; r++)
         for (int c = c0; c < c1; c++) dst[(size_t)c * rows + r] = src[(size_t)r * cols + c];
     }
+}
+
+/* ---- reductions ----
+ * Sums in double with 8 independent lanes, added in a fixed order at the
+ * end: the compiler may vectorise them without reassociating anything, so
+ * the result is the same natively and in WebAssembly. */
+#define LANES 8
+
+double sum_sq(const gl_real *v, size_t n) {
+  double acc[LANES] = {0};
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES)
+    for (int k = 0; k < LANES; k++) acc[k] += (double)v[i + k] * (double)v[i + k];
+  double s = 0;
+  for (; i < n; i++) s += (double)v[i] * (double)v[i];
+  for (int k = 0; k < LANES; k++) s += acc[k];
+  return s;
+}
+
+void sum_and_sq(const gl_real *v, size_t n, double *sum, double *sq) {
+  double a[LANES] = {0}, b[LANES] = {0};
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES)
+    for (int k = 0; k < LANES; k++) {
+      double x = v[i + k];
+      a[k] += x;
+      b[k] += x * x;
+    }
+  double s = 0, s2 = 0;
+  for (; i < n; i++) {
+    s += v[i];
+    s2 += (double)v[i] * v[i];
+  }
+  for (int k = 0; k < LANES; k++) {
+    s += a[k];
+    s2 += b[k];
+  }
+  *sum = s;
+  *sq = s2;
 }
 
 /* ---- dense ---- */
@@ -221,16 +278,29 @@ double act_max_slope(int act) {
  * 10% of the maximum slope (saturated, or dead for relu). */
 void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
                      long *n_sat) {
-  const double thr = 0.1 * act_max_slope(act);
+  const gl_real thr = (gl_real)(0.1 * act_max_slope(act));
+  double acc[LANES] = {0};
+  long cnt[LANES] = {0};
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES)
+    for (int k = 0; k < LANES; k++) {
+      gl_real d = slope_xy(x[i + k], y[i + k], act);
+      acc[k] += (double)d * d;
+      cnt[k] += d < thr;
+    }
   double s = 0;
-  long k = 0;
-  for (size_t i = 0; i < n; i++) {
-    double d = slope_xy(x[i], y[i], act);
-    s += d * d;
-    k += d < thr;
+  long c = 0;
+  for (; i < n; i++) {
+    gl_real d = slope_xy(x[i], y[i], act);
+    s += (double)d * d;
+    c += d < thr;
+  }
+  for (int k = 0; k < LANES; k++) {
+    s += acc[k];
+    c += cnt[k];
   }
   *sum_sq = s;
-  *n_sat = k;
+  *n_sat = c;
 }
 
 /* ---- residual add ---- */

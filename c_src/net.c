@@ -17,6 +17,23 @@
  *                   G = Lin (phi Lin)^(k-1); logits = Lin_out(h)
  * Without the shortcut (keep_shortcut = 0) both residual forms are exactly
  * the plain stack.
+ *
+ * model = conv (image data; kernels in conv.c) mirrors this with 3x3
+ * convolutions of C channels: layers conv_1 (the stem, 1 -> C), conv_2 ..
+ * conv_{2B+1} (B blocks of two), fc (C -> classes) after global average
+ * pooling (GAP).
+ *   plain:          x -> conv_1 -> phi -> conv -> phi ... conv -> phi -> GAP -> fc
+ *   residual pre:   h = conv_1(x); per block h = h + a*F(h), F = conv(phi(conv(phi(h))));
+ *                   logits = fc(GAP(phi(h)))
+ *   residual post:  h = phi(conv_1(x)); per block h = phi(h + a*G(h)), G = conv(phi(conv(h)));
+ *                   logits = fc(GAP(h))
+ * pool = P splits the blocks into P+1 stages; the block that ends a stage
+ * average-pools (2x2) its sum before anything else: pre h = pool(h + a*F(h)),
+ * post h = phi(pool(h + a*G(h))), plain ... conv -> pool -> phi.  The maps
+ * shrink on the trunk, never inside a block, and the channels stay C, so
+ * every shortcut is the identity (no projection layer that only the residual
+ * net would have), plain and residual have exactly the same layers, and both
+ * residual forms without their shortcut are again exactly the plain stack.
  */
 #include <float.h>
 #include <math.h>
@@ -40,35 +57,127 @@ static int new_buf(gl_net *n, int features) {
   return n->n_bufs++;
 }
 
-static void add_op(gl_net *n, int type, int in, int in2, int out, int layer) {
-  if (n->ops) n->ops[n->n_ops] = (gl_op){type, in, in2, out, layer};
+static void add_op_map(gl_net *n, int type, int in, int in2, int out, int layer, int c, int h,
+                       int w) {
+  if (n->ops) n->ops[n->n_ops] = (gl_op){type, in, in2, out, layer, c, h, w};
   n->n_ops++;
 }
 
-static int lin(gl_net *n, int layer, int in_buf, int fan_in, int fan_out) {
-  int out = new_buf(n, fan_out);
+static void add_op(gl_net *n, int type, int in, int in2, int out, int layer) {
+  add_op_map(n, type, in, in2, out, layer, 0, 0, 0);
+}
+
+/* A layer with weights W (fan_in, fan_out) and bias (fan_out); alpha_off
+ * counts the parameters of the layers so far (the residual scales follow). */
+static void new_layer(gl_net *n, int layer, int in_buf, int out_buf, int fan_in, int fan_out,
+                      int k2, int h, int w) {
   if (n->layers) {
     gl_layer *L = &n->layers[layer];
     L->in = fan_in;
     L->out = fan_out;
+    L->k2 = k2;
+    L->h = h;
+    L->w = w;
     L->in_buf = in_buf;
-    L->out_buf = out;
+    L->out_buf = out_buf;
   }
+  n->alpha_off += (size_t)fan_in * fan_out + fan_out;
+  /* dense_backward transposes x (cap, in) or W (in, out) into scratch */
+  size_t sc = (size_t)fan_in * (n->cap > fan_out ? n->cap : fan_out);
+  if (k2 == 9) sc = conv3x3_scratch(n->cap, fan_in / 9, fan_out, h, w);
+  if (sc > n->n_scratch) n->n_scratch = sc;
+}
+
+static int lin(gl_net *n, int layer, int in_buf, int fan_in, int fan_out) {
+  int out = new_buf(n, fan_out);
+  new_layer(n, layer, in_buf, out, fan_in, fan_out, 1, 0, 0);
   add_op(n, OP_LIN, in_buf, -1, out, layer);
   return out;
 }
 
-/* every activation and residual add works on hidden (width) buffers */
-static int act(gl_net *n, int in_buf) {
-  int out = new_buf(n, n->s.width);
+/* Activations and residual adds keep the size of their input (`features`:
+ * the width of a dense net, C*H*W of a conv net's map). */
+static int act_n(gl_net *n, int in_buf, int features) {
+  int out = new_buf(n, features);
   add_op(n, OP_ACT, in_buf, -1, out, -1);
   return out;
 }
 
-static int add(gl_net *n, int x, int f, int block) {
-  int out = new_buf(n, n->s.width);
+static int add_n(gl_net *n, int x, int f, int block, int features) {
+  int out = new_buf(n, features);
   add_op(n, OP_ADD, x, f, out, block);
   return out;
+}
+
+static int act(gl_net *n, int in_buf) { return act_n(n, in_buf, n->s.width); }
+static int add(gl_net *n, int x, int f, int block) { return add_n(n, x, f, block, n->s.width); }
+
+/* ---- the conv net's pieces: maps of c channels, h x w pixels ---- */
+
+static int conv(gl_net *n, int layer, int in_buf, int c_in, int c_out, int h, int w) {
+  int out = new_buf(n, c_out * h * w);
+  new_layer(n, layer, in_buf, out, 9 * c_in, c_out, 9, h, w);
+  add_op(n, OP_CONV, in_buf, -1, out, layer);
+  return out;
+}
+
+static int pool2(gl_net *n, int in_buf, int c, int *h, int *w) {
+  int out = new_buf(n, c * (*h / 2) * (*w / 2));
+  add_op_map(n, OP_POOL, in_buf, -1, out, -1, c, *h, *w);
+  *h /= 2;
+  *w /= 2;
+  return out;
+}
+
+static int gap(gl_net *n, int in_buf, int c, int h, int w) {
+  int out = new_buf(n, c);
+  add_op_map(n, OP_GAP, in_buf, -1, out, -1, c, h, w);
+  return out;
+}
+
+/* Block b (0-based) ends a stage when pool = P > 0 splits B blocks into P+1
+ * stages of floor-spaced sizes (validate ensures B >= P+1). */
+static int ends_stage(const gl_settings *s, int b) {
+  for (int k = 1; k <= s->pool; k++)
+    if (b + 1 == k * s->blocks / (s->pool + 1)) return 1;
+  return 0;
+}
+
+static void build_conv(gl_net *n) {
+  const gl_settings *s = &n->s;
+  const int C = s->channels, NB = s->blocks, K = n->data.classes;
+  int h = n->data.h, w = n->data.w, layer = 0;
+  int x = new_buf(n, h * w), t;
+#define MAP (C * h * w)
+  if (n->arch == GL_ARCH_PLAIN) {
+    t = conv(n, layer++, x, 1, C, h, w);
+    for (int b = 0; b < NB; b++)
+      for (int j = 0; j < 2; j++) {
+        t = conv(n, layer++, act_n(n, t, MAP), C, C, h, w);
+        if (j == 1 && ends_stage(s, b)) t = pool2(n, t, C, &h, &w);
+      }
+    lin(n, layer++, gap(n, act_n(n, t, MAP), C, h, w), C, K);
+  } else if (s->form == FORM_PRE) {
+    t = conv(n, layer++, x, 1, C, h, w);
+    for (int b = 0; b < NB; b++) {
+      int f = conv(n, layer++, act_n(n, t, MAP), C, C, h, w);
+      f = conv(n, layer++, act_n(n, f, MAP), C, C, h, w);
+      t = add_n(n, t, f, b, MAP);
+      if (ends_stage(s, b)) t = pool2(n, t, C, &h, &w);
+    }
+    lin(n, layer++, gap(n, act_n(n, t, MAP), C, h, w), C, K);
+  } else {
+    t = act_n(n, conv(n, layer++, x, 1, C, h, w), MAP);
+    for (int b = 0; b < NB; b++) {
+      int g = conv(n, layer++, t, C, C, h, w);
+      g = conv(n, layer++, act_n(n, g, MAP), C, C, h, w);
+      int sum = add_n(n, t, g, b, MAP);
+      if (ends_stage(s, b)) sum = pool2(n, sum, C, &h, &w);
+      t = act_n(n, sum, MAP);
+    }
+    lin(n, layer++, gap(n, t, C, h, w), C, K);
+  }
+#undef MAP
 }
 
 static void build_graph(gl_net *n) {
@@ -76,12 +185,18 @@ static void build_graph(gl_net *n) {
   const int L = s->depth, k = s->block, W = s->width, d = n->data.d, C = n->data.classes;
   n->n_bufs = n->n_ops = 0;
   n->n_features = 0;
-  int x = new_buf(n, d), h, layer = 0;
-  if (n->arch == GL_ARCH_PLAIN) {
+  n->alpha_off = 0;
+  n->n_scratch = 0;
+  int x, h, layer = 0;
+  if (s->model == MODEL_CONV) {
+    build_conv(n);
+  } else if (n->arch == GL_ARCH_PLAIN) {
+    x = new_buf(n, d);
     h = x;
     for (int l = 0; l <= L; l++) h = act(n, lin(n, layer++, h, l == 0 ? d : W, W));
     lin(n, layer++, h, W, C);
   } else if (s->form == FORM_PRE) {
+    x = new_buf(n, d);
     h = lin(n, layer++, x, d, W);
     for (int b = 0; b < n->n_blocks; b++) {
       int f = h;
@@ -90,6 +205,7 @@ static void build_graph(gl_net *n) {
     }
     lin(n, layer++, act(n, h), W, C);
   } else {
+    x = new_buf(n, d);
     h = act(n, lin(n, layer++, x, d, W));
     for (int b = 0; b < n->n_blocks; b++) {
       int f = h;
@@ -109,7 +225,7 @@ static void build_graph(gl_net *n) {
   int last_lin = -1;
   for (int i = 0; i < n->n_ops; i++) {
     const gl_op *op = &n->ops[i];
-    if (op->type == OP_LIN) last_lin = op->layer;
+    if (op->type == OP_LIN || op->type == OP_CONV) last_lin = op->layer;
     if (op->type == OP_ACT && last_lin >= 0 && n->layers[last_lin].act_pre < 0) {
       n->layers[last_lin].act_pre = op->in;
       n->layers[last_lin].act_post = op->out;
@@ -149,6 +265,8 @@ static void layout(gl_net *n, plan *p) {
   const int nd = n->data.n, d = n->data.d;
   n->data.x = (gl_real *)carve(p, sizeof(gl_real) * (size_t)nd * d);
   n->data.y = (int32_t *)carve(p, sizeof(int32_t) * (size_t)nd);
+  n->test.x = (gl_real *)carve(p, sizeof(gl_real) * (size_t)n->test.n * d);
+  n->test.y = (int32_t *)carve(p, sizeof(int32_t) * (size_t)n->test.n);
   n->batch_x = (gl_real *)carve(p, sizeof(gl_real) * (size_t)n->cap * d);
   n->batch_y = (int32_t *)carve(p, sizeof(int32_t) * (size_t)n->cap);
   n->perm = (int32_t *)carve(p, sizeof(int32_t) * (size_t)nd);
@@ -165,18 +283,12 @@ static void layout(gl_net *n, plan *p) {
 
 /* Sizes of the buffers and scratch once the graph is known (second carve). */
 static void layout_buffers(gl_net *n, plan *p) {
-  size_t scratch = 0;
   for (int b = 0; b < n->n_bufs; b++) {
     size_t sz = sizeof(gl_real) * (size_t)n->cap * n->bufs[b].n;
     gl_real *v = (gl_real *)carve(p, sz), *g = (gl_real *)carve(p, sz);
     if (p->base) { n->bufs[b].v = v; n->bufs[b].g = g; }
   }
-  for (int l = 0; l < n->n_layers; l++) {
-    size_t a = (size_t)n->layers[l].in * n->cap, w = (size_t)n->layers[l].in * n->layers[l].out;
-    if (a > scratch) scratch = a;
-    if (w > scratch) scratch = w;
-  }
-  gl_real *sc = (gl_real *)carve(p, sizeof(gl_real) * scratch);
+  gl_real *sc = (gl_real *)carve(p, sizeof(gl_real) * n->n_scratch);
   if (p->base) n->scratch = sc;
 }
 
@@ -209,7 +321,7 @@ static int init_weights(gl_net *n) {
     const size_t nw = (size_t)L->in * L->out;
     switch (n->s.init) {
     case INIT_XAVIER: {
-      double a = sqrt(6.0 / (L->in + L->out));
+      double a = sqrt(6.0 / (L->in + L->k2 * L->out)); /* conv: fan_out = 9 c_out */
       for (size_t i = 0; i < nw; i++) W[i] = (gl_real)((2.0 * gl_rng_uniform(&r) - 1.0) * a);
       break;
     }
@@ -255,13 +367,49 @@ static int validate(const gl_config *cfg, int arch, char *err) {
     gl_seterr(err, "arch: %d is not GL_ARCH_PLAIN or GL_ARCH_RESIDUAL", arch);
     return GL_EINVAL;
   }
-  if (s->depth % s->block) {
+  if (s->model == MODEL_DENSE && s->depth % s->block) {
     gl_seterr(err, "depth: %d is not a multiple of block (%d)", s->depth, s->block);
     return GL_EINVAL;
   }
   if (s->data == DATA_CSV && !cfg->csv) {
     gl_seterr(err, "data: csv needs CSV text (none was given)");
     return GL_EINVAL;
+  }
+  if (s->model == MODEL_CONV && s->data != DATA_DIGITS) {
+    gl_seterr(err, "model: conv needs image data (data=digits)");
+    return GL_EINVAL;
+  }
+  if (s->data == DATA_DIGITS && !cfg->digits[GL_SPLIT_TRAIN]) {
+    gl_seterr(err, "data: digits needs the training images (gl_config_set_digits; the CLI reads "
+                   "web/data/digits-train.bin)");
+    return GL_EINVAL;
+  }
+  if (s->model == MODEL_CONV && s->blocks < s->pool + 1) {
+    gl_seterr(err, "pool: %d poolings make %d stages, more than the %d blocks (blocks >= pool + 1)",
+              s->pool, s->pool + 1, s->blocks);
+    return GL_EINVAL;
+  }
+  return GL_OK;
+}
+
+/* The digits splits' shapes (data=digits): train into d->data, test into d->test. */
+static int digits_shape(gl_config *cfg, gl_net *n) {
+  gl_dataset *tr = &n->data, *te = &n->test;
+  int rc = gl_digits_scan(cfg->digits[GL_SPLIT_TRAIN], cfg->digits_len[GL_SPLIT_TRAIN], &tr->n,
+                          &tr->h, &tr->w, &tr->classes, NULL, NULL, cfg->errmsg);
+  if (rc) return rc;
+  tr->d = tr->h * tr->w;
+  if (!cfg->digits[GL_SPLIT_TEST]) return GL_OK;
+  rc = gl_digits_scan(cfg->digits[GL_SPLIT_TEST], cfg->digits_len[GL_SPLIT_TEST], &te->n, &te->h,
+                      &te->w, &te->classes, NULL, NULL, cfg->errmsg);
+  if (rc) return rc;
+  te->d = te->h * te->w;
+  if (te->h != tr->h || te->w != tr->w || te->classes != tr->classes) {
+    gl_seterr(cfg->errmsg,
+              "digits: the test images are %dx%d with %d classes, the training images %dx%d "
+              "with %d classes",
+              te->h, te->w, te->classes, tr->h, tr->w, tr->classes);
+    return GL_EDATA;
   }
   return GL_OK;
 }
@@ -294,12 +442,26 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
       gl_seterr(cfg->errmsg, "data: %d feature columns, at most 1024", n->data.d);
       return GL_EINVAL;
     }
+  } else if (n->s.data == DATA_DIGITS) {
+    rc = digits_shape(cfg, n);
+    if (rc) return rc;
+    if (n->s.model == MODEL_DENSE && n->data.d > 1024) {
+      gl_seterr(cfg->errmsg, "data: %d inputs per image, at most 1024 for model dense", n->data.d);
+      return GL_EINVAL;
+    }
+    if (n->s.model == MODEL_CONV &&
+        ((n->data.h >> n->s.pool) < 1 || (n->data.w >> n->s.pool) < 1)) {
+      gl_seterr(cfg->errmsg, "pool: %d halvings of a %dx%d image leave no pixels", n->s.pool,
+                n->data.h, n->data.w);
+      return GL_EINVAL;
+    }
   } else {
     n->data.n = n->s.points;
     n->data.d = 2;
     n->data.classes = 2;
   }
   const int npts = n->data.n;
+  const int conv_net = n->s.model == MODEL_CONV;
   if (n->s.batch > npts) {
     gl_seterr(cfg->errmsg, "batch: %d is larger than the data set (%d points); 0 means full batch",
               n->s.batch, npts);
@@ -311,38 +473,35 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
               n->B);
     return GL_EINVAL;
   }
-  n->cap = n->B == npts ? n->B : (n->B > 256 ? n->B : (npts < 256 ? npts : 256));
-  n->n_layers = n->s.depth + 2;
-  n->n_blocks = n->arch == GL_ARCH_RESIDUAL ? n->s.depth / n->s.block : 0;
+  /* rows the buffers hold: the batch, or more for evaluating the whole set in
+   * chunks (a conv net's activations are C*H*W per row: smaller chunks) */
+  const int chunk = conv_net ? 64 : 256;
+  n->cap = n->B == npts ? n->B : (n->B > chunk ? n->B : (npts < chunk ? npts : chunk));
+  n->n_layers = conv_net ? 2 * n->s.blocks + 2 : n->s.depth + 2;
+  n->n_blocks = n->arch != GL_ARCH_RESIDUAL ? 0 : conv_net ? n->s.blocks : n->s.depth / n->s.block;
   n->scale_value = n->s.res_scale_kind == SCALE_INVSQRT
                        ? (n->n_blocks ? 1.0 / sqrt((double)n->n_blocks) : 1.0)
                        : n->s.res_scale;
-  build_graph(n); /* counting pass */
-  /* parameter count */
-  size_t np = 0;
-  {
-    const int W = n->s.width, d = n->data.d, C = n->data.classes;
-    for (int l = 0; l < n->n_layers; l++) {
-      int in = l == 0 ? d : W, o = l == n->n_layers - 1 ? C : W;
-      np += (size_t)in * o + o;
-    }
-  }
-  n->alpha_off = np;
-  n->n_params = np + n->n_blocks;
+  build_graph(n); /* counting pass: buffers, ops, parameters (alpha_off), scratch */
+  n->n_params = n->alpha_off + n->n_blocks;
   /* measure */
   plan p = {NULL, 0};
   carve(&p, sizeof(gl_net));
   layout(n, &p);
   const size_t feat = n->n_features; /* summed over buffers by the counting pass */
-  size_t scratch_bound = (size_t)(n->data.d > n->s.width ? n->data.d : n->s.width) *
-                         (size_t)(n->cap > n->s.width ? n->cap : n->s.width);
   double need = (double)p.off + 2.0 * sizeof(gl_real) * (double)feat * n->cap +
-                sizeof(gl_real) * (double)scratch_bound + 64.0 * (2 * n->n_bufs + 2);
+                sizeof(gl_real) * (double)n->n_scratch + 64.0 * (2 * n->n_bufs + 2);
   if (need > (double)GL_MAX_BYTES) {
-    gl_seterr(cfg->errmsg,
-              "depth/width/batch: this network needs %.0f MB, above the %zu MB budget; "
-              "reduce depth, width, batch or points",
-              need / 1048576.0, GL_MAX_BYTES >> 20);
+    if (conv_net)
+      gl_seterr(cfg->errmsg,
+                "blocks/channels/batch: this network needs %.0f MB, above the %zu MB budget; "
+                "reduce blocks, channels or batch (0 = all %d images at once)",
+                need / 1048576.0, GL_MAX_BYTES >> 20, npts);
+    else
+      gl_seterr(cfg->errmsg,
+                "depth/width/batch: this network needs %.0f MB, above the %zu MB budget; "
+                "reduce depth, width, batch or points",
+                need / 1048576.0, GL_MAX_BYTES >> 20);
     return GL_ENOMEM;
   }
   size_t total = (size_t)need + 4096;
@@ -374,17 +533,27 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
     off += (size_t)Ly->in * Ly->out;
     Ly->b_off = off;
     off += (size_t)Ly->out;
-    if (l == n->n_layers - 1) snprintf(n->names[l], GL_NAME_LEN, "Lin_out");
+    const int last = l == n->n_layers - 1;
+    if (conv_net && last) snprintf(n->names[l], GL_NAME_LEN, "fc");
+    else if (conv_net) snprintf(n->names[l], GL_NAME_LEN, "conv_%d", l + 1);
+    else if (last) snprintf(n->names[l], GL_NAME_LEN, "Lin_out");
     else snprintf(n->names[l], GL_NAME_LEN, "Lin_%d", l + 1);
   }
   /* data */
+  int a, b, c, e;
   if (n->s.data == DATA_CSV) {
-    int a, b, c;
     gl_csv_scan(cfg->csv, cfg->csv_len, &a, &b, &c, n->data.x, n->data.y, cfg->errmsg);
+  } else if (n->s.data == DATA_DIGITS) {
+    gl_digits_scan(cfg->digits[GL_SPLIT_TRAIN], cfg->digits_len[GL_SPLIT_TRAIN], &a, &b, &c, &e,
+                   n->data.x, n->data.y, cfg->errmsg);
+    if (n->test.n)
+      gl_digits_scan(cfg->digits[GL_SPLIT_TEST], cfg->digits_len[GL_SPLIT_TEST], &a, &b, &c, &e,
+                     n->test.x, n->test.y, cfg->errmsg);
   } else {
     gl_make_builtin(n->s.data, npts, n->s.noise, n->s.data_seed, n->data.x, n->data.y);
   }
-  if (n->s.standardize) gl_standardize(n->data.x, npts, n->data.d);
+  /* the test split is standardised with the training split's statistics */
+  if (n->s.standardize) gl_standardize2(n->data.x, npts, n->test.x, n->test.n, n->data.d);
   for (int i = 0; i < npts; i++) n->perm[i] = i;
   n->perm_pos = npts; /* shuffle before the first mini-batch */
   gl_rng_seed(&n->rng_batch, n->s.seed, 2);
@@ -395,6 +564,7 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
     return rc;
   }
   n->rec_step = -1;
+  n->rec_test_loss = n->rec_test_acc = -1;
   n->div_step = -1;
   n->div_where = "";
   *out = n;
@@ -422,6 +592,14 @@ double gl_forward(gl_net *n, const gl_real *x, const int32_t *y, int rows, long 
       break;
     }
     case OP_ACT: act_forward(o->v, a->v, (size_t)rows * a->n, n->s.act); break;
+    case OP_CONV: {
+      const gl_layer *L = &n->layers[op->layer];
+      conv3x3_forward(o->v, a->v, n->params + L->w_off, n->params + L->b_off, rows, L->in / 9,
+                      L->out, L->h, L->w, n->scratch);
+      break;
+    }
+    case OP_POOL: avgpool2_forward(o->v, a->v, rows, op->c, op->h, op->w); break;
+    case OP_GAP: gap_forward(o->v, a->v, rows, op->c, op->h * op->w); break;
     default:
       residual_forward(o->v, a->v, n->bufs[op->in2].v, gl_block_scale(n, op->layer),
                        (gl_real)n->keep_shortcut, (size_t)rows * a->n);
@@ -451,6 +629,19 @@ void gl_backward(gl_net *n, int rows) {
     case OP_ACT:
       act_backward(a->g, o->g, a->v, o->v, (size_t)rows * a->n, n->s.act, n->written[op->in]);
       break;
+    case OP_CONV: {
+      const gl_layer *L = &n->layers[op->layer];
+      conv3x3_backward(a->g, n->grads + L->w_off, n->grads + L->b_off, o->g, a->v,
+                       n->params + L->w_off, rows, L->in / 9, L->out, L->h, L->w,
+                       n->written[op->in], n->scratch);
+      break;
+    }
+    case OP_POOL:
+      avgpool2_backward(a->g, o->g, rows, op->c, op->h, op->w, n->written[op->in]);
+      break;
+    case OP_GAP:
+      gap_backward(a->g, o->g, rows, op->c, op->h * op->w, n->written[op->in]);
+      break;
     default: {
       gl_buf *f = &n->bufs[op->in2];
       double ds = residual_backward(a->g, f->g, o->g, f->v, gl_block_scale(n, op->layer),
@@ -473,16 +664,10 @@ static int all_finite(const gl_real *v, size_t n) {
   return acc == 0;
 }
 
-static double sumsq(const gl_real *v, size_t n) {
-  double s = 0;
-  for (size_t i = 0; i < n; i++) s += (double)v[i] * v[i];
-  return s;
-}
-
 /* Mean over rows of the L2 norm of each row of g (rows, f). */
 static double mean_row_norm(const gl_real *g, int rows, int f) {
   double s = 0;
-  for (int r = 0; r < rows; r++) s += sqrt(sumsq(g + (size_t)r * f, (size_t)f));
+  for (int r = 0; r < rows; r++) s += sqrt(sum_sq(g + (size_t)r * f, (size_t)f));
   return s / rows;
 }
 
@@ -498,26 +683,27 @@ static int first_nonfinite_forward(gl_net *n, int rows) {
   int layer = 0;
   for (int i = 0; i < n->n_ops; i++) {
     const gl_op *op = &n->ops[i];
-    if (op->type == OP_LIN) layer = op->layer + 1;
+    if (op->type == OP_LIN || op->type == OP_CONV) layer = op->layer + 1;
     const gl_buf *o = &n->bufs[op->out];
     if (!all_finite(o->v, (size_t)rows * o->n)) return layer;
   }
   return 0;
 }
 
-/* Loss and accuracy on the whole training set at the current parameters. */
-static void evaluate(gl_net *n, double *loss, double *acc) {
+/* Loss and accuracy on a whole data set (the training or the test split) at
+ * the current parameters, in chunks of cap rows. */
+static void evaluate(gl_net *n, const gl_dataset *ds, double *loss, double *acc) {
   double L = 0;
   long ok = 0;
-  const int d = n->data.d;
-  for (int r0 = 0; r0 < n->data.n; r0 += n->cap) {
-    int rows = n->data.n - r0 < n->cap ? n->data.n - r0 : n->cap;
+  const int d = ds->d;
+  for (int r0 = 0; r0 < ds->n; r0 += n->cap) {
+    int rows = ds->n - r0 < n->cap ? ds->n - r0 : n->cap;
     long c = 0;
-    L += gl_forward(n, n->data.x + (size_t)r0 * d, n->data.y + r0, rows, &c, 0);
+    L += gl_forward(n, ds->x + (size_t)r0 * d, ds->y + r0, rows, &c, 0);
     ok += c;
   }
-  *loss = L / n->data.n;
-  *acc = (double)ok / n->data.n;
+  *loss = L / ds->n;
+  *acc = (double)ok / ds->n;
 }
 
 /* Everything in the record that comes from the batch just back-propagated. */
@@ -531,17 +717,16 @@ static void measure_batch(gl_net *n, int rows) {
     double gn = sqrt(n->layer_sumsq[l]);
     n->rec[GL_GRAD_NORM * nl + l] = gn;
     n->rec[GL_UNDERFLOW * nl + l] = gn < GL_REAL_MIN ? 1.0 : 0.0;
-    agn[l + 1] = mean_row_norm(n->bufs[L->out_buf].g, rows, L->out);
+    agn[l + 1] = mean_row_norm(n->bufs[L->out_buf].g, rows, n->bufs[L->out_buf].n);
     n->rec[GL_ACT_GRAD_NORM * nl + l] = agn[l + 1];
     /* the activation that consumes this layer's output (logits for the last) */
     const gl_buf *a = &n->bufs[L->act_post >= 0 ? L->act_post : L->out_buf];
     const size_t cnt = (size_t)rows * a->n;
-    double s = 0, s2 = 0;
-    for (size_t i = 0; i < cnt; i++) s += a->v[i];
-    double mean = s / cnt;
-    for (size_t i = 0; i < cnt; i++) s2 += ((double)a->v[i] - mean) * ((double)a->v[i] - mean);
+    double s, s2;
+    sum_and_sq(a->v, cnt, &s, &s2);
+    double mean = s / cnt, var = s2 / cnt - mean * mean;
     n->rec[GL_ACT_MEAN * nl + l] = mean;
-    n->rec[GL_ACT_STD * nl + l] = sqrt(s2 / cnt);
+    n->rec[GL_ACT_STD * nl + l] = var > 0 ? sqrt(var) : 0;
     if (L->act_pre >= 0) {
       double sq;
       long sat;
@@ -602,12 +787,12 @@ static void one_step(gl_net *n, int record, int update) {
   int bad = 0;
   for (int l = nl - 1; l >= 0; l--) {
     const gl_layer *L = &n->layers[l];
-    n->layer_sumsq[l] = sumsq(n->grads + L->w_off, (size_t)L->in * L->out);
-    double bsq = sumsq(n->grads + L->b_off, (size_t)L->out);
+    n->layer_sumsq[l] = sum_sq(n->grads + L->w_off, (size_t)L->in * L->out);
+    double bsq = sum_sq(n->grads + L->b_off, (size_t)L->out);
     if (!bad && !(isfinite(n->layer_sumsq[l]) && isfinite(bsq))) bad = l + 1;
     total += n->layer_sumsq[l] + bsq;
   }
-  if (n->s.res_scale_kind == SCALE_REZERO) total += sumsq(n->grads + n->alpha_off, (size_t)n->n_blocks);
+  if (n->s.res_scale_kind == SCALE_REZERO) total += sum_sq(n->grads + n->alpha_off, (size_t)n->n_blocks);
   if (bad || !isfinite(total)) {
     diverge(n, "backward", bad ? bad : nl);
     return;
@@ -617,7 +802,8 @@ static void one_step(gl_net *n, int record, int update) {
   double rec_loss = loss, rec_acc = (double)correct / rows;
   if (record) {
     measure_batch(n, rows);
-    if (rows != n->data.n) evaluate(n, &rec_loss, &rec_acc);
+    if (rows != n->data.n) evaluate(n, &n->data, &rec_loss, &rec_acc);
+    if (n->test.n) evaluate(n, &n->test, &n->rec_test_loss, &n->rec_test_acc);
   }
   double *upd = n->work + 2 * nl + 1, *wsq = upd + nl, *wsum = n->work; /* agn no longer needed */
   if (update) gl_optim_step(n, clip_scale, record ? upd : NULL, record ? wsq : NULL, record ? wsum : NULL);
@@ -631,9 +817,7 @@ static void one_step(gl_net *n, int record, int update) {
         ws = wsum[l];
         w2 = wsq[l];
       } else {
-        ws = 0;
-        for (size_t i = 0; i < nw; i++) ws += W[i];
-        w2 = sumsq(W, nw);
+        sum_and_sq(W, nw, &ws, &w2);
       }
       double mean = ws / nw, var = w2 / nw - mean * mean;
       if (var < 0) var = 0;
@@ -702,6 +886,13 @@ const double *gl_record_field(const gl_net *net, int field) {
 long gl_record_step(const gl_net *net) { return net ? net->rec_step : -1; }
 double gl_record_loss(const gl_net *net) { return net ? net->rec_loss : 0; }
 double gl_record_acc(const gl_net *net) { return net ? net->rec_acc : 0; }
+double gl_record_test_loss(const gl_net *net) { return net ? net->rec_test_loss : -1; }
+double gl_record_test_acc(const gl_net *net) { return net ? net->rec_test_acc : -1; }
+int gl_image_height(const gl_net *net) { return net ? net->data.h : 0; }
+int gl_image_width(const gl_net *net) { return net ? net->data.w : 0; }
+int gl_n_test_points(const gl_net *net) { return net ? net->test.n : 0; }
+const gl_real *gl_test_x(const gl_net *net) { return net && net->test.n ? net->test.x : NULL; }
+const int32_t *gl_test_y(const gl_net *net) { return net && net->test.n ? net->test.y : NULL; }
 double gl_record_res_scale(const gl_net *net, int block) {
   if (!net || block < 0 || block >= net->n_blocks) return 0;
   return gl_block_scale(net, block);
@@ -762,6 +953,37 @@ int gl_predict_grid(gl_net *n, double x0, double x1, double y0, double y1, int n
       for (int c = 0; c < C; c++) s += (o[c] = exp((double)z[c] - m));
       for (int c = 0; c < C; c++) o[c] = isfinite(s) && s > 0 ? o[c] / s : 1.0 / C;
     }
+  }
+  return GL_OK;
+}
+
+/* softmax of each row of z (rows, C) into out, in double (MSE: the outputs as they are) */
+static void probabilities(const gl_net *n, const gl_real *z, int rows, int C, double *out) {
+  for (int r = 0; r < rows; r++, z += C, out += C) {
+    if (n->s.loss == LOSS_MSE) {
+      for (int c = 0; c < C; c++) out[c] = z[c];
+      continue;
+    }
+    double m = z[0], s = 0;
+    for (int c = 1; c < C; c++) m = z[c] > m ? z[c] : m;
+    for (int c = 0; c < C; c++) s += (out[c] = exp((double)z[c] - m));
+    for (int c = 0; c < C; c++) out[c] = isfinite(s) && s > 0 ? out[c] / s : 1.0 / C;
+  }
+}
+
+int gl_predict_test(gl_net *n, int first, int count, double *out) {
+  if (!n || !out) return GL_EMISUSE;
+  if (first < 0 || count < 0 || first > n->test.n - count) {
+    gl_seterr(n->errmsg, "predict_test: images %d .. %d are outside the %d test images", first,
+              first + count - 1, n->test.n);
+    return GL_EINVAL;
+  }
+  const int C = n->data.classes, d = n->data.d;
+  const gl_buf *lg = &n->bufs[n->ops[n->n_ops - 1].out];
+  for (int p0 = 0; p0 < count; p0 += n->cap) {
+    int rows = count - p0 < n->cap ? count - p0 : n->cap;
+    gl_forward(n, n->test.x + (size_t)(first + p0) * d, NULL, rows, NULL, 0);
+    probabilities(n, lg->v, rows, C, out + (size_t)p0 * C);
   }
   return GL_OK;
 }

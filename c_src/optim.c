@@ -17,35 +17,42 @@ typedef struct {
 
 /* Updates p[0..n) from g[0..n) (times cs); returns sum of delta^2 and, via
  * ws/w2, the sum and sum of squares of p before the update. */
+static inline gl_real delta_of(const opt_params *o, size_t i, gl_real gi, gl_real *restrict m1,
+                               gl_real *restrict m2) {
+  if (o->kind == OPT_SGD) return -o->lr * gi;
+  if (o->kind == OPT_MOMENTUM) {
+    m1[i] = o->mu * m1[i] + gi; /* v = mu v + g;  p -= lr v */
+    return -o->lr * m1[i];
+  }
+  m1[i] = o->b1 * m1[i] + (1 - o->b1) * gi; /* Adam, bias-corrected */
+  m2[i] = o->b2 * m2[i] + (1 - o->b2) * gi * gi;
+  return -o->lr * (m1[i] / o->c1) / ((gl_real)sqrt((double)(m2[i] / o->c2)) + o->eps);
+}
+
+#define LANES 8
+
 static double update_range(const opt_params *o, gl_real *restrict p, const gl_real *restrict g,
                            gl_real *restrict m1, gl_real *restrict m2, size_t n, gl_real cs,
                            double *ws, double *w2) {
-  double dsq = 0, s = 0, s2 = 0;
-  const int stats = ws != 0;
-  for (size_t i = 0; i < n; i++) {
-    const gl_real gi = g[i] * cs, old = p[i];
-    gl_real delta;
-    if (o->kind == OPT_SGD) {
-      delta = -o->lr * gi;
-    } else if (o->kind == OPT_MOMENTUM) {
-      m1[i] = o->mu * m1[i] + gi;          /* v = mu v + g;  p -= lr v */
-      delta = -o->lr * m1[i];
-    } else {
-      m1[i] = o->b1 * m1[i] + (1 - o->b1) * gi;
-      m2[i] = o->b2 * m2[i] + (1 - o->b2) * gi * gi;
-      delta = -o->lr * (m1[i] / o->c1) / ((gl_real)sqrt((double)(m2[i] / o->c2)) + o->eps);
-    }
-    p[i] = old + delta;
-    if (stats) {
-      dsq += (double)delta * delta;
-      s += old;
-      s2 += (double)old * old;
-    }
+  if (!ws) { /* no statistics: one elementwise pass */
+    for (size_t i = 0; i < n; i++) p[i] += delta_of(o, i, g[i] * cs, m1, m2);
+    return 0;
   }
-  if (stats) {
-    *ws = s;
-    *w2 = s2;
+  sum_and_sq(p, n, ws, w2); /* the weights before the update */
+  double acc[LANES] = {0}, dsq = 0;
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES)
+    for (int k = 0; k < LANES; k++) {
+      gl_real d = delta_of(o, i + k, g[i + k] * cs, m1, m2);
+      p[i + k] += d;
+      acc[k] += (double)d * d;
+    }
+  for (; i < n; i++) {
+    gl_real d = delta_of(o, i, g[i] * cs, m1, m2);
+    p[i] += d;
+    dsq += (double)d * d;
   }
+  for (int k = 0; k < LANES; k++) dsq += acc[k];
   return dsq;
 }
 

@@ -32,8 +32,8 @@ typedef struct {
 #define OFF(f) offsetof(gl_settings, f)
 
 static const setting SETTINGS[] = {
-    {"model", T_CHOICE, "dense", 0, 0, "dense", OFF(model),
-     "network kind: dense (fully connected) layers"},
+    {"model", T_CHOICE, "dense", 0, 0, "dense|conv", OFF(model),
+     "network kind: dense (fully connected layers) or conv (3x3 convolutions, needs data=digits)"},
     {"arch", T_CHOICE, "both", 0, 0, "plain|residual|both", OFF(arch),
      "plain stack, its residual twin, or both side by side"},
     {"form", T_CHOICE, "pre", 0, 0, "pre|post", OFF(form),
@@ -42,6 +42,12 @@ static const setting SETTINGS[] = {
      "number of hidden W x W layers L (a multiple of block)"},
     {"width", T_INT, "32", 1, 1024, NULL, OFF(width), "units per hidden layer W"},
     {"block", T_INT, "2", 1, 2, NULL, OFF(block), "layers per residual block k (1 or 2)"},
+    {"blocks", T_INT, "4", 1, 100, NULL, OFF(blocks),
+     "model = conv: blocks B of two 3x3 convolutions after the stem convolution"},
+    {"channels", T_INT, "8", 1, 64, NULL, OFF(channels),
+     "model = conv: channels C of every convolution"},
+    {"pool", T_INT, "1", 0, 3, NULL, OFF(pool),
+     "model = conv: 2x2 average poolings, splitting the blocks into pool+1 stages"},
     {"act", T_CHOICE, "sigmoid", 0, 0, "sigmoid|tanh|relu|leaky_relu|linear|gelu", OFF(act),
      "activation function phi"},
     {"init", T_CHOICE, "xavier", 0, 0, "xavier|he|normal|orthogonal", OFF(init),
@@ -61,8 +67,8 @@ static const setting SETTINGS[] = {
     {"clip", T_REAL, "0", 0, 1e6, NULL, OFF(clip),
      "global gradient-norm clipping threshold; 0 = off"},
     {"seed", T_U32, "1", 0, 4294967295.0, NULL, OFF(seed), "seed of the weights and batches"},
-    {"data", T_CHOICE, "spiral", 0, 0, "spiral|circles|xor|gauss|csv", OFF(data),
-     "training data: a built-in 2-D set or csv text"},
+    {"data", T_CHOICE, "spiral", 0, 0, "spiral|circles|xor|gauss|csv|digits", OFF(data),
+     "training data: a built-in 2-D set, csv text, or digits (14x14 handwritten digits, 10 classes)"},
     {"points", T_INT, "256", 4, 65536, NULL, OFF(points), "points in a built-in data set"},
     {"noise", T_REAL, "0.1", 0, 1, NULL, OFF(noise), "noise of a built-in data set"},
     {"data_seed", T_U32, "1", 0, 4294967295.0, NULL, OFF(data_seed),
@@ -231,6 +237,8 @@ int gl_config_new(gl_config **out) {
 void gl_config_free(gl_config *cfg) {
   if (!cfg) return;
   free(cfg->csv);
+  free(cfg->digits[0]);
+  free(cfg->digits[1]);
   free(cfg->json);
   free(cfg);
 }
@@ -240,6 +248,9 @@ int gl_config_copy(const gl_config *src, gl_config **out) {
   int rc = gl_config_new(out);
   if (rc) return rc;
   (*out)->s = src->s;
+  for (int k = 0; k < 2; k++)
+    if (src->digits[k] && (rc = gl_config_set_digits(*out, k, src->digits[k], src->digits_len[k])))
+      return rc;
   if (src->csv) return gl_config_set_csv(*out, src->csv, src->csv_len);
   return GL_OK;
 }
@@ -333,6 +344,31 @@ int gl_config_set_csv(gl_config *cfg, const char *text, size_t len) {
   free(cfg->csv);
   cfg->csv = copy;
   cfg->csv_len = len;
+  return GL_OK;
+}
+
+int gl_config_set_digits(gl_config *cfg, int split, const void *bytes, size_t len) {
+  if (!cfg) return GL_EMISUSE;
+  if ((split != GL_SPLIT_TRAIN && split != GL_SPLIT_TEST) || (!bytes && len)) {
+    gl_seterr(cfg->errmsg, "digits: split must be GL_SPLIT_TRAIN or GL_SPLIT_TEST and bytes non-NULL");
+    return GL_EMISUSE;
+  }
+  unsigned char *copy = NULL;
+  if (len) {
+    int n, h, w, classes;
+    int rc = gl_digits_scan((const unsigned char *)bytes, len, &n, &h, &w, &classes, NULL, NULL,
+                            cfg->errmsg);
+    if (rc) return rc;
+    copy = (unsigned char *)malloc(len);
+    if (!copy) {
+      gl_seterr(cfg->errmsg, "digits: out of memory copying %zu bytes", len);
+      return GL_ENOMEM;
+    }
+    memcpy(copy, bytes, len);
+  }
+  free(cfg->digits[split]);
+  cfg->digits[split] = copy;
+  cfg->digits_len[split] = len;
   return GL_OK;
 }
 

@@ -4,7 +4,11 @@
  * prints the median as
  *   bench W1 native steps_per_s=NNN gflops=NNN
  * FLOPs per step = 6 * batch * sum over layers of fan_in * fan_out (forward,
- * and the two products of backward).  Workloads: tests/bench/workloads.json.
+ * and the two products of backward), times the map's pixels for a conv layer
+ * (fan_in = 9 c_in).  Workloads: tests/bench/workloads.json.  W3 (the conv
+ * ResNet) trains on the first `images` digits of web/data/digits-train.bin,
+ * full batch, as W1/W2 train on points = batch (`images` is the benchmark's
+ * own key, not an engine setting).
  * Environment: RUN_S (default 2), RUNS (default 5), WARM_S (default 1).
  */
 #define _POSIX_C_SOURCE 200809L
@@ -53,13 +57,43 @@ static int workload(const char *name, char *out, size_t cap) {
   return found;
 }
 
+/* Removes "images=N" from the workload text; returns N (0 if absent). */
+static int take_images(char *text) {
+  char *p = strstr(text, "images=");
+  if (!p) return 0;
+  int n = atoi(p + 7);
+  char *e = p + 7;
+  while (*e && *e != ' ') e++;
+  memmove(p, e, strlen(e) + 1);
+  return n;
+}
+
+/* The first n images of the digits training file, as a digits file of its own. */
+static int load_digits(gl_config *cfg, int n) {
+  FILE *f = fopen("web/data/digits-train.bin", "rb");
+  if (!f) return 0;
+  unsigned char head[16];
+  int ok = fread(head, 1, 16, f) == 16;
+  size_t rec = 1 + (size_t)head[8] * head[9], len = 16 + (size_t)n * rec;
+  unsigned char *b = malloc(len);
+  memcpy(b, head, 16);
+  ok = ok && fread(b + 16, 1, len - 16, f) == len - 16;
+  fclose(f);
+  b[12] = (unsigned char)n;
+  b[13] = (unsigned char)(n >> 8);
+  b[14] = b[15] = 0;
+  ok = ok && gl_config_set_digits(cfg, GL_SPLIT_TRAIN, b, len) == GL_OK;
+  free(b);
+  return ok;
+}
+
 int main(int argc, char **argv) {
   const double run_s = env_d("RUN_S", 2), warm_s = env_d("WARM_S", 1);
   int runs = (int)env_d("RUNS", 5);
   if (runs < 1) runs = 1;
   if (runs > 50) runs = 50;
-  const char *names[] = {"W1", "W2"};
-  for (int w = 0; w < 2; w++) {
+  const char *names[] = {"W1", "W2", "W3"};
+  for (int w = 0; w < 3; w++) {
     if (argc > 1 && strcmp(argv[1], names[w]) != 0) continue;
     char text[1024];
     if (!workload(names[w], text, sizeof text)) {
@@ -69,12 +103,21 @@ int main(int argc, char **argv) {
     gl_config *cfg;
     gl_config_new(&cfg);
     gl_net *net;
+    const int images = take_images(text);
+    if (images > 0 && !load_digits(cfg, images)) {
+      fprintf(stderr, "bench: %s: cannot read %d images from web/data/digits-train.bin\n",
+              names[w], images);
+      return 1;
+    }
     if (gl_config_parse(cfg, text) || gl_create(cfg, GL_ARCH_FROM_CONFIG, &net)) {
       fprintf(stderr, "bench: %s: %s\n", names[w], gl_config_errmsg(cfg));
       return 1;
     }
     double flops = 0;
-    for (int l = 0; l < net->n_layers; l++) flops += 6.0 * net->B * net->layers[l].in * net->layers[l].out;
+    for (int l = 0; l < net->n_layers; l++) {
+      const gl_layer *L = &net->layers[l];
+      flops += 6.0 * net->B * L->in * L->out * (L->k2 == 9 ? L->h * L->w : 1);
+    }
     double t0 = now_s();
     while (now_s() - t0 < warm_s) gl_step(net, 1);
     double rate[50];

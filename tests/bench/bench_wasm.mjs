@@ -14,14 +14,39 @@ const workloads = JSON.parse(readFileSync(join(root, 'tests/bench/workloads.json
 const engine = await loadEngine();
 const only = process.argv[2];
 
-for (const name of ['W1', 'W2']) {
+/** The first n training digits as a digits file of their own (W3's `images` key). */
+function firstDigits(n) {
+  const t = readFileSync(join(root, 'web/data/digits-train.bin'));
+  const b = new Uint8Array(t.subarray(0, 16 + n * (1 + t[8] * t[9])));
+  new DataView(b.buffer).setUint32(12, n, true);
+  return b;
+}
+
+/** FLOPs per step of the conv model: 6 * batch * pixels * fan_in * fan_out per conv
+ * (maps halve after the block that ends each of pool+1 stages, as in net.c), then fc. */
+function convFlops(config, B, image, classes) {
+  const C = Number(config.channels), NB = Number(config.blocks), P = Number(config.pool);
+  let hw = image.h * image.w, h = image.h, w = image.w, f = 9 * C * hw;
+  for (let b = 0; b < NB; b++) {
+    f += 2 * 9 * C * C * hw;
+    for (let k = 1; k <= P; k++) if (b + 1 === Math.floor((k * NB) / (P + 1))) { h >>= 1; w >>= 1; hw = h * w; }
+  }
+  return 6 * B * (f + C * classes);
+}
+
+for (const name of ['W1', 'W2', 'W3']) {
   if (only && only !== name) continue;
   const config = Object.fromEntries(workloads[name].split(' ').map((kv) => kv.split('=')));
+  if (config.images) {
+    config.digits = { train: firstDigits(Number(config.images)) };
+    delete config.images;
+  }
   const net = engine.create(config, config.arch);
   const d = net.data();
-  // layer shapes: d -> width (depth+1 times) -> classes
+  // dense layer shapes: d -> width (depth+1 times) -> classes
   const W = Number(config.width), L = Number(config.depth), B = d.n;
-  const flops = 6 * B * (d.d * W + L * W * W + W * d.classes);
+  const flops = config.model === 'conv' ? convFlops(config, B, net.image, d.classes)
+    : 6 * B * (d.d * W + L * W * W + W * d.classes);
   const now = () => performance.now() / 1000;
   // calibrate a batch of steps to ~20 ms per call
   let chunk = 1;

@@ -48,6 +48,30 @@ if $G --arch plain --data "$tmp/d.csv" --depth 2 --width 4 --steps 5 --json > "$
 else bad "--data FILE.csv failed"; fi
 printf '0.1,0.2,0\n0.9,oops,1\n' > "$tmp/bad.csv"
 
+echo "CLI: conv model on the digits"
+if $G --model conv --blocks 2 --channels 4 --data digits --arch both --batch 32 --steps 4 --record-every 2 --act relu --init he --json > "$tmp/conv.json"; then
+  node -e '
+    const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
+    const need = ["grad_norm","act_grad_norm","act_mean","act_std","saturation","update_ratio","chi","chi_measured","underflow"];
+    const errs = [];
+    if (d.layers.join(",") !== "conv_1,conv_2,conv_3,conv_4,conv_5,fc") errs.push("layers " + d.layers);
+    if (d.config.model !== "conv" || d.config.blocks !== 2 || d.config.channels !== 4 || d.config.data !== "digits") errs.push("config");
+    for (const run of [d.runs.plain, d.runs.residual]) {
+      if (run.status !== "ok") errs.push("status " + run.status);
+      if (run.history.map((h) => h.step).join(",") !== "0,2,4") errs.push("steps");
+      for (const h of run.history) {
+        for (const f of need) if (!Array.isArray(h[f]) || h[f].length !== 6) errs.push(f);
+        if (!(h.test_acc >= 0 && h.test_acc <= 1 && h.test_loss > 0)) errs.push("test_acc");
+      }
+    }
+    if (errs.length) { console.error(errs.join("; ")); process.exit(1); }
+  ' "$tmp/conv.json" && ok "--model conv --blocks 2 --channels 4 --data digits: 6 layers conv_1..fc, every field, test_loss/test_acc" || bad "conv JSON shape"
+else bad "the conv command failed"; fi
+head -c 1000 web/data/digits-train.bin > "$tmp/short.bin"
+if $G --model conv --blocks 2 --channels 2 --data digits --digits-file web/data/digits-train.bin --arch plain --steps 1 --json > "$tmp/c2.json"; then
+  node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1])); process.exit(d.runs.plain.history.every((h) => !("test_acc" in h)) ? 0 : 1)' "$tmp/c2.json" && ok "--digits-file without --digits-test-file: no test split, no test_acc" || bad "--digits-file output"
+else bad "--digits-file failed"; fi
+
 echo "CLI: bad flags and values exit 2 with one line on stderr"
 expect_2() {
   local want="$1"; shift
@@ -71,6 +95,11 @@ expect_2 "cannot read" --data /nonexistent.csv
 expect_2 "line 2" --data "$tmp/bad.csv" --arch plain
 expect_2 "budget" --depth 1000 --width 1024 --batch 4096 --points 8192 --arch plain
 expect_2 "batch" --points 100 --batch 200
+expect_2 "model" --model conv --arch plain
+expect_2 "cannot read" --model conv --digits-file /nonexistent.bin
+expect_2 "digits: " --model conv --digits-file "$tmp/short.bin"
+expect_2 "pool" --model conv --data digits --blocks 1 --pool 1
+expect_2 "channels" --model conv --data digits --channels 65
 "$G" --help > /dev/null && ok "--help exits 0" || bad "--help"
 "$G" --settings | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const t=JSON.parse(s);process.exit(t.length>20&&t.every(x=>x.name&&x.type&&x.help)?0:1)})' && ok "--settings prints the settings table as JSON" || bad "--settings"
 echo "$pass passed, $fail failed"

@@ -12,6 +12,12 @@
  *   const s = net.stats();   // { step, loss, acc, status, grad_norm: Float64Array, ... }
  *   net.free();
  *
+ * The conv model trains on digit images handed over as bytes (the files
+ * web/data/digits-{train,test}.bin, fetched by the caller):
+ *   engine.create({ model: 'conv', data: 'digits', blocks: 4, channels: 8,
+ *                   digits: { train: Uint8Array, test: Uint8Array } }, 'residual');
+ * stats() then also holds test_loss and test_acc (null without a test split).
+ *
  * Every engine error becomes a JS Error whose message is the C message
  * (err.code is the C code, err.codeName its name).  Statistics are copied
  * out of the WASM heap, so nothing dangles when memory grows.
@@ -50,6 +56,7 @@
         configSet: c('gl_config_set', 'number', ['number', 'string', 'string']),
         configGet: c('gl_config_get', 'string', ['number', 'string']),
         configSetCsv: c('gl_config_set_csv', 'number', ['number', 'number', 'number']),
+        configSetDigits: c('gl_config_set_digits', 'number', ['number', 'number', 'number', 'number']),
         configJson: c('gl_config_json', 'string', ['number']),
         configErrmsg: c('gl_config_errmsg', 'string', ['number']),
         free: c('gl_free', null, ['number']),
@@ -70,6 +77,8 @@
         recordStep: c('gl_record_step', 'number', ['number']),
         recordLoss: c('gl_record_loss', 'number', ['number']),
         recordAcc: c('gl_record_acc', 'number', ['number']),
+        recordTestLoss: c('gl_record_test_loss', 'number', ['number']),
+        recordTestAcc: c('gl_record_test_acc', 'number', ['number']),
         recordResScale: c('gl_record_res_scale', 'number', ['number', 'number']),
         nBlocks: c('gl_n_blocks', 'number', ['number']),
         nPoints: c('gl_n_points', 'number', ['number']),
@@ -78,6 +87,12 @@
         dataY: c('gl_data_y', 'number', ['number']),
         predictGrid: c('gl_predict_grid', 'number',
           ['number', 'number', 'number', 'number', 'number', 'number', 'number', 'number']),
+        imageHeight: c('gl_image_height', 'number', ['number']),
+        imageWidth: c('gl_image_width', 'number', ['number']),
+        nTestPoints: c('gl_n_test_points', 'number', ['number']),
+        testX: c('gl_test_x', 'number', ['number']),
+        testY: c('gl_test_y', 'number', ['number']),
+        predictTest: c('gl_predict_test', 'number', ['number', 'number', 'number', 'number']),
       };
       this.version = this.c.version();
       /** The engine's settings table: [{name, type, default, min, max, choices, help}] */
@@ -101,7 +116,7 @@
       if (!cfg) throw this.error(2, 'out of memory creating a configuration');
       try {
         for (const [name, value] of Object.entries(config)) {
-          if (name === 'csv') continue;
+          if (name === 'csv' || name === 'digits') continue;
           if (value === undefined) continue;
           const text = typeof value === 'boolean' ? (value ? '1' : '0') : String(value);
           const rc = this.c.configSet(cfg, name, text);
@@ -117,11 +132,32 @@
           this.mod._free(ptr);
           if (rc) throw this.error(rc, this.c.configErrmsg(cfg));
         }
+        if (config.digits !== undefined) this._setDigits(cfg, config.digits);
       } catch (e) {
         this.c.configFree(cfg);
         throw e;
       }
       return cfg;
+    }
+
+    /* config.digits = { train, test? }: the bytes of digits files (Uint8Array or ArrayBuffer). */
+    _setDigits(cfg, digits) {
+      if (digits === null || typeof digits !== 'object' || digits.train === undefined) {
+        throw new GradLabError('digits: must be { train: bytes, test: bytes (optional) }', 1, 'invalid setting');
+      }
+      for (const [split, bytes] of [[0, digits.train], [1, digits.test]]) {
+        if (bytes === undefined) continue;
+        if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
+          throw new GradLabError('digits: the files must be a Uint8Array or an ArrayBuffer', 1, 'invalid setting');
+        }
+        const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+        const ptr = this.mod._malloc(Math.max(u8.length, 1));
+        if (!ptr) throw this.error(2, 'out of memory copying the digits');
+        this.mod.HEAPU8.set(u8, ptr);
+        const rc = this.c.configSetDigits(cfg, split, ptr, u8.length);
+        this.mod._free(ptr);
+        if (rc) throw this.error(rc, this.c.configErrmsg(cfg));
+      }
     }
 
     /** Validates a config against the engine's table; returns its canonical form. */
@@ -180,6 +216,9 @@
       this.nBlocks = c.nBlocks(ptr);
       this.nClasses = c.nClasses(ptr);
       this.memoryBytes = c.memoryBytes(ptr);
+      this.nTest = c.nTestPoints(ptr);
+      /** image data (data=digits): { h, w } of each input row; null otherwise */
+      this.image = c.imageHeight(ptr) ? { h: c.imageHeight(ptr), w: c.imageWidth(ptr) } : null;
     }
 
     get ptr() {
@@ -224,6 +263,8 @@
         steps_done: c.stepsDone(p),
         loss: c.recordLoss(p),
         acc: c.recordAcc(p),
+        test_loss: this.nTest ? c.recordTestLoss(p) : null,
+        test_acc: this.nTest ? c.recordTestAcc(p) : null,
         status: diverged ? 'diverged' : 'ok',
         diverged: diverged
           ? { step: c.divergedStep(p), layer: c.divergedLayer(p), where: c.divergedWhere(p) }
@@ -247,6 +288,35 @@
         ? mod.HEAPF32.slice(xp / 4, xp / 4 + n * d)
         : Float32Array.from(mod.HEAPF64.subarray(xp / 8, xp / 8 + n * d));
       return { n, d, classes: this.nClasses, x, y: mod.HEAP32.slice(yp / 4, yp / 4 + n) };
+    }
+
+    /** The test split (data=digits): {n, d, classes, x: Float32Array (n*d), y: Int32Array}. */
+    testData() {
+      const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
+      const n = this.nTest, d = c.nInputs(p);
+      if (!n) return { n: 0, d, classes: this.nClasses, x: new Float32Array(0), y: new Int32Array(0) };
+      const xp = c.testX(p), yp = c.testY(p);
+      const x = this.engine.realBytes === 4
+        ? mod.HEAPF32.slice(xp / 4, xp / 4 + n * d)
+        : Float32Array.from(mod.HEAPF64.subarray(xp / 8, xp / 8 + n * d));
+      return { n, d, classes: this.nClasses, x, y: mod.HEAP32.slice(yp / 4, yp / 4 + n) };
+    }
+
+    /** Class probabilities of test images first .. first+count-1: Float64Array(i*classes + c). */
+    predictTest(first, count) {
+      const p = this.ptr, mod = this.engine.mod;
+      if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > this.nTest) {
+        throw new GradLabError(`predict_test: images ${first} .. ${first + count - 1} are outside the ${this.nTest} test images`, 1, 'invalid setting');
+      }
+      const size = count * this.nClasses;
+      const buf = mod._malloc(Math.max(size, 1) * 8);
+      if (!buf) throw this.engine.error(2, 'out of memory for the predictions');
+      try {
+        this._check(this.engine.c.predictTest(p, first, count, buf));
+        return mod.HEAPF64.slice(buf / 8, buf / 8 + size);
+      } finally {
+        mod._free(buf);
+      }
     }
 
     /** Class probabilities on an nx x ny grid: Float64Array((iy*nx+ix)*classes + c). */

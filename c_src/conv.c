@@ -1,0 +1,260 @@
+/*
+ * conv.c - the kernels of the convolutional network, in forward/backward
+ * pairs: a 3x3 convolution (stride 1, zero padding 1), 2x2 average pooling
+ * and global average pooling.
+ *
+ * Layout: NCHW, one buffer row per image, so an activation of B images with
+ * C channels on an H x W map is (B, C, H, W) = (B, C*H*W) reals, the same
+ * (rows, features) tensors the dense layers use.
+ *
+ * The convolution is a matrix product: im2col copies, for every output pixel
+ * of every image in the batch, the 3 x 3 x c_in input patch it sees into a
+ * column of a (9 c_in, n*H*W) matrix for a chunk of n images, and then
+ * gemm_nn (kernels.c, the engine's one register-blocked product) computes
+ * all n*H*W outputs at once:
+ *   out (c_out, n*H*W) = W^T (c_out, 9 c_in) cols (9 c_in, n*H*W)
+ * A chunk's patch matrix stays in a core's L2 cache (about 1 MB), and n*H*W
+ * is a multiple of 32 where that is possible so that gemm_nn's vector tiles
+ * cover every column (16 channels: 8 images at 14x14, 32 at 7x7).  The
+ * chunking depends on the shapes only, so every build sums in the same order.
+ * The weights are stored (9 c_in, c_out), row ci*9 + ky*3 + kx, exactly like
+ * a dense layer's (in, out) with fan_in = 9 c_in, so initialisation,
+ * optimiser and statistics treat both kinds of layer alike.
+ *
+ * Backward follows the engine's convention: dW and db are overwritten, dx is
+ * written (acc = 0, the first contribution) or added to (acc = 1).
+ */
+#include <string.h>
+
+#include "gl_internal.h"
+
+#define CHUNK_REALS ((size_t)1 << 18) /* patch matrix of a chunk: 1 MB in float */
+#define CHUNK_COLS 32                 /* a chunk's columns: a multiple of this if possible */
+
+/* Images per chunk for patches of K reals on maps of HW pixels. */
+static int chunk_images(int B, int K, size_t HW) {
+  size_t c = CHUNK_REALS / ((size_t)K * HW);
+  if (c < 1) c = 1;
+  size_t q = 1; /* the fewest images whose pixels fill whole tiles of CHUNK_COLS */
+  while ((q * HW) % CHUNK_COLS) q++;
+  if (c >= q) c -= c % q;
+  return c < (size_t)B ? (int)c : B;
+}
+
+size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W) {
+  const size_t HW = (size_t)H * W, K = (size_t)9 * c_in;
+  const size_t N = (size_t)chunk_images(B, (int)K, HW) * HW;
+  return (K + (size_t)c_out) * N + (size_t)c_out * K;
+}
+
+/* cols (9 c_in, B*H*W): cols[(ci*9 + ky*3 + kx), r*HW + oy*W + ox] = x[r, ci, oy+ky-1, ox+kx-1],
+ * 0 outside the map. */
+static void im2col(gl_real *restrict cols, const gl_real *restrict x, int B, int c_in, int H,
+                   int W) {
+  const size_t HW = (size_t)H * W, N = (size_t)B * HW;
+  for (int ci = 0; ci < c_in; ci++)
+    for (int ky = 0; ky < 3; ky++)
+      for (int kx = 0; kx < 3; kx++) {
+        gl_real *row = cols + (size_t)(ci * 9 + ky * 3 + kx) * N;
+        for (int r = 0; r < B; r++) {
+          const gl_real *img = x + ((size_t)r * c_in + ci) * HW;
+          gl_real *o = row + (size_t)r * HW;
+          for (int oy = 0; oy < H; oy++, o += W) {
+            const int iy = oy + ky - 1;
+            if (iy < 0 || iy >= H) {
+              memset(o, 0, sizeof(gl_real) * (size_t)W);
+              continue;
+            }
+            const gl_real *src = img + (size_t)iy * W + (kx - 1);
+            /* ox + kx - 1 inside [0, W) for ox in [lo, hi) */
+            const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;
+            if (lo) o[0] = 0;
+            for (int ox = lo; ox < hi; ox++) o[ox] = src[ox];
+            if (hi < W) o[W - 1] = 0;
+          }
+        }
+      }
+}
+
+/* The same patches, one row per output pixel: colsR (B*H*W, 9 c_in).  Away
+ * from the border a patch is three runs of three contiguous pixels per channel. */
+static void im2row(gl_real *restrict colsR, const gl_real *restrict x, int B, int c_in, int H,
+                   int W) {
+  const size_t HW = (size_t)H * W, K = (size_t)9 * c_in;
+  for (int r = 0; r < B; r++)
+    for (int oy = 0; oy < H; oy++)
+      for (int ox = 0; ox < W; ox++) {
+        gl_real *o = colsR + ((size_t)r * HW + (size_t)oy * W + ox) * K;
+        const gl_real *img = x + (size_t)r * c_in * HW;
+        if (oy > 0 && oy < H - 1 && ox > 0 && ox < W - 1) {
+          const gl_real *p = img + (size_t)(oy - 1) * W + (ox - 1);
+          for (int ci = 0; ci < c_in; ci++, p += HW, o += 9) {
+            o[0] = p[0]; o[1] = p[1]; o[2] = p[2];
+            o[3] = p[W]; o[4] = p[W + 1]; o[5] = p[W + 2];
+            o[6] = p[2 * W]; o[7] = p[2 * W + 1]; o[8] = p[2 * W + 2];
+          }
+          continue;
+        }
+        for (int ci = 0; ci < c_in; ci++, img += HW)
+          for (int ky = 0; ky < 3; ky++) {
+            const int iy = oy + ky - 1;
+            for (int kx = 0; kx < 3; kx++) {
+              const int ix = ox + kx - 1;
+              *o++ = (iy < 0 || iy >= H || ix < 0 || ix >= W) ? 0 : img[(size_t)iy * W + ix];
+            }
+          }
+      }
+}
+
+/* dx (B, c_in, H, W) += the patches of dcols (9 c_in, B*H*W) put back where im2col took them. */
+static void col2im_add(gl_real *restrict dx, const gl_real *restrict dcols, int B, int c_in, int H,
+                       int W) {
+  const size_t HW = (size_t)H * W, N = (size_t)B * HW;
+  for (int ci = 0; ci < c_in; ci++)
+    for (int ky = 0; ky < 3; ky++)
+      for (int kx = 0; kx < 3; kx++) {
+        const gl_real *row = dcols + (size_t)(ci * 9 + ky * 3 + kx) * N;
+        for (int r = 0; r < B; r++) {
+          gl_real *img = dx + ((size_t)r * c_in + ci) * HW;
+          const gl_real *g = row + (size_t)r * HW;
+          for (int oy = 0; oy < H; oy++, g += W) {
+            const int iy = oy + ky - 1;
+            if (iy < 0 || iy >= H) continue;
+            gl_real *dst = img + (size_t)iy * W + (kx - 1);
+            const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;
+            for (int ox = lo; ox < hi; ox++) dst[ox] += g[ox];
+          }
+        }
+      }
+}
+
+/* y (B, c_out, H, W) = conv3x3(x (B, c_in, H, W); W (9 c_in, c_out)) + b (c_out)
+ *   per chunk of images: out (c_out, n*HW) = b + W^T cols, then each image's
+ *   (c_out, HW) block is copied to its row of y. */
+void conv3x3_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B,
+                     int c_in, int c_out, int H, int Wd, gl_real *scratch) {
+  const size_t HW = (size_t)H * Wd;
+  const int K = 9 * c_in, chunk = chunk_images(B, K, HW);
+  gl_real *WT = scratch;                                /* (c_out, K) */
+  gl_real *cols = WT + (size_t)c_out * K;               /* (K, n*HW) */
+  gl_real *out = cols + (size_t)K * chunk * HW;         /* (c_out, n*HW) */
+  transpose(WT, W, K, c_out);
+  for (int r0 = 0; r0 < B; r0 += chunk) {
+    const int nb = B - r0 < chunk ? B - r0 : chunk;
+    const size_t N = (size_t)nb * HW;
+    im2col(cols, x + (size_t)r0 * c_in * HW, nb, c_in, H, Wd);
+    for (int co = 0; co < c_out; co++)
+      for (size_t j = 0; j < N; j++) out[(size_t)co * N + j] = b[co];
+    gemm_nn(c_out, (int)N, K, WT, K, cols, (int)N, out, (int)N, 1);
+    for (int r = 0; r < nb; r++)
+      for (int co = 0; co < c_out; co++)
+        memcpy(y + ((size_t)(r0 + r) * c_out + co) * HW, out + (size_t)co * N + (size_t)r * HW,
+               sizeof(gl_real) * HW);
+  }
+}
+
+/* backward of y = conv3x3(x; W) + b, per chunk of images, with dY (c_out, n*HW)
+ * the chunk's gradient laid out like out:
+ *   dW (9 c_in, c_out) = (sum over chunks of dY colsR)^T
+ *                            colsR (n*HW, 9 c_in): the patches, one per row
+ *   db (c_out)         = sum of dY over every pixel of every image
+ *   dx (+)= col2im(W dY)     W dY (9 c_in, n*HW): each patch's gradient
+ * (dW as (dY colsR)^T rather than cols dY^T: gemm_nn's tiles span its output's
+ * columns, and 9 c_in columns fill them better than c_out.) */
+void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, const gl_real *x,
+                      const gl_real *W, int B, int c_in, int c_out, int H, int Wd, int acc_dx,
+                      gl_real *scratch) {
+  const size_t HW = (size_t)H * Wd;
+  const int K = 9 * c_in, chunk = chunk_images(B, K, HW);
+  gl_real *dWT = scratch;                               /* (c_out, K) */
+  gl_real *colsR = dWT + (size_t)c_out * K;             /* (n*HW, K); later dcols (K, n*HW) */
+  gl_real *dY = colsR + (size_t)K * chunk * HW;         /* (c_out, n*HW) */
+  for (int co = 0; co < c_out; co++) db[co] = 0;
+  for (int r0 = 0; r0 < B; r0 += chunk) {
+    const int nb = B - r0 < chunk ? B - r0 : chunk;
+    const size_t N = (size_t)nb * HW;
+    for (int r = 0; r < nb; r++)
+      for (int co = 0; co < c_out; co++)
+        memcpy(dY + (size_t)co * N + (size_t)r * HW, dy + ((size_t)(r0 + r) * c_out + co) * HW,
+               sizeof(gl_real) * HW);
+    for (int co = 0; co < c_out; co++) {
+      gl_real s = db[co];
+      const gl_real *g = dY + (size_t)co * N;
+      for (size_t j = 0; j < N; j++) s += g[j];
+      db[co] = s;
+    }
+    im2row(colsR, x + (size_t)r0 * c_in * HW, nb, c_in, H, Wd);
+    gemm_nn(c_out, K, (int)N, dY, (int)N, colsR, K, dWT, K, r0 > 0);
+    if (!dx) continue;
+    gl_real *dcols = colsR, *dxc = dx + (size_t)r0 * c_in * HW;
+    gemm_nn(K, (int)N, c_out, W, c_out, dY, (int)N, dcols, (int)N, 0);
+    if (!acc_dx) memset(dxc, 0, sizeof(gl_real) * N * c_in);
+    col2im_add(dxc, dcols, nb, c_in, H, Wd);
+  }
+  transpose(dW, dWT, c_out, K);
+}
+
+/* ---- 2x2 average pooling, stride 2 ---- */
+
+/* y[r, c, oy, ox] = (x[2oy, 2ox] + x[2oy, 2ox+1] + x[2oy+1, 2ox] + x[2oy+1, 2ox+1]) / 4 */
+void avgpool2_forward(gl_real *restrict y, const gl_real *restrict x, int B, int C, int H, int W) {
+  const int Ho = H / 2, Wo = W / 2;
+  for (size_t m = 0; m < (size_t)B * C; m++) {
+    const gl_real *in = x + m * H * W;
+    gl_real *o = y + m * Ho * Wo;
+    for (int oy = 0; oy < Ho; oy++) {
+      const gl_real *a = in + (size_t)(2 * oy) * W, *b = a + W;
+      for (int ox = 0; ox < Wo; ox++)
+        o[oy * Wo + ox] =
+            (gl_real)0.25 * (a[2 * ox] + a[2 * ox + 1] + b[2 * ox] + b[2 * ox + 1]);
+    }
+  }
+}
+
+/* backward: each of the four inputs of a window gets dy / 4; a dropped odd
+ * row or column gets 0. */
+void avgpool2_backward(gl_real *restrict dx, const gl_real *restrict dy, int B, int C, int H, int W,
+                       int acc) {
+  const int Ho = H / 2, Wo = W / 2;
+  if (!acc) memset(dx, 0, sizeof(gl_real) * (size_t)B * C * H * W);
+  for (size_t m = 0; m < (size_t)B * C; m++) {
+    gl_real *out = dx + m * H * W;
+    const gl_real *g = dy + m * Ho * Wo;
+    for (int oy = 0; oy < Ho; oy++) {
+      gl_real *a = out + (size_t)(2 * oy) * W, *b = a + W;
+      for (int ox = 0; ox < Wo; ox++) {
+        const gl_real q = (gl_real)0.25 * g[oy * Wo + ox];
+        a[2 * ox] += q;
+        a[2 * ox + 1] += q;
+        b[2 * ox] += q;
+        b[2 * ox + 1] += q;
+      }
+    }
+  }
+}
+
+/* ---- global average pooling ---- */
+
+/* y[r, c] = sum_p x[r, c, p] / HW */
+void gap_forward(gl_real *restrict y, const gl_real *restrict x, int B, int C, int HW) {
+  const gl_real inv = (gl_real)1 / (gl_real)HW;
+  for (size_t m = 0; m < (size_t)B * C; m++) {
+    const gl_real *in = x + m * HW;
+    gl_real s = 0;
+    for (int p = 0; p < HW; p++) s += in[p];
+    y[m] = s * inv;
+  }
+}
+
+/* dx[r, c, p] (+)= dy[r, c] / HW */
+void gap_backward(gl_real *restrict dx, const gl_real *restrict dy, int B, int C, int HW, int acc) {
+  const gl_real inv = (gl_real)1 / (gl_real)HW;
+  for (size_t m = 0; m < (size_t)B * C; m++) {
+    gl_real *out = dx + m * HW;
+    const gl_real g = dy[m] * inv;
+    if (acc)
+      for (int p = 0; p < HW; p++) out[p] += g;
+    else
+      for (int p = 0; p < HW; p++) out[p] = g;
+  }
+}
