@@ -28,7 +28,9 @@ CFLAGS_TEST := -std=gnu11 -O1 -g -march=native -ffp-contract=off $(WARN)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # WebAssembly: the same sources, a thin export layer, one MODULARIZE factory.
-EMFLAGS := -O3 -msimd128 -std=gnu11 $(WARN) \
+# GL_VBYTES=16: one v128 per vector; V8 has 16 SIMD registers on x64, and the
+# 4x2 register tile of 32-byte vectors (16 accumulators) spills.
+EMFLAGS := -O3 -msimd128 -DGL_VBYTES=16 -std=gnu11 $(WARN) \
   -sMODULARIZE=1 -sEXPORT_NAME=createGradLabModule -sENVIRONMENT=web,worker,node \
   -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=16MB -sMAXIMUM_MEMORY=2GB \
   -sEXPORTED_RUNTIME_METHODS=cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8 \

@@ -155,7 +155,9 @@ typedef enum {
   GL_CHI_MEASURED,    /* (act_grad_norm of the layer below / this layer's)^2 */
   GL_UNDERFLOW,       /* 1 when grad_norm is below float32's smallest normal number */
   GL_GRAD_NORM_THEORY,/* mean-field prediction: grad_norm of the output layer times
-                         prod_{m > l} sqrt(chi_m), the theory line of the page's chart */
+                         prod_{m > l} sqrt(chi_m), the theory line of the page's chart
+                         (anchored at the layer nearest the output with a nonzero
+                         grad_norm; 0 above it) */
   GL_N_FIELDS
 } gl_field;
 

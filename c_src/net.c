@@ -826,11 +826,15 @@ static void one_step(gl_net *n, int record, int update) {
       n->rec[GL_CHI * nl + l] = L->in * var * e;
       n->rec[GL_UPDATE_RATIO * nl + l] = update && w2 > 0 ? sqrt(upd[l] / w2) : 0;
     }
-    /* theory line: anchored at the output layer, one factor sqrt(chi) per layer below */
-    double pred = n->rec[GL_GRAD_NORM * nl + nl - 1];
+    /* theory line: anchored at the layer nearest the output whose gradient is
+     * not zero (the output layer, unless training has zeroed its gradient),
+     * one factor sqrt(chi) per layer below it; 0 above the anchor */
+    int anchor = nl - 1;
+    while (anchor > 0 && !(n->rec[GL_GRAD_NORM * nl + anchor] > 0)) anchor--;
+    double pred = n->rec[GL_GRAD_NORM * nl + anchor];
     for (int l = nl - 1; l >= 0; l--) {
-      n->rec[GL_GRAD_NORM_THEORY * nl + l] = pred;
-      pred *= sqrt(n->rec[GL_CHI * nl + l]);
+      n->rec[GL_GRAD_NORM_THEORY * nl + l] = l > anchor ? 0 : pred;
+      if (l <= anchor) pred *= sqrt(n->rec[GL_CHI * nl + l]);
     }
     n->rec_step = n->t;
     n->rec_loss = rec_loss;
