@@ -306,13 +306,6 @@ static void test_bad_input(void) {
   }
 }
 
-#include <time.h>
-static void timed(void (*f)(void)) {
-  clock_t c = clock();
-  f();
-  printf("  (%.2f s)\n", (double)(clock() - c) / CLOCKS_PER_SEC);
-}
-
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   train_bytes = read_all("web/data/digits-train.bin", &train_len);

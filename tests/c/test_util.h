@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "../../c_src/gl_internal.h"
 
@@ -34,6 +35,13 @@ static inline gl_config *cfg_from(const char *text) {
     t_fail++;
   }
   return c;
+}
+
+/* Runs one group of checks and prints its CPU time. */
+static inline void timed(void (*f)(void)) {
+  clock_t c = clock();
+  f();
+  printf("  (%.2f s)\n", (double)(clock() - c) / CLOCKS_PER_SEC);
 }
 
 static inline int report(void) {
