@@ -4,6 +4,8 @@
 // the page).  `at`: "init" = the record of step 0 (the first update's
 // statistics), "end" = the record after the last step.
 //   runs = { plain: { init, end, diverged }, residual: {...} }, records as Net.stats()
+import { readFileSync } from 'node:fs';
+
 export function checkClaims(claims, runs) {
   return claims.map((c) => {
     const r = (arch) => {
@@ -58,9 +60,24 @@ export function checkClaims(claims, runs) {
   });
 }
 
-/** Runs an experiment's config on the engine (node): {plain, residual} with init/end records. */
+/** The digits files of web/data as {train, test} bytes (read once; node only). */
+let digitsCache = null;
+export function digitsBytes() {
+  if (!digitsCache) {
+    const dir = new URL('../../web/data/', import.meta.url);
+    digitsCache = {
+      train: new Uint8Array(readFileSync(new URL('digits-train.bin', dir))),
+      test: new Uint8Array(readFileSync(new URL('digits-test.bin', dir))),
+    };
+  }
+  return digitsCache;
+}
+
+/** Runs an experiment's config on the engine (node): {plain, residual} with init/end records.
+    A data=digits config gets the bytes of web/data/digits-*.bin, as the page sends them. */
 export function runExperiment(engine, config) {
-  const runs = engine.createRuns(config);
+  const full = config.data === 'digits' && !config.digits ? Object.assign({}, config, { digits: digitsBytes() }) : config;
+  const runs = engine.createRuns(full);
   const out = {};
   try {
     for (const [arch, net] of Object.entries(runs)) {

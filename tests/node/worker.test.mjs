@@ -124,3 +124,61 @@ test('a diverging configuration ends the run with the diverged state, no NaN', a
     await w.terminate();
   }
 });
+
+test('conv mode: configure with the digits bytes, predict_test, the degradation experiment', async () => {
+  const { readFileSync } = await import('node:fs');
+  const digits = { train: new Uint8Array(readFileSync(join(root, 'web/data/digits-train.bin'))), test: new Uint8Array(readFileSync(join(root, 'web/data/digits-test.bin'))) };
+  const { w, next, send, inbox } = start();
+  try {
+    const config = { model: 'conv', data: 'digits', blocks: 2, channels: 4, pool: 1, act: 'relu', init: 'he', batch: 32, steps: 20, record_every: 10, arch: 'both', digits };
+    send({ type: 'configure', config });
+    const conf = await next((m) => m.type === 'configured');
+    assert.equal(conf.layers[0], 'conv_1');
+    assert.equal(conf.layers[conf.layers.length - 1], 'fc');
+    assert.ok(conf.stats.plain.test_acc >= 0 && conf.stats.plain.test_acc <= 1);
+    send({ type: 'predict_test', id: 7, first: 3, count: 12, images: true });
+    const p = await next((m) => m.type === 'test_predictions');
+    assert.equal(p.id, 7);
+    assert.equal(p.count, 12);
+    assert.equal(p.classes, 10);
+    assert.equal(p.height * p.width, 196);
+    assert.equal(p.x.length, 12 * 196);
+    assert.equal(p.y.length, 12);
+    for (const a of ['plain', 'residual']) {
+      assert.equal(p.probs[a].length, 12 * 10);
+      assert.equal(p.predicted[a].length, 12);
+      for (const c of p.predicted[a]) assert.ok(c >= 0 && c < 10);
+      let s = 0;
+      for (let c = 0; c < 10; c++) s += p.probs[a][c];
+      assert.ok(Math.abs(s - 1) < 1e-4, `probabilities sum to ${s}`);
+    }
+    send({ type: 'predict_test', first: 495, count: 10 });
+    assert.match((await next((m) => m.type === 'error')).message, /^predict_test: /);
+
+    send({ type: 'degradation', id: 9, config, depths: [2, 3], steps: 12, every: 4 });
+    const recs = [];
+    let done = null;
+    while (!done) {
+      const m = await next((x) => x.type === 'degradation_stats' || x.type === 'degradation_done' || x.type === 'error');
+      assert.notEqual(m.type, 'error', m.message);
+      assert.equal(m.id, 9);
+      if (m.type === 'degradation_done') done = m; else recs.push(...m.records);
+    }
+    assert.equal(done.records.length, 4);
+    for (const depth of [2, 3]) {
+      for (const arch of ['plain', 'residual']) {
+        const mine = recs.filter((r) => r.depth === depth && r.arch === arch);
+        assert.deepEqual(mine.map((r) => r.step), [0, 4, 8, 12], `${arch} ${depth}: ${mine.map((r) => r.step)}`);
+        for (const r of mine) assert.ok(Number.isFinite(r.loss) && r.loss > 0, `loss ${r.loss}`);
+      }
+    }
+    // the training networks are untouched by the experiment
+    send({ type: 'step' });
+    assert.equal((await next((m) => m.type === 'stats')).records[0].plain.steps_done, 10);
+    send({ type: 'degradation', depths: [0] });
+    assert.match((await next((m) => m.type === 'error')).message, /^degradation: depths/);
+    assert.equal(inbox.filter((m) => m.type === 'error').length, 0);
+  } finally {
+    await w.terminate();
+  }
+});

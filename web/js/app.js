@@ -9,8 +9,10 @@
  * the heatmap colour, the boundary plot's extent.
  *
  * All page state lives in the one object `app` below.  Hooks for the lesson
- * (issue 5): window.gradlab.{setLanguage, applySettings, t, debug} and the
- * events 'gradlab:language' and 'gradlab:configured' on document.
+ * (js/lesson.js): window.gradlab.{setLanguage, applySettings, t, debug,
+ * records, format, message, lessonStep, setLessonStep, highlight} and the
+ * events 'gradlab:language', 'gradlab:configured', 'gradlab:done' and
+ * 'gradlab:paused' on document.
  */
 (function () {
   'use strict';
@@ -49,6 +51,15 @@
   /* settings whose control is "on/off + a value", off meaning 0 */
   const TOGGLED = { clip: { onValue: 1 } };
   const FIXED = { arch: 'both' };  /* the page always shows both stacks */
+  /* the cards of each chart the lesson can point at (experiments.json `chart`) */
+  const CHART_CARDS = {
+    grad_norm: ['card-grad'],
+    loss: ['card-loss'],
+    heatmap: ['card-heat-plain', 'card-heat-residual'],
+    saturation: ['card-sat'],
+    update_ratio: ['card-update'],
+    boundary: ['card-boundary-plain', 'card-boundary-residual'],
+  };
 
   /* English text used when lesson/ui-<lang>.json lacks a key */
   const EN = {
@@ -109,6 +120,7 @@
     'msg.engine_failed': 'The engine could not start:',
     'msg.worker_error': 'The training worker reported a problem:',
     dismiss: 'Dismiss', to_settings: 'Settings ↓',
+    'lesson.mark_first': 'layer 1', 'lesson.mark_last': 'output layer', 'lesson.mark_layer': 'layer {layer}',
   };
 
   /* ---------------------------------------------------------------- state */
@@ -125,6 +137,8 @@
     pendingConfigs: [],    /* contexts of configure/reset messages in flight, oldest first */
     csv: null,             /* {name, text} of the picked file */
     hide: [],
+    step: null,            /* the lesson's current step id (URL `step`), set by the lesson */
+    highlight: null,       /* what the lesson points at: {chart, layer, what, cards} */
     running: false,
     finished: false,
     resumeAfterConfigure: false,
@@ -177,7 +191,10 @@
     const sup = (e) => String(e).split('').map((c) => SUP[c] || c).join('');
     /* scientific notation: 4.44×10¹⁷ in English, the locale's own form in Persian */
     const sciFa = new Intl.NumberFormat(loc, { notation: 'scientific', maximumSignificantDigits: 3 });
-    const sci = app.lang === 'fa' ? sciFa : {
+    /* fa-IR writes the exponent as "^-۴": raise it (superscript digits exist only in Latin form) */
+    const raise = (text) => text.replace(/\^\u200E?([-\u2212]?)\u200E?([\u06F0-\u06F9]+)/g, (m, sign, d) =>
+      (sign ? '⁻' : '') + sup([...d].map((c) => c.charCodeAt(0) - 0x6f0).join('')));
+    const sci = app.lang === 'fa' ? { format: (x) => raise(sciFa.format(x)) } : {
       format: (x) => {
         const [m, e] = x.toExponential(2).split('e');
         return `${Number(m)}×10${sup(Number(e))}`;
@@ -190,7 +207,7 @@
       number: iso((x) => (big(x) ? sci.format(x) : Number.isInteger(x) ? int.format(x) : sig.format(x))),
       percent: iso((x) => pct.format(x)),
       pow10: app.lang === 'fa'
-        ? iso((e) => sciFa.format(Number(`1e${e}`)).replace(/^۱×/, ''))
+        ? iso((e) => raise(sciFa.format(Number(`1e${e}`)).replace(/^۱×/, '')))
         : (e) => '10' + sup(e),
       value: iso((x) => {
         if (!Number.isFinite(x)) return String(x);
@@ -264,17 +281,19 @@
         stopPredictTimer();
         requestPredict();
         markDirty();
-        return updateButtons();
+        updateButtons();
+        return document.dispatchEvent(new CustomEvent('gradlab:done', { detail: { steps_done: m.steps_done } }));
       case 'paused':
         app.running = false;
         stopPredictTimer();
         requestPredict();
         markDirty();
-        return updateButtons();
+        updateButtons();
+        return document.dispatchEvent(new CustomEvent('gradlab:paused', { detail: { steps_done: m.steps_done } }));
       case 'speed': app.speed = m.value; return undefined;
       case 'boundary': return onBoundary(m);
       case 'error': return onWorkerError(m);
-      default: return undefined;
+      default: return window.GradLabConv ? window.GradLabConv.onMessage(m) : undefined; /* conv mode's replies */
     }
   }
 
@@ -290,6 +309,7 @@
       app.predict.pending = false;
       return undefined;
     }
+    if (window.GradLabConv && window.GradLabConv.onError(m)) return undefined;
     app.running = false;
     updateButtons();
     return showMessage('error', t('msg.worker_error'), [m.message]);
@@ -307,6 +327,7 @@
     app.schema = GradLabState.create(m.settings, { fixed: FIXED, notFromUrl: { data: ['csv'] } });
     const decoded = app.schema.decode(location.search);
     app.hide = decoded.hide;
+    app.step = decoded.step;
     const nav = (navigator.language || '').toLowerCase();
     await loadStrings(decoded.lang || (nav.startsWith('fa') ? 'fa' : 'en'));
     buildControls();
@@ -559,7 +580,7 @@
   /* ---------------------------------------------------------------- URL */
   function writeUrl() {
     if (!app.config) return;
-    const q = app.schema.encode(app.config, { hide: app.hide, lang: app.lang });
+    const q = app.schema.encode(app.config, { hide: app.hide, lang: app.lang, step: app.step });
     history.replaceState(null, '', q + location.hash);
     $('share-link').value = location.href;
   }
@@ -567,6 +588,16 @@
   /* ------------------------------------------------------------ configure */
   function configure(config, ctx) {
     const msg = { type: 'configure', config: Object.assign({}, config, FIXED) };
+    /* data=digits: the bytes of data/digits-*.bin, fetched once by js/conv-mode.js */
+    if (config.data === 'digits' && window.GradLabConv) {
+      const digits = window.GradLabConv.digits();
+      if (!digits) {
+        setBusy(true);
+        window.GradLabConv.loadDigits().then(() => configure(config, ctx), (e) => onConfigureFailed(ctx, e.message));
+        return;
+      }
+      msg.config.digits = digits;
+    }
     if (config.data === 'csv') {
       const csv = ctx.csv || app.csv;
       if (csv) msg.config.csv = csv.text;
@@ -625,6 +656,7 @@
     app.latest = m.stats;
     app.finished = false;
     app.running = false;
+    setHighlight(null);
     resetCharts();
     appendRecord(m.stats);
     markDirty();
@@ -1070,6 +1102,7 @@
     if (app.charts.grad) {
       GradLabCharts.setup({ fontFamily: getComputedStyle(document.body).fontFamily });
       chartTexts();
+      if (app.highlight) setMarkers(app.highlight);
       markDirty();
       for (const A of ['Plain', 'Residual']) app.charts[`boundary${A}`].render();
     }
@@ -1089,6 +1122,68 @@
   function resetBoundaryTexts() {
     if (!app.data || app.data.d === 2) return;
     for (const n of document.querySelectorAll('[data-boundary-note]')) n.textContent = t('chart.boundary.not2d', { d: app.data.d });
+  }
+
+  /* ------------------------------------------------- lesson: look here */
+  /*
+   * The lesson points at the chart that answers a step's question:
+   * spec = {chart, layer, what} from experiments.json (`chart`: grad_norm,
+   * loss, heatmap, saturation, boundary; `layer`: 1, 'last' or null).  The
+   * chart's card is outlined (it pulses a few times), scrolled into view,
+   * and the layer is marked on the charts of that card that have a layer
+   * axis.  A new configuration clears it.
+   */
+  function layerOf(layer) {
+    if (layer === 'last') return app.layers.length || null;
+    const n = Number(layer);
+    return layer !== null && Number.isInteger(n) && n >= 1 && n <= app.layers.length ? n : null;
+  }
+
+  function cardsOf(spec) {
+    /* chart 4 is two cards: the update ratio's when that is what to read */
+    if (spec.chart === 'saturation' && /update/.test(spec.what || '')) return CHART_CARDS.update_ratio.slice();
+    const ids = (CHART_CARDS[spec.chart] || []).slice();
+    /* a diverged run: first the stack cards with their banners (step and layer), then the chart */
+    if (spec.what === 'diverged') ids.unshift(...ARCHS.map((a) => `stack-${a}`).filter((id) => $(id).classList.contains('is-diverged')));
+    return ids;
+  }
+
+  function setMarkers(h) {
+    const x = h ? h.x : null;
+    const label = x === null ? ''
+      : h.layer === 'last' ? t('lesson.mark_last')
+        : x === 1 ? t('lesson.mark_first') : t('lesson.mark_layer', { layer: formatters().int(x) });
+    const on = (id) => x !== null && h.cards.includes(id);
+    app.charts.grad.setMarker(on('card-grad') ? { x, label } : null);
+    app.charts.sat.setMarker(on('card-sat') ? { x, label } : null);
+    app.charts.update.setMarker(on('card-update') ? { x, label } : null);
+    for (const a of ARCHS) {
+      app.charts[a === 'plain' ? 'heatPlain' : 'heatResidual'].setMarker(on(`card-heat-${a}`) ? { row: x, label } : null);
+    }
+    markDirty();
+  }
+
+  function setHighlight(spec, { scroll = true } = {}) {
+    for (const c of document.querySelectorAll('.lesson-focus')) c.classList.remove('lesson-focus');
+    app.highlight = null;
+    if (!app.charts.grad) return null;
+    if (!spec || !spec.chart) {
+      setMarkers(null);
+      return null;
+    }
+    const cards = cardsOf(spec);
+    app.highlight = { chart: spec.chart, layer: spec.layer === undefined ? null : spec.layer, what: spec.what || null, cards, x: layerOf(spec.layer) };
+    const els = cards.map($).filter(Boolean);
+    for (const e of els) {
+      void e.offsetWidth; /* restarts the pulse when the same card is highlighted again */
+      e.classList.add('lesson-focus');
+    }
+    setMarkers(app.highlight);
+    if (scroll && els[0]) {
+      const smooth = !(window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches);
+      els[0].scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'auto' });
+    }
+    return Object.assign({}, app.highlight);
   }
 
   /* ---------------------------------------------------------------- wiring */
@@ -1126,14 +1221,17 @@
     if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => markDirty());
   }
 
+  /* A record {plain, residual} as plain objects (typed arrays become arrays). */
+  function recordCopy(r) {
+    if (!r) return null;
+    const o = {};
+    for (const a of ARCHS) if (r[a]) o[a] = plainRecord(r[a]);
+    return o;
+  }
+
   /* What the tests and the lesson read: copies, never live objects. */
   function debug() {
-    const rec = (r) => {
-      if (!r) return null;
-      const o = {};
-      for (const a of ARCHS) if (r[a]) o[a] = plainRecord(r[a]);
-      return o;
-    };
+    const rec = recordCopy;
     const charts = {};
     for (const [k, c] of Object.entries(app.charts)) charts[k] = c.snapshot();
     return {
@@ -1141,6 +1239,12 @@
       running: app.running, finished: app.finished, records: app.history.length,
       latest: rec(app.latest), charts, firstChartAt: app.firstChartAt,
       messages: [...document.querySelectorAll('#messages .message')].map((m) => m.textContent),
+      step: app.step,
+      highlight: app.highlight ? Object.assign({}, app.highlight) : null,
+      markers: app.charts.grad ? {
+        grad: app.charts.grad.marker(), sat: app.charts.sat.marker(), update: app.charts.update.marker(),
+        heatPlain: app.charts.heatPlain.marker(), heatResidual: app.charts.heatResidual.marker(),
+      } : {},
     };
   }
 
@@ -1148,9 +1252,11 @@
     debug,
     t,
     setLanguage,
-    /* for the lesson: load settings (a partial config) as if typed into the controls */
-    applySettings(partial, { run: start = false } = {}) {
-      const base = Object.assign({}, app.config || app.schema.defaults());
+    /* for the lesson: load settings (a partial config) as if typed into the controls;
+       fromDefaults: settings the partial config leaves out take their defaults
+       (not the current values), so an experiment is the same whatever came before */
+    applySettings(partial, { run: start = false, fromDefaults = false } = {}) {
+      const base = Object.assign({}, fromDefaults || !app.config ? app.schema.defaults() : app.config);
       const problems = [];
       for (const [k, v] of Object.entries(partial || {})) {
         const r = app.schema.parse(k, String(v));
@@ -1160,6 +1266,32 @@
       if (problems.length) showMessage('error', t('msg.bad_value'), problems, 'value');
       setControls(base);
       configure(base, { source: 'control', resume: start });
+    },
+    /* every record received since the last (re)configure, oldest first, as copies:
+       [0] is step 0 measured at configure, [1] the first record of a run (step 0
+       with the first update's statistics), the last one the newest */
+    records() {
+      return app.history.map(recordCopy);
+    },
+    /* number formatters of the current language: number, value, percent, int, pow10 */
+    format() {
+      return formatters();
+    },
+    /* a message in the page's message area: kind 'error' | 'info' */
+    message(kind, title, lines = [], key = null) {
+      showMessage(kind === 'error' ? 'error' : 'info', String(title), lines.map(String), key);
+    },
+    /* the lesson's step lives in the URL with the rest of the state */
+    lessonStep() {
+      return app.step;
+    },
+    setLessonStep(id) {
+      app.step = id ? String(id) : null;
+      writeUrl();
+    },
+    /* points at a chart: {chart, layer, what} (experiments.json) or null; returns what is highlighted */
+    highlight(spec, options) {
+      return setHighlight(spec, options);
     },
     get state() {
       return app;

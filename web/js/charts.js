@@ -6,7 +6,9 @@
  *   field(canvas, spec)    class-probability image under a scatter of labelled points
  *
  * Each returns an object with set/append/render/png/snapshot/setTexts; the
- * caller hands in numbers and words, this file only draws them.  Values that
+ * caller hands in numbers and words, this file only draws them.  line() and
+ * heatmap() also take a marker (setMarker): a highlighted band across one x
+ * value (line) or one row (heatmap) with a label, for "look here".  Values that
  * are not finite numbers never reach Chart.js: they become gaps (null), so no
  * chart is ever drawn from NaN.  Classic script: defines self.GradLabCharts;
  * needs the global Chart (vendor/chart.umd.min.js).
@@ -84,6 +86,57 @@
       ctx.restore();
     },
   };
+
+  /* The marker: a translucent band with a label (Okabe–Ito orange, like the focus ring). */
+  const MARK = { fill: 'rgba(230, 159, 0, 0.22)', edge: '#b36b00', text: '#ffffff', box: '#8a4f00' };
+
+  function markerLabel(ctx, chart, text, cx, top) {
+    const a = chart.chartArea;
+    ctx.font = `bold 12px ${Chart.defaults.font.family}`;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'center';
+    const w = ctx.measureText(text).width + 12, h = 18;
+    const x = Math.min(Math.max(cx - w / 2, a.left + 2), a.right - w - 2);
+    ctx.fillStyle = MARK.box;
+    ctx.fillRect(x, top, w, h);
+    ctx.fillStyle = MARK.text;
+    ctx.fillText(text, x + w / 2, top + h / 2 + 1);
+  }
+
+  /* get() -> {x, label} or null: a band at x (one unit wide, at least 12 px) and a label at the top. */
+  function columnMarker(get) {
+    return {
+      id: 'glMarker',
+      beforeDatasetsDraw(chart) {
+        const m = get();
+        if (!m || !chart.scales.x) return;
+        const a = chart.chartArea, sx = chart.scales.x;
+        const cx = sx.getPixelForValue(m.x);
+        if (!(cx >= a.left - 1 && cx <= a.right + 1)) return;
+        const half = Math.max(6, Math.abs(sx.getPixelForValue(m.x + 0.5) - cx));
+        const ctx = chart.ctx;
+        ctx.save();
+        ctx.fillStyle = MARK.fill;
+        const x0 = Math.max(a.left, cx - half), x1 = Math.min(a.right, cx + half);
+        ctx.fillRect(x0, a.top, x1 - x0, a.bottom - a.top);
+        ctx.strokeStyle = MARK.edge;
+        ctx.lineWidth = 1.5;
+        ctx.setLineDash([4, 3]);
+        ctx.strokeRect(x0, a.top, x1 - x0, a.bottom - a.top);
+        ctx.restore();
+      },
+      afterDatasetsDraw(chart) {
+        const m = get();
+        if (!m || !m.label || !chart.scales.x) return;
+        const a = chart.chartArea;
+        const cx = chart.scales.x.getPixelForValue(m.x);
+        if (!(cx >= a.left - 1 && cx <= a.right + 1)) return;
+        chart.ctx.save();
+        markerLabel(chart.ctx, chart, m.label, cx, a.top + 4);
+        chart.ctx.restore();
+      },
+    };
+  }
 
   function pngOf(chart, title) {
     const t = chart.options.plugins.title;
@@ -168,10 +221,18 @@
       return ds.glLegendWhenEmpty || ds.data.some((p) => p.y !== null);
     };
     if (spec.tooltipTitle) options.plugins.tooltip.callbacks = { title: (items) => (items.length ? spec.tooltipTitle(items[0].parsed.x) : '') };
-    const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground] });
+    let marker = null;
+    const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => marker)] });
 
     const api = {
       chart,
+      /* {x, label} marks one x value (e.g. a layer); null removes it */
+      setMarker(m) {
+        marker = m && Number.isFinite(m.x) ? { x: m.x, label: m.label || '' } : null;
+      },
+      marker() {
+        return marker ? Object.assign({}, marker) : null;
+      },
       /* points: [{x, y}] (non-finite y becomes a gap) */
       set(id, points) {
         const ds = byId[id];
@@ -208,6 +269,10 @@
         if (spec.y2) chart.options.scales.y2.ticks.callback = axisOptions(spec.y2, fmt, 'right').ticks.callback;
         chart.options.plugins.legend.rtl = !!rtl;
         chart.options.plugins.tooltip.rtl = !!rtl;
+        /* the base direction of the legend's and tooltip's text (a Persian label with a Latin
+           number in a left-to-right isolate needs an explicit right-to-left paragraph) */
+        chart.options.plugins.legend.textDirection = rtl ? 'rtl' : 'ltr';
+        chart.options.plugins.tooltip.textDirection = rtl ? 'rtl' : 'ltr';
       },
       render() {
         chart.update('none');
@@ -248,7 +313,7 @@
     let fmt = Object.assign({}, defaultFormat, spec.format);
     const maxColumns = spec.maxColumns || 400;
     const nullRgb = hexRgb(spec.nullColor || '#c8c8c8');
-    const st = { rows: 1, columns: [], vmin: 0, vmax: 1, dirty: true, colorbarTitle: spec.colorbar.title, nullLabel: spec.nullLabel || '' };
+    const st = { rows: 1, columns: [], vmin: 0, vmax: 1, dirty: true, colorbarTitle: spec.colorbar.title, nullLabel: spec.nullLabel || '', marker: null };
     const off = document.createElement('canvas');
 
     function paint() {
@@ -286,6 +351,30 @@
         ctx.save();
         ctx.imageSmoothingEnabled = false;
         ctx.drawImage(off, a.left, a.top, a.right - a.left, a.bottom - a.top);
+        ctx.restore();
+      },
+      /* the marker: an outlined band around one row (white and dark, visible on every viridis colour) */
+      afterDatasetsDraw(chart) {
+        const m = st.marker;
+        if (!m || m.row < 1 || m.row > st.rows) return;
+        const { ctx, chartArea: a } = chart;
+        const sy = chart.scales.y;
+        const y0 = sy.getPixelForValue(m.row + 0.5), y1 = sy.getPixelForValue(m.row - 0.5);
+        const top = Math.max(a.top, Math.min(y0, y1)), h = Math.max(4, Math.abs(y1 - y0));
+        ctx.save();
+        ctx.lineWidth = 3;
+        ctx.strokeStyle = '#ffffff';
+        ctx.strokeRect(a.left + 1, top - 1, a.right - a.left - 2, h + 2);
+        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = MARK.box;
+        ctx.setLineDash([5, 3]);
+        ctx.strokeRect(a.left + 1, top - 1, a.right - a.left - 2, h + 2);
+        ctx.setLineDash([]);
+        if (m.label) {
+          /* above the band, or below it when the band is at the top */
+          const labelTop = top - 24 >= a.top ? top - 24 : top + h + 4;
+          markerLabel(ctx, chart, m.label, a.left + (a.right - a.left) / 2, labelTop);
+        }
         ctx.restore();
       },
       afterDraw(chart) {
@@ -364,6 +453,13 @@
 
     return {
       chart,
+      /* {row, label} outlines one row (e.g. layer 1); null removes it */
+      setMarker(m) {
+        st.marker = m && Number.isFinite(m.row) ? { row: m.row, label: m.label || '' } : null;
+      },
+      marker() {
+        return st.marker ? Object.assign({}, st.marker) : null;
+      },
       reset(rows) {
         st.rows = Math.max(1, rows);
         st.columns = [];

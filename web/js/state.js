@@ -8,8 +8,9 @@
  * the engine's words ("depth: 'abc' is not an integer").
  *
  *   const schema = GradLabState.create(settings, { fixed: { arch: 'both' } });
- *   const { config, hide, lang, messages } = schema.decode(location.search);
- *   const query = schema.encode(config, { hide, lang });   // '?form=pre&depth=20&...'
+ *   const { config, hide, lang, step, messages } = schema.decode(location.search);
+ *   const query = schema.encode(config, { hide, lang, step });   // '?form=pre&depth=20&...'
+ *   GradLabState.checkStep(step, ['descent', ...])   // {ok, value} or {ok: false, message}
  *
  * Loads as a classic script (self.GradLabState) or as a CommonJS module.
  */
@@ -20,8 +21,10 @@
   'use strict';
 
   /* URL parameters that are page state, not engine settings */
-  const PAGE_KEYS = ['lang', 'hide'];
+  const PAGE_KEYS = ['lang', 'hide', 'step'];
   const LANGS = ['en', 'fa'];
+  /* a lesson step id as the content files write it (snake_case) */
+  const STEP_RE = /^[a-z][a-z0-9_]{0,63}$/;
 
   const INT_RE = /^[+-]?\d+$/;
   const REAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -79,6 +82,18 @@
     }
   }
 
+  /*
+   * A lesson step named by a link, against the step ids of the loaded lesson:
+   * {ok: true, value} or {ok: false, message}.  The decoder only checks the
+   * form of the id (the lesson's content is loaded later); this checks that
+   * the step exists.
+   */
+  function checkStep(text, ids) {
+    const t = text === undefined || text === null ? '' : String(text);
+    if (Array.isArray(ids) && ids.includes(t)) return { ok: true, value: t };
+    return { ok: false, message: `step: unknown lesson step '${quote(t)}' (choose one of ${(ids || []).join('|')})` };
+  }
+
   /* Text form of a value, as the URL and the controls carry it. */
   function valueText(value) {
     return String(value);
@@ -112,7 +127,7 @@
     }
 
     /*
-     * decode(search) -> {config, hide, lang, messages, invalid}
+     * decode(search) -> {config, hide, lang, step, messages, invalid}
      * Every valid setting is kept; an invalid one takes its default and adds
      * a message; `invalid` lists the names that fell back.
      */
@@ -122,16 +137,22 @@
       const invalid = [];
       let hide = [];
       let lang = null;
+      let step = null;
       let params;
       try {
         params = new URLSearchParams(typeof search === 'string' ? search : '');
       } catch (e) {
-        return { config, hide, lang, messages: [`the link could not be read: ${e.message}`], invalid };
+        return { config, hide, lang, step, messages: [`the link could not be read: ${e.message}`], invalid };
       }
       for (const [key, text] of params) {
         if (key === 'lang') {
           if (LANGS.includes(text)) lang = text;
           else messages.push(`lang: unknown value '${quote(text)}' (choose one of ${LANGS.join('|')})`);
+          continue;
+        }
+        if (key === 'step') {
+          if (STEP_RE.test(text)) step = text;
+          else messages.push(`step: '${quote(text)}' is not a lesson step id (lower-case letters, digits and _)`);
           continue;
         }
         if (key === 'hide') {
@@ -164,10 +185,10 @@
           config[key] = defaults()[key];
         }
       }
-      return { config, hide, lang, messages, invalid };
+      return { config, hide, lang, step, messages, invalid };
     }
 
-    /* encode(config, {hide, lang}) -> '?name=value&...' in table order (fixed settings left out) */
+    /* encode(config, {hide, lang, step}) -> '?name=value&...' in table order (fixed settings left out) */
     function encode(config, extra = {}) {
       const params = new URLSearchParams();
       for (const s of settings) {
@@ -177,6 +198,7 @@
       }
       if (extra.hide && extra.hide.length) params.set('hide', extra.hide.join(','));
       if (extra.lang) params.set('lang', extra.lang);
+      if (extra.step) params.set('step', extra.step);
       return '?' + params.toString().replace(/%2C/g, ',');
     }
 
@@ -194,5 +216,5 @@
     return { settings, byName, defaults, parse, decode, encode, fromCanonical, valueText };
   }
 
-  return { create, parseValue, PAGE_KEYS, LANGS };
+  return { create, parseValue, checkStep, PAGE_KEYS, LANGS };
 });

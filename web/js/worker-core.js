@@ -32,7 +32,7 @@
   function create(engine, post, env = {}) {
     const now = env.now || (() => Date.now());
     const schedule = env.schedule || ((fn, ms) => setTimeout(fn, ms));
-    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0 };
+    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null };
 
     function freeRuns() {
       if (state.runs) for (const n of Object.values(state.runs)) n.free();
@@ -54,6 +54,7 @@
       const runs = engine.createRuns(config); /* throws with the C message */
       freeRuns();
       state.runs = runs;
+      state.testData = null;
       state.config = config;
       state.canonical = engine.normalize(config);
       for (const net of Object.values(runs)) net.measure(); /* the record at step 0 */
@@ -115,6 +116,126 @@
       state.generation++;
     }
 
+    /* ---- test digits: each network's predictions on test images (data=digits) ---- */
+    function predictTest(msg) {
+      if (!state.runs) throw new Error('predict_test: no configuration yet (send configure first)');
+      const first = Object.values(state.runs)[0];
+      if (!first.nTest) throw new Error('predict_test: this data set has no test split (data=digits has one)');
+      const start = msg.first === undefined ? 0 : msg.first;
+      const count = msg.count === undefined ? Math.min(16, first.nTest - start) : msg.count;
+      if (!Number.isInteger(start) || !Number.isInteger(count) || start < 0 || count < 1 || start + count > first.nTest) {
+        throw new Error(`predict_test: first and count must pick images inside the ${first.nTest} test images (got ${start}, ${count})`);
+      }
+      if (!state.testData) state.testData = first.testData();
+      const td = state.testData, d = td.d, classes = first.nClasses;
+      const out = {
+        type: 'test_predictions', first: start, count, classes, n: td.n,
+        height: first.image ? first.image.h : 0, width: first.image ? first.image.w : 0,
+        y: td.y.slice(start, start + count), probs: {}, predicted: {},
+      };
+      if (msg.images) out.x = td.x.slice(start * d, (start + count) * d);
+      for (const [arch, net] of Object.entries(state.runs)) {
+        const p = net.predictTest(start, count);
+        const cls = new Int32Array(count);
+        for (let i = 0; i < count; i++) {
+          let best = 0;
+          for (let c = 1; c < classes; c++) if (p[i * classes + c] > p[i * classes + best]) best = c;
+          cls[i] = best;
+        }
+        out.probs[arch] = p;
+        out.predicted[arch] = cls;
+      }
+      return out;
+    }
+
+    /* ---- the degradation experiment: plain and residual stacks at several depths ---- */
+    function freeDegradation() {
+      const d = state.degradation;
+      if (!d) return;
+      d.cancelled = true;
+      for (const r of d.nets) r.net.free();
+      state.degradation = null;
+    }
+
+    function degradationRecord(r) {
+      const s = r.net.stats();
+      return { depth: r.depth, arch: r.arch, step: s.step, steps_done: s.steps_done, loss: s.loss, acc: s.acc, test_loss: s.test_loss, test_acc: s.test_acc, status: s.status };
+    }
+
+    function startDegradation(msg, reply) {
+      const base = Object.assign({}, msg.config || state.config || {});
+      const depths = msg.depths === undefined ? [2, 10] : msg.depths;
+      if (!Array.isArray(depths) || depths.length < 1 || depths.length > 6 || !depths.every((b) => Number.isInteger(b) && b >= 1)) {
+        throw new Error(`degradation: depths must be a list of 1 to 6 block counts (got ${JSON.stringify(depths)})`);
+      }
+      const steps = msg.steps === undefined ? 200 : msg.steps;
+      if (!Number.isInteger(steps) || steps < 1 || steps > 100000) throw new Error(`degradation: steps must be an integer in [1, 100000] (got ${steps})`);
+      const every = msg.every === undefined ? Math.max(1, Math.round(steps / 40)) : msg.every;
+      if (!Number.isInteger(every) || every < 1 || every > steps) throw new Error(`degradation: every must be an integer in [1, ${steps}] (got ${every})`);
+      const key = base.model === 'conv' ? 'blocks' : 'depth';
+      const nets = [];
+      try {
+        for (const depth of depths) {
+          const cfg = Object.assign({}, base, { [key]: depth, steps, record_every: every });
+          for (const arch of ['plain', 'residual']) nets.push({ depth, arch, net: engine.create(Object.assign({}, cfg, { arch }), arch) });
+        }
+      } catch (e) {
+        for (const r of nets) r.net.free();
+        throw e;
+      }
+      /* the main training pauses: the two would share one thread */
+      if (state.running) {
+        stop();
+        post({ type: 'paused', steps_done: stepsDone() });
+      }
+      freeDegradation();
+      const d = { nets, steps, every, cancelled: false, next: 0, id: msg.id };
+      state.degradation = d;
+      for (const r of nets) {
+        r.net.measure();
+        r.lastStep = 0;
+      }
+      reply({ type: 'degradation_stats', depths, steps, every, records: nets.map(degradationRecord) });
+      const tickD = () => {
+        if (d.cancelled || state.degradation !== d) return;
+        const t0 = now();
+        const records = [];
+        try {
+          do {
+            const live = nets.filter((r) => r.net.stepsDone < steps && r.net.stats().status === 'ok');
+            if (!live.length) break;
+            const r = live[d.next++ % live.length];
+            r.net.step(Math.min(every, steps - r.net.stepsDone));
+            /* the record after an interval measures the interval's first step; the end is measured too */
+            const push = () => {
+              const rec = degradationRecord(r);
+              if (rec.step !== r.lastStep || rec.status !== 'ok') records.push(rec);
+              r.lastStep = rec.step;
+            };
+            push();
+            if (r.net.stepsDone >= steps && r.net.stats().status === 'ok') {
+              r.net.measure();
+              push();
+            }
+          } while (now() - t0 < 40);
+        } catch (e) {
+          freeDegradation();
+          reply({ type: 'error', where: 'degradation', message: e.message, code: e.code || 0 });
+          return;
+        }
+        if (records.length) reply({ type: 'degradation_stats', records });
+        const over = nets.every((r) => r.net.stepsDone >= steps || r.net.stats().status !== 'ok');
+        if (over) {
+          const final = nets.map(degradationRecord);
+          freeDegradation();
+          reply({ type: 'degradation_done', records: final });
+          return;
+        }
+        schedule(tickD, 0);
+      };
+      schedule(tickD, 0);
+    }
+
     function handle(msg) {
       const id = msg && msg.id;
       const reply = (m) => post(id === undefined ? m : Object.assign({ id }, m));
@@ -174,6 +295,18 @@
               out.classes = net.nClasses;
             }
             reply(out);
+            break;
+          }
+          case 'predict_test':
+            reply(predictTest(msg));
+            break;
+          case 'degradation':
+            startDegradation(msg, reply);
+            break;
+          case 'degradation_stop': {
+            const was = !!state.degradation;
+            freeDegradation();
+            reply({ type: 'degradation_stopped', was_running: was });
             break;
           }
           default:
