@@ -113,8 +113,8 @@ build/bench: $(ENGINE) tests/bench/bench.c $(HEADERS)
 	$(CC) $(CFLAGS_NATIVE) $(ENGINE) tests/bench/bench.c -lm -o $@
 
 bench: deps all build/bench
-	./build/bench
-	node tests/bench/bench_wasm.mjs
+	./build/bench | tee build/bench-native.txt
+	node tests/bench/bench_wasm.mjs --native build/bench-native.txt
 
 serve: deps all
 	node scripts/serve.mjs --port $(PORT)

@@ -71,35 +71,32 @@ void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, i
   int i = 0;
   const int Nv = N - N % NR;
   for (; i + MR <= M; i += MR) {
-    const gl_real *a = A + (size_t)i * lda;
+    const gl_real *ar[MR]; /* the MR rows of A this tile reads */
+    for (int r = 0; r < MR; r++) ar[r] = A + (size_t)(i + r) * lda;
     gl_real *c = C + (size_t)i * ldc;
     for (int j = 0; j < Nv; j += NR) {
       vreal s[MR][2];
 #pragma GCC unroll 8
-      for (int r = 0; r < MR; r++) {
-        if (acc) {
-          s[r][0] = vload(c + (size_t)r * ldc + j);
-          s[r][1] = vload(c + (size_t)r * ldc + j + VL);
-        } else {
-          s[r][0] = vsplat(0);
-          s[r][1] = vsplat(0);
-        }
-      }
+      for (int r = 0; r < MR; r++)
+#pragma GCC unroll 2
+        for (int v = 0; v < 2; v++)
+          s[r][v] = acc ? vload(c + (size_t)r * ldc + j + v * VL) : vsplat(0);
       const gl_real *b = B + j;
       for (int k = 0; k < K; k++, b += ldb) {
-        const vreal b0 = vload(b), b1 = vload(b + VL);
+        vreal bv[2];
+#pragma GCC unroll 2
+        for (int v = 0; v < 2; v++) bv[v] = vload(b + v * VL);
 #pragma GCC unroll 8
         for (int r = 0; r < MR; r++) {
-          const vreal x = vsplat(a[(size_t)r * lda + k]);
-          s[r][0] += x * b0;
-          s[r][1] += x * b1;
+          const vreal x = vsplat(ar[r][k]);
+#pragma GCC unroll 2
+          for (int v = 0; v < 2; v++) s[r][v] += x * bv[v];
         }
       }
 #pragma GCC unroll 8
-      for (int r = 0; r < MR; r++) {
-        vstore(c + (size_t)r * ldc + j, s[r][0]);
-        vstore(c + (size_t)r * ldc + j + VL, s[r][1]);
-      }
+      for (int r = 0; r < MR; r++)
+#pragma GCC unroll 2
+        for (int v = 0; v < 2; v++) vstore(c + (size_t)r * ldc + j + v * VL, s[r][v]);
     }
     if (Nv < N) gemm_rows(i, i + MR, Nv, N, K, A, lda, B, ldb, C, ldc, acc);
   }

@@ -12,7 +12,15 @@ const RUN_S = Number(process.env.RUN_S || 2), RUNS = Number(process.env.RUNS || 
 const WARM_S = Number(process.env.WARM_S || 1);
 const workloads = JSON.parse(readFileSync(join(root, 'tests/bench/workloads.json'), 'utf8'));
 const engine = await loadEngine();
-const only = process.argv[2];
+// --native FILE: the output of build/bench, to print a wasm/native ratio line per workload
+const argv = process.argv.slice(2);
+const nativeAt = argv.indexOf('--native');
+const nativeFile = nativeAt >= 0 ? argv.splice(nativeAt, 2)[1] : null;
+const native = {};
+if (nativeFile) {
+  for (const m of readFileSync(nativeFile, 'utf8').matchAll(/^bench (\w+) native steps_per_s=([\d.]+)/gm)) native[m[1]] = Number(m[2]);
+}
+const only = argv[0];
 
 /** The first n training digits as a digits file of their own (W3's `images` key). */
 function firstDigits(n) {
@@ -69,6 +77,7 @@ for (const name of ['W1', 'W2', 'W3']) {
   }
   rates.sort((a, b) => a - b);
   const med = rates[rates.length >> 1];
-  console.log(`bench ${name} wasm steps_per_s=${med.toFixed(1)} gflops=${(med * flops / 1e9).toFixed(2)}  (runs ${RUNS} x ${RUN_S} s, ${chunk} steps per call, min ${rates[0].toFixed(1)} max ${rates[rates.length - 1].toFixed(1)}, status ${net.stats().status})`);
+  const ratio = native[name] ? `\nbench ${name} wasm/native ratio=${(med / native[name]).toFixed(2)}` : '';
+  console.log(`bench ${name} wasm steps_per_s=${med.toFixed(1)} gflops=${(med * flops / 1e9).toFixed(2)}  (runs ${RUNS} x ${RUN_S} s, ${chunk} steps per call, min ${rates[0].toFixed(1)} max ${rates[rates.length - 1].toFixed(1)}, status ${net.stats().status})${ratio}`);
   net.free();
 }
