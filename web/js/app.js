@@ -230,9 +230,11 @@
       else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
       else e.setAttribute(k, v === true ? '' : v);
     }
-    for (const c of children) if (c !== null && c !== undefined) e.append(c);
+    for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(c);
     return e;
   }
+  /* the one DOM builder, shared with lesson.js and conv-mode.js (loaded after this file) */
+  window.GradLabDom = { el };
 
   /* kind: 'error' | 'info'; lines: the engine's or the validator's messages */
   function showMessage(kind, title, lines = [], key = null) {

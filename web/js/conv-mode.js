@@ -115,16 +115,7 @@
   const fmt = () => gl().format();
   const post = (m) => app().worker.postMessage(m);
 
-  function el(tag, attrs = {}, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (k === 'text') e.textContent = v;
-      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-      else if (v !== false && v !== null && v !== undefined) e.setAttribute(k, v === true ? '' : v);
-    }
-    for (const c of children) if (c) e.append(c);
-    return e;
-  }
+  const el = window.GradLabDom.el; /* app.js's DOM builder */
 
   /* ------------------------------------------------------------- the digits */
   async function fetchBytes(name) {

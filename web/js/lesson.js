@@ -42,18 +42,7 @@
   const t = (key, vars) => lab().t(key, vars);
   const $ = (id) => document.getElementById(id);
 
-  function el(tag, attrs, ...children) {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs || {})) {
-      if (v === null || v === undefined || v === false) continue;
-      if (k === 'class') e.className = v;
-      else if (k === 'text') e.textContent = v;
-      else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-      else e.setAttribute(k, v === true ? '' : v);
-    }
-    for (const c of children) if (c !== null && c !== undefined && c !== false) e.append(c);
-    return e;
-  }
+  const el = window.GradLabDom.el; /* app.js's DOM builder */
 
   /* ------------------------------------------------------------ rich text */
   /* $$display$$ or $inline$; the content never writes a literal dollar sign */
