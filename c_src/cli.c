@@ -199,8 +199,6 @@ static void usage(void) {
          "       gradlab --settings | --help | --version\n\n"
          "Runs a plain and/or residual deep network and prints per-layer gradient statistics.\n"
          "Settings (flag: --name VALUE, '_' may be written '-'):\n");
-  const char *js = gl_settings_json();
-  (void)js;
   for (int i = 0; gl_settings_name(i); i++)
     printf("  --%-14s %s\n", gl_settings_name(i), gl_settings_help(i));
   printf("\nCLI flags:\n  --json           print JSON (default: a short table)\n"

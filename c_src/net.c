@@ -923,6 +923,20 @@ const char *gl_errstr(int code) {
   }
 }
 
+/* softmax of each row of z (rows, C) into out, in double (MSE: the outputs as they are) */
+static void probabilities(const gl_net *n, const gl_real *z, int rows, int C, double *out) {
+  for (int r = 0; r < rows; r++, z += C, out += C) {
+    if (n->s.loss == LOSS_MSE) {
+      for (int c = 0; c < C; c++) out[c] = z[c];
+      continue;
+    }
+    double m = z[0], s = 0;
+    for (int c = 1; c < C; c++) m = z[c] > m ? z[c] : m;
+    for (int c = 0; c < C; c++) s += (out[c] = exp((double)z[c] - m));
+    for (int c = 0; c < C; c++) out[c] = isfinite(s) && s > 0 ? out[c] / s : 1.0 / C;
+  }
+}
+
 int gl_predict_grid(gl_net *n, double x0, double x1, double y0, double y1, int nx, int ny,
                     double *out) {
   if (!n || !out) return GL_EMISUSE;
@@ -945,34 +959,9 @@ int gl_predict_grid(gl_net *n, double x0, double x1, double y0, double y1, int n
       n->batch_x[2 * r + 1] = (gl_real)(ny > 1 ? y0 + (y1 - y0) * iy / (ny - 1) : 0.5 * (y0 + y1));
     }
     gl_forward(n, n->batch_x, NULL, rows, NULL, 0);
-    for (int r = 0; r < rows; r++) {
-      const gl_real *z = lg->v + (size_t)r * C;
-      double *o = out + (size_t)(p0 + r) * C;
-      if (n->s.loss == LOSS_MSE) {
-        for (int c = 0; c < C; c++) o[c] = z[c];
-        continue;
-      }
-      double m = z[0], s = 0;
-      for (int c = 1; c < C; c++) m = z[c] > m ? z[c] : m;
-      for (int c = 0; c < C; c++) s += (o[c] = exp((double)z[c] - m));
-      for (int c = 0; c < C; c++) o[c] = isfinite(s) && s > 0 ? o[c] / s : 1.0 / C;
-    }
+    probabilities(n, lg->v, rows, C, out + (size_t)p0 * C);
   }
   return GL_OK;
-}
-
-/* softmax of each row of z (rows, C) into out, in double (MSE: the outputs as they are) */
-static void probabilities(const gl_net *n, const gl_real *z, int rows, int C, double *out) {
-  for (int r = 0; r < rows; r++, z += C, out += C) {
-    if (n->s.loss == LOSS_MSE) {
-      for (int c = 0; c < C; c++) out[c] = z[c];
-      continue;
-    }
-    double m = z[0], s = 0;
-    for (int c = 1; c < C; c++) m = z[c] > m ? z[c] : m;
-    for (int c = 0; c < C; c++) s += (out[c] = exp((double)z[c] - m));
-    for (int c = 0; c < C; c++) out[c] = isfinite(s) && s > 0 ? out[c] / s : 1.0 / C;
-  }
 }
 
 int gl_predict_test(gl_net *n, int first, int count, double *out) {

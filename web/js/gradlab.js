@@ -253,10 +253,15 @@
       return this.engine.c.stepsDone(this.ptr);
     }
 
+    /** True once the engine has stopped this network on a non-finite value (no copy of the stats). */
+    get diverged() {
+      return this.engine.c.status(this.ptr) === 1;
+    }
+
     /** The last record, copied: {step, loss, acc, status, diverged, steps_done, res_scale, <field>: Float64Array}. */
     stats() {
       const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
-      const diverged = c.status(p) === 1;
+      const diverged = this.diverged;
       const out = {
         arch: this.arch,
         step: c.recordStep(p),

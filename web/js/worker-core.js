@@ -46,7 +46,7 @@
     }
 
     function allStopped() {
-      return Object.values(state.runs).every((n) => n.stats().status === 'diverged' || n.stepsDone >= state.canonical.steps);
+      return Object.values(state.runs).every((n) => n.diverged || n.stepsDone >= state.canonical.steps);
     }
 
     function configure(config) {
@@ -76,8 +76,8 @@
       const every = state.canonical.record_every, total = state.canonical.steps;
       for (const net of Object.values(state.runs)) {
         const left = total - net.stepsDone;
-        if (left > 0 && net.stats().status === 'ok') net.step(Math.min(every, left));
-        if (net.stepsDone >= total && net.stats().status === 'ok') net.measure();
+        if (left > 0 && !net.diverged) net.step(Math.min(every, left));
+        if (net.stepsDone >= total && !net.diverged) net.measure();
       }
       return snapshot();
     }
@@ -202,7 +202,7 @@
         const records = [];
         try {
           do {
-            const live = nets.filter((r) => r.net.stepsDone < steps && r.net.stats().status === 'ok');
+            const live = nets.filter((r) => r.net.stepsDone < steps && !r.net.diverged);
             if (!live.length) break;
             const r = live[d.next++ % live.length];
             r.net.step(Math.min(every, steps - r.net.stepsDone));
@@ -213,7 +213,7 @@
               r.lastStep = rec.step;
             };
             push();
-            if (r.net.stepsDone >= steps && r.net.stats().status === 'ok') {
+            if (r.net.stepsDone >= steps && !r.net.diverged) {
               r.net.measure();
               push();
             }
@@ -224,7 +224,7 @@
           return;
         }
         if (records.length) reply({ type: 'degradation_stats', records });
-        const over = nets.every((r) => r.net.stepsDone >= steps || r.net.stats().status !== 'ok');
+        const over = nets.every((r) => r.net.stepsDone >= steps || r.net.diverged);
         if (over) {
           const final = nets.map(degradationRecord);
           freeDegradation();
