@@ -112,7 +112,12 @@ build/bench: $(ENGINE) tests/bench/bench.c $(HEADERS)
 	@mkdir -p build
 	$(CC) $(CFLAGS_NATIVE) $(ENGINE) tests/bench/bench.c -lm -o $@
 
-bench: deps all build/bench
+# the WebAssembly SIMD128 multiply+add ceiling, printed next to the wasm lines
+build/bench-peak.wasm: tests/bench/peak.c
+	@mkdir -p build
+	$(EMCC) -O3 -msimd128 tests/bench/peak.c -o $@ -sSTANDALONE_WASM --no-entry -sEXPORTED_FUNCTIONS=_peak
+
+bench: deps all build/bench build/bench-peak.wasm
 	./build/bench | tee build/bench-native.txt
 	node tests/bench/bench_wasm.mjs --native build/bench-native.txt
 

@@ -91,9 +91,12 @@ int gl_digits_scan(const unsigned char *b, size_t len, int *n, int *h, int *w, i
 /* C(M,N) = (acc ? C : 0) + A(M,K) B(K,N), all row-major with leading dimensions. */
 void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
              gl_real *C, int ldc, int acc);
-/* Deterministic double sums (8 lanes, fixed order): sum of squares; sum and sum of squares. */
+/* Deterministic sums in a fixed order, the same bits in every build: sum of
+ * squares, and mean and variance (about a shift, v[0]), each in float32
+ * blocks of 256 added in double, a block redone in double when its float sum
+ * of squares is tiny, huge or not finite. */
 double sum_sq(const gl_real *v, size_t n);
-void sum_and_sq(const gl_real *v, size_t n, double *sum, double *sq);
+void mean_var(const gl_real *v, size_t n, double *mean, double *var);
 void transpose(gl_real *dst, const gl_real *src, int rows, int cols); /* dst (cols, rows) */
 
 /* y (B, out) = x (B, in) W (in, out) + b */
@@ -227,7 +230,7 @@ void gl_backward(gl_net *net, int rows);
 gl_real gl_block_scale(const gl_net *net, int block);
 
 /* optimiser (optim.c): one flat pass; fills per-layer update statistics */
-void gl_optim_step(gl_net *net, double clip_scale, double *upd_sumsq, double *w_sumsq,
-                   double *w_sum);
+void gl_optim_step(gl_net *net, double clip_scale, double *upd_sumsq, double *w_var,
+                   double *w_mean);
 
 #endif

@@ -5,7 +5,9 @@
  * (in, out) so that y = x W + b streams contiguous rows.  Every matrix product
  * goes through one register-blocked kernel, gemm_nn; the two transposed
  * products of the backward pass transpose one operand into scratch first
- * (in*B or in*out reals: small next to the B*in*out product).
+ * (in*B or in*out reals: small next to the B*in*out product; 4x4 vector
+ * blocks).  Reading x in place as a transposed operand instead (one pointer
+ * moving by a row per k) measured 8-20% slower in WebAssembly.
  *
  * Portability: the vector type below is GCC/Clang's generic vector
  * extension.  gcc maps it to AVX2/AVX-512 natively; emcc (-msimd128) maps it
@@ -103,14 +105,41 @@ void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, i
   if (i < M) gemm_rows(i, M, 0, N, K, A, lda, B, ldb, C, ldc, acc);
 }
 
+/* 4x4 blocks through four 4-lane vectors and eight shuffles (WebAssembly's
+ * i8x16.shuffle, SSE's unpck/shufps natively); the rim is copied one value
+ * at a time.  A copy: the same bits in every build. */
+typedef gl_real v4real __attribute__((vector_size(4 * sizeof(gl_real)), aligned(sizeof(gl_real))));
+static inline v4real v4load(const gl_real *p) {
+  v4real v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+static inline void v4store(gl_real *p, v4real v) { memcpy(p, &v, sizeof v); }
+
 void transpose(gl_real *restrict dst, const gl_real *restrict src, int rows, int cols) {
-  enum { T = 16 };
-  for (int r0 = 0; r0 < rows; r0 += T)
-    for (int c0 = 0; c0 < cols; c0 += T) {
-      int r1 = r0 + T < rows ? r0 + T : rows, c1 = c0 + T < cols ? c0 + T : cols;
-      for (int r = r0; r < r1; r++)
-        for (int c = c0; c < c1; c++) dst[(size_t)c * rows + r] = src[(size_t)r * cols + c];
+  enum { T = 16 }; /* 16 x 16 tiles keep the written columns in L1 */
+  const int r4 = rows - rows % 4, c4 = cols - cols % 4;
+  for (int r0 = 0; r0 < r4; r0 += T)
+    for (int c0 = 0; c0 < c4; c0 += T) {
+      const int r1 = r0 + T < r4 ? r0 + T : r4, c1 = c0 + T < c4 ? c0 + T : c4;
+      for (int r = r0; r < r1; r += 4)
+        for (int c = c0; c < c1; c += 4) {
+          const gl_real *s = src + (size_t)r * cols + c;
+          v4real a = v4load(s), b = v4load(s + cols), e = v4load(s + 2 * (size_t)cols),
+                 f = v4load(s + 3 * (size_t)cols);
+          v4real ab0 = __builtin_shufflevector(a, b, 0, 4, 1, 5);
+          v4real ab1 = __builtin_shufflevector(a, b, 2, 6, 3, 7);
+          v4real ef0 = __builtin_shufflevector(e, f, 0, 4, 1, 5);
+          v4real ef1 = __builtin_shufflevector(e, f, 2, 6, 3, 7);
+          gl_real *d = dst + (size_t)c * rows + r;
+          v4store(d, __builtin_shufflevector(ab0, ef0, 0, 1, 4, 5));
+          v4store(d + rows, __builtin_shufflevector(ab0, ef0, 2, 3, 6, 7));
+          v4store(d + 2 * (size_t)rows, __builtin_shufflevector(ab1, ef1, 0, 1, 4, 5));
+          v4store(d + 3 * (size_t)rows, __builtin_shufflevector(ab1, ef1, 2, 3, 6, 7));
+        }
     }
+  for (int r = 0; r < rows; r++) /* the rim: last rows % 4 rows, last cols % 4 columns */
+    for (int c = r < r4 ? c4 : 0; c < cols; c++) dst[(size_t)c * rows + r] = src[(size_t)r * cols + c];
 }
 
 /* ---- reductions ----
@@ -119,7 +148,7 @@ void transpose(gl_real *restrict dst, const gl_real *restrict src, int rows, int
  * the result is the same natively and in WebAssembly. */
 #define LANES 8
 
-double sum_sq(const gl_real *v, size_t n) {
+__attribute__((noinline)) static double sum_sq_double(const gl_real *v, size_t n) {
   double acc[LANES] = {0};
   size_t i = 0;
   for (; i + LANES <= n; i += LANES)
@@ -130,26 +159,105 @@ double sum_sq(const gl_real *v, size_t n) {
   return s;
 }
 
-void sum_and_sq(const gl_real *v, size_t n, double *sum, double *sq) {
-  double a[LANES] = {0}, b[LANES] = {0};
+#ifdef GL_DOUBLE
+double sum_sq(const gl_real *v, size_t n) { return sum_sq_double(v, n); }
+#else
+/* Blocks of 256 values summed in float (8 lanes of 32 terms, so at most
+ * ~2e-6 relative error), the blocks added in double.  A block whose float sum
+ * is not a comfortably normal number is summed again in double: vanishing
+ * gradients (squares below 1e-28 would lose digits or underflow to 0) and
+ * huge ones (squares that overflow float but not double) keep their exact
+ * double result, and NaN/Inf still poison the total.  Float arithmetic is
+ * four times denser in a v128 than double, which is why this pays. */
+double sum_sq(const gl_real *v, size_t n) {
+  enum { BLOCK = 256 };
+  double s = 0;
+  for (size_t i = 0; i < n; i += BLOCK) {
+    const size_t m = n - i < BLOCK ? n - i : BLOCK;
+    const float *x = v + i;
+    float acc[LANES] = {0}, b = 0;
+    size_t j = 0;
+    for (; j + LANES <= m; j += LANES)
+      for (int k = 0; k < LANES; k++) acc[k] += x[j + k] * x[j + k];
+    for (; j < m; j++) b += x[j] * x[j];
+    for (int k = 0; k < LANES; k++) b += acc[k];
+    s += b >= 1e-28f && b <= 1e37f ? (double)b : sum_sq_double(x, m);
+  }
+  return s;
+}
+#endif
+
+/* Sums of d = v - c and d^2 over v[0..n) in double, the shift c = v[0]
+ * taken out first so that the variance keeps its digits when it is tiny
+ * next to the mean (saturated sigmoid units sit near 1 with spread 1e-4). */
+__attribute__((noinline)) static void shifted_sums_double(const gl_real *v, size_t n, gl_real c,
+                                                         double *s1, double *s2) {
+  double a[LANES] = {0}, b[LANES] = {0}, x1 = 0, x2 = 0;
   size_t i = 0;
   for (; i + LANES <= n; i += LANES)
     for (int k = 0; k < LANES; k++) {
-      double x = v[i + k];
-      a[k] += x;
-      b[k] += x * x;
+      double d = (double)v[i + k] - c;
+      a[k] += d;
+      b[k] += d * d;
     }
-  double s = 0, s2 = 0;
   for (; i < n; i++) {
-    s += v[i];
-    s2 += (double)v[i] * v[i];
+    double d = (double)v[i] - c;
+    x1 += d;
+    x2 += d * d;
   }
   for (int k = 0; k < LANES; k++) {
-    s += a[k];
-    s2 += b[k];
+    x1 += a[k];
+    x2 += b[k];
   }
-  *sum = s;
-  *sq = s2;
+  *s1 = x1;
+  *s2 = x2;
+}
+
+/* Mean and (population) variance of v[0..n), n >= 1.  In the float32 build
+ * the shifted sums run in float lanes over blocks of 256 and the blocks add
+ * up in double; a block whose sum of squares is tiny but not exactly zero,
+ * huge or not finite is summed again in double, as in sum_sq. */
+void mean_var(const gl_real *v, size_t n, double *mean, double *var) {
+  const gl_real c = v[0];
+  double s1 = 0, s2 = 0;
+#ifdef GL_DOUBLE
+  shifted_sums_double(v, n, c, &s1, &s2);
+#else
+  enum { BLOCK = 256 };
+  for (size_t i = 0; i < n; i += BLOCK) {
+    const size_t m = n - i < BLOCK ? n - i : BLOCK;
+    const float *x = v + i;
+    float a[LANES] = {0}, q[LANES] = {0}, b1 = 0, b2 = 0;
+    size_t j = 0;
+    for (; j + LANES <= m; j += LANES)
+      for (int k = 0; k < LANES; k++) {
+        const float d = x[j + k] - c;
+        a[k] += d;
+        q[k] += d * d;
+      }
+    for (; j < m; j++) {
+      const float d = x[j] - c;
+      b1 += d;
+      b2 += d * d;
+    }
+    for (int k = 0; k < LANES; k++) {
+      b1 += a[k];
+      b2 += q[k];
+    }
+    if ((b2 >= 1e-28f && b2 <= 1e37f) || (b2 == 0 && b1 == 0)) {
+      s1 += b1;
+      s2 += b2;
+    } else {
+      double d1, d2;
+      shifted_sums_double(x, m, c, &d1, &d2);
+      s1 += d1;
+      s2 += d2;
+    }
+  }
+#endif
+  const double m1 = s1 / (double)n, v2 = s2 / (double)n - m1 * m1;
+  *mean = c + m1;
+  *var = v2 > 0 ? v2 : (v2 == v2 ? 0 : v2); /* NaN stays NaN */
 }
 
 /* ---- dense ---- */
@@ -275,26 +383,36 @@ double act_max_slope(int act) {
  * 10% of the maximum slope (saturated, or dead for relu). */
 void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
                      long *n_sat) {
+  /* blocks of 256 summed in float lanes, the blocks in double: a slope is at
+   * most ~1.13 and, where not exactly 0, at least ~1e-8 in float (sigmoid and
+   * tanh round to their limits first), so no square underflows */
+  enum { BLOCK = 256 };
   const gl_real thr = (gl_real)(0.1 * act_max_slope(act));
-  double acc[LANES] = {0};
-  long cnt[LANES] = {0};
-  size_t i = 0;
-  for (; i + LANES <= n; i += LANES)
-    for (int k = 0; k < LANES; k++) {
-      gl_real d = slope_xy(x[i + k], y[i + k], act);
-      acc[k] += (double)d * d;
-      cnt[k] += d < thr;
-    }
   double s = 0;
   long c = 0;
-  for (; i < n; i++) {
-    gl_real d = slope_xy(x[i], y[i], act);
-    s += (double)d * d;
-    c += d < thr;
-  }
-  for (int k = 0; k < LANES; k++) {
-    s += acc[k];
-    c += cnt[k];
+  for (size_t i = 0; i < n; i += BLOCK) {
+    const size_t m = n - i < BLOCK ? n - i : BLOCK;
+    const gl_real *xb = x + i, *yb = y + i;
+    gl_real acc[LANES] = {0}, b = 0;
+    int cnt[LANES] = {0}, cb = 0;
+    size_t j = 0;
+    for (; j + LANES <= m; j += LANES)
+      for (int k = 0; k < LANES; k++) {
+        const gl_real d = slope_xy(xb[j + k], yb[j + k], act);
+        acc[k] += d * d;
+        cnt[k] += d < thr;
+      }
+    for (; j < m; j++) {
+      const gl_real d = slope_xy(xb[j], yb[j], act);
+      b += d * d;
+      cb += d < thr;
+    }
+    for (int k = 0; k < LANES; k++) {
+      b += acc[k];
+      cb += cnt[k];
+    }
+    s += b;
+    c += cb;
   }
   *sum_sq = s;
   *n_sat = c;

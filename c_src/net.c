@@ -722,9 +722,8 @@ static void measure_batch(gl_net *n, int rows) {
     /* the activation that consumes this layer's output (logits for the last) */
     const gl_buf *a = &n->bufs[L->act_post >= 0 ? L->act_post : L->out_buf];
     const size_t cnt = (size_t)rows * a->n;
-    double s, s2;
-    sum_and_sq(a->v, cnt, &s, &s2);
-    double mean = s / cnt, var = s2 / cnt - mean * mean;
+    double mean, var;
+    mean_var(a->v, cnt, &mean, &var);
     n->rec[GL_ACT_MEAN * nl + l] = mean;
     n->rec[GL_ACT_STD * nl + l] = var > 0 ? sqrt(var) : 0;
     if (L->act_pre >= 0) {
@@ -805,22 +804,21 @@ static void one_step(gl_net *n, int record, int update) {
     if (rows != n->data.n) evaluate(n, &n->data, &rec_loss, &rec_acc);
     if (n->test.n) evaluate(n, &n->test, &n->rec_test_loss, &n->rec_test_acc);
   }
-  double *upd = n->work + 2 * nl + 1, *wsq = upd + nl, *wsum = n->work; /* agn no longer needed */
-  if (update) gl_optim_step(n, clip_scale, record ? upd : NULL, record ? wsq : NULL, record ? wsum : NULL);
+  double *upd = n->work + 2 * nl + 1, *wvar = upd + nl, *wmean = n->work; /* agn no longer needed */
+  if (update) gl_optim_step(n, clip_scale, record ? upd : NULL, record ? wvar : NULL, record ? wmean : NULL);
   if (record) {
     for (int l = 0; l < nl; l++) {
       const gl_layer *L = &n->layers[l];
       const gl_real *W = n->params + L->w_off;
       const size_t nw = (size_t)L->in * L->out;
-      double ws, w2;
+      double mean, var;
       if (update) {
-        ws = wsum[l];
-        w2 = wsq[l];
+        mean = wmean[l];
+        var = wvar[l];
       } else {
-        sum_and_sq(W, nw, &ws, &w2);
+        mean_var(W, nw, &mean, &var);
       }
-      double mean = ws / nw, var = w2 / nw - mean * mean;
-      if (var < 0) var = 0;
+      const double w2 = nw * (var + mean * mean); /* ||W||^2 */
       const double *msq = n->work + nl + 1;
       double e = L->in_from >= 0 ? msq[L->in_from] : 1.0;
       n->rec[GL_CHI * nl + l] = L->in * var * e;

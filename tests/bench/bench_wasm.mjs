@@ -22,6 +22,29 @@ if (nativeFile) {
 }
 const only = argv[0];
 
+/* The SIMD128 multiply+add ceiling of this machine right now (peak.c), in
+ * GFLOP/s: best of 5 runs of ~0.2 s after a warm-up call.  Measured before
+ * each workload, because the machine's speed moves (up to 2x) run to run. */
+const peakPath = join(root, 'build/bench-peak.wasm');
+let peakFn = null;
+try {
+  const { instance } = await WebAssembly.instantiate(readFileSync(peakPath), {});
+  peakFn = instance.exports.peak;
+} catch {
+  console.log(`bench peak: ${peakPath} not built (make build/bench-peak.wasm); no ceiling line`);
+}
+function ceiling() {
+  if (!peakFn) return 0;
+  peakFn(1e6, 1e-9);
+  let best = 0;
+  for (let r = 0; r < 5; r++) {
+    const n = 2e7, t0 = performance.now();
+    peakFn(n, 1e-9);
+    best = Math.max(best, (n * 12 * 8) / ((performance.now() - t0) / 1000) / 1e9);
+  }
+  return best;
+}
+
 /** The first n training digits as a digits file of their own (W3's `images` key). */
 function firstDigits(n) {
   const t = readFileSync(join(root, 'web/data/digits-train.bin'));
@@ -49,6 +72,7 @@ for (const name of ['W1', 'W2', 'W3']) {
     config.digits = { train: firstDigits(Number(config.images)) };
     delete config.images;
   }
+  const peak = ceiling();
   const net = engine.create(config, config.arch);
   const d = net.data();
   // dense layer shapes: d -> width (depth+1 times) -> classes
@@ -77,7 +101,8 @@ for (const name of ['W1', 'W2', 'W3']) {
   }
   rates.sort((a, b) => a - b);
   const med = rates[rates.length >> 1];
-  const ratio = native[name] ? `\nbench ${name} wasm/native ratio=${(med / native[name]).toFixed(2)}` : '';
+  let ratio = native[name] ? `\nbench ${name} wasm/native ratio=${(med / native[name]).toFixed(2)}` : '';
+  if (peak) ratio += `\nbench ${name} wasm peak_gflops=${peak.toFixed(1)} of_peak=${((med * flops) / 1e9 / peak).toFixed(2)}  (f32x4 multiply+add ceiling measured just before)`;
   console.log(`bench ${name} wasm steps_per_s=${med.toFixed(1)} gflops=${(med * flops / 1e9).toFixed(2)}  (runs ${RUNS} x ${RUN_S} s, ${chunk} steps per call, min ${rates[0].toFixed(1)} max ${rates[rates.length - 1].toFixed(1)}, status ${net.stats().status})${ratio}`);
   net.free();
 }

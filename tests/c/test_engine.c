@@ -5,7 +5,10 @@
  *     256-point spiral);
  *   - the residual forms without their shortcut are exactly the plain stack;
  *   - determinism, optimisers, clipping, divergence, underflow, predictions;
- *   - every invalid input gets its error code and a message naming the field.
+ *   - every invalid input gets its error code and a message naming the field;
+ *   - the kernels' own contracts: the vector transpose on ragged shapes, the
+ *     float-blocked sums of squares against double (vanishing, huge and
+ *     non-finite values included), the slope statistics.
  * Run with --quick (under the sanitizers) to skip the training runs.
  */
 #include <math.h>
@@ -419,8 +422,121 @@ static void test_bad_input(void) {
   gl_free(n);
 }
 
+/* Pseudo-random value in [-1, 1), reproducible. */
+static double u(unsigned *st) {
+  *st = *st * 1664525u + 1013904223u;
+  return (*st >> 8) / 8388608.0 - 1;
+}
+
+static void test_kernels(void) {
+  unsigned st = 7;
+  /* transpose: 4x4 vector blocks plus the rim, every shape from 1x1 to 37x37 */
+  int bad = 0, shapes = 0;
+  for (int rows = 1; rows <= 37; rows++)
+    for (int cols = 1; cols <= 37; cols++, shapes++) {
+      gl_real *a = malloc(sizeof(gl_real) * rows * cols), *t = malloc(sizeof(gl_real) * rows * cols);
+      for (int i = 0; i < rows * cols; i++) a[i] = (gl_real)u(&st);
+      transpose(t, a, rows, cols);
+      for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) bad += t[(size_t)c * rows + r] != a[(size_t)r * cols + c];
+      free(a);
+      free(t);
+    }
+  CHECK(bad == 0, "transpose: %d wrong values over %d shapes (1..37 x 1..37)", bad, shapes);
+
+  /* sum_sq against a plain double sum, for sizes around the 256-value block
+   * and scales from vanishing to huge */
+  const size_t sizes[] = {1, 7, 8, 255, 256, 257, 1000, 65536};
+  const double scales[] = {1, 1e-3, 1e-16, 1e-30, 1e-40, 1e20, 3e19};
+  double worst = 0;
+  int zero_wrong = 0;
+  for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+    for (size_t ki = 0; ki < sizeof scales / sizeof *scales; ki++) {
+      const size_t n = sizes[si];
+      gl_real *v = malloc(sizeof(gl_real) * n);
+      double ref = 0;
+      for (size_t i = 0; i < n; i++) {
+        v[i] = (gl_real)(u(&st) * scales[ki]);
+        ref += (double)v[i] * v[i];
+      }
+      const double got = sum_sq(v, n);
+      if (ref == 0) zero_wrong += got != 0;
+      else if (fabs(got - ref) / ref > worst) worst = fabs(got - ref) / ref;
+      free(v);
+    }
+  CHECK(worst < 4e-6 && !zero_wrong,
+        "sum_sq vs double over n = 1..65536 and values 1e-40..1e20: worst relative error %.2g (< 4e-6)", worst);
+  gl_real tiny[300], mixed[300];
+  for (int i = 0; i < 300; i++) {
+    tiny[i] = (gl_real)1e-25;  /* square 1e-50: 0 in float, not in double */
+    mixed[i] = (gl_real)(i == 17 ? INFINITY : 1.0);
+  }
+  CHECK(fabs(sum_sq(tiny, 300) / (300 * (double)tiny[0] * tiny[0]) - 1) < 1e-12,
+        "vanishing values keep their double sum: %.4g (300 x %.4g)", sum_sq(tiny, 300), (double)tiny[0] * tiny[0]);
+  mixed[3] = (gl_real)1e30; /* square overflows float, not double */
+  mixed[17] = 1;
+  CHECK(fabs(sum_sq(mixed, 300) / (1e60 + 299) - 1) < 1e-6, "a square beyond float's range: %.4g (1e60)", sum_sq(mixed, 300));
+  mixed[17] = INFINITY;
+  CHECK(isinf(sum_sq(mixed, 300)), "an infinite value makes the sum infinite");
+  mixed[17] = NAN;
+  CHECK(isnan(sum_sq(mixed, 300)), "a NaN makes the sum NaN");
+
+  /* mean_var against a two-pass double reference, including a spread 1e-4
+   * around 0.9999 (saturated sigmoid units), where E[x^2] - E[x]^2 in float
+   * would keep no digit of the variance */
+  const double centres[] = {0, 0.9999, -3, 1e-20};
+  const double spreads[] = {1, 1e-4, 1e-2, 1e-22};
+  double worst_m = 0, worst_v = 0;
+  for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+    for (int ci = 0; ci < 4; ci++) {
+      const size_t n = sizes[si];
+      gl_real *v = malloc(sizeof(gl_real) * n);
+      double m = 0, var = 0;
+      for (size_t i = 0; i < n; i++) m += v[i] = (gl_real)(centres[ci] + spreads[ci] * u(&st));
+      m /= n;
+      for (size_t i = 0; i < n; i++) var += (v[i] - m) * (v[i] - m);
+      var /= n;
+      double gm, gv;
+      mean_var(v, n, &gm, &gv);
+      double em = fabs(gm - m) / (fabs(m) + spreads[ci]), ev = var > 0 ? fabs(gv - var) / var : fabs(gv);
+      if (em > worst_m) worst_m = em;
+      if (ev > worst_v) worst_v = ev;
+      free(v);
+    }
+  CHECK(worst_m < 1e-6 && worst_v < 1e-5,
+        "mean_var vs two-pass double (spreads 1e-22..1, centres up to 1e4 spreads away): worst error mean %.2g, variance %.2g",
+        worst_m, worst_v);
+  mixed[17] = NAN;
+  double nm, nv;
+  mean_var(mixed, 300, &nm, &nv);
+  CHECK(isnan(nm) && isnan(nv), "mean_var: a NaN makes mean and variance NaN");
+
+  /* slope statistics against a double reference, tanh and sigmoid */
+  for (int act = ACT_SIGMOID; act <= ACT_TANH; act++) {
+    enum { N = 1000 };
+    gl_real x[N], y[N];
+    double ref = 0;
+    long sat_ref = 0;
+    const double thr = 0.1 * act_max_slope(act);
+    for (int i = 0; i < N; i++) {
+      x[i] = (gl_real)(8 * u(&st));
+      act_forward(&y[i], &x[i], 1, act);
+      double d = act == ACT_TANH ? 1 - (double)y[i] * y[i] : (double)y[i] * (1 - (double)y[i]);
+      ref += d * d;
+      sat_ref += (gl_real)d < (gl_real)thr;
+    }
+    double sq;
+    long sat;
+    act_slope_stats(x, y, N, act, &sq, &sat);
+    CHECK(fabs(sq - ref) / ref < 1e-5 && labs(sat - sat_ref) <= 2,
+          "%s slopes: sum phi'^2 %.6f (double %.6f), saturated %ld (%ld)", act == ACT_TANH ? "tanh" : "sigmoid",
+          sq, ref, sat, sat_ref);
+  }
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
+  timed(test_kernels);
   timed(test_no_shortcut_is_plain);
   timed(test_determinism_and_records);
   timed(test_divergence_underflow_clip);
