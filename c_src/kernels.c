@@ -297,8 +297,8 @@ static inline gl_real tanh_r(gl_real x) { return tanh(x); }
 static inline gl_real sigmoid_r(gl_real x) { return 1.0 / (1.0 + exp(-x)); }
 #else
 /* tanh as a 13/6 rational function (the minimax fit used by Eigen's
- * generic_fast_tanh_float); max abs error ~1e-7 on the clamped range, exact
- * sign and saturation to +-1 beyond it. */
+ * generic_fast_tanh_float); max abs error ~1e-7 on the clamped range; beyond
+ * it the value stays at the fit's value at the clamp, +-0.99999982. */
 static inline float tanh_r(float x) {
   const float c = 7.99881172180175781f;
   x = x > c ? c : (x < -c ? -c : x);
