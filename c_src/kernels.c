@@ -148,15 +148,37 @@ void transpose(gl_real *restrict dst, const gl_real *restrict src, int rows, int
  * the result is the same natively and in WebAssembly. */
 #define LANES 8
 
-__attribute__((noinline)) static double sum_sq_double(const gl_real *v, size_t n) {
-  double acc[LANES] = {0};
+/* Sums of d = v - c and d^2 over v[0..n) in double, the shift c = v[0]
+ * taken out first so that the variance keeps its digits when it is tiny
+ * next to the mean (saturated sigmoid units sit near 1 with spread 1e-4). */
+__attribute__((noinline)) static void shifted_sums_double(const gl_real *v, size_t n, gl_real c,
+                                                         double *s1, double *s2) {
+  double a[LANES] = {0}, b[LANES] = {0}, x1 = 0, x2 = 0;
   size_t i = 0;
   for (; i + LANES <= n; i += LANES)
-    for (int k = 0; k < LANES; k++) acc[k] += (double)v[i + k] * (double)v[i + k];
-  double s = 0;
-  for (; i < n; i++) s += (double)v[i] * (double)v[i];
-  for (int k = 0; k < LANES; k++) s += acc[k];
-  return s;
+    for (int k = 0; k < LANES; k++) {
+      double d = (double)v[i + k] - c;
+      a[k] += d;
+      b[k] += d * d;
+    }
+  for (; i < n; i++) {
+    double d = (double)v[i] - c;
+    x1 += d;
+    x2 += d * d;
+  }
+  for (int k = 0; k < LANES; k++) {
+    x1 += a[k];
+    x2 += b[k];
+  }
+  *s1 = x1;
+  *s2 = x2;
+}
+
+/* Sum of squares in double: the shifted sums about 0. */
+static double sum_sq_double(const gl_real *v, size_t n) {
+  double s1, s2;
+  shifted_sums_double(v, n, 0, &s1, &s2);
+  return s2;
 }
 
 #ifdef GL_DOUBLE
@@ -186,32 +208,6 @@ double sum_sq(const gl_real *v, size_t n) {
   return s;
 }
 #endif
-
-/* Sums of d = v - c and d^2 over v[0..n) in double, the shift c = v[0]
- * taken out first so that the variance keeps its digits when it is tiny
- * next to the mean (saturated sigmoid units sit near 1 with spread 1e-4). */
-__attribute__((noinline)) static void shifted_sums_double(const gl_real *v, size_t n, gl_real c,
-                                                         double *s1, double *s2) {
-  double a[LANES] = {0}, b[LANES] = {0}, x1 = 0, x2 = 0;
-  size_t i = 0;
-  for (; i + LANES <= n; i += LANES)
-    for (int k = 0; k < LANES; k++) {
-      double d = (double)v[i + k] - c;
-      a[k] += d;
-      b[k] += d * d;
-    }
-  for (; i < n; i++) {
-    double d = (double)v[i] - c;
-    x1 += d;
-    x2 += d * d;
-  }
-  for (int k = 0; k < LANES; k++) {
-    x1 += a[k];
-    x2 += b[k];
-  }
-  *s1 = x1;
-  *s2 = x2;
-}
 
 /* Mean and (population) variance of v[0..n), n >= 1.  In the float32 build
  * the shifted sums run in float lanes over blocks of 256 and the blocks add

@@ -15,9 +15,9 @@ typedef struct {
   gl_real lr, mu, b1, b2, eps, c1, c2; /* c1, c2: Adam bias corrections */
 } opt_params;
 
-/* Updates p[0..n) from g[0..n) (times cs); returns sum of delta^2 (or -1
- * for plain SGD, see gl_optim_step) and, via wm/wv, the mean and variance of
- * p before the update. */
+/* Updates p[0..n) from g[0..n) (times cs); returns sum of delta^2 (0 for
+ * plain SGD, see gl_optim_step, and without statistics) and, via wm/wv, the
+ * mean and variance of p before the update. */
 static inline gl_real delta_of(const opt_params *o, size_t i, gl_real gi, gl_real *restrict m1,
                                gl_real *restrict m2) {
   if (o->kind == OPT_SGD) return -o->lr * gi;
@@ -35,15 +35,15 @@ static inline gl_real delta_of(const opt_params *o, size_t i, gl_real gi, gl_rea
 static double update_range(const opt_params *o, gl_real *restrict p, const gl_real *restrict g,
                            gl_real *restrict m1, gl_real *restrict m2, size_t n, gl_real cs,
                            double *wm, double *wv) {
+  if (wm) mean_var(p, n, wm, wv); /* the weights before the update */
+  if (o->kind == OPT_SGD) { /* ||delta||^2: gl_optim_step takes it from ||g||^2 */
+    const gl_real lr = o->lr;
+    for (size_t i = 0; i < n; i++) p[i] += -lr * (g[i] * cs);
+    return 0;
+  }
   if (!wm) { /* no statistics: one elementwise pass */
     for (size_t i = 0; i < n; i++) p[i] += delta_of(o, i, g[i] * cs, m1, m2);
     return 0;
-  }
-  mean_var(p, n, wm, wv); /* the weights before the update */
-  if (o->kind == OPT_SGD) { /* the caller knows ||delta||^2 = (lr cs)^2 ||g||^2 */
-    const gl_real lr = o->lr;
-    for (size_t i = 0; i < n; i++) p[i] += -lr * (g[i] * cs);
-    return -1;
   }
   double acc[LANES] = {0}, dsq = 0;
   size_t i = 0;
@@ -85,7 +85,7 @@ void gl_optim_step(gl_net *n, double clip_scale, double *upd_sumsq, double *w_va
     /* plain SGD: delta = -lr cs g, so ||delta||^2 comes from the gradient's
      * sum of squares already taken for clipping (up to float rounding of
      * delta, ~1e-7 relative) instead of a third double-precision sum */
-    if (dsq < 0) dsq = (double)o.lr * o.lr * cs * cs * n->layer_sumsq[l];
+    if (o.kind == OPT_SGD) dsq = (double)o.lr * o.lr * cs * cs * n->layer_sumsq[l];
     if (upd_sumsq) upd_sumsq[l] = dsq;
     update_range(&o, n->params + L->b_off, n->grads + L->b_off, m1 ? m1 + L->b_off : 0,
                  m2 ? m2 + L->b_off : 0, (size_t)L->out, cs, 0, 0);
