@@ -1,12 +1,14 @@
 // bench_wasm.mjs - the WASM build's training speed under node, on the same
 // workloads as bench.c (tests/bench/workloads.json):
 //   bench W1 wasm steps_per_s=NNN gflops=NNN
-// The exported step is called once per batch of steps (V8 does not move an
-// already-running WASM function to optimised code, so one long call would
-// stay in the baseline tier).  RUN_S, RUNS, WARM_S as for bench.c.
+// The timing loop, FLOP counts and line format are bench-core.js's, shared
+// with bench_browser.mjs.  RUN_S, RUNS, WARM_S as for bench.c.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createRequire } from 'node:module';
 import { loadEngine, root } from '../node/helpers.mjs';
+
+const Bench = createRequire(import.meta.url)('./bench-core.js');
 
 const RUN_S = Number(process.env.RUN_S || 2), RUNS = Number(process.env.RUNS || 5);
 const WARM_S = Number(process.env.WARM_S || 1);
@@ -45,64 +47,17 @@ function ceiling() {
   return best;
 }
 
-/** The first n training digits as a digits file of their own (W3's `images` key). */
-function firstDigits(n) {
-  const t = readFileSync(join(root, 'web/data/digits-train.bin'));
-  const b = new Uint8Array(t.subarray(0, 16 + n * (1 + t[8] * t[9])));
-  new DataView(b.buffer).setUint32(12, n, true);
-  return b;
-}
-
-/** FLOPs per step of the conv model: 6 * batch * pixels * fan_in * fan_out per conv
- * (maps halve after the block that ends each of pool+1 stages, as in net.c), then fc. */
-function convFlops(config, B, image, classes) {
-  const C = Number(config.channels), NB = Number(config.blocks), P = Number(config.pool);
-  let hw = image.h * image.w, h = image.h, w = image.w, f = 9 * C * hw;
-  for (let b = 0; b < NB; b++) {
-    f += 2 * 9 * C * C * hw;
-    for (let k = 1; k <= P; k++) if (b + 1 === Math.floor((k * NB) / (P + 1))) { h >>= 1; w >>= 1; hw = h * w; }
-  }
-  return 6 * B * (f + C * classes);
-}
-
+const opts = { RUN_S, RUNS, WARM_S };
+const trainDigits = readFileSync(join(root, 'web/data/digits-train.bin'));
 for (const name of ['W1', 'W2', 'W3']) {
   if (only && only !== name) continue;
-  const config = Object.fromEntries(workloads[name].split(' ').map((kv) => kv.split('=')));
-  if (config.images) {
-    config.digits = { train: firstDigits(Number(config.images)) };
-    delete config.images;
-  }
+  const config = Bench.takeDigits(Bench.parseWorkload(workloads[name]), trainDigits);
   const peak = ceiling();
   const net = engine.create(config, config.arch);
-  const d = net.data();
-  // dense layer shapes: d -> width (depth+1 times) -> classes
-  const W = Number(config.width), L = Number(config.depth), B = d.n;
-  const flops = config.model === 'conv' ? convFlops(config, B, net.image, d.classes)
-    : 6 * B * (d.d * W + L * W * W + W * d.classes);
-  const now = () => performance.now() / 1000;
-  // calibrate a batch of steps to ~20 ms per call
-  let chunk = 1;
-  for (let t0 = now(); now() - t0 < WARM_S;) {
-    const s0 = now();
-    net.step(chunk);
-    if (now() - s0 < 0.02) chunk *= 2;
-  }
-  const rates = [];
-  for (let r = 0; r < RUNS; r++) {
-    let steps = 0;
-    const s0 = now();
-    let el;
-    do {
-      net.step(chunk);
-      steps += chunk;
-      el = now() - s0;
-    } while (el < RUN_S);
-    rates.push(steps / el);
-  }
-  rates.sort((a, b) => a - b);
-  const med = rates[rates.length >> 1];
+  const flops = Bench.stepFlops(config, net);
+  const m = Bench.measure(net, opts), med = m.median;
   let ratio = native[name] ? `\nbench ${name} wasm/native ratio=${(med / native[name]).toFixed(2)}` : '';
   if (peak) ratio += `\nbench ${name} wasm peak_gflops=${peak.toFixed(1)} of_peak=${((med * flops) / 1e9 / peak).toFixed(2)}  (f32x4 multiply+add ceiling measured just before)`;
-  console.log(`bench ${name} wasm steps_per_s=${med.toFixed(1)} gflops=${(med * flops / 1e9).toFixed(2)}  (runs ${RUNS} x ${RUN_S} s, ${chunk} steps per call, min ${rates[0].toFixed(1)} max ${rates[rates.length - 1].toFixed(1)}, status ${net.stats().status})${ratio}`);
+  console.log(Bench.line(name, 'wasm', flops, m, opts, net.stats().status) + ratio);
   net.free();
 }

@@ -1,0 +1,79 @@
+// bench-core.js - the parts of the WASM benchmark that run in node
+// (bench_wasm.mjs, through require) and in chromium (bench_browser.mjs,
+// evaluated in the page): the workload text as a config, W3's digits, the
+// FLOPs of one step, the timing loop and the printed line.  A classic script
+// so that both can load it without a bundler.
+(function (root) {
+  /** 'k=v k=v ...' (tests/bench/workloads.json) -> config object. */
+  function parseWorkload(text) {
+    return Object.fromEntries(text.split(' ').map((kv) => kv.split('=')));
+  }
+
+  /** W3's `images` key: the first n images of the training digits file
+   * (bytes) as a digits file of their own, set on config.digits. */
+  function takeDigits(config, trainBytes) {
+    if (!config.images) return config;
+    const t = trainBytes, n = Number(config.images);
+    const b = new Uint8Array(t.subarray(0, 16 + n * (1 + t[8] * t[9])));
+    new DataView(b.buffer).setUint32(12, n, true);
+    config.digits = { train: b };
+    delete config.images;
+    return config;
+  }
+
+  /** FLOPs of one step, 6 * batch * fan_in * fan_out per layer (forward, dW,
+   * dx).  Dense: d -> width (depth+1 times) -> classes.  Conv: per 3x3 conv
+   * over the current map (maps halve after the block that ends each of
+   * pool+1 stages, as in net.c), then the fully connected layer. */
+  function stepFlops(config, net) {
+    const d = net.data(), B = d.n;
+    if (config.model !== 'conv') {
+      const W = Number(config.width), L = Number(config.depth);
+      return 6 * B * (d.d * W + L * W * W + W * d.classes);
+    }
+    const C = Number(config.channels), NB = Number(config.blocks), P = Number(config.pool);
+    let h = net.image.h, w = net.image.w, hw = h * w, f = 9 * C * hw;
+    for (let b = 0; b < NB; b++) {
+      f += 2 * 9 * C * C * hw;
+      for (let k = 1; k <= P; k++) if (b + 1 === Math.floor((k * NB) / (P + 1))) { h >>= 1; w >>= 1; hw = h * w; }
+    }
+    return 6 * B * (f + C * d.classes);
+  }
+
+  /** Steps/s of net: the exported step is called with a batch of steps
+   * calibrated to ~20 ms per call during WARM_S (V8 does not move an
+   * already-running WASM function to optimised code), then RUNS runs of
+   * RUN_S seconds.  Returns {median, min, max, chunk}. */
+  function measure(net, { RUN_S, RUNS, WARM_S }) {
+    const now = () => performance.now() / 1000;
+    let chunk = 1;
+    for (let t0 = now(); now() - t0 < WARM_S;) {
+      const s0 = now();
+      net.step(chunk);
+      if (now() - s0 < 0.02) chunk *= 2;
+    }
+    const rates = [];
+    for (let r = 0; r < RUNS; r++) {
+      let steps = 0, el;
+      const s0 = now();
+      do {
+        net.step(chunk);
+        steps += chunk;
+        el = now() - s0;
+      } while (el < RUN_S);
+      rates.push(steps / el);
+    }
+    rates.sort((a, b) => a - b);
+    return { median: rates[rates.length >> 1], min: rates[0], max: rates[rates.length - 1], chunk };
+  }
+
+  /** 'bench W1 <where> steps_per_s=NNN gflops=NNN  (...)' */
+  function line(name, where, flops, m, opts, status) {
+    return `bench ${name} ${where} steps_per_s=${m.median.toFixed(1)} gflops=${(m.median * flops / 1e9).toFixed(2)}` +
+      `  (runs ${opts.RUNS} x ${opts.RUN_S} s, ${m.chunk} steps per call, min ${m.min.toFixed(1)} max ${m.max.toFixed(1)}, status ${status})`;
+  }
+
+  const api = { parseWorkload, takeDigits, stepFlops, measure, line };
+  if (typeof module === 'object' && module.exports) module.exports = api;
+  else root.GradLabBench = api;
+})(typeof globalThis !== 'undefined' ? globalThis : this);
