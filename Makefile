@@ -17,14 +17,14 @@ CC := gcc
 endif
 EMCC ?= emcc
 
-ENGINE := c_src/settings.c c_src/rng.c c_src/data.c c_src/kernels.c c_src/conv.c c_src/net.c c_src/optim.c
+ENGINE := c_src/settings.c c_src/rng.c c_src/data.c c_src/kernels.c c_src/conv.c c_src/net.c c_src/optim.c c_src/pool.c
 HEADERS := c_src/gradlab.h c_src/gl_internal.h
 WARN := -Wall -Wextra -Wno-unused-parameter
 # -ffp-contract=off: no fused multiply-add, because WebAssembly has none; the
 # native and WASM builds then compute the same bits (the parity test relies on
 # it; the cost natively is about 15%, see docs/performance.md).
-CFLAGS_NATIVE := -std=gnu11 -O3 -march=native -ffp-contract=off $(WARN)
-CFLAGS_TEST := -std=gnu11 -O1 -g -march=native -ffp-contract=off $(WARN)
+CFLAGS_NATIVE := -std=gnu11 -O3 -march=native -ffp-contract=off -pthread -DGL_THREADS $(WARN)
+CFLAGS_TEST := -std=gnu11 -O1 -g -march=native -ffp-contract=off -pthread -DGL_THREADS $(WARN)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # WebAssembly: the same sources, a thin export layer, one MODULARIZE factory.
@@ -49,11 +49,21 @@ build/gradlab: $(ENGINE) c_src/cli.c $(HEADERS)
 	@mkdir -p build
 	$(CC) $(CFLAGS_NATIVE) $(ENGINE) c_src/cli.c -lm -o $@
 
-wasm: build/site/engine/gradlab-engine.js
+wasm: build/site/engine/gradlab-engine.js build/site/engine/gradlab-engine-mt.js
 
 build/site/engine/gradlab-engine.js: $(ENGINE) c_src/wasm_api.c $(HEADERS)
 	@mkdir -p build/site/engine
 	$(EMCC) $(EMFLAGS) $(ENGINE) c_src/wasm_api.c -o $@ \
+	  -sEXPORTED_FUNCTIONS=$$(sed -n 's/^GL_EXPORT(\(gl[a-z_0-9]*\))/_\1/p' c_src/wasm_api.c | paste -sd, -),_malloc,_free
+
+# The same engine on helper threads (pool.c): WebAssembly threads need a
+# SharedArrayBuffer, which a page only gets when cross-origin isolated (the
+# COOP/COEP headers of scripts/serve.mjs); gradlab.js falls back to the
+# single-threaded module above everywhere else.  One helper Worker is started
+# with the module; more start on demand.
+build/site/engine/gradlab-engine-mt.js: $(ENGINE) c_src/wasm_api.c $(HEADERS)
+	@mkdir -p build/site/engine
+	$(EMCC) $(EMFLAGS) -pthread -DGL_THREADS -sPTHREAD_POOL_SIZE=1 $(ENGINE) c_src/wasm_api.c -o $@ \
 	  -sEXPORTED_FUNCTIONS=$$(sed -n 's/^GL_EXPORT(\(gl[a-z_0-9]*\))/_\1/p' c_src/wasm_api.c | paste -sd, -),_malloc,_free
 
 # the served folder: web/ + engine + vendor assets from node_modules
@@ -73,6 +83,11 @@ build/test_engine_san: $(ENGINE) tests/c/test_engine.c tests/c/test_util.h $(HEA
 	@mkdir -p build
 	$(CC) $(CFLAGS_TEST) $(SAN) $(ENGINE) tests/c/test_engine.c -lm -o $@
 
+# the helper threads (pool.c) under ThreadSanitizer
+build/test_engine_tsan: $(ENGINE) tests/c/test_engine.c tests/c/test_util.h $(HEADERS)
+	@mkdir -p build
+	$(CC) $(CFLAGS_TEST) -fsanitize=thread $(ENGINE) tests/c/test_engine.c -lm -o $@
+
 build/test_gradcheck_san: $(ENGINE) tests/c/test_gradcheck.c tests/c/test_util.h $(HEADERS)
 	@mkdir -p build
 	$(CC) $(CFLAGS_TEST) $(SAN) -DGL_DOUBLE $(ENGINE) tests/c/test_gradcheck.c -lm -o $@
@@ -86,13 +101,14 @@ build/test_conv_san: $(ENGINE) tests/c/test_conv.c tests/c/test_util.h $(HEADERS
 	$(CC) $(CFLAGS_TEST) $(SAN) $(ENGINE) tests/c/test_conv.c -lm -o $@
 
 test-c: build/test_gradcheck build/test_engine build/test_engine_san build/test_gradcheck_san \
-        build/test_conv build/test_conv_san build/gradlab
+        build/test_conv build/test_conv_san build/test_engine_tsan build/gradlab
 	./build/test_gradcheck
 	./build/test_engine
 	./build/test_conv
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_engine_san --quick
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_gradcheck_san
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_conv_san --quick
+	TSAN_OPTIONS=halt_on_error=1 ./build/test_engine_tsan --quick
 	bash tests/cli/test_cli.sh
 
 test-node: all

@@ -6,7 +6,8 @@
  *
  * Every flag is a setting of the engine's table (--res-scale is res_scale);
  * the few flags of the CLI itself are --json, --seeds A..B, --data FILE.csv,
- * --digits-file / --digits-test-file, --settings, --help and --version.  A
+ * --digits-file / --digits-test-file, --threads N, --settings, --help and
+ * --version.  A
  * bad flag or value: one line on stderr, exit status 2.
  *
  * --data digits reads web/data/digits-train.bin and digits-test.bin (found
@@ -210,7 +211,9 @@ static void usage(void) {
          "                   and digits-test.bin (test_loss, test_acc in the history)\n"
          "  --digits-file PATH       another training file (implies --data digits; no test\n"
          "                           split unless --digits-test-file PATH is given too)\n"
-         "  --digits-test-file PATH  another test file\n");
+         "  --digits-test-file PATH  another test file\n"
+         "  --threads N      threads for the matrix products (1 to %d, default 1); every\n"
+         "                   count gives the same numbers\n", gl_threads_max());
 }
 
 /* The bytes of a digits file into cfg; exits 2 if it cannot be read or is invalid. */
@@ -273,6 +276,14 @@ int main(int argc, char **argv) {
       if (e1 != dots || *e2 || seed_a < 0 || seed_b < seed_a || seed_b - seed_a >= 1000 ||
           seed_b > 4294967295L)
         die("--seeds: '%s' must be A..B with 0 <= A <= B and at most 1000 seeds%s", value, "");
+      continue;
+    }
+    if (!strcmp(name, "threads")) {
+      char *end;
+      long n = strtol(value, &end, 10);
+      if (*end || end == value || n < -1000000 || n > 1000000)
+        die("--threads: '%s' is not a whole number%s", value, "");
+      if (gl_threads_set((int)n)) die("%s%s", gl_threads_errmsg(), "");
       continue;
     }
     if (!strcmp(name, "digits_file") || !strcmp(name, "digits_test_file")) {

@@ -87,6 +87,14 @@ void gl_standardize2(gl_real *x, int n, gl_real *x2, int n2, int d);
 int gl_digits_scan(const unsigned char *b, size_t len, int *n, int *h, int *w, int *classes,
                    gl_real *x, int32_t *y, char *err);
 
+/* ---- helper threads (pool.c) ---- */
+#define GL_MAX_THREADS 8
+typedef void (*gl_chunk_fn)(void *ctx, int chunk, int thread);
+/* Runs fn(ctx, chunk, thread) for chunk = 0..n-1 on up to gl_threads_get()
+ * threads (thread: 0 the caller, 1.. the helpers, < gl_threads_max()) and
+ * returns when all are done.  Called from inside a chunk, it runs serially. */
+void gl_parallel(int n, gl_chunk_fn fn, void *ctx);
+
 /* ---- kernels: forward/backward pairs on (rows, features) row-major tensors ---- */
 /* C(M,N) = (acc ? C : 0) + A(M,K) B(K,N), all row-major with leading dimensions. */
 void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
@@ -102,11 +110,6 @@ void transpose(gl_real *dst, const gl_real *src, int rows, int cols); /* dst (co
 /* y (B, out) = x (B, in) W (in, out) + b */
 void dense_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B, int in,
                    int out);
-/* dW = x^T dy, db = sum_rows dy (overwritten); dx (+)= dy W^T when dx != NULL.
- * scratch holds max(in*B, in*out) reals. */
-void dense_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, const gl_real *x,
-                    const gl_real *W, int B, int in, int out, int acc_dx, gl_real *scratch);
-
 void act_forward(gl_real *y, const gl_real *x, size_t n, int act);
 /* dx (+)= dy * phi'(x), using y = phi(x) where that is cheaper */
 void act_backward(gl_real *dx, const gl_real *dy, const gl_real *x, const gl_real *y, size_t n,
@@ -119,17 +122,20 @@ void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, doub
 /* y = keep * x + s * f  (keep = 1 with the shortcut, 0 without) */
 void residual_forward(gl_real *y, const gl_real *x, const gl_real *f, gl_real s, gl_real keep,
                       size_t n);
-/* dx (+)= keep * dy; df (+)= s * dy; returns sum(dy * f) = dLoss/ds */
-double residual_backward(gl_real *dx, gl_real *df, const gl_real *dy, const gl_real *f, gl_real s,
-                         gl_real keep, size_t n, int acc_dx, int acc_df);
+/* dx (+)= keep * dy; df (+)= s * dy */
+void residual_backward(gl_real *dx, gl_real *df, const gl_real *dy, gl_real s, gl_real keep,
+                       size_t n, int acc_dx, int acc_df);
+/* sum(dy * f) = dLoss/ds, in order, in double */
+double residual_dscale(const gl_real *dy, const gl_real *f, size_t n);
 
 /* Mean softmax cross-entropy (or MSE on one-hot targets) over B rows; writes
- * dlogits when non-NULL; returns the loss summed over rows, and the number of
- * rows whose argmax equals the label in *correct. */
+ * dlogits when non-NULL and each row's loss into row_loss when non-NULL;
+ * returns the loss summed over rows, and the number of rows whose argmax
+ * equals the label in *correct. */
 double softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y,
-                                     int B, int C, double scale, long *correct);
+                                     int B, int C, double scale, long *correct, double *row_loss);
 double mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y, int B,
-                            int C, double scale, long *correct);
+                            int C, double scale, long *correct, double *row_loss);
 
 /* ---- conv kernels (conv.c): NCHW, one buffer row = one image (C, H, W) ---- */
 /* Reals of scratch conv3x3_forward/backward need for B images. */
@@ -157,6 +163,7 @@ typedef struct {
   int in, in2, out;   /* buffer indices (in2: the branch of OP_ADD) */
   int layer;          /* OP_LIN, OP_CONV: 0-based layer; OP_ADD: block index */
   int c, h, w;        /* OP_POOL, OP_GAP: channels and map size of the input */
+  unsigned char acc_in, acc_in2; /* backward adds into in's (in2's) gradient: another op wrote it first */
 } gl_op;
 
 typedef struct {
@@ -169,6 +176,7 @@ typedef struct {
   int k2;             /* kernel area: 1 dense, 9 conv (xavier's fan_out = k2 * out) */
   int h, w;           /* conv: map size */
   size_t w_off, b_off; /* offsets into params/grads/opt state */
+  size_t wt_off;      /* dense: offset of W^T (out, in) in wt */
   int in_buf, out_buf;
   int act_pre;        /* buffer fed to the phi that consumes this layer's output (-1: none) */
   int act_post;       /* that phi's output */
@@ -199,9 +207,14 @@ struct gl_net {
   gl_real *params, *grads, *m1, *m2; /* one layout: [W_1 b_1 ... W_L+2 b_L+2 alpha_1..alpha_nb] */
   size_t alpha_off;
   gl_real *scratch;
-  size_t n_scratch;        /* reals of scratch: the most any layer's kernels need */
-  unsigned char *written;  /* per buffer: gradient written this backward */
+  size_t n_scratch;        /* reals of scratch: the most a conv layer's kernels need */
+  gl_real *wt;             /* the dense layers' W^T, for dL/dx = dL/dy W^T */
+  size_t n_wt;
+  gl_real *tscratch;       /* per thread (gl_threads_max()): x^T of a dense layer for dW */
+  size_t ts_each;
+  double *row_loss;        /* (cap) each row's loss, summed in row order */
   double *layer_sumsq;     /* per layer: ||dW||^2 of the current step */
+  double *bias_sumsq;      /* per layer: ||db||^2 of the current step */
   double *rec;             /* GL_N_FIELDS x n_layers: the last record */
   double *work;            /* n_layers + 1 doubles of scratch for statistics */
   long rec_step;

@@ -110,6 +110,19 @@ int gl_config_set_digits(gl_config *cfg, int split, const void *bytes, size_t le
 const char *gl_config_json(gl_config *cfg);
 const char *gl_config_errmsg(const gl_config *cfg);
 
+/* ---- threads ---------------------------------------------------------- */
+/* The matrix products of every network run on gl_threads_get() threads, the
+ * caller's included (default 1).  The thread count never changes a result:
+ * every count gives the same bits.  gl_threads_max() is 1 in a build without
+ * threads (the single-threaded WebAssembly module) and 8 otherwise.
+ * gl_threads_set returns GL_EINVAL outside 1..max and GL_ENOMEM when a helper
+ * thread cannot start; the message is in gl_threads_errmsg().  Process-wide:
+ * call it between steps, not while another thread is stepping a network. */
+int gl_threads_set(int n);
+int gl_threads_get(void);
+int gl_threads_max(void);
+const char *gl_threads_errmsg(void);
+
 /* ---- networks --------------------------------------------------------- */
 typedef struct gl_net gl_net;
 

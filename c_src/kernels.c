@@ -68,8 +68,8 @@ static void gemm_rows(int r0, int r1, int j0, int j1, int K, const gl_real *A, i
  * registers while k runs; B's row segment is loaded once per MR rows of A.
  * Each element of C sums its K products in order k = 0, 1, ..., whatever
  * the tiling, so every build (vector width, tile size) gives the same bits. */
-void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
-             gl_real *C, int ldc, int acc) {
+static void gemm_tiles(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
+                       gl_real *C, int ldc, int acc) {
   int i = 0;
   const int Nv = N - N % NR;
   for (; i + MR <= M; i += MR) {
@@ -103,6 +103,50 @@ void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, i
     if (Nv < N) gemm_rows(i, i + MR, Nv, N, K, A, lda, B, ldb, C, ldc, acc);
   }
   if (i < M) gemm_rows(i, M, 0, N, K, A, lda, B, ldb, C, ldc, acc);
+}
+
+/* On several threads (pool.c) a product is cut into blocks of whole rows of
+ * C, or of whole columns when C has more column tiles than row tiles; a cut
+ * falls on a tile boundary, and each element is still one thread's sum over
+ * k in order, so the bits do not depend on the thread count. */
+typedef struct {
+  int M, N, K, lda, ldb, ldc, acc, by_rows, step;
+  const gl_real *A, *B;
+  gl_real *C;
+} gemm_job;
+
+static void gemm_chunk(void *p, int c, int thread) {
+  (void)thread;
+  const gemm_job *g = p;
+  const int a = c * g->step;
+  if (g->by_rows) {
+    const int rows = g->M - a < g->step ? g->M - a : g->step;
+    gemm_tiles(rows, g->N, g->K, g->A + (size_t)a * g->lda, g->lda, g->B, g->ldb,
+               g->C + (size_t)a * g->ldc, g->ldc, g->acc);
+  } else {
+    const int cols = g->N - a < g->step ? g->N - a : g->step;
+    gemm_tiles(g->M, cols, g->K, g->A, g->lda, g->B + a, g->ldb, g->C + a, g->ldc, g->acc);
+  }
+}
+
+/* Below this many multiply-adds (a few microseconds) a product stays on the
+ * calling thread; chunks per thread: enough to even out a late helper. */
+#define PAR_MIN_MACS 32768.0
+#define CHUNKS_PER_THREAD 4
+
+void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
+             gl_real *C, int ldc, int acc) {
+  const int t = gl_threads_get();
+  if (t <= 1 || (double)M * N * K < PAR_MIN_MACS) {
+    gemm_tiles(M, N, K, A, lda, B, ldb, C, ldc, acc);
+    return;
+  }
+  const int tiles_m = (M + MR - 1) / MR, tiles_n = (N + NR - 1) / NR;
+  const int by_rows = tiles_m >= tiles_n, tiles = by_rows ? tiles_m : tiles_n;
+  const int want = t * CHUNKS_PER_THREAD < tiles ? t * CHUNKS_PER_THREAD : tiles;
+  const int step = (tiles + want - 1) / want * (by_rows ? MR : NR);
+  gemm_job g = {M, N, K, lda, ldb, ldc, acc, by_rows, step, A, B, C};
+  gl_parallel(((by_rows ? M : N) + step - 1) / step, gemm_chunk, &g);
 }
 
 /* 4x4 blocks through four 4-lane vectors and eight shuffles (WebAssembly's
@@ -268,24 +312,6 @@ void dense_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real
   gemm_nn(B, out, in, x, in, W, out, y, out, 1);
 }
 
-/* backward of y = x W + b:
- *   dW (in, out) = x^T dy      db (out) = sum over rows of dy
- *   dx (B, in)  (+)= dy W^T */
-void dense_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, const gl_real *x,
-                    const gl_real *W, int B, int in, int out, int acc_dx, gl_real *scratch) {
-  transpose(scratch, x, B, in);                              /* xT (in, B) */
-  gemm_nn(in, out, B, scratch, B, dy, out, dW, out, 0);
-  for (int j = 0; j < out; j++) db[j] = 0;
-  for (int r = 0; r < B; r++) {
-    const gl_real *g = dy + (size_t)r * out;
-    for (int j = 0; j < out; j++) db[j] += g[j];
-  }
-  if (dx) {
-    transpose(scratch, W, in, out);                          /* WT (out, in) */
-    gemm_nn(B, in, out, dy, out, scratch, in, dx, in, acc_dx);
-  }
-}
-
 /* ---- activations ---- */
 
 #ifdef GL_DOUBLE
@@ -428,17 +454,20 @@ void residual_forward(gl_real *restrict y, const gl_real *restrict x, const gl_r
     for (size_t i = 0; i < n; i++) y[i] = s * f[i];
 }
 
-/* backward of y = keep*x + s*f: dx (+)= keep*dy, df (+)= s*dy, ds = sum(dy*f) */
-double residual_backward(gl_real *restrict dx, gl_real *restrict df, const gl_real *restrict dy,
-                         const gl_real *restrict f, gl_real s, gl_real keep, size_t n, int acc_dx,
-                         int acc_df) {
-  double ds = 0;
+/* backward of y = keep*x + s*f: dx (+)= keep*dy, df (+)= s*dy */
+void residual_backward(gl_real *restrict dx, gl_real *restrict df, const gl_real *restrict dy,
+                       gl_real s, gl_real keep, size_t n, int acc_dx, int acc_df) {
   if (keep != 0) {
     if (acc_dx) for (size_t i = 0; i < n; i++) dx[i] += dy[i];
     else memcpy(dx, dy, n * sizeof(gl_real));
   }
   if (acc_df) for (size_t i = 0; i < n; i++) df[i] += s * dy[i];
   else for (size_t i = 0; i < n; i++) df[i] = s * dy[i];
+}
+
+/* dLoss/ds of y = keep*x + s*f: sum(dy * f), in order, in double */
+double residual_dscale(const gl_real *restrict dy, const gl_real *restrict f, size_t n) {
+  double ds = 0;
   for (size_t i = 0; i < n; i++) ds += (double)dy[i] * f[i];
   return ds;
 }
@@ -455,7 +484,8 @@ static int argmax(const gl_real *z, int C) {
 /* loss_r = -log softmax(z_r)[y_r];  dz_r = (softmax(z_r) - onehot(y_r)) * scale.
  * In double, with the max subtracted. */
 double softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y,
-                                     int B, int C, double scale, long *correct) {
+                                     int B, int C, double scale, long *correct,
+                                     double *row_loss) {
   double loss = 0;
   long ok = 0;
   for (int r = 0; r < B; r++) {
@@ -466,6 +496,7 @@ double softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, co
     for (int c = 0; c < C; c++) s += exp((double)z[c] - m);
     double lse = m + log(s);
     loss += lse - z[y[r]];
+    if (row_loss) row_loss[r] = lse - z[y[r]];
     ok += argmax(z, C) == y[r];
     if (dlogits) {
       gl_real *g = dlogits + (size_t)r * C;
@@ -479,7 +510,7 @@ double softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, co
 
 /* loss_r = mean_c (z_rc - onehot_rc)^2;  dz = 2 (z - t) / C * scale */
 double mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y, int B,
-                            int C, double scale, long *correct) {
+                            int C, double scale, long *correct, double *row_loss) {
   double loss = 0;
   long ok = 0;
   for (int r = 0; r < B; r++) {
@@ -491,6 +522,7 @@ double mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32
       if (dlogits) dlogits[(size_t)r * C + c] = (gl_real)(2.0 * e / C * scale);
     }
     loss += s / C;
+    if (row_loss) row_loss[r] = s / C;
     ok += argmax(z, C) == y[r];
   }
   *correct = ok;

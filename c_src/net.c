@@ -59,7 +59,7 @@ static int new_buf(gl_net *n, int features) {
 
 static void add_op_map(gl_net *n, int type, int in, int in2, int out, int layer, int c, int h,
                        int w) {
-  if (n->ops) n->ops[n->n_ops] = (gl_op){type, in, in2, out, layer, c, h, w};
+  if (n->ops) n->ops[n->n_ops] = (gl_op){type, in, in2, out, layer, c, h, w, 0, 0};
   n->n_ops++;
 }
 
@@ -82,10 +82,15 @@ static void new_layer(gl_net *n, int layer, int in_buf, int out_buf, int fan_in,
     L->out_buf = out_buf;
   }
   n->alpha_off += (size_t)fan_in * fan_out + fan_out;
-  /* dense_backward transposes x (cap, in) or W (in, out) into scratch */
-  size_t sc = (size_t)fan_in * (n->cap > fan_out ? n->cap : fan_out);
-  if (k2 == 9) sc = conv3x3_scratch(n->cap, fan_in / 9, fan_out, h, w);
-  if (sc > n->n_scratch) n->n_scratch = sc;
+  if (k2 == 9) { /* the conv kernels' im2col buffers */
+    size_t sc = conv3x3_scratch(n->cap, fan_in / 9, fan_out, h, w);
+    if (sc > n->n_scratch) n->n_scratch = sc;
+  } else { /* gl_backward: W^T, and x^T (in, rows) per thread */
+    if (n->layers) n->layers[layer].wt_off = n->n_wt;
+    n->n_wt += (size_t)fan_in * fan_out;
+    size_t ts = (size_t)fan_in * n->cap;
+    if (ts > n->ts_each) n->ts_each = ts;
+  }
 }
 
 static int lin(gl_net *n, int layer, int in_buf, int fan_in, int fan_out) {
@@ -187,6 +192,8 @@ static void build_graph(gl_net *n) {
   n->n_features = 0;
   n->alpha_off = 0;
   n->n_scratch = 0;
+  n->n_wt = 0;
+  n->ts_each = 0;
   int x, h, layer = 0;
   if (s->model == MODEL_CONV) {
     build_conv(n);
@@ -275,8 +282,11 @@ static void layout(gl_net *n, plan *p) {
   n->grads = (gl_real *)carve(p, sizeof(gl_real) * np);
   n->m1 = n->s.optimizer != OPT_SGD ? (gl_real *)carve(p, sizeof(gl_real) * np) : NULL;
   n->m2 = n->s.optimizer == OPT_ADAM ? (gl_real *)carve(p, sizeof(gl_real) * np) : NULL;
-  n->written = (unsigned char *)carve(p, (size_t)n->n_bufs);
+  n->wt = (gl_real *)carve(p, sizeof(gl_real) * n->n_wt);
+  n->tscratch = (gl_real *)carve(p, sizeof(gl_real) * n->ts_each * gl_threads_max());
+  n->row_loss = (double *)carve(p, sizeof(double) * (size_t)n->cap);
   n->layer_sumsq = (double *)carve(p, sizeof(double) * nl);
+  n->bias_sumsq = (double *)carve(p, sizeof(double) * nl);
   n->rec = (double *)carve(p, sizeof(double) * GL_N_FIELDS * nl);
   n->work = (double *)carve(p, sizeof(double) * (4 * (size_t)nl + 1));
 }
@@ -290,6 +300,27 @@ static void layout_buffers(gl_net *n, plan *p) {
   }
   gl_real *sc = (gl_real *)carve(p, sizeof(gl_real) * n->n_scratch);
   if (p->base) n->scratch = sc;
+}
+
+/* Which backward ops add into a gradient another op has already written (a
+ * buffer read by two ops: a residual block's input) and which overwrite it:
+ * the graph fixes it, so it is worked out once. */
+static int plan_backward(gl_net *n) {
+  unsigned char *written = (unsigned char *)calloc((size_t)n->n_bufs, 1);
+  if (!written) return GL_ENOMEM;
+  written[n->ops[n->n_ops - 1].out] = 1;
+  for (int i = n->n_ops - 1; i >= 0; i--) {
+    gl_op *op = &n->ops[i];
+    op->acc_in = written[op->in];
+    if (op->type == OP_ADD) {
+      op->acc_in2 = written[op->in2];
+      written[op->in2] = 1;
+      if (!n->keep_shortcut) continue; /* the shortcut writes nothing into dx */
+    }
+    written[op->in] = 1;
+  }
+  free(written);
+  return GL_OK;
 }
 
 /* ---- initialisation ---- */
@@ -518,6 +549,11 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
   layout(n, &p);
   build_graph(n); /* filling pass */
   layout_buffers(n, &p);
+  if (plan_backward(n)) {
+    free(mem);
+    gl_seterr(cfg->errmsg, "out of memory allocating %.1f MB", total / 1048576.0);
+    return GL_ENOMEM;
+  }
   if (p.off > total) { /* cannot happen: `need` bounds every carve */
     free(mem);
     gl_seterr(cfg->errmsg, "internal error: memory plan overflow");
@@ -579,82 +615,175 @@ void gl_free(gl_net *net) {
 
 gl_real gl_block_scale(const gl_net *net, int block) { return net->params[net->alpha_off + block]; }
 
-double gl_forward(gl_net *n, const gl_real *x, const int32_t *y, int rows, long *correct,
-                  int want_grad) {
-  memcpy(n->bufs[0].v, x, sizeof(gl_real) * (size_t)rows * n->data.d);
-  for (int i = 0; i < n->n_ops; i++) {
-    const gl_op *op = &n->ops[i];
-    gl_buf *o = &n->bufs[op->out], *a = &n->bufs[op->in];
-    switch (op->type) {
-    case OP_LIN: {
-      const gl_layer *L = &n->layers[op->layer];
-      dense_forward(o->v, a->v, n->params + L->w_off, n->params + L->b_off, rows, L->in, L->out);
-      break;
-    }
-    case OP_ACT: act_forward(o->v, a->v, (size_t)rows * a->n, n->s.act); break;
-    case OP_CONV: {
-      const gl_layer *L = &n->layers[op->layer];
-      conv3x3_forward(o->v, a->v, n->params + L->w_off, n->params + L->b_off, rows, L->in / 9,
-                      L->out, L->h, L->w, n->scratch);
-      break;
-    }
-    case OP_POOL: avgpool2_forward(o->v, a->v, rows, op->c, op->h, op->w); break;
-    case OP_GAP: gap_forward(o->v, a->v, rows, op->c, op->h * op->w); break;
-    default:
-      residual_forward(o->v, a->v, n->bufs[op->in2].v, gl_block_scale(n, op->layer),
-                       (gl_real)n->keep_shortcut, (size_t)rows * a->n);
-    }
+/* On helper threads (pool.c) a dense network's batch is cut into blocks of
+ * rows, one per thread: the forward pass, the loss and the backward chain
+ * dL/dx only ever mix values within a row, so each block runs through every
+ * op on one thread, without waiting for the others.  The sums over rows (dW,
+ * db, a residual scale's gradient, the loss) are not cut: dW and db go by
+ * layer, one thread per layer, and the loss is summed row by row afterwards.
+ * So every thread count gives the same bits.  A conv network stays one block
+ * (its kernels share n->scratch) and its products split instead (gemm_nn). */
+static int row_blocks(const gl_net *n, int rows, int *step) {
+  int t = gl_threads_get();
+  if (n->s.model == MODEL_CONV || t <= 1 || rows < 8) {
+    *step = rows;
+    return 1;
   }
-  if (!y) return 0;
-  const gl_buf *lg = &n->bufs[n->ops[n->n_ops - 1].out];
-  gl_real *dl = want_grad ? lg->g : NULL;
-  if (n->s.loss == LOSS_MSE)
-    return mse_forward_backward(dl, lg->v, y, rows, lg->n, 1.0 / rows, correct);
-  return softmax_xent_forward_backward(dl, lg->v, y, rows, lg->n, 1.0 / rows, correct);
+  int st = (rows + t - 1) / t;
+  st = (st + 3) & ~3; /* whole 4-row tiles of the products */
+  *step = st;
+  return (rows + st - 1) / st;
 }
 
-void gl_backward(gl_net *n, int rows) {
-  memset(n->written, 0, (size_t)n->n_bufs);
-  n->written[n->ops[n->n_ops - 1].out] = 1;
-  for (int i = n->n_ops - 1; i >= 0; i--) {
+#define VAL(buf) (n->bufs[buf].v + (size_t)r0 * n->bufs[buf].n)
+#define GRD(buf) (n->bufs[buf].g + (size_t)r0 * n->bufs[buf].n)
+
+typedef struct {
+  gl_net *n;
+  const gl_real *x;
+  const int32_t *y;
+  int rows, step, want_grad;
+  long correct[GL_MAX_THREADS];
+} fwd_job;
+
+static void forward_block(void *p, int blk, int thread) {
+  fwd_job *j = (fwd_job *)p;
+  gl_net *n = j->n;
+  const int r0 = blk * j->step, m = j->rows - r0 < j->step ? j->rows - r0 : j->step;
+  const int d = n->data.d;
+  memcpy(VAL(0), j->x + (size_t)r0 * d, sizeof(gl_real) * (size_t)m * d);
+  for (int i = 0; i < n->n_ops; i++) {
     const gl_op *op = &n->ops[i];
-    gl_buf *o = &n->bufs[op->out], *a = &n->bufs[op->in];
+    const size_t cnt = (size_t)m * n->bufs[op->in].n;
     switch (op->type) {
     case OP_LIN: {
       const gl_layer *L = &n->layers[op->layer];
-      dense_backward(a->g, n->grads + L->w_off, n->grads + L->b_off, o->g, a->v,
-                     n->params + L->w_off, rows, L->in, L->out, n->written[op->in], n->scratch);
+      dense_forward(VAL(op->out), VAL(op->in), n->params + L->w_off, n->params + L->b_off, m, L->in,
+                    L->out);
+      break;
+    }
+    case OP_ACT: act_forward(VAL(op->out), VAL(op->in), cnt, n->s.act); break;
+    case OP_CONV: {
+      const gl_layer *L = &n->layers[op->layer];
+      conv3x3_forward(VAL(op->out), VAL(op->in), n->params + L->w_off, n->params + L->b_off, m,
+                      L->in / 9, L->out, L->h, L->w, n->scratch);
+      break;
+    }
+    case OP_POOL: avgpool2_forward(VAL(op->out), VAL(op->in), m, op->c, op->h, op->w); break;
+    case OP_GAP: gap_forward(VAL(op->out), VAL(op->in), m, op->c, op->h * op->w); break;
+    default:
+      residual_forward(VAL(op->out), VAL(op->in), VAL(op->in2), gl_block_scale(n, op->layer),
+                       (gl_real)n->keep_shortcut, cnt);
+    }
+  }
+  if (!j->y) return;
+  const int lg = n->ops[n->n_ops - 1].out, C = n->bufs[lg].n;
+  gl_real *dl = j->want_grad ? GRD(lg) : NULL;
+  if (n->s.loss == LOSS_MSE)
+    mse_forward_backward(dl, VAL(lg), j->y + r0, m, C, 1.0 / j->rows, &j->correct[blk],
+                         n->row_loss + r0);
+  else
+    softmax_xent_forward_backward(dl, VAL(lg), j->y + r0, m, C, 1.0 / j->rows, &j->correct[blk],
+                                  n->row_loss + r0);
+}
+
+double gl_forward(gl_net *n, const gl_real *x, const int32_t *y, int rows, long *correct,
+                  int want_grad) {
+  fwd_job j = {n, x, y, rows, 0, want_grad, {0}};
+  const int nb = row_blocks(n, rows, &j.step);
+  gl_parallel(nb, forward_block, &j);
+  if (!y) return 0;
+  double loss = 0;
+  long ok = 0;
+  for (int r = 0; r < rows; r++) loss += n->row_loss[r];
+  for (int b = 0; b < nb; b++) ok += j.correct[b];
+  *correct = ok;
+  return loss;
+}
+
+typedef struct {
+  gl_net *n;
+  int rows, step;
+} bwd_job;
+
+/* W^T of dense layer l (out, in), read by every block's dL/dx */
+static void transpose_layer(void *p, int l, int thread) {
+  gl_net *n = ((bwd_job *)p)->n;
+  const gl_layer *L = &n->layers[l];
+  if (L->k2 == 1) transpose(n->wt + L->wt_off, n->params + L->w_off, L->in, L->out);
+}
+
+static void backward_block(void *p, int blk, int thread) {
+  bwd_job *j = (bwd_job *)p;
+  gl_net *n = j->n;
+  const int r0 = blk * j->step, m = j->rows - r0 < j->step ? j->rows - r0 : j->step;
+  for (int i = n->n_ops - 1; i >= 0; i--) {
+    const gl_op *op = &n->ops[i];
+    const size_t cnt = (size_t)m * n->bufs[op->in].n;
+    switch (op->type) {
+    case OP_LIN: { /* dx (+)= dy W^T; dW and db by layer, in weight_grads */
+      const gl_layer *L = &n->layers[op->layer];
+      gemm_nn(m, L->in, L->out, GRD(op->out), L->out, n->wt + L->wt_off, L->in, GRD(op->in), L->in,
+              op->acc_in);
       break;
     }
     case OP_ACT:
-      act_backward(a->g, o->g, a->v, o->v, (size_t)rows * a->n, n->s.act, n->written[op->in]);
+      act_backward(GRD(op->in), GRD(op->out), VAL(op->in), VAL(op->out), cnt, n->s.act,
+                   op->acc_in);
       break;
     case OP_CONV: {
       const gl_layer *L = &n->layers[op->layer];
-      conv3x3_backward(a->g, n->grads + L->w_off, n->grads + L->b_off, o->g, a->v,
-                       n->params + L->w_off, rows, L->in / 9, L->out, L->h, L->w,
-                       n->written[op->in], n->scratch);
+      conv3x3_backward(GRD(op->in), n->grads + L->w_off, n->grads + L->b_off, GRD(op->out),
+                       VAL(op->in), n->params + L->w_off, m, L->in / 9, L->out, L->h, L->w,
+                       op->acc_in, n->scratch);
       break;
     }
-    case OP_POOL:
-      avgpool2_backward(a->g, o->g, rows, op->c, op->h, op->w, n->written[op->in]);
-      break;
-    case OP_GAP:
-      gap_backward(a->g, o->g, rows, op->c, op->h * op->w, n->written[op->in]);
-      break;
-    default: {
-      gl_buf *f = &n->bufs[op->in2];
-      double ds = residual_backward(a->g, f->g, o->g, f->v, gl_block_scale(n, op->layer),
-                                    (gl_real)n->keep_shortcut, (size_t)rows * a->n,
-                                    n->written[op->in], n->written[op->in2]);
-      n->written[op->in2] = 1;
-      n->grads[n->alpha_off + op->layer] = n->s.res_scale_kind == SCALE_REZERO ? (gl_real)ds : 0;
-      if (!n->keep_shortcut) continue; /* the shortcut wrote nothing into dx */
+    case OP_POOL: avgpool2_backward(GRD(op->in), GRD(op->out), m, op->c, op->h, op->w, op->acc_in); break;
+    case OP_GAP: gap_backward(GRD(op->in), GRD(op->out), m, op->c, op->h * op->w, op->acc_in); break;
+    default:
+      residual_backward(GRD(op->in), GRD(op->in2), GRD(op->out), gl_block_scale(n, op->layer),
+                        (gl_real)n->keep_shortcut, cnt, op->acc_in, op->acc_in2);
     }
-    }
-    n->written[op->in] = 1;
   }
 }
+
+/* dW (in, out) = x^T dy and db = the sum of dy's rows, for dense layer l */
+static void weight_grads(void *p, int l, int thread) {
+  bwd_job *j = (bwd_job *)p;
+  gl_net *n = j->n;
+  const gl_layer *L = &n->layers[l];
+  if (L->k2 != 1) return;
+  const int rows = j->rows, out = L->out;
+  gl_real *xT = n->tscratch + (size_t)thread * n->ts_each;
+  transpose(xT, n->bufs[L->in_buf].v, rows, L->in);
+  gemm_nn(L->in, out, rows, xT, rows, n->bufs[L->out_buf].g, out, n->grads + L->w_off, out, 0);
+  gl_real *db = n->grads + L->b_off;
+  for (int c = 0; c < out; c++) db[c] = 0;
+  for (int r = 0; r < rows; r++) {
+    const gl_real *g = n->bufs[L->out_buf].g + (size_t)r * out;
+    for (int c = 0; c < out; c++) db[c] += g[c];
+  }
+}
+
+void gl_backward(gl_net *n, int rows) {
+  bwd_job j = {n, rows, 0};
+  const int nb = row_blocks(n, rows, &j.step);
+  gl_parallel(n->n_layers, transpose_layer, &j);
+  gl_parallel(nb, backward_block, &j);
+  gl_parallel(n->n_layers, weight_grads, &j);
+  for (int i = 0; i < n->n_ops; i++) { /* a residual scale's gradient: a sum over all rows */
+    const gl_op *op = &n->ops[i];
+    if (op->type != OP_ADD) continue;
+    n->grads[n->alpha_off + op->layer] =
+        n->s.res_scale_kind == SCALE_REZERO
+            ? (gl_real)residual_dscale(n->bufs[op->out].g, n->bufs[op->in2].v,
+                                       (size_t)rows * n->bufs[op->in].n)
+            : 0;
+  }
+}
+
+#undef VAL
+#undef GRD
 
 /* ---- statistics helpers ---- */
 
@@ -706,36 +835,53 @@ static void evaluate(gl_net *n, const gl_dataset *ds, double *loss, double *acc)
   *acc = (double)ok / ds->n;
 }
 
-/* Everything in the record that comes from the batch just back-propagated. */
-static void measure_batch(gl_net *n, int rows) {
-  const int nl = n->n_layers;
+/* Everything in the record that comes from the batch just back-propagated:
+ * layer by layer on the helper threads (each layer's numbers are its own
+ * sums, so the thread that takes it does not matter), then chi_measured,
+ * which compares neighbours. */
+typedef struct {
+  gl_net *n;
+  int rows;
+} rec_job;
+
+static void measure_layer(void *p, int l, int thread) {
+  const rec_job *j = (const rec_job *)p;
+  gl_net *n = j->n;
+  const int nl = n->n_layers, rows = j->rows;
   double *agn = n->work;            /* [0] = dL/dx, [l+1] = layer l */
   double *msq = n->work + nl + 1;   /* mean phi'^2 of the phi after layer l */
+  const gl_layer *L = &n->layers[l];
+  double gn = sqrt(n->layer_sumsq[l]);
+  n->rec[GL_GRAD_NORM * nl + l] = gn;
+  n->rec[GL_UNDERFLOW * nl + l] = gn < GL_REAL_MIN ? 1.0 : 0.0;
+  agn[l + 1] = mean_row_norm(n->bufs[L->out_buf].g, rows, n->bufs[L->out_buf].n);
+  n->rec[GL_ACT_GRAD_NORM * nl + l] = agn[l + 1];
+  /* the activation that consumes this layer's output (logits for the last) */
+  const gl_buf *a = &n->bufs[L->act_post >= 0 ? L->act_post : L->out_buf];
+  const size_t cnt = (size_t)rows * a->n;
+  double mean, var;
+  mean_var(a->v, cnt, &mean, &var);
+  n->rec[GL_ACT_MEAN * nl + l] = mean;
+  n->rec[GL_ACT_STD * nl + l] = var > 0 ? sqrt(var) : 0;
+  if (L->act_pre >= 0) {
+    double sq;
+    long sat;
+    act_slope_stats(n->bufs[L->act_pre].v, a->v, cnt, n->s.act, &sq, &sat);
+    msq[l] = sq / cnt;
+    n->rec[GL_SATURATION * nl + l] = (double)sat / cnt;
+  } else {
+    msq[l] = 1;
+    n->rec[GL_SATURATION * nl + l] = 0;
+  }
+}
+
+static void measure_batch(gl_net *n, int rows) {
+  const int nl = n->n_layers;
+  double *agn = n->work;
   agn[0] = mean_row_norm(n->bufs[0].g, rows, n->data.d);
+  rec_job j = {n, rows};
+  gl_parallel(nl, measure_layer, &j);
   for (int l = 0; l < nl; l++) {
-    const gl_layer *L = &n->layers[l];
-    double gn = sqrt(n->layer_sumsq[l]);
-    n->rec[GL_GRAD_NORM * nl + l] = gn;
-    n->rec[GL_UNDERFLOW * nl + l] = gn < GL_REAL_MIN ? 1.0 : 0.0;
-    agn[l + 1] = mean_row_norm(n->bufs[L->out_buf].g, rows, n->bufs[L->out_buf].n);
-    n->rec[GL_ACT_GRAD_NORM * nl + l] = agn[l + 1];
-    /* the activation that consumes this layer's output (logits for the last) */
-    const gl_buf *a = &n->bufs[L->act_post >= 0 ? L->act_post : L->out_buf];
-    const size_t cnt = (size_t)rows * a->n;
-    double mean, var;
-    mean_var(a->v, cnt, &mean, &var);
-    n->rec[GL_ACT_MEAN * nl + l] = mean;
-    n->rec[GL_ACT_STD * nl + l] = var > 0 ? sqrt(var) : 0;
-    if (L->act_pre >= 0) {
-      double sq;
-      long sat;
-      act_slope_stats(n->bufs[L->act_pre].v, a->v, cnt, n->s.act, &sq, &sat);
-      msq[l] = sq / cnt;
-      n->rec[GL_SATURATION * nl + l] = (double)sat / cnt;
-    } else {
-      msq[l] = 1;
-      n->rec[GL_SATURATION * nl + l] = 0;
-    }
     double below = agn[l], here = agn[l + 1];
     n->rec[GL_CHI_MEASURED * nl + l] = here > 0 ? (below / here) * (below / here) : 0;
   }
@@ -768,6 +914,14 @@ static void next_batch(gl_net *n, const gl_real **x, const int32_t **y) {
   *y = n->batch_y;
 }
 
+/* ||dW||^2 and ||db||^2 of layer l */
+static void grad_sumsq(void *p, int l, int thread) {
+  gl_net *n = (gl_net *)p;
+  const gl_layer *L = &n->layers[l];
+  n->layer_sumsq[l] = sum_sq(n->grads + L->w_off, (size_t)L->in * L->out);
+  n->bias_sumsq[l] = sum_sq(n->grads + L->b_off, (size_t)L->out);
+}
+
 /* One step; record = measure it; update = apply the optimiser. */
 static void one_step(gl_net *n, int record, int update) {
   const gl_real *bx;
@@ -782,14 +936,13 @@ static void one_step(gl_net *n, int record, int update) {
     return;
   }
   gl_backward(n, rows);
+  gl_parallel(nl, grad_sumsq, n);
   double total = 0;
   int bad = 0;
   for (int l = nl - 1; l >= 0; l--) {
-    const gl_layer *L = &n->layers[l];
-    n->layer_sumsq[l] = sum_sq(n->grads + L->w_off, (size_t)L->in * L->out);
-    double bsq = sum_sq(n->grads + L->b_off, (size_t)L->out);
-    if (!bad && !(isfinite(n->layer_sumsq[l]) && isfinite(bsq))) bad = l + 1;
-    total += n->layer_sumsq[l] + bsq;
+    const double wsq = n->layer_sumsq[l], bsq = n->bias_sumsq[l];
+    if (!bad && !(isfinite(wsq) && isfinite(bsq))) bad = l + 1;
+    total += wsq + bsq;
   }
   if (n->s.res_scale_kind == SCALE_REZERO) total += sum_sq(n->grads + n->alpha_off, (size_t)n->n_blocks);
   if (bad || !isfinite(total)) {

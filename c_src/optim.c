@@ -62,36 +62,50 @@ static double update_range(const opt_params *o, gl_real *restrict p, const gl_re
   return dsq;
 }
 
+typedef struct {
+  gl_net *n;
+  opt_params o;
+  gl_real cs;
+  double *upd_sumsq, *w_var, *w_mean;
+} step_job;
+
+/* Layer l's weights and bias: its own numbers, on whichever thread takes it. */
+static void step_layer(void *p, int l, int thread) {
+  const step_job *j = (const step_job *)p;
+  gl_net *n = j->n;
+  gl_real *m1 = n->m1, *m2 = n->m2;
+  const gl_layer *L = &n->layers[l];
+  const size_t nw = (size_t)L->in * L->out;
+  double dsq = update_range(&j->o, n->params + L->w_off, n->grads + L->w_off,
+                            m1 ? m1 + L->w_off : 0, m2 ? m2 + L->w_off : 0, nw, j->cs,
+                            j->w_mean ? &j->w_mean[l] : 0, j->w_var ? &j->w_var[l] : 0);
+  /* plain SGD: delta = -lr cs g, so ||delta||^2 comes from the gradient's
+   * sum of squares already taken for clipping (up to float rounding of
+   * delta, ~1e-7 relative) instead of a third double-precision sum */
+  if (j->o.kind == OPT_SGD)
+    dsq = (double)j->o.lr * j->o.lr * j->cs * j->cs * n->layer_sumsq[l];
+  if (j->upd_sumsq) j->upd_sumsq[l] = dsq;
+  update_range(&j->o, n->params + L->b_off, n->grads + L->b_off, m1 ? m1 + L->b_off : 0,
+               m2 ? m2 + L->b_off : 0, (size_t)L->out, j->cs, 0, 0);
+}
+
 void gl_optim_step(gl_net *n, double clip_scale, double *upd_sumsq, double *w_var,
                    double *w_mean) {
-  opt_params o;
-  o.kind = n->s.optimizer;
-  o.lr = (gl_real)n->s.lr;
-  o.mu = (gl_real)n->s.momentum;
-  o.b1 = (gl_real)0.9;
-  o.b2 = (gl_real)0.999;
-  o.eps = (gl_real)1e-8;
+  step_job j = {n, {0}, (gl_real)clip_scale, upd_sumsq, w_var, w_mean};
+  opt_params *o = &j.o;
+  o->kind = n->s.optimizer;
+  o->lr = (gl_real)n->s.lr;
+  o->mu = (gl_real)n->s.momentum;
+  o->b1 = (gl_real)0.9;
+  o->b2 = (gl_real)0.999;
+  o->eps = (gl_real)1e-8;
   const double t = (double)n->t + 1;
-  o.c1 = (gl_real)(1 - pow(0.9, t));
-  o.c2 = (gl_real)(1 - pow(0.999, t));
-  const gl_real cs = (gl_real)clip_scale;
+  o->c1 = (gl_real)(1 - pow(0.9, t));
+  o->c2 = (gl_real)(1 - pow(0.999, t));
+  gl_parallel(n->n_layers, step_layer, &j);
   gl_real *m1 = n->m1, *m2 = n->m2;
-  for (int l = 0; l < n->n_layers; l++) {
-    const gl_layer *L = &n->layers[l];
-    const size_t nw = (size_t)L->in * L->out;
-    double dsq = update_range(&o, n->params + L->w_off, n->grads + L->w_off,
-                              m1 ? m1 + L->w_off : 0, m2 ? m2 + L->w_off : 0, nw, cs,
-                              w_mean ? &w_mean[l] : 0, w_var ? &w_var[l] : 0);
-    /* plain SGD: delta = -lr cs g, so ||delta||^2 comes from the gradient's
-     * sum of squares already taken for clipping (up to float rounding of
-     * delta, ~1e-7 relative) instead of a third double-precision sum */
-    if (o.kind == OPT_SGD) dsq = (double)o.lr * o.lr * cs * cs * n->layer_sumsq[l];
-    if (upd_sumsq) upd_sumsq[l] = dsq;
-    update_range(&o, n->params + L->b_off, n->grads + L->b_off, m1 ? m1 + L->b_off : 0,
-                 m2 ? m2 + L->b_off : 0, (size_t)L->out, cs, 0, 0);
-  }
   if (n->s.res_scale_kind == SCALE_REZERO && n->n_blocks)
-    update_range(&o, n->params + n->alpha_off, n->grads + n->alpha_off,
-                 m1 ? m1 + n->alpha_off : 0, m2 ? m2 + n->alpha_off : 0, (size_t)n->n_blocks, cs,
-                 0, 0);
+    update_range(o, n->params + n->alpha_off, n->grads + n->alpha_off,
+                 m1 ? m1 + n->alpha_off : 0, m2 ? m2 + n->alpha_off : 0, (size_t)n->n_blocks,
+                 j.cs, 0, 0);
 }

@@ -84,4 +84,8 @@ GL_EXPORT(gl_n_test_points)
 GL_EXPORT(gl_test_x)
 GL_EXPORT(gl_test_y)
 GL_EXPORT(gl_predict_test)
+GL_EXPORT(gl_threads_set)
+GL_EXPORT(gl_threads_get)
+GL_EXPORT(gl_threads_max)
+GL_EXPORT(gl_threads_errmsg)
 };

@@ -20,5 +20,10 @@ walk(dist);
 writeFileSync(join(dist, 'README.txt'),
   'GradLab: copy this folder to any static web host (it must serve .wasm files; most do as application/wasm)\n' +
   'and open index.html through http(s). Opening it as a file:// page does not work: browsers do not start\n' +
-  'Workers or load WebAssembly from files.\n');
+  'Workers or load WebAssembly from files.\n\n' +
+  'Threads: if the host sends the headers\n' +
+  '  Cross-Origin-Opener-Policy: same-origin\n' +
+  '  Cross-Origin-Embedder-Policy: require-corp\n' +
+  'the engine trains on up to 4 cores (engine/gradlab-engine-mt.*); without them it runs on one\n' +
+  '(engine/gradlab-engine.*) and shows the same numbers, more slowly. The page footer says which.\n');
 console.log(`dist/: ${files} files, ${(bytes / 1048576).toFixed(1)} MB`);

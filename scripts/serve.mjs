@@ -1,6 +1,8 @@
 // serve.mjs - a small static server for build/site on localhost, with the
-// headers the lab needs: application/wasm, no caching, and a
-// Content-Security-Policy that allows nothing outside the page's own origin.
+// headers the lab needs: application/wasm, no caching, a
+// Content-Security-Policy that allows nothing outside the page's own origin,
+// and cross-origin isolation (COOP + COEP), without which a browser gives a
+// page no SharedArrayBuffer and the engine runs on one thread.
 //   node scripts/serve.mjs [--port 8000] [--root build/site] [--quiet]
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -21,7 +23,10 @@ export const CSP = [
   "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'none'",
 ].join('; ');
 
-export function startServer({ port = 8000, root, host = '127.0.0.1', quiet = false } = {}) {
+/* isolate: false leaves out COOP/COEP, as a plain static host would (the
+ * browser tests check the single-threaded fallback with it) */
+export function startServer({ port = 8000, root, host = '127.0.0.1', quiet = false, isolate = true } = {}) {
+  const ISOLATION = isolate ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
   const base = resolve(root || join(dirname(fileURLToPath(import.meta.url)), '..', 'build', 'site'));
   const server = createServer(async (req, res) => {
     try {
@@ -30,12 +35,12 @@ export function startServer({ port = 8000, root, host = '127.0.0.1', quiet = fal
       if (path !== base && !path.startsWith(base + sep)) { res.writeHead(403).end('forbidden'); return; }
       let st = await stat(path).catch(() => null);
       if (st && st.isDirectory()) { path = join(path, 'index.html'); st = await stat(path).catch(() => null); }
-      if (!st) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found'); return; }
+      if (!st) { res.writeHead(404, { 'Content-Type': 'text/plain', ...ISOLATION }).end('not found'); return; }
       const body = await readFile(path);
       res.writeHead(200, {
         'Content-Type': TYPES[extname(path)] || 'application/octet-stream',
         'Content-Length': body.length, 'Cache-Control': 'no-cache',
-        'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff',
+        'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', ...ISOLATION,
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (e) {

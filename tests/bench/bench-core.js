@@ -40,31 +40,63 @@
     return 6 * B * (f + C * d.classes);
   }
 
-  /** Steps/s of net: the exported step is called with a batch of steps
-   * calibrated to ~20 ms per call during WARM_S (V8 does not move an
-   * already-running WASM function to optimised code), then RUNS runs of
-   * RUN_S seconds.  Returns {median, min, max, chunk}. */
-  function measure(net, { RUN_S, RUNS, WARM_S }) {
-    const now = () => performance.now() / 1000;
+  const now = () => performance.now() / 1000;
+
+  /* steps per call: calibrated to ~20 ms per call during WARM_S */
+  function warm(net, WARM_S) {
     let chunk = 1;
     for (let t0 = now(); now() - t0 < WARM_S;) {
       const s0 = now();
       net.step(chunk);
       if (now() - s0 < 0.02) chunk *= 2;
     }
+    return chunk;
+  }
+
+  /* steps/s over one run of RUN_S seconds */
+  function run(net, chunk, RUN_S) {
+    let steps = 0, el;
+    const s0 = now();
+    do {
+      net.step(chunk);
+      steps += chunk;
+      el = now() - s0;
+    } while (el < RUN_S);
+    return steps / el;
+  }
+
+  function summary(rates, chunk) {
+    const r = [...rates].sort((a, b) => a - b);
+    return { median: r[r.length >> 1], min: r[0], max: r[r.length - 1], chunk };
+  }
+
+  /** Steps/s of net: the exported step is called with a batch of steps
+   * calibrated to ~20 ms per call during WARM_S (V8 does not move an
+   * already-running WASM function to optimised code), then RUNS runs of
+   * RUN_S seconds.  Returns {median, min, max, chunk}. */
+  function measure(net, { RUN_S, RUNS, WARM_S }) {
+    const chunk = warm(net, WARM_S);
     const rates = [];
+    for (let r = 0; r < RUNS; r++) rates.push(run(net, chunk, RUN_S));
+    return summary(rates, chunk);
+  }
+
+  /** Two settings of one net (say 2 threads, then 1) measured in alternate
+   * runs, so that the machine's drift (up to 2x minute to minute here) falls
+   * on both alike: {a, b, ratio}, ratio the median over pairs of a/b. */
+  function measurePaired(net, setA, setB, { RUN_S, RUNS, WARM_S }) {
+    setA();
+    const chunk = warm(net, WARM_S);
+    const ra = [], rb = [], q = [];
     for (let r = 0; r < RUNS; r++) {
-      let steps = 0, el;
-      const s0 = now();
-      do {
-        net.step(chunk);
-        steps += chunk;
-        el = now() - s0;
-      } while (el < RUN_S);
-      rates.push(steps / el);
+      setA();
+      ra.push(run(net, chunk, RUN_S));
+      setB();
+      rb.push(run(net, chunk, RUN_S));
+      q.push(ra[r] / rb[r]);
     }
-    rates.sort((a, b) => a - b);
-    return { median: rates[rates.length >> 1], min: rates[0], max: rates[rates.length - 1], chunk };
+    setA();
+    return { a: summary(ra, chunk), b: summary(rb, chunk), ratio: summary(q, chunk).median };
   }
 
   /** 'bench W1 <where> steps_per_s=NNN gflops=NNN  (...)' */
@@ -73,7 +105,7 @@
       `  (runs ${opts.RUNS} x ${opts.RUN_S} s, ${m.chunk} steps per call, min ${m.min.toFixed(1)} max ${m.max.toFixed(1)}, status ${status})`;
   }
 
-  const api = { parseWorkload, takeDigits, stepFlops, measure, line };
+  const api = { parseWorkload, takeDigits, stepFlops, measure, measurePaired, line };
   if (typeof module === 'object' && module.exports) module.exports = api;
   else root.GradLabBench = api;
 })(typeof globalThis !== 'undefined' ? globalThis : this);

@@ -1,6 +1,8 @@
 // bench_browser.mjs - the WASM build's training speed in Debian's chromium
 // (headless, driven by playwright-core), the browser the lab's students run:
-//   bench W1 chromium steps_per_s=NNN gflops=NNN
+//   bench W1 chromium steps_per_s=NNN gflops=NNN             single-threaded module
+//   bench W1 chromium threads=2 steps_per_s=NNN gflops=NNN   multi-threaded module (THREADS,
+//                                                             default 2; the page is cross-origin isolated)
 // Same workloads, defaults (RUN_S, RUNS, WARM_S) and code as bench_wasm.mjs
 // (bench-core.js, evaluated in the page), run on the main thread of a blank
 // document served from build/site by scripts/serve.mjs, with the engine
@@ -25,17 +27,28 @@ const context = await chromium.launchPersistentContext(profile, {
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-try {
+const THREADS = Number(process.env.THREADS || 2);
+
+/* A blank same-origin document (the 404 text of engine/) with one engine
+ * module, gradlab.js and bench-core.js loaded. */
+async function openWith(engineFile, errors) {
   const page = await context.newPage();
-  const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(new URL('engine/', url).href); // a blank same-origin document (404 text)
-  await page.addScriptTag({ url: new URL('engine/gradlab-engine.js', url).href });
+  await page.goto(new URL('engine/', url).href);
+  await page.addScriptTag({ url: new URL('engine/' + engineFile, url).href });
   await page.addScriptTag({ url: new URL('js/gradlab.js', url).href });
-  const version = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)[0]);
   await page.evaluate(readFileSync(join(ROOT, 'tests/bench/bench-core.js'), 'utf8'));
+  return page;
+}
+
+try {
+  const errors = [];
+  const page = await openWith('gradlab-engine.js', errors);
+  const version = await page.evaluate(() => navigator.userAgent.match(/Chrome\/[\d.]+/)[0]);
+  const mtPage = THREADS > 1 ? await openWith('gradlab-engine-mt.js', errors) : null;
   for (const name of ['W1', 'W2', 'W3']) {
     if (only && only !== name) continue;
+    const args = { name, text: workloads[name], opts: { RUN_S, RUNS, WARM_S }, threads: THREADS };
     const line = await page.evaluate(async ({ name, text, opts }) => {
       const engine = await GradLab.load();
       const train = new Uint8Array(await (await fetch('../data/digits-train.bin')).arrayBuffer());
@@ -46,8 +59,23 @@ try {
       const out = GradLabBench.line(name, 'chromium', flops, m, opts, net.stats().status);
       net.free();
       return out;
-    }, { name, text: workloads[name], opts: { RUN_S, RUNS, WARM_S } });
+    }, args);
     console.log(line + (name === 'W1' || (only && only === name) ? `  [${version}, main thread]` : ''));
+    if (!mtPage) continue;
+    const mtLine = await mtPage.evaluate(async ({ name, text, opts, threads }) => {
+      if (!self.crossOriginIsolated) return `bench ${name} chromium threads=${threads}: not cross-origin isolated, no SharedArrayBuffer`;
+      const engine = self.mtEngine || (self.mtEngine = await GradLab.load());
+      const train = new Uint8Array(await (await fetch('../data/digits-train.bin')).arrayBuffer());
+      const config = GradLabBench.takeDigits(GradLabBench.parseWorkload(text), train);
+      const net = engine.create(config, config.arch);
+      const flops = GradLabBench.stepFlops(config, net);
+      const p = GradLabBench.measurePaired(net, () => engine.setThreads(threads), () => engine.setThreads(1), opts);
+      const out = GradLabBench.line(name, `chromium threads=${threads}`, flops, p.a, opts, net.stats().status) +
+        `\nbench ${name} chromium threads=${threads} speedup=${p.ratio.toFixed(2)}  (alternating with 1 thread; 1 thread: ${p.b.median.toFixed(1)} steps/s)`;
+      net.free();
+      return out;
+    }, args);
+    console.log(mtLine);
   }
   if (errors.length) { console.error(`bench_browser: page errors: ${errors.join('; ')}`); process.exitCode = 1; }
 } finally {

@@ -1,12 +1,14 @@
 // bench_wasm.mjs - the WASM build's training speed under node, on the same
 // workloads as bench.c (tests/bench/workloads.json):
-//   bench W1 wasm steps_per_s=NNN gflops=NNN
+//   bench W1 wasm steps_per_s=NNN gflops=NNN             the single-threaded module
+//   bench W1 wasm threads=2 steps_per_s=NNN gflops=NNN   the multi-threaded one (THREADS, default 2),
+//   bench W1 wasm threads=2 speedup=N.NN                 in runs alternating with 1 thread
 // The timing loop, FLOP counts and line format are bench-core.js's, shared
 // with bench_browser.mjs.  RUN_S, RUNS, WARM_S as for bench.c.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { loadEngine, root } from '../node/helpers.mjs';
+import { GradLab, engineDir, loadEngine, root } from '../node/helpers.mjs';
 
 const Bench = createRequire(import.meta.url)('./bench-core.js');
 
@@ -14,6 +16,8 @@ const RUN_S = Number(process.env.RUN_S || 2), RUNS = Number(process.env.RUNS || 
 const WARM_S = Number(process.env.WARM_S || 1);
 const workloads = JSON.parse(readFileSync(join(root, 'tests/bench/workloads.json'), 'utf8'));
 const engine = await loadEngine();
+const THREADS = Number(process.env.THREADS || 2);
+const mt = THREADS > 1 ? await GradLab.loadNode(engineDir, { threads: THREADS }) : null;
 // --native FILE: the output of build/bench, to print a wasm/native ratio line per workload
 const argv = process.argv.slice(2);
 const nativeAt = argv.indexOf('--native');
@@ -60,4 +64,11 @@ for (const name of ['W1', 'W2', 'W3']) {
   if (peak) ratio += `\nbench ${name} wasm peak_gflops=${peak.toFixed(1)} of_peak=${((med * flops) / 1e9 / peak).toFixed(2)}  (f32x4 multiply+add ceiling measured just before)`;
   console.log(Bench.line(name, 'wasm', flops, m, opts, net.stats().status) + ratio);
   net.free();
+  if (!mt) continue;
+  const tnet = mt.create(config, config.arch);
+  const p = Bench.measurePaired(tnet, () => mt.setThreads(THREADS), () => mt.setThreads(1), opts);
+  let more = `\nbench ${name} wasm threads=${THREADS} speedup=${p.ratio.toFixed(2)}  (median over ${RUNS} pairs of runs alternating with 1 thread on the same module; 1 thread: ${p.b.median.toFixed(1)} steps/s)`;
+  if (peak) more += `\nbench ${name} wasm threads=${THREADS} of_peak=${((p.a.median * flops) / 1e9 / (THREADS * peak)).toFixed(2)}  (of ${THREADS} x the one-core ceiling)`;
+  console.log(Bench.line(name, `wasm threads=${THREADS}`, flops, p.a, opts, tnet.stats().status) + more);
+  tnet.free();
 }

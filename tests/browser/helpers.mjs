@@ -24,10 +24,10 @@ export function optionalMissing(url) {
   return !!m && !existsSync(join(SITE, 'lesson', m[1]));
 }
 
-/* Starts the server and the browser; returns {url, browser, newPage, close}. */
-export async function setup() {
+/* Starts the server (isolate: with COOP/COEP) and the browser; returns {url, browser, newPage, close}. */
+export async function setup({ isolate = true } = {}) {
   if (!existsSync(join(SITE, 'index.html'))) throw new Error(`${SITE}/index.html is missing: run make all first`);
-  const { server, url } = await startServer({ port: 0, root: SITE, quiet: true });
+  const { server, url } = await startServer({ port: 0, root: SITE, quiet: true, isolate });
   const profile = mkdtempSync(join(tmpdir(), 'gradlab-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', args: ARGS, headless: true,

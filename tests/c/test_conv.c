@@ -199,6 +199,22 @@ static void test_layers_and_records(void) {
   CHECK(same && gl_record_loss(a) == gl_record_loss(b),
         "same seed, same numbers after 7 steps (record at step %ld, every update_ratio > 0)",
         gl_record_step(a));
+  /* on helper threads the products split by rows or columns: the same bits */
+  const int counts[] = {2, 3};
+  for (int k = 0; k < 2; k++) {
+    gl_threads_set(counts[k]);
+    gl_net *c = make(t, GL_ARCH_RESIDUAL, 128, 0);
+    gl_step(c, 7);
+    int bits = gl_record_step(c) == gl_record_step(a);
+    for (int f = 0; f < GL_N_FIELDS; f++)
+      bits &= !memcmp(gl_record_field(a, f), gl_record_field(c, f),
+                      sizeof(double) * (size_t)gl_n_layers(a));
+    const double la = gl_record_loss(a), lc = gl_record_loss(c);
+    CHECK(bits && !memcmp(&la, &lc, sizeof la), "%d threads: every field of the record, bit for bit",
+          counts[k]);
+    gl_free(c);
+  }
+  gl_threads_set(1);
   gl_free(a);
   gl_free(b);
 }

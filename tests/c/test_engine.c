@@ -6,6 +6,8 @@
  *   - the residual forms without their shortcut are exactly the plain stack;
  *   - determinism, optimisers, clipping, divergence, underflow, predictions;
  *   - every invalid input gets its error code and a message naming the field;
+ *   - helper threads: every thread count gives the same bits, gl_parallel
+ *     runs every chunk exactly once (nested calls included);
  *   - the kernels' own contracts: the vector transpose on ragged shapes, the
  *     float-blocked sums of squares against double (vanishing, huge and
  *     non-finite values included), the slope statistics.
@@ -532,6 +534,101 @@ static void test_kernels(void) {
   }
 }
 
+/* ---- helper threads ---- */
+
+/* Same record (every field of every layer), loss, accuracy, status, bit for bit. */
+static int same_record(const gl_net *a, const gl_net *b) {
+  if (gl_n_layers(a) != gl_n_layers(b) || gl_status(a) != gl_status(b) ||
+      gl_record_step(a) != gl_record_step(b) || gl_diverged_step(a) != gl_diverged_step(b))
+    return 0;
+  const size_t nl = (size_t)gl_n_layers(a);
+  for (int f = 0; f < GL_N_FIELDS; f++)
+    if (memcmp(gl_record_field(a, f), gl_record_field(b, f), nl * sizeof(double))) return 0;
+  const double la = gl_record_loss(a), lb = gl_record_loss(b);
+  const double aa = gl_record_acc(a), ab = gl_record_acc(b);
+  return !memcmp(&la, &lb, sizeof la) && !memcmp(&aa, &ab, sizeof aa);
+}
+
+typedef struct {
+  int n;
+  int *hits;
+  int nested;
+} count_job;
+
+static void count_chunk(void *p, int c, int thread) {
+  count_job *j = (count_job *)p;
+  if (thread < 0 || thread >= gl_threads_max()) j->hits[c] += 1000; /* out of range: fails */
+  if (j->nested) { /* a call from inside a chunk runs serially on this thread */
+    int inner[5] = {0};
+    count_job k = {5, inner, 0};
+    gl_parallel(5, count_chunk, &k);
+    for (int i = 0; i < 5; i++)
+      if (inner[i] != 1) j->hits[c] += 1000;
+  }
+  __atomic_fetch_add(&j->hits[c], 1, __ATOMIC_RELAXED);
+}
+
+static void test_threads(void) {
+  printf("helper threads\n");
+  CHECK(gl_threads_get() == 1, "default: %d thread (1)", gl_threads_get());
+  CHECK(gl_threads_set(0) == GL_EINVAL && strstr(gl_threads_errmsg(), "out of range"),
+        "threads 0: GL_EINVAL, '%s'", gl_threads_errmsg());
+  CHECK(gl_threads_set(gl_threads_max() + 1) == GL_EINVAL, "threads %d: GL_EINVAL",
+        gl_threads_max() + 1);
+  CHECK(gl_threads_get() == 1, "a refused count leaves %d thread (1)", gl_threads_get());
+  /* every chunk of every job runs once, whatever the sizes and thread counts */
+  static int hits[3000];
+  long jobs = 0, bad = 0;
+  unsigned r = 12345;
+  for (int t = 1; t <= 4; t++) {
+    gl_threads_set(t);
+    for (int k = 0; k < (quick ? 300 : 3000); k++) {
+      r = r * 1103515245u + 12345u;
+      const int n = 1 + (int)(r >> 16) % (k % 50 == 0 ? 3000 : 40);
+      memset(hits, 0, sizeof(int) * (size_t)n);
+      count_job j = {n, hits, k % 7 == 0};
+      gl_parallel(n, count_chunk, &j);
+      for (int i = 0; i < n; i++) bad += hits[i] != 1;
+      jobs++;
+    }
+  }
+  CHECK(bad == 0, "%ld jobs of 1..3000 chunks on 1..4 threads (some nested): %ld chunks not run exactly once",
+        jobs, bad);
+  /* the same bits on 1, 2, 3 and 8 threads */
+  const char *cfgs[] = {
+      "depth=12 width=24 act=sigmoid record_every=1 points=100",
+      "depth=8 width=16 block=1 act=relu res_scale=rezero optimizer=adam record_every=1 batch=30 points=130",
+      "depth=8 form=post act=gelu res_scale=0.5 optimizer=momentum loss=mse record_every=3 batch=16",
+      "depth=6 width=40 act=tanh clip=0.5 record_every=1 points=9",
+      "depth=30 width=32 act=relu init=normal:1.0 lr=0.1 record_every=1",
+      "depth=20 act=tanh init=normal init_std=4 lr=5 record_every=1 points=64",
+  };
+  const int counts[] = {2, 3, 8};
+  for (int c = 0; c < 6; c++)
+    for (int arch = 0; arch < 2; arch++) {
+      gl_threads_set(1);
+      gl_net *a = make(cfgs[c], arch);
+      if (!a) continue;
+      gl_step(a, 25);
+      int same = 1;
+      for (int k = 0; k < 3; k++) {
+        if (gl_threads_set(counts[k])) {
+          CHECK(0, "threads %d: %s", counts[k], gl_threads_errmsg());
+          break;
+        }
+        gl_net *b = make(cfgs[c], arch);
+        if (!b) continue;
+        gl_step(b, 25);
+        same &= same_record(a, b);
+        gl_free(b);
+      }
+      CHECK(same, "%s, %s: 1, 2, 3 and 8 threads give the same bits (25 steps, status %d)",
+            arch ? "residual" : "plain", cfgs[c], gl_status(a));
+      gl_free(a);
+    }
+  gl_threads_set(1);
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   timed(test_kernels);
@@ -541,6 +638,7 @@ int main(int argc, char **argv) {
   timed(test_chi);
   timed(test_predict_and_data);
   timed(test_bad_input);
+  timed(test_threads);
   if (!quick) {
     timed(test_lesson_claims);
     timed(test_training_claim);

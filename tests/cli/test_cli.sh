@@ -72,6 +72,13 @@ if $G --model conv --blocks 2 --channels 2 --data digits --digits-file web/data/
   node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1])); process.exit(d.runs.plain.history.every((h) => !("test_acc" in h)) ? 0 : 1)' "$tmp/c2.json" && ok "--digits-file without --digits-test-file: no test split, no test_acc" || bad "--digits-file output"
 else bad "--digits-file failed"; fi
 
+echo "CLI: threads"
+a=$($G --arch both --depth 12 --act tanh --steps 15 --record-every 1 --json | md5sum)
+b=$($G --arch both --depth 12 --act tanh --steps 15 --record-every 1 --threads 2 --json | md5sum)
+c=$($G --model conv --blocks 2 --channels 4 --data digits --arch residual --batch 32 --steps 3 --record-every 1 --json | md5sum)
+d=$($G --model conv --blocks 2 --channels 4 --data digits --arch residual --batch 32 --steps 3 --record-every 1 --threads 3 --json | md5sum)
+[ "$a" = "$b" ] && [ "$c" = "$d" ] && ok "--threads 2 (dense) and --threads 3 (conv) print the same JSON as one thread" || bad "--threads changes the output"
+
 echo "CLI: bad flags and values exit 2 with one line on stderr"
 expect_2() {
   local want="$1"; shift
@@ -100,6 +107,9 @@ expect_2 "cannot read" --model conv --digits-file /nonexistent.bin
 expect_2 "digits: " --model conv --digits-file "$tmp/short.bin"
 expect_2 "pool" --model conv --data digits --blocks 1 --pool 1
 expect_2 "channels" --model conv --data digits --channels 65
+expect_2 "out of range" --threads 0
+expect_2 "out of range" --threads 9
+expect_2 "whole number" --threads two
 "$G" --help > /dev/null && ok "--help exits 0" || bad "--help"
 "$G" --settings | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const t=JSON.parse(s);process.exit(t.length>20&&t.every(x=>x.name&&x.type&&x.help)?0:1)})' && ok "--settings prints the settings table as JSON" || bad "--settings"
 echo "$pass passed, $fail failed"

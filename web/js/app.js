@@ -73,6 +73,8 @@
     export: 'Export this run', export_json: 'Statistics (JSON)', export_csv: 'Statistics (CSV)', export_png: 'PNG', export_png_all: 'All charts (PNG)',
     export_note: '{records} records of both stacks; the files use the record\'s field names.',
     footer: 'GradLab trains both networks in your browser with a C engine compiled to WebAssembly; nothing leaves this page.',
+    'footer.engine': '(engine {version}, one thread)',
+    'footer.engine_threads': '(engine {version}, {threads} threads; the same numbers as on one)',
     'group.network': 'Network', 'group.residual': 'Residual stack', 'group.training': 'Training', 'group.data': 'Data', 'group.other': 'More',
     'stack.plain': 'Plain stack', 'stack.residual': 'Residual stack',
     'status.ready': 'Ready: step {step} of {steps}', 'status.running': 'Training: step {step} of {steps}',
@@ -325,7 +327,7 @@
     app.speed = m.speed;
     $('speed').max = String(m.speeds - 1);
     $('speed').value = String(m.speed);
-    $('engine-version').textContent = `(engine ${m.version})`;
+    app.threads = m.threads || 1;
     app.schema = GradLabState.create(m.settings, { fixed: FIXED, notFromUrl: { data: ['csv'] } });
     const decoded = app.schema.decode(location.search);
     app.hide = decoded.hide;
@@ -1089,6 +1091,11 @@
       e.textContent = t(e.dataset.i18n, null, e.dataset.en);
     }
     document.title = `${t('app.title')}: ${t('app.subtitle')}`;
+    if (app.version) {
+      const f = formatters();
+      $('engine-version').textContent = t(app.threads > 1 ? 'footer.engine_threads' : 'footer.engine',
+        { version: app.version, threads: f.int(app.threads) });
+    }
     for (const c of Object.values(app.controls)) {
       const s = c.setting;
       c.label.textContent = settingLabel(s.name);

@@ -93,6 +93,10 @@
         testX: c('gl_test_x', 'number', ['number']),
         testY: c('gl_test_y', 'number', ['number']),
         predictTest: c('gl_predict_test', 'number', ['number', 'number', 'number', 'number']),
+        threadsSet: c('gl_threads_set', 'number', ['number']),
+        threadsGet: c('gl_threads_get', 'number', []),
+        threadsMax: c('gl_threads_max', 'number', []),
+        threadsErrmsg: c('gl_threads_errmsg', 'string', []),
       };
       this.version = this.c.version();
       /** The engine's settings table: [{name, type, default, min, max, choices, help}] */
@@ -101,6 +105,29 @@
       this.fieldNames = [];
       for (let f = 0; this.c.fieldName(f); f++) this.fieldNames.push(this.c.fieldName(f));
       this.realBytes = this.c.realBytes();
+    }
+
+    /** Threads the matrix products run on (1 to maxThreads); any count gives the same numbers. */
+    get threads() {
+      return this.c.threadsGet();
+    }
+
+    /** The most threads this module can use: 1 for the single-threaded module. */
+    get maxThreads() {
+      return this.c.threadsMax();
+    }
+
+    /** Sets the thread count; throws the C message when n is out of range or a thread cannot start. */
+    setThreads(n) {
+      if (!Number.isInteger(n)) throw new GradLabError(`threads: '${n}' is not a whole number`, 1, 'invalid setting');
+      const rc = this.c.threadsSet(n);
+      if (rc) throw this.error(rc, this.c.threadsErrmsg());
+      /* node: helper threads must not keep the process alive once the caller is done */
+      const pt = this.mod.PThread;
+      if (pt && typeof process === 'object') {
+        for (const w of [...pt.unusedWorkers, ...pt.runningWorkers]) if (w && w.unref) w.unref();
+      }
+      return this;
     }
 
     error(code, message) {
@@ -358,13 +385,18 @@
     return new Engine(mod);
   }
 
-  /** node: loads build/web/gradlab-engine.{js,wasm} from dir, a fresh instance per call. */
-  async function loadNode(dir) {
+  /** node: loads gradlab-engine.{js,wasm} from dir (the engine folder of build/site), a fresh
+   * instance per call.  options.threads: the multi-threaded module gradlab-engine-mt.js with
+   * that many threads (the single-threaded module when absent). */
+  async function loadNode(dir, options = {}) {
     const path = require('path'), fs = require('fs');
-    const js = path.resolve(dir, 'gradlab-engine.js');
+    const mt = options.threads !== undefined;
+    const js = path.resolve(dir, mt ? 'gradlab-engine-mt.js' : 'gradlab-engine.js');
     const factory = require(js);
     const mod = await factory({ wasmBinary: fs.readFileSync(js.replace(/\.js$/, '.wasm')) });
-    return new Engine(mod);
+    const engine = new Engine(mod);
+    if (mt) engine.setThreads(options.threads);
+    return engine;
   }
 
   return { load, loadNode, Engine, Net, GradLabError, ARCH };

@@ -242,7 +242,7 @@
       try {
         switch (msg && msg.type) {
           case 'init':
-            reply({ type: 'ready', version: engine.version, settings: engine.settings, fields: engine.fieldNames, speeds: SPEEDS.length, speed: state.speed });
+            reply({ type: 'ready', version: engine.version, threads: engine.threads, settings: engine.settings, fields: engine.fieldNames, speeds: SPEEDS.length, speed: state.speed });
             break;
           case 'configure':
             configure(msg.config || {});

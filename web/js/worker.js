@@ -3,15 +3,33 @@
  * the protocol core (worker-core.js).  Classic worker script, same origin.
  */
 /* global importScripts, createGradLabModule, GradLab, GradLabWorkerCore */
-importScripts('../engine/gradlab-engine.js', 'gradlab.js', 'worker-core.js');
+/* A cross-origin isolated page (the COOP/COEP headers of scripts/serve.mjs)
+ * may share memory between Workers: it gets the engine built with helper
+ * threads, on up to 4 of the machine's cores.  Anywhere else (a static host
+ * without those headers) the single-threaded module computes the same
+ * numbers, more slowly. */
+const MT = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
+const ENGINE = MT ? 'gradlab-engine-mt.js' : 'gradlab-engine.js';
+importScripts('../engine/' + ENGINE, 'gradlab.js', 'worker-core.js');
 
 const queue = [];
 let core = null;
 const post = (m) => self.postMessage(m);
 
-/* the .wasm sits beside gradlab-engine.js, not beside this worker script */
-GradLab.load({ factory: createGradLabModule, moduleOptions: { locateFile: (file) => '../engine/' + file } })
+/* the .wasm (and the helper threads' script) sit beside the engine's .js, not
+ * beside this worker script; helper threads load the engine by absolute URL */
+const engineUrl = (file) => new URL('../engine/' + file, self.location.href).href;
+GradLab.load({ factory: createGradLabModule, moduleOptions: { locateFile: engineUrl, mainScriptUrlOrBlob: engineUrl(ENGINE) } })
   .then((engine) => {
+    if (MT) {
+      const want = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
+      try {
+        engine.setThreads(want);
+      } catch (e) {
+        /* a helper would not start: the engine keeps those that did (engine.threads) */
+        console.warn('GradLab: ' + e.message);
+      }
+    }
     core = GradLabWorkerCore.create(engine, post);
     for (const m of queue.splice(0)) core.handle(m);
   })
