@@ -3,13 +3,15 @@
  * benchmark, not a test): warm-up, then RUNS timed runs of RUN_S seconds;
  * prints the median as
  *   bench W1 native steps_per_s=NNN gflops=NNN
+ *   bench W1 native threads=2 steps_per_s=NNN gflops=NNN   (the same net on THREADS threads)
  * FLOPs per step = 6 * batch * sum over layers of fan_in * fan_out (forward,
  * and the two products of backward), times the map's pixels for a conv layer
  * (fan_in = 9 c_in).  Workloads: tests/bench/workloads.json.  W3 (the conv
  * ResNet) trains on the first `images` digits of web/data/digits-train.bin,
  * full batch, as W1/W2 train on points = batch (`images` is the benchmark's
  * own key, not an engine setting).
- * Environment: RUN_S (default 2), RUNS (default 5), WARM_S (default 1).
+ * Environment: RUN_S (default 2), RUNS (default 5), WARM_S (default 1), THREADS (default 2;
+ * 1 prints the one-thread line only).
  */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
@@ -118,24 +120,36 @@ int main(int argc, char **argv) {
       const gl_layer *L = &net->layers[l];
       flops += 6.0 * net->B * L->in * L->out * (L->k2 == 9 ? L->h * L->w : 1);
     }
-    double t0 = now_s();
-    while (now_s() - t0 < warm_s) gl_step(net, 1);
-    double rate[50];
-    for (int r = 0; r < runs; r++) {
-      long steps = 0;
-      double s0 = now_s(), el;
-      do {
-        gl_step(net, 1);
-        steps++;
-        el = now_s() - s0;
-      } while (el < run_s);
-      rate[r] = steps / el;
+    /* one thread, then (THREADS, default 2) helper threads on the same net */
+    const int threads = (int)env_d("THREADS", 2);
+    for (int pass = 0; pass < (threads > 1 ? 2 : 1); pass++) {
+      if (gl_threads_set(pass ? threads : 1)) {
+        fprintf(stderr, "bench: %s\n", gl_threads_errmsg());
+        return 1;
+      }
+      double t0 = now_s();
+      while (now_s() - t0 < warm_s) gl_step(net, 1);
+      double rate[50];
+      for (int r = 0; r < runs; r++) {
+        long steps = 0;
+        double s0 = now_s(), el;
+        do {
+          gl_step(net, 1);
+          steps++;
+          el = now_s() - s0;
+        } while (el < run_s);
+        rate[r] = steps / el;
+      }
+      qsort(rate, (size_t)runs, sizeof(double), cmpd);
+      double med = rate[runs / 2];
+      char where[32] = "native";
+      if (pass) snprintf(where, sizeof where, "native threads=%d", threads);
+      printf("bench %s %s steps_per_s=%.1f gflops=%.2f  (runs %d x %.1f s, min %.1f max %.1f, status %s)\n",
+             names[w], where, med, med * flops / 1e9, runs, run_s, rate[0], rate[runs - 1],
+             gl_status(net) == GL_STATUS_OK ? "ok" : "diverged");
+      fflush(stdout);
     }
-    qsort(rate, (size_t)runs, sizeof(double), cmpd);
-    double med = rate[runs / 2];
-    printf("bench %s native steps_per_s=%.1f gflops=%.2f  (runs %d x %.1f s, min %.1f max %.1f, status %s)\n",
-           names[w], med, med * flops / 1e9, runs, run_s, rate[0], rate[runs - 1],
-           gl_status(net) == GL_STATUS_OK ? "ok" : "diverged");
+    gl_threads_set(1);
     gl_free(net);
     gl_config_free(cfg);
   }
