@@ -176,7 +176,6 @@ typedef struct {
   int k2;             /* kernel area: 1 dense, 9 conv (xavier's fan_out = k2 * out) */
   int h, w;           /* conv: map size */
   size_t w_off, b_off; /* offsets into params/grads/opt state */
-  size_t wt_off;      /* dense: offset of W^T (out, in) in wt */
   int in_buf, out_buf;
   int act_pre;        /* buffer fed to the phi that consumes this layer's output (-1: none) */
   int act_post;       /* that phi's output */
@@ -208,9 +207,7 @@ struct gl_net {
   size_t alpha_off;
   gl_real *scratch;
   size_t n_scratch;        /* reals of scratch: the most a conv layer's kernels need */
-  gl_real *wt;             /* the dense layers' W^T, for dL/dx = dL/dy W^T */
-  size_t n_wt;
-  gl_real *tscratch;       /* per thread (gl_threads_max()): x^T of a dense layer for dW */
+  gl_real *tscratch;       /* per thread (gl_threads_max()): transposes of dense layers' blocks */
   size_t ts_each;
   double *row_loss;        /* (cap) each row's loss, summed in row order */
   double *layer_sumsq;     /* per layer: ||dW||^2 of the current step */

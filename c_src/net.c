@@ -85,10 +85,8 @@ static void new_layer(gl_net *n, int layer, int in_buf, int out_buf, int fan_in,
   if (k2 == 9) { /* the conv kernels' im2col buffers */
     size_t sc = conv3x3_scratch(n->cap, fan_in / 9, fan_out, h, w);
     if (sc > n->n_scratch) n->n_scratch = sc;
-  } else { /* gl_backward: W^T, and x^T (in, rows) per thread */
-    if (n->layers) n->layers[layer].wt_off = n->n_wt;
-    n->n_wt += (size_t)fan_in * fan_out;
-    size_t ts = (size_t)fan_in * n->cap;
+  } else { /* gl_backward, per thread: dy^T and dx^T of a block, or x^T for dW */
+    size_t ts = (size_t)(fan_in + fan_out) * n->cap;
     if (ts > n->ts_each) n->ts_each = ts;
   }
 }
@@ -192,7 +190,6 @@ static void build_graph(gl_net *n) {
   n->n_features = 0;
   n->alpha_off = 0;
   n->n_scratch = 0;
-  n->n_wt = 0;
   n->ts_each = 0;
   int x, h, layer = 0;
   if (s->model == MODEL_CONV) {
@@ -282,7 +279,6 @@ static void layout(gl_net *n, plan *p) {
   n->grads = (gl_real *)carve(p, sizeof(gl_real) * np);
   n->m1 = n->s.optimizer != OPT_SGD ? (gl_real *)carve(p, sizeof(gl_real) * np) : NULL;
   n->m2 = n->s.optimizer == OPT_ADAM ? (gl_real *)carve(p, sizeof(gl_real) * np) : NULL;
-  n->wt = (gl_real *)carve(p, sizeof(gl_real) * n->n_wt);
   n->tscratch = (gl_real *)carve(p, sizeof(gl_real) * n->ts_each * gl_threads_max());
   n->row_loss = (double *)carve(p, sizeof(double) * (size_t)n->cap);
   n->layer_sumsq = (double *)carve(p, sizeof(double) * nl);
@@ -706,13 +702,6 @@ typedef struct {
   int rows, step;
 } bwd_job;
 
-/* W^T of dense layer l (out, in), read by every block's dL/dx */
-static void transpose_layer(void *p, int l, int thread) {
-  gl_net *n = ((bwd_job *)p)->n;
-  const gl_layer *L = &n->layers[l];
-  if (L->k2 == 1) transpose(n->wt + L->wt_off, n->params + L->w_off, L->in, L->out);
-}
-
 static void backward_block(void *p, int blk, int thread) {
   bwd_job *j = (bwd_job *)p;
   gl_net *n = j->n;
@@ -721,10 +710,19 @@ static void backward_block(void *p, int blk, int thread) {
     const gl_op *op = &n->ops[i];
     const size_t cnt = (size_t)m * n->bufs[op->in].n;
     switch (op->type) {
-    case OP_LIN: { /* dx (+)= dy W^T; dW and db by layer, in weight_grads */
+    case OP_LIN: {
+      /* dx (+)= dy W^T, computed as dx^T (+)= W dy^T: W is read as it is,
+       * already in this core's cache from the forward pass (a W^T written
+       * by another core would have to travel); the two transposes are of
+       * this block's rows only.  Each element still sums its products in
+       * order k = 0 .. out-1, onto the old dx when adding: the same bits.
+       * dW and db go by layer, in weight_grads. */
       const gl_layer *L = &n->layers[op->layer];
-      gemm_nn(m, L->in, L->out, GRD(op->out), L->out, n->wt + L->wt_off, L->in, GRD(op->in), L->in,
-              op->acc_in);
+      gl_real *dyT = n->tscratch + (size_t)thread * n->ts_each, *dxT = dyT + (size_t)L->out * m;
+      transpose(dyT, GRD(op->out), m, L->out);
+      if (op->acc_in) transpose(dxT, GRD(op->in), m, L->in);
+      gemm_nn(L->in, m, L->out, n->params + L->w_off, L->out, dyT, m, dxT, m, op->acc_in);
+      transpose(GRD(op->in), dxT, L->in, m);
       break;
     }
     case OP_ACT:
@@ -768,7 +766,6 @@ static void weight_grads(void *p, int l, int thread) {
 void gl_backward(gl_net *n, int rows) {
   bwd_job j = {n, rows, 0};
   const int nb = row_blocks(n, rows, &j.step);
-  gl_parallel(n->n_layers, transpose_layer, &j);
   gl_parallel(nb, backward_block, &j);
   gl_parallel(n->n_layers, weight_grads, &j);
   for (int i = 0; i < n->n_ops; i++) { /* a residual scale's gradient: a sum over all rows */
