@@ -105,6 +105,10 @@ void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, i
  * of squares is tiny, huge or not finite. */
 double sum_sq(const gl_real *v, size_t n);
 void mean_var(const gl_real *v, size_t n, double *mean, double *var);
+/* mean_var, and then (g != NULL) v += a * (g * cs), a block of 256 at a time
+ * while it is in cache: plain SGD's update and its statistics in one pass. */
+void mean_var_update(gl_real *v, size_t n, double *mean, double *var, const gl_real *g,
+                     gl_real a, gl_real cs);
 void transpose(gl_real *dst, const gl_real *src, int rows, int cols); /* dst (cols, rows) */
 
 /* y (B, out) = x (B, in) W (in, out) + b */
@@ -236,6 +240,8 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out);
  * writes dLoss/dlogits (mean over rows).  Without y: logits only. */
 double gl_forward(gl_net *net, const gl_real *x, const int32_t *y, int rows, long *correct,
                   int want_grad);
+/* All gradients of the rows gl_forward just ran, and per layer ||dW||^2
+ * (layer_sumsq) and ||db||^2 (bias_sumsq). */
 void gl_backward(gl_net *net, int rows);
 gl_real gl_block_scale(const gl_net *net, int block);
 

@@ -257,22 +257,25 @@ double sum_sq(const gl_real *v, size_t n) {
  * the shifted sums run in float lanes over blocks of 256 and the blocks add
  * up in double; a block whose sum of squares is tiny but not exactly zero,
  * huge or not finite is summed again in double, as in sum_sq. */
-void mean_var(const gl_real *v, size_t n, double *mean, double *var) {
+void mean_var_update(gl_real *v, size_t n, double *mean, double *var, const gl_real *g,
+                     gl_real a, gl_real cs) {
   const gl_real c = v[0];
   double s1 = 0, s2 = 0;
 #ifdef GL_DOUBLE
   shifted_sums_double(v, n, c, &s1, &s2);
+  if (g)
+    for (size_t i = 0; i < n; i++) v[i] += a * (g[i] * cs);
 #else
   enum { BLOCK = 256 };
   for (size_t i = 0; i < n; i += BLOCK) {
     const size_t m = n - i < BLOCK ? n - i : BLOCK;
-    const float *x = v + i;
-    float a[LANES] = {0}, q[LANES] = {0}, b1 = 0, b2 = 0;
+    float *x = v + i;
+    float a1[LANES] = {0}, q[LANES] = {0}, b1 = 0, b2 = 0;
     size_t j = 0;
     for (; j + LANES <= m; j += LANES)
       for (int k = 0; k < LANES; k++) {
         const float d = x[j + k] - c;
-        a[k] += d;
+        a1[k] += d;
         q[k] += d * d;
       }
     for (; j < m; j++) {
@@ -281,7 +284,7 @@ void mean_var(const gl_real *v, size_t n, double *mean, double *var) {
       b2 += d * d;
     }
     for (int k = 0; k < LANES; k++) {
-      b1 += a[k];
+      b1 += a1[k];
       b2 += q[k];
     }
     if ((b2 >= 1e-28f && b2 <= 1e37f) || (b2 == 0 && b1 == 0)) {
@@ -293,11 +296,19 @@ void mean_var(const gl_real *v, size_t n, double *mean, double *var) {
       s1 += d1;
       s2 += d2;
     }
+    if (g) { /* the block is still in cache: update it now */
+      const float *gb = g + i;
+      for (j = 0; j < m; j++) x[j] += a * (gb[j] * cs);
+    }
   }
 #endif
   const double m1 = s1 / (double)n, v2 = s2 / (double)n - m1 * m1;
   *mean = c + m1;
   *var = v2 > 0 ? v2 : (v2 == v2 ? 0 : v2); /* NaN stays NaN */
+}
+
+void mean_var(const gl_real *v, size_t n, double *mean, double *var) {
+  mean_var_update((gl_real *)v, n, mean, var, NULL, 0, 0); /* g == NULL: v is only read */
 }
 
 /* ---- dense ---- */

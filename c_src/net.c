@@ -745,22 +745,27 @@ static void backward_block(void *p, int blk, int thread) {
   }
 }
 
-/* dW (in, out) = x^T dy and db = the sum of dy's rows, for dense layer l */
+/* dW (in, out) = x^T dy and db = the sum of dy's rows, for dense layer l
+ * (a conv layer's came with its backward op); then ||dW||^2 and ||db||^2
+ * of layer l, while they are in this core's cache. */
 static void weight_grads(void *p, int l, int thread) {
   bwd_job *j = (bwd_job *)p;
   gl_net *n = j->n;
   const gl_layer *L = &n->layers[l];
-  if (L->k2 != 1) return;
-  const int rows = j->rows, out = L->out;
-  gl_real *xT = n->tscratch + (size_t)thread * n->ts_each;
-  transpose(xT, n->bufs[L->in_buf].v, rows, L->in);
-  gemm_nn(L->in, out, rows, xT, rows, n->bufs[L->out_buf].g, out, n->grads + L->w_off, out, 0);
-  gl_real *db = n->grads + L->b_off;
-  for (int c = 0; c < out; c++) db[c] = 0;
-  for (int r = 0; r < rows; r++) {
-    const gl_real *g = n->bufs[L->out_buf].g + (size_t)r * out;
-    for (int c = 0; c < out; c++) db[c] += g[c];
+  gl_real *dW = n->grads + L->w_off, *db = n->grads + L->b_off;
+  if (L->k2 == 1) {
+    const int rows = j->rows, out = L->out;
+    gl_real *xT = n->tscratch + (size_t)thread * n->ts_each;
+    transpose(xT, n->bufs[L->in_buf].v, rows, L->in);
+    gemm_nn(L->in, out, rows, xT, rows, n->bufs[L->out_buf].g, out, dW, out, 0);
+    for (int c = 0; c < out; c++) db[c] = 0;
+    for (int r = 0; r < rows; r++) {
+      const gl_real *g = n->bufs[L->out_buf].g + (size_t)r * out;
+      for (int c = 0; c < out; c++) db[c] += g[c];
+    }
   }
+  n->layer_sumsq[l] = sum_sq(dW, (size_t)L->in * L->out);
+  n->bias_sumsq[l] = sum_sq(db, (size_t)L->out);
 }
 
 void gl_backward(gl_net *n, int rows) {
@@ -911,14 +916,6 @@ static void next_batch(gl_net *n, const gl_real **x, const int32_t **y) {
   *y = n->batch_y;
 }
 
-/* ||dW||^2 and ||db||^2 of layer l */
-static void grad_sumsq(void *p, int l, int thread) {
-  gl_net *n = (gl_net *)p;
-  const gl_layer *L = &n->layers[l];
-  n->layer_sumsq[l] = sum_sq(n->grads + L->w_off, (size_t)L->in * L->out);
-  n->bias_sumsq[l] = sum_sq(n->grads + L->b_off, (size_t)L->out);
-}
-
 /* One step; record = measure it; update = apply the optimiser. */
 static void one_step(gl_net *n, int record, int update) {
   const gl_real *bx;
@@ -932,8 +929,7 @@ static void one_step(gl_net *n, int record, int update) {
     diverge(n, layer ? "forward" : "loss", layer);
     return;
   }
-  gl_backward(n, rows);
-  gl_parallel(nl, grad_sumsq, n);
+  gl_backward(n, rows); /* also ||dW||^2, ||db||^2 per layer */
   double total = 0;
   int bad = 0;
   for (int l = nl - 1; l >= 0; l--) {

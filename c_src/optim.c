@@ -35,12 +35,14 @@ static inline gl_real delta_of(const opt_params *o, size_t i, gl_real gi, gl_rea
 static double update_range(const opt_params *o, gl_real *restrict p, const gl_real *restrict g,
                            gl_real *restrict m1, gl_real *restrict m2, size_t n, gl_real cs,
                            double *wm, double *wv) {
-  if (wm) mean_var(p, n, wm, wv); /* the weights before the update */
   if (o->kind == OPT_SGD) { /* ||delta||^2: gl_optim_step takes it from ||g||^2 */
     const gl_real lr = o->lr;
-    for (size_t i = 0; i < n; i++) p[i] += -lr * (g[i] * cs);
+    if (wm) mean_var_update(p, n, wm, wv, g, -lr, cs); /* statistics before the update, one pass */
+    else
+      for (size_t i = 0; i < n; i++) p[i] += -lr * (g[i] * cs);
     return 0;
   }
+  if (wm) mean_var(p, n, wm, wv); /* the weights before the update */
   if (!wm) { /* no statistics: one elementwise pass */
     for (size_t i = 0; i < n; i++) p[i] += delta_of(o, i, g[i] * cs, m1, m2);
     return 0;

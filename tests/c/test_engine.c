@@ -511,6 +511,28 @@ static void test_kernels(void) {
   mean_var(mixed, 300, &nm, &nv);
   CHECK(isnan(nm) && isnan(nv), "mean_var: a NaN makes mean and variance NaN");
 
+  /* mean_var_update (plain SGD's one pass) = mean_var, then the update loop, bit for bit */
+  int fused_same = 1;
+  for (size_t si = 0; si < sizeof sizes / sizeof *sizes; si++)
+    for (int ci = 0; ci < 4; ci++) {
+      const size_t n = sizes[si];
+      gl_real *v = malloc(sizeof(gl_real) * n), *w = malloc(sizeof(gl_real) * n), *g = malloc(sizeof(gl_real) * n);
+      for (size_t i = 0; i < n; i++) {
+        v[i] = w[i] = (gl_real)(centres[ci] + spreads[ci] * u(&st));
+        g[i] = (gl_real)(u(&st) - 0.5);
+      }
+      const gl_real a = (gl_real)-0.037, cs = (gl_real)0.81;
+      double m1, v1, m2, v2;
+      mean_var(v, n, &m1, &v1);
+      for (size_t i = 0; i < n; i++) v[i] += a * (g[i] * cs);
+      mean_var_update(w, n, &m2, &v2, g, a, cs);
+      fused_same &= m1 == m2 && v1 == v2 && !memcmp(v, w, sizeof(gl_real) * n);
+      free(v);
+      free(w);
+      free(g);
+    }
+  CHECK(fused_same, "mean_var_update = mean_var then v += a (g cs): the same statistics and weights, bit for bit");
+
   /* slope statistics against a double reference, tanh and sigmoid */
   for (int act = ACT_SIGMOID; act <= ACT_TANH; act++) {
     enum { N = 1000 };
