@@ -302,6 +302,11 @@ static void layout_buffers(gl_net *n, plan *p) {
  * buffer read by two ops: a residual block's input) and which overwrite it:
  * the graph fixes it, so it is worked out once. */
 static int plan_backward(gl_net *n) {
+  /* rows per block boundary that keep every buffer's blocks (and the
+   * per-row losses, doubles) on cache lines of their own: 64 bytes */
+  n->row_align = 8;
+  for (int b = 0; b < n->n_bufs; b++)
+    while ((size_t)n->row_align * n->bufs[b].n * sizeof(gl_real) % 64) n->row_align *= 2;
   unsigned char *written = (unsigned char *)calloc((size_t)n->n_bufs, 1);
   if (!written) return GL_ENOMEM;
   written[n->ops[n->n_ops - 1].out] = 1;
@@ -620,13 +625,17 @@ gl_real gl_block_scale(const gl_net *net, int block) { return net->params[net->a
  * So every thread count gives the same bits.  A conv network stays one block
  * (its kernels share n->scratch) and its products split instead (gemm_nn). */
 static int row_blocks(const gl_net *n, int rows, int *step) {
-  int t = gl_threads_get();
-  if (n->s.model == MODEL_CONV || t <= 1 || rows < 8) {
+  const int t = gl_threads_get(), r = n->row_align;
+  if (n->s.model == MODEL_CONV || t <= 1 || rows < 2 * r) {
     *step = rows;
     return 1;
   }
+  /* one block per thread (more, so that a slowed thread loses only its
+   * last, measured no better here), a whole number of row_align rows, so
+   * that no two blocks share a cache line of any buffer (blocks of 4 rows
+   * of W1 did: 3x slower) */
   int st = (rows + t - 1) / t;
-  st = (st + 3) & ~3; /* whole 4-row tiles of the products */
+  st = (st + r - 1) / r * r;
   *step = st;
   return (rows + st - 1) / st;
 }

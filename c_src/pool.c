@@ -81,14 +81,16 @@ static _Alignas(64) _Atomic uint64_t claim[MAX_CHUNKS];
 /* this thread's number: 0 for the caller, k for helper k */
 static _Thread_local int self_index;
 
-/* Thread k of t first takes its own run of chunks, [k n/t, (k+1) n/t), so
- * that a layer or a block of rows stays on one core from one phase to the
- * next; then whatever the others have not started. */
+/* Thread k of t first takes its own run of chunks, [a, b) = [k n/t,
+ * (k+1) n/t) in order, so that a layer or a block of rows stays on one core
+ * from one phase to the next; then whatever the others have not started,
+ * from the far end of their runs down (a-1, a-2, ..., 0, n-1, ..., b), so a
+ * slow thread loses its last chunks, not the one it is about to take. */
 static void run_job(uint64_t job, int n, int t, gl_chunk_fn fn, void *ctx) {
   const int k = self_index;
-  const int a = (int)((int64_t)k * n / t);
+  const int a = (int)((int64_t)k * n / t), b = (int)((int64_t)(k + 1) * n / t);
   for (int i = 0; i < n; i++) {
-    const int c = a + i < n ? a + i : a + i - n;
+    const int c = a + i < b ? a + i : (a - 1 - (i - (b - a)) + n) % n;
     uint64_t v = atomic_load(&claim[c]);
     if (v >= job || !atomic_compare_exchange_strong(&claim[c], &v, job)) continue;
     fn(ctx, c, k);

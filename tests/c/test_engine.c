@@ -618,10 +618,10 @@ static void test_threads(void) {
         jobs, bad);
   /* the same bits on 1, 2, 3 and 8 threads */
   const char *cfgs[] = {
-      "depth=12 width=24 act=sigmoid record_every=1 points=100",
+      "depth=12 width=25 act=sigmoid record_every=1 points=100",
       "depth=8 width=16 block=1 act=relu res_scale=rezero optimizer=adam record_every=1 batch=30 points=130",
       "depth=8 form=post act=gelu res_scale=0.5 optimizer=momentum loss=mse record_every=3 batch=16",
-      "depth=6 width=40 act=tanh clip=0.5 record_every=1 points=9",
+      "depth=6 width=40 act=tanh clip=0.5 record_every=1 points=41",
       "depth=30 width=32 act=relu init=normal:1.0 lr=0.1 record_every=1",
       "depth=20 act=tanh init=normal init_std=4 lr=5 record_every=1 points=64",
   };
