@@ -99,6 +99,9 @@ void gl_parallel(int n, gl_chunk_fn fn, void *ctx);
 /* C(M,N) = (acc ? C : 0) + A(M,K) B(K,N), all row-major with leading dimensions. */
 void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
              gl_real *C, int ldc, int acc);
+/* Columns of gemm_nn's register tile (2 vectors: 8 in WASM, 32 with AVX-512);
+ * a product with fewer columns runs on its row-at-a-time edge path. */
+int gemm_tile_cols(void);
 /* Deterministic sums in a fixed order, the same bits in every build: sum of
  * squares, and mean and variance (about a shift, v[0]), each in float32
  * blocks of 256 added in double, a block redone in double when its float sum

@@ -105,6 +105,8 @@ static void gemm_tiles(int M, int N, int K, const gl_real *A, int lda, const gl_
   if (i < M) gemm_rows(i, M, 0, N, K, A, lda, B, ldb, C, ldc, acc);
 }
 
+int gemm_tile_cols(void) { return NR; }
+
 /* On several threads (pool.c) a product is cut into blocks of whole rows of
  * C, or of whole columns when C has more column tiles than row tiles; a cut
  * falls on a tile boundary, and each element is still one thread's sum over

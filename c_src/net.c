@@ -85,8 +85,9 @@ static void new_layer(gl_net *n, int layer, int in_buf, int out_buf, int fan_in,
   if (k2 == 9) { /* the conv kernels' im2col buffers */
     size_t sc = conv3x3_scratch(n->cap, fan_in / 9, fan_out, h, w);
     if (sc > n->n_scratch) n->n_scratch = sc;
-  } else { /* gl_backward, per thread: dy^T and dx^T of a block, or x^T for dW */
+  } else { /* gl_backward, per thread: dy^T and dx^T of a block, or W^T, or x^T for dW */
     size_t ts = (size_t)(fan_in + fan_out) * n->cap;
+    if ((size_t)fan_in * fan_out > ts) ts = (size_t)fan_in * fan_out;
     if (ts > n->ts_each) n->ts_each = ts;
   }
 }
@@ -727,7 +728,13 @@ static void backward_block(void *p, int blk, int thread) {
        * order k = 0 .. out-1, onto the old dx when adding: the same bits.
        * dW and db go by layer, in weight_grads. */
       const gl_layer *L = &n->layers[op->layer];
-      gl_real *dyT = n->tscratch + (size_t)thread * n->ts_each, *dxT = dyT + (size_t)L->out * m;
+      gl_real *sc = n->tscratch + (size_t)thread * n->ts_each;
+      if (m < gemm_tile_cols()) { /* too few rows for a tile (AVX-512: 32): dy W^T, W^T of our own */
+        transpose(sc, n->params + L->w_off, L->in, L->out);
+        gemm_nn(m, L->in, L->out, GRD(op->out), L->out, sc, L->in, GRD(op->in), L->in, op->acc_in);
+        break;
+      }
+      gl_real *dyT = sc, *dxT = sc + (size_t)L->out * m;
       transpose(dyT, GRD(op->out), m, L->out);
       if (op->acc_in) transpose(dxT, GRD(op->in), m, L->in);
       gemm_nn(L->in, m, L->out, n->params + L->w_off, L->out, dyT, m, dxT, m, op->acc_in);
