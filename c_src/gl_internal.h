@@ -135,14 +135,14 @@ void residual_backward(gl_real *dx, gl_real *df, const gl_real *dy, gl_real s, g
 /* sum(dy * f) = dLoss/ds, in order, in double */
 double residual_dscale(const gl_real *dy, const gl_real *f, size_t n);
 
-/* Mean softmax cross-entropy (or MSE on one-hot targets) over B rows; writes
- * dlogits when non-NULL and each row's loss into row_loss when non-NULL;
- * returns the loss summed over rows, and the number of rows whose argmax
- * equals the label in *correct. */
-double softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y,
-                                     int B, int C, double scale, long *correct, double *row_loss);
-double mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y, int B,
-                            int C, double scale, long *correct, double *row_loss);
+/* Softmax cross-entropy (or MSE on one-hot targets) of B rows: each row's
+ * loss into row_loss[0..B) (the caller sums them in row order), dlogits
+ * (times scale) when non-NULL, and the number of rows whose argmax equals the
+ * label in *correct. */
+void softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y,
+                                   int B, int C, double scale, long *correct, double *row_loss);
+void mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y, int B, int C,
+                          double scale, long *correct, double *row_loss);
 
 /* ---- conv kernels (conv.c): NCHW, one buffer row = one image (C, H, W) ---- */
 /* Reals of scratch conv3x3_forward/backward need for B images. */
@@ -214,6 +214,7 @@ struct gl_net {
   size_t alpha_off;
   gl_real *scratch;
   size_t n_scratch;        /* reals of scratch: the most a conv layer's kernels need */
+  unsigned char *written;  /* per buffer, at create: its gradient has a writer (plan_passes) */
   gl_real *tscratch;       /* per thread (gl_threads_max()): transposes of dense layers' blocks */
   size_t ts_each;
   double *row_loss;        /* (cap) each row's loss, summed in row order */

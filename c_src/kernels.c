@@ -496,10 +496,8 @@ static int argmax(const gl_real *z, int C) {
 
 /* loss_r = -log softmax(z_r)[y_r];  dz_r = (softmax(z_r) - onehot(y_r)) * scale.
  * In double, with the max subtracted. */
-double softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y,
-                                     int B, int C, double scale, long *correct,
-                                     double *row_loss) {
-  double loss = 0;
+void softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y,
+                                   int B, int C, double scale, long *correct, double *row_loss) {
   long ok = 0;
   for (int r = 0; r < B; r++) {
     const gl_real *z = logits + (size_t)r * C;
@@ -508,8 +506,7 @@ double softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, co
     double s = 0;
     for (int c = 0; c < C; c++) s += exp((double)z[c] - m);
     double lse = m + log(s);
-    loss += lse - z[y[r]];
-    if (row_loss) row_loss[r] = lse - z[y[r]];
+    row_loss[r] = lse - z[y[r]];
     ok += argmax(z, C) == y[r];
     if (dlogits) {
       gl_real *g = dlogits + (size_t)r * C;
@@ -518,13 +515,11 @@ double softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, co
     }
   }
   *correct = ok;
-  return loss;
 }
 
 /* loss_r = mean_c (z_rc - onehot_rc)^2;  dz = 2 (z - t) / C * scale */
-double mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y, int B,
-                            int C, double scale, long *correct, double *row_loss) {
-  double loss = 0;
+void mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y, int B, int C,
+                          double scale, long *correct, double *row_loss) {
   long ok = 0;
   for (int r = 0; r < B; r++) {
     const gl_real *z = logits + (size_t)r * C;
@@ -534,10 +529,8 @@ double mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32
       s += e * e;
       if (dlogits) dlogits[(size_t)r * C + c] = (gl_real)(2.0 * e / C * scale);
     }
-    loss += s / C;
-    if (row_loss) row_loss[r] = s / C;
+    row_loss[r] = s / C;
     ok += argmax(z, C) == y[r];
   }
   *correct = ok;
-  return loss;
 }

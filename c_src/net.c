@@ -280,6 +280,7 @@ static void layout(gl_net *n, plan *p) {
   n->grads = (gl_real *)carve(p, sizeof(gl_real) * np);
   n->m1 = n->s.optimizer != OPT_SGD ? (gl_real *)carve(p, sizeof(gl_real) * np) : NULL;
   n->m2 = n->s.optimizer == OPT_ADAM ? (gl_real *)carve(p, sizeof(gl_real) * np) : NULL;
+  n->written = (unsigned char *)carve(p, (size_t)n->n_bufs);
   n->tscratch = (gl_real *)carve(p, sizeof(gl_real) * n->ts_each * gl_threads_max());
   n->row_loss = (double *)carve(p, sizeof(double) * (size_t)n->cap);
   n->layer_sumsq = (double *)carve(p, sizeof(double) * nl);
@@ -299,17 +300,17 @@ static void layout_buffers(gl_net *n, plan *p) {
   if (p->base) n->scratch = sc;
 }
 
-/* Which backward ops add into a gradient another op has already written (a
- * buffer read by two ops: a residual block's input) and which overwrite it:
- * the graph fixes it, so it is worked out once. */
-static int plan_backward(gl_net *n) {
-  /* rows per block boundary that keep every buffer's blocks (and the
-   * per-row losses, doubles) on cache lines of their own: 64 bytes */
+/* What the graph fixes for every pass, worked out once at create:
+ *   - which backward ops add into a gradient another op has already written
+ *     (a buffer read by two ops: a residual block's input) and which
+ *     overwrite it (n->written: per buffer, zeroed by create);
+ *   - row_align, the rows per block boundary that keep every buffer's
+ *     blocks (and the per-row losses, doubles) on 64-byte lines of their own. */
+static void plan_passes(gl_net *n) {
+  unsigned char *written = n->written;
   n->row_align = 8;
   for (int b = 0; b < n->n_bufs; b++)
     while ((size_t)n->row_align * n->bufs[b].n * sizeof(gl_real) % 64) n->row_align *= 2;
-  unsigned char *written = (unsigned char *)calloc((size_t)n->n_bufs, 1);
-  if (!written) return GL_ENOMEM;
   written[n->ops[n->n_ops - 1].out] = 1;
   for (int i = n->n_ops - 1; i >= 0; i--) {
     gl_op *op = &n->ops[i];
@@ -321,8 +322,6 @@ static int plan_backward(gl_net *n) {
     }
     written[op->in] = 1;
   }
-  free(written);
-  return GL_OK;
 }
 
 /* ---- initialisation ---- */
@@ -551,11 +550,6 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
   layout(n, &p);
   build_graph(n); /* filling pass */
   layout_buffers(n, &p);
-  if (plan_backward(n)) {
-    free(mem);
-    gl_seterr(cfg->errmsg, "out of memory allocating %.1f MB", total / 1048576.0);
-    return GL_ENOMEM;
-  }
   if (p.off > total) { /* cannot happen: `need` bounds every carve */
     free(mem);
     gl_seterr(cfg->errmsg, "internal error: memory plan overflow");
@@ -563,6 +557,7 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
   }
   n->mem = mem;
   n->bytes = p.off;
+  plan_passes(n);
   /* parameter offsets and names */
   size_t off = 0;
   for (int l = 0; l < n->n_layers; l++) {

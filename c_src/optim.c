@@ -42,11 +42,11 @@ static double update_range(const opt_params *o, gl_real *restrict p, const gl_re
       for (size_t i = 0; i < n; i++) p[i] += -lr * (g[i] * cs);
     return 0;
   }
-  if (wm) mean_var(p, n, wm, wv); /* the weights before the update */
   if (!wm) { /* no statistics: one elementwise pass */
     for (size_t i = 0; i < n; i++) p[i] += delta_of(o, i, g[i] * cs, m1, m2);
     return 0;
   }
+  mean_var(p, n, wm, wv); /* the weights before the update */
   double acc[LANES] = {0}, dsq = 0;
   size_t i = 0;
   for (; i + LANES <= n; i += LANES)
