@@ -51,10 +51,12 @@ build/gradlab: $(ENGINE) c_src/cli.c $(HEADERS)
 
 wasm: build/site/engine/gradlab-engine.js build/site/engine/gradlab-engine-mt.js
 
+# what both modules export: the GL_EXPORT lines of wasm_api.c, malloc and free
+WASM_EXPORTS = -sEXPORTED_FUNCTIONS=$$(sed -n 's/^GL_EXPORT(\(gl[a-z_0-9]*\))/_\1/p' c_src/wasm_api.c | paste -sd, -),_malloc,_free
+
 build/site/engine/gradlab-engine.js: $(ENGINE) c_src/wasm_api.c $(HEADERS)
 	@mkdir -p build/site/engine
-	$(EMCC) $(EMFLAGS) $(ENGINE) c_src/wasm_api.c -o $@ \
-	  -sEXPORTED_FUNCTIONS=$$(sed -n 's/^GL_EXPORT(\(gl[a-z_0-9]*\))/_\1/p' c_src/wasm_api.c | paste -sd, -),_malloc,_free
+	$(EMCC) $(EMFLAGS) $(ENGINE) c_src/wasm_api.c -o $@ $(WASM_EXPORTS)
 
 # The same engine on helper threads (pool.c): WebAssembly threads need a
 # SharedArrayBuffer, which a page only gets when cross-origin isolated (the
@@ -64,7 +66,7 @@ build/site/engine/gradlab-engine.js: $(ENGINE) c_src/wasm_api.c $(HEADERS)
 build/site/engine/gradlab-engine-mt.js: $(ENGINE) c_src/wasm_api.c $(HEADERS)
 	@mkdir -p build/site/engine
 	$(EMCC) $(EMFLAGS) -pthread -DGL_THREADS -sPTHREAD_POOL_SIZE=1 $(ENGINE) c_src/wasm_api.c -o $@ \
-	  -sEXPORTED_FUNCTIONS=$$(sed -n 's/^GL_EXPORT(\(gl[a-z_0-9]*\))/_\1/p' c_src/wasm_api.c | paste -sd, -),_malloc,_free
+	  $(WASM_EXPORTS)
 
 # the served folder: web/ + engine + vendor assets from node_modules
 site: wasm

@@ -1,7 +1,7 @@
 // bench-core.js - the parts of the WASM benchmark that run in node
 // (bench_wasm.mjs, through require) and in chromium (bench_browser.mjs,
 // evaluated in the page): the workload text as a config, W3's digits, the
-// FLOPs of one step, the timing loop and the printed line.  A classic script
+// FLOPs of one step, the timing loops and the printed lines.  A classic script
 // so that both can load it without a bundler.
 (function (root) {
   /** 'k=v k=v ...' (tests/bench/workloads.json) -> config object. */
@@ -105,7 +105,15 @@
       `  (runs ${opts.RUNS} x ${opts.RUN_S} s, ${m.chunk} steps per call, min ${m.min.toFixed(1)} max ${m.max.toFixed(1)}, status ${status})`;
   }
 
-  const api = { parseWorkload, takeDigits, stepFlops, measure, measurePaired, line };
+  /** The line of a net on `threads` threads and its speedup line, from
+   * measurePaired(net, threads, one thread). */
+  function threadLines(name, where, threads, flops, p, opts, status) {
+    return line(name, `${where} threads=${threads}`, flops, p.a, opts, status) +
+      `\nbench ${name} ${where} threads=${threads} speedup=${p.ratio.toFixed(2)}  (median over ${opts.RUNS} pairs` +
+      ` of runs alternating with 1 thread on the same module; 1 thread: ${p.b.median.toFixed(1)} steps/s)`;
+  }
+
+  const api = { parseWorkload, takeDigits, stepFlops, measure, measurePaired, line, threadLines };
   if (typeof module === 'object' && module.exports) module.exports = api;
   else root.GradLabBench = api;
 })(typeof globalThis !== 'undefined' ? globalThis : this);

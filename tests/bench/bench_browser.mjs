@@ -41,6 +41,23 @@ async function openWith(engineFile, errors) {
   return page;
 }
 
+/* In the page: one workload on the page's engine module, its line (threads
+ * 0) or, on the multi-threaded module, its threaded and speedup lines. */
+async function benchInPage({ name, text, opts, threads }) {
+  if (threads && !self.crossOriginIsolated) return `bench ${name} chromium threads=${threads}: not cross-origin isolated, no SharedArrayBuffer`;
+  const engine = self.benchEngine || (self.benchEngine = await GradLab.load());
+  const train = new Uint8Array(await (await fetch('../data/digits-train.bin')).arrayBuffer());
+  const config = GradLabBench.takeDigits(GradLabBench.parseWorkload(text), train);
+  const net = engine.create(config, config.arch);
+  const flops = GradLabBench.stepFlops(config, net);
+  const out = threads
+    ? GradLabBench.threadLines(name, 'chromium', threads, flops,
+      GradLabBench.measurePaired(net, () => engine.setThreads(threads), () => engine.setThreads(1), opts), opts, net.stats().status)
+    : GradLabBench.line(name, 'chromium', flops, GradLabBench.measure(net, opts), opts, net.stats().status);
+  net.free();
+  return out;
+}
+
 try {
   const errors = [];
   const page = await openWith('gradlab-engine.js', errors);
@@ -48,34 +65,10 @@ try {
   const mtPage = THREADS > 1 ? await openWith('gradlab-engine-mt.js', errors) : null;
   for (const name of ['W1', 'W2', 'W3']) {
     if (only && only !== name) continue;
-    const args = { name, text: workloads[name], opts: { RUN_S, RUNS, WARM_S }, threads: THREADS };
-    const line = await page.evaluate(async ({ name, text, opts }) => {
-      const engine = await GradLab.load();
-      const train = new Uint8Array(await (await fetch('../data/digits-train.bin')).arrayBuffer());
-      const config = GradLabBench.takeDigits(GradLabBench.parseWorkload(text), train);
-      const net = engine.create(config, config.arch);
-      const flops = GradLabBench.stepFlops(config, net);
-      const m = GradLabBench.measure(net, opts);
-      const out = GradLabBench.line(name, 'chromium', flops, m, opts, net.stats().status);
-      net.free();
-      return out;
-    }, args);
+    const args = { name, text: workloads[name], opts: { RUN_S, RUNS, WARM_S } };
+    const line = await page.evaluate(benchInPage, { ...args, threads: 0 });
     console.log(line + (name === 'W1' || (only && only === name) ? `  [${version}, main thread]` : ''));
-    if (!mtPage) continue;
-    const mtLine = await mtPage.evaluate(async ({ name, text, opts, threads }) => {
-      if (!self.crossOriginIsolated) return `bench ${name} chromium threads=${threads}: not cross-origin isolated, no SharedArrayBuffer`;
-      const engine = self.mtEngine || (self.mtEngine = await GradLab.load());
-      const train = new Uint8Array(await (await fetch('../data/digits-train.bin')).arrayBuffer());
-      const config = GradLabBench.takeDigits(GradLabBench.parseWorkload(text), train);
-      const net = engine.create(config, config.arch);
-      const flops = GradLabBench.stepFlops(config, net);
-      const p = GradLabBench.measurePaired(net, () => engine.setThreads(threads), () => engine.setThreads(1), opts);
-      const out = GradLabBench.line(name, `chromium threads=${threads}`, flops, p.a, opts, net.stats().status) +
-        `\nbench ${name} chromium threads=${threads} speedup=${p.ratio.toFixed(2)}  (alternating with 1 thread; 1 thread: ${p.b.median.toFixed(1)} steps/s)`;
-      net.free();
-      return out;
-    }, args);
-    console.log(mtLine);
+    if (mtPage) console.log(await mtPage.evaluate(benchInPage, { ...args, threads: THREADS }));
   }
   if (errors.length) { console.error(`bench_browser: page errors: ${errors.join('; ')}`); process.exitCode = 1; }
 } finally {

@@ -67,8 +67,7 @@ for (const name of ['W1', 'W2', 'W3']) {
   if (!mt) continue;
   const tnet = mt.create(config, config.arch);
   const p = Bench.measurePaired(tnet, () => mt.setThreads(THREADS), () => mt.setThreads(1), opts);
-  let more = `\nbench ${name} wasm threads=${THREADS} speedup=${p.ratio.toFixed(2)}  (median over ${RUNS} pairs of runs alternating with 1 thread on the same module; 1 thread: ${p.b.median.toFixed(1)} steps/s)`;
-  if (peak) more += `\nbench ${name} wasm threads=${THREADS} of_peak=${((p.a.median * flops) / 1e9 / (THREADS * peak)).toFixed(2)}  (of ${THREADS} x the one-core ceiling)`;
-  console.log(Bench.line(name, `wasm threads=${THREADS}`, flops, p.a, opts, tnet.stats().status) + more);
+  const more = peak ? `\nbench ${name} wasm threads=${THREADS} of_peak=${((p.a.median * flops) / 1e9 / (THREADS * peak)).toFixed(2)}  (of ${THREADS} x the one-core ceiling)` : '';
+  console.log(Bench.threadLines(name, 'wasm', THREADS, flops, p, opts, tnet.stats().status) + more);
   tnet.free();
 }
