@@ -17,6 +17,8 @@ test('conv mode: both stacks, the digit strip, the degradation experiment', asyn
   const { page, log } = await env.newPage();
   await page.goto(`${env.url}?lang=en&blocks=10&channels=8&pool=1&act=sigmoid&init=xavier&steps=40&record_every=10`);
   await waitReady(page);
+  const builtIn = ['#set-points', '#set-noise', '#set-data_seed'];
+  for (const sel of builtIn) assert.ok(await page.isEnabled(sel), `${sel} enabled with data=spiral`);
   // switching the model control to conv sets data=digits and batch 32 by itself
   await page.selectOption('#set-model', 'conv');
   await page.waitForFunction(() => {
@@ -26,6 +28,8 @@ test('conv mode: both stacks, the digit strip, the degradation experiment', asyn
   let d = await page.evaluate(() => window.gradlab.debug());
   assert.equal(d.config.data, 'digits');
   assert.equal(d.config.batch, 32);
+  // the built-in sets' size, noise and seed do nothing to the digits: greyed out and disabled
+  for (const sel of builtIn) assert.ok(await page.isDisabled(sel), `${sel} disabled with data=digits`);
   assert.equal(d.layers.length, 22, d.layers.join(','));
   assert.equal(d.layers[d.layers.length - 1], 'fc');
   for (const id of ['plain', 'residual']) {

@@ -44,9 +44,9 @@
     pool: (c) => c.model === 'conv',
     init_std: (c) => c.init === 'normal',
     momentum: (c) => c.optimizer === 'momentum',
-    points: (c) => c.data !== 'csv',
-    noise: (c) => c.data !== 'csv',
-    data_seed: (c) => c.data !== 'csv',
+    points: (c) => c.data !== 'csv' && c.data !== 'digits',   /* they shape the built-in 2-D sets only */
+    noise: (c) => c.data !== 'csv' && c.data !== 'digits',
+    data_seed: (c) => c.data !== 'csv' && c.data !== 'digits',
   };
   /* settings whose control is "on/off + a value", off meaning 0 */
   const TOGGLED = { clip: { onValue: 1 } };
