@@ -123,3 +123,35 @@ test('export: statistics as JSON and CSV with the record\'s field names, charts 
   const png2 = await grab('button.png[data-chart="heatPlain"]');
   assert.ok(png2.body.length > 1000, 'heatmap PNG');
 });
+
+test('a long run keeps a bounded export history, evenly spread, the first and the newest record included', { timeout: 120_000 }, async () => {
+  const { page, log } = await env.newPage();
+  // 1001 layers: the history's limit is its floor, 200 records; 450 steps send about 450
+  await page.goto(env.url + '?depth=1000&width=2&steps=450&record_every=1&lang=en');
+  await waitReady(page);
+  await runToEnd(page);
+  const d = await page.evaluate(() => window.gradlab.debug());
+  assert.equal(d.historyLimit, 200);
+  assert.ok(d.received >= 450, `${d.received} records received`);
+  // the stride: the smallest power of two whose multiples among the received records fit the limit
+  const kept = (s) => Math.floor((d.received - 1) / s) + 1;
+  let stride = 1;
+  while (kept(stride) > d.historyLimit) stride *= 2;
+  assert.equal(d.stride, stride);
+  assert.equal(stride, 4, 'halved twice');
+  const last = (d.received - 1) % stride !== 0;
+  assert.equal(d.records, kept(stride) + (last ? 1 : 0));
+  const steps = await page.evaluate(() => window.gradlab.records().map((r) => [r.plain.step, r.plain.steps_done, r.residual.steps_done]));
+  assert.equal(steps.length, d.records);
+  assert.deepEqual(steps[0], [0, 0, 0], 'step 0 at configure');
+  assert.deepEqual(steps.at(-1).slice(1), [450, 450], 'the newest record');
+  // [1] is step 0 with the first update's statistics, the last the run's final measurement
+  for (let i = 2; i < steps.length - 1; i++) assert.equal(steps[i][0] - steps[i - 1][0], stride, `even spacing at ${i}`);
+  const note = await page.textContent('#export-note');
+  assert.match(note, new RegExp(`^${d.records} of the ${d.received} records .*one in every ${stride},`), note);
+  const [dl] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.click('#export-json')]);
+  const doc = JSON.parse(readFileSync(await dl.path(), 'utf8'));
+  assert.equal(doc.records.length, d.records, 'the export holds what was kept');
+  assert.deepEqual(doc.records.at(-1).plain.steps_done, 450);
+  assert.deepEqual(log.errors, []);
+});

@@ -25,6 +25,7 @@
   const GRID = 48;                      /* decision boundary: GRID x GRID predictions */
   const RENDER_MS = 100;                /* charts redraw at most this often while training */
   const PREDICT_MS = 500;               /* boundary refresh while training */
+  const HISTORY_VALUES = 4e6;           /* numbers the export history may hold (about 32 MB) */
   /* which group a setting's control goes in; a setting not named here goes in 'other' */
   const GROUP_OF = {
     model: 'network', blocks: 'network', channels: 'network', pool: 'network',
@@ -72,6 +73,7 @@
     run: 'Run', pause: 'Pause', step: 'Step', reset: 'Reset', speed: 'Speed',
     export: 'Export this run', export_json: 'Statistics (JSON)', export_csv: 'Statistics (CSV)', export_png: 'PNG', export_png_all: 'All charts (PNG)',
     export_note: '{records} records of both stacks; the files use the record\'s field names.',
+    export_note_thinned: '{records} of the {received} records of both stacks (one in every {every}, and the newest, so that a long run stays within memory); the files use the record\'s field names.',
     footer: 'GradLab trains both networks in your browser with a C engine compiled to WebAssembly; nothing leaves this page.',
     'footer.engine': '(engine {version}, one thread)',
     'footer.engine_threads': '(engine {version}, {threads} threads; the same numbers as on one)',
@@ -148,7 +150,10 @@
     layers: [],
     data: null,
     bounds: null,
-    history: [],           /* every {plain, residual} record received since configure */
+    history: [],           /* the {plain, residual} records received since configure (keepRecord) */
+    historyCount: 0,       /* records received since configure */
+    historyStride: 1,      /* history keeps every historyStride-th of them, and the newest */
+    historyTail: false,    /* the newest record is off the stride (the next one replaces it) */
     latest: null,
     charts: {},
     dirty: false,
@@ -656,7 +661,11 @@
     writeUrl();
     app.layers = m.layers;
     app.data = m.data;
-    app.history = [m.stats];
+    app.history = [];
+    app.historyCount = 0;
+    app.historyStride = 1;
+    app.historyTail = false;
+    keepRecord(m.stats);
     app.latest = m.stats;
     app.finished = false;
     app.running = false;
@@ -702,12 +711,36 @@
 
   function onStats(m) {
     for (const r of m.records) {
-      app.history.push(r);
+      keepRecord(r);
       appendRecord(r);
     }
     if (m.records.length) app.latest = m.records[m.records.length - 1];
     if (!m.running && !app.running) requestPredict();
     markDirty();
+  }
+
+  /* The export history stays bounded however long the run: past its limit
+     every other record goes and later records are kept at twice the stride,
+     so what is kept stays evenly spread over the run; the first record (step 0
+     at configure) and the newest are always kept. */
+  function historyLimit() {
+    const perRecord = Math.max(1, ARCHS.length * app.layers.length * app.fields.length);
+    return 2 * Math.max(100, Math.floor(HISTORY_VALUES / perRecord / 2));
+  }
+
+  function keepRecord(r) {
+    const h = app.history;
+    if (app.historyTail) h.pop();
+    const k = app.historyCount++;
+    h.push(r);
+    if (k % app.historyStride === 0 && h.length > historyLimit()) {
+      let w = 0;
+      for (let i = 0; i < h.length; i += 2) h[w++] = h[i];
+      h.length = w;
+      app.historyStride *= 2;
+      if (h[w - 1] !== r) h.push(r);
+    }
+    app.historyTail = k % app.historyStride !== 0;
   }
 
   function updateButtons() {
@@ -920,7 +953,9 @@
       : app.running ? t('status.running', vars)
         : app.finished ? t('status.done', vars)
           : stepNow > 0 ? t('status.paused', vars) : t('status.ready', vars);
-    $('export-note').textContent = t('export_note', { records: fmt.int(app.history.length) });
+    $('export-note').textContent = app.historyStride > 1
+      ? t('export_note_thinned', { records: fmt.int(app.history.length), received: fmt.int(app.historyCount), every: fmt.int(app.historyStride) })
+      : t('export_note', { records: fmt.int(app.history.length) });
   }
 
   function latestWithUpdate(arch) {
@@ -1246,6 +1281,7 @@
     return {
       version: app.version, lang: app.lang, config: app.config, hide: app.hide.slice(), layers: app.layers.slice(),
       running: app.running, finished: app.finished, records: app.history.length,
+      received: app.historyCount, stride: app.historyStride, historyLimit: historyLimit(),
       latest: rec(app.latest), charts, firstChartAt: app.firstChartAt,
       messages: [...document.querySelectorAll('#messages .message')].map((m) => m.textContent),
       step: app.step,
@@ -1276,9 +1312,10 @@
       setControls(base);
       configure(base, { source: 'control', resume: start });
     },
-    /* every record received since the last (re)configure, oldest first, as copies:
+    /* the records kept since the last (re)configure, oldest first, as copies:
        [0] is step 0 measured at configure, [1] the first record of a run (step 0
-       with the first update's statistics), the last one the newest */
+       with the first update's statistics), the last one the newest; a run past
+       the history's limit keeps every 2nd, 4th, ... record between them */
     records() {
       return app.history.map(recordCopy);
     },

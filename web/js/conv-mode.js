@@ -211,7 +211,7 @@
     conv.strip.predicted = null;
     conv.strip.probs = null;
     conv.strip.pending = false;
-    conv.strip.seen = app().history ? app().history.length : 0;
+    conv.strip.seen = app().historyCount || 0;
     if (conv.imageMode) requestStrip();
     else renderStrip();
     if (!conv.strip.timer) conv.strip.timer = setInterval(poll, PREDICT_MS);
@@ -242,7 +242,7 @@
   function poll() {
     const a = app();
     if (!conv.imageMode || !a || !a.config) return;
-    const n = a.history ? a.history.length : 0;
+    const n = a.historyCount || 0;
     if ((a.running || n !== conv.strip.seen) && requestStrip()) conv.strip.seen = n;
   }
 
