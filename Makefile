@@ -77,33 +77,26 @@ build/test_gradcheck: $(ENGINE) tests/c/test_gradcheck.c tests/c/test_util.h $(H
 	@mkdir -p build
 	$(CC) $(CFLAGS_TEST) -DGL_DOUBLE $(ENGINE) tests/c/test_gradcheck.c -lm -o $@
 
-build/test_engine: $(ENGINE) tests/c/test_engine.c tests/c/test_util.h $(HEADERS)
-	@mkdir -p build
-	$(CC) $(CFLAGS_NATIVE) -g $(ENGINE) tests/c/test_engine.c -lm -o $@
+# the other C tests, one rule per build: build/test_X from tests/c/test_X.c
+# optimised as the engine ships; _san under AddressSanitizer and UBSan; _tsan
+# (the helper threads of pool.c) under ThreadSanitizer; gradcheck in double
+TEST_DEPS := $(ENGINE) tests/c/test_util.h $(HEADERS)
+TEST_REAL = $(if $(findstring gradcheck,$@),-DGL_DOUBLE)
 
-build/test_engine_san: $(ENGINE) tests/c/test_engine.c tests/c/test_util.h $(HEADERS)
+build/test_%_san: tests/c/test_%.c $(TEST_DEPS)
 	@mkdir -p build
-	$(CC) $(CFLAGS_TEST) $(SAN) $(ENGINE) tests/c/test_engine.c -lm -o $@
+	$(CC) $(CFLAGS_TEST) $(SAN) $(TEST_REAL) $(ENGINE) $< -lm -o $@
 
-# the helper threads (pool.c) under ThreadSanitizer
-build/test_engine_tsan: $(ENGINE) tests/c/test_engine.c tests/c/test_util.h $(HEADERS)
+build/test_%_tsan: tests/c/test_%.c $(TEST_DEPS)
 	@mkdir -p build
-	$(CC) $(CFLAGS_TEST) -fsanitize=thread $(ENGINE) tests/c/test_engine.c -lm -o $@
+	$(CC) $(CFLAGS_TEST) -fsanitize=thread $(TEST_REAL) $(ENGINE) $< -lm -o $@
 
-build/test_gradcheck_san: $(ENGINE) tests/c/test_gradcheck.c tests/c/test_util.h $(HEADERS)
+build/test_%: tests/c/test_%.c $(TEST_DEPS)
 	@mkdir -p build
-	$(CC) $(CFLAGS_TEST) $(SAN) -DGL_DOUBLE $(ENGINE) tests/c/test_gradcheck.c -lm -o $@
-
-build/test_conv: $(ENGINE) tests/c/test_conv.c tests/c/test_util.h $(HEADERS)
-	@mkdir -p build
-	$(CC) $(CFLAGS_NATIVE) -g $(ENGINE) tests/c/test_conv.c -lm -o $@
-
-build/test_conv_san: $(ENGINE) tests/c/test_conv.c tests/c/test_util.h $(HEADERS)
-	@mkdir -p build
-	$(CC) $(CFLAGS_TEST) $(SAN) $(ENGINE) tests/c/test_conv.c -lm -o $@
+	$(CC) $(CFLAGS_NATIVE) -g $(TEST_REAL) $(ENGINE) $< -lm -o $@
 
 test-c: build/test_gradcheck build/test_engine build/test_engine_san build/test_gradcheck_san \
-        build/test_conv build/test_conv_san build/test_engine_tsan build/gradlab
+        build/test_conv build/test_conv_san build/test_engine_tsan build/test_conv_tsan build/gradlab
 	./build/test_gradcheck
 	./build/test_engine
 	./build/test_conv
@@ -111,6 +104,7 @@ test-c: build/test_gradcheck build/test_engine build/test_engine_san build/test_
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_gradcheck_san
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_conv_san --quick
 	TSAN_OPTIONS=halt_on_error=1 ./build/test_engine_tsan --quick
+	TSAN_OPTIONS=halt_on_error=1 ./build/test_conv_tsan --quick
 	bash tests/cli/test_cli.sh
 
 test-node: all

@@ -47,85 +47,134 @@ size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W) {
   return (K + (size_t)c_out) * N + (size_t)c_out * K;
 }
 
-/* cols (9 c_in, B*H*W): cols[(ci*9 + ky*3 + kx), r*HW + oy*W + ox] = x[r, ci, oy+ky-1, ox+kx-1],
- * 0 outside the map. */
-static void im2col(gl_real *restrict cols, const gl_real *restrict x, int B, int c_in, int H,
+/* One image's patches into the columns of a patch matrix with N columns:
+ * cols[(ci*9 + ky*3 + kx), oy*W + ox] = x[ci, oy+ky-1, ox+kx-1], 0 outside the map
+ * (cols points at the image's first column). */
+static void im2col(gl_real *restrict cols, size_t N, const gl_real *restrict x, int c_in, int H,
                    int W) {
-  const size_t HW = (size_t)H * W, N = (size_t)B * HW;
+  const size_t HW = (size_t)H * W;
   for (int ci = 0; ci < c_in; ci++)
     for (int ky = 0; ky < 3; ky++)
       for (int kx = 0; kx < 3; kx++) {
-        gl_real *row = cols + (size_t)(ci * 9 + ky * 3 + kx) * N;
-        for (int r = 0; r < B; r++) {
-          const gl_real *img = x + ((size_t)r * c_in + ci) * HW;
-          gl_real *o = row + (size_t)r * HW;
-          for (int oy = 0; oy < H; oy++, o += W) {
-            const int iy = oy + ky - 1;
-            if (iy < 0 || iy >= H) {
-              memset(o, 0, sizeof(gl_real) * (size_t)W);
-              continue;
-            }
-            const gl_real *src = img + (size_t)iy * W + (kx - 1);
-            /* ox + kx - 1 inside [0, W) for ox in [lo, hi) */
-            const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;
-            if (lo) o[0] = 0;
-            for (int ox = lo; ox < hi; ox++) o[ox] = src[ox];
-            if (hi < W) o[W - 1] = 0;
+        const gl_real *img = x + (size_t)ci * HW;
+        gl_real *o = cols + (size_t)(ci * 9 + ky * 3 + kx) * N;
+        for (int oy = 0; oy < H; oy++, o += W) {
+          const int iy = oy + ky - 1;
+          if (iy < 0 || iy >= H) {
+            memset(o, 0, sizeof(gl_real) * (size_t)W);
+            continue;
           }
+          const gl_real *src = img + (size_t)iy * W + (kx - 1);
+          /* ox + kx - 1 inside [0, W) for ox in [lo, hi) */
+          const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;
+          if (lo) o[0] = 0;
+          for (int ox = lo; ox < hi; ox++) o[ox] = src[ox];
+          if (hi < W) o[W - 1] = 0;
         }
       }
 }
 
-/* The same patches, one row per output pixel: colsR (B*H*W, 9 c_in).  Away
- * from the border a patch is three runs of three contiguous pixels per channel. */
-static void im2row(gl_real *restrict colsR, const gl_real *restrict x, int B, int c_in, int H,
-                   int W) {
+/* The same patches of one image, one row per output pixel: colsR (H*W, 9 c_in).
+ * Away from the border a patch is three runs of three contiguous pixels per channel. */
+static void im2row(gl_real *restrict colsR, const gl_real *restrict x, int c_in, int H, int W) {
   const size_t HW = (size_t)H * W, K = (size_t)9 * c_in;
-  for (int r = 0; r < B; r++)
-    for (int oy = 0; oy < H; oy++)
-      for (int ox = 0; ox < W; ox++) {
-        gl_real *o = colsR + ((size_t)r * HW + (size_t)oy * W + ox) * K;
-        const gl_real *img = x + (size_t)r * c_in * HW;
-        if (oy > 0 && oy < H - 1 && ox > 0 && ox < W - 1) {
-          const gl_real *p = img + (size_t)(oy - 1) * W + (ox - 1);
-          for (int ci = 0; ci < c_in; ci++, p += HW, o += 9) {
-            o[0] = p[0]; o[1] = p[1]; o[2] = p[2];
-            o[3] = p[W]; o[4] = p[W + 1]; o[5] = p[W + 2];
-            o[6] = p[2 * W]; o[7] = p[2 * W + 1]; o[8] = p[2 * W + 2];
-          }
-          continue;
+  for (int oy = 0; oy < H; oy++)
+    for (int ox = 0; ox < W; ox++) {
+      gl_real *o = colsR + ((size_t)oy * W + ox) * K;
+      const gl_real *img = x;
+      if (oy > 0 && oy < H - 1 && ox > 0 && ox < W - 1) {
+        const gl_real *p = img + (size_t)(oy - 1) * W + (ox - 1);
+        for (int ci = 0; ci < c_in; ci++, p += HW, o += 9) {
+          o[0] = p[0]; o[1] = p[1]; o[2] = p[2];
+          o[3] = p[W]; o[4] = p[W + 1]; o[5] = p[W + 2];
+          o[6] = p[2 * W]; o[7] = p[2 * W + 1]; o[8] = p[2 * W + 2];
         }
-        for (int ci = 0; ci < c_in; ci++, img += HW)
-          for (int ky = 0; ky < 3; ky++) {
-            const int iy = oy + ky - 1;
-            for (int kx = 0; kx < 3; kx++) {
-              const int ix = ox + kx - 1;
-              *o++ = (iy < 0 || iy >= H || ix < 0 || ix >= W) ? 0 : img[(size_t)iy * W + ix];
-            }
-          }
+        continue;
       }
+      for (int ci = 0; ci < c_in; ci++, img += HW)
+        for (int ky = 0; ky < 3; ky++) {
+          const int iy = oy + ky - 1;
+          for (int kx = 0; kx < 3; kx++) {
+            const int ix = ox + kx - 1;
+            *o++ = (iy < 0 || iy >= H || ix < 0 || ix >= W) ? 0 : img[(size_t)iy * W + ix];
+          }
+        }
+    }
 }
 
-/* dx (B, c_in, H, W) += the patches of dcols (9 c_in, B*H*W) put back where im2col took them. */
-static void col2im_add(gl_real *restrict dx, const gl_real *restrict dcols, int B, int c_in, int H,
-                       int W) {
-  const size_t HW = (size_t)H * W, N = (size_t)B * HW;
+/* One image's dx (c_in, H, W) += its patch gradients, columns of dcols (N columns),
+ * put back where im2col took them. */
+static void col2im_add(gl_real *restrict dx, const gl_real *restrict dcols, size_t N, int c_in,
+                       int H, int W) {
+  const size_t HW = (size_t)H * W;
   for (int ci = 0; ci < c_in; ci++)
     for (int ky = 0; ky < 3; ky++)
       for (int kx = 0; kx < 3; kx++) {
-        const gl_real *row = dcols + (size_t)(ci * 9 + ky * 3 + kx) * N;
-        for (int r = 0; r < B; r++) {
-          gl_real *img = dx + ((size_t)r * c_in + ci) * HW;
-          const gl_real *g = row + (size_t)r * HW;
-          for (int oy = 0; oy < H; oy++, g += W) {
-            const int iy = oy + ky - 1;
-            if (iy < 0 || iy >= H) continue;
-            gl_real *dst = img + (size_t)iy * W + (kx - 1);
-            const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;
-            for (int ox = lo; ox < hi; ox++) dst[ox] += g[ox];
-          }
+        gl_real *img = dx + (size_t)ci * HW;
+        const gl_real *g = dcols + (size_t)(ci * 9 + ky * 3 + kx) * N;
+        for (int oy = 0; oy < H; oy++, g += W) {
+          const int iy = oy + ky - 1;
+          if (iy < 0 || iy >= H) continue;
+          gl_real *dst = img + (size_t)iy * W + (kx - 1);
+          const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;
+          for (int ox = lo; ox < hi; ox++) dst[ox] += g[ox];
         }
       }
+}
+
+/* A chunk of images, for the per-image copies around its products: each image
+ * is a chunk of gl_parallel (a copy or a sum that no other image touches, so
+ * the bits do not depend on the threads). */
+typedef struct {
+  gl_real *y, *dx;                  /* the chunk's first image in the layer's output / dx */
+  const gl_real *x, *dy, *b;        /* the chunk's first image in x / dy; the bias */
+  gl_real *cols, *out;              /* patch matrix (K, N) or (N, K); (c_out, N) product */
+  int c_in, c_out, H, W, acc_dx;
+  size_t N;
+} conv_job;
+
+/* forward, before the product: image r's patches and its columns of out set to the bias */
+static void fwd_gather(void *p, int r, int thread) {
+  (void)thread;
+  const conv_job *j = (const conv_job *)p;
+  const size_t HW = (size_t)j->H * j->W;
+  im2col(j->cols + (size_t)r * HW, j->N, j->x + (size_t)r * j->c_in * HW, j->c_in, j->H, j->W);
+  for (int co = 0; co < j->c_out; co++) {
+    gl_real *o = j->out + (size_t)co * j->N + (size_t)r * HW;
+    for (size_t k = 0; k < HW; k++) o[k] = j->b[co];
+  }
+}
+
+/* forward, after the product: image r's (c_out, HW) block to its row of y */
+static void fwd_scatter(void *p, int r, int thread) {
+  (void)thread;
+  const conv_job *j = (const conv_job *)p;
+  const size_t HW = (size_t)j->H * j->W;
+  for (int co = 0; co < j->c_out; co++)
+    memcpy(j->y + ((size_t)r * j->c_out + co) * HW, j->out + (size_t)co * j->N + (size_t)r * HW,
+           sizeof(gl_real) * HW);
+}
+
+/* backward, before the products: image r's dy into dY's layout and its patch rows */
+static void bwd_gather(void *p, int r, int thread) {
+  (void)thread;
+  const conv_job *j = (const conv_job *)p;
+  const size_t HW = (size_t)j->H * j->W;
+  for (int co = 0; co < j->c_out; co++)
+    memcpy(j->out + (size_t)co * j->N + (size_t)r * HW, j->dy + ((size_t)r * j->c_out + co) * HW,
+           sizeof(gl_real) * HW);
+  im2row(j->cols + (size_t)r * HW * 9 * j->c_in, j->x + (size_t)r * j->c_in * HW, j->c_in, j->H,
+         j->W);
+}
+
+/* backward, after the products: image r's patch gradients into its dx */
+static void bwd_scatter(void *p, int r, int thread) {
+  (void)thread;
+  const conv_job *j = (const conv_job *)p;
+  const size_t HW = (size_t)j->H * j->W;
+  gl_real *dxr = j->dx + (size_t)r * j->c_in * HW;
+  if (!j->acc_dx) memset(dxr, 0, sizeof(gl_real) * HW * j->c_in);
+  col2im_add(dxr, j->cols + (size_t)r * HW, j->N, j->c_in, j->H, j->W);
 }
 
 /* y (B, c_out, H, W) = conv3x3(x (B, c_in, H, W); W (9 c_in, c_out)) + b (c_out)
@@ -142,14 +191,11 @@ void conv3x3_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_re
   for (int r0 = 0; r0 < B; r0 += chunk) {
     const int nb = B - r0 < chunk ? B - r0 : chunk;
     const size_t N = (size_t)nb * HW;
-    im2col(cols, x + (size_t)r0 * c_in * HW, nb, c_in, H, Wd);
-    for (int co = 0; co < c_out; co++)
-      for (size_t j = 0; j < N; j++) out[(size_t)co * N + j] = b[co];
+    conv_job j = {y + (size_t)r0 * c_out * HW, NULL, x + (size_t)r0 * c_in * HW, NULL, b,
+                  cols, out, c_in, c_out, H, Wd, 0, N};
+    gl_parallel(nb, fwd_gather, &j);
     gemm_nn(c_out, (int)N, K, WT, K, cols, (int)N, out, (int)N, 1);
-    for (int r = 0; r < nb; r++)
-      for (int co = 0; co < c_out; co++)
-        memcpy(y + ((size_t)(r0 + r) * c_out + co) * HW, out + (size_t)co * N + (size_t)r * HW,
-               sizeof(gl_real) * HW);
+    gl_parallel(nb, fwd_scatter, &j);
   }
 }
 
@@ -173,23 +219,19 @@ void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, 
   for (int r0 = 0; r0 < B; r0 += chunk) {
     const int nb = B - r0 < chunk ? B - r0 : chunk;
     const size_t N = (size_t)nb * HW;
-    for (int r = 0; r < nb; r++)
-      for (int co = 0; co < c_out; co++)
-        memcpy(dY + (size_t)co * N + (size_t)r * HW, dy + ((size_t)(r0 + r) * c_out + co) * HW,
-               sizeof(gl_real) * HW);
+    conv_job j = {NULL, dx ? dx + (size_t)r0 * c_in * HW : NULL, x + (size_t)r0 * c_in * HW,
+                  dy + (size_t)r0 * c_out * HW, NULL, colsR, dY, c_in, c_out, H, Wd, acc_dx, N};
+    gl_parallel(nb, bwd_gather, &j);
     for (int co = 0; co < c_out; co++) {
       gl_real s = db[co];
       const gl_real *g = dY + (size_t)co * N;
-      for (size_t j = 0; j < N; j++) s += g[j];
+      for (size_t k = 0; k < N; k++) s += g[k];
       db[co] = s;
     }
-    im2row(colsR, x + (size_t)r0 * c_in * HW, nb, c_in, H, Wd);
     gemm_nn(c_out, K, (int)N, dY, (int)N, colsR, K, dWT, K, r0 > 0);
     if (!dx) continue;
-    gl_real *dcols = colsR, *dxc = dx + (size_t)r0 * c_in * HW;
-    gemm_nn(K, (int)N, c_out, W, c_out, dY, (int)N, dcols, (int)N, 0);
-    if (!acc_dx) memset(dxc, 0, sizeof(gl_real) * N * c_in);
-    col2im_add(dxc, dcols, nb, c_in, H, Wd);
+    gemm_nn(K, (int)N, c_out, W, c_out, dY, (int)N, colsR, (int)N, 0); /* dcols, over colsR */
+    gl_parallel(nb, bwd_scatter, &j);
   }
   transpose(dW, dWT, c_out, K);
 }
