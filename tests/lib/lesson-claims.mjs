@@ -24,6 +24,12 @@ export function checkClaims(claims, runs) {
         ok = !Number.isNaN(value) && inRange(value);
         break;
       }
+      case 'log10_change': {
+        const a = rec(c.arch, 'init'), b = rec(c.arch, 'end'), i = layerIndex(a, c.layer);
+        value = Math.log10(b[c.field][i] / a[c.field][i]);
+        ok = !Number.isNaN(value) && inRange(value);
+        break;
+      }
       case 'compare_archs': {
         const p = rec('plain', c.at), q = rec('residual', c.at);
         const i = layerIndex(p, c.layer);
