@@ -49,7 +49,10 @@ size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W) {
 
 /* One image's patches into the columns of a patch matrix with N columns:
  * cols[(ci*9 + ky*3 + kx), oy*W + ox] = x[ci, oy+ky-1, ox+kx-1], 0 outside the map
- * (cols points at the image's first column). */
+ * (cols points at the image's first column).  Row (ky, kx) is the channel's map
+ * shifted by s = (ky-1) W + (kx-1): one contiguous copy over the rows inside the
+ * map, then zeros for the rows above or below it and for the column that the
+ * shift wrapped round to the neighbouring row. */
 static void im2col(gl_real *restrict cols, size_t N, const gl_real *restrict x, int c_in, int H,
                    int W) {
   const size_t HW = (size_t)H * W;
@@ -58,19 +61,17 @@ static void im2col(gl_real *restrict cols, size_t N, const gl_real *restrict x, 
       for (int kx = 0; kx < 3; kx++) {
         const gl_real *img = x + (size_t)ci * HW;
         gl_real *o = cols + (size_t)(ci * 9 + ky * 3 + kx) * N;
-        for (int oy = 0; oy < H; oy++, o += W) {
-          const int iy = oy + ky - 1;
-          if (iy < 0 || iy >= H) {
-            memset(o, 0, sizeof(gl_real) * (size_t)W);
-            continue;
-          }
-          const gl_real *src = img + (size_t)iy * W + (kx - 1);
-          /* ox + kx - 1 inside [0, W) for ox in [lo, hi) */
-          const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;
-          if (lo) o[0] = 0;
-          for (int ox = lo; ox < hi; ox++) o[ox] = src[ox];
-          if (hi < W) o[W - 1] = 0;
+        const int oy0 = ky == 0 ? 1 : 0, oy1 = ky == 2 ? H - 1 : H; /* rows inside the map */
+        const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;   /* columns inside it */
+        const ptrdiff_t sh = (ptrdiff_t)(ky - 1) * W + (kx - 1);
+        if (oy1 > oy0) {
+          const size_t p0 = (size_t)oy0 * W + lo, p1 = (size_t)(oy1 - 1) * W + hi;
+          memcpy(o + p0, img + (ptrdiff_t)p0 + sh, sizeof(gl_real) * (p1 - p0));
+          if (lo) for (int oy = oy0; oy < oy1; oy++) o[(size_t)oy * W] = 0;
+          if (hi < W) for (int oy = oy0; oy < oy1; oy++) o[(size_t)oy * W + W - 1] = 0;
         }
+        if (oy0) memset(o, 0, sizeof(gl_real) * (size_t)W);
+        if (oy1 < H) memset(o + (size_t)(H - 1) * W, 0, sizeof(gl_real) * (size_t)W);
       }
 }
 
@@ -103,22 +104,27 @@ static void im2row(gl_real *restrict colsR, const gl_real *restrict x, int c_in,
 }
 
 /* One image's dx (c_in, H, W) += its patch gradients, columns of dcols (N columns),
- * put back where im2col took them. */
-static void col2im_add(gl_real *restrict dx, const gl_real *restrict dcols, size_t N, int c_in,
-                       int H, int W) {
+ * put back where im2col took them: per row (ky, kx) one contiguous add of the
+ * shifted map over the rows inside it.  The entries of the column that the
+ * shift wraps round (outside the map, so nothing to add) are first set to -0,
+ * which leaves any sum bit for bit as it was (v + -0 = v, -0 included); dcols
+ * is scratch that nothing reads afterwards. */
+static void col2im_add(gl_real *restrict dx, gl_real *restrict dcols, size_t N, int c_in, int H,
+                       int W) {
   const size_t HW = (size_t)H * W;
   for (int ci = 0; ci < c_in; ci++)
     for (int ky = 0; ky < 3; ky++)
       for (int kx = 0; kx < 3; kx++) {
         gl_real *img = dx + (size_t)ci * HW;
-        const gl_real *g = dcols + (size_t)(ci * 9 + ky * 3 + kx) * N;
-        for (int oy = 0; oy < H; oy++, g += W) {
-          const int iy = oy + ky - 1;
-          if (iy < 0 || iy >= H) continue;
-          gl_real *dst = img + (size_t)iy * W + (kx - 1);
-          const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;
-          for (int ox = lo; ox < hi; ox++) dst[ox] += g[ox];
-        }
+        gl_real *g = dcols + (size_t)(ci * 9 + ky * 3 + kx) * N;
+        const int oy0 = ky == 0 ? 1 : 0, oy1 = ky == 2 ? H - 1 : H;
+        const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;
+        const ptrdiff_t sh = (ptrdiff_t)(ky - 1) * W + (kx - 1);
+        if (oy1 <= oy0) continue;
+        if (lo) for (int oy = oy0 + 1; oy < oy1; oy++) g[(size_t)oy * W] = -(gl_real)0;
+        if (hi < W) for (int oy = oy0; oy < oy1 - 1; oy++) g[(size_t)oy * W + W - 1] = -(gl_real)0;
+        const size_t p0 = (size_t)oy0 * W + lo, p1 = (size_t)(oy1 - 1) * W + hi;
+        for (size_t p = p0; p < p1; p++) img[(ptrdiff_t)p + sh] += g[p];
       }
 }
 
