@@ -47,12 +47,34 @@ size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W) {
   return (K + (size_t)c_out) * N + (size_t)c_out * K;
 }
 
+/* Kernel offset (ky, kx) on an H x W map: output pixel p = oy*W + ox reads
+ * input pixel p + sh, sh = (ky-1) W + (kx-1), when oy is in [oy0, oy1) and
+ * ox in [lo, hi); [p0, p1) is the run from the first such pixel to the last,
+ * which also holds the column the shift wraps round to the neighbouring row
+ * (ox = 0 for kx = 0, ox = W-1 for kx = 2) on every row but one. */
+typedef struct {
+  int oy0, oy1, lo, hi;
+  ptrdiff_t sh;
+  size_t p0, p1;
+} kshift;
+
+static kshift kernel_shift(int ky, int kx, int H, int W) {
+  kshift k;
+  k.oy0 = ky == 0 ? 1 : 0;
+  k.oy1 = ky == 2 ? H - 1 : H;
+  k.lo = kx == 0 ? 1 : 0;
+  k.hi = kx == 2 ? W - 1 : W;
+  k.sh = (ptrdiff_t)(ky - 1) * W + (kx - 1);
+  k.p0 = (size_t)k.oy0 * W + k.lo;
+  k.p1 = k.oy1 > k.oy0 ? (size_t)(k.oy1 - 1) * W + k.hi : k.p0;
+  return k;
+}
+
 /* One image's patches into the columns of a patch matrix with N columns:
  * cols[(ci*9 + ky*3 + kx), oy*W + ox] = x[ci, oy+ky-1, ox+kx-1], 0 outside the map
  * (cols points at the image's first column).  Row (ky, kx) is the channel's map
- * shifted by s = (ky-1) W + (kx-1): one contiguous copy over the rows inside the
- * map, then zeros for the rows above or below it and for the column that the
- * shift wrapped round to the neighbouring row. */
+ * shifted (kernel_shift): one contiguous copy of the run, then zeros for the
+ * rows above or below the map and for the wrapped-round column. */
 static void im2col(gl_real *restrict cols, size_t N, const gl_real *restrict x, int c_in, int H,
                    int W) {
   const size_t HW = (size_t)H * W;
@@ -61,17 +83,13 @@ static void im2col(gl_real *restrict cols, size_t N, const gl_real *restrict x, 
       for (int kx = 0; kx < 3; kx++) {
         const gl_real *img = x + (size_t)ci * HW;
         gl_real *o = cols + (size_t)(ci * 9 + ky * 3 + kx) * N;
-        const int oy0 = ky == 0 ? 1 : 0, oy1 = ky == 2 ? H - 1 : H; /* rows inside the map */
-        const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;   /* columns inside it */
-        const ptrdiff_t sh = (ptrdiff_t)(ky - 1) * W + (kx - 1);
-        if (oy1 > oy0) {
-          const size_t p0 = (size_t)oy0 * W + lo, p1 = (size_t)(oy1 - 1) * W + hi;
-          memcpy(o + p0, img + (ptrdiff_t)p0 + sh, sizeof(gl_real) * (p1 - p0));
-          if (lo) for (int oy = oy0; oy < oy1; oy++) o[(size_t)oy * W] = 0;
-          if (hi < W) for (int oy = oy0; oy < oy1; oy++) o[(size_t)oy * W + W - 1] = 0;
-        }
-        if (oy0) memset(o, 0, sizeof(gl_real) * (size_t)W);
-        if (oy1 < H) memset(o + (size_t)(H - 1) * W, 0, sizeof(gl_real) * (size_t)W);
+        const kshift k = kernel_shift(ky, kx, H, W);
+        if (k.p1 > k.p0)
+          memcpy(o + k.p0, img + (ptrdiff_t)k.p0 + k.sh, sizeof(gl_real) * (k.p1 - k.p0));
+        if (k.lo) for (int oy = k.oy0; oy < k.oy1; oy++) o[(size_t)oy * W] = 0;
+        if (k.hi < W) for (int oy = k.oy0; oy < k.oy1; oy++) o[(size_t)oy * W + W - 1] = 0;
+        if (k.oy0) memset(o, 0, sizeof(gl_real) * (size_t)W);
+        if (k.oy1 < H) memset(o + (size_t)(H - 1) * W, 0, sizeof(gl_real) * (size_t)W);
       }
 }
 
@@ -117,14 +135,13 @@ static void col2im_add(gl_real *restrict dx, gl_real *restrict dcols, size_t N, 
       for (int kx = 0; kx < 3; kx++) {
         gl_real *img = dx + (size_t)ci * HW;
         gl_real *g = dcols + (size_t)(ci * 9 + ky * 3 + kx) * N;
-        const int oy0 = ky == 0 ? 1 : 0, oy1 = ky == 2 ? H - 1 : H;
-        const int lo = kx == 0 ? 1 : 0, hi = kx == 2 ? W - 1 : W;
-        const ptrdiff_t sh = (ptrdiff_t)(ky - 1) * W + (kx - 1);
-        if (oy1 <= oy0) continue;
-        if (lo) for (int oy = oy0 + 1; oy < oy1; oy++) g[(size_t)oy * W] = -(gl_real)0;
-        if (hi < W) for (int oy = oy0; oy < oy1 - 1; oy++) g[(size_t)oy * W + W - 1] = -(gl_real)0;
-        const size_t p0 = (size_t)oy0 * W + lo, p1 = (size_t)(oy1 - 1) * W + hi;
-        for (size_t p = p0; p < p1; p++) img[(ptrdiff_t)p + sh] += g[p];
+        const kshift k = kernel_shift(ky, kx, H, W);
+        if (k.p1 <= k.p0) continue;
+        /* the wrapped-round column inside the run: every row but the first (kx = 0) or the last */
+        if (k.lo) for (int oy = k.oy0 + 1; oy < k.oy1; oy++) g[(size_t)oy * W] = -(gl_real)0;
+        if (k.hi < W)
+          for (int oy = k.oy0; oy < k.oy1 - 1; oy++) g[(size_t)oy * W + W - 1] = -(gl_real)0;
+        for (size_t p = k.p0; p < k.p1; p++) img[(ptrdiff_t)p + k.sh] += g[p];
       }
 }
 
@@ -147,7 +164,8 @@ static void fwd_gather(void *p, int r, int thread) {
   im2col(j->cols + (size_t)r * HW, j->N, j->x + (size_t)r * j->c_in * HW, j->c_in, j->H, j->W);
   for (int co = 0; co < j->c_out; co++) {
     gl_real *o = j->out + (size_t)co * j->N + (size_t)r * HW;
-    for (size_t k = 0; k < HW; k++) o[k] = j->b[co];
+    const gl_real bias = j->b[co];
+    for (size_t k = 0; k < HW; k++) o[k] = bias;
   }
 }
 

@@ -619,7 +619,8 @@ gl_real gl_block_scale(const gl_net *net, int block) { return net->params[net->a
  * db, a residual scale's gradient, the loss) are not cut: dW and db go by
  * layer, one thread per layer, and the loss is summed row by row afterwards.
  * So every thread count gives the same bits.  A conv network stays one block
- * (its kernels share n->scratch) and its products split instead (gemm_nn). */
+ * (its kernels share n->scratch); its products split instead (gemm_nn), and
+ * the copies around them go image by image (conv.c). */
 static int row_blocks(const gl_net *n, int rows, int *step) {
   const int t = gl_threads_get(), r = n->row_align;
   if (n->s.model == MODEL_CONV || t <= 1 || rows < 2 * r) {
