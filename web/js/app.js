@@ -37,6 +37,7 @@
   };
   const GROUPS = ['network', 'residual', 'training', 'data', 'other'];
   /* a control is greyed out when its setting does not apply */
+  const builtInData = (c) => c.data !== 'csv' && c.data !== 'digits'; /* the generated 2-D sets */
   const APPLIES = {
     depth: (c) => c.model !== 'conv',
     width: (c) => c.model !== 'conv',
@@ -45,9 +46,9 @@
     pool: (c) => c.model === 'conv',
     init_std: (c) => c.init === 'normal',
     momentum: (c) => c.optimizer === 'momentum',
-    points: (c) => c.data !== 'csv' && c.data !== 'digits',   /* they shape the built-in 2-D sets only */
-    noise: (c) => c.data !== 'csv' && c.data !== 'digits',
-    data_seed: (c) => c.data !== 'csv' && c.data !== 'digits',
+    points: builtInData,
+    noise: builtInData,
+    data_seed: builtInData,
   };
   /* settings whose control is "on/off + a value", off meaning 0 */
   const TOGGLED = { clip: { onValue: 1 } };
@@ -153,7 +154,6 @@
     history: [],           /* the {plain, residual} records received since configure (keepRecord) */
     historyCount: 0,       /* records received since configure */
     historyStride: 1,      /* history keeps every historyStride-th of them, and the newest */
-    historyTail: false,    /* the newest record is off the stride (the next one replaces it) */
     latest: null,
     charts: {},
     dirty: false,
@@ -664,7 +664,6 @@
     app.history = [];
     app.historyCount = 0;
     app.historyStride = 1;
-    app.historyTail = false;
     keepRecord(m.stats);
     app.latest = m.stats;
     app.finished = false;
@@ -730,7 +729,8 @@
 
   function keepRecord(r) {
     const h = app.history;
-    if (app.historyTail) h.pop();
+    /* the newest record so far was kept off the stride: this one takes its place */
+    if (app.historyCount > 0 && (app.historyCount - 1) % app.historyStride !== 0) h.pop();
     const k = app.historyCount++;
     h.push(r);
     if (k % app.historyStride === 0 && h.length > historyLimit()) {
@@ -740,7 +740,6 @@
       app.historyStride *= 2;
       if (h[w - 1] !== r) h.push(r);
     }
-    app.historyTail = k % app.historyStride !== 0;
   }
 
   function updateButtons() {
