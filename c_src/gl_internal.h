@@ -99,9 +99,20 @@ typedef void (*gl_chunk_fn)(void *ctx, int chunk, int thread);
 void gl_parallel(int n, gl_chunk_fn fn, void *ctx);
 
 /* ---- the network ---- */
-enum { OP_LIN, OP_ACT, OP_ADD, OP_CONV, OP_POOL, OP_GAP };
+/* The op types of a network's list (graph.c).  Every switch over one lists
+ * every type and has no default: -Wswitch (in -Wall) then names the pass
+ * that a new type forgets. */
+typedef enum {
+  OP_LIN,   /* dense layer: out = in W + b */
+  OP_ACT,   /* out = phi(in) */
+  OP_ADD,   /* residual add: out = keep * in + a * in2 */
+  OP_CONV,  /* 3x3 convolution, stride 1, zero padding 1 */
+  OP_POOL,  /* 2x2 average pooling */
+  OP_GAP    /* global average pooling: (C, H, W) -> (C) */
+} gl_op_type;
+
 typedef struct {
-  int type;
+  gl_op_type type;
   int in, in2, out;   /* buffer indices (in2: the branch of OP_ADD) */
   int layer;          /* OP_LIN, OP_CONV: 0-based layer; OP_ADD: block index */
   int c, h, w;        /* OP_POOL, OP_GAP: channels and map size of the input */

@@ -51,13 +51,13 @@ static int new_buf(gl_net *n, int features) {
   return n->n_bufs++;
 }
 
-static void add_op_map(gl_net *n, int type, int in, int in2, int out, int layer, int c, int h,
-                       int w) {
+static void add_op_map(gl_net *n, gl_op_type type, int in, int in2, int out, int layer, int c,
+                       int h, int w) {
   if (n->ops) n->ops[n->n_ops] = (gl_op){type, in, in2, out, layer, c, h, w, 0, 0};
   n->n_ops++;
 }
 
-static void add_op(gl_net *n, int type, int in, int in2, int out, int layer) {
+static void add_op(gl_net *n, gl_op_type type, int in, int in2, int out, int layer) {
   add_op_map(n, type, in, in2, out, layer, 0, 0, 0);
 }
 

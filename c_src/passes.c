@@ -74,7 +74,7 @@ static void forward_block(void *p, int blk, int thread) {
     }
     case OP_POOL: avgpool2_forward(VAL(op->out), VAL(op->in), m, op->c, op->h, op->w); break;
     case OP_GAP: gap_forward(VAL(op->out), VAL(op->in), m, op->c, op->h * op->w); break;
-    default:
+    case OP_ADD:
       residual_forward(VAL(op->out), VAL(op->in), VAL(op->in2), gl_block_scale(n, op->layer),
                        (gl_real)n->keep_shortcut, cnt);
     }
@@ -151,7 +151,7 @@ static void backward_block(void *p, int blk, int thread) {
     }
     case OP_POOL: avgpool2_backward(GRD(op->in), GRD(op->out), m, op->c, op->h, op->w, op->acc_in); break;
     case OP_GAP: gap_backward(GRD(op->in), GRD(op->out), m, op->c, op->h * op->w, op->acc_in); break;
-    default:
+    case OP_ADD:
       residual_backward(GRD(op->in), GRD(op->in2), GRD(op->out), gl_block_scale(n, op->layer),
                         (gl_real)n->keep_shortcut, cnt, op->acc_in, op->acc_in2);
     }
