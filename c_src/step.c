@@ -106,19 +106,30 @@ static void one_step(gl_net *n, int record, int update) {
   if (update) n->t++;
 }
 
+/* A diverged network takes no more steps: the call is refused (GL_ESTATE). */
+static int refuse_diverged(gl_net *net, const char *call) {
+  gl_seterr(net->errmsg,
+            "%s: the network diverged at step %ld (%s, layer %d) and takes no more steps; "
+            "create a new one",
+            call, net->div_step, net->div_where, net->div_layer);
+  return GL_ESTATE;
+}
+
 int gl_step(gl_net *net, int n) {
   if (!net) return GL_EMISUSE;
   if (n < 0) {
     gl_seterr(net->errmsg, "step: the number of steps must be >= 0 (got %d)", n);
-    return GL_EMISUSE;
+    return gl_net_result(net, GL_EMISUSE);
   }
+  if (net->status != GL_STATUS_OK) return gl_net_result(net, refuse_diverged(net, "step"));
   for (int i = 0; i < n && net->status == GL_STATUS_OK; i++)
     one_step(net, net->t % net->s.record_every == 0, 1);
-  return GL_OK;
+  return gl_net_result(net, GL_OK);
 }
 
 int gl_measure(gl_net *net) {
   if (!net) return GL_EMISUSE;
-  if (net->status == GL_STATUS_OK) one_step(net, 1, 0);
-  return GL_OK;
+  if (net->status != GL_STATUS_OK) return gl_net_result(net, refuse_diverged(net, "measure"));
+  one_step(net, 1, 0);
+  return gl_net_result(net, GL_OK);
 }
