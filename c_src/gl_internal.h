@@ -171,7 +171,7 @@ struct gl_net {
   gl_real *tscratch;       /* per thread (gl_threads_max()): transposes of dense layers' blocks */
   size_t ts_each;
   double *row_loss;        /* (cap) each row's loss, summed in row order */
-  int row_align;           /* rows of a block of the threaded passes: a multiple of this (net.c) */
+  int row_align;           /* rows of a block of the threaded passes: a multiple of this (graph.c) */
   double *layer_sumsq;     /* per layer: ||dW||^2 of the current step */
   double *bias_sumsq;      /* per layer: ||db||^2 of the current step */
   double *rec;             /* GL_N_FIELDS x n_layers: the last record */
