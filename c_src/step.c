@@ -40,8 +40,9 @@ static void diverge(gl_net *n, const char *where, int layer) {
   n->div_layer = layer;
 }
 
-/* The mean loss of the batch, with dLoss/dlogits; 0 when it is not finite
- * (the net is then diverged: in the forward pass or in the loss itself). */
+/* Forward over the batch: 1 with its mean loss in *loss and dLoss/dlogits
+ * written; 0 when the loss is not finite (the net is then diverged, in the
+ * forward pass or in the loss itself). */
 static int forward_loss(gl_net *n, const gl_real *bx, const int32_t *by, double *loss,
                         long *correct) {
   const int rows = n->B;
@@ -52,10 +53,10 @@ static int forward_loss(gl_net *n, const gl_real *bx, const int32_t *by, double 
   return 0;
 }
 
-/* Backward, and the squared global gradient norm into *total:
- * sum over layers of ||dW||^2 + ||db||^2 (+ the residual scales' under
- * rezero); 0 when a layer's gradient is not finite (diverged "backward",
- * at the layer nearest the output that is). */
+/* Backward: 1 with the squared global gradient norm in *total, the sum over
+ * layers of ||dW||^2 + ||db||^2 (+ the residual scales' under rezero); 0 when
+ * a gradient is not finite (diverged "backward", at the layer nearest the
+ * output whose gradient is not). */
 static int backward_norm(gl_net *n, double *total) {
   const int nl = n->n_layers;
   gl_backward(n, n->B); /* also ||dW||^2, ||db||^2 per layer */
