@@ -17,7 +17,7 @@ CC := gcc
 endif
 EMCC ?= emcc
 
-ENGINE := c_src/settings.c c_src/rng.c c_src/data.c c_src/kernels.c c_src/conv.c c_src/net.c c_src/optim.c c_src/pool.c
+ENGINE := c_src/settings.c c_src/rng.c c_src/data.c c_src/kernels.c c_src/conv.c c_src/net.c c_src/optim.c c_src/pool.c c_src/sweep.c
 HEADERS := c_src/gradlab.h c_src/gl_internal.h
 WARN := -Wall -Wextra -Wno-unused-parameter
 # -ffp-contract=off: no fused multiply-add, because WebAssembly has none; the
@@ -45,9 +45,9 @@ deps:
 
 native: build/gradlab
 
-build/gradlab: $(ENGINE) c_src/cli.c $(HEADERS)
+build/gradlab: $(ENGINE) c_src/cli.c c_src/cli_sweep.c $(HEADERS)
 	@mkdir -p build
-	$(CC) $(CFLAGS_NATIVE) $(ENGINE) c_src/cli.c -lm -o $@
+	$(CC) $(CFLAGS_NATIVE) $(ENGINE) c_src/cli.c c_src/cli_sweep.c -lm -o $@
 
 wasm: build/site/engine/gradlab-engine.js build/site/engine/gradlab-engine-mt.js
 
@@ -96,13 +96,16 @@ build/test_%: tests/c/test_%.c $(TEST_DEPS)
 	$(CC) $(CFLAGS_NATIVE) -g $(TEST_REAL) $(ENGINE) $< -lm -o $@
 
 test-c: build/test_gradcheck build/test_engine build/test_engine_san build/test_gradcheck_san \
-        build/test_conv build/test_conv_san build/test_engine_tsan build/test_conv_tsan build/gradlab
+        build/test_conv build/test_conv_san build/test_engine_tsan build/test_conv_tsan build/gradlab \
+        build/test_sweep build/test_sweep_san
 	./build/test_gradcheck
 	./build/test_engine
 	./build/test_conv
+	./build/test_sweep
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_engine_san --quick
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_gradcheck_san
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_conv_san --quick
+	ASAN_OPTIONS=detect_leaks=1 ./build/test_sweep_san --quick
 	TSAN_OPTIONS=halt_on_error=1 ./build/test_engine_tsan --quick
 	TSAN_OPTIONS=halt_on_error=1 ./build/test_conv_tsan --quick
 	bash tests/cli/test_cli.sh

@@ -23,6 +23,9 @@
 
 static const char *ARCH_NAMES[2] = {"plain", "residual"};
 
+/* --sweep mode (cli_sweep.c): returns the exit status */
+int cli_sweep(gl_config *cfg, const char *sweep, const char *seeds, int steps, int json);
+
 static void die(const char *fmt, const char *a, const char *b) {
   fprintf(stderr, "gradlab: ");
   fprintf(stderr, fmt, a, b);
@@ -213,7 +216,11 @@ static void usage(void) {
          "                           split unless --digits-test-file PATH is given too)\n"
          "  --digits-test-file PATH  another test file\n"
          "  --threads N      threads for the matrix products (1 to %d, default 1); every\n"
-         "                   count gives the same numbers\n", gl_threads_max());
+         "                   count gives the same numbers\n"
+         "  --sweep NAME=V1,V2,...  or  --sweep NAME=A..B:N\n"
+         "                   measure a numeric setting at each value, over --seeds, for\n"
+         "                   --arch; at init unless --steps N; A..B:N is log-spaced for\n"
+         "                   positive ranges over a decade, else linear\n", gl_threads_max());
 }
 
 /* The bytes of a digits file into cfg; exits 2 if it cannot be read or is invalid. */
@@ -248,6 +255,8 @@ int main(int argc, char **argv) {
   int json = 0;
   long seed_a = -1, seed_b = -1;
   const char *digits_file = NULL, *digits_test_file = NULL;
+  const char *sweep = NULL, *seeds_text = NULL;
+  int steps_given = 0;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
     if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
@@ -267,7 +276,10 @@ int main(int argc, char **argv) {
       if (i + 1 >= argc) die("--%s needs a value%s", name, "");
       value = argv[++i];
     }
+    if (!strcmp(name, "sweep")) { sweep = value; continue; }
+    if (!strcmp(name, "steps")) steps_given = 1;
     if (!strcmp(name, "seeds")) {
+      seeds_text = value;
       char *dots = strstr(value, "..");
       char *e1, *e2;
       if (!dots) die("--seeds: '%s' is not of the form A..B%s", value, "");
@@ -318,6 +330,11 @@ int main(int argc, char **argv) {
                   digits_test_file ? digits_test_file
                                    : default_digits_path(argv[0], "digits-test.bin", buf, sizeof buf));
     }
+  }
+  if (sweep) {
+    int rc = cli_sweep(cfg, sweep, seeds_text, steps_given ? atoi(gl_config_get(cfg, "steps")) : 0, json);
+    gl_config_free(cfg);
+    return rc;
   }
   const int which = cfg->s.arch;
   int archs[2], na = 0;
