@@ -135,6 +135,7 @@ build/bench-peak.wasm: tests/bench/peak.c
 bench: deps all build/bench build/bench-peak.wasm
 	./build/bench | tee build/bench-native.txt
 	node tests/bench/bench_wasm.mjs --native build/bench-native.txt
+	node tests/bench/bench_sweep.mjs
 	node tests/bench/bench_browser.mjs
 
 serve: deps all
