@@ -226,6 +226,9 @@ int gl_predict_grid(gl_net *net, double x0, double x1, double y0, double y1,
  *   grad_ratio_log10     = log10(grad_norm[1] / grad_norm[n_layers])
  *   act_grad_ratio_log10 = log10(act_grad_norm[1] / act_grad_norm[n_layers])
  *   chi_geomean          = exp(mean of ln chi over the hidden layers 2..n_layers-1)
+ *   grad_ratio_theory_log10 = sum over layers 2..n_layers of log10 sqrt(chi): the
+ *                          mean-field prediction of grad_ratio_log10 (the slope of
+ *                          the grad_norm_theory line, without its underflow)
  *   final_loss, final_acc (steps > 0): loss and accuracy on the training set
  * A ratio with a zero (underflowed) gradient is null, never -inf; a diverged
  * run gives null for every metric and counts in diverged_share.  Per value
@@ -238,6 +241,7 @@ typedef enum {
   GL_SWEEP_GRAD_RATIO_LOG10 = 0,
   GL_SWEEP_ACT_GRAD_RATIO_LOG10,
   GL_SWEEP_CHI_GEOMEAN,
+  GL_SWEEP_GRAD_RATIO_THEORY_LOG10,
   GL_SWEEP_FINAL_LOSS,   /* steps > 0 only */
   GL_SWEEP_FINAL_ACC,    /* steps > 0 only */
   GL_SWEEP_N_METRICS

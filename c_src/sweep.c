@@ -51,7 +51,8 @@ struct gl_sweep {
 };
 
 static const char *METRIC_NAMES[GL_SWEEP_N_METRICS] = {
-    "grad_ratio_log10", "act_grad_ratio_log10", "chi_geomean", "final_loss", "final_acc"};
+    "grad_ratio_log10", "act_grad_ratio_log10", "chi_geomean", "grad_ratio_theory_log10",
+    "final_loss",       "final_acc"};
 
 const char *gl_sweep_metric_name(int metric) {
   return metric >= 0 && metric < GL_SWEEP_N_METRICS ? METRIC_NAMES[metric] : NULL;
@@ -338,6 +339,15 @@ static void unit_metrics(const gl_net *net, long steps, double *m) {
     else sum_ln += log(chi[l]);
   }
   m[GL_SWEEP_CHI_GEOMEAN] = nl < 3 ? NAN : zero ? 0 : exp(sum_ln / (nl - 2));
+  /* the mean-field line: grad_norm[1] ~ grad_norm[out] * prod_{l=2..nl} sqrt(chi_l), so
+   *   log10 ratio = sum_l 0.5 log10 chi_l   (summed in logs: no underflow at depth 1000) */
+  double sum_log = 0;
+  zero = 0;
+  for (int l = 1; l < nl; l++) {
+    if (!(chi[l] > 0)) zero = 1;
+    else sum_log += 0.5 * log10(chi[l]);
+  }
+  m[GL_SWEEP_GRAD_RATIO_THEORY_LOG10] = zero ? NAN : sum_log;
   m[GL_SWEEP_FINAL_LOSS] = steps > 0 ? gl_record_loss(net) : NAN;
   m[GL_SWEEP_FINAL_ACC] = steps > 0 ? gl_record_acc(net) : NAN;
 }
@@ -527,7 +537,7 @@ const char *gl_sweep_json(gl_sweep *sw) {
   put(sw, "{\"name\": \"%s\", \"values\": [", sw->name);
   for (int i = 0; i < sw->n_values; i++) put(sw, "%s%s", i ? ", " : "", sw->texts[i]);
   put(sw, "], \"seeds\": [%.0f, %.0f], \"steps\": %ld", sw->seed_a, sw->seed_b, sw->steps);
-  const int n_metrics = sw->steps > 0 ? GL_SWEEP_N_METRICS : GL_SWEEP_CHI_GEOMEAN + 1;
+  const int n_metrics = sw->steps > 0 ? GL_SWEEP_N_METRICS : GL_SWEEP_FINAL_LOSS;
   for (int a = 0; a < sw->n_archs; a++) {
     const int arch = sw->archs[a];
     put(sw, ",\n \"%s\": {", arch_name(arch));

@@ -119,7 +119,7 @@ if $G --sweep depth=4,8,16 --seeds 1..3 --arch both --width 16 --act sigmoid --j
     const d = JSON.parse(fs.readFileSync(process.argv[1])).sweep;
     const errs = [];
     if (d.name !== "depth" || d.values.join() !== "4,8,16" || d.seeds.join() !== "1,3" || d.steps !== 0) errs.push("header " + JSON.stringify([d.name, d.values, d.seeds, d.steps]));
-    for (const arch of ["plain", "residual"]) for (const m of ["grad_ratio_log10", "act_grad_ratio_log10", "chi_geomean"]) {
+    for (const arch of ["plain", "residual"]) for (const m of ["grad_ratio_log10", "act_grad_ratio_log10", "chi_geomean", "grad_ratio_theory_log10"]) {
       const e = d[arch] && d[arch][m];
       if (!e || ["median", "p10", "p90", "nulls"].some((q) => !Array.isArray(e[q]) || e[q].length !== 3)) { errs.push(arch + " " + m); continue; }
       if (e.median.some((v, i) => !(e.p10[i] <= v && v <= e.p90[i]))) errs.push(arch + " " + m + " p10 <= median <= p90");
