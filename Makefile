@@ -19,7 +19,7 @@ EMCC ?= emcc
 
 ENGINE := c_src/settings.c c_src/rng.c c_src/data.c c_src/kernels.c c_src/conv.c c_src/pool.c \
   c_src/graph.c c_src/net.c c_src/init.c c_src/passes.c c_src/stats.c c_src/step.c c_src/optim.c \
-  c_src/api.c
+  c_src/api.c c_src/sweep.c
 HEADERS := c_src/gradlab.h c_src/gl_internal.h c_src/kernels.h
 WARN := -Wall -Wextra -Wno-unused-parameter -Werror=switch
 # -ffp-contract=off: no fused multiply-add, because WebAssembly has none; the
@@ -49,14 +49,14 @@ deps:
 
 native: build/gradlab
 
-build/gradlab: $(ENGINE) c_src/cli.c $(HEADERS)
+build/gradlab: $(ENGINE) c_src/cli.c c_src/cli_sweep.c $(HEADERS)
 	@mkdir -p build
-	$(CC) $(CFLAGS_NATIVE) $(ENGINE) c_src/cli.c -lm -o $@
+	$(CC) $(CFLAGS_NATIVE) $(ENGINE) c_src/cli.c c_src/cli_sweep.c -lm -o $@
 
 # the CLI under AddressSanitizer and UBSan, for the CLI suite with leak detection
-build/gradlab_san: $(ENGINE) c_src/cli.c $(HEADERS)
+build/gradlab_san: $(ENGINE) c_src/cli.c c_src/cli_sweep.c $(HEADERS)
 	@mkdir -p build
-	$(CC) $(CFLAGS_TEST) $(WERROR) $(SAN) $(ENGINE) c_src/cli.c -lm -o $@
+	$(CC) $(CFLAGS_TEST) $(WERROR) $(SAN) $(ENGINE) c_src/cli.c c_src/cli_sweep.c -lm -o $@
 
 wasm: build/site/engine/gradlab-engine.js build/site/engine/gradlab-engine-mt.js
 
@@ -106,13 +106,15 @@ build/test_%: tests/c/test_%.c $(TEST_DEPS)
 
 test-c: build/test_gradcheck build/test_engine build/test_engine_san build/test_gradcheck_san \
         build/test_conv build/test_conv_san build/test_engine_tsan build/test_conv_tsan build/gradlab \
-        build/gradlab_san
+        build/gradlab_san build/test_sweep build/test_sweep_san
 	./build/test_gradcheck
 	./build/test_engine
 	./build/test_conv
+	./build/test_sweep
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_engine_san --quick
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_gradcheck_san
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_conv_san --quick
+	ASAN_OPTIONS=detect_leaks=1 ./build/test_sweep_san --quick
 	TSAN_OPTIONS=halt_on_error=1 ./build/test_engine_tsan --quick
 	TSAN_OPTIONS=halt_on_error=1 ./build/test_conv_tsan --quick
 	bash tests/cli/test_cli.sh
@@ -143,6 +145,7 @@ build/bench-peak.wasm: tests/bench/peak.c
 bench: deps all build/bench build/bench-peak.wasm
 	./build/bench | tee build/bench-native.txt
 	node tests/bench/bench_wasm.mjs --native build/bench-native.txt
+	node tests/bench/bench_sweep.mjs
 	node tests/bench/bench_browser.mjs
 
 serve: deps all

@@ -26,6 +26,9 @@
 
 static const char *ARCH_NAMES[2] = {"plain", "residual"};
 
+/* --sweep mode (cli_sweep.c): returns the exit status */
+int cli_sweep(gl_config *cfg, const char *sweep, const char *seeds, int steps, int json);
+
 static void die(const char *fmt, const char *a, const char *b) {
   fprintf(stderr, "gradlab: ");
   fprintf(stderr, fmt, a, b);
@@ -225,7 +228,11 @@ static void usage(void) {
          "                           split unless --digits-test-file PATH is given too)\n"
          "  --digits-test-file PATH  another test file\n"
          "  --threads N      threads for the matrix products (1 to %d, default 1); every\n"
-         "                   count gives the same numbers\n", gl_threads_max());
+         "                   count gives the same numbers\n"
+         "  --sweep NAME=V1,V2,...  or  --sweep NAME=A..B:N\n"
+         "                   measure a numeric setting at each value, over --seeds, for\n"
+         "                   --arch; at init unless --steps N; A..B:N is log-spaced for\n"
+         "                   positive ranges over a decade, else linear\n", gl_threads_max());
 }
 
 /* The bytes of a digits file into cfg; exits 2 if it cannot be read or is invalid. */
@@ -259,6 +266,8 @@ typedef struct {
   int json;
   long seed_a, seed_b; /* --seeds A..B; -1 without */
   const char *digits_file, *digits_test_file;
+  const char *sweep, *seeds_text; /* --sweep NAME=..., and --seeds as given */
+  int steps_given;                /* --steps was on the command line */
 } cli_opts;
 
 /* The flags into cfg and o; exits 2 on a bad one.  Returns 1 when a flag
@@ -283,7 +292,10 @@ static int parse_args(int argc, char **argv, gl_config *cfg, cli_opts *o) {
       if (i + 1 >= argc) die("--%s needs a value%s", name, "");
       value = argv[++i];
     }
+    if (!strcmp(name, "sweep")) { o->sweep = value; continue; }
+    if (!strcmp(name, "steps")) o->steps_given = 1;
     if (!strcmp(name, "seeds")) {
+      o->seeds_text = value;
       char *dots = strstr(value, "..");
       char *e1, *e2;
       if (!dots) die("--seeds: '%s' is not of the form A..B%s", value, "");
@@ -449,12 +461,18 @@ static void free_experiment(experiment *x) {
 int main(int argc, char **argv) {
   gl_config *cfg;
   if (gl_config_new(&cfg)) die("%s%s", "out of memory", "");
-  cli_opts o = {0, -1, -1, NULL, NULL};
+  cli_opts o = {0, -1, -1, NULL, NULL, NULL, NULL, 0};
   if (parse_args(argc, argv, cfg, &o)) {
     gl_config_free(cfg);
     return 0;
   }
   load_digits_files(cfg, &o, argv[0]);
+  if (o.sweep) {
+    int rc = cli_sweep(cfg, o.sweep, o.seeds_text, o.steps_given ? (int)setting_long(cfg, "steps") : 0,
+                       o.json);
+    gl_config_free(cfg);
+    return rc;
+  }
   experiment x;
   run_all(cfg, &o, &x);
   if (o.json) print_json(stdout, cfg, &o, &x);

@@ -250,6 +250,100 @@ int gl_predict_test(gl_net *net, int first, int count, double *out);
 int gl_predict_grid(gl_net *net, double x0, double x1, double y0, double y1,
                     int nx, int ny, double *out);
 
+/* ---- sweeps: one setting over a list of values, seeds and both stacks ---- */
+/* A sweep measures one numeric setting (depth, width, init_std, res_scale,
+ * lr, ...) at a list of values, over a range of seeds, for the plain and/or
+ * the residual stack, at initialisation (steps 0) or after `steps` training
+ * steps.  It is incremental: each gl_sweep_run call does a bounded piece of
+ * work, so a caller can report progress and cancel (gl_sweep_free) between
+ * calls.  One network exists at a time: a unit (value, seed, arch) is made,
+ * measured and freed before the next, so depth 1000 fits the memory budget.
+ * Units run seed by seed (every value of the first seed, then the second...).
+ *
+ *   gl_sweep *sw;
+ *   if (gl_sweep_new(cfg, "depth=4..64:5", "1..10", "both", 0, &sw)) puts(gl_sweep_errmsg(sw));
+ *   while (!gl_sweep_run(sw, 100) && gl_sweep_units_done(sw) < gl_sweep_units_total(sw)) ;
+ *   puts(gl_sweep_json(sw));   gl_sweep_free(sw);
+ *
+ * Per unit (from the record of the measured network, layers 1..n_layers):
+ *   grad_ratio_log10     = log10(grad_norm[1] / grad_norm[n_layers])
+ *   act_grad_ratio_log10 = log10(act_grad_norm[1] / act_grad_norm[n_layers])
+ *   chi_geomean          = exp(mean of ln chi over the hidden layers 2..n_layers-1)
+ *   grad_ratio_theory_log10 = sum over layers 2..n_layers of log10 sqrt(chi): the
+ *                          mean-field prediction of grad_ratio_log10 (the slope of
+ *                          the grad_norm_theory line, without its underflow)
+ *   final_loss, final_acc (steps > 0): loss and accuracy on the training set
+ * A ratio with a zero (underflowed) gradient is null, never -inf; a diverged
+ * run gives null for every metric and counts in diverged_share.  Per value
+ * and arch the summaries are the median, p10 and p90 over the seeds that
+ * gave a number (linear interpolation between order statistics) and the
+ * count of nulls. */
+typedef struct gl_sweep gl_sweep;
+
+typedef enum {
+  GL_SWEEP_GRAD_RATIO_LOG10 = 0,
+  GL_SWEEP_ACT_GRAD_RATIO_LOG10,
+  GL_SWEEP_CHI_GEOMEAN,
+  GL_SWEEP_GRAD_RATIO_THEORY_LOG10,
+  GL_SWEEP_FINAL_LOSS,   /* steps > 0 only */
+  GL_SWEEP_FINAL_ACC,    /* steps > 0 only */
+  GL_SWEEP_N_METRICS
+} gl_sweep_metric;
+
+#define GL_SWEEP_MAX_VALUES 200
+#define GL_SWEEP_MAX_SEEDS 1000
+
+/* sweep: "NAME=V1,V2,..." or "NAME=A..B:N" (N values: log-spaced when A and
+ *   B are positive and more than a decade apart, else linear; rounded and
+ *   deduplicated for an integer setting).  Every value is validated by the
+ *   settings table (GL_EINVAL with the table's message naming it).
+ * seeds: "A..B" (at most 1000 seeds), or NULL/"" for the config's seed.
+ * arch: "plain", "residual", "both", or NULL for the config's arch.
+ * steps: training steps per unit, 0 = at initialisation.
+ * The config is copied; cfg may be freed afterwards.  On failure *out is
+ * still a handle holding the code and message (free it), or NULL when out of
+ * memory. */
+int gl_sweep_new(const gl_config *cfg, const char *sweep, const char *seeds, const char *arch,
+                 int steps, gl_sweep **out);
+void gl_sweep_free(gl_sweep *sw);             /* NULL is fine; frees the unit in progress */
+int gl_sweep_errcode(const gl_sweep *sw);     /* GL_OK unless the sweep failed */
+const char *gl_sweep_errmsg(const gl_sweep *sw);
+/* Runs the next piece: makes the next unit's network if none is live, trains
+ * it at most max_steps (>= 1) steps, and once it has done `steps` measures it,
+ * keeps its metrics and frees it.  So each call finishes at most one unit
+ * (exactly one when steps is 0).  Does nothing once every unit is done.  A
+ * unit that cannot be made (a cross-field rule such as depth % block, the
+ * memory budget) fails the sweep: the code is returned now and by every later
+ * call, the message names the value, arch and seed. */
+int gl_sweep_run(gl_sweep *sw, int max_steps);
+long gl_sweep_units_done(const gl_sweep *sw);
+long gl_sweep_units_total(const gl_sweep *sw);  /* values x seeds x archs */
+double gl_sweep_progress(const gl_sweep *sw);   /* 0..1, the unit in training counted in part */
+const char *gl_sweep_name(const gl_sweep *sw);  /* the swept setting */
+int gl_sweep_n_values(const gl_sweep *sw);
+double gl_sweep_value(const gl_sweep *sw, int i); /* 0-based; 0 outside */
+int gl_sweep_n_seeds(const gl_sweep *sw);
+long gl_sweep_steps(const gl_sweep *sw);
+int gl_sweep_has_arch(const gl_sweep *sw, int arch); /* GL_ARCH_PLAIN / GL_ARCH_RESIDUAL */
+const char *gl_sweep_metric_name(int metric);    /* "grad_ratio_log10", ...; NULL outside */
+/* One unit's metric (value i, arch, seed index s = 0..n_seeds-1): 1 and *out
+ * when it is a number, 0 when null or not run yet. */
+int gl_sweep_unit(const gl_sweep *sw, int i, int arch, int s, int metric, double *out);
+/* -1 not run yet, GL_STATUS_OK or GL_STATUS_DIVERGED */
+int gl_sweep_unit_status(const gl_sweep *sw, int i, int arch, int s);
+/* Summary over the seeds done so far: returns how many gave a number; when
+ * > 0, out[0..2] = median, p10, p90.  *nulls (may be NULL) = seeds done that
+ * gave null. */
+int gl_sweep_summary(const gl_sweep *sw, int i, int arch, int metric, double out[3], int *nulls);
+/* Share of the seeds done so far whose run diverged; -1 before the first. */
+double gl_sweep_diverged_share(const gl_sweep *sw, int i, int arch);
+/* Everything so far as JSON (owned by sw, valid until the next call on sw):
+ * {"name", "values", "seeds": [A, B], "steps", "plain": {metric: {"median":
+ * [...], "p10": [...], "p90": [...], "nulls": [...]}, ..., "diverged_share":
+ * [...] (steps > 0)}, "residual": {...}}, one entry per value, null where no
+ * seed gave a number; only the archs swept. */
+const char *gl_sweep_json(gl_sweep *sw);
+
 #ifdef __cplusplus
 }
 #endif

@@ -26,6 +26,15 @@ EMSCRIPTEN_KEEPALIVE gl_net *glw_create(gl_config *cfg, int arch) {
   return n;
 }
 
+/* gl_sweep_new without the out-parameter: the handle, which holds the code
+ * (gl_sweep_errcode) and message of a failure; NULL only when out of memory. */
+EMSCRIPTEN_KEEPALIVE gl_sweep *glw_sweep_new(const gl_config *cfg, const char *sweep,
+                                             const char *seeds, const char *arch, int steps) {
+  gl_sweep *sw = NULL;
+  gl_sweep_new(cfg, sweep, seeds, arch, steps, &sw);
+  return sw;
+}
+
 /* Bytes of the WASM heap handed out by malloc and not yet freed. */
 EMSCRIPTEN_KEEPALIVE size_t glw_heap_in_use(void) { return (size_t)mallinfo().uordblks; }
 
@@ -86,4 +95,13 @@ GL_EXPORT(gl_threads_set)
 GL_EXPORT(gl_threads_get)
 GL_EXPORT(gl_threads_max)
 GL_EXPORT(gl_threads_errmsg)
+GL_EXPORT(glw_sweep_new)
+GL_EXPORT(gl_sweep_free)
+GL_EXPORT(gl_sweep_errcode)
+GL_EXPORT(gl_sweep_errmsg)
+GL_EXPORT(gl_sweep_run)
+GL_EXPORT(gl_sweep_units_done)
+GL_EXPORT(gl_sweep_units_total)
+GL_EXPORT(gl_sweep_progress)
+GL_EXPORT(gl_sweep_json)
 };

@@ -117,6 +117,66 @@ expect_2 "channels" --model conv --data digits --channels 65
 expect_2 "out of range" --threads 0
 expect_2 "out of range" --threads 9
 expect_2 "whole number" --threads two
+
+echo "CLI: sweeps (--sweep)"
+if $G --sweep depth=4,8,16 --seeds 1..3 --arch both --width 16 --act sigmoid --json > "$tmp/sw.json"; then
+  for s in 1 2 3; do $G --depth 8 --width 16 --act sigmoid --arch plain --steps 0 --seed $s --json > "$tmp/one$s.json" || bad "single run seed $s"; done
+  node -e '
+    const fs = require("fs");
+    const d = JSON.parse(fs.readFileSync(process.argv[1])).sweep;
+    const errs = [];
+    if (d.name !== "depth" || d.values.join() !== "4,8,16" || d.seeds.join() !== "1,3" || d.steps !== 0) errs.push("header " + JSON.stringify([d.name, d.values, d.seeds, d.steps]));
+    for (const arch of ["plain", "residual"]) for (const m of ["grad_ratio_log10", "act_grad_ratio_log10", "chi_geomean", "grad_ratio_theory_log10"]) {
+      const e = d[arch] && d[arch][m];
+      if (!e || ["median", "p10", "p90", "nulls"].some((q) => !Array.isArray(e[q]) || e[q].length !== 3)) { errs.push(arch + " " + m); continue; }
+      if (e.median.some((v, i) => !(e.p10[i] <= v && v <= e.p90[i]))) errs.push(arch + " " + m + " p10 <= median <= p90");
+    }
+    if ("final_loss" in d.plain) errs.push("final_loss at init");
+    const p = d.plain.grad_ratio_log10.median;
+    if (!(p[0] > p[1] && p[1] > p[2])) errs.push("plain medians not falling " + p);
+    /* depth 8 plain against three single runs: the median of log10(g[1]/g[out]), of the act ratio, of the chi geomean */
+    const one = [1, 2, 3].map((s) => JSON.parse(fs.readFileSync(process.argv[2].replace("SEED", s))).runs.plain.history[0]);
+    const med = (v) => v.sort((a, b) => a - b)[1];
+    const L = one[0].grad_norm.length;
+    const want = {
+      grad_ratio_log10: med(one.map((h) => Math.log10(h.grad_norm[0] / h.grad_norm[L - 1]))),
+      act_grad_ratio_log10: med(one.map((h) => Math.log10(h.act_grad_norm[0] / h.act_grad_norm[L - 1]))),
+      chi_geomean: med(one.map((h) => Math.exp(h.chi.slice(1, L - 1).reduce((s, c) => s + Math.log(c), 0) / (L - 2)))),
+    };
+    for (const [m, w] of Object.entries(want)) if (!(Math.abs(d.plain[m].median[1] - w) <= 1e-6 * Math.max(1, Math.abs(w)))) errs.push(m + " " + d.plain[m].median[1] + " vs single runs " + w);
+    if (errs.length) { console.error(errs.join("; ")); process.exit(1); }
+  ' "$tmp/sw.json" "$tmp/oneSEED.json" && ok "--sweep depth=4,8,16 --seeds 1..3 --json: the shape, p10 <= median <= p90, plain falling, depth 8 medians = those of three single runs" || bad "sweep JSON"
+else bad "the sweep command failed"; fi
+if $G --sweep lr=0.01..1:3 --steps 5 --arch plain --depth 4 --json > "$tmp/sw2.json" &&
+   $G --sweep width=8..64:4 --arch residual --json > "$tmp/sw3.json"; then
+  node -e '
+    const fs = require("fs");
+    const a = JSON.parse(fs.readFileSync(process.argv[1])).sweep, b = JSON.parse(fs.readFileSync(process.argv[2])).sweep;
+    const errs = [];
+    if (a.values.map((v) => v.toPrecision(6)).join() !== "0.0100000,0.100000,1.00000") errs.push("log-spaced lr " + a.values);
+    if (a.steps !== 5 || "residual" in a) errs.push("steps/arch");
+    for (const m of ["final_loss", "final_acc"]) if (!a.plain[m] || a.plain[m].median.length !== 3 || a.plain[m].median.some((v) => typeof v !== "number")) errs.push(m);
+    if (!Array.isArray(a.plain.diverged_share) || a.plain.diverged_share.some((v) => !(v >= 0 && v <= 1))) errs.push("diverged_share");
+    if (b.values.join() !== "8,27,45,64" || "plain" in b || !b.residual) errs.push("linear width " + b.values);
+    if (errs.length) { console.error(errs.join("; ")); process.exit(1); }
+  ' "$tmp/sw2.json" "$tmp/sw3.json" && ok "--sweep lr=0.01..1:3 --steps 5: log-spaced, final_loss/final_acc/diverged_share; width=8..64:4: linear 8,27,45,64, residual only" || bad "sweep ranges"
+else bad "the range sweeps failed"; fi
+if $G --sweep depth=2,4 --seeds 1..2 > "$tmp/sw.txt" && grep -q "^sweep depth: 2 values x 2 seeds" "$tmp/sw.txt" && grep -q "^plain" "$tmp/sw.txt" && grep -q "^residual" "$tmp/sw.txt"; then
+  ok "--sweep without --json: a table ($(wc -l < "$tmp/sw.txt") lines)"
+else bad "sweep table: $(head -c 300 "$tmp/sw.txt")"; fi
+many=$(seq -s, 1 201)
+expect_2 "unknown setting 'colour'" --sweep colour=1,2
+expect_2 "act is not a numeric setting" --sweep act=1,2
+expect_2 "no values" --sweep depth=
+expect_2 "empty value" --sweep depth=4,,8
+expect_2 "'x' is not a number" --sweep width=8,x
+expect_2 "depth: 1001 is out of range" --sweep depth=1..1001:3
+expect_2 "lr: 20 is out of range" --sweep lr=0.1,20 --steps 5
+expect_2 "more than 200 values" --sweep "depth=$many"
+expect_2 "201 values, at most 200" --sweep depth=1..500:201
+expect_2 "is not a multiple of block" --sweep depth=2,3 --arch plain
+expect_2 "only when init=normal" --sweep init_std=0.05,0.1
+expect_2 "seeds" --sweep depth=2,4 --seeds 3..1
 "$G" --help > /dev/null && ok "--help exits 0" || bad "--help"
 v=$("$G" --version) && [ "${v#gradlab }" != "$v" ] && ok "--version exits 0: $v" || bad "--version"
 "$G" --settings | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const t=JSON.parse(s);process.exit(t.length>20&&t.every(x=>x.name&&x.type&&x.help)?0:1)})' && ok "--settings prints the settings table as JSON" || bad "--settings"

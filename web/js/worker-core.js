@@ -32,7 +32,7 @@
   function create(engine, post, env = {}) {
     const now = env.now || (() => Date.now());
     const schedule = env.schedule || ((fn, ms) => setTimeout(fn, ms));
-    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null };
+    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null, sweep: null };
 
     function freeRuns() {
       if (state.runs) for (const n of Object.values(state.runs)) n.free();
@@ -236,6 +236,68 @@
       schedule(tickD, 0);
     }
 
+    /* ---- sweeps: one setting over values x seeds x archs, a few pieces per turn ---- */
+    const SWEEP_TICK_MS = 30; /* work per turn of the event loop */
+    const SWEEP_RESULT_MS = 250; /* the partial result rides on a progress message at most this often */
+
+    function sweepStatus(s) {
+      return { done: s.sweep.done, total: s.sweep.total, progress: s.sweep.progress };
+    }
+
+    /* Frees the sweep in flight; the reply (if any) says how far it got. */
+    function cancelSweep() {
+      const s = state.sweep;
+      if (!s) return null;
+      const status = sweepStatus(s);
+      s.cancelled = true;
+      s.sweep.free();
+      state.sweep = null;
+      return Object.assign({ sweep_id: s.id }, status);
+    }
+
+    function startSweep(msg, reply) {
+      const config = Object.assign({}, msg.config || state.config || {});
+      const sweep = engine.sweep(config, { sweep: msg.sweep, seeds: msg.seeds, arch: msg.arch, steps: msg.steps });
+      const old = cancelSweep();
+      if (old) post(Object.assign({ type: 'sweep_cancelled', id: old.sweep_id, replaced: true }, old));
+      const s = { sweep, id: msg.id, cancelled: false, maxSteps: 1, lastResult: now() };
+      state.sweep = s;
+      reply(Object.assign({ type: 'sweep_progress', result: sweep.result() }, sweepStatus(s)));
+      const tickS = () => {
+        if (s.cancelled || state.sweep !== s) return;
+        const t0 = now();
+        try {
+          /* pieces of at most maxSteps training steps, doubled while a piece is quick
+           * and halved when one is slow, until the turn's budget is spent */
+          do {
+            const p0 = now();
+            sweep.run(s.maxSteps);
+            const took = now() - p0;
+            if (took < SWEEP_TICK_MS / 8 && s.maxSteps < 1 << 20) s.maxSteps *= 2;
+            else if (took > SWEEP_TICK_MS && s.maxSteps > 1) s.maxSteps = Math.max(1, s.maxSteps >> 1);
+          } while (!sweep.finished && now() - t0 < SWEEP_TICK_MS);
+        } catch (e) {
+          cancelSweep();
+          reply({ type: 'error', where: 'sweep', message: e.message, code: e.code || 0 });
+          return;
+        }
+        if (sweep.finished) {
+          const out = Object.assign({ type: 'sweep_result', result: sweep.result() }, sweepStatus(s));
+          cancelSweep();
+          reply(out);
+          return;
+        }
+        const m = Object.assign({ type: 'sweep_progress' }, sweepStatus(s));
+        if (now() - s.lastResult >= SWEEP_RESULT_MS) {
+          m.result = sweep.result();
+          s.lastResult = now();
+        }
+        reply(m);
+        schedule(tickS, 0);
+      };
+      schedule(tickS, 0);
+    }
+
     function handle(msg) {
       const id = msg && msg.id;
       const reply = (m) => post(id === undefined ? m : Object.assign({ id }, m));
@@ -307,6 +369,14 @@
             const was = !!state.degradation;
             freeDegradation();
             reply({ type: 'degradation_stopped', was_running: was });
+            break;
+          }
+          case 'sweep':
+            startSweep(msg, reply);
+            break;
+          case 'sweep_cancel': {
+            const was = cancelSweep();
+            reply(Object.assign({ type: 'sweep_cancelled', was_running: !!was }, was || {}));
             break;
           }
           default:
