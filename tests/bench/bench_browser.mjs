@@ -36,7 +36,7 @@ async function openWith(engineFile, errors) {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(new URL('engine/', url).href);
   await page.addScriptTag({ url: new URL('engine/' + engineFile, url).href });
-  await page.addScriptTag({ url: new URL('js/gradlab.js', url).href });
+  await page.addScriptTag({ url: new URL('js/engine/gradlab.js', url).href });
   await page.evaluate(readFileSync(join(ROOT, 'tests/bench/bench-core.js'), 'utf8'));
   return page;
 }

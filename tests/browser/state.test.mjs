@@ -9,7 +9,7 @@ import { ROOT, SITE } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const GradLabState = require(join(ROOT, 'web', 'js', 'state.js'));
-const GradLab = require(join(ROOT, 'web', 'js', 'gradlab.js'));
+const GradLab = require(join(ROOT, 'web', 'js', 'engine', 'gradlab.js'));
 const engine = await GradLab.loadNode(join(SITE, 'engine'));
 const schema = GradLabState.create(engine.settings, { fixed: { arch: 'both' }, notFromUrl: { data: ['csv'] } });
 

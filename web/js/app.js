@@ -266,7 +266,7 @@
 
   function startWorker() {
     try {
-      app.worker = new Worker('js/worker.js');
+      app.worker = new Worker('js/engine/worker.js');
     } catch (e) {
       showMessage('error', t('msg.engine_failed'), [e.message]);
       return;

@@ -10,7 +10,7 @@
  * numbers, more slowly. */
 const MT = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 const ENGINE = MT ? 'gradlab-engine-mt.js' : 'gradlab-engine.js';
-importScripts('../engine/' + ENGINE, 'gradlab.js', 'worker-core.js');
+importScripts('../../engine/' + ENGINE, 'gradlab.js', 'worker-core.js');
 
 const queue = [];
 let core = null;
@@ -18,7 +18,7 @@ const post = (m) => self.postMessage(m);
 
 /* the .wasm (and the helper threads' script) sit beside the engine's .js, not
  * beside this worker script; helper threads load the engine by absolute URL */
-const engineUrl = (file) => new URL('../engine/' + file, self.location.href).href;
+const engineUrl = (file) => new URL('../../engine/' + file, self.location.href).href;
 GradLab.load({ factory: createGradLabModule, moduleOptions: { locateFile: engineUrl, mainScriptUrlOrBlob: engineUrl(ENGINE) } })
   .then((engine) => {
     if (MT) {
