@@ -7,6 +7,7 @@
 // (bench-core.js, evaluated in the page), run on the main thread of a blank
 // document served from build/site by scripts/serve.mjs, with the engine
 // loaded by its own script tags.
+/* global GradLab, GradLabBench */
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';

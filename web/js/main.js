@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * main.js - the composition root: the only module that imports the lab's
  * parts and wires them together.  It creates the store, i18n, the history
@@ -63,7 +64,7 @@ try {
   stringsLoaded.then(() => messages.show('error', i18n.t('msg.engine_failed'), [/** @type {Error} */ (e).message]));
   store.update({ phase: 'failed' });
 }
-const fake = { postMessage() {}, onmessage: null };
+const fake = { postMessage() {}, onmessage: /** @type {any} */ (null) };
 const worker = createWorkerClient(raw || fake, Protocol);
 if (raw) {
   raw.onerror = (ev) => {

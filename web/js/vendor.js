@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * vendor.js - the only reader of the globals that classic scripts define:
  * Chart.js and KaTeX (vendor/, from npm) and the Worker protocol's list

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * conv-mode.js - the page's convolutional mode (model=conv on data=digits),
  * a plug-in that main.js mounts with the store, the Worker client, i18n and

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * degradation-panel.js - conv mode's degradation experiment (the ResNet
  * paper's, at toy scale): four new networks, plain and residual at 2 and 10
@@ -90,7 +91,8 @@ export function createDegradationPanel({ store, worker, i18n, lab }, conv) {
     c.render();
   }
 
-  function run(/** @type {number | undefined} */ steps) {
+  /** @param {number} [steps] */
+  function run(steps) {
     if (steps !== undefined) {
       d.steps = steps;
       if (![...stepsSel.options].some((o) => Number(o.value) === steps)) stepsSel.append(el('option', { value: String(steps), text: String(steps) }));

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * digit-strip.js - conv mode's strip of test digits (data=digits): images
  * 0..STRIP-1 of the test split with the label and each stack's prediction
@@ -34,7 +35,7 @@ export function greys(x, offset, n) {
 /** @param {PluginContext} ctx */
 export function createDigitStrip({ store, worker, i18n }) {
   const t = i18n.t;
-  const s = { images: /** @type {any} */ (null), y: /** @type {any} */ (null), height: 0, width: 0, predicted: /** @type {any} */ (null), probs: null, pending: false, generation: 0, seen: 0, on: false };
+  const s = { images: /** @type {any} */ (null), y: /** @type {any} */ (null), height: 0, width: 0, predicted: /** @type {any} */ (null), probs: /** @type {any} */ (null), pending: false, generation: 0, seen: 0, on: false };
   const box = el('div', { class: 'digit-strip', id: 'digit-strip', role: 'list' });
   const title = el('h2', { id: 'title-digits' }), note = el('p', { class: 'card-note', id: 'note-digits' });
   const summary = el('p', { class: 'card-note', id: 'digits-summary', 'aria-live': 'polite' });

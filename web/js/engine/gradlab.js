@@ -25,7 +25,7 @@
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
   else root.GradLab = factory();
-})(typeof self !== 'undefined' ? self : this, function () {
+})(typeof self !== 'undefined' ? self : globalThis, function () {
   'use strict';
 
   const ARCH = { plain: 0, residual: 1 };

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * protocol.js - the one list of the Worker protocol's message types, read by
  * both sides: worker-core.js refuses a request or a reply not listed here,
@@ -10,7 +11,7 @@
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
   else root.GradLabProtocol = factory();
-})(typeof self !== 'undefined' ? self : this, function () {
+})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function () {
   'use strict';
 
   /** page -> worker */

@@ -92,7 +92,7 @@
       const sp = SPEEDS[state.speed];
       const t0 = now();
       const records = [];
-      let done = false;
+      let done;
       try {
         do {
           records.push(interval());

@@ -2,7 +2,7 @@
  * worker.js - the browser Worker: loads the engine and hands every message to
  * the protocol core (worker-core.js).  Classic worker script, same origin.
  */
-/* global importScripts, createGradLabModule, GradLab, GradLabWorkerCore */
+/* global GradLab, GradLabWorkerCore */
 /* A cross-origin isolated page (the COOP/COEP headers of scripts/serve.mjs)
  * may share memory between Workers: it gets the engine built with helper
  * threads, on up to 4 of the machine's cores.  Anywhere else (a static host

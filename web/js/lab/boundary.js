@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * boundary.js - the decision-boundary cards: the plot's extent (the data's,
  * plus a margin: drawing only), predict requests to the Worker (at most one

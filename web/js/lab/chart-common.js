@@ -19,6 +19,7 @@ export const finite = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : 
 
 /* Ticks of a log axis: a label on each power of ten, none between. */
 export function logTick(fmt) {
+  /** @this {any} */
   return function (value) {
     if (!(value > 0)) return '';
     const e = Math.round(Math.log10(value));
@@ -168,6 +169,7 @@ export function thin(data, max) {
 
 /* ------------------------------------------------------------------ line */
 /* Page-wide defaults: font and colours of text. */
+/** @param {{fontFamily?: string, color?: string}} [options] */
 export function setup({ fontFamily, color } = {}) {
   if (fontFamily) Chart.defaults.font.family = fontFamily;
   Chart.defaults.font.size = 12;

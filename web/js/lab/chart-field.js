@@ -3,7 +3,7 @@
  * decision boundary) under a scatter of labelled points.
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, pngOf, baseOptions, thin, markerLabel, MARK } from './chart-common.js';
+import { defaultFormat, axisOptions, whiteBackground, pngOf, baseOptions, finite } from './chart-common.js';
 import { hexRgb } from './chart-heatmap.js';
 export function field(canvas, spec) {
   let fmt = Object.assign({}, defaultFormat, spec.format);

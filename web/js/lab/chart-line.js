@@ -5,7 +5,7 @@
  * across one x value with a label, for the lesson's "look here").
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, pngOf, baseOptions, thin, markerLabel, MARK } from './chart-common.js';
+import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, pngOf, baseOptions, thin } from './chart-common.js';
 /*
  * spec: { x: {title, type, integer, min, max}, y: {...}, y2: {...} (optional),
  *         series: [{id, label, color, dash, axis ('y'|'y2'), marker, radius, line (bool),

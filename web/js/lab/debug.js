@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * debug.js - the page's test and debug surface, and the only module that
  * writes to window:
@@ -61,7 +62,7 @@ export function mountDebug(deps) {
        with the first update's statistics), the last one the newest */
     records: () => history.records.map(recordCopy),
     format: () => i18n.format(),
-    message(/** @type {string} */ kind, /** @type {string} */ title, /** @type {any[]} */ lines = [], key = null) {
+    message(/** @type {string} */ kind, /** @type {string} */ title, /** @type {any[]} */ lines = [], /** @type {string | null} */ key = null) {
       messages.show(kind === 'error' ? 'error' : 'info', String(title), lines.map(String), key);
     },
     lessonStep: () => store.get().step,

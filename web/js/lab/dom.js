@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * dom.js - the page's small DOM toolkit: $ (by id), el (build an element
  * from tag, attributes and children) and download (a link in the export

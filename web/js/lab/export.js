@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * export.js - the run's statistics as JSON or CSV, and the charts as PNG:
  * pure builders (jsonDoc, csvText, recordCopy) and the export card's buttons

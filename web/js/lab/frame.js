@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * frame.js - redraws the lab at most once per animation frame, and at most
  * every RENDER_MS while training: any store change marks it dirty, and so

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * highlight.js - the lesson's "look here": spec = {chart, layer, what} from
  * experiments.json (`chart`: grad_norm, loss, heatmap, saturation,

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * history.js - the records of the current configuration ({plain, residual}
  * snapshots, oldest first), kept for export, the lesson and the update-ratio

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * i18n.js - the page's words and numbers in its language (en, fa).
  *

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * lab-charts.js - the lab's six charts, from the engine's records:
  *   grad      chart 1: grad_norm per layer (underflow drawn at the floor) and the theory line
@@ -135,8 +136,8 @@ export function createLabCharts({ i18n, history }) {
     if (!r) return;
     const fmt = i18n.format();
     const L = layers.length;
-    const layerPoints = (/** @type {ArrayLike<number>} */ arr, /** @type {((v: number, i: number) => number | null) | undefined} */ map) =>
-      Array.from(arr, (v, i) => ({ x: i + 1, y: map ? map(v, i) : v }));
+    /** @param {ArrayLike<number>} arr @param {(v: number, i: number) => number | null} [map] */
+    const layerPoints = (arr, map) => Array.from(arr, (v, i) => ({ x: i + 1, y: map ? map(v, i) : v }));
 
     /* chart 1: grad_norm per layer, underflow drawn at the floor */
     let lowest = Infinity;

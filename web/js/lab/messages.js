@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * messages.js - the page's message area (#messages): errors stay until
  * dismissed, info lines go after four seconds; a key replaces an older

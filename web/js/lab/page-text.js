@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * page-text.js - the words index.html itself carries, in the page's
  * language: every [data-i18n] element (its HTML English is the fallback),

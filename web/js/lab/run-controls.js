@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * run-controls.js - the run bar: Run, Pause, Step, Reset, the speed slider
  * and the run-status line, driven by the store's phase (store.js).  Owns

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * session.js - what the lab asks the engine and how its replies change the
  * store: configure (with the fallback when the engine refuses settings),

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * settings-form.js - the settings panel, built from the engine's settings
  * table (one control per setting, in the groups of settings-rules.js), the

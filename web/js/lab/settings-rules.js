@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * settings-rules.js - how the settings relate, as data (the settings
  * themselves are the engine's table): which group a control goes in, when a

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * stacks.js - the two stack cards' numbers (step, loss, accuracy) and the
  * "diverged" banners (on the stack card and on its per-stack chart cards),

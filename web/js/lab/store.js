@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * store.js - the page's state: one frozen object, replaced by update(patch),
  * watched with subscribe(fn).  Its `phase` says where the lab is:

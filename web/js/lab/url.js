@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * url.js - the page's state in its address: the configuration, the hidden
  * controls, the language and the lesson step, written (replaceState) when

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * worker-client.js - owns the training Worker: the only postMessage on the
  * page.  Replies are dispatched by type to whoever subscribed with on(type)

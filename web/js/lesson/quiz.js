@@ -33,6 +33,7 @@ export function createQuiz({ t, format, doc }) {
   }
 
   function quizItem(q, qi) {
+    /** @type {any} */
     const st = answers[qi] || {};
     const checked = !!st.checked;
     const correct = checked && st.choice === q.answer;
@@ -61,7 +62,7 @@ export function createQuiz({ t, format, doc }) {
   function checkQuiz(qi) {
     const quiz = doc().quiz;
     const item = document.querySelector(`#lesson .quiz-q[data-q="${qi}"]`);
-    const picked = item && item.querySelector('input[type="radio"]:checked');
+    const picked = /** @type {HTMLInputElement | null} */ (item && item.querySelector('input[type="radio"]:checked'));
     if (!picked) {
       item.querySelector('.quiz-verdict').textContent = t('lesson.quiz_pick');
       return;

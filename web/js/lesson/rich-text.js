@@ -68,7 +68,7 @@ export function rich(text) {
  * 1/√B would be reordered by the bidi algorithm, so each such run is put in
  * a left-to-right isolate (U+2066 ... U+2069), as the UI strings do by hand.
  */
-const FORMULA_RE = /√?[A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9][A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9()]*(?:\s*[=+×\/√−·]\s*√?[A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9][A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9()]*)+/g;
+const FORMULA_RE = /√?[A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9][A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9()]*(?:\s*[=+×/√−·]\s*√?[A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9][A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9()]*)+/g;
 
 export function plain(text, rtl) {
   const s = String(text === undefined || text === null ? '' : text);
