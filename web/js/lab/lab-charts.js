@@ -82,8 +82,9 @@ export function createLabCharts({ i18n, history }) {
     }
   }
 
-  /** Axis titles, legends and tick formats in the page's language. */
+  /** Axis titles, legends, tick formats and the font (the page's, e.g. Vazirmatn in Persian) in the page's language. */
   function texts() {
+    setup({ fontFamily: getComputedStyle(document.body).fontFamily });
     const last = layers.length || '…';
     const fmt = i18n.format();
     const L = fmt.int(typeof last === 'number' ? last : 0) || last;
