@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * chart-common.js - what the three Chart.js adapters (chart-line.js,
  * chart-heatmap.js, chart-field.js) share: tick formatting, axis options,
@@ -8,18 +9,28 @@
  */
 import { Chart } from '../vendor.js';
 import { superscript } from './i18n.js';
+/** @typedef {{number: (x: number) => string, pow10: (e: number) => string, percent: (x: number) => string}} TickFormat */
+/**
+ * @typedef {{title?: string, type?: string, integer?: boolean, min?: number, max?: number, maxTicks?: number,
+ *            includeBounds?: boolean, percent?: boolean, grid?: boolean}} AxisSpec
+ */
+/** @typedef {{x: number, y: number | null}} Point */
+
 /* ---- formatting (numbers for ticks; the caller may pass a locale's) ---- */
+/** @type {TickFormat} */
 export const defaultFormat = {
   number: (x) => String(Number(x.toPrecision(4))),
   pow10: (e) => '10' + superscript(e),
   percent: (x) => `${Math.round(x * 100)}%`,
 };
 
-export const finite = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+/** @param {any} v @returns {number | null} */
+export const finite = (/** @type {number} */ v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /* Ticks of a log axis: a label on each power of ten, none between. */
+/** @param {TickFormat} fmt */
 export function logTick(fmt) {
-  /** @this {any} */
+  /** @this {any} @param {number} value */
   return function (value) {
     if (!(value > 0)) return '';
     const e = Math.round(Math.log10(value));
@@ -31,8 +42,10 @@ export function logTick(fmt) {
   };
 }
 
+/** Chart.js options of one axis. @param {AxisSpec} axis @param {TickFormat} fmt @param {string} position @returns {any} */
 export function axisOptions(axis, fmt, position) {
   const type = axis.type || 'linear';
+  /** @type {any} */
   const o = {
     type,
     position,
@@ -46,7 +59,7 @@ export function axisOptions(axis, fmt, position) {
   if (type === 'logarithmic') {
     o.ticks.callback = logTick(fmt);
     /* one tick every k-th power of ten, k chosen so about 8 labels fit */
-    o.afterBuildTicks = (scale) => {
+    o.afterBuildTicks = (/** @type {any} */ scale) => {
       if (!(scale.min > 0 && scale.max > scale.min)) return;
       const lo = Math.ceil(Math.log10(scale.min) - 1e-9), hi = Math.floor(Math.log10(scale.max) + 1e-9);
       if (hi < lo) return;
@@ -56,18 +69,18 @@ export function axisOptions(axis, fmt, position) {
       if (ticks.length >= 2) scale.ticks = ticks;
     };
   }
-  else if (axis.percent) o.ticks.callback = (v) => fmt.percent(v);
+  else if (axis.percent) o.ticks.callback = (/** @type {number} */ v) => fmt.percent(v);
   else if (axis.integer) {
     o.ticks.precision = 0;
-    o.ticks.callback = (v) => (Number.isInteger(v) ? fmt.number(v) : '');
-  } else o.ticks.callback = (v) => fmt.number(v);
+    o.ticks.callback = (/** @type {number} */ v) => (Number.isInteger(v) ? fmt.number(v) : '');
+  } else o.ticks.callback = (/** @type {number} */ v) => fmt.number(v);
   return o;
 }
 
 /* Paints the canvas white under the chart, so an exported PNG is readable. */
 export const whiteBackground = {
   id: 'glWhite',
-  beforeDraw(chart) {
+  beforeDraw(/** @type {any} */ chart) {
     const { ctx, width, height } = chart;
     ctx.save();
     ctx.globalCompositeOperation = 'destination-over';
@@ -80,6 +93,7 @@ export const whiteBackground = {
 /* The marker: a translucent band with a label (Okabe–Ito orange, like the focus ring). */
 export const MARK = { fill: 'rgba(230, 159, 0, 0.22)', edge: '#b36b00', text: '#ffffff', box: '#8a4f00' };
 
+/** @param {CanvasRenderingContext2D} ctx @param {any} chart @param {string} text @param {number} cx @param {number} top */
 export function markerLabel(ctx, chart, text, cx, top) {
   const a = chart.chartArea;
   ctx.font = `bold 12px ${Chart.defaults.font.family}`;
@@ -94,10 +108,11 @@ export function markerLabel(ctx, chart, text, cx, top) {
 }
 
 /* get() -> {x, label} or null: a band at x (one unit wide, at least 12 px) and a label at the top. */
+/** A Chart.js plugin drawing the marker get() returns ({x, label} or null). @param {() => any} get */
 export function columnMarker(get) {
   return {
     id: 'glMarker',
-    beforeDatasetsDraw(chart) {
+    beforeDatasetsDraw(/** @type {any} */ chart) {
       const m = get();
       if (!m || !chart.scales.x) return;
       const a = chart.chartArea, sx = chart.scales.x;
@@ -115,7 +130,7 @@ export function columnMarker(get) {
       ctx.strokeRect(x0, a.top, x1 - x0, a.bottom - a.top);
       ctx.restore();
     },
-    afterDatasetsDraw(chart) {
+    afterDatasetsDraw(/** @type {any} */ chart) {
       const m = get();
       if (!m || !m.label || !chart.scales.x) return;
       const a = chart.chartArea;
@@ -128,6 +143,7 @@ export function columnMarker(get) {
   };
 }
 
+/** @param {any} chart @param {string} title @returns {string} a data: URL */
 export function pngOf(chart, title) {
   const t = chart.options.plugins.title;
   const was = { display: t.display, text: t.text };
@@ -141,6 +157,7 @@ export function pngOf(chart, title) {
   return url;
 }
 
+/** @param {{padding?: number, legend?: boolean, legendLines?: boolean, [k: string]: any}} spec @returns {any} */
 export function baseOptions(spec) {
   return {
     responsive: true,
@@ -158,6 +175,7 @@ export function baseOptions(spec) {
 }
 
 /* Downsamples a series in place to at most max points: every other point goes, the last stays. */
+/** @param {any[]} data @param {number} max */
 export function thin(data, max) {
   if (data.length <= max) return;
   const last = data[data.length - 1];

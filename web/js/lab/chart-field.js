@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * chart-field.js - field(canvas, spec): a class-probability image (the
  * decision boundary) under a scatter of labelled points.
@@ -5,15 +6,21 @@
 import { Chart } from '../vendor.js';
 import { defaultFormat, axisOptions, whiteBackground, pngOf, baseOptions, finite } from './chart-common.js';
 import { hexRgb } from './chart-heatmap.js';
+/**
+ * @param {HTMLCanvasElement} canvas
+ * @param {{x: import('./chart-common.js').AxisSpec, y: import('./chart-common.js').AxisSpec, classColors: string[],
+ *          classLabel?: (c: number) => string, format?: Partial<import('./chart-common.js').TickFormat>}} spec
+ */
 export function field(canvas, spec) {
   let fmt = Object.assign({}, defaultFormat, spec.format);
   const colors = spec.classColors.map(hexRgb);
   const off = document.createElement('canvas');
+  /** @type {{bounds: number[] | null, hasImage: boolean, classLabel: (c: number) => string}} */
   const st = { bounds: null, hasImage: false, classLabel: spec.classLabel || ((c) => `class ${c}`) };
 
   const draw = {
     id: 'glField',
-    beforeDatasetsDraw(chart) {
+    beforeDatasetsDraw(/** @type {any} */ chart) {
       if (!st.hasImage) return;
       const { ctx, chartArea: a } = chart;
       ctx.save();
@@ -33,12 +40,14 @@ export function field(canvas, spec) {
 
   return {
     chart,
+    /** @param {number[]} b [x0, x1, y0, y1] */
     setBounds(b) {
       st.bounds = b;
       Object.assign(chart.options.scales.x, { min: b[0], max: b[1] });
       Object.assign(chart.options.scales.y, { min: b[2], max: b[3] });
     },
     /* xs, ys, labels: arrays of one length; at most maxPoints are drawn (evenly picked) */
+    /** @param {ArrayLike<number>} xs @param {ArrayLike<number>} ys @param {ArrayLike<number>} labels @param {number} [maxPoints] */
     setPoints(xs, ys, labels, maxPoints = 1500) {
       const n = labels.length;
       const every = Math.max(1, Math.ceil(n / maxPoints));
@@ -64,6 +73,7 @@ export function field(canvas, spec) {
         };
       });
     },
+    /** @param {number} nx @param {number} ny @param {number} classes @param {ArrayLike<number>} grid (iy*nx+ix)*classes + c */
     setProbabilities(nx, ny, classes, grid) {
       off.width = nx;
       off.height = ny;
@@ -99,6 +109,7 @@ export function field(canvas, spec) {
     clearImage() {
       st.hasImage = false;
     },
+    /** @param {any} texts */
     setTexts(texts) {
       if (texts.x !== undefined) chart.options.scales.x.title.text = texts.x;
       if (texts.y !== undefined) chart.options.scales.y.title.text = texts.y;
@@ -107,20 +118,22 @@ export function field(canvas, spec) {
         for (const ds of chart.data.datasets) ds.label = st.classLabel(ds.glClass);
       }
     },
+    /** @param {Partial<import('./chart-common.js').TickFormat>} format @param {boolean} [rtl] */
     setFormat(format, rtl) {
       fmt = Object.assign({}, defaultFormat, format);
-      chart.options.scales.x.ticks.callback = (v) => fmt.number(v);
-      chart.options.scales.y.ticks.callback = (v) => fmt.number(v);
+      chart.options.scales.x.ticks.callback = (/** @type {number} */ v) => fmt.number(v);
+      chart.options.scales.y.ticks.callback = (/** @type {number} */ v) => fmt.number(v);
       chart.options.plugins.legend.rtl = !!rtl;
     },
     render() {
       chart.update('none');
     },
+    /** @param {string} title */
     png(title) {
       return pngOf(chart, title);
     },
     snapshot() {
-      return { hasImage: st.hasImage, bounds: st.bounds, datasets: chart.data.datasets.map((d) => ({ label: d.label, data: d.data.slice() })) };
+      return { hasImage: st.hasImage, bounds: st.bounds, datasets: chart.data.datasets.map((/** @type {any} */ d) => ({ label: d.label, data: d.data.slice() })) };
     },
   };
 }

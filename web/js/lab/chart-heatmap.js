@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * chart-heatmap.js - heatmap(canvas, spec): a rows x columns grid of values
  * coloured by viridis, with a colour bar, one column added per step
@@ -9,6 +10,7 @@ import { defaultFormat, axisOptions, whiteBackground, pngOf, baseOptions, thin, 
 const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725']
   .map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
 
+/** @param {number} t in [0, 1] @returns {number[]} r, g, b */
 export function viridis(t) {
   const u = Math.min(1, Math.max(0, t)) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(u));
@@ -16,6 +18,7 @@ export function viridis(t) {
   return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
 }
 
+/** @param {string} hex '#rrggbb' @returns {number[]} r, g, b */
 export function hexRgb(hex) {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
@@ -26,10 +29,16 @@ export function hexRgb(hex) {
  * Rows are numbered 1..rows from the bottom; a column is {x, values[rows]};
  * a null value is drawn in nullColor (explained above the chart).
  */
+/**
+ * @param {HTMLCanvasElement} canvas
+ * @param {{x: import('./chart-common.js').AxisSpec, y: import('./chart-common.js').AxisSpec, colorbar: {title: string},
+ *          nullColor?: string, nullLabel?: string, format?: Partial<import('./chart-common.js').TickFormat>, maxColumns?: number}} spec
+ */
 export function heatmap(canvas, spec) {
   let fmt = Object.assign({}, defaultFormat, spec.format);
   const maxColumns = spec.maxColumns || 400;
   const nullRgb = hexRgb(spec.nullColor || '#c8c8c8');
+  /** @type {{rows: number, columns: Array<{x: number, values: Float64Array}>, vmin: number, vmax: number, dirty: boolean, colorbarTitle: string, nullLabel: string, marker: any}} */
   const st = { rows: 1, columns: [], vmin: 0, vmax: 1, dirty: true, colorbarTitle: spec.colorbar.title, nullLabel: spec.nullLabel || '', marker: null };
   const off = document.createElement('canvas');
 
@@ -58,7 +67,7 @@ export function heatmap(canvas, spec) {
 
   const draw = {
     id: 'glHeat',
-    beforeDatasetsDraw(chart) {
+    beforeDatasetsDraw(/** @type {any} */ chart) {
       if (!st.columns.length) return;
       if (st.dirty) {
         paint();
@@ -71,7 +80,7 @@ export function heatmap(canvas, spec) {
       ctx.restore();
     },
     /* the marker: an outlined band around one row (white and dark, visible on every viridis colour) */
-    afterDatasetsDraw(chart) {
+    afterDatasetsDraw(/** @type {any} */ chart) {
       const m = st.marker;
       if (!m || m.row < 1 || m.row > st.rows) return;
       const { ctx, chartArea: a } = chart;
@@ -94,7 +103,7 @@ export function heatmap(canvas, spec) {
       }
       ctx.restore();
     },
-    afterDraw(chart) {
+    afterDraw(/** @type {any} */ chart) {
       const { ctx, chartArea: a } = chart;
       const x = a.right + 14, w = 12, top = a.top, h = a.bottom - a.top;
       ctx.save();
@@ -147,8 +156,8 @@ export function heatmap(canvas, spec) {
     x: axisOptions(Object.assign({ grid: false, includeBounds: false }, spec.x), fmt, 'bottom'),
     y: axisOptions(Object.assign({ grid: false, integer: true, includeBounds: false, min: 0.5, max: 1.5 }, spec.y), fmt, 'left'),
   };
-  const inColumns = (v) => st.columns.length && v >= st.columns[0].x && v <= st.columns[st.columns.length - 1].x;
-  options.scales.x.ticks.callback = (v) => (inColumns(v) && Number.isInteger(v) ? fmt.number(v) : '');
+  const inColumns = (/** @type {number} */ v) => st.columns.length && v >= st.columns[0].x && v <= st.columns[st.columns.length - 1].x;
+  options.scales.x.ticks.callback = (/** @type {number} */ v) => (inColumns(v) && Number.isInteger(v) ? fmt.number(v) : '');
   options.plugins.tooltip.enabled = false;
   const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [{ data: [] }] }, options, plugins: [whiteBackground, draw] });
 
@@ -171,22 +180,25 @@ export function heatmap(canvas, spec) {
   return {
     chart,
     /* {row, label} outlines one row (e.g. layer 1); null removes it */
+    /** @param {any} m */
     setMarker(m) {
       st.marker = m && Number.isFinite(m.row) ? { row: m.row, label: m.label || '' } : null;
     },
     marker() {
       return st.marker ? Object.assign({}, st.marker) : null;
     },
+    /** @param {number} rows */
     reset(rows) {
       st.rows = Math.max(1, rows);
       st.columns = [];
       st.dirty = true;
     },
     /* values: rows numbers (row 1 first); null / non-finite -> the null colour */
+    /** @param {number} x @param {ArrayLike<number | null>} values one per row, null a gap */
     addColumn(x, values) {
       const last = st.columns[st.columns.length - 1];
       if (last && last.x === x) st.columns.pop(); /* same x: the newer column replaces it */
-      st.columns.push({ x, values: Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : v)) });
+      st.columns.push({ x, values: Float64Array.from(values, (/** @type {number} */ v) => (v === null || v === undefined ? NaN : v)) });
       if (st.columns.length > maxColumns) thin(st.columns, maxColumns);
       st.dirty = true;
     },
@@ -195,6 +207,7 @@ export function heatmap(canvas, spec) {
       for (const c of st.columns) for (const v of c.values) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
       return lo <= hi ? { min: lo, max: hi } : null;
     },
+    /** @param {number} vmin @param {number} vmax */
     setRange(vmin, vmax) {
       if (!(Number.isFinite(vmin) && Number.isFinite(vmax))) return;
       if (vmin === st.vmin && vmax === st.vmax) return;
@@ -202,26 +215,29 @@ export function heatmap(canvas, spec) {
       st.vmax = vmax > vmin ? vmax : vmin + 1;
       st.dirty = true;
     },
+    /** @param {any} texts */
     setTexts(texts) {
       if (texts.x !== undefined) chart.options.scales.x.title.text = texts.x;
       if (texts.y !== undefined) chart.options.scales.y.title.text = texts.y;
       if (texts.colorbar !== undefined) st.colorbarTitle = texts.colorbar;
       if (texts.nullLabel !== undefined) st.nullLabel = texts.nullLabel;
     },
+    /** @param {Partial<import('./chart-common.js').TickFormat>} format */
     setFormat(format) {
       fmt = Object.assign({}, defaultFormat, format);
-      chart.options.scales.x.ticks.callback = (v) => (inColumns(v) && Number.isInteger(v) ? fmt.number(v) : '');
-      chart.options.scales.y.ticks.callback = (v) => (Number.isInteger(v) ? fmt.number(v) : '');
+      chart.options.scales.x.ticks.callback = (/** @type {number} */ v) => (inColumns(v) && Number.isInteger(v) ? fmt.number(v) : '');
+      chart.options.scales.y.ticks.callback = (/** @type {number} */ v) => (Number.isInteger(v) ? fmt.number(v) : '');
     },
     render() {
       updateScales();
       chart.update('none');
     },
+    /** @param {string} title */
     png(title) {
       return pngOf(chart, title);
     },
     snapshot() {
-      return { rows: st.rows, vmin: st.vmin, vmax: st.vmax, columns: st.columns.map((c) => ({ x: c.x, values: Array.from(c.values, (v) => (Number.isFinite(v) ? v : null)) })) };
+      return { rows: st.rows, vmin: st.vmin, vmax: st.vmax, columns: st.columns.map((c) => ({ x: c.x, values: Array.from(c.values, (/** @type {number} */ v) => (Number.isFinite(v) ? v : null)) })) };
     },
   };
 }

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * chart-line.js - line(canvas, spec): x/y series on linear or log axes (an
  * optional second y axis), with set/append/clear/render/png/snapshot/
@@ -13,14 +14,26 @@ import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, pngO
  *         format, maxPoints, legendLines (bool), tooltipTitle: (x) -> text }
  * An axis may also say maxTicks (log axes), includeBounds, percent, integer.
  */
+/**
+ * @typedef {{id: string, label?: string, color: string, fill?: string, dash?: number[], width?: number, axis?: string,
+ *            marker?: string, radius?: number, line?: boolean, pointBorder?: string, pointBorderWidth?: number,
+ *            order?: number, legendWhenEmpty?: boolean}} SeriesSpec
+ */
+/**
+ * @param {HTMLCanvasElement} canvas
+ * @param {{x: import('./chart-common.js').AxisSpec, y: import('./chart-common.js').AxisSpec, y2?: import('./chart-common.js').AxisSpec,
+ *          series: SeriesSpec[], format?: Partial<import('./chart-common.js').TickFormat>, maxPoints?: number,
+ *          legendLines?: boolean, tooltipTitle?: (x: number) => string}} spec
+ */
 export function line(canvas, spec) {
   let fmt = Object.assign({}, defaultFormat, spec.format);
   const maxPoints = spec.maxPoints || 2000;
+  /** @type {Record<string, any>} */
   const byId = {};
   const datasets = spec.series.map((s) => {
     const ds = {
       label: s.label,
-      data: [],
+      data: /** @type {import('./chart-common.js').Point[]} */ ([]),
       yAxisID: s.axis || 'y',
       borderColor: s.color,
       backgroundColor: s.fill || s.color,
@@ -44,17 +57,19 @@ export function line(canvas, spec) {
   const options = baseOptions(spec);
   options.scales = { x: axisOptions(spec.x, fmt, 'bottom'), y: axisOptions(spec.y, fmt, 'left') };
   if (spec.y2) options.scales.y2 = axisOptions(Object.assign({ grid: false }, spec.y2), fmt, 'right');
-  options.plugins.legend.labels.filter = (item, data) => {
+  options.plugins.legend.labels.filter = (/** @type {any} */ item, /** @type {any} */ data) => {
     const ds = data.datasets[item.datasetIndex];
-    return ds.glLegendWhenEmpty || ds.data.some((p) => p.y !== null);
+    return ds.glLegendWhenEmpty || ds.data.some((/** @type {any} */ p) => p.y !== null);
   };
-  if (spec.tooltipTitle) options.plugins.tooltip.callbacks = { title: (items) => (items.length ? spec.tooltipTitle(items[0].parsed.x) : '') };
+  if (spec.tooltipTitle) options.plugins.tooltip.callbacks = { title: (/** @type {any[]} */ items) => (items.length ? spec.tooltipTitle(items[0].parsed.x) : '') };
+  /** @type {{x: number, label: string} | null} */
   let marker = null;
   const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => marker)] });
 
   const api = {
     chart,
     /* {x, label} marks one x value (e.g. a layer); null removes it */
+    /** @param {any} m */
     setMarker(m) {
       marker = m && Number.isFinite(m.x) ? { x: m.x, label: m.label || '' } : null;
     },
@@ -62,12 +77,14 @@ export function line(canvas, spec) {
       return marker ? Object.assign({}, marker) : null;
     },
     /* points: [{x, y}] (non-finite y becomes a gap) */
+    /** @param {string} id @param {Array<{x: number, y: any}>} points */
     set(id, points) {
       const ds = byId[id];
       ds.data = points.map((p) => ({ x: p.x, y: finite(p.y) }));
       thin(ds.data, maxPoints);
     },
     /* a point at the same x as the last one replaces it */
+    /** @param {string} id @param {number} x @param {any} y */
     append(id, x, y) {
       const ds = byId[id];
       const last = ds.data[ds.data.length - 1];
@@ -78,18 +95,21 @@ export function line(canvas, spec) {
     clear() {
       for (const ds of datasets) ds.data = [];
     },
+    /** @param {string} name @param {{min?: number, max?: number}} range */
     setAxis(name, range) {
       const s = chart.options.scales[name];
       if ('min' in range) s.min = range.min === null ? undefined : range.min;
       if ('max' in range) s.max = range.max === null ? undefined : range.max;
     },
     /* texts: {x, y, y2, series: {id: label}} */
+    /** @param {any} texts */
     setTexts(texts) {
       for (const a of ['x', 'y', 'y2']) {
         if (texts[a] !== undefined && chart.options.scales[a]) chart.options.scales[a].title.text = texts[a];
       }
       for (const [id, label] of Object.entries(texts.series || {})) if (byId[id]) byId[id].label = label;
     },
+    /** @param {Partial<import('./chart-common.js').TickFormat>} format @param {boolean} [rtl] */
     setFormat(format, rtl) {
       fmt = Object.assign({}, defaultFormat, format);
       chart.options.scales.y.ticks.callback = axisOptions(spec.y, fmt, 'left').ticks.callback;
@@ -105,6 +125,7 @@ export function line(canvas, spec) {
     render() {
       chart.update('none');
     },
+    /** @param {string} title */
     png(title) {
       return pngOf(chart, title);
     },

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * schema.js - the page's settings <-> URL state, pure: no DOM, no window.
  *
@@ -15,6 +16,10 @@
  * An ES module: import { create, checkStep, LANGS } from './schema.js'.
  */
 
+/** @typedef {{name: string, type: string, default: any, min?: number, max?: number, choices?: string[], help?: string}} Setting a row of the engine's settings table */
+/** @typedef {{ok: boolean, value?: any, message?: string}} Parsed {ok: true, value} or {ok: false, message} */
+/** @typedef {Record<string, any>} Config */
+
 /* URL parameters that are page state, not engine settings */
 const PAGE_KEYS = ['lang', 'hide', 'step'];
 const LANGS = ['en', 'fa'];
@@ -24,12 +29,14 @@ const STEP_RE = /^[a-z][a-z0-9_]{0,63}$/;
 const INT_RE = /^[+-]?\d+$/;
 const REAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
+/** @param {any} text */
 function quote(text) {
   const s = String(text);
   return s.length > 60 ? s.slice(0, 60) : s;
 }
 
 /* %g-like text of a range bound, as the engine prints it */
+/** @param {number} x */
 function bound(x) {
   if (x === 0) return '0';
   const a = Math.abs(x);
@@ -40,14 +47,18 @@ function bound(x) {
 }
 
 /* Validates one setting's text against its table row: {ok, value} or {ok: false, message}. */
+/** @param {Setting} setting @param {any} text @returns {Parsed} */
 function parseValue(setting, text) {
   const name = setting.name;
   const t = text === undefined || text === null ? '' : String(text);
-  const fail = (message) => ({ ok: false, message });
+  /** @returns {Parsed} */
+  const fail = (/** @type {string} */ message) => ({ ok: false, message });
+  const choices = setting.choices || [];
+  const min = /** @type {number} */ (setting.min), max = /** @type {number} */ (setting.max);
   switch (setting.type) {
     case 'choice':
-      if (setting.choices.includes(t)) return { ok: true, value: t };
-      return fail(`${name}: unknown value '${quote(t)}' (choose one of ${setting.choices.join('|')})`);
+      if (choices.includes(t)) return { ok: true, value: t };
+      return fail(`${name}: unknown value '${quote(t)}' (choose one of ${choices.join('|')})`);
     case 'bool':
       if (t === '1' || t === 'true' || t === 'on') return { ok: true, value: 1 };
       if (t === '0' || t === 'false' || t === 'off') return { ok: true, value: 0 };
@@ -55,8 +66,8 @@ function parseValue(setting, text) {
     case 'int': {
       if (!INT_RE.test(t)) return fail(`${name}: '${quote(t)}' is not an integer`);
       const x = Number(t);
-      if (x < setting.min || x > setting.max) {
-        return fail(`${name}: ${quote(t)} is out of range [${setting.min}, ${setting.max}]`);
+      if (x < min || x > max) {
+        return fail(`${name}: ${quote(t)} is out of range [${min}, ${max}]`);
       }
       return { ok: true, value: x };
     }
@@ -67,8 +78,8 @@ function parseValue(setting, text) {
       if (!REAL_RE.test(t) || !Number.isFinite(x)) {
         return fail(`${name}: '${quote(t)}' is not a finite number${setting.type === 'scale' ? ` (or ${(setting.choices || []).join(', ')})` : ''}`);
       }
-      if (x < setting.min || x > setting.max) {
-        return fail(`${name}: ${quote(t)} is out of range [${bound(setting.min)}, ${bound(setting.max)}]`);
+      if (x < min || x > max) {
+        return fail(`${name}: ${quote(t)} is out of range [${bound(min)}, ${bound(max)}]`);
       }
       return { ok: true, value: x };
     }
@@ -83,6 +94,7 @@ function parseValue(setting, text) {
  * form of the id (the lesson's content is loaded later); this checks that
  * the step exists.
  */
+/** @param {any} text @param {string[] | null | undefined} ids @returns {Parsed} */
 function checkStep(text, ids) {
   const t = text === undefined || text === null ? '' : String(text);
   if (Array.isArray(ids) && ids.includes(t)) return { ok: true, value: t };
@@ -90,6 +102,7 @@ function checkStep(text, ids) {
 }
 
 /* Text form of a value, as the URL and the controls carry it. */
+/** @param {any} value */
 function valueText(value) {
   return String(value);
 }
@@ -99,6 +112,10 @@ function valueText(value) {
  *   options.fixed: {name: value} settings the page pins (a link cannot change them)
  *   options.notFromUrl: {name: [values]} values a link cannot carry (e.g. data: ['csv'])
  */
+/**
+ * @param {Setting[]} settings
+ * @param {{fixed?: Config, notFromUrl?: Record<string, any[]>}} [options]
+ */
 function create(settings, options = {}) {
   if (!Array.isArray(settings) || settings.length === 0) throw new Error('GradLabState: the settings table is empty');
   const byName = Object.create(null);
@@ -106,7 +123,9 @@ function create(settings, options = {}) {
   const fixed = options.fixed || {};
   const notFromUrl = options.notFromUrl || {};
 
+  /** @returns {Config} */
   function defaults() {
+    /** @type {Config} */
     const out = {};
     for (const s of settings) {
       const r = parseValue(s, valueText(s.default));
@@ -115,6 +134,7 @@ function create(settings, options = {}) {
     return Object.assign(out, fixed);
   }
 
+  /** @param {string} name @param {any} text @returns {Parsed} */
   function parse(name, text) {
     const s = byName[name];
     if (!s) return { ok: false, message: `unknown setting '${quote(name)}'` };
@@ -126,18 +146,24 @@ function create(settings, options = {}) {
    * Every valid setting is kept; an invalid one takes its default and adds
    * a message; `invalid` lists the names that fell back.
    */
+  /** @param {any} search */
   function decode(search) {
     const config = defaults();
+    /** @type {string[]} */
     const messages = [];
+    /** @type {string[]} */
     const invalid = [];
+    /** @type {string[]} */
     let hide = [];
+    /** @type {string | null} */
     let lang = null;
+    /** @type {string | null} */
     let step = null;
     let params;
     try {
       params = new URLSearchParams(typeof search === 'string' ? search : '');
     } catch (e) {
-      return { config, hide, lang, step, messages: [`the link could not be read: ${e.message}`], invalid };
+      return { config, hide, lang, step, messages: [`the link could not be read: ${/** @type {Error} */ (e).message}`], invalid };
     }
     for (const [key, text] of params) {
       if (key === 'lang') {
@@ -184,6 +210,7 @@ function create(settings, options = {}) {
   }
 
   /* encode(config, {hide, lang, step}) -> '?name=value&...' in table order (fixed settings left out) */
+  /** @param {Config} config @param {{hide?: string[], lang?: string | null, step?: string | null}} [extra] */
   function encode(config, extra = {}) {
     const params = new URLSearchParams();
     for (const s of settings) {
@@ -198,6 +225,7 @@ function create(settings, options = {}) {
   }
 
   /* Canonical engine config (the worker's `configured.config`) -> the page's values. */
+  /** @param {Config} canonical @returns {Config} */
   function fromCanonical(canonical) {
     const out = defaults();
     for (const s of settings) {

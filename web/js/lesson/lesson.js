@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * lesson.js - the guided lesson beside the lab, a plug-in that main.js
  * mounts with the store, the Worker client, i18n and the lab's extension
@@ -24,31 +25,39 @@ import { rich, plain, paragraph, powers } from './rich-text.js';
 import { numbersOf, numbersText } from './numbers.js';
 import { createQuiz } from './quiz.js';
 
+/** @typedef {{id: string, label: string, question: string, answer: string}} StepExperiment an experiment as a step shows it */
+/** @typedef {{label: string, detail?: string}} Stage */
+/** @typedef {{id: string, title: string, body: string[], diagram?: Stage[], experiments: StepExperiment[]}} Step */
+/** @typedef {{lang: string, dir: string, title: string, steps: Step[], quiz?: import('./quiz.js').QuizItem[]}} LessonDoc lesson/<lang>.json */
+/** @typedef {import('./numbers.js').Experiment} Experiment */
+
 /** @param {import('../conv/conv-mode.js').PluginContext} ctx */
 export function mountLesson({ store, i18n, lab }) {
   const t = i18n.t;
   /* one state object for the lesson */
   const S = {
     lang: /** @type {string | null} */ (null),
-    doc: /** @type {any} */ (null),       /* the content file shown (lesson/<lang>.json) */
+    doc: /** @type {LessonDoc | null} */ (null),       /* the content file shown (lesson/<lang>.json) */
     missing: false,                        /* no lesson file in the page's language: English is shown */
-    docs: /** @type {Record<string, any>} */ ({}),  /* loaded content files by language */
-    experiments: /** @type {any} */ (null), /* experiments.json `experiments` */
+    docs: /** @type {Record<string, LessonDoc>} */ ({}),  /* loaded content files by language */
+    experiments: /** @type {Record<string, Experiment> | null} */ (null), /* experiments.json `experiments` */
     index: 0,                              /* the current step */
     started: false,
     loadToken: 0,
-    active: /** @type {any} */ (null),     /* the experiment in flight: {id, phase: 'configuring' | 'running'} */
+    active: /** @type {{id: string, phase: string} | null} */ (null),     /* the experiment in flight: {id, phase: 'configuring' | 'running'} */
     results: /** @type {Record<string, any>} */ ({}), /* experiment id -> {state: 'running' | 'done' | 'cancelled' | 'refused', numbers} */
   };
   const plainText = (/** @type {any} */ text) => plain(text, !!S.doc && S.doc.dir === 'rtl');
   const quiz = createQuiz({ t, format: () => i18n.format(), doc: () => S.doc });
 
+  /** @param {string} url */
   async function getJson(url) {
     const r = await fetch(url, { cache: 'no-cache' });
     if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
     return r.json();
   }
 
+  /** @param {string} lang @returns {Promise<LessonDoc | null>} */
   async function loadDoc(lang) {
     if (S.docs[lang]) return S.docs[lang];
     try {
@@ -60,6 +69,7 @@ export function mountLesson({ store, i18n, lab }) {
     }
   }
 
+  /** @param {string} lang */
   async function setLanguage(lang) {
     const token = ++S.loadToken;
     S.lang = lang;
@@ -73,20 +83,20 @@ export function mountLesson({ store, i18n, lab }) {
       S.doc = doc;
       if (!S.started) start();
       else {
-        const i = doc.steps.findIndex((s) => s.id === stepId);
+        const i = doc.steps.findIndex((st) => st.id === stepId);
         S.index = i >= 0 ? i : Math.min(S.index, doc.steps.length - 1);
       }
       render();
     } catch (e) {
       if (token !== S.loadToken) return;
-      lab.message('error', t('lesson.load_failed'), [e.message], 'lesson');
+      lab.message('error', t('lesson.load_failed'), [/** @type {Error} */ (e).message], 'lesson');
     }
   }
 
   /* The first render: the step the link names (validated), else the first one. */
   function start() {
     S.started = true;
-    const ids = S.doc.steps.map((s) => s.id);
+    const ids = S.doc.steps.map((st) => st.id);
     const wanted = store.get().step;
     S.index = 0;
     if (wanted !== null && wanted !== undefined) {
@@ -127,7 +137,7 @@ export function mountLesson({ store, i18n, lab }) {
     root.setAttribute('aria-label', t('lesson.title'));
     toggleTitle();
 
-    const jump = el('select', { id: 'lesson-jump', onchange: (e) => go(Number(e.target.value)) },
+    const jump = el('select', { id: 'lesson-jump', onchange: (/** @type {Event} */ e) => go(Number(/** @type {HTMLSelectElement} */ (e.target).value)) },
       ...doc.steps.map((s, i) => el('option', { value: String(i), selected: i === S.index, text: `${fmt.int(i + 1)}. ${plainText(s.title)}` })));
     root.append(el('div', { class: 'lesson-head' },
       el('p', { class: 'lesson-kicker', text: plainText(doc.title) }),
@@ -159,6 +169,7 @@ export function mountLesson({ store, i18n, lab }) {
       el('button', { type: 'button', class: 'lesson-next', id: 'lesson-next', disabled: S.index === m - 1, onclick: () => go(S.index + 1), text: t('lesson.next') })));
   }
 
+  /** @param {number} index */
   function go(index) {
     if (!S.doc || index < 0 || index >= S.doc.steps.length) return;
     S.index = index;
@@ -171,6 +182,7 @@ export function mountLesson({ store, i18n, lab }) {
   }
 
   /* A chain of stages, first to last (top to bottom). */
+  /** @param {Stage[]} stages */
   function diagram(stages) {
     return el('figure', { class: 'pipeline', role: 'group', 'aria-label': t('lesson.diagram') },
       el('ol', {}, ...stages.map((s) => el('li', { class: 'stage' },
@@ -179,16 +191,19 @@ export function mountLesson({ store, i18n, lab }) {
   }
 
   /* ----------------------------------------------------------- experiments */
+  /** @param {string} id @returns {Experiment | undefined} */
   function spec(id) {
     return S.experiments[id];
   }
 
   /* what the page should point at (experiments.json `chart` and `highlight`) */
+  /** @param {Experiment} x */
   function pointer(x) {
     const h = x.highlight || {};
     return { chart: x.chart, layer: h.layer === undefined ? null : h.layer, what: h.what || null };
   }
 
+  /** @param {StepExperiment} e */
   function experimentCard(e) {
     const x = spec(e.id);
     const r = S.results[e.id] || { state: 'idle' };
@@ -213,6 +228,7 @@ export function mountLesson({ store, i18n, lab }) {
     return card;
   }
 
+  /** @param {string} id */
   function statusText(id) {
     const r = S.results[id];
     const x = spec(id);
@@ -227,6 +243,7 @@ export function mountLesson({ store, i18n, lab }) {
   }
 
   /* Re-renders one experiment's card in place (if its step is shown). */
+  /** @param {string} id */
   function updateCard(id) {
     const old = document.querySelector(`#lesson [data-experiment-id="${id}"]`);
     if (!old) return;
@@ -241,6 +258,7 @@ export function mountLesson({ store, i18n, lab }) {
     }
   }
 
+  /** @param {string} id */
   function runExperiment(id) {
     const x = spec(id);
     if (!x) return;
@@ -251,6 +269,7 @@ export function mountLesson({ store, i18n, lab }) {
     lab.applySettings(x.config, { run: true, fromDefaults: true });
   }
 
+  /** @param {string} id @param {{state: string, numbers?: any}} r */
   function setResult(id, r) {
     S.results[id] = r;
     updateCard(id);
@@ -259,6 +278,7 @@ export function mountLesson({ store, i18n, lab }) {
   }
 
   /* the configuration the page runs is the experiment's (every setting the experiment names) */
+  /** @param {Record<string, any>} config @param {Record<string, any>} canonical */
   function matches(config, canonical) {
     return Object.entries(config).every(([k, v]) => canonical[k] === undefined || String(canonical[k]) === String(v));
   }
@@ -290,6 +310,7 @@ export function mountLesson({ store, i18n, lab }) {
   }
 
   /* Scrolls the lesson column (not the page) so that node is in view above the navigation bar. */
+  /** @param {Element | null} node */
   function reveal(node) {
     const panel = $('lesson');
     if (!node || panel.scrollHeight <= panel.clientHeight) return;
@@ -300,6 +321,7 @@ export function mountLesson({ store, i18n, lab }) {
     else if (r.top < p.top) panel.scrollTop -= p.top - r.top + 8;
   }
 
+  /** @param {string} id */
   function onThisStep(id) {
     return !!S.doc && S.doc.steps[S.index].experiments.some((e) => e.id === id);
   }

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * numbers.js - the numbers an experiment's answer quotes, read from the
  * run's records (numbersOf: no arithmetic beyond picking a layer or the
@@ -13,14 +14,24 @@ import { chartKey } from '../lab/highlight.js';
  * answers the question decides which.  Kept raw, formatted when shown, so
  * a change of language re-formats them.
  */
+/** @typedef {{chart: string, highlight?: {layer?: any, what?: string}, config: Record<string, any>}} Experiment experiments.json's entry */
+/** @typedef {{v: number, under?: boolean}} LayerValue */
+/** @typedef {{kind: string, step: number, v: Record<string, any>, diverged: Array<{arch: string, step: number}>}} Numbers */
+
+/**
+ * @param {Experiment} x
+ * @param {any[]} records the run's records {plain, residual}, oldest first
+ * @returns {Numbers | null}
+ */
 export function numbersOf(x, records) {
   const first = records[0], last = records[records.length - 1];
   if (!first || !last || !last.plain || !last.residual) return null;
   const P = last.plain, R = last.residual;
   const L = P.grad_norm.length;
+  /** @type {Numbers} */
   const out = { kind: chartKey({ chart: x.chart, what: x.highlight && x.highlight.what }), step: Math.max(P.step, R.step), v: {}, diverged: [] };
   for (const a of ARCHS) if (last[a].status === 'diverged' && last[a].diverged) out.diverged.push({ arch: a, step: last[a].diverged.step });
-  const layerValue = (s, field, i) => ({ v: s[field][i], under: field === 'grad_norm' && (s.underflow[i] === 1 || !(s[field][i] > 0)) });
+  const layerValue = (/** @type {any} */ s, /** @type {string} */ field, /** @type {number} */ i) => ({ v: s[field][i], under: field === 'grad_norm' && (s.underflow[i] === 1 || !(s[field][i] > 0)) });
   switch (out.kind) {
     case 'grad_norm':
     case 'heatmap':
@@ -37,9 +48,9 @@ export function numbersOf(x, records) {
       break;
     }
     case 'saturation': {
-      const top = (s) => {
+      const top = (/** @type {any} */ s) => {
         let at = 0;
-        s.saturation.forEach((v, i) => { if (v > s.saturation[at]) at = i; });
+        s.saturation.forEach((/** @type {number} */ v, /** @type {number} */ i) => { if (v > s.saturation[at]) at = i; });
         return { v: s.saturation[at], layer: at + 1 };
       };
       out.v = { p: top(P), r: top(R) };
@@ -55,9 +66,15 @@ export function numbersOf(x, records) {
   return out;
 }
 
+/**
+ * @param {Numbers | null} n
+ * @param {(key: string, vars?: Record<string, any> | null) => string} t
+ * @param {import('../lab/i18n.js').Formatters} fmt
+ * @returns {string[]}
+ */
 export function numbersText(n, t, fmt) {
   if (!n) return [];
-  const val = (x) => (x.under ? t('lesson.underflow') : fmt.value(x.v));
+  const val = (/** @type {LayerValue} */ x) => (x.under ? t('lesson.underflow') : fmt.value(x.v));
   const step = fmt.int(n.step);
   const v = n.v;
   let line;

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * quiz.js - the quiz that ends the lesson's last step: one question at a
  * time is checked, then shows its verdict, the right answer and the
@@ -7,6 +8,8 @@
 import { $, el } from '../lab/dom.js';
 import { rich } from './rich-text.js';
 
+/** @typedef {{q: string, choices: string[], answer: number, explain: string}} QuizItem */
+
 /**
  * @param {{t: (key: string, vars?: Record<string, any> | null) => string,
  *          format: () => import('../lab/i18n.js').Formatters, doc: () => any}} deps
@@ -15,6 +18,7 @@ export function createQuiz({ t, format, doc }) {
   /** @type {Record<number, {choice: number, checked: boolean}>} question index -> the answer */
   const answers = {};
 
+  /** @param {QuizItem[]} quiz */
   function quizSection(quiz) {
     const list = el('ol', { class: 'quiz-list' });
     quiz.forEach((q, qi) => list.append(quizItem(q, qi)));
@@ -24,6 +28,7 @@ export function createQuiz({ t, format, doc }) {
       el('p', { class: 'quiz-score', id: 'lesson-quiz-score', role: 'status', text: scoreText(quiz) }));
   }
 
+  /** @param {QuizItem[]} quiz */
   function scoreText(quiz) {
     const done = quiz.map((q, i) => answers[i]).filter((s) => s && s.checked);
     if (done.length < quiz.length) return '';
@@ -32,6 +37,7 @@ export function createQuiz({ t, format, doc }) {
     return t('lesson.quiz_score', { n: fmt.int(right), m: fmt.int(quiz.length) });
   }
 
+  /** @param {QuizItem} q @param {number} qi */
   function quizItem(q, qi) {
     /** @type {any} */
     const st = answers[qi] || {};
@@ -59,6 +65,7 @@ export function createQuiz({ t, format, doc }) {
     return item;
   }
 
+  /** @param {number} qi */
   function checkQuiz(qi) {
     const quiz = doc().quiz;
     const item = document.querySelector(`#lesson .quiz-q[data-q="${qi}"]`);

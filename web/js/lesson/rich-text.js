@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * rich-text.js - the lesson content's text as DOM: **bold**, inline $...$
  * and display $$...$$ math typeset with KaTeX (a formula KaTeX cannot set
@@ -12,6 +13,7 @@ import { katex } from '../vendor.js';
 const MATH_RE = /\$\$([\s\S]+?)\$\$|\$([^$]+?)\$/g;
 const DISPLAY_RE = /^\s*\$\$[\s\S]+\$\$\s*$/;
 
+/** A formula typeset by KaTeX. @param {string} tex @param {boolean} display @returns {HTMLElement} */
 export function math(tex, display) {
   const box = el(display ? 'div' : 'span', { class: display ? 'math math-display' : 'math' });
   try {
@@ -26,12 +28,14 @@ export function math(tex, display) {
 }
 
 /* A string of the content as nodes: text, <strong> for **...**, KaTeX for $...$. */
+/** @param {any} text @returns {DocumentFragment} */
 export function rich(text) {
   const s = String(text === undefined || text === null ? '' : text);
   const frag = document.createDocumentFragment();
+  /** @type {HTMLElement | null} */
   let strong = null;
-  const put = (node) => (strong || frag).append(node);
-  const words = (part) => {
+  const put = (/** @type {Node} */ node) => (strong || frag).append(node);
+  const words = (/** @type {string} */ part) => {
     part.split('**').forEach((piece, i) => {
       if (i > 0) {
         if (strong) strong = null;
@@ -70,18 +74,21 @@ export function rich(text) {
  */
 const FORMULA_RE = /√?[A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9][A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9()]*(?:\s*[=+×/√−·]\s*√?[A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9][A-Za-z0-9\u0370-\u03ff\u06f0-\u06f9()]*)+/g;
 
+/** @param {any} text @param {boolean} rtl the text runs right to left @returns {string} */
 export function plain(text, rtl) {
   const s = String(text === undefined || text === null ? '' : text);
   if (!rtl) return s;
-  const balanced = (f) => (f.match(/\(/g) || []).length === (f.match(/\)/g) || []).length;
+  const balanced = (/** @type {string} */ f) => (f.match(/\(/g) || []).length === (f.match(/\)/g) || []).length;
   return s.replace(FORMULA_RE, (f) => (balanced(f) ? `\u2066${f}\u2069` : f));
 }
 
+/** A content paragraph: a <p>, or a display formula on its own. @param {string} text @returns {Node} */
 export function paragraph(text) {
   return DISPLAY_RE.test(text) ? rich(text.trim()) : el('p', {}, rich(text));
 }
 
 /* "۱٫۵۵×۱۰^−۲۱" (the Persian scientific form) with the exponent raised: ۱٫۵۵×۱۰<sup>−۲۱</sup> */
+/** @param {string} text @returns {DocumentFragment} */
 export function powers(text) {
   const frag = document.createDocumentFragment();
   let last = 0;
