@@ -72,7 +72,7 @@ export function mountExport({ store, history, labCharts, i18n }) {
   };
   /** @type {Record<string, () => string>} */
   const TITLES = {
-    grad: () => $('title-grad').textContent, loss: () => t('chart.loss.title'), sat: () => t('chart.sat.title'),
+    grad: () => labCharts.gradTitle(), loss: () => t('chart.loss.title'), sat: () => t('chart.sat.title'),
     update: () => t('chart.update.title'), heatPlain: () => t('chart.heat.title_plain'), heatResidual: () => t('chart.heat.title_residual'),
     boundaryPlain: () => t('chart.boundary.title_plain'), boundaryResidual: () => t('chart.boundary.title_residual'),
   };

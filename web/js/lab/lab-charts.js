@@ -35,6 +35,8 @@ export function createLabCharts({ i18n, history }) {
   let layers = [];
   /** @type {number | null} */
   let firstChartAt = null;
+  /** @type {number | null} the step chart 1 shows (its title names it) */
+  let gradStep = null;
 
   function create() {
     const fmt = i18n.format();
@@ -164,7 +166,8 @@ export function createLabCharts({ i18n, history }) {
     g.set('theory', layerPoints(r.plain.grad_norm_theory, (v) => (v > 0 ? Math.max(v, floor) : null)));
     g.setAxis('y', { min: floor });
     g.render();
-    $('title-grad').textContent = t('chart.grad.step', { step: fmt.int(r.plain.step) });
+    gradStep = r.plain.step;
+    $('title-grad').textContent = gradTitle();
     if (firstChartAt === null && g.snapshot()[1].data.length === L) firstChartAt = performance.now();
 
     /* chart 4: saturation and update ratio per layer */
@@ -197,6 +200,11 @@ export function createLabCharts({ i18n, history }) {
     charts.heatResidual.render();
   }
 
+  /** chart 1's title: the step it shows, once it shows one */
+  function gradTitle() {
+    return gradStep === null ? t('chart.grad.title') : t('chart.grad.step', { step: i18n.format().int(gradStep) });
+  }
+
   /** Every chart's data, as copies (the debug surface). */
   function snapshot() {
     /** @type {Record<string, any>} */
@@ -206,7 +214,7 @@ export function createLabCharts({ i18n, history }) {
   }
 
   return {
-    create, texts, reset, append, render, snapshot,
+    create, texts, reset, append, render, snapshot, gradTitle,
     /** the chart objects by name (boundary.js draws the boundary ones; export.js takes PNGs) */
     charts,
     /** when chart 1 first showed every layer (performance.now()), or null */

@@ -42,7 +42,7 @@ export function createSettingsForm(deps) {
     /** @type {Record<string, any>} */
     const groups = {};
     for (const g of GROUPS) {
-      groups[g] = el('fieldset', { class: `group group-${g}`, 'data-group': g }, el('legend', { 'data-i18n': `group.${g}` }));
+      groups[g] = el('fieldset', { class: `group group-${g}`, 'data-group': g }, el('legend', { 'data-group-legend': g }));
     }
     for (const s of settings) {
       if (s.name in FIXED) continue;
@@ -102,9 +102,9 @@ export function createSettingsForm(deps) {
   function buildCsvPicker() {
     csvInput = el('input', { id: 'csv-file', type: 'file', accept: '.csv,text/csv,text/plain', 'aria-describedby': 'help-csv', onchange: onCsvPicked });
     return el('div', { class: 'control csv', 'data-setting': 'data', 'data-csv': '' },
-      el('label', { for: 'csv-file', class: 'control-label', 'data-i18n': 'control.csv' }),
+      el('label', { for: 'csv-file', class: 'control-label', id: 'csv-label' }),
       csvInput,
-      el('small', { class: 'help', id: 'help-csv', 'data-i18n': 'control.csv_help' }),
+      el('small', { class: 'help', id: 'help-csv' }),
       el('small', { class: 'csv-name', id: 'csv-name' }));
   }
 
@@ -263,6 +263,11 @@ export function createSettingsForm(deps) {
   /** The controls' words in the page's language. */
   function texts() {
     const t = i18n.t;
+    for (const legend of $('controls').querySelectorAll('legend[data-group-legend]')) legend.textContent = t(`group.${legend.dataset.groupLegend}`);
+    if ($('csv-label')) {
+      $('csv-label').textContent = t('control.csv');
+      $('help-csv').textContent = t('control.csv_help');
+    }
     const label = (/** @type {string} */ name) => t(`setting.${name}.label`, null, name);
     for (const c of Object.values(controls)) {
       const s = c.setting;
