@@ -1,7 +1,8 @@
 # GradLab - build, test, benchmark and serve.
 #
 #   make            native CLI (build/gradlab), the WebAssembly module and the site (build/site/)
-#   make test       install what is missing, build, run the C, node and browser suites
+#   make test       install what is missing, lint and type-check, build, run the C, node and browser suites
+#   make lint       ESLint over web/, scripts/, tests/ and tsc --checkJs over web/js (zero warnings)
 #   make serve      install what is missing, build, serve the lab on http://localhost:$(PORT)/
 #   make bench      training-speed benchmarks (native and WASM)
 #   make dist       a self-contained folder (dist/) any static host can serve
@@ -40,7 +41,7 @@ EMFLAGS := -O3 -msimd128 -DGL_VBYTES=16 -std=gnu11 $(WARN) \
   -sEXPORTED_RUNTIME_METHODS=cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8 \
   -sFILESYSTEM=0 -sTOTAL_STACK=1MB
 
-.PHONY: all native wasm site deps test test-c test-node test-browser bench serve dist clean
+.PHONY: all native wasm site deps lint test test-c test-node test-browser bench serve dist clean
 
 all: native wasm site
 
@@ -126,7 +127,16 @@ test-node: all
 test-browser: all
 	node --test --test-concurrency=1 tests/browser/
 
+# ESLint (eslint.config.mjs) and tsc --checkJs --noEmit: tsconfig.json over every
+# page and engine-wrapper file, tsconfig.strict.json with noImplicitAny over the
+# modules marked // @ts-check; no warning passes
+lint:
+	npx eslint --max-warnings 0 web scripts tests eslint.config.mjs
+	npx tsc -p tsconfig.json
+	npx tsc -p tsconfig.strict.json
+
 test: deps
+	$(MAKE) lint
 	$(MAKE) all
 	$(MAKE) test-c
 	$(MAKE) test-node

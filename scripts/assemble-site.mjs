@@ -13,12 +13,9 @@ const nm = join(root, 'node_modules');
 // [from (relative to node_modules), to (relative to out/vendor)]
 export const VENDOR = [
   ['chart.js/dist/chart.umd.min.js', 'chart.umd.min.js'],
-  ['chartjs-chart-matrix/dist/chartjs-chart-matrix.min.js', 'chartjs-chart-matrix.min.js'],
-  ['chartjs-plugin-annotation/dist/chartjs-plugin-annotation.min.js', 'chartjs-plugin-annotation.min.js'],
   ['katex/dist/katex.min.js', 'katex/katex.min.js'],
   ['katex/dist/katex.min.css', 'katex/katex.min.css'],
   ['katex/dist/fonts', 'katex/fonts'],
-  ['katex/dist/contrib/auto-render.min.js', 'katex/contrib/auto-render.min.js'],
   ['vazirmatn/Vazirmatn-font-face.css', 'vazirmatn/Vazirmatn-font-face.css'],
   ['vazirmatn/fonts/webfonts', 'vazirmatn/fonts/webfonts'],
   ['vazirmatn/OFL.txt', 'vazirmatn/OFL.txt'],

@@ -7,6 +7,7 @@
 // (bench-core.js, evaluated in the page), run on the main thread of a blank
 // document served from build/site by scripts/serve.mjs, with the engine
 // loaded by its own script tags.
+/* global GradLab, GradLabBench */
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
@@ -36,7 +37,7 @@ async function openWith(engineFile, errors) {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(new URL('engine/', url).href);
   await page.addScriptTag({ url: new URL('engine/' + engineFile, url).href });
-  await page.addScriptTag({ url: new URL('js/gradlab.js', url).href });
+  await page.addScriptTag({ url: new URL('js/engine/gradlab.js', url).href });
   await page.evaluate(readFileSync(join(ROOT, 'tests/bench/bench-core.js'), 'utf8'));
   return page;
 }

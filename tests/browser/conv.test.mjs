@@ -1,4 +1,4 @@
-// conv.test.mjs - the page's convolutional mode (web/js/conv-mode.js):
+// conv.test.mjs - the page's convolutional mode (web/js/conv/):
 // choosing model=conv trains both conv stacks on the digits (chart 1 has
 // conv_1 .. fc for both; a deep sigmoid stack shows the plain conv_1
 // gradient orders of magnitude below the residual's), the strip of test

@@ -1,4 +1,4 @@
-// lesson.test.mjs - the guided lesson (web/js/lesson.js) in a real browser:
+// lesson.test.mjs - the guided lesson (web/js/lesson/) in a real browser:
 // every step renders in Persian and in English (direction, language, KaTeX,
 // no raw TeX), both languages show the same steps and experiments, language
 // and step survive a reload through the URL and a bad step= shows a message,

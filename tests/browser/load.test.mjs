@@ -36,7 +36,7 @@ test('controls are generated from the engine\'s settings table, with labels', { 
   await page.goto(env.url + '?lang=en');
   await waitReady(page);
   const { settings, missing, unlabeled } = await page.evaluate(() => {
-    const table = window.gradlab.state.settings;
+    const table = window.gradlab.debug().settings;
     const shown = table.filter((s) => s.name !== 'arch' && !(s.type === 'choice' && s.choices.length < 2));
     const missing = shown.filter((s) => !document.querySelector(`[data-setting="${s.name}"] input, [data-setting="${s.name}"] select`)).map((s) => s.name);
     const unlabeled = [...document.querySelectorAll('#controls input, #controls select, .runbar input, #lang-select')]
@@ -62,7 +62,7 @@ test('the language switch changes text, direction, digits and the URL live', { t
   await page.waitForFunction(() => document.documentElement.dir === 'rtl' && /[۰-۹]/.test(document.getElementById('run-status').textContent), null, { timeout: TIMEOUT });
   assert.equal(new URL(page.url()).searchParams.get('lang'), 'fa');
   assert.equal(await page.getAttribute('html', 'lang'), 'fa');
-  const ticks = await page.evaluate(() => window.gradlab.state.charts.grad.chart.scales.x.ticks.map((t) => t.label));
+  const ticks = await page.evaluate(() => window.gradlab.tickLabels('grad', 'x'));
   assert.ok(ticks.some((l) => /[۰-۹]/.test(l)), `Persian digits on chart ticks: ${ticks.join(' ')}`);
   await page.selectOption('#lang-select', 'en');
   await page.waitForFunction(() => document.documentElement.dir === 'ltr', null, { timeout: TIMEOUT });

@@ -1,6 +1,7 @@
 // screenshots.test.mjs - the page after a run, as a student sees it, saved
 // under test-output/screenshots/ (git-ignored): 1366x768 in English and in
-// Persian (right to left, Persian digits), and at phone width (390x844).
+// Persian (right to left, Persian digits), at phone width (390x844), and conv
+// mode (the digit strip and the degradation card) in both languages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
@@ -48,4 +49,25 @@ test('screenshot after a run at phone width 390x844: one column', { timeout: TIM
   const page = await shoot('run-en-390x844', PRESET + '&lang=en', { width: 390, height: 844 });
   const boxes = await page.evaluate(() => ['stack-plain', 'stack-residual'].map((id) => document.getElementById(id).getBoundingClientRect().toJSON()));
   assert.ok(boxes[1].top >= boxes[0].bottom, 'the two stacks are stacked vertically');
+});
+
+test('screenshot of conv mode after a short run at 1366x768, English and Persian: the digit strip and the degradation card', { timeout: 4 * TIMEOUT }, async () => {
+  for (const lang of ['en', 'fa']) {
+    const { page, log } = await env.newPage({ viewport: { width: 1366, height: 768 } });
+    await page.goto(`${env.url}?lang=${lang}&model=conv&data=digits&blocks=4&channels=8&steps=100&record_every=50&batch=32`);
+    await waitReady(page);
+    await runToEnd(page);
+    await page.waitForFunction(() => { const c = window.GradLabConv.debug(); return c.strip.images >= 12 && c.strip.predicted; }, null, { timeout: TIMEOUT });
+    await page.evaluate(() => document.fonts.ready);
+    await page.waitForTimeout(300);
+    const view = shotPath(`conv-${lang}-1366x768.png`), full = shotPath(`conv-${lang}-1366x768-full.png`);
+    await page.screenshot({ path: view });
+    await page.screenshot({ path: full, fullPage: true });
+    for (const f of [view, full]) assert.ok(statSync(f).size > 10_000, `${f} written`);
+    console.log(`saved ${view} and ${full}`);
+    const c = await page.evaluate(() => window.GradLabConv.debug());
+    assert.ok(c.strip.visible && c.strip.boundaryHidden && c.degradation.visible);
+    assert.deepEqual(log.errors, []);
+    await page.close();
+  }
 });

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { setup, waitReady, runToEnd, ROOT, SITE, TIMEOUT } from './helpers.mjs';
 
-const GradLab = createRequire(import.meta.url)(join(ROOT, 'web', 'js', 'gradlab.js'));
+const GradLab = createRequire(import.meta.url)(join(ROOT, 'web', 'js', 'engine', 'gradlab.js'));
 const QUERY = '?depth=16&width=48&act=tanh&steps=40&record_every=1&lang=en';
 const CONFIG = { depth: 16, width: 48, act: 'tanh', steps: 40, record_every: 1 };
 

@@ -101,7 +101,7 @@ test('export: statistics as JSON and CSV with the record\'s field names, charts 
   await waitReady(page);
   await runToEnd(page);
   const d = await page.evaluate(() => window.gradlab.debug());
-  const fields = await page.evaluate(() => window.gradlab.state.fields);
+  const fields = await page.evaluate(() => window.gradlab.debug().fields);
   const grab = async (selector) => {
     const [dl] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.click(selector)]);
     return { name: dl.suggestedFilename(), body: readFileSync(await dl.path()) };

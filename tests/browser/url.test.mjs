@@ -20,7 +20,7 @@ const controlState = (page) => page.evaluate(() => {
   return out;
 });
 
-const engineDefaults = (page) => page.evaluate(() => window.gradlab.state.schema.defaults());
+const engineDefaults = (page) => page.evaluate(() => window.gradlab.debug().defaults);
 
 async function setText(page, id, value) {
   await page.fill(`#${id}`, String(value));

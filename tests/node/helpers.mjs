@@ -7,8 +7,8 @@ import { dirname, join } from 'node:path';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(import.meta.url);
-export const GradLab = require(join(root, 'web/js/gradlab.js'));
-export const WorkerCore = require(join(root, 'web/js/worker-core.js'));
+export const GradLab = require(join(root, 'web/js/engine/gradlab.js'));
+export const WorkerCore = require(join(root, 'web/js/engine/worker-core.js'));
 export const engineDir = process.env.GRADLAB_ENGINE_DIR || join(root, 'build/site/engine');
 
 export function loadEngine() {

@@ -15,7 +15,7 @@ for (const act of ACTS) {
     test(`parity ${arch} ${act}: 50 steps, grad_norm within 1e-5`, () => {
       const cfg = {
         arch, act, depth: 10, width: 32, batch: 32, points: 128, data: 'circles',
-        init: act.includes('relu') ? 'he' : 'xavier', steps: 50, record_every: 1, seed: 3, lr: 0.05,
+        init: act.includes('relu') ? 'he' : 'xavier', steps: 50, record_every: 1, seed: 3,
         optimizer: act === 'gelu' ? 'adam' : act === 'tanh' ? 'momentum' : 'sgd', lr: act === 'gelu' ? 0.005 : 0.05,
       };
       const ref = cli(cfg).runs[arch].history;

@@ -139,7 +139,7 @@ test('bad sweeps throw GradLabError with the C message; a failed unit fails the 
 
 function startWorker() {
   const w = new Worker(join(root, 'tests/node/worker-shim.cjs'), {
-    workerData: { gradlab: join(root, 'web/js/gradlab.js'), core: join(root, 'web/js/worker-core.js'), engineDir },
+    workerData: { gradlab: join(root, 'web/js/engine/gradlab.js'), core: join(root, 'web/js/engine/worker-core.js'), engineDir },
   });
   const inbox = [];
   const waiters = [];

@@ -1,5 +1,5 @@
-// worker-shim.cjs - runs the page's Worker core (web/js/worker-core.js) in a
-// node worker_threads Worker, exactly as web/js/worker.js does in a browser.
+// worker-shim.cjs - runs the page's Worker core (web/js/engine/worker-core.js) in a
+// node worker_threads Worker, exactly as web/js/engine/worker.js does in a browser.
 const { parentPort, workerData } = require('node:worker_threads');
 const GradLab = require(workerData.gradlab);
 const Core = require(workerData.core);

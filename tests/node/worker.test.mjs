@@ -8,7 +8,7 @@ import { root, engineDir } from './helpers.mjs';
 
 function start() {
   const w = new Worker(join(root, 'tests/node/worker-shim.cjs'), {
-    workerData: { gradlab: join(root, 'web/js/gradlab.js'), core: join(root, 'web/js/worker-core.js'), engineDir },
+    workerData: { gradlab: join(root, 'web/js/engine/gradlab.js'), core: join(root, 'web/js/engine/worker-core.js'), engineDir },
   });
   const inbox = [];
   let waiter = null;

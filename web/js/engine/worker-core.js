@@ -1,6 +1,6 @@
 /*
  * worker-core.js - the training loop behind the page, as a message handler
- * that knows nothing of where it runs.  web/js/worker.js wires it to a
+ * that knows nothing of where it runs.  web/js/engine/worker.js wires it to a
  * browser Worker; tests/node wire it to node's worker_threads.  The protocol
  * is documented in docs/worker-protocol.md.
  *
@@ -14,9 +14,9 @@
  * reconfigure messages are handled between ticks.
  */
 (function (root, factory) {
-  if (typeof module === 'object' && module.exports) module.exports = factory();
-  else root.GradLabWorkerCore = factory();
-})(typeof self !== 'undefined' ? self : this, function () {
+  if (typeof module === 'object' && module.exports) module.exports = factory(require('./protocol.js'));
+  else root.GradLabWorkerCore = factory(root.GradLabProtocol);
+})(typeof self !== 'undefined' ? self : this, function (Protocol) {
   'use strict';
 
   /* speed levels: intervals per tick (or a time budget per tick) and the pause between ticks */
@@ -29,7 +29,12 @@
   ];
   const DEFAULT_SPEED = 3;
 
-  function create(engine, post, env = {}) {
+  function create(engine, send, env = {}) {
+    /* every reply is one protocol.js lists */
+    const post = (m) => {
+      if (!Protocol.REPLIES.includes(m.type)) throw new Error(`worker-core: reply type '${m.type}' is not in protocol.js`);
+      send(m);
+    };
     const now = env.now || (() => Date.now());
     const schedule = env.schedule || ((fn, ms) => setTimeout(fn, ms));
     const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null, sweep: null };
@@ -87,7 +92,7 @@
       const sp = SPEEDS[state.speed];
       const t0 = now();
       const records = [];
-      let done = false;
+      let done;
       try {
         do {
           records.push(interval());
@@ -302,6 +307,7 @@
       const id = msg && msg.id;
       const reply = (m) => post(id === undefined ? m : Object.assign({ id }, m));
       try {
+        if (!Protocol.REQUESTS.includes(msg && msg.type)) throw new Error(`unknown message type '${msg && msg.type}'`);
         switch (msg && msg.type) {
           case 'init':
             reply({ type: 'ready', version: engine.version, threads: engine.threads, settings: engine.settings, fields: engine.fieldNames, speeds: SPEEDS.length, speed: state.speed });
@@ -390,5 +396,5 @@
     return { handle, state };
   }
 
-  return { create, SPEEDS, DEFAULT_SPEED };
+  return { create, SPEEDS, DEFAULT_SPEED, Protocol };
 });

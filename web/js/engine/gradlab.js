@@ -25,10 +25,18 @@
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
   else root.GradLab = factory();
-})(typeof self !== 'undefined' ? self : this, function () {
+})(typeof self !== 'undefined' ? self : globalThis, function () {
   'use strict';
 
   const ARCH = { plain: 0, residual: 1 };
+  /* the result codes of gradlab.h (GL_OK ... GL_EMISUSE) and their names (gl_errstr):
+     tests/node/wrapper.test.mjs checks both against the C */
+  const CODES = Object.freeze({ OK: 0, EINVAL: 1, ENOMEM: 2, EDATA: 3, ESTATE: 4, EMISUSE: 5 });
+  const CODE_NAMES = Object.freeze({ 0: 'ok', 1: 'invalid setting', 2: 'out of memory', 3: 'malformed data', 4: 'not allowed in this state', 5: 'API misuse' });
+  /* gl_status: the network stopped on a non-finite value */
+  const STATUS_DIVERGED = 1;
+  /* an error the wrapper raises itself (the C would say the same) */
+  const fail = (message, code) => new GradLabError(message, code, CODE_NAMES[code]);
 
   class GradLabError extends Error {
     constructor(message, code, codeName) {
@@ -98,6 +106,15 @@
         threadsGet: c('gl_threads_get', 'number', []),
         threadsMax: c('gl_threads_max', 'number', []),
         threadsErrmsg: c('gl_threads_errmsg', 'string', []),
+        sweepNew: c('glw_sweep_new', 'number', ['number', 'string', 'string', 'string', 'number']),
+        sweepFree: c('gl_sweep_free', null, ['number']),
+        sweepErrcode: c('gl_sweep_errcode', 'number', ['number']),
+        sweepErrmsg: c('gl_sweep_errmsg', 'string', ['number']),
+        sweepRun: c('gl_sweep_run', 'number', ['number', 'number']),
+        sweepUnitsDone: c('gl_sweep_units_done', 'number', ['number']),
+        sweepUnitsTotal: c('gl_sweep_units_total', 'number', ['number']),
+        sweepProgress: c('gl_sweep_progress', 'number', ['number']),
+        sweepJson: c('gl_sweep_json', 'string', ['number']),
       };
       this.version = this.c.version();
       /** The engine's settings table: [{name, type, default, min, max, choices, help}] */
@@ -120,7 +137,7 @@
 
     /** Sets the thread count; throws the C message when n is out of range or a thread cannot start. */
     setThreads(n) {
-      if (!Number.isInteger(n)) throw new GradLabError(`threads: '${n}' is not a whole number`, 1, 'invalid setting');
+      if (!Number.isInteger(n)) throw fail(`threads: '${n}' is not a whole number`, CODES.EINVAL);
       const rc = this.c.threadsSet(n);
       if (rc) throw this.error(rc, this.c.threadsErrmsg());
       /* node: helper threads must not keep the process alive once the caller is done */
@@ -138,10 +155,10 @@
     /* Builds a C config from a plain object; the caller frees it. */
     _config(config) {
       if (config === null || typeof config !== 'object') {
-        throw new GradLabError('config must be an object of settings', 5, 'API misuse');
+        throw fail('config must be an object of settings', CODES.EMISUSE);
       }
       const cfg = this.c.configNew();
-      if (!cfg) throw this.error(2, 'out of memory creating a configuration');
+      if (!cfg) throw this.error(CODES.ENOMEM, 'out of memory creating a configuration');
       try {
         for (const [name, value] of Object.entries(config)) {
           if (name === 'csv' || name === 'digits') continue;
@@ -151,10 +168,10 @@
           if (rc) throw this.error(rc, this.c.configErrmsg(cfg));
         }
         if (config.csv !== undefined) {
-          if (typeof config.csv !== 'string') throw new GradLabError('csv: must be text', 1, 'invalid setting');
+          if (typeof config.csv !== 'string') throw fail('csv: must be text', CODES.EINVAL);
           const bytes = new TextEncoder().encode(config.csv);
           const ptr = this.mod._malloc(bytes.length + 1);
-          if (!ptr) throw this.error(2, 'out of memory copying the CSV text');
+          if (!ptr) throw this.error(CODES.ENOMEM, 'out of memory copying the CSV text');
           this.mod.HEAPU8.set(bytes, ptr);
           const rc = this.c.configSetCsv(cfg, ptr, bytes.length);
           this.mod._free(ptr);
@@ -171,16 +188,16 @@
     /* config.digits = { train, test? }: the bytes of digits files (Uint8Array or ArrayBuffer). */
     _setDigits(cfg, digits) {
       if (digits === null || typeof digits !== 'object' || digits.train === undefined) {
-        throw new GradLabError('digits: must be { train: bytes, test: bytes (optional) }', 1, 'invalid setting');
+        throw fail('digits: must be { train: bytes, test: bytes (optional) }', CODES.EINVAL);
       }
       for (const [split, bytes] of [[0, digits.train], [1, digits.test]]) {
         if (bytes === undefined) continue;
         if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
-          throw new GradLabError('digits: the files must be a Uint8Array or an ArrayBuffer', 1, 'invalid setting');
+          throw fail('digits: the files must be a Uint8Array or an ArrayBuffer', CODES.EINVAL);
         }
         const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
         const ptr = this.mod._malloc(Math.max(u8.length, 1));
-        if (!ptr) throw this.error(2, 'out of memory copying the digits');
+        if (!ptr) throw this.error(CODES.ENOMEM, 'out of memory copying the digits');
         this.mod.HEAPU8.set(u8, ptr);
         const rc = this.c.configSetDigits(cfg, split, ptr, u8.length);
         this.mod._free(ptr);
@@ -201,7 +218,7 @@
     /** Creates one network; arch 'plain' or 'residual' (default: config.arch). */
     create(config, arch) {
       const a = arch === undefined ? (config && config.arch) || 'plain' : arch;
-      if (!(a in ARCH)) throw new GradLabError(`arch: '${a}' is not plain or residual`, 1, 'invalid setting');
+      if (!(a in ARCH)) throw fail(`arch: '${a}' is not plain or residual`, CODES.EINVAL);
       const cfg = this._config(config);
       try {
         const ptr = this.c.create(cfg, ARCH[a]);
@@ -250,7 +267,7 @@
     }
 
     get ptr() {
-      if (!this._ptr) throw new GradLabError('this network has been freed', 5, 'API misuse');
+      if (!this._ptr) throw fail('this network has been freed', CODES.EMISUSE);
       return this._ptr;
     }
 
@@ -265,7 +282,7 @@
     /** Runs n training steps (the engine measures every record_every-th). */
     step(n = 1) {
       if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) {
-        throw new GradLabError(`step: n must be an integer >= 0 (got ${n})`, 5, 'API misuse');
+        throw fail(`step: n must be an integer >= 0 (got ${n})`, CODES.EMISUSE);
       }
       this._check(this.engine.c.step(this.ptr, n));
       return this;
@@ -283,7 +300,7 @@
 
     /** True once the engine has stopped this network on a non-finite value (no copy of the stats). */
     get diverged() {
-      return this.engine.c.status(this.ptr) === 1;
+      return this.engine.c.status(this.ptr) === STATUS_DIVERGED;
     }
 
     /** The last record, copied: {step, loss, acc, status, diverged, steps_done, res_scale, <field>: Float64Array}. */
@@ -339,11 +356,11 @@
     predictTest(first, count) {
       const p = this.ptr, mod = this.engine.mod;
       if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > this.nTest) {
-        throw new GradLabError(`predict_test: images ${first} .. ${first + count - 1} are outside the ${this.nTest} test images`, 1, 'invalid setting');
+        throw fail(`predict_test: images ${first} .. ${first + count - 1} are outside the ${this.nTest} test images`, CODES.EINVAL);
       }
       const size = count * this.nClasses;
       const buf = mod._malloc(Math.max(size, 1) * 8);
-      if (!buf) throw this.engine.error(2, 'out of memory for the predictions');
+      if (!buf) throw this.engine.error(CODES.ENOMEM, 'out of memory for the predictions');
       try {
         this._check(this.engine.c.predictTest(p, first, count, buf));
         return mod.HEAPF64.slice(buf / 8, buf / 8 + size);
@@ -356,11 +373,11 @@
     predictGrid(x0, x1, y0, y1, nx, ny) {
       const p = this.ptr, mod = this.engine.mod;
       if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1 || nx > 1024 || ny > 1024) {
-        throw new GradLabError('predict_grid: need integers 1 <= nx, ny <= 1024', 1, 'invalid setting');
+        throw fail('predict_grid: need integers 1 <= nx, ny <= 1024', CODES.EINVAL);
       }
       const count = nx * ny * this.nClasses;
       const buf = mod._malloc(count * 8);
-      if (!buf) throw this.engine.error(2, 'out of memory for the prediction grid');
+      if (!buf) throw this.engine.error(CODES.ENOMEM, 'out of memory for the prediction grid');
       try {
         this._check(this.engine.c.predictGrid(p, x0, x1, y0, y1, nx, ny, buf));
         return mod.HEAPF64.slice(buf / 8, buf / 8 + count);
@@ -379,22 +396,14 @@
   }
 
   /* ---- sweeps: one setting over values x seeds x archs (gradlab.h, "sweeps") ---- */
+  /** the sweep calls of the engine's one cwrap table, under short names */
   function sweepC(engine) {
-    if (!engine._sweepC) {
-      const c = (name, ret, args) => engine.mod.cwrap(name, ret, args);
-      engine._sweepC = {
-        create: c('glw_sweep_new', 'number', ['number', 'string', 'string', 'string', 'number']),
-        free: c('gl_sweep_free', null, ['number']),
-        errcode: c('gl_sweep_errcode', 'number', ['number']),
-        errmsg: c('gl_sweep_errmsg', 'string', ['number']),
-        run: c('gl_sweep_run', 'number', ['number', 'number']),
-        done: c('gl_sweep_units_done', 'number', ['number']),
-        total: c('gl_sweep_units_total', 'number', ['number']),
-        progress: c('gl_sweep_progress', 'number', ['number']),
-        json: c('gl_sweep_json', 'string', ['number']),
-      };
-    }
-    return engine._sweepC;
+    const c = engine.c;
+    return {
+      create: c.sweepNew, free: c.sweepFree, errcode: c.sweepErrcode, errmsg: c.sweepErrmsg,
+      run: c.sweepRun, done: c.sweepUnitsDone, total: c.sweepUnitsTotal, progress: c.sweepProgress,
+      json: c.sweepJson,
+    };
   }
 
   /**
@@ -512,5 +521,5 @@
     return engine;
   }
 
-  return { load, loadNode, Engine, Net, Sweep, GradLabError, ARCH };
+  return { load, loadNode, Engine, Net, Sweep, GradLabError, ARCH, CODES, CODE_NAMES, STATUS_DIVERGED };
 });

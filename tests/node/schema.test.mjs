@@ -1,16 +1,12 @@
-// state.test.mjs - web/js/state.js in node, against the engine's own table:
-// its messages are the engine's, encode/decode round-trips, a bad link keeps
-// its valid settings and defaults the rest.  (No browser: state.js is pure.)
+// schema.test.mjs - web/js/lab/schema.js in node, against the engine's own
+// table: its messages are the engine's, encode/decode round-trips, a bad link
+// keeps its valid settings and defaults the rest.  (schema.js is pure.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { ROOT, SITE } from './helpers.mjs';
+import * as GradLabState from '../../web/js/lab/schema.js';
+import { loadEngine } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const GradLabState = require(join(ROOT, 'web', 'js', 'state.js'));
-const GradLab = require(join(ROOT, 'web', 'js', 'gradlab.js'));
-const engine = await GradLab.loadNode(join(SITE, 'engine'));
+const engine = await loadEngine();
 const schema = GradLabState.create(engine.settings, { fixed: { arch: 'both' }, notFromUrl: { data: ['csv'] } });
 
 test('defaults are the engine\'s canonical defaults', () => {

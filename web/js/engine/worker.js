@@ -2,7 +2,7 @@
  * worker.js - the browser Worker: loads the engine and hands every message to
  * the protocol core (worker-core.js).  Classic worker script, same origin.
  */
-/* global importScripts, createGradLabModule, GradLab, GradLabWorkerCore */
+/* global GradLab, GradLabWorkerCore */
 /* A cross-origin isolated page (the COOP/COEP headers of scripts/serve.mjs)
  * may share memory between Workers: it gets the engine built with helper
  * threads, on up to 4 of the machine's cores.  Anywhere else (a static host
@@ -10,7 +10,7 @@
  * numbers, more slowly. */
 const MT = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 const ENGINE = MT ? 'gradlab-engine-mt.js' : 'gradlab-engine.js';
-importScripts('../engine/' + ENGINE, 'gradlab.js', 'worker-core.js');
+importScripts('../../engine/' + ENGINE, 'gradlab.js', 'protocol.js', 'worker-core.js');
 
 const queue = [];
 let core = null;
@@ -18,7 +18,7 @@ const post = (m) => self.postMessage(m);
 
 /* the .wasm (and the helper threads' script) sit beside the engine's .js, not
  * beside this worker script; helper threads load the engine by absolute URL */
-const engineUrl = (file) => new URL('../engine/' + file, self.location.href).href;
+const engineUrl = (file) => new URL('../../engine/' + file, self.location.href).href;
 GradLab.load({ factory: createGradLabModule, moduleOptions: { locateFile: engineUrl, mainScriptUrlOrBlob: engineUrl(ENGINE) } })
   .then((engine) => {
     if (MT) {

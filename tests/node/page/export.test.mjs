@@ -1,0 +1,45 @@
+// export.test.mjs - web/js/lab/export.js on the engine's own records: the
+// CSV has one row per stack, record and layer with the record's numbers in
+// the field columns, quotes what needs quoting; the JSON document holds the
+// same numbers as plain arrays.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { csvText, csvCell, jsonDoc, recordCopy } from '../../../web/js/lab/export.js';
+import { loadEngine } from '../helpers.mjs';
+
+const engine = await loadEngine();
+const runs = engine.createRuns({ depth: 4, width: 8, steps: 20, record_every: 10, arch: 'both' });
+const records = [];
+for (let i = 0; i < 3; i++) {
+  if (i) for (const n of Object.values(runs)) n.step(10);
+  else for (const n of Object.values(runs)) n.measure();
+  records.push({ plain: runs.plain.stats(), residual: runs.residual.stats() });
+}
+const layers = runs.plain.layers, fields = engine.fieldNames;
+
+test('csvCell quotes commas, quotes and newlines, and leaves the rest', () => {
+  assert.equal(csvCell('a,b'), '"a,b"');
+  assert.equal(csvCell('say "x"'), '"say ""x"""');
+  assert.equal(csvCell('l1\nl2'), '"l1\nl2"');
+  assert.equal(csvCell(1.5e-21), '1.5e-21');
+  assert.equal(csvCell(null), '');
+});
+
+test('the CSV: a header, then stacks x records x layers rows of the engine\'s numbers', () => {
+  const lines = csvText({ layers, fields, records }).trimEnd().split('\n');
+  assert.deepEqual(lines[0].split(','), ['arch', 'step', 'steps_done', 'loss', 'acc', 'status', 'layer', 'layer_name', ...fields]);
+  assert.equal(lines.length, 1 + 2 * records.length * layers.length);
+  const last = records[2].residual;
+  const row = lines[lines.length - 1].split(',');
+  assert.deepEqual(row.slice(0, 8), ['residual', String(last.step), '20', String(last.loss), String(last.acc), 'ok', String(layers.length), layers[layers.length - 1]]);
+  fields.forEach((f, i) => assert.equal(Number(row[8 + i]), last[f][layers.length - 1], f));
+});
+
+test('the JSON document: plain arrays equal to the typed ones', () => {
+  const doc = JSON.parse(JSON.stringify(jsonDoc({ version: engine.version, config: { depth: 4 }, layers, fields, records })));
+  assert.equal(doc.gradlab, engine.version);
+  assert.equal(doc.records.length, 3);
+  assert.deepEqual(doc.records[1].plain.grad_norm, Array.from(records[1].plain.grad_norm));
+  assert.ok(Array.isArray(recordCopy(records[0]).residual.saturation));
+  assert.equal(recordCopy(null), null);
+});

@@ -1,0 +1,14 @@
+// env.d.ts - for `tsc --checkJs` only (tsconfig.json): the globals of the
+// Worker side's classic scripts (CommonJS in node, importScripts in a Worker)
+// that no lib file declares without pulling in all of node's types.
+declare var module: any;
+declare function require(name: string): any;
+declare var process: any;
+declare var createGradLabModule: any;
+declare function importScripts(...urls: string[]): void;
+// the classic scripts' own globals (UMD roots), as the Worker sees them
+declare var GradLab: any;
+declare var GradLabWorkerCore: any;
+interface Window { GradLab: any; GradLabProtocol: any; GradLabWorkerCore: any }
+declare module 'path' { const path: any; export = path; }
+declare module 'fs' { const fs: any; export = fs; }

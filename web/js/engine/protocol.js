@@ -1,0 +1,28 @@
+// @ts-check
+/*
+ * protocol.js - the one list of the Worker protocol's message types, read by
+ * both sides: worker-core.js refuses a request or a reply not listed here,
+ * and the page's worker client (web/js/lab/worker-client.js) refuses to send
+ * or to listen for one.  docs/worker-protocol.md describes every field.
+ *
+ * Classic script (self.GradLabProtocol: importScripts in the Worker, a
+ * <script> before the page's modules) or CommonJS module (node's require).
+ */
+(function (root, factory) {
+  if (typeof module === 'object' && module.exports) module.exports = factory();
+  else root.GradLabProtocol = factory();
+})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function () {
+  'use strict';
+
+  /** page -> worker */
+  const REQUESTS = Object.freeze(['init', 'configure', 'reset', 'run', 'pause', 'step', 'speed',
+    'predict', 'predict_test', 'degradation', 'degradation_stop', 'sweep', 'sweep_cancel']);
+  /** worker -> page (an `error` reply names the request that failed in `where`, or load/run) */
+  const REPLIES = Object.freeze(['ready', 'configured', 'stats', 'done', 'paused', 'speed', 'boundary',
+    'test_predictions', 'degradation_stats', 'degradation_done', 'degradation_stopped',
+    'sweep_progress', 'sweep_result', 'sweep_cancelled', 'error']);
+  /** what an error's `where` can be besides a request type */
+  const ERROR_PLACES = Object.freeze(['load', 'run', 'message']);
+
+  return { REQUESTS, REPLIES, ERROR_PLACES };
+});

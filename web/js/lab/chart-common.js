@@ -1,0 +1,195 @@
+// @ts-check
+/*
+ * chart-common.js - what the three Chart.js adapters (chart-line.js,
+ * chart-heatmap.js, chart-field.js) share: tick formatting, axis options,
+ * the white PNG background, the "look here" marker, thinning long series,
+ * and the page-wide font (setup).  The adapters know nothing of networks:
+ * the caller hands in numbers and words.  Values that are not finite
+ * numbers never reach Chart.js: they become gaps (null).
+ */
+import { Chart } from '../vendor.js';
+import { superscript } from './i18n.js';
+/** @typedef {{number: (x: number) => string, pow10: (e: number) => string, percent: (x: number) => string}} TickFormat */
+/**
+ * @typedef {{title?: string, type?: string, integer?: boolean, min?: number, max?: number, maxTicks?: number,
+ *            includeBounds?: boolean, percent?: boolean, grid?: boolean}} AxisSpec
+ */
+/** @typedef {{x: number, y: number | null}} Point */
+
+/* ---- formatting (numbers for ticks; the caller may pass a locale's) ---- */
+/** @type {TickFormat} */
+export const defaultFormat = {
+  number: (x) => String(Number(x.toPrecision(4))),
+  pow10: (e) => '10' + superscript(e),
+  percent: (x) => `${Math.round(x * 100)}%`,
+};
+
+/** @param {any} v @returns {number | null} */
+export const finite = (/** @type {number} */ v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/* Ticks of a log axis: a label on each power of ten, none between. */
+/** @param {TickFormat} fmt */
+export function logTick(fmt) {
+  /** @this {any} @param {number} value */
+  return function (value) {
+    if (!(value > 0)) return '';
+    const e = Math.round(Math.log10(value));
+    if (Math.abs(value / Math.pow(10, e) - 1) < 1e-6) return fmt.pow10(e);
+    /* a range of under two decades: label 2x and 5x too, as plain numbers */
+    const narrow = this && this.max / this.min < 100;
+    const m = value / Math.pow(10, Math.floor(Math.log10(value) + 1e-9));
+    return narrow && (Math.abs(m - 2) < 1e-6 || Math.abs(m - 5) < 1e-6) ? fmt.number(value) : '';
+  };
+}
+
+/** Chart.js options of one axis. @param {AxisSpec} axis @param {TickFormat} fmt @param {string} position @returns {any} */
+export function axisOptions(axis, fmt, position) {
+  const type = axis.type || 'linear';
+  /** @type {any} */
+  const o = {
+    type,
+    position,
+    title: { display: !!axis.title, text: axis.title || '' },
+    grid: { color: axis.grid === false ? 'transparent' : '#e6e6e6', drawOnChartArea: axis.grid !== false },
+    ticks: { maxRotation: 0, autoSkipPadding: 8 },
+  };
+  if (axis.includeBounds === false) o.ticks.includeBounds = false;
+  if (axis.min !== undefined) o.min = axis.min;
+  if (axis.max !== undefined) o.max = axis.max;
+  if (type === 'logarithmic') {
+    o.ticks.callback = logTick(fmt);
+    /* one tick every k-th power of ten, k chosen so about 8 labels fit */
+    o.afterBuildTicks = (/** @type {any} */ scale) => {
+      if (!(scale.min > 0 && scale.max > scale.min)) return;
+      const lo = Math.ceil(Math.log10(scale.min) - 1e-9), hi = Math.floor(Math.log10(scale.max) + 1e-9);
+      if (hi < lo) return;
+      const k = Math.max(1, Math.ceil((hi - lo + 1) / (axis.maxTicks || 8)));
+      const ticks = [];
+      for (let e = Math.floor(hi / k) * k; e >= lo; e -= k) ticks.unshift({ value: Math.pow(10, e) });
+      if (ticks.length >= 2) scale.ticks = ticks;
+    };
+  }
+  else if (axis.percent) o.ticks.callback = (/** @type {number} */ v) => fmt.percent(v);
+  else if (axis.integer) {
+    o.ticks.precision = 0;
+    o.ticks.callback = (/** @type {number} */ v) => (Number.isInteger(v) ? fmt.number(v) : '');
+  } else o.ticks.callback = (/** @type {number} */ v) => fmt.number(v);
+  return o;
+}
+
+/* Paints the canvas white under the chart, so an exported PNG is readable. */
+export const whiteBackground = {
+  id: 'glWhite',
+  beforeDraw(/** @type {any} */ chart) {
+    const { ctx, width, height } = chart;
+    ctx.save();
+    ctx.globalCompositeOperation = 'destination-over';
+    ctx.fillStyle = '#ffffff';
+    ctx.fillRect(0, 0, width, height);
+    ctx.restore();
+  },
+};
+
+/* The marker: a translucent band with a label (Okabe–Ito orange, like the focus ring). */
+export const MARK = { fill: 'rgba(230, 159, 0, 0.22)', edge: '#b36b00', text: '#ffffff', box: '#8a4f00' };
+
+/** @param {CanvasRenderingContext2D} ctx @param {any} chart @param {string} text @param {number} cx @param {number} top */
+export function markerLabel(ctx, chart, text, cx, top) {
+  const a = chart.chartArea;
+  ctx.font = `bold 12px ${Chart.defaults.font.family}`;
+  ctx.textBaseline = 'middle';
+  ctx.textAlign = 'center';
+  const w = ctx.measureText(text).width + 12, h = 18;
+  const x = Math.min(Math.max(cx - w / 2, a.left + 2), a.right - w - 2);
+  ctx.fillStyle = MARK.box;
+  ctx.fillRect(x, top, w, h);
+  ctx.fillStyle = MARK.text;
+  ctx.fillText(text, x + w / 2, top + h / 2 + 1);
+}
+
+/* get() -> {x, label} or null: a band at x (one unit wide, at least 12 px) and a label at the top. */
+/** A Chart.js plugin drawing the marker get() returns ({x, label} or null). @param {() => any} get */
+export function columnMarker(get) {
+  return {
+    id: 'glMarker',
+    beforeDatasetsDraw(/** @type {any} */ chart) {
+      const m = get();
+      if (!m || !chart.scales.x) return;
+      const a = chart.chartArea, sx = chart.scales.x;
+      const cx = sx.getPixelForValue(m.x);
+      if (!(cx >= a.left - 1 && cx <= a.right + 1)) return;
+      const half = Math.max(6, Math.abs(sx.getPixelForValue(m.x + 0.5) - cx));
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.fillStyle = MARK.fill;
+      const x0 = Math.max(a.left, cx - half), x1 = Math.min(a.right, cx + half);
+      ctx.fillRect(x0, a.top, x1 - x0, a.bottom - a.top);
+      ctx.strokeStyle = MARK.edge;
+      ctx.lineWidth = 1.5;
+      ctx.setLineDash([4, 3]);
+      ctx.strokeRect(x0, a.top, x1 - x0, a.bottom - a.top);
+      ctx.restore();
+    },
+    afterDatasetsDraw(/** @type {any} */ chart) {
+      const m = get();
+      if (!m || !m.label || !chart.scales.x) return;
+      const a = chart.chartArea;
+      const cx = chart.scales.x.getPixelForValue(m.x);
+      if (!(cx >= a.left - 1 && cx <= a.right + 1)) return;
+      chart.ctx.save();
+      markerLabel(chart.ctx, chart, m.label, cx, a.top + 4);
+      chart.ctx.restore();
+    },
+  };
+}
+
+/** @param {any} chart @param {string} title @returns {string} a data: URL */
+export function pngOf(chart, title) {
+  const t = chart.options.plugins.title;
+  const was = { display: t.display, text: t.text };
+  t.display = true;
+  t.text = title || '';
+  chart.update('none');
+  const url = chart.canvas.toDataURL('image/png');
+  t.display = was.display;
+  t.text = was.text;
+  chart.update('none');
+  return url;
+}
+
+/** @param {{padding?: number, legend?: boolean, legendLines?: boolean, [k: string]: any}} spec @returns {any} */
+export function baseOptions(spec) {
+  return {
+    responsive: true,
+    maintainAspectRatio: false,
+    animation: false,
+    normalized: true,
+    interaction: { mode: 'nearest', intersect: false },
+    layout: { padding: spec.padding || 4 },
+    plugins: {
+      title: { display: false, text: '' },
+      legend: { display: spec.legend !== false, position: 'top', labels: { usePointStyle: true, boxWidth: 8, boxHeight: 8, pointStyleWidth: spec.legendLines ? 28 : undefined } },
+      tooltip: { enabled: true },
+    },
+  };
+}
+
+/* Downsamples a series in place to at most max points: every other point goes, the last stays. */
+/** @param {any[]} data @param {number} max */
+export function thin(data, max) {
+  if (data.length <= max) return;
+  const last = data[data.length - 1];
+  let w = 0;
+  for (let i = 0; i < data.length; i += 2) data[w++] = data[i];
+  data.length = w;
+  if (data[w - 1] !== last) data.push(last);
+}
+
+/* ------------------------------------------------------------------ line */
+/* Page-wide defaults: font and colours of text. */
+/** @param {{fontFamily?: string, color?: string}} [options] */
+export function setup({ fontFamily, color } = {}) {
+  if (fontFamily) Chart.defaults.font.family = fontFamily;
+  Chart.defaults.font.size = 12;
+  if (color) Chart.defaults.color = color;
+}

@@ -1,0 +1,94 @@
+// @ts-check
+/*
+ * debug.js - the page's test and debug surface, and the only module that
+ * writes to window:
+ *
+ *   window.gradlab        debug() (a copy of what the page shows and holds),
+ *                         records(), t(), format(), setLanguage(), applySettings(),
+ *                         message(), lessonStep(), setLessonStep(), highlight(),
+ *                         tickLabels(chart, axis)
+ *   window.GradLabConv    conv mode's debug(), runDegradation(steps), stopDegradation()
+ *   window.gradlabLesson  the lesson's debug()
+ *
+ * and the events 'gradlab:language', 'gradlab:configured', 'gradlab:done'
+ * and 'gradlab:paused' on document, from the store's changes.  Everything
+ * handed out is a copy, never a live object.  docs/page.md lists the fields.
+ */
+import { recordCopy } from './export.js';
+import { historyLimit, ARCHS } from './history.js';
+import { isRunning, isFinished } from './store.js';
+
+/**
+ * @param {{
+ *   store: import('./store.js').Store, history: import('./history.js').History, i18n: import('./i18n.js').I18n,
+ *   session: import('./session.js').Session, labCharts: import('./lab-charts.js').LabCharts,
+ *   highlight: import('./highlight.js').Highlight, messages: ReturnType<typeof import('./messages.js').createMessages>,
+ *   setLanguage: (lang: string) => Promise<void>, schema: () => any, boundaryHidden: () => boolean,
+ *   conv: any, lesson: any,
+ * }} deps
+ */
+export function mountDebug(deps) {
+  const { store, history, i18n, session, labCharts, highlight, messages } = deps;
+  /** @type {any} */
+  const w = window;
+
+  function debug() {
+    const s = store.get();
+    const layers = s.layers || [];
+    const schema = deps.schema();
+    return {
+      version: s.version, lang: s.lang, phase: s.phase, config: s.config, hide: (s.hide || []).slice(), layers: layers.slice(),
+      running: isRunning(s), finished: isFinished(s), records: history.records.length,
+      received: history.received, stride: history.stride,
+      historyLimit: historyLimit(ARCHS.length, layers.length, (s.fields || []).length),
+      latest: recordCopy(s.latest), charts: labCharts.snapshot(), firstChartAt: labCharts.firstChartAt,
+      messages: messages.texts(),
+      step: s.step,
+      highlight: highlight.get(),
+      markers: highlight.markers(),
+      settings: s.settings ? JSON.parse(JSON.stringify(s.settings)) : null,
+      fields: (s.fields || []).slice(),
+      defaults: schema ? schema.defaults() : null,
+    };
+  }
+
+  w.gradlab = {
+    debug,
+    t: i18n.t,
+    setLanguage: deps.setLanguage,
+    applySettings: session.applySettings,
+    /* the records kept since the last (re)configure, oldest first, as copies:
+       [0] is step 0 measured at configure, [1] the first record of a run (step 0
+       with the first update's statistics), the last one the newest */
+    records: () => history.records.map(recordCopy),
+    format: () => i18n.format(),
+    message(/** @type {string} */ kind, /** @type {string} */ title, /** @type {any[]} */ lines = [], /** @type {string | null} */ key = null) {
+      messages.show(kind === 'error' ? 'error' : 'info', String(title), lines.map(String), key);
+    },
+    lessonStep: () => store.get().step,
+    setLessonStep: (/** @type {string | null} */ id) => store.update({ step: id ? String(id) : null }),
+    highlight: (/** @type {any} */ spec, /** @type {any} */ options) => highlight.set(spec, options),
+    /** the tick labels Chart.js drew on one axis of one chart @param {string} chart @param {string} axis */
+    tickLabels: (chart, axis) => labCharts.charts[chart].chart.scales[axis].ticks.map((/** @type {any} */ t) => t.label),
+  };
+  if (deps.conv) {
+    w.GradLabConv = {
+      debug() {
+        const d = deps.conv.debug();
+        d.strip.boundaryHidden = deps.boundaryHidden();
+        return d;
+      },
+      runDegradation: (/** @type {number | undefined} */ steps) => deps.conv.runDegradation(steps),
+      stopDegradation: () => deps.conv.stopDegradation(),
+    };
+  }
+  if (deps.lesson) w.gradlabLesson = { debug: () => deps.lesson.debug() };
+
+  const emit = (/** @type {string} */ name, /** @type {any} */ detail) => document.dispatchEvent(new CustomEvent(`gradlab:${name}`, { detail }));
+  store.subscribe((s, prev) => {
+    if (s.lang !== prev.lang && prev.lang !== undefined) emit('language', { lang: s.lang });
+    if (s.configuredCount !== prev.configuredCount) emit('configured', { config: s.config });
+    if (s.phase !== prev.phase && isFinished(s)) emit('done', { steps_done: s.stepsDone });
+    if (s.phase !== prev.phase && s.phase === 'paused' && prev.phase === 'running') emit('paused', { steps_done: s.stepsDone });
+  });
+}

@@ -1,0 +1,106 @@
+// @ts-check
+/*
+ * export.js - the run's statistics as JSON or CSV, and the charts as PNG:
+ * pure builders (jsonDoc, csvText, recordCopy) and the export card's buttons
+ * (#export-*, button.png, #export-note), which hand the files to download().
+ * The records are the history's (history.js): the engine's numbers, copied.
+ */
+import { $, download } from './dom.js';
+import { ARCHS } from './history.js';
+
+/** A statistics record as a plain object (typed arrays become arrays). @param {Record<string, any>} s */
+export function plainRecord(s) {
+  /** @type {Record<string, any>} */
+  const out = {};
+  for (const [k, v] of Object.entries(s)) out[k] = ArrayBuffer.isView(v) ? Array.from(/** @type {any} */ (v)) : v;
+  return out;
+}
+
+/** A record {plain, residual} as plain objects, or null. @param {any} r */
+export function recordCopy(r) {
+  if (!r) return null;
+  /** @type {Record<string, any>} */
+  const o = {};
+  for (const a of ARCHS) if (r[a]) o[a] = plainRecord(r[a]);
+  return o;
+}
+
+/**
+ * The JSON export: {gradlab, config, layers, fields, records}.
+ * @param {{version: string, config: any, layers: string[], fields: string[], records: any[]}} run
+ */
+export function jsonDoc({ version, config, layers, fields, records }) {
+  return { gradlab: version, config, layers, fields, records: records.map(recordCopy) };
+}
+
+/** one CSV cell: quoted when it holds a quote, comma or newline @param {any} v */
+export function csvCell(v) {
+  if (v === null || v === undefined) return '';
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * The CSV export: one row per stack, record and layer.
+ * @param {{layers: string[], fields: string[], records: any[]}} run
+ */
+export function csvText({ layers, fields, records }) {
+  const head = ['arch', 'step', 'steps_done', 'loss', 'acc', 'status', 'layer', 'layer_name', ...fields];
+  const lines = [head.join(',')];
+  for (const r of records) {
+    for (const a of ARCHS) {
+      const s = r[a];
+      if (!s) continue;
+      for (let l = 0; l < layers.length; l++) {
+        const row = [a, s.step, s.steps_done, s.loss, s.acc, s.status, l + 1, layers[l], ...fields.map((f) => s[f][l])];
+        lines.push(row.map(csvCell).join(','));
+      }
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * @param {{store: import('./store.js').Store, history: import('./history.js').History,
+ *          labCharts: import('./lab-charts.js').LabCharts, i18n: import('./i18n.js').I18n}} deps
+ */
+export function mountExport({ store, history, labCharts, i18n }) {
+  const t = i18n.t;
+  const run = () => {
+    const s = store.get();
+    return { version: s.version, config: s.config, layers: s.layers, fields: s.fields, records: history.records };
+  };
+  /** @type {Record<string, () => string>} */
+  const TITLES = {
+    grad: () => labCharts.gradTitle(), loss: () => t('chart.loss.title'), sat: () => t('chart.sat.title'),
+    update: () => t('chart.update.title'), heatPlain: () => t('chart.heat.title_plain'), heatResidual: () => t('chart.heat.title_residual'),
+    boundaryPlain: () => t('chart.boundary.title_plain'), boundaryResidual: () => t('chart.boundary.title_residual'),
+  };
+
+  function exportPng(/** @type {string} */ name) {
+    const c = labCharts.charts[name];
+    if (!c) return;
+    download(`gradlab-${name}.png`, c.png(TITLES[name]()), false);
+  }
+
+  $('export-json').addEventListener('click', () => {
+    const blob = new Blob([JSON.stringify(jsonDoc(run()), null, 1)], { type: 'application/json' });
+    download('gradlab-stats.json', URL.createObjectURL(blob), true);
+  });
+  $('export-csv').addEventListener('click', () => {
+    const blob = new Blob([csvText(run())], { type: 'text/csv' });
+    download('gradlab-stats.csv', URL.createObjectURL(blob), true);
+  });
+  $('export-png-all').addEventListener('click', () => Object.keys(TITLES).forEach(exportPng));
+  for (const b of document.querySelectorAll('button.png[data-chart]')) b.addEventListener('click', () => exportPng(/** @type {any} */ (b).dataset.chart));
+
+  return {
+    /** how many records the export holds (and whether thinned) */
+    render() {
+      const fmt = i18n.format();
+      $('export-note').textContent = history.stride > 1
+        ? t('export_note_thinned', { records: fmt.int(history.records.length), received: fmt.int(history.received), every: fmt.int(history.stride) })
+        : t('export_note', { records: fmt.int(history.records.length) });
+    },
+  };
+}

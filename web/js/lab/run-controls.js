@@ -1,0 +1,60 @@
+// @ts-check
+/*
+ * run-controls.js - the run bar: Run, Pause, Step, Reset, the speed slider
+ * and the run-status line, driven by the store's phase (store.js).  Owns
+ * #btn-*, #speed, #speed-out and #run-status.
+ */
+import { $ } from './dom.js';
+import { ARCHS } from './history.js';
+import { isRunning, isFinished } from './store.js';
+
+/**
+ * @param {{store: import('./store.js').Store, session: import('./session.js').Session, i18n: import('./i18n.js').I18n}} deps
+ */
+export function mountRunControls({ store, session, i18n }) {
+  $('btn-run').addEventListener('click', () => session.run());
+  $('btn-pause').addEventListener('click', () => session.pause());
+  $('btn-step').addEventListener('click', () => session.step());
+  $('btn-reset').addEventListener('click', () => session.reset());
+  $('speed').addEventListener('input', () => {
+    const v = Number($('speed').value);
+    $('speed-out').value = i18n.format().int(v);
+    session.speed(v);
+  });
+
+  function buttons(/** @type {import('./store.js').State} */ s) {
+    const ready = !!s.config;
+    const configuring = s.phase === 'configuring';
+    $('btn-run').disabled = !ready || isRunning(s) || isFinished(s) || configuring;
+    $('btn-pause').disabled = !ready || !isRunning(s);
+    $('btn-step').disabled = !ready || isFinished(s) || configuring;
+    $('btn-reset').disabled = !ready;
+  }
+  store.subscribe(buttons);
+
+  return {
+    /** the engine's speed levels (ready message) @param {number} speeds @param {number} speed */
+    setSpeeds(speeds, speed) {
+      $('speed').max = String(speeds - 1);
+      $('speed').value = String(speed);
+    },
+    /** the slider's number in the page's language */
+    texts() {
+      $('speed-out').value = i18n.format().int(Number($('speed').value));
+    },
+    /** the status line from the latest record @param {import('./store.js').State} s */
+    render(s) {
+      const r = s.latest;
+      if (!r || !s.config) return;
+      const fmt = i18n.format();
+      const both = ARCHS.every((a) => r[a].status === 'diverged');
+      const stepNow = Math.max(...ARCHS.map((a) => r[a].steps_done));
+      const vars = { step: fmt.int(stepNow), steps: fmt.int(s.config.steps) };
+      const t = i18n.t;
+      $('run-status').textContent = both ? t('status.stopped', vars)
+        : isRunning(s) ? t('status.running', vars)
+          : isFinished(s) ? t('status.done', vars)
+            : stepNow > 0 ? t('status.paused', vars) : t('status.ready', vars);
+    },
+  };
+}

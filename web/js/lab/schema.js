@@ -1,0 +1,242 @@
+// @ts-check
+/*
+ * schema.js - the page's settings <-> URL state, pure: no DOM, no window.
+ *
+ * Driven by the engine's settings table (the worker's `ready` message:
+ * [{name, type, default, min, max, choices, help}]), so a setting added to
+ * the C table appears here without a change.  The same table validates a
+ * value typed into a control and a value read from a link, with messages in
+ * the engine's words ("depth: 'abc' is not an integer").
+ *
+ *   const schema = create(settings, { fixed: { arch: 'both' } });
+ *   const { config, hide, lang, step, messages } = schema.decode(location.search);
+ *   const query = schema.encode(config, { hide, lang, step });   // '?form=pre&depth=20&...'
+ *   checkStep(step, ['descent', ...])   // {ok, value} or {ok: false, message}
+ *
+ * An ES module: import { create, checkStep, LANGS } from './schema.js'.
+ */
+
+/** @typedef {{name: string, type: string, default: any, min?: number, max?: number, choices?: string[], help?: string}} Setting a row of the engine's settings table */
+/** @typedef {{ok: boolean, value?: any, message?: string}} Parsed {ok: true, value} or {ok: false, message} */
+/** @typedef {Record<string, any>} Config */
+
+/* URL parameters that are page state, not engine settings */
+const PAGE_KEYS = ['lang', 'hide', 'step'];
+const LANGS = ['en', 'fa'];
+/* a lesson step id as the content files write it (snake_case) */
+const STEP_RE = /^[a-z][a-z0-9_]{0,63}$/;
+
+const INT_RE = /^[+-]?\d+$/;
+const REAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** @param {any} text */
+function quote(text) {
+  const s = String(text);
+  return s.length > 60 ? s.slice(0, 60) : s;
+}
+
+/* %g-like text of a range bound, as the engine prints it */
+/** @param {number} x */
+function bound(x) {
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  if (a >= 1e-4 && a < 1e6) return String(Number(x.toPrecision(6)));
+  const [m, e] = x.toExponential(5).split('e');
+  const exp = Number(e);
+  return `${Number(m)}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+}
+
+/* Validates one setting's text against its table row: {ok, value} or {ok: false, message}. */
+/** @param {Setting} setting @param {any} text @returns {Parsed} */
+function parseValue(setting, text) {
+  const name = setting.name;
+  const t = text === undefined || text === null ? '' : String(text);
+  /** @returns {Parsed} */
+  const fail = (/** @type {string} */ message) => ({ ok: false, message });
+  const choices = setting.choices || [];
+  const min = /** @type {number} */ (setting.min), max = /** @type {number} */ (setting.max);
+  switch (setting.type) {
+    case 'choice':
+      if (choices.includes(t)) return { ok: true, value: t };
+      return fail(`${name}: unknown value '${quote(t)}' (choose one of ${choices.join('|')})`);
+    case 'bool':
+      if (t === '1' || t === 'true' || t === 'on') return { ok: true, value: 1 };
+      if (t === '0' || t === 'false' || t === 'off') return { ok: true, value: 0 };
+      return fail(`${name}: '${quote(t)}' is not a boolean (use 0 or 1)`);
+    case 'int': {
+      if (!INT_RE.test(t)) return fail(`${name}: '${quote(t)}' is not an integer`);
+      const x = Number(t);
+      if (x < min || x > max) {
+        return fail(`${name}: ${quote(t)} is out of range [${min}, ${max}]`);
+      }
+      return { ok: true, value: x };
+    }
+    case 'real':
+    case 'scale': {
+      if (setting.type === 'scale' && (setting.choices || []).includes(t)) return { ok: true, value: t };
+      const x = Number(t);
+      if (!REAL_RE.test(t) || !Number.isFinite(x)) {
+        return fail(`${name}: '${quote(t)}' is not a finite number${setting.type === 'scale' ? ` (or ${(setting.choices || []).join(', ')})` : ''}`);
+      }
+      if (x < min || x > max) {
+        return fail(`${name}: ${quote(t)} is out of range [${bound(min)}, ${bound(max)}]`);
+      }
+      return { ok: true, value: x };
+    }
+    default:
+      return fail(`${name}: unknown setting type '${setting.type}'`);
+  }
+}
+
+/*
+ * A lesson step named by a link, against the step ids of the loaded lesson:
+ * {ok: true, value} or {ok: false, message}.  The decoder only checks the
+ * form of the id (the lesson's content is loaded later); this checks that
+ * the step exists.
+ */
+/** @param {any} text @param {string[] | null | undefined} ids @returns {Parsed} */
+function checkStep(text, ids) {
+  const t = text === undefined || text === null ? '' : String(text);
+  if (Array.isArray(ids) && ids.includes(t)) return { ok: true, value: t };
+  return { ok: false, message: `step: unknown lesson step '${quote(t)}' (choose one of ${(ids || []).join('|')})` };
+}
+
+/* Text form of a value, as the URL and the controls carry it. */
+/** @param {any} value */
+function valueText(value) {
+  return String(value);
+}
+
+/*
+ * create(settings, options) -> schema
+ *   options.fixed: {name: value} settings the page pins (a link cannot change them)
+ *   options.notFromUrl: {name: [values]} values a link cannot carry (e.g. data: ['csv'])
+ */
+/**
+ * @param {Setting[]} settings
+ * @param {{fixed?: Config, notFromUrl?: Record<string, any[]>}} [options]
+ */
+function create(settings, options = {}) {
+  if (!Array.isArray(settings) || settings.length === 0) throw new Error('GradLabState: the settings table is empty');
+  const byName = Object.create(null);
+  for (const s of settings) byName[s.name] = s;
+  const fixed = options.fixed || {};
+  const notFromUrl = options.notFromUrl || {};
+
+  /** @returns {Config} */
+  function defaults() {
+    /** @type {Config} */
+    const out = {};
+    for (const s of settings) {
+      const r = parseValue(s, valueText(s.default));
+      out[s.name] = r.ok ? r.value : s.default;
+    }
+    return Object.assign(out, fixed);
+  }
+
+  /** @param {string} name @param {any} text @returns {Parsed} */
+  function parse(name, text) {
+    const s = byName[name];
+    if (!s) return { ok: false, message: `unknown setting '${quote(name)}'` };
+    return parseValue(s, text);
+  }
+
+  /*
+   * decode(search) -> {config, hide, lang, step, messages, invalid}
+   * Every valid setting is kept; an invalid one takes its default and adds
+   * a message; `invalid` lists the names that fell back.
+   */
+  /** @param {any} search */
+  function decode(search) {
+    const config = defaults();
+    /** @type {string[]} */
+    const messages = [];
+    /** @type {string[]} */
+    const invalid = [];
+    /** @type {string[]} */
+    let hide = [];
+    /** @type {string | null} */
+    let lang = null;
+    /** @type {string | null} */
+    let step = null;
+    let params;
+    try {
+      params = new URLSearchParams(typeof search === 'string' ? search : '');
+    } catch (e) {
+      return { config, hide, lang, step, messages: [`the link could not be read: ${/** @type {Error} */ (e).message}`], invalid };
+    }
+    for (const [key, text] of params) {
+      if (key === 'lang') {
+        if (LANGS.includes(text)) lang = text;
+        else messages.push(`lang: unknown value '${quote(text)}' (choose one of ${LANGS.join('|')})`);
+        continue;
+      }
+      if (key === 'step') {
+        if (STEP_RE.test(text)) step = text;
+        else messages.push(`step: '${quote(text)}' is not a lesson step id (lower-case letters, digits and _)`);
+        continue;
+      }
+      if (key === 'hide') {
+        hide = [];
+        for (const name of text.split(',').map((w) => w.trim()).filter(Boolean)) {
+          if (byName[name] && !(name in fixed)) {
+            if (!hide.includes(name)) hide.push(name);
+          } else messages.push(`hide: unknown setting '${quote(name)}'`);
+        }
+        continue;
+      }
+      if (!byName[key]) {
+        messages.push(`unknown setting '${quote(key)}'`);
+        continue;
+      }
+      if (key in fixed) {
+        if (text !== valueText(fixed[key])) messages.push(`${key}: the page always uses ${fixed[key]} (the link asked for '${quote(text)}')`);
+        continue;
+      }
+      const r = parseValue(byName[key], text);
+      if (r.ok && (notFromUrl[key] || []).includes(r.value)) {
+        messages.push(`${key}: a link cannot carry ${r.value} (choose the file again)`);
+        if (!invalid.includes(key)) invalid.push(key);
+        config[key] = defaults()[key];
+      } else if (r.ok) {
+        config[key] = r.value;
+      } else {
+        messages.push(r.message);
+        if (!invalid.includes(key)) invalid.push(key);
+        config[key] = defaults()[key];
+      }
+    }
+    return { config, hide, lang, step, messages, invalid };
+  }
+
+  /* encode(config, {hide, lang, step}) -> '?name=value&...' in table order (fixed settings left out) */
+  /** @param {Config} config @param {{hide?: string[], lang?: string | null, step?: string | null}} [extra] */
+  function encode(config, extra = {}) {
+    const params = new URLSearchParams();
+    for (const s of settings) {
+      if (s.name in fixed) continue;
+      if (config[s.name] === undefined) continue;
+      params.set(s.name, valueText(config[s.name]));
+    }
+    if (extra.hide && extra.hide.length) params.set('hide', extra.hide.join(','));
+    if (extra.lang) params.set('lang', extra.lang);
+    if (extra.step) params.set('step', extra.step);
+    return '?' + params.toString().replace(/%2C/g, ',');
+  }
+
+  /* Canonical engine config (the worker's `configured.config`) -> the page's values. */
+  /** @param {Config} canonical @returns {Config} */
+  function fromCanonical(canonical) {
+    const out = defaults();
+    for (const s of settings) {
+      if (canonical[s.name] === undefined) continue;
+      const r = parseValue(s, valueText(canonical[s.name]));
+      if (r.ok) out[s.name] = r.value;
+    }
+    return Object.assign(out, fixed);
+  }
+
+  return { settings, byName, defaults, parse, decode, encode, fromCanonical, valueText };
+}
+
+export { create, parseValue, checkStep, PAGE_KEYS, LANGS };

@@ -1,0 +1,228 @@
+// @ts-check
+/*
+ * session.js - what the lab asks the engine and how its replies change the
+ * store: configure (with the fallback when the engine refuses settings),
+ * reset, run, pause, step, speed, and the records that arrive.  It moves the
+ * store's phase (store.js) and keeps the history (history.js); it never
+ * touches the DOM except the page's busy cursor.
+ *
+ * A configuration in flight is a context {source, config, csv?, resume?}:
+ * source 'url' (the link), 'control' (a changed control, a reset, the
+ * lesson), 'csv' (a picked file) or 'fallback' (the previous or default
+ * settings after a refusal).  Replies come in the order of the requests.
+ */
+import { FIXED } from './settings-rules.js';
+import { ARCHS } from './history.js';
+
+/** @typedef {Record<string, any>} Config */
+/** @typedef {{source: string, config?: Config, csv?: {name: string, text: string}, resume?: boolean}} Context */
+
+/**
+ * @param {{
+ *   store: import('./store.js').Store, worker: import('./worker-client.js').WorkerClient,
+ *   history: import('./history.js').History, i18n: import('./i18n.js').I18n,
+ *   messages: ReturnType<typeof import('./messages.js').createMessages>,
+ * }} deps
+ */
+export function createSession({ store, worker, history, i18n, messages }) {
+  const t = i18n.t;
+  /** @type {Context[]} configure/reset messages in flight, oldest first */
+  const pending = [];
+  let resumeAfterConfigure = false;
+  /** @type {any} */
+  let schema = null;
+  /** @type {{showConfig: (c: Config) => void, relevance: (c: Config) => void, clearCsv: () => void, showCsvName: (n: string) => void} | null} */
+  let form = null;
+  /** @type {Array<(config: Config) => null | Config | Promise<Config>>} */
+  const preparers = [];
+  /** @type {Array<(r: any) => void>} */
+  const recordListeners = [];
+  /** @type {Config | null} */
+  let lastGood = null;
+
+  const setBusy = (/** @type {boolean} */ busy) => document.body.classList.toggle('busy', busy);
+  const phase = () => store.get().phase;
+
+  function configure(/** @type {Config} */ config, /** @type {Context} */ ctx) {
+    /** @type {Config} */
+    const msg = { type: 'configure', config: Object.assign({}, config, FIXED) };
+    /* what a plug-in adds to the message (conv mode: the digits' bytes); a promise: wait, then configure */
+    for (const prepare of preparers) {
+      const extra = prepare(config);
+      if (extra && typeof (/** @type {any} */ (extra).then) === 'function') {
+        setBusy(true);
+        /** @type {Promise<Config>} */ (extra).then(() => configure(config, ctx), (e) => onConfigureFailed(ctx, e.message));
+        return;
+      }
+      if (extra) Object.assign(msg.config, extra);
+    }
+    if (config.data === 'csv') {
+      const csv = ctx.csv || store.get().csv;
+      if (csv) msg.config.csv = csv.text;
+    }
+    resumeAfterConfigure = phase() === 'running' || !!ctx.resume;
+    ctx.config = config;
+    pending.push(ctx);
+    setBusy(true);
+    store.update({ phase: 'configuring', pending: pending.length });
+    worker.send(/** @type {any} */ (msg));
+  }
+
+  function onConfigureFailed(/** @type {Context} */ ctx, /** @type {string} */ message) {
+    setBusy(false);
+    if (ctx.source === 'fallback') {
+      messages.show('error', t('msg.refused'), [message], 'refused');
+      return;
+    }
+    if (ctx.source === 'csv') {
+      messages.show('error', t('msg.csv_failed', { file: ctx.csv ? `“${ctx.csv.name}”` : '' }), [message], 'csv');
+      if (form) form.clearCsv();
+    } else if (ctx.source === 'url' || !lastGood) {
+      messages.show('error', t('msg.refused_link'), [message], 'refused');
+    } else {
+      messages.show('error', t('msg.refused'), [message], 'refused');
+    }
+    const back = ctx.source === 'url' || !lastGood ? schema.defaults() : lastGood;
+    if (form) form.showConfig(back);
+    configure(back, { source: 'fallback', resume: false });
+  }
+
+  worker.on('configured', (m) => {
+    const ctx = pending.shift() || { source: 'reset' };
+    setBusy(pending.length > 0);
+    const config = schema.fromCanonical(m.config);
+    let csv = store.get().csv || null;
+    if (ctx.source === 'csv' && ctx.csv) {
+      csv = ctx.csv;
+      if (form) form.showCsvName(ctx.csv.name);
+    }
+    lastGood = config;
+    /* a control the student changed already shows its value; rewriting it
+       could undo what they are typing into another control meanwhile */
+    if (form) {
+      if (ctx.source === 'control' || ctx.source === 'csv') form.relevance(config);
+      else form.showConfig(config);
+    }
+    history.clear();
+    history.keep(m.stats);
+    const resume = resumeAfterConfigure && pending.length === 0;
+    resumeAfterConfigure = false;
+    const s = store.get();
+    store.update({
+      phase: pending.length > 0 ? 'configuring' : 'ready', pending: pending.length,
+      config, csv, layers: m.layers, data: m.data, latest: m.stats, received: history.received,
+      stepsDone: 0, configuredCount: (s.configuredCount || 0) + 1,
+    });
+    if (resume) run();
+  });
+
+  const onRefused = (/** @type {any} */ m) => onConfigureFailed(pending.shift() || { source: 'control' }, m.message);
+  worker.on('error:configure', onRefused);
+  worker.on('error:reset', onRefused);
+
+  worker.on('stats', (m) => {
+    for (const r of m.records) {
+      history.keep(r);
+      for (const fn of recordListeners) fn(r);
+    }
+    if (m.records.length) store.update({ latest: m.records[m.records.length - 1], received: history.received });
+  });
+
+  worker.on('done', (m) => {
+    if (phase() === 'configuring') return; /* the old configuration's end */
+    const latest = store.get().latest;
+    const diverged = latest && ARCHS.every((a) => latest[a] && latest[a].status === 'diverged');
+    store.update({ phase: diverged ? 'diverged' : 'finished', stepsDone: m.steps_done });
+  });
+
+  worker.on('paused', (m) => {
+    const p = phase();
+    if (p === 'running' || p === 'ready' || p === 'paused') store.update({ phase: 'paused', stepsDone: m.steps_done });
+  });
+
+  worker.on('speed', (m) => store.update({ speed: m.value }));
+
+  worker.on('error:load', (m) => {
+    messages.show('error', t('msg.engine_failed'), [m.message], 'load');
+    store.update({ phase: 'failed' });
+  });
+
+  /* any other failure (a run, a step): the lab stops and says why */
+  worker.on('error', (m) => {
+    store.update({ phase: 'failed' });
+    messages.show('error', t('msg.worker_error'), [m.message]);
+  });
+
+  function run() {
+    const s = store.get();
+    if (!s.config || s.phase === 'finished' || s.phase === 'diverged' || s.phase === 'configuring') return;
+    worker.send({ type: 'run' });
+    store.update({ phase: 'running' });
+  }
+
+  return {
+    configure,
+    run,
+    pause() {
+      worker.send({ type: 'pause' });
+    },
+    step() {
+      const p = phase();
+      if (p === 'running' || p === 'ready') store.update({ phase: 'paused' });
+      worker.send({ type: 'step', intervals: 1 });
+    },
+    reset() {
+      resumeAfterConfigure = false;
+      const config = store.get().config;
+      pending.push({ source: 'control', config });
+      store.update({ phase: 'configuring', pending: pending.length });
+      worker.send({ type: 'reset' });
+    },
+    /** @param {number} value the worker's speed level */
+    speed(value) {
+      worker.send({ type: 'speed', value });
+    },
+    /** the settings schema (schema.js), once the engine has sent its table @param {any} s */
+    setSchema(s) {
+      schema = s;
+    },
+    /** the settings form, which shows a configuration the page chose @param {any} f */
+    setForm(f) {
+      form = f;
+    },
+    /**
+     * What a plug-in adds to a configure message: fn(config) returns null,
+     * fields to add, or a promise (configure waits for it, then asks fn again).
+     * @param {(config: Config) => null | Config | Promise<Config>} fn
+     */
+    addPreparer(fn) {
+      preparers.push(fn);
+    },
+    /** fn(record) for every record a run or step delivers (not the configure's step 0) @param {(r: any) => void} fn */
+    onRecord(fn) {
+      recordListeners.push(fn);
+    },
+    /**
+     * Loads settings (a partial config) as if typed into the controls; fromDefaults:
+     * the settings it leaves out take their defaults, not the current values.
+     * @param {Config} partial
+     * @param {{run?: boolean, fromDefaults?: boolean}} [options]
+     */
+    applySettings(partial, { run: start = false, fromDefaults = false } = {}) {
+      const cur = store.get().config;
+      const base = Object.assign({}, fromDefaults || !cur ? schema.defaults() : cur);
+      /** @type {string[]} */
+      const problems = [];
+      for (const [k, v] of Object.entries(partial || {})) {
+        const r = schema.parse(k, String(v));
+        if (r.ok) base[k] = r.value;
+        else problems.push(r.message);
+      }
+      if (problems.length) messages.show('error', t('msg.bad_value'), problems, 'value');
+      if (form) form.showConfig(base);
+      configure(base, { source: 'control', resume: start });
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof createSession>} Session */

@@ -1,0 +1,44 @@
+// @ts-check
+/*
+ * stacks.js - the two stack cards' numbers (step, loss, accuracy) and the
+ * "diverged" banners (on the stack card and on its per-stack chart cards),
+ * from the latest record.  Owns #numbers-*, #banner-*, [data-banner] and the
+ * cards' is-diverged class.
+ */
+import { $ } from './dom.js';
+import { ARCHS } from './history.js';
+
+/** the record says the stack diverged (and where) @param {any} s */
+export const hasDiverged = (s) => !!(s && s.status === 'diverged' && s.diverged);
+
+/** @param {{i18n: import('./i18n.js').I18n}} deps */
+export function createStacks({ i18n }) {
+  const t = i18n.t;
+
+  function divergedText(/** @type {any} */ d, /** @type {string[]} */ layers) {
+    const fmt = i18n.format();
+    if (d.layer === 0) return t('banner.diverged_loss', { step: fmt.int(d.step) });
+    return t('banner.diverged', {
+      step: fmt.int(d.step), layer: fmt.int(d.layer), name: layers[d.layer - 1] || '?', where: t(`where.${d.where}`, null, d.where),
+    });
+  }
+
+  /** @param {import('./store.js').State} state */
+  function render(state) {
+    const r = state.latest;
+    if (!r) return;
+    const fmt = i18n.format();
+    for (const a of ARCHS) {
+      const s = r[a];
+      $(`numbers-${a}`).textContent = t('stack.numbers', { step: fmt.int(s.step), loss: fmt.value(s.loss), acc: fmt.percent(s.acc) });
+      const banner = hasDiverged(s) ? divergedText(s.diverged, state.layers) : '';
+      for (const b of [$(`banner-${a}`), ...document.querySelectorAll(`[data-banner="${a}"]`)]) {
+        b.hidden = !banner;
+        b.textContent = banner;
+      }
+      $(`stack-${a}`).classList.toggle('is-diverged', !!banner);
+    }
+  }
+
+  return { render };
+}

@@ -1,0 +1,48 @@
+// @ts-check
+/*
+ * url.js - the page's state in its address: the configuration, the hidden
+ * controls, the language and the lesson step, written (replaceState) when
+ * any of them changes, and the share box (#share-link, #copy-link) that
+ * shows and copies that address.
+ */
+import { $ } from './dom.js';
+
+/**
+ * @param {{store: import('./store.js').Store, i18n: import('./i18n.js').I18n,
+ *          messages: ReturnType<typeof import('./messages.js').createMessages>}} deps
+ */
+export function mountUrl({ store, i18n, messages }) {
+  /** @type {any} */
+  let schema = null;
+
+  function write() {
+    const s = store.get();
+    if (!s.config || !schema) return;
+    const q = schema.encode(s.config, { hide: s.hide, lang: s.lang, step: s.step });
+    history.replaceState(null, '', q + location.hash);
+    $('share-link').value = location.href;
+  }
+
+  store.subscribe((s, prev) => {
+    if (s.config !== prev.config || s.hide !== prev.hide || s.lang !== prev.lang || s.step !== prev.step) write();
+  });
+
+  $('copy-link').addEventListener('click', async () => {
+    const box = $('share-link');
+    box.value = location.href;
+    try {
+      await navigator.clipboard.writeText(box.value);
+      messages.show('info', i18n.t('msg.link_copied'), [], 'copy');
+    } catch {
+      box.select();
+      messages.show('info', i18n.t('msg.link_select'), [], 'copy');
+    }
+  });
+
+  return {
+    /** the settings schema (schema.js) that encodes the address @param {any} s */
+    setSchema(s) {
+      schema = s;
+    },
+  };
+}

@@ -1,0 +1,346 @@
+// @ts-check
+/*
+ * lesson.js - the guided lesson beside the lab, a plug-in that main.js
+ * mounts with the store, the Worker client, i18n and the lab's extension
+ * points (conv-mode.js PluginContext).
+ *
+ * Renders one step at a time from the content files: the words from
+ * lesson/<lang>.json, the experiments' settings from lesson/experiments.json
+ * (docs/lesson-authoring.md describes both); text and math through
+ * rich-text.js, the quiz through quiz.js, the numbers of an answer through
+ * numbers.js.  This file holds no lesson text and computes no statistic.
+ *
+ * An experiment button calls lab.applySettings(config, {run: true}), waits
+ * for the store's next configuration with that config and for the run's
+ * end (phase finished or diverged), then shows the answer and asks the lab
+ * to point at the chart (lab.highlight).  The step lives in the store (and
+ * so in the URL, url.js); schema.js validates it.  Owns #lesson, the toggle
+ * #lesson-toggle and #lesson-live.
+ */
+import { $, el } from '../lab/dom.js';
+import { checkStep } from '../lab/schema.js';
+import { chartKey } from '../lab/highlight.js';
+import { isFinished } from '../lab/store.js';
+import { rich, plain, paragraph, powers } from './rich-text.js';
+import { numbersOf, numbersText } from './numbers.js';
+import { createQuiz } from './quiz.js';
+
+/** @typedef {{id: string, label: string, question: string, answer: string}} StepExperiment an experiment as a step shows it */
+/** @typedef {{label: string, detail?: string}} Stage */
+/** @typedef {{id: string, title: string, body: string[], diagram?: Stage[], experiments: StepExperiment[]}} Step */
+/** @typedef {{lang: string, dir: string, title: string, steps: Step[], quiz?: import('./quiz.js').QuizItem[]}} LessonDoc lesson/<lang>.json */
+/** @typedef {import('./numbers.js').Experiment} Experiment */
+
+/** @param {import('../conv/conv-mode.js').PluginContext} ctx */
+export function mountLesson({ store, i18n, lab }) {
+  const t = i18n.t;
+  /* one state object for the lesson */
+  const S = {
+    lang: /** @type {string | null} */ (null),
+    doc: /** @type {LessonDoc | null} */ (null),       /* the content file shown (lesson/<lang>.json) */
+    missing: false,                        /* no lesson file in the page's language: English is shown */
+    docs: /** @type {Record<string, LessonDoc>} */ ({}),  /* loaded content files by language */
+    experiments: /** @type {Record<string, Experiment> | null} */ (null), /* experiments.json `experiments` */
+    index: 0,                              /* the current step */
+    started: false,
+    loadToken: 0,
+    active: /** @type {{id: string, phase: string} | null} */ (null),     /* the experiment in flight: {id, phase: 'configuring' | 'running'} */
+    results: /** @type {Record<string, any>} */ ({}), /* experiment id -> {state: 'running' | 'done' | 'cancelled' | 'refused', numbers} */
+  };
+  const plainText = (/** @type {any} */ text) => plain(text, !!S.doc && S.doc.dir === 'rtl');
+  const quiz = createQuiz({ t, format: () => i18n.format(), doc: () => S.doc });
+
+  /** @param {string} url */
+  async function getJson(url) {
+    const r = await fetch(url, { cache: 'no-cache' });
+    if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+    return r.json();
+  }
+
+  /** @param {string} lang @returns {Promise<LessonDoc | null>} */
+  async function loadDoc(lang) {
+    if (S.docs[lang]) return S.docs[lang];
+    try {
+      S.docs[lang] = await getJson(`lesson/${lang}.json`);
+      return S.docs[lang];
+    } catch (e) {
+      if (lang === 'en') throw e;
+      return null; /* no lesson in this language yet: English, with a note */
+    }
+  }
+
+  /** @param {string} lang */
+  async function setLanguage(lang) {
+    const token = ++S.loadToken;
+    S.lang = lang;
+    try {
+      if (!S.experiments) S.experiments = (await getJson('lesson/experiments.json')).experiments;
+      let doc = await loadDoc(lang);
+      S.missing = !doc;
+      if (!doc) doc = await loadDoc('en');
+      if (token !== S.loadToken) return; /* a newer switch is on its way */
+      const stepId = S.doc ? S.doc.steps[S.index].id : null;
+      S.doc = doc;
+      if (!S.started) start();
+      else {
+        const i = doc.steps.findIndex((st) => st.id === stepId);
+        S.index = i >= 0 ? i : Math.min(S.index, doc.steps.length - 1);
+      }
+      render();
+    } catch (e) {
+      if (token !== S.loadToken) return;
+      lab.message('error', t('lesson.load_failed'), [/** @type {Error} */ (e).message], 'lesson');
+    }
+  }
+
+  /* The first render: the step the link names (validated), else the first one. */
+  function start() {
+    S.started = true;
+    const ids = S.doc.steps.map((st) => st.id);
+    const wanted = store.get().step;
+    S.index = 0;
+    if (wanted !== null && wanted !== undefined) {
+      const r = checkStep(wanted, ids);
+      if (r.ok) S.index = ids.indexOf(r.value);
+      else lab.message('error', t('msg.bad_step'), [r.message], 'step');
+    }
+    store.update({ step: ids[S.index] });
+    /* one live region that outlives re-rendering: what an experiment is doing, for screen readers */
+    document.body.append(el('p', { id: 'lesson-live', class: 'sr-only', role: 'status', 'aria-live': 'polite' }));
+    const panel = $('lesson'), toggle = $('lesson-toggle');
+    panel.hidden = false;
+    toggle.hidden = false;
+    toggle.setAttribute('aria-expanded', 'true');
+    toggle.addEventListener('click', () => {
+      panel.hidden = !panel.hidden;
+      toggle.setAttribute('aria-expanded', String(!panel.hidden));
+      toggleTitle();
+    });
+  }
+
+  function toggleTitle() {
+    const toggle = $('lesson-toggle');
+    toggle.title = t($('lesson').hidden ? 'lesson.toggle_show' : 'lesson.toggle_hide');
+  }
+
+  /* ------------------------------------------------------------- rendering */
+  function render() {
+    const doc = S.doc;
+    const step = doc.steps[S.index];
+    const fmt = i18n.format();
+    const root = $('lesson');
+    const n = S.index + 1, m = doc.steps.length;
+    const stepOf = t('lesson.step_of', { n: fmt.int(n), m: fmt.int(m) });
+    root.textContent = '';
+    root.lang = doc.lang;
+    root.dir = doc.dir;
+    root.setAttribute('aria-label', t('lesson.title'));
+    toggleTitle();
+
+    const jump = el('select', { id: 'lesson-jump', onchange: (/** @type {Event} */ e) => go(Number(/** @type {HTMLSelectElement} */ (e.target).value)) },
+      ...doc.steps.map((s, i) => el('option', { value: String(i), selected: i === S.index, text: `${fmt.int(i + 1)}. ${plainText(s.title)}` })));
+    root.append(el('div', { class: 'lesson-head' },
+      el('p', { class: 'lesson-kicker', text: plainText(doc.title) }),
+      el('div', { class: 'lesson-jumpbar' },
+        el('button', { type: 'button', class: 'lesson-prev icon', 'aria-label': t('lesson.previous'), title: t('lesson.previous'), disabled: S.index === 0, onclick: () => go(S.index - 1) }),
+        el('label', { class: 'sr-only', for: 'lesson-jump', text: t('lesson.contents') }),
+        jump,
+        el('button', { type: 'button', class: 'lesson-next icon', 'aria-label': t('lesson.next'), title: t('lesson.next'), disabled: S.index === m - 1, onclick: () => go(S.index + 1) }))));
+    if (S.missing) root.append(el('p', { class: 'lesson-note', text: t('lesson.missing_language') }));
+
+    const article = el('article', { class: 'lesson-step', 'data-step-id': step.id, 'aria-labelledby': 'lesson-step-title' },
+      el('p', { class: 'lesson-progress', text: stepOf }),
+      el('h2', { id: 'lesson-step-title', tabindex: '-1', text: plainText(step.title) }));
+    const body = el('div', { class: 'lesson-body' });
+    for (const p of step.body) body.append(paragraph(p));
+    article.append(body);
+    if (Array.isArray(step.diagram) && step.diagram.length) article.append(diagram(step.diagram));
+
+    const exps = el('section', { class: 'experiments', 'aria-labelledby': 'lesson-experiments-title' },
+      el('h3', { id: 'lesson-experiments-title', text: t('lesson.experiments') }));
+    for (const e of step.experiments) exps.append(experimentCard(e));
+    article.append(exps);
+    if (S.index === m - 1 && Array.isArray(doc.quiz) && doc.quiz.length) article.append(quiz.section(doc.quiz));
+    root.append(article);
+
+    root.append(el('nav', { class: 'lesson-nav', 'aria-label': t('lesson.contents') },
+      el('button', { type: 'button', class: 'lesson-prev', id: 'lesson-prev', disabled: S.index === 0, onclick: () => go(S.index - 1), text: t('lesson.previous') }),
+      el('span', { class: 'lesson-count', text: stepOf }),
+      el('button', { type: 'button', class: 'lesson-next', id: 'lesson-next', disabled: S.index === m - 1, onclick: () => go(S.index + 1), text: t('lesson.next') })));
+  }
+
+  /** @param {number} index */
+  function go(index) {
+    if (!S.doc || index < 0 || index >= S.doc.steps.length) return;
+    S.index = index;
+    store.update({ step: S.doc.steps[index].id });
+    render();
+    const root = $('lesson');
+    root.scrollTop = 0;
+    const h = $('lesson-step-title');
+    if (h) h.focus({ preventScroll: true });
+  }
+
+  /* A chain of stages, first to last (top to bottom). */
+  /** @param {Stage[]} stages */
+  function diagram(stages) {
+    return el('figure', { class: 'pipeline', role: 'group', 'aria-label': t('lesson.diagram') },
+      el('ol', {}, ...stages.map((s) => el('li', { class: 'stage' },
+        el('span', { class: 'stage-label', text: plainText(s.label) }),
+        s.detail ? el('span', { class: 'stage-detail', text: plainText(s.detail) }) : null))));
+  }
+
+  /* ----------------------------------------------------------- experiments */
+  /** @param {string} id @returns {Experiment | undefined} */
+  function spec(id) {
+    return S.experiments[id];
+  }
+
+  /* what the page should point at (experiments.json `chart` and `highlight`) */
+  /** @param {Experiment} x */
+  function pointer(x) {
+    const h = x.highlight || {};
+    return { chart: x.chart, layer: h.layer === undefined ? null : h.layer, what: h.what || null };
+  }
+
+  /** @param {StepExperiment} e */
+  function experimentCard(e) {
+    const x = spec(e.id);
+    const r = S.results[e.id] || { state: 'idle' };
+    const card = el('section', { class: 'experiment', 'data-experiment-id': e.id, 'data-state': r.state });
+    const running = r.state === 'running';
+    card.append(
+      el('button', { type: 'button', class: 'primary run-experiment', disabled: running || !x, 'aria-describedby': `q-${e.id}`, onclick: () => runExperiment(e.id), text: plainText(e.label) }),
+      el('p', { class: 'question', id: `q-${e.id}` }, el('strong', { text: `${t('lesson.question')}: ` }), rich(e.question)),
+      el('p', { class: 'exp-status', text: statusText(e.id) }));
+    if (r.state === 'done') {
+      const answer = el('div', { class: 'answer' },
+        el('p', {}, el('strong', { text: `${t('lesson.answer')}: ` }), rich(e.answer)));
+      const nums = numbersText(r.numbers, t, i18n.format());
+      if (nums.length) {
+        answer.append(el('div', { class: 'numbers' },
+          el('p', { class: 'numbers-title', text: t('lesson.numbers_title') }),
+          ...nums.map((line) => el('p', {}, powers(line)))));
+      }
+      answer.append(el('button', { type: 'button', class: 'ghost show-chart', onclick: () => lab.highlight(pointer(x)), text: t('lesson.show_chart') }));
+      card.append(answer);
+    }
+    return card;
+  }
+
+  /** @param {string} id */
+  function statusText(id) {
+    const r = S.results[id];
+    const x = spec(id);
+    if (!r || !x) return '';
+    const fmt = i18n.format();
+    const chart = chartKey({ chart: x.chart, what: x.highlight && x.highlight.what });
+    if (r.state === 'running') return t('lesson.running', { steps: fmt.int(Number(x.config.steps)), chart: t(`lesson.chart.${chart}`) });
+    if (r.state === 'done') return t('lesson.done');
+    if (r.state === 'cancelled') return t('lesson.cancelled');
+    if (r.state === 'refused') return t('lesson.refused');
+    return '';
+  }
+
+  /* Re-renders one experiment's card in place (if its step is shown). */
+  /** @param {string} id */
+  function updateCard(id) {
+    const old = document.querySelector(`#lesson [data-experiment-id="${id}"]`);
+    if (!old) return;
+    const e = S.doc.steps[S.index].experiments.find((x) => x.id === id);
+    if (!e) return;
+    const fresh = experimentCard(e);
+    const hadFocus = old.contains(document.activeElement);
+    old.replaceWith(fresh);
+    if (hadFocus) {
+      const b = fresh.querySelector('.run-experiment:not([disabled])') || fresh.querySelector('.show-chart');
+      if (b) b.focus({ preventScroll: true });
+    }
+  }
+
+  /** @param {string} id */
+  function runExperiment(id) {
+    const x = spec(id);
+    if (!x) return;
+    if (S.active && S.active.id !== id) setResult(S.active.id, { state: 'cancelled' });
+    lab.highlight(null);
+    S.active = { id, phase: 'configuring' };
+    setResult(id, { state: 'running' });
+    lab.applySettings(x.config, { run: true, fromDefaults: true });
+  }
+
+  /** @param {string} id @param {{state: string, numbers?: any}} r */
+  function setResult(id, r) {
+    S.results[id] = r;
+    updateCard(id);
+    const live = $('lesson-live');
+    if (live) live.textContent = statusText(id);
+  }
+
+  /* the configuration the page runs is the experiment's (every setting the experiment names) */
+  /** @param {Record<string, any>} config @param {Record<string, any>} canonical */
+  function matches(config, canonical) {
+    return Object.entries(config).every(([k, v]) => canonical[k] === undefined || String(canonical[k]) === String(v));
+  }
+
+  function onConfigured(/** @type {Record<string, any>} */ config) {
+    const a = S.active;
+    if (!a) return;
+    const x = spec(a.id);
+    if (matches(x.config, config)) {
+      if (a.phase === 'configuring') a.phase = 'running';
+      lab.highlight(pointer(x), { scroll: onThisStep(a.id) });
+      return;
+    }
+    /* an older request still on its way: wait for ours */
+    if (a.phase === 'configuring' && store.get().pending > 0) return;
+    S.active = null;
+    setResult(a.id, { state: a.phase === 'configuring' ? 'refused' : 'cancelled' });
+  }
+
+  function onDone() {
+    const a = S.active;
+    if (!a || a.phase !== 'running') return;
+    const x = spec(a.id);
+    S.active = null;
+    setResult(a.id, { state: 'done', numbers: numbersOf(x, lab.records()) });
+    const here = onThisStep(a.id);
+    lab.highlight(pointer(x), { scroll: here });
+    if (here) reveal(document.querySelector(`#lesson [data-experiment-id="${a.id}"] .answer`));
+  }
+
+  /* Scrolls the lesson column (not the page) so that node is in view above the navigation bar. */
+  /** @param {Element | null} node */
+  function reveal(node) {
+    const panel = $('lesson');
+    if (!node || panel.scrollHeight <= panel.clientHeight) return;
+    const p = panel.getBoundingClientRect(), r = node.getBoundingClientRect();
+    const nav = panel.querySelector('.lesson-nav');
+    const bottom = p.bottom - (nav ? nav.offsetHeight : 0) - 8;
+    if (r.bottom > bottom) panel.scrollTop += Math.min(r.bottom - bottom, Math.max(0, r.top - p.top - 8));
+    else if (r.top < p.top) panel.scrollTop -= p.top - r.top + 8;
+  }
+
+  /** @param {string} id */
+  function onThisStep(id) {
+    return !!S.doc && S.doc.steps[S.index].experiments.some((e) => e.id === id);
+  }
+
+  store.watch((s) => s.lang, (lang) => setLanguage(lang));
+  store.watch((s) => s.configuredCount, (n, s) => onConfigured(s.config));
+  store.watch((s) => s.phase, (phase, s) => { if (isFinished(s)) onDone(); });
+
+  return {
+    /* what the tests read */
+    debug() {
+      return {
+        lang: S.doc ? S.doc.lang : null,
+        step: S.doc ? S.doc.steps[S.index].id : null,
+        index: S.index,
+        active: S.active ? Object.assign({}, S.active) : null,
+        results: JSON.parse(JSON.stringify(S.results)),
+        quiz: JSON.parse(JSON.stringify(quiz.answers)),
+      };
+    },
+  };
+}

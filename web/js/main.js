@@ -1,0 +1,163 @@
+// @ts-check
+/*
+ * main.js - the composition root: the only module that imports the lab's
+ * parts and wires them together.  It creates the store, i18n, the history
+ * and the Worker client; when the engine is ready (its settings table) it
+ * builds the settings form, loads the link's state and configures; it mounts
+ * the plug-ins (conv mode, the lesson) with the store, the Worker client,
+ * i18n and the lab's extension points, and the debug surface last.
+ *
+ *   index.html -> vendor scripts, js/engine/protocol.js, then this module.
+ */
+import { Protocol } from './vendor.js';
+import { $, download } from './lab/dom.js';
+import { createStore } from './lab/store.js';
+import { createI18n } from './lab/i18n.js';
+import { createMessages } from './lab/messages.js';
+import { createWorkerClient } from './lab/worker-client.js';
+import { create as createSchema, LANGS } from './lab/schema.js';
+import { FIXED } from './lab/settings-rules.js';
+import { createSettingsForm } from './lab/settings-form.js';
+import { createHistory, historyLimit, ARCHS } from './lab/history.js';
+import { createSession } from './lab/session.js';
+import { createLabCharts } from './lab/lab-charts.js';
+import { createStacks } from './lab/stacks.js';
+import { createFrame } from './lab/frame.js';
+import { mountRunControls } from './lab/run-controls.js';
+import { mountBoundary } from './lab/boundary.js';
+import { mountExport } from './lab/export.js';
+import { createHighlight } from './lab/highlight.js';
+import { mountUrl } from './lab/url.js';
+import { applyPageText } from './lab/page-text.js';
+import { mountDebug } from './lab/debug.js';
+import { mountConvMode } from './conv/conv-mode.js';
+import { mountLesson } from './lesson/lesson.js';
+
+/** @param {string} url */
+async function fetchJson(url) {
+  const r = await fetch(url, { cache: 'no-cache' });
+  if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+  return r.json();
+}
+
+/** the language before the engine's table is there: the link's, else the browser's */
+function firstLanguage() {
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (asked && LANGS.includes(asked)) return asked;
+  return (navigator.language || '').toLowerCase().startsWith('fa') ? 'fa' : 'en';
+}
+
+const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null });
+const i18n = createI18n(fetchJson);
+const stringsLoaded = i18n.load(firstLanguage());
+const messages = createMessages(i18n);
+const history = createHistory({ limit: () => historyLimit(ARCHS.length, store.get().layers.length, store.get().fields.length) });
+const labCharts = createLabCharts({ i18n, history });
+labCharts.create();
+const stacks = createStacks({ i18n });
+
+/** @type {Worker | null} */
+let raw = null;
+try {
+  raw = new Worker('js/engine/worker.js');
+} catch (e) {
+  stringsLoaded.then(() => messages.show('error', i18n.t('msg.engine_failed'), [/** @type {Error} */ (e).message]));
+  store.update({ phase: 'failed' });
+}
+const fake = { postMessage() {}, onmessage: /** @type {any} */ (null) };
+const worker = createWorkerClient(raw || fake, Protocol);
+if (raw) {
+  raw.onerror = (ev) => {
+    ev.preventDefault();
+    messages.show('error', i18n.t('msg.worker_error'), [ev.message || 'unknown error']);
+  };
+}
+
+const session = createSession({ store, worker, history, i18n, messages });
+const controls = mountRunControls({ store, session, i18n });
+const exporter = mountExport({ store, history, labCharts, i18n });
+const frame = createFrame(store, [(s) => labCharts.render(s.latest), (s) => stacks.render(s), (s) => controls.render(s), () => exporter.render()]);
+session.onRecord((r) => {
+  labCharts.append(r);
+  frame.markDirty();
+});
+store.watch((s) => s.configuredCount, (n, s) => {
+  labCharts.reset(s.layers);
+  labCharts.append(s.latest);
+});
+const boundary = mountBoundary({ store, worker, labCharts, i18n });
+const highlight = createHighlight({ store, labCharts, i18n, markDirty: frame.markDirty });
+const url = mountUrl({ store, i18n, messages });
+if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => frame.markDirty());
+
+/** @type {any} */
+let schema = null;
+/** @type {ReturnType<typeof createSettingsForm> | null} */
+let form = null;
+
+/** Every text the lab's own modules show, in the page's language. */
+function retranslate() {
+  const s = store.get();
+  applyPageText(i18n, { version: s.version, threads: s.threads });
+  controls.texts();
+  if (form) form.texts();
+  labCharts.texts();
+  highlight.texts();
+  frame.markDirty();
+  boundary.texts();
+}
+
+/** @param {string} lang */
+async function setLanguage(lang) {
+  if (!LANGS.includes(lang)) return;
+  await i18n.load(lang);
+  retranslate();
+  store.update({ lang });
+}
+$('lang-select').addEventListener('change', () => setLanguage($('lang-select').value));
+
+/* the plug-ins: they see the store, the Worker client, i18n and these extension points */
+const lab = {
+  applySettings: session.applySettings,
+  addPreparer: session.addPreparer,
+  records: () => history.records.map((r) => r),
+  highlight: highlight.set,
+  message: messages.show,
+  download,
+  after: /** @type {Element} */ (document.querySelector('.grid2.per-stack')),
+};
+const conv = mountConvMode({ store, worker, i18n, lab });
+const lesson = mountLesson({ store, worker, i18n, lab });
+mountDebug({
+  store, history, i18n, session, labCharts, highlight, messages, setLanguage,
+  schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson,
+});
+
+worker.on('ready', async (m) => {
+  controls.setSpeeds(m.speeds, m.speed);
+  schema = createSchema(m.settings, { fixed: FIXED, notFromUrl: { data: ['csv'] } });
+  session.setSchema(schema);
+  url.setSchema(schema);
+  const decoded = schema.decode(location.search);
+  store.update({ settings: m.settings, fields: m.fields, version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step });
+  await stringsLoaded;
+  const lang = decoded.lang || firstLanguage();
+  await i18n.load(lang);
+  const f = createSettingsForm({
+    settings: m.settings, schema, i18n, messages,
+    current: () => store.get().config,
+    hasCsv: () => !!store.get().csv,
+    configure: session.configure,
+    onHide: (hide) => store.update({ hide }),
+  });
+  form = f;
+  f.build();
+  session.setForm({ showConfig: f.set, relevance: f.relevance, clearCsv: f.clearCsv, showCsvName: f.showCsvName });
+  retranslate();
+  f.set(decoded.config);
+  f.setHidden(decoded.hide);
+  store.update({ lang });
+  if (decoded.messages.length) messages.show('error', i18n.t('msg.bad_link'), decoded.messages, 'link');
+  session.configure(decoded.config, { source: 'url' });
+});
+worker.send({ type: 'init' });
