@@ -5,7 +5,8 @@
 // the quiz reveals its explanation only after an answer, every experiment of
 // web/lesson/experiments.json run through the page's buttons produces the
 // outcome its step claims (checked on the records the page received, with
-// tests/lib/lesson-claims.mjs), and a screenshot per language.
+// tests/lib/lesson-claims.mjs), and a screenshot per language (and one of
+// the lesson panel at every step, lesson-step-<lang>-<id>.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
@@ -79,6 +80,8 @@ async function walk(lang) {
   const steps = [];
   for (;;) {
     steps.push(await shown(page));
+    /* every step as the student meets it, to be looked at in both languages */
+    await page.locator('#lesson').screenshot({ path: shotPath(`lesson-step-${lang}-${steps[steps.length - 1].id}.png`) });
     if (await page.$eval('#lesson-next', (b) => b.disabled)) break;
     await nextStep(page);
   }

@@ -2,8 +2,9 @@
 // WASM engine, produces what its step's text claims (checked from the
 // engine's statistics, not from the text); the Persian and English files
 // have the same steps, experiments and quiz (and the same UI string keys);
-// every formula renders in KaTeX; Persian
-// typography follows the glossary.
+// every formula renders in KaTeX; Persian typography follows the glossary;
+// the first run (the engine's defaults) shows the plain/residual contrast and
+// is step 3's first experiment.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -66,3 +67,19 @@ for (const [id, exp] of Object.entries(experiments)) {
     for (const r of results) assert.ok(r.ok, `${JSON.stringify(r.claim)} measured ${r.value}`);
   });
 }
+
+/* The first run: what a student sees after pressing Run on the page as it
+   opens (the engine's defaults) makes the lesson's point, and it is the run
+   that step 3 (training_stall) says it is. */
+test('the first run (engine defaults): the plain network stays at ln 2, the residual one learns the data', () => {
+  const defaults = engine.normalize({});
+  const runs = runExperiment(engine, defaults);
+  assert.equal(runs.plain.end.status, 'ok');
+  assert.equal(runs.residual.end.status, 'ok');
+  assert.ok(runs.plain.end.loss > 0.6, `plain loss ${runs.plain.end.loss} stays near ln 2`);
+  assert.ok(runs.plain.end.acc < 0.65, `plain accuracy ${runs.plain.end.acc} near one half`);
+  assert.ok(runs.residual.end.loss < 0.2, `residual loss ${runs.residual.end.loss} near zero`);
+  assert.ok(runs.residual.end.acc > 0.9, `residual accuracy ${runs.residual.end.acc} near 100%`);
+  const stall = engine.normalize(experiments.stall_loss.config);
+  assert.deepEqual(stall, defaults, 'step 3 says its first experiment is the page\'s default run');
+});
