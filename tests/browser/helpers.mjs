@@ -24,10 +24,11 @@ export function optionalMissing(url) {
   return !!m && !existsSync(join(SITE, 'lesson', m[1]));
 }
 
-/* Starts the server (isolate: with COOP/COEP) and the browser; returns {url, browser, newPage, close}. */
-export async function setup({ isolate = true } = {}) {
-  if (!existsSync(join(SITE, 'index.html'))) throw new Error(`${SITE}/index.html is missing: run make all first`);
-  const { server, url } = await startServer({ port: 0, root: SITE, quiet: true, isolate });
+/* Starts the server (isolate: with COOP/COEP; root: the folder served, build/site
+   unless a test serves a copy) and the browser; returns {url, browser, newPage, close}. */
+export async function setup({ isolate = true, root = SITE } = {}) {
+  if (!existsSync(join(root, 'index.html'))) throw new Error(`${root}/index.html is missing: run make all first`);
+  const { server, url } = await startServer({ port: 0, root, quiet: true, isolate });
   const profile = mkdtempSync(join(tmpdir(), 'gradlab-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', args: ARGS, headless: true,
