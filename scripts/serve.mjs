@@ -5,7 +5,9 @@
 // page no SharedArrayBuffer and the engine runs on one thread, and compressed
 // transfer: the X.br / X.gz that scripts/compress-site.mjs wrote beside X at
 // build time (compressed here once and kept in memory when missing), chosen
-// by Accept-Encoding, with Content-Encoding and Vary: Accept-Encoding.
+// by Accept-Encoding, with Content-Encoding and Vary: Accept-Encoding; and
+// an ETag per file version and encoding, so a browser's revalidation (every
+// request: Cache-Control no-cache) costs a 304, not the file again.
 //   node scripts/serve.mjs [--port 8000] [--root build/site] [--quiet] [--no-compress]
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
@@ -73,11 +75,18 @@ export function startServer({ port = 8000, root, host = '127.0.0.1', quiet = fal
       if (st && st.isDirectory()) { path = join(path, 'index.html'); st = await stat(path).catch(() => null); }
       if (!st) { res.writeHead(404, { 'Content-Type': 'text/plain', ...ISOLATION }).end('not found'); return; }
       const [body, encoding] = await pick(path, st, req);
+      /* the file's version (size, mtime) and the encoding sent */
+      const etag = `W/"${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}${encoding ? '-' + encoding : ''}"`;
+      const vary = compress && COMPRESSIBLE.has(extname(path)) ? { Vary: 'Accept-Encoding' } : {};
+      const match = String(req.headers['if-none-match'] || '').split(',').map((x) => x.trim());
+      if (match.includes(etag) || match.includes('*')) {
+        res.writeHead(304, { ETag: etag, 'Cache-Control': 'no-cache', ...vary, ...ISOLATION }).end();
+        return;
+      }
       res.writeHead(200, {
         'Content-Type': TYPES[extname(path)] || 'application/octet-stream',
         'Content-Length': body.length, 'Cache-Control': 'no-cache',
-        ...(encoding ? { 'Content-Encoding': encoding } : {}),
-        ...(compress && COMPRESSIBLE.has(extname(path)) ? { Vary: 'Accept-Encoding' } : {}),
+        ...(encoding ? { 'Content-Encoding': encoding } : {}), ...vary, ETag: etag,
         'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', ...ISOLATION,
       });
       res.end(req.method === 'HEAD' ? undefined : body);

@@ -85,6 +85,25 @@ test('brotli, gzip or identity as the client asks, with Content-Encoding, Vary a
   }
 });
 
+test('revalidation: the ETag of what was sent answers 304 with no body; another encoding or a changed file does not', async () => {
+  const first = await get(srv.url, 'js/app.js', { 'Accept-Encoding': 'br' });
+  assert.match(first.headers.etag, /^W\/".+-br"$/);
+  const again = await get(srv.url, 'js/app.js', { 'Accept-Encoding': 'br', 'If-None-Match': first.headers.etag });
+  assert.equal(again.status, 304);
+  assert.equal(again.body.length, 0);
+  assert.equal(again.headers.etag, first.headers.etag);
+  assert.equal(again.headers.vary, 'Accept-Encoding');
+  assert.equal(again.headers['cross-origin-embedder-policy'], 'require-corp');
+  const gz = await get(srv.url, 'js/app.js', { 'Accept-Encoding': 'gzip', 'If-None-Match': first.headers.etag });
+  assert.equal(gz.status, 200, 'a gzip client does not get the brotli copy\'s 304');
+  assert.equal(gz.headers['content-encoding'], 'gzip');
+  const html = await get(srv.url, 'index.html', {});
+  writeFileSync(join(dir, 'index.html'), readFileSync(join(dir, 'index.html')) + '<p>changed</p>');
+  const changed = await get(srv.url, 'index.html', { 'If-None-Match': html.headers.etag });
+  assert.equal(changed.status, 200, 'a changed file is sent again');
+  assert.match(changed.body.toString(), /changed/);
+});
+
 test('a directory answers with its index.html, compressed', async () => {
   const r = await get(srv.url, '/', { 'Accept-Encoding': 'br' });
   assert.equal(r.headers['content-encoding'], 'br');
