@@ -80,13 +80,16 @@ export async function waitReady(page) {
   await page.waitForFunction(() => window.gradlab && window.gradlab.debug().config && window.gradlab.debug().charts.grad[1].data.length > 0, null, { timeout: TIMEOUT });
 }
 
-/* Runs to the end (done, or every stack diverged). */
+/* Runs to the end (done, or every stack diverged).  Polled every 250 ms, not
+   every frame: debug() copies every chart, and on a deep net (1000 layers)
+   copying them 60 times a second slowed the run it waited for about twofold
+   (53 s instead of 26-31 s for training.test's long run on a loaded machine). */
 export async function runToEnd(page) {
   await page.click('#btn-run');
   await page.waitForFunction(() => {
     const d = window.gradlab.debug();
     return d.finished && !d.running;
-  }, null, { timeout: TIMEOUT });
+  }, null, { timeout: TIMEOUT, polling: 250 });
 }
 
 export function shotPath(name) {
