@@ -4,8 +4,9 @@
 #   make test       install what is missing, lint and type-check, build, run the C, node and browser suites
 #   make lint       ESLint over web/, scripts/, tests/ and tsc --checkJs over web/js (zero warnings)
 #   make serve      install what is missing, build, serve the lab on http://localhost:$(PORT)/
-#   make bench      training-speed benchmarks (native and WASM)
-#   make dist       a self-contained folder (dist/) any static host can serve
+#   make bench      training-speed benchmarks (native and WASM), first-visit weight and time
+#   make dist       a self-contained folder (dist/) any static host can serve, .br/.gz beside the files
+#   make icons      re-render web/img/icon-*.png from the SVG drawings (committed)
 #
 # Debian's emcc runs its JS optimiser with the machine's node, which only
 # finds acorn & co. in Debian's node module folder:
@@ -41,7 +42,7 @@ EMFLAGS := -O3 -msimd128 -DGL_VBYTES=16 -std=gnu11 $(WARN) \
   -sEXPORTED_RUNTIME_METHODS=cwrap,UTF8ToString,stringToUTF8,lengthBytesUTF8 \
   -sFILESYSTEM=0 -sTOTAL_STACK=1MB
 
-.PHONY: all native wasm site deps lint test test-c test-node test-browser bench serve dist clean
+.PHONY: all native wasm site deps lint test test-c test-node test-browser bench serve dist icons clean
 
 all: native wasm site
 
@@ -78,7 +79,8 @@ build/site/engine/gradlab-engine-mt.js: $(ENGINE) c_src/wasm_api.c $(HEADERS)
 	$(EMCC) $(EMFLAGS) -pthread -DGL_THREADS -sPTHREAD_POOL_SIZE=1 $(ENGINE) c_src/wasm_api.c -o $@ \
 	  $(WASM_EXPORTS)
 
-# the served folder: web/ + engine + vendor assets from node_modules
+# the served folder: web/ + engine + vendor assets from node_modules, then the
+# service worker (Workbox precache list of the folder) and the .br/.gz copies
 site: wasm
 	node scripts/assemble-site.mjs build/site
 
@@ -157,12 +159,16 @@ bench: deps all build/bench build/bench-peak.wasm
 	node tests/bench/bench_wasm.mjs --native build/bench-native.txt
 	node tests/bench/bench_sweep.mjs
 	node tests/bench/bench_browser.mjs
+	node tests/bench/bench_load.mjs
 
 serve: deps all
 	node scripts/serve.mjs --port $(PORT)
 
 dist: all
 	node scripts/make-dist.mjs
+
+icons:
+	node scripts/render-icons.mjs
 
 clean:
 	rm -rf build dist

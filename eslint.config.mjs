@@ -34,7 +34,7 @@ export default [
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },
   {
-    files: ['tests/browser/**/*.mjs', 'tests/bench/bench_browser.mjs'],
+    files: ['tests/browser/**/*.mjs', 'tests/bench/bench_browser.mjs', 'tests/bench/bench_load.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   {

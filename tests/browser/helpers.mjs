@@ -24,10 +24,11 @@ export function optionalMissing(url) {
   return !!m && !existsSync(join(SITE, 'lesson', m[1]));
 }
 
-/* Starts the server (isolate: with COOP/COEP) and the browser; returns {url, browser, newPage, close}. */
-export async function setup({ isolate = true } = {}) {
-  if (!existsSync(join(SITE, 'index.html'))) throw new Error(`${SITE}/index.html is missing: run make all first`);
-  const { server, url } = await startServer({ port: 0, root: SITE, quiet: true, isolate });
+/* Starts the server (isolate: with COOP/COEP; root: the folder served, build/site
+   unless a test serves a copy) and the browser; returns {url, browser, newPage, close}. */
+export async function setup({ isolate = true, root = SITE } = {}) {
+  if (!existsSync(join(root, 'index.html'))) throw new Error(`${root}/index.html is missing: run make all first`);
+  const { server, url } = await startServer({ port: 0, root, quiet: true, isolate });
   const profile = mkdtempSync(join(tmpdir(), 'gradlab-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: '/usr/bin/chromium', args: ARGS, headless: true,
@@ -79,13 +80,16 @@ export async function waitReady(page) {
   await page.waitForFunction(() => window.gradlab && window.gradlab.debug().config && window.gradlab.debug().charts.grad[1].data.length > 0, null, { timeout: TIMEOUT });
 }
 
-/* Runs to the end (done, or every stack diverged). */
+/* Runs to the end (done, or every stack diverged).  Polled every 250 ms, not
+   every frame: debug() copies every chart, and on a deep net (1000 layers)
+   copying them 60 times a second slowed the run it waited for about twofold
+   (53 s instead of 26-31 s for training.test's long run on a loaded machine). */
 export async function runToEnd(page) {
   await page.click('#btn-run');
   await page.waitForFunction(() => {
     const d = window.gradlab.debug();
     return d.finished && !d.running;
-  }, null, { timeout: TIMEOUT });
+  }, null, { timeout: TIMEOUT, polling: 250 });
 }
 
 export function shotPath(name) {

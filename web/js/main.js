@@ -30,6 +30,7 @@ import { createHighlight } from './lab/highlight.js';
 import { mountUrl } from './lab/url.js';
 import { applyPageText } from './lab/page-text.js';
 import { mountDebug } from './lab/debug.js';
+import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
 import { mountLesson } from './lesson/lesson.js';
 
@@ -76,7 +77,14 @@ if (raw) {
 const session = createSession({ store, worker, history, i18n, messages });
 const controls = mountRunControls({ store, session, i18n });
 const exporter = mountExport({ store, history, labCharts, i18n });
-const frame = createFrame(store, [(s) => labCharts.render(s.latest), (s) => stacks.render(s), (s) => controls.render(s), () => exporter.render()]);
+/* the first charted step: the service worker registers only after it */
+/** @type {() => void} */
+let firstChartSeen = () => {};
+const firstChart = new Promise((ok) => { firstChartSeen = () => ok(undefined); });
+const frame = createFrame(store, [(s) => {
+  labCharts.render(s.latest);
+  if (labCharts.firstChartAt !== null) firstChartSeen();
+}, (s) => stacks.render(s), (s) => controls.render(s), () => exporter.render()]);
 session.onRecord((r) => {
   labCharts.append(r);
   frame.markDirty();
@@ -113,8 +121,12 @@ async function setLanguage(lang) {
   await i18n.load(lang);
   retranslate();
   store.update({ lang });
+  offline.setLanguage(lang);
 }
 $('lang-select').addEventListener('change', () => setLanguage($('lang-select').value));
+
+/* offline use: the service worker, the manifest of the page's language, the new-version prompt */
+const offline = startOffline({ t: (key) => i18n.t(key), host: $('sw-update'), status: $('offline-status'), after: firstChart, lang: firstLanguage() });
 
 /* the plug-ins: they see the store, the Worker client, i18n and these extension points */
 const lab = {
@@ -157,6 +169,7 @@ worker.on('ready', async (m) => {
   f.set(decoded.config);
   f.setHidden(decoded.hide);
   store.update({ lang });
+  offline.setLanguage(lang);
   if (decoded.messages.length) messages.show('error', i18n.t('msg.bad_link'), decoded.messages, 'link');
   session.configure(decoded.config, { source: 'url' });
 });

@@ -1,0 +1,96 @@
+// axe.test.mjs - accessibility: axe-core (npm axe-core through
+// @axe-core/playwright, run in the page; CSP does not apply to it) checks the
+// lab with every panel shown (settings, classroom mode opened, the lesson on
+// a step with display formulas, the charts after a short run, the export
+// downloads), in English and in Persian, and in conv mode with its digit
+// strip: 0 violations of any impact, all WCAG 2.x A/AA rules and axe's best
+// practices.
+//
+// KNOWN_JS_FAILURES: violations whose fix is in web/js, which is being
+// restructured into ES modules (issue 12) while this test was written; each
+// entry says the element and the fix.  The lead empties this list after the
+// restructuring.  An entry that no scenario reports any more fails the test
+// too, so the list cannot go stale.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { AxeBuilder } from '@axe-core/playwright';
+import { setup, waitReady, runToEnd, TIMEOUT } from './helpers.mjs';
+
+export const KNOWN_JS_FAILURES = {
+  /* serious: a display formula wider than the lesson panel scrolls sideways
+     (.lesson .math-display { overflow-x: auto }) and a keyboard cannot reach
+     it to scroll.  Element: div.math.math-display, built by mathBox() in
+     web/js/lesson.js (first seen on step "descent", the cross-entropy
+     formula).  Fix there: give the box tabindex="0", role="group" and an
+     aria-label (the lesson's "formula" string), so it takes focus and arrow
+     keys scroll it; gradlab.css already draws :focus-visible. */
+  'scrollable-region-focusable': 'web/js/lesson.js mathBox(): tabindex="0" + role="group" + aria-label on .math-display',
+  /* minor: the conv mode's digit strip is div#digit-strip[role=list] of
+     <figure role="listitem">, and a figure may not take the listitem role.
+     Element: figure.digit-cell, built in web/js/conv-mode.js (the strip's
+     renderer).  Fix there: make the cells <div role="listitem"> holding the
+     canvas and a <p> caption (or the strip a <ul> of <li> cells). */
+  'aria-allowed-role': 'web/js/conv-mode.js digit strip: <div role="listitem"> (or <li>) cells instead of <figure role="listitem">',
+};
+
+let env;
+const seen = new Set();
+before(async () => { env = await setup(); });
+after(async () => { if (env) await env.close(); });
+
+/* axe's findings, as "rule (impact): selector" lines, minus the known ones */
+async function check(page, label) {
+  const r = await new AxeBuilder({ page }).options({ resultTypes: ['violations'] }).analyze();
+  const lines = [];
+  for (const v of r.violations) {
+    if (v.id in KNOWN_JS_FAILURES) { seen.add(v.id); continue; }
+    for (const n of v.nodes) lines.push(`${v.id} (${v.impact}): ${n.target.join(' ')} - ${n.failureSummary.replace(/\s+/g, ' ').slice(0, 200)}`);
+  }
+  assert.deepEqual(lines, [], `${label}: axe violations`);
+  return r;
+}
+
+/* the lab with every panel shown: a finished short run, classroom mode open,
+   the lesson on a step with display formulas, the export's downloads */
+async function everyPanel(lang) {
+  const { page, log } = await env.newPage();
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  await page.goto(`${env.url}?lang=${lang}&depth=6&steps=20&record_every=5&step=descent`);
+  await waitReady(page);
+  await page.waitForSelector('#lesson .lesson-step .katex', { timeout: TIMEOUT });
+  await runToEnd(page);
+  await page.evaluate(() => { document.getElementById('classroom').open = true; });
+  const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.click('#export-csv')]);
+  await download.path();
+  assert.equal(await page.isVisible('#lesson'), true, 'the lesson is shown');
+  assert.equal(await page.isVisible('#classroom-list'), true, 'classroom mode is open');
+  return { page, log };
+}
+
+for (const lang of ['en', 'fa']) {
+  test(`axe: the lab in ${lang} with every panel shown and the lesson open`, { timeout: 3 * TIMEOUT }, async () => {
+    const { page, log } = await everyPanel(lang);
+    const r = await check(page, lang);
+    assert.ok(r.passes.length > 20, `${r.passes.length} rules passed`);
+    assert.equal(await page.getAttribute('html', 'lang'), lang);
+    assert.deepEqual(log.errors, []);
+  });
+}
+
+test('axe: conv mode with its digit strip, in English and Persian', { timeout: 4 * TIMEOUT }, async () => {
+  const { page, log } = await env.newPage();
+  await page.goto(`${env.url}?lang=en&blocks=3&channels=4&pool=1&steps=10&record_every=5`);
+  await waitReady(page);
+  await page.selectOption('#set-model', 'conv');
+  await page.waitForFunction(() => window.GradLabConv && window.GradLabConv.debug().strip.images >= 12 && window.GradLabConv.debug().strip.predicted, null, { timeout: TIMEOUT });
+  await runToEnd(page);
+  await check(page, 'conv en');
+  await page.selectOption('#lang-select', 'fa');
+  await page.waitForFunction(() => document.documentElement.dir === 'rtl', null, { timeout: TIMEOUT });
+  await check(page, 'conv fa');
+  assert.deepEqual(log.errors, []);
+});
+
+test('every known failure is still reported (otherwise remove it from KNOWN_JS_FAILURES)', () => {
+  assert.deepEqual(Object.keys(KNOWN_JS_FAILURES).filter((id) => !seen.has(id)), []);
+});
