@@ -87,9 +87,10 @@ static single single_run(const char *config, const char *name, const char *value
     double prod = 1; /* the hidden layers 2..nl-1; a product is fine at these depths */
     for (int l = 1; l < nl - 1; l++) prod *= chi[l];
     r.m[GL_SWEEP_CHI_GEOMEAN] = pow(prod, 1.0 / (nl - 2));
-    /* the engine's theory line grad_norm_theory, end to end (no underflow at these depths) */
+    /* the engine's theory line grad_norm_theory, end to end */
     const double *th = gl_record_field(n, GL_GRAD_NORM_THEORY);
-    r.m[GL_SWEEP_GRAD_RATIO_THEORY_LOG10] = log10(th[0] / th[nl - 1]);
+    if (th[0] > 0 && th[nl - 1] > 0) /* a zero factor (chi = 0): null, as for the others */
+      r.m[GL_SWEEP_GRAD_RATIO_THEORY_LOG10] = log10(th[0] / th[nl - 1]);
     if (steps > 0) {
       r.m[GL_SWEEP_FINAL_LOSS] = gl_record_loss(n);
       r.m[GL_SWEEP_FINAL_ACC] = gl_record_acc(n);
