@@ -17,7 +17,7 @@ CC := gcc
 endif
 EMCC ?= emcc
 
-ENGINE := c_src/settings.c c_src/rng.c c_src/data.c c_src/kernels.c c_src/conv.c c_src/net.c c_src/optim.c c_src/pool.c
+ENGINE := c_src/settings.c c_src/rng.c c_src/data.c c_src/kernels.c c_src/conv.c c_src/norm.c c_src/net.c c_src/optim.c c_src/pool.c
 HEADERS := c_src/gradlab.h c_src/gl_internal.h
 WARN := -Wall -Wextra -Wno-unused-parameter
 # -ffp-contract=off: no fused multiply-add, because WebAssembly has none; the

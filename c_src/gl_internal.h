@@ -22,6 +22,7 @@ enum { MODEL_DENSE, MODEL_CONV };
 enum { FORM_PRE, FORM_POST };
 enum { ARCHSET_PLAIN, ARCHSET_RESIDUAL, ARCHSET_BOTH };
 enum { SCALE_VALUE, SCALE_INVSQRT, SCALE_REZERO };
+enum { NORM_NONE, NORM_BATCH, NORM_LAYER };
 
 typedef struct {
   int model;          /* MODEL_* */
@@ -29,6 +30,7 @@ typedef struct {
   int form;           /* FORM_* */
   int depth, width, block;
   int blocks, channels, pool; /* model = conv: residual blocks, channels, 2x2 poolings */
+  int norm;           /* NORM_* */
   int act, init;
   double init_std;
   int res_scale_kind; /* SCALE_* */
@@ -162,6 +164,28 @@ void avgpool2_backward(gl_real *dx, const gl_real *dy, int B, int C, int H, int 
 /* y (B, C) = mean over the HW pixels of each channel of x (B, C, HW) */
 void gap_forward(gl_real *y, const gl_real *x, int B, int C, int HW);
 void gap_backward(gl_real *dx, const gl_real *dy, int B, int C, int HW, int acc);
+
+/* ---- normalisation kernels (norm.c): (B, C, S) tensors, S = 1 for a dense
+ * layer's features, S = H*W for a conv map; statistics per channel over the
+ * batch (batch norm) or per row (layer norm); dgamma/dbeta accumulate, dx is
+ * written (acc = 0) or added to (acc = 1); NULL skips an output ---- */
+#define GL_NORM_EPS 1e-5
+#define GL_NORM_MOMENTUM 0.1
+void batchnorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, gl_real *var, const gl_real *x,
+                       const gl_real *gamma, const gl_real *beta, int B, int C, int S);
+void batchnorm_running_update(gl_real *run_mean, gl_real *run_var, const gl_real *mean,
+                              const gl_real *var, int C, double n, int start);
+void batchnorm_eval_forward(gl_real *y, const gl_real *x, const gl_real *gamma, const gl_real *beta,
+                            const gl_real *run_mean, const gl_real *run_var, gl_real *rs, int B,
+                            int C, int S);
+void batchnorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
+                        const gl_real *x, const gl_real *gamma, const gl_real *mean,
+                        const gl_real *rstd, int B, int C, int S, int acc);
+void layernorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, const gl_real *x,
+                       const gl_real *gamma, const gl_real *beta, int B, int C, int S);
+void layernorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
+                        const gl_real *x, const gl_real *gamma, const gl_real *mean,
+                        const gl_real *rstd, int B, int C, int S, int acc);
 
 /* ---- the network ---- */
 enum { OP_LIN, OP_ACT, OP_ADD, OP_CONV, OP_POOL, OP_GAP };

@@ -505,6 +505,14 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
               n->B);
     return GL_EINVAL;
   }
+  if (n->s.norm == NORM_BATCH && n->B < 2) {
+    gl_seterr(cfg->errmsg,
+              "batch: norm=batch needs at least 2 examples per step (got 1): it normalises %s by "
+              "its mean and variance over the batch, and %s; use batch >= 2 or norm=layer",
+              conv_net ? "each channel" : "each feature",
+              conv_net ? "one image's statistics are not the batch's" : "over one example the variance is 0");
+    return GL_EINVAL;
+  }
   /* rows the buffers hold: the batch, or more for evaluating the whole set in
    * chunks (a conv net's activations are C*H*W per row: smaller chunks) */
   const int chunk = conv_net ? 64 : 256;

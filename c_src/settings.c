@@ -48,6 +48,9 @@ static const setting SETTINGS[] = {
      "model = conv: channels C of every convolution"},
     {"pool", T_INT, "1", 0, 3, NULL, OFF(pool),
      "model = conv: 2x2 average poolings, splitting the blocks into pool+1 stages"},
+    {"norm", T_CHOICE, "none", 0, 0, "none|batch|layer", OFF(norm),
+     "normalisation after every Lin/conv but the last: batch (per feature over the batch; "
+     "running statistics for evaluation) or layer (per example over its features)"},
     {"act", T_CHOICE, "sigmoid", 0, 0, "sigmoid|tanh|relu|leaky_relu|linear|gelu", OFF(act),
      "activation function phi"},
     {"init", T_CHOICE, "xavier", 0, 0, "xavier|he|normal|orthogonal", OFF(init),

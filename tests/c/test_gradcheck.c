@@ -254,6 +254,112 @@ static void check_conv_reference(void) {
   free(rdx); free(rdW);
 }
 
+/* ---- the normalisation kernels on their own (norm.c) ---- */
+
+/* L(y) = sum G*y of one training-mode forward: kind 0 batch norm, 1 layer norm */
+typedef struct {
+  int kind, B, C, S;
+  double *x, *gamma, *beta, *G, *y, *mean, *rstd;
+} ncase;
+
+static double nc_loss(ncase *k) {
+  if (k->kind == 0) batchnorm_forward(k->y, k->mean, k->rstd, NULL, k->x, k->gamma, k->beta, k->B, k->C, k->S);
+  else layernorm_forward(k->y, k->mean, k->rstd, k->x, k->gamma, k->beta, k->B, k->C, k->S);
+  double L = 0;
+  for (size_t i = 0; i < (size_t)k->B * k->C * k->S; i++) L += k->G[i] * k->y[i];
+  return L;
+}
+
+static double nc_compare(ncase *k, double *v, const double *a, size_t n) {
+  double worst = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double v0 = v[i], h = 1e-3;
+    v[i] = v0 + h; double lp = nc_loss(k);
+    v[i] = v0 - h; double lm = nc_loss(k);
+    v[i] = v0 + 2 * h; double lp2 = nc_loss(k);
+    v[i] = v0 - 2 * h; double lm2 = nc_loss(k);
+    v[i] = v0;
+    double num = (8 * (lp - lm) - (lp2 - lm2)) / (12 * h);
+    double rel = fabs(num - a[i]) / fmax(fmax(fabs(num), fabs(a[i])), 1e-7);
+    if (rel > worst) worst = rel;
+  }
+  return worst;
+}
+
+/* dx, dgamma, dbeta of one kernel against differences of L = sum G*y, with x
+ * given an offset and a scale per channel (batch norm must take them out);
+ * dx written and accumulated onto random values; layer norm also split the
+ * way the engine calls it (dx by blocks of rows, then dgamma/dbeta). */
+static void check_norm_kernel(int kind, int B, int C, int S) {
+  static const char *names[] = {"batchnorm", "layernorm"};
+  const size_t nx = (size_t)B * C * S;
+  ncase k = {kind, B, C, S, 0, 0, 0, 0, 0, 0, 0};
+  gl_rng r;
+  gl_rng_seed(&r, 31 + kind, (uint64_t)(B * 100 + C * 10 + S));
+  k.x = malloc(sizeof(double) * nx);
+  k.G = malloc(sizeof(double) * nx);
+  k.y = malloc(sizeof(double) * nx);
+  k.gamma = malloc(sizeof(double) * C);
+  k.beta = malloc(sizeof(double) * C);
+  k.mean = malloc(sizeof(double) * (B > C ? B : C));
+  k.rstd = malloc(sizeof(double) * (B > C ? B : C));
+  for (size_t i = 0; i < nx; i++) {
+    const int c = (int)(i / S % C);
+    k.x[i] = 3.0 - c + (0.5 + 0.3 * c) * gl_rng_normal(&r);
+  }
+  fill(&r, k.G, nx);
+  for (int c = 0; c < C; c++) {
+    k.gamma[c] = 1 + 0.5 * gl_rng_normal(&r);
+    k.beta[c] = 0.3 * gl_rng_normal(&r);
+  }
+  double *dx = malloc(sizeof(double) * nx), *dx0 = malloc(sizeof(double) * nx);
+  double *dg = malloc(sizeof(double) * C), *db = malloc(sizeof(double) * C);
+  fill(&r, dx0, nx);
+  for (int mode = 0; mode < (kind ? 3 : 2); mode++) {
+    /* 0 write, 1 accumulate onto random values (also dgamma/dbeta onto 0.5), 2 split calls */
+    nc_loss(&k);
+    for (size_t i = 0; i < nx; i++) dx[i] = mode == 1 ? dx0[i] : NAN;
+    for (int c = 0; c < C; c++) dg[c] = db[c] = mode == 1 ? 0.5 : 0;
+    if (kind == 0) {
+      batchnorm_backward(dx, dg, db, k.G, k.x, k.gamma, k.mean, k.rstd, B, C, S, mode == 1);
+    } else if (mode < 2) {
+      layernorm_backward(dx, dg, db, k.G, k.x, k.gamma, k.mean, k.rstd, B, C, S, mode == 1);
+    } else {
+      const size_t F = (size_t)C * S;
+      for (int r0 = 0; r0 < B; r0 += 2) /* blocks of two rows */
+        layernorm_backward(dx + r0 * F, NULL, NULL, k.G + r0 * F, k.x + r0 * F, k.gamma,
+                           k.mean + r0, k.rstd + r0, B - r0 < 2 ? B - r0 : 2, C, S, 0);
+      layernorm_backward(NULL, dg, db, k.G, k.x, k.gamma, k.mean, k.rstd, B, C, S, 0);
+    }
+    if (mode == 1) {
+      for (size_t i = 0; i < nx; i++) dx[i] -= dx0[i];
+      for (int c = 0; c < C; c++) {
+        dg[c] -= 0.5;
+        db[c] -= 0.5;
+      }
+    }
+    const double ex = nc_compare(&k, k.x, dx, nx), eg = nc_compare(&k, k.gamma, dg, C),
+                 eb = nc_compare(&k, k.beta, db, C);
+    static const char *modes[] = {"write", "accumulate", "split by rows"};
+    CHECK(ex < 1e-6 && eg < 1e-6 && eb < 1e-6,
+          "%s B=%d C=%d S=%d (%s): max rel err dx %.2e, dgamma %.2e, dbeta %.2e", names[kind], B,
+          C, S, modes[mode], ex, eg, eb);
+  }
+  free(k.x); free(k.G); free(k.y); free(k.gamma); free(k.beta); free(k.mean); free(k.rstd);
+  free(dx); free(dx0); free(dg); free(db);
+}
+
+static void check_norm_kernels(void) {
+  printf("normalisation kernels (L = sum G*y; dy = G; training mode)\n");
+  static const int shapes[][3] = {{2, 3, 1}, {3, 5, 1}, {7, 4, 1}, {5, 70, 1}, /* dense: S = 1 */
+                                  {2, 2, 9}, {3, 3, 6}, {1, 2, 10}};         /* conv maps */
+  for (int kind = 0; kind < 2; kind++)
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+      if (kind == 0 && shapes[i][0] * shapes[i][2] < 2) continue; /* one value per channel */
+      check_norm_kernel(kind, shapes[i][0], shapes[i][1], shapes[i][2]);
+    }
+}
+
 /* A digits file of n random h x w images with labels i % classes. */
 static unsigned char *synthetic_digits(int n, int h, int w, int classes, uint32_t seed, size_t *len) {
   *len = 16 + (size_t)n * (1 + h * w);
@@ -408,5 +514,6 @@ int main(void) {
   }
   check_conv_kernels();
   check_conv_nets();
+  check_norm_kernels();
   return report();
 }
