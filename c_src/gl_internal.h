@@ -128,6 +128,12 @@ double act_max_slope(int act);
 void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
                      long *n_sat);
 
+/* act_slope_stats where a normalisation feeds phi, (B, C, S) units: the sum
+ * of (phi'(x) w_c rr_r)^2 (w_c = gamma_c rstd_c for batch norm, gamma_c for
+ * layer norm with rr_r = its rows' rstd; rr_r NULL: 1) and the saturated count. */
+void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int S, int act,
+                          const gl_real *w_c, const gl_real *rr_r, double *sum_sq, long *n_sat);
+
 /* y = keep * x + s * f  (keep = 1 with the shortcut, 0 without) */
 void residual_forward(gl_real *y, const gl_real *x, const gl_real *f, gl_real s, gl_real keep,
                       size_t n);
@@ -188,11 +194,11 @@ void layernorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_r
                         const gl_real *rstd, int B, int C, int S, int acc);
 
 /* ---- the network ---- */
-enum { OP_LIN, OP_ACT, OP_ADD, OP_CONV, OP_POOL, OP_GAP };
+enum { OP_LIN, OP_ACT, OP_ADD, OP_CONV, OP_POOL, OP_GAP, OP_NORM };
 typedef struct {
   int type;
   int in, in2, out;   /* buffer indices (in2: the branch of OP_ADD) */
-  int layer;          /* OP_LIN, OP_CONV: 0-based layer; OP_ADD: block index */
+  int layer;          /* OP_LIN, OP_CONV: 0-based layer; OP_ADD: block index; OP_NORM: norm index */
   int c, h, w;        /* OP_POOL, OP_GAP: channels and map size of the input */
   unsigned char acc_in, acc_in2; /* backward adds into in's (in2's) gradient: another op wrote it first */
 } gl_op;
@@ -212,7 +218,19 @@ typedef struct {
   int act_post;       /* that phi's output */
   int in_pre;         /* buffer whose phi produced this layer's input (-1: the input x) */
   int in_from;        /* the layer whose act_pre is in_pre (-1: none) */
+  int norm;           /* the normalisation on this layer's way out (index into norms, -1: none) */
+  int act_norm;       /* the normalisation whose output is act_pre (-1: none): chi's gamma*rstd */
+  size_t g_off;       /* norm >= 0: gamma (channels), then beta (channels), after the bias */
 } gl_layer;
+
+/* One normalisation op: layer `layer`'s output (rows, C, S) -> (rows, C, S).
+ * Batch norm keeps mean, rstd, var of the training batch and the running
+ * mean and variance (C each); layer norm keeps mean and rstd per row (cap
+ * each); both have C reals of scratch (rs). */
+typedef struct {
+  int layer, C, S;
+  gl_real *mean, *rstd, *var, *run_mean, *run_var, *rs;
+} gl_norm;
 
 #define GL_NAME_LEN 24
 
@@ -227,6 +245,13 @@ struct gl_net {
   gl_op *ops;
   gl_buf *bufs;
   char (*names)[GL_NAME_LEN];
+  gl_norm *norms;     /* n_norms normalisation ops (norm != none) */
+  int n_norms;
+  size_t n_norm_state;     /* reals of their saved and running statistics */
+  gl_real *norm_state;
+  int norm_eval;           /* forward in evaluation mode: batch norm uses its running statistics */
+  int norm_update;         /* a training forward updates the running statistics (net.c) */
+  int norm_started;        /* the running statistics hold a batch's (the first training step's) */
   gl_dataset data;
   gl_dataset test;    /* held-out split (digits), n = 0 without one */
   gl_real *batch_x;   /* (cap, d) */
@@ -245,6 +270,8 @@ struct gl_net {
   int row_align;           /* rows of a block of the threaded passes: a multiple of this (net.c) */
   double *layer_sumsq;     /* per layer: ||dW||^2 of the current step */
   double *bias_sumsq;      /* per layer: ||db||^2 of the current step */
+  double *norm_sumsq;      /* per layer: ||dgamma||^2 + ||dbeta||^2 of its normalisation (0: none) */
+  double *gamma_sumsq;     /* per layer: ||dgamma||^2 */
   double *rec;             /* GL_N_FIELDS x n_layers: the last record */
   double *work;            /* n_layers + 1 doubles of scratch for statistics */
   long rec_step;

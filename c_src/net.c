@@ -113,7 +113,24 @@ static int add_n(gl_net *n, int x, int f, int block, int features) {
   return out;
 }
 
+/* The normalisation (norm = batch or layer; none: the input itself) of
+ * layer `layer`'s output, c channels of s values per row.  Its gamma and
+ * beta (c each) follow the layer's bias among the parameters. */
+static int norm_n(gl_net *n, int in_buf, int layer, int c, int s) {
+  if (n->s.norm == NORM_NONE) return in_buf;
+  const int out = new_buf(n, c * s), k = n->n_norms++;
+  if (n->norms) n->norms[k] = (gl_norm){layer, c, s, 0, 0, 0, 0, 0, 0};
+  n->alpha_off += 2 * (size_t)c;
+  /* batch norm: mean, rstd, var, running mean and variance, scratch (c each);
+   * layer norm: mean and rstd per row, scratch (c) */
+  n->n_norm_state += n->s.norm == NORM_BATCH ? 6 * (size_t)c : 2 * (size_t)n->cap + (size_t)c;
+  add_op(n, OP_NORM, in_buf, -1, out, k);
+  return out;
+}
+
 static int act(gl_net *n, int in_buf) { return act_n(n, in_buf, n->s.width); }
+/* a dense net's normalisation of layer l's output, W features */
+static int nrm(gl_net *n, int in_buf, int layer) { return norm_n(n, in_buf, layer, n->s.width, 1); }
 static int add(gl_net *n, int x, int f, int block) { return add_n(n, x, f, block, n->s.width); }
 
 /* ---- the conv net's pieces: maps of c channels, h x w pixels ---- */
@@ -153,34 +170,53 @@ static void build_conv(gl_net *n) {
   int h = n->data.h, w = n->data.w, layer = 0;
   int x = new_buf(n, h * w), t;
 #define MAP (C * h * w)
+  /* N: the normalisation of the last conv's output (layer - 1), on the map as it is now */
+#define N(buf) norm_n(n, (buf), layer - 1, C, h * w)
   if (n->arch == GL_ARCH_PLAIN) {
+    /* a stage's end: conv -> pool -> N as the pre form without shortcuts
+     * makes it, conv -> N -> pool as the post form does */
+    const int n_first = s->norm != NORM_NONE && s->form == FORM_POST;
     t = conv(n, layer++, x, 1, C, h, w);
+    t = N(t);
     for (int b = 0; b < NB; b++)
       for (int j = 0; j < 2; j++) {
         t = conv(n, layer++, act_n(n, t, MAP), C, C, h, w);
-        if (j == 1 && ends_stage(s, b)) t = pool2(n, t, C, &h, &w);
+        if (j == 1 && ends_stage(s, b)) {
+          if (n_first) t = N(t);
+          t = pool2(n, t, C, &h, &w);
+          if (!n_first) t = N(t);
+        } else {
+          t = N(t);
+        }
       }
     lin(n, layer++, gap(n, act_n(n, t, MAP), C, h, w), C, K);
   } else if (s->form == FORM_PRE) {
     t = conv(n, layer++, x, 1, C, h, w);
     for (int b = 0; b < NB; b++) {
-      int f = conv(n, layer++, act_n(n, t, MAP), C, C, h, w);
-      f = conv(n, layer++, act_n(n, f, MAP), C, C, h, w);
+      int f = act_n(n, N(t), MAP);
+      f = conv(n, layer++, f, C, C, h, w);
+      f = act_n(n, N(f), MAP);
+      f = conv(n, layer++, f, C, C, h, w);
       t = add_n(n, t, f, b, MAP);
       if (ends_stage(s, b)) t = pool2(n, t, C, &h, &w);
     }
-    lin(n, layer++, gap(n, act_n(n, t, MAP), C, h, w), C, K);
+    t = act_n(n, N(t), MAP);
+    lin(n, layer++, gap(n, t, C, h, w), C, K);
   } else {
-    t = act_n(n, conv(n, layer++, x, 1, C, h, w), MAP);
+    t = conv(n, layer++, x, 1, C, h, w);
+    t = act_n(n, N(t), MAP);
     for (int b = 0; b < NB; b++) {
       int g = conv(n, layer++, t, C, C, h, w);
+      g = N(g);
       g = conv(n, layer++, act_n(n, g, MAP), C, C, h, w);
+      g = N(g);
       int sum = add_n(n, t, g, b, MAP);
       if (ends_stage(s, b)) sum = pool2(n, sum, C, &h, &w);
       t = act_n(n, sum, MAP);
     }
     lin(n, layer++, gap(n, t, C, h, w), C, K);
   }
+#undef N
 #undef MAP
 }
 
@@ -192,30 +228,41 @@ static void build_graph(gl_net *n) {
   n->alpha_off = 0;
   n->n_scratch = 0;
   n->ts_each = 0;
+  n->n_norms = 0;
+  n->n_norm_state = 0;
   int x, h, layer = 0;
   if (s->model == MODEL_CONV) {
     build_conv(n);
   } else if (n->arch == GL_ARCH_PLAIN) {
     x = new_buf(n, d);
     h = x;
-    for (int l = 0; l <= L; l++) h = act(n, lin(n, layer++, h, l == 0 ? d : W, W));
+    for (int l = 0; l <= L; l++) {
+      h = lin(n, layer++, h, l == 0 ? d : W, W);
+      h = act(n, nrm(n, h, layer - 1));
+    }
     lin(n, layer++, h, W, C);
   } else if (s->form == FORM_PRE) {
     x = new_buf(n, d);
     h = lin(n, layer++, x, d, W);
     for (int b = 0; b < n->n_blocks; b++) {
       int f = h;
-      for (int j = 0; j < k; j++) f = lin(n, layer++, act(n, f), W, W);
+      for (int j = 0; j < k; j++) {
+        f = act(n, nrm(n, f, layer - 1));
+        f = lin(n, layer++, f, W, W);
+      }
       h = add(n, h, f, b);
     }
-    lin(n, layer++, act(n, h), W, C);
+    h = act(n, nrm(n, h, layer - 1));
+    lin(n, layer++, h, W, C);
   } else {
     x = new_buf(n, d);
-    h = act(n, lin(n, layer++, x, d, W));
+    h = lin(n, layer++, x, d, W);
+    h = act(n, nrm(n, h, layer - 1));
     for (int b = 0; b < n->n_blocks; b++) {
       int f = h;
       for (int j = 0; j < k; j++) {
         f = lin(n, layer++, f, W, W);
+        f = nrm(n, f, layer - 1);
         if (j < k - 1) f = act(n, f);
       }
       h = act(n, add(n, h, f, b));
@@ -226,7 +273,11 @@ static void build_graph(gl_net *n) {
   /* statistics wiring: the phi that consumes each layer's output is the first
    * OP_ACT after its OP_LIN; the phi that produced its input is the OP_ACT
    * whose output is the layer's input buffer. */
-  for (int l = 0; l < n->n_layers; l++) n->layers[l].act_pre = n->layers[l].act_post = -1;
+  for (int l = 0; l < n->n_layers; l++) {
+    n->layers[l].act_pre = n->layers[l].act_post = -1;
+    n->layers[l].norm = n->layers[l].act_norm = -1;
+  }
+  for (int k = 0; k < n->n_norms; k++) n->layers[n->norms[k].layer].norm = k;
   int last_lin = -1;
   for (int i = 0; i < n->n_ops; i++) {
     const gl_op *op = &n->ops[i];
@@ -234,6 +285,9 @@ static void build_graph(gl_net *n) {
     if (op->type == OP_ACT && last_lin >= 0 && n->layers[last_lin].act_pre < 0) {
       n->layers[last_lin].act_pre = op->in;
       n->layers[last_lin].act_post = op->out;
+      for (int m = 0; m < i; m++) /* phi's input is a normalisation's output */
+        if (n->ops[m].type == OP_NORM && n->ops[m].out == op->in)
+          n->layers[last_lin].act_norm = n->ops[m].layer;
     }
   }
   for (int l = 0; l < n->n_layers; l++) {
@@ -267,6 +321,7 @@ static void layout(gl_net *n, plan *p) {
   n->ops = (gl_op *)carve(p, sizeof(gl_op) * n->n_ops);
   n->bufs = (gl_buf *)carve(p, sizeof(gl_buf) * n->n_bufs);
   n->names = (char(*)[GL_NAME_LEN])carve(p, GL_NAME_LEN * (size_t)nl);
+  n->norms = (gl_norm *)carve(p, sizeof(gl_norm) * (size_t)n->n_norms);
   const int nd = n->data.n, d = n->data.d;
   n->data.x = (gl_real *)carve(p, sizeof(gl_real) * (size_t)nd * d);
   n->data.y = (int32_t *)carve(p, sizeof(int32_t) * (size_t)nd);
@@ -285,6 +340,8 @@ static void layout(gl_net *n, plan *p) {
   n->row_loss = (double *)carve(p, sizeof(double) * (size_t)n->cap);
   n->layer_sumsq = (double *)carve(p, sizeof(double) * nl);
   n->bias_sumsq = (double *)carve(p, sizeof(double) * nl);
+  n->norm_sumsq = (double *)carve(p, sizeof(double) * nl);
+  n->gamma_sumsq = (double *)carve(p, sizeof(double) * nl);
   n->rec = (double *)carve(p, sizeof(double) * GL_N_FIELDS * nl);
   n->work = (double *)carve(p, sizeof(double) * (4 * (size_t)nl + 1));
 }
@@ -298,6 +355,27 @@ static void layout_buffers(gl_net *n, plan *p) {
   }
   gl_real *sc = (gl_real *)carve(p, sizeof(gl_real) * n->n_scratch);
   if (p->base) n->scratch = sc;
+  gl_real *ns = (gl_real *)carve(p, sizeof(gl_real) * n->n_norm_state);
+  if (!p->base) return;
+  n->norm_state = ns;
+  for (int k = 0; k < n->n_norms; k++) { /* each norm's statistics, in order */
+    gl_norm *N = &n->norms[k];
+    const size_t c = (size_t)N->C, each = n->s.norm == NORM_BATCH ? c : (size_t)n->cap;
+    N->mean = ns;
+    N->rstd = ns + each;
+    ns += 2 * each;
+    if (n->s.norm != NORM_BATCH) {
+      N->rs = ns;
+      ns += c;
+      continue;
+    }
+    N->var = ns;
+    N->run_mean = ns + c;
+    N->run_var = ns + 2 * c;
+    N->rs = ns + 3 * c;
+    for (size_t i = 0; i < c; i++) N->run_var[i] = 1; /* PyTorch's start, before the first batch */
+    ns += 4 * c;
+  }
 }
 
 /* What the graph fixes for every pass, worked out once at create:
@@ -379,6 +457,10 @@ static int init_weights(gl_net *n) {
       free(A);
     }
     }
+  }
+  for (int k = 0; k < n->n_norms; k++) { /* gamma = 1, beta = 0 */
+    gl_real *gamma = n->params + n->layers[n->norms[k].layer].g_off;
+    for (int c = 0; c < n->norms[k].C; c++) gamma[c] = 1;
   }
   for (int b = 0; b < n->n_blocks; b++)
     n->params[n->alpha_off + b] =
@@ -530,7 +612,8 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
   layout(n, &p);
   const size_t feat = n->n_features; /* summed over buffers by the counting pass */
   double need = (double)p.off + 2.0 * sizeof(gl_real) * (double)feat * n->cap +
-                sizeof(gl_real) * (double)n->n_scratch + 64.0 * (2 * n->n_bufs + 2);
+                sizeof(gl_real) * (double)(n->n_scratch + n->n_norm_state) +
+                64.0 * (2 * n->n_bufs + 3);
   if (need > (double)GL_MAX_BYTES) {
     if (conv_net)
       gl_seterr(cfg->errmsg,
@@ -574,6 +657,8 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
     off += (size_t)Ly->in * Ly->out;
     Ly->b_off = off;
     off += (size_t)Ly->out;
+    Ly->g_off = off;
+    if (Ly->norm >= 0) off += 2 * (size_t)n->norms[Ly->norm].C;
     const int last = l == n->n_layers - 1;
     if (conv_net && last) snprintf(n->names[l], GL_NAME_LEN, "fc");
     else if (conv_net) snprintf(n->names[l], GL_NAME_LEN, "conv_%d", l + 1);
@@ -631,7 +716,9 @@ gl_real gl_block_scale(const gl_net *net, int block) { return net->params[net->a
  * the copies around them go image by image (conv.c). */
 static int row_blocks(const gl_net *n, int rows, int *step) {
   const int t = gl_threads_get(), r = n->row_align;
-  if (n->s.model == MODEL_CONV || t <= 1 || rows < 2 * r) {
+  /* batch norm in training mode: its statistics are sums over all rows */
+  if (n->s.model == MODEL_CONV || t <= 1 || rows < 2 * r ||
+      (n->s.norm == NORM_BATCH && !n->norm_eval)) {
     *step = rows;
     return 1;
   }
@@ -681,6 +768,24 @@ static void forward_block(void *p, int blk, int thread) {
     }
     case OP_POOL: avgpool2_forward(VAL(op->out), VAL(op->in), m, op->c, op->h, op->w); break;
     case OP_GAP: gap_forward(VAL(op->out), VAL(op->in), m, op->c, op->h * op->w); break;
+    case OP_NORM: {
+      gl_norm *N = &n->norms[op->layer];
+      const gl_real *gamma = n->params + n->layers[N->layer].g_off, *beta = gamma + N->C;
+      if (n->s.norm == NORM_LAYER) {
+        layernorm_forward(VAL(op->out), N->mean + r0, N->rstd + r0, VAL(op->in), gamma, beta, m,
+                          N->C, N->S);
+      } else if (n->norm_eval) {
+        batchnorm_eval_forward(VAL(op->out), VAL(op->in), gamma, beta, N->run_mean, N->run_var,
+                               N->rs, m, N->C, N->S);
+      } else { /* training: the whole batch is this one block (row_blocks) */
+        batchnorm_forward(VAL(op->out), N->mean, N->rstd, N->var, VAL(op->in), gamma, beta, m,
+                          N->C, N->S);
+        if (n->norm_update)
+          batchnorm_running_update(N->run_mean, N->run_var, N->mean, N->var, N->C,
+                                   (double)m * N->S, !n->norm_started);
+      }
+      break;
+    }
     default:
       residual_forward(VAL(op->out), VAL(op->in), VAL(op->in2), gl_block_scale(n, op->layer),
                        (gl_real)n->keep_shortcut, cnt);
@@ -758,6 +863,18 @@ static void backward_block(void *p, int blk, int thread) {
     }
     case OP_POOL: avgpool2_backward(GRD(op->in), GRD(op->out), m, op->c, op->h, op->w, op->acc_in); break;
     case OP_GAP: gap_backward(GRD(op->in), GRD(op->out), m, op->c, op->h * op->w, op->acc_in); break;
+    case OP_NORM: { /* batch norm: dgamma, dbeta too (one block); layer norm: in weight_grads */
+      const gl_norm *N = &n->norms[op->layer];
+      const size_t go = n->layers[N->layer].g_off;
+      if (n->s.norm == NORM_LAYER)
+        layernorm_backward(GRD(op->in), NULL, NULL, GRD(op->out), VAL(op->in), n->params + go,
+                           N->mean + r0, N->rstd + r0, m, N->C, N->S, op->acc_in);
+      else
+        batchnorm_backward(GRD(op->in), n->grads + go, n->grads + go + N->C, GRD(op->out),
+                           VAL(op->in), n->params + go, N->mean, N->rstd, m, N->C, N->S,
+                           op->acc_in);
+      break;
+    }
     default:
       residual_backward(GRD(op->in), GRD(op->in2), GRD(op->out), gl_block_scale(n, op->layer),
                         (gl_real)n->keep_shortcut, cnt, op->acc_in, op->acc_in2);
@@ -786,11 +903,27 @@ static void weight_grads(void *p, int l, int thread) {
   }
   n->layer_sumsq[l] = sum_sq(dW, (size_t)L->in * L->out);
   n->bias_sumsq[l] = sum_sq(db, (size_t)L->out);
+  n->norm_sumsq[l] = n->gamma_sumsq[l] = 0;
+  if (L->norm < 0) return;
+  /* the normalisation's dgamma, dbeta (layer norm: sums over every row, here) */
+  const gl_norm *N = &n->norms[L->norm];
+  gl_real *dg = n->grads + L->g_off;
+  if (n->s.norm == NORM_LAYER) {
+    const gl_op *op = &n->ops[0];
+    while (!(op->type == OP_NORM && op->layer == L->norm)) op++;
+    layernorm_backward(NULL, dg, dg + N->C, n->bufs[op->out].g, n->bufs[op->in].v,
+                       n->params + L->g_off, N->mean, N->rstd, j->rows, N->C, N->S, 0);
+  }
+  n->gamma_sumsq[l] = sum_sq(dg, (size_t)N->C);
+  n->norm_sumsq[l] = n->gamma_sumsq[l] + sum_sq(dg + N->C, (size_t)N->C);
 }
 
 void gl_backward(gl_net *n, int rows) {
   bwd_job j = {n, rows, 0};
   const int nb = row_blocks(n, rows, &j.step);
+  for (int k = 0; k < n->n_norms; k++) /* dgamma, dbeta accumulate */
+    memset(n->grads + n->layers[n->norms[k].layer].g_off, 0,
+           sizeof(gl_real) * 2 * (size_t)n->norms[k].C);
   gl_parallel(nb, backward_block, &j);
   gl_parallel(n->n_layers, weight_grads, &j);
   for (int i = 0; i < n->n_ops; i++) { /* a residual scale's gradient: a sum over all rows */
@@ -847,12 +980,14 @@ static void evaluate(gl_net *n, const gl_dataset *ds, double *loss, double *acc)
   double L = 0;
   long ok = 0;
   const int d = ds->d;
+  n->norm_eval = 1; /* batch norm: the running statistics (PyTorch's model.eval()) */
   for (int r0 = 0; r0 < ds->n; r0 += n->cap) {
     int rows = ds->n - r0 < n->cap ? ds->n - r0 : n->cap;
     long c = 0;
     L += gl_forward(n, ds->x + (size_t)r0 * d, ds->y + r0, rows, &c, 0);
     ok += c;
   }
+  n->norm_eval = 0;
   *loss = L / ds->n;
   *acc = (double)ok / ds->n;
 }
@@ -888,7 +1023,18 @@ static void measure_layer(void *p, int l, int thread) {
   if (L->act_pre >= 0) {
     double sq;
     long sat;
-    act_slope_stats(n->bufs[L->act_pre].v, a->v, cnt, n->s.act, &sq, &sat);
+    if (L->act_norm >= 0) {
+      /* a normalisation feeds phi: chi's factor per unit is phi'(z)^2 (gamma rstd)^2
+       * (batch norm: rstd per channel; layer norm: per row) */
+      const gl_norm *N = &n->norms[L->act_norm];
+      const gl_real *gamma = n->params + n->layers[N->layer].g_off;
+      const int bn = n->s.norm == NORM_BATCH;
+      for (int c = 0; c < N->C; c++) N->rs[c] = bn ? gamma[c] * N->rstd[c] : gamma[c];
+      act_slope_stats_norm(n->bufs[L->act_pre].v, a->v, rows, N->C, N->S, n->s.act, N->rs,
+                           bn ? NULL : N->rstd, &sq, &sat);
+    } else {
+      act_slope_stats(n->bufs[L->act_pre].v, a->v, cnt, n->s.act, &sq, &sat);
+    }
     msq[l] = sq / cnt;
     n->rec[GL_SATURATION * nl + l] = (double)sat / cnt;
   } else {
@@ -943,7 +1089,12 @@ static void one_step(gl_net *n, int record, int update) {
   const int rows = n->B, nl = n->n_layers;
   next_batch(n, &bx, &by);
   long correct = 0;
+  /* training mode; batch norm's running statistics take this batch when the
+   * step updates, or start from it (the first step, or a measurement before it) */
+  n->norm_update = update || !n->norm_started;
   double loss = gl_forward(n, bx, by, rows, &correct, 1) / rows;
+  n->norm_update = 0;
+  n->norm_started = 1;
   if (!isfinite(loss)) {
     int layer = first_nonfinite_forward(n, rows);
     diverge(n, layer ? "forward" : "loss", layer);
@@ -954,8 +1105,9 @@ static void one_step(gl_net *n, int record, int update) {
   int bad = 0;
   for (int l = nl - 1; l >= 0; l--) {
     const double wsq = n->layer_sumsq[l], bsq = n->bias_sumsq[l];
-    if (!bad && !(isfinite(wsq) && isfinite(bsq))) bad = l + 1;
-    total += wsq + bsq;
+    const double nsq = n->norm_sumsq[l];
+    if (!bad && !(isfinite(wsq) && isfinite(bsq) && isfinite(nsq))) bad = l + 1;
+    total += wsq + bsq + nsq;
   }
   if (n->s.res_scale_kind == SCALE_REZERO) total += sum_sq(n->grads + n->alpha_off, (size_t)n->n_blocks);
   if (bad || !isfinite(total)) {
@@ -967,7 +1119,8 @@ static void one_step(gl_net *n, int record, int update) {
   double rec_loss = loss, rec_acc = (double)correct / rows;
   if (record) {
     measure_batch(n, rows);
-    if (rows != n->data.n) evaluate(n, &n->data, &rec_loss, &rec_acc);
+    /* loss and accuracy in evaluation mode: batch norm differs from the training batch's */
+    if (rows != n->data.n || n->s.norm == NORM_BATCH) evaluate(n, &n->data, &rec_loss, &rec_acc);
     if (n->test.n) evaluate(n, &n->test, &n->rec_test_loss, &n->rec_test_acc);
   }
   double *upd = n->work + 2 * nl + 1, *wvar = upd + nl, *wmean = n->work; /* agn no longer needed */
@@ -989,6 +1142,7 @@ static void one_step(gl_net *n, int record, int update) {
       double e = L->in_from >= 0 ? msq[L->in_from] : 1.0;
       n->rec[GL_CHI * nl + l] = L->in * var * e;
       n->rec[GL_UPDATE_RATIO * nl + l] = update && w2 > 0 ? sqrt(upd[l] / w2) : 0;
+      n->rec[GL_GAMMA_GRAD_NORM * nl + l] = sqrt(n->gamma_sumsq[l]);
     }
     /* theory line: anchored at the layer nearest the output whose gradient is
      * not zero (the output layer, unless training has zeroed its gradient),
@@ -1068,7 +1222,7 @@ double gl_record_res_scale(const gl_net *net, int block) {
 
 static const char *FIELD_NAMES[GL_N_FIELDS] = {
     "grad_norm", "act_grad_norm", "act_mean", "act_std", "saturation",
-    "update_ratio", "chi", "chi_measured", "underflow", "grad_norm_theory"};
+    "update_ratio", "chi", "chi_measured", "underflow", "grad_norm_theory", "gamma_grad_norm"};
 const char *gl_field_name(int field) {
   return field >= 0 && field < GL_N_FIELDS ? FIELD_NAMES[field] : NULL;
 }
@@ -1122,7 +1276,9 @@ int gl_predict_grid(gl_net *n, double x0, double x1, double y0, double y1, int n
       n->batch_x[2 * r] = (gl_real)(nx > 1 ? x0 + (x1 - x0) * ix / (nx - 1) : 0.5 * (x0 + x1));
       n->batch_x[2 * r + 1] = (gl_real)(ny > 1 ? y0 + (y1 - y0) * iy / (ny - 1) : 0.5 * (y0 + y1));
     }
+    n->norm_eval = 1;
     gl_forward(n, n->batch_x, NULL, rows, NULL, 0);
+    n->norm_eval = 0;
     probabilities(n, lg->v, rows, C, out + (size_t)p0 * C);
   }
   return GL_OK;
@@ -1139,7 +1295,9 @@ int gl_predict_test(gl_net *n, int first, int count, double *out) {
   const gl_buf *lg = &n->bufs[n->ops[n->n_ops - 1].out];
   for (int p0 = 0; p0 < count; p0 += n->cap) {
     int rows = count - p0 < n->cap ? count - p0 : n->cap;
+    n->norm_eval = 1;
     gl_forward(n, n->test.x + (size_t)(first + p0) * d, NULL, rows, NULL, 0);
+    n->norm_eval = 0;
     probabilities(n, lg->v, rows, C, out + (size_t)p0 * C);
   }
   return GL_OK;

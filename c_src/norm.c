@@ -23,10 +23,11 @@
  * added to (acc = 1); dgamma and dbeta are always added to (llm.c's rule:
  * the caller zeroes them once per step).  Passing NULL skips an output.
  *
- * Sums are in double, in a fixed order, with a shift (the first value) taken
- * out for the variance: the same bits natively and in WebAssembly, on any
- * number of threads.  A dense layer's channels are summed row by row into
- * double lanes of 64 features, a loop over contiguous features.
+ * Sums are in a fixed order, with a shift (the first value) taken out for
+ * the variance: the same bits natively and in WebAssembly, on any number of
+ * threads.  A dense layer's features are summed row by row, 64 features side
+ * by side, in float over blocks of 64 rows that are added in double; a conv
+ * map's runs and a layer-norm row in double lanes.
  */
 #include <math.h>
 
@@ -68,18 +69,30 @@ static void run_sums(const gl_real *a, const gl_real *b, size_t n, double ka, do
 static void channel_sums(const gl_real *a, const gl_real *b, const double *ka, const double *kb,
                          int B, int C, int S, int c0, int nc, double *s1, double *s2) {
   if (S == 1) {
-    double p[FEAT_CHUNK] = {0}, q[FEAT_CHUNK] = {0};
-    for (int r = 0; r < B; r++) {
-      const gl_real *ar = a + (size_t)r * C + c0, *br = b + (size_t)r * C + c0;
-      for (int c = 0; c < nc; c++) {
-        const double u = (double)ar[c] - ka[c];
-        p[c] += u;
-        q[c] += u * ((double)br[c] - kb[c]);
-      }
-    }
+    /* blocks of ROWS rows summed in gl_real lanes (float: 4x denser than
+     * double in a vector), the blocks added in double */
+    enum { ROWS = 64 };
+    gl_real fa[FEAT_CHUNK], fb[FEAT_CHUNK];
     for (int c = 0; c < nc; c++) {
-      s1[c] = p[c];
-      s2[c] = q[c];
+      fa[c] = (gl_real)ka[c];
+      fb[c] = (gl_real)kb[c];
+      s1[c] = s2[c] = 0;
+    }
+    for (int r0 = 0; r0 < B; r0 += ROWS) {
+      const int r1 = B - r0 < ROWS ? B : r0 + ROWS;
+      gl_real p[FEAT_CHUNK] = {0}, q[FEAT_CHUNK] = {0};
+      for (int r = r0; r < r1; r++) {
+        const gl_real *ar = a + (size_t)r * C + c0, *br = b + (size_t)r * C + c0;
+        for (int c = 0; c < nc; c++) {
+          const gl_real u = ar[c] - fa[c];
+          p[c] += u;
+          q[c] += u * (br[c] - fb[c]);
+        }
+      }
+      for (int c = 0; c < nc; c++) {
+        s1[c] += p[c];
+        s2[c] += q[c];
+      }
     }
     return;
   }
@@ -196,6 +209,22 @@ void batchnorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_r
       k2[c] = (gl_real)(dg / N);
     }
     if (!dx) continue;
+    if (S == 1) { /* a dense layer: the chunk's features side by side */
+      gl_real m[FEAT_CHUNK], rs[FEAT_CHUNK];
+      for (int c = 0; c < nc; c++) {
+        m[c] = mean[c0 + c];
+        rs[c] = rstd[c0 + c];
+      }
+      for (int r = 0; r < B; r++) {
+        gl_real *restrict d = dx + (size_t)r * C + c0;
+        const gl_real *restrict g = dy + (size_t)r * C + c0, *restrict xv = x + (size_t)r * C + c0;
+        if (acc)
+          for (int c = 0; c < nc; c++) d[c] += a[c] * (g[c] - k1[c] - ((xv[c] - m[c]) * rs[c]) * k2[c]);
+        else
+          for (int c = 0; c < nc; c++) d[c] = a[c] * (g[c] - k1[c] - ((xv[c] - m[c]) * rs[c]) * k2[c]);
+      }
+      continue;
+    }
     for (int r = 0; r < B; r++)
       for (int c = 0; c < nc; c++) {
         const size_t o = ((size_t)r * C + c0 + c) * S;
