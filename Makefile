@@ -17,9 +17,11 @@ CC := gcc
 endif
 EMCC ?= emcc
 
-ENGINE := c_src/settings.c c_src/rng.c c_src/data.c c_src/kernels.c c_src/conv.c c_src/norm.c c_src/net.c c_src/optim.c c_src/pool.c
-HEADERS := c_src/gradlab.h c_src/gl_internal.h
-WARN := -Wall -Wextra -Wno-unused-parameter
+ENGINE := c_src/settings.c c_src/rng.c c_src/data.c c_src/kernels.c c_src/conv.c c_src/norm.c c_src/pool.c \
+  c_src/graph.c c_src/net.c c_src/init.c c_src/passes.c c_src/stats.c c_src/step.c c_src/optim.c \
+  c_src/api.c
+HEADERS := c_src/gradlab.h c_src/gl_internal.h c_src/kernels.h
+WARN := -Wall -Wextra -Wno-unused-parameter -Werror=switch
 # -ffp-contract=off: no fused multiply-add, because WebAssembly has none; the
 # native and WASM builds then compute the same bits (the parity test relies on
 # it; the cost natively is about 15%, see docs/performance.md).

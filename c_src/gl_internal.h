@@ -1,7 +1,9 @@
 /*
  * gl_internal.h - what the engine's own files share: the settings record,
- * the RNG, the kernels (forward/backward pairs) and the network layout.
- * Nothing here is part of the public API (see gradlab.h).
+ * the RNG, the data sets, the helper threads, the network layout and the
+ * functions the network's files (net.c graph.c init.c passes.c stats.c
+ * step.c optim.c api.c) call in one another.  The kernels' prototypes are in
+ * kernels.h.  Nothing here is part of the public API (see gradlab.h).
  */
 #ifndef GL_INTERNAL_H
 #define GL_INTERNAL_H
@@ -9,6 +11,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "gradlab.h"
+#include "kernels.h"
 
 #define GL_ERRMSG_LEN 256
 
@@ -97,106 +100,22 @@ typedef void (*gl_chunk_fn)(void *ctx, int chunk, int thread);
  * returns when all are done.  Called from inside a chunk, it runs serially. */
 void gl_parallel(int n, gl_chunk_fn fn, void *ctx);
 
-/* ---- kernels: forward/backward pairs on (rows, features) row-major tensors ---- */
-/* C(M,N) = (acc ? C : 0) + A(M,K) B(K,N), all row-major with leading dimensions. */
-void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
-             gl_real *C, int ldc, int acc);
-/* Columns of gemm_nn's register tile (2 vectors: 8 in WASM, 32 with AVX-512);
- * a product with fewer columns runs on its row-at-a-time edge path. */
-int gemm_tile_cols(void);
-/* Deterministic sums in a fixed order, the same bits in every build: sum of
- * squares, and mean and variance (about a shift, v[0]), each in float32
- * blocks of 256 added in double, a block redone in double when its float sum
- * of squares is tiny, huge or not finite. */
-double sum_sq(const gl_real *v, size_t n);
-void mean_var(const gl_real *v, size_t n, double *mean, double *var);
-/* mean_var, and then (g != NULL) v += a * (g * cs), a block of 256 at a time
- * while it is in cache: plain SGD's update and its statistics in one pass. */
-void mean_var_update(gl_real *v, size_t n, double *mean, double *var, const gl_real *g,
-                     gl_real a, gl_real cs);
-void transpose(gl_real *dst, const gl_real *src, int rows, int cols); /* dst (cols, rows) */
-
-/* y (B, out) = x (B, in) W (in, out) + b */
-void dense_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B, int in,
-                   int out);
-void act_forward(gl_real *y, const gl_real *x, size_t n, int act);
-/* dx (+)= dy * phi'(x), using y = phi(x) where that is cheaper */
-void act_backward(gl_real *dx, const gl_real *dy, const gl_real *x, const gl_real *y, size_t n,
-                  int act, int acc);
-double act_max_slope(int act);
-/* Over n units: sum of phi'(x)^2 and the count below 10% of the maximum slope. */
-void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
-                     long *n_sat);
-
-/* act_slope_stats where a normalisation feeds phi, (B, C, S) units: the sum
- * of (phi'(x) w_c rr_r)^2 (w_c = gamma_c rstd_c for batch norm, gamma_c for
- * layer norm with rr_r = its rows' rstd; rr_r NULL: 1) and the saturated count. */
-void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int S, int act,
-                          const gl_real *w_c, const gl_real *rr_r, double *sum_sq, long *n_sat);
-
-/* y = keep * x + s * f  (keep = 1 with the shortcut, 0 without) */
-void residual_forward(gl_real *y, const gl_real *x, const gl_real *f, gl_real s, gl_real keep,
-                      size_t n);
-/* dx (+)= keep * dy; df (+)= s * dy */
-void residual_backward(gl_real *dx, gl_real *df, const gl_real *dy, gl_real s, gl_real keep,
-                       size_t n, int acc_dx, int acc_df);
-/* sum(dy * f) = dLoss/ds, in order, in double */
-double residual_dscale(const gl_real *dy, const gl_real *f, size_t n);
-
-/* Softmax cross-entropy (or MSE on one-hot targets) of B rows: each row's
- * loss into row_loss[0..B) (the caller sums them in row order), dlogits
- * (times scale) when non-NULL, and the number of rows whose argmax equals the
- * label in *correct. */
-void softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y,
-                                   int B, int C, double scale, long *correct, double *row_loss);
-void mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y, int B, int C,
-                          double scale, long *correct, double *row_loss);
-
-/* ---- conv kernels (conv.c): NCHW, one buffer row = one image (C, H, W) ---- */
-/* Reals of scratch conv3x3_forward/backward need for B images. */
-size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W);
-/* y (B, c_out, H, W) = conv3x3(x (B, c_in, H, W)) + b: stride 1, zero padding 1.
- * Weights W (c_in*9, c_out): row ci*9 + ky*3 + kx, the layout of a dense layer
- * with fan_in = 9 c_in. */
-void conv3x3_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B,
-                     int c_in, int c_out, int H, int Wd, gl_real *scratch);
-/* dW, db overwritten; dx (+)= the input gradient when dx != NULL. */
-void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, const gl_real *x,
-                      const gl_real *W, int B, int c_in, int c_out, int H, int Wd, int acc_dx,
-                      gl_real *scratch);
-/* y (B, C, H/2, W/2) = mean of each 2x2 window (an odd last row/column is dropped) */
-void avgpool2_forward(gl_real *y, const gl_real *x, int B, int C, int H, int W);
-void avgpool2_backward(gl_real *dx, const gl_real *dy, int B, int C, int H, int W, int acc);
-/* y (B, C) = mean over the HW pixels of each channel of x (B, C, HW) */
-void gap_forward(gl_real *y, const gl_real *x, int B, int C, int HW);
-void gap_backward(gl_real *dx, const gl_real *dy, int B, int C, int HW, int acc);
-
-/* ---- normalisation kernels (norm.c): (B, C, S) tensors, S = 1 for a dense
- * layer's features, S = H*W for a conv map; statistics per channel over the
- * batch (batch norm) or per row (layer norm); dgamma/dbeta accumulate, dx is
- * written (acc = 0) or added to (acc = 1); NULL skips an output ---- */
-#define GL_NORM_EPS 1e-5
-#define GL_NORM_MOMENTUM 0.1
-void batchnorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, gl_real *var, const gl_real *x,
-                       const gl_real *gamma, const gl_real *beta, int B, int C, int S);
-void batchnorm_running_update(gl_real *run_mean, gl_real *run_var, const gl_real *mean,
-                              const gl_real *var, int C, double n, int start);
-void batchnorm_eval_forward(gl_real *y, const gl_real *x, const gl_real *gamma, const gl_real *beta,
-                            const gl_real *run_mean, const gl_real *run_var, gl_real *rs, int B,
-                            int C, int S);
-void batchnorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
-                        const gl_real *x, const gl_real *gamma, const gl_real *mean,
-                        const gl_real *rstd, int B, int C, int S, int acc);
-void layernorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, const gl_real *x,
-                       const gl_real *gamma, const gl_real *beta, int B, int C, int S);
-void layernorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
-                        const gl_real *x, const gl_real *gamma, const gl_real *mean,
-                        const gl_real *rstd, int B, int C, int S, int acc);
-
 /* ---- the network ---- */
-enum { OP_LIN, OP_ACT, OP_ADD, OP_CONV, OP_POOL, OP_GAP, OP_NORM };
+/* The op types of a network's list (graph.c).  Every switch over one lists
+ * every type and has no default: -Wswitch (in -Wall) then names the pass
+ * that a new type forgets. */
+typedef enum {
+  OP_LIN,   /* dense layer: out = in W + b */
+  OP_ACT,   /* out = phi(in) */
+  OP_ADD,   /* residual add: out = keep * in + a * in2 */
+  OP_CONV,  /* 3x3 convolution, stride 1, zero padding 1 */
+  OP_POOL,  /* 2x2 average pooling */
+  OP_GAP,   /* global average pooling: (C, H, W) -> (C) */
+  OP_NORM   /* batch or layer normalisation of a layer's output (norm.c) */
+} gl_op_type;
+
 typedef struct {
-  int type;
+  gl_op_type type;
   int in, in2, out;   /* buffer indices (in2: the branch of OP_ADD) */
   int layer;          /* OP_LIN, OP_CONV: 0-based layer; OP_ADD: block index; OP_NORM: norm index */
   int c, h, w;        /* OP_POOL, OP_GAP: channels and map size of the input */
@@ -250,7 +169,7 @@ struct gl_net {
   size_t n_norm_state;     /* reals of their saved and running statistics */
   gl_real *norm_state;
   int norm_eval;           /* forward in evaluation mode: batch norm uses its running statistics */
-  int norm_update;         /* a training forward updates the running statistics (net.c) */
+  int norm_update;         /* a training forward updates the running statistics (step.c) */
   int norm_started;        /* the running statistics hold a batch's (the first training step's) */
   gl_dataset data;
   gl_dataset test;    /* held-out split (digits), n = 0 without one */
@@ -259,7 +178,8 @@ struct gl_net {
   int32_t *perm;      /* (n) epoch order for mini-batches */
   int perm_pos;
   size_t n_params;
-  gl_real *params, *grads, *m1, *m2; /* one layout: [W_1 b_1 ... W_L+2 b_L+2 alpha_1..alpha_nb] */
+  gl_real *params, *grads, *m1, *m2; /* one layout: [W_1 b_1 (gamma_1 beta_1) ... W_L+2 b_L+2
+                                         alpha_1..alpha_nb]; gamma/beta where a layer has a norm */
   size_t alpha_off;
   gl_real *scratch;
   size_t n_scratch;        /* reals of scratch: the most a conv layer's kernels need */
@@ -289,8 +209,19 @@ struct gl_net {
   char errmsg[GL_ERRMSG_LEN];
 };
 
+/* net.c: gl_create, and (keep_shortcut = 0) the residual net without its
+ * shortcuts, which the tests compare with the plain net. */
 int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out);
-/* One forward pass over rows [0, rows) of in_x; returns the summed loss. */
+
+/* graph.c: the op list and layers (counting pass when n->layers is NULL,
+ * filling pass otherwise), then acc_in/acc_in2 and row_align. */
+void gl_build_graph(gl_net *n);
+void gl_plan_passes(gl_net *n);
+
+/* init.c: the weights from the seed; GL_ENOMEM (orthogonal's scratch). */
+int gl_init_weights(gl_net *n);
+
+/* passes.c */
 /* One forward pass over `rows` rows of x (copied into the input buffer).  With
  * y: returns the summed loss and counts correct rows; with want_grad also
  * writes dLoss/dlogits (mean over rows).  Without y: logits only. */
@@ -300,6 +231,18 @@ double gl_forward(gl_net *net, const gl_real *x, const int32_t *y, int rows, lon
  * (layer_sumsq) and ||db||^2 (bias_sumsq). */
 void gl_backward(gl_net *net, int rows);
 gl_real gl_block_scale(const gl_net *net, int block);
+
+/* stats.c */
+/* First non-finite value in forward order after gl_forward -> its layer
+ * (1-based), 0 if none. */
+int gl_first_nonfinite_forward(gl_net *n, int rows);
+/* Loss and accuracy on a whole data set at the current parameters. */
+void gl_evaluate(gl_net *n, const gl_dataset *ds, double *loss, double *acc);
+/* The record's per-layer numbers from the batch gl_backward just ran. */
+void gl_measure_batch(gl_net *n, int rows);
+/* The record's chi, update_ratio and theory line, after the optimiser. */
+void gl_measure_weights(gl_net *n, int update, const double *upd, const double *wvar,
+                        const double *wmean);
 
 /* optimiser (optim.c): one flat pass; fills per-layer update statistics */
 void gl_optim_step(gl_net *net, double clip_scale, double *upd_sumsq, double *w_var,

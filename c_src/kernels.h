@@ -1,0 +1,114 @@
+/*
+ * kernels.h - the numerical kernels, in forward/backward pairs on
+ * (rows, features) row-major tensors: the matrix product and the
+ * deterministic sums (kernels.c), dense layers, activations, residual adds
+ * and losses (kernels.c), 3x3 convolutions and poolings (conv.c), batch
+ * and layer normalisation (norm.c).
+ *
+ * Argument order (llm.c's): outputs first, then inputs, weights, sizes;
+ * backward: the gradients it writes, then the incoming gradient, then what
+ * forward saved.  acc = 0 overwrites the gradient, 1 adds into it.
+ */
+#ifndef GL_KERNELS_H
+#define GL_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "gradlab.h"
+
+/* C(M,N) = (acc ? C : 0) + A(M,K) B(K,N), all row-major with leading dimensions. */
+void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
+             gl_real *C, int ldc, int acc);
+/* Columns of gemm_nn's register tile (2 vectors: 8 in WASM, 32 with AVX-512);
+ * a product with fewer columns runs on its row-at-a-time edge path. */
+int gemm_tile_cols(void);
+/* Deterministic sums in a fixed order, the same bits in every build: sum of
+ * squares, and mean and variance (about a shift, v[0]), each in float32
+ * blocks of 256 added in double, a block redone in double when its float sum
+ * of squares is tiny, huge or not finite. */
+double sum_sq(const gl_real *v, size_t n);
+void mean_var(const gl_real *v, size_t n, double *mean, double *var);
+/* mean_var, and then (g != NULL) v += a * (g * cs), a block of 256 at a time
+ * while it is in cache: plain SGD's update and its statistics in one pass. */
+void mean_var_update(gl_real *v, size_t n, double *mean, double *var, const gl_real *g,
+                     gl_real a, gl_real cs);
+void transpose(gl_real *dst, const gl_real *src, int rows, int cols); /* dst (cols, rows) */
+
+/* y (B, out) = x (B, in) W (in, out) + b */
+void dense_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B, int in,
+                   int out);
+void act_forward(gl_real *y, const gl_real *x, size_t n, int act);
+/* dx (+)= dy * phi'(x), using y = phi(x) where that is cheaper */
+void act_backward(gl_real *dx, const gl_real *dy, const gl_real *x, const gl_real *y, size_t n,
+                  int act, int acc);
+double act_max_slope(int act);
+/* Over n units: sum of phi'(x)^2 and the count below 10% of the maximum slope. */
+void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
+                     long *n_sat);
+
+/* act_slope_stats where a normalisation feeds phi, (B, C, S) units: the sum
+ * of (phi'(x) w_c rr_r)^2 (w_c = gamma_c rstd_c for batch norm, gamma_c for
+ * layer norm with rr_r = its rows' rstd; rr_r NULL: 1) and the saturated count. */
+void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int S, int act,
+                          const gl_real *w_c, const gl_real *rr_r, double *sum_sq, long *n_sat);
+
+/* y = keep * x + s * f  (keep = 1 with the shortcut, 0 without) */
+void residual_forward(gl_real *y, const gl_real *x, const gl_real *f, gl_real s, gl_real keep,
+                      size_t n);
+/* dx (+)= keep * dy; df (+)= s * dy */
+void residual_backward(gl_real *dx, gl_real *df, const gl_real *dy, gl_real s, gl_real keep,
+                       size_t n, int acc_dx, int acc_df);
+/* sum(dy * f) = dLoss/ds, in order, in double */
+double residual_dscale(const gl_real *dy, const gl_real *f, size_t n);
+
+/* Softmax cross-entropy (or MSE on one-hot targets) of B rows: each row's
+ * loss into row_loss[0..B) (the caller sums them in row order), dlogits
+ * (times scale) when non-NULL, and the number of rows whose argmax equals the
+ * label in *correct. */
+void softmax_xent_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y,
+                                   int B, int C, double scale, long *correct, double *row_loss);
+void mse_forward_backward(gl_real *dlogits, const gl_real *logits, const int32_t *y, int B, int C,
+                          double scale, long *correct, double *row_loss);
+
+/* ---- conv kernels (conv.c): NCHW, one buffer row = one image (C, H, W) ---- */
+/* Reals of scratch conv3x3_forward/backward need for B images. */
+size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W);
+/* y (B, c_out, H, W) = conv3x3(x (B, c_in, H, W)) + b: stride 1, zero padding 1.
+ * Weights W (c_in*9, c_out): row ci*9 + ky*3 + kx, the layout of a dense layer
+ * with fan_in = 9 c_in. */
+void conv3x3_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B,
+                     int c_in, int c_out, int H, int Wd, gl_real *scratch);
+/* dW, db overwritten; dx (+)= the input gradient when dx != NULL. */
+void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, const gl_real *x,
+                      const gl_real *W, int B, int c_in, int c_out, int H, int Wd, int acc_dx,
+                      gl_real *scratch);
+/* y (B, C, H/2, W/2) = mean of each 2x2 window (an odd last row/column is dropped) */
+void avgpool2_forward(gl_real *y, const gl_real *x, int B, int C, int H, int W);
+void avgpool2_backward(gl_real *dx, const gl_real *dy, int B, int C, int H, int W, int acc);
+/* y (B, C) = mean over the HW pixels of each channel of x (B, C, HW) */
+void gap_forward(gl_real *y, const gl_real *x, int B, int C, int HW);
+void gap_backward(gl_real *dx, const gl_real *dy, int B, int C, int HW, int acc);
+
+/* ---- normalisation kernels (norm.c): (B, C, S) tensors, S = 1 for a dense
+ * layer's features, S = H*W for a conv map; statistics per channel over the
+ * batch (batch norm) or per row (layer norm); dgamma/dbeta accumulate, dx is
+ * written (acc = 0) or added to (acc = 1); NULL skips an output ---- */
+#define GL_NORM_EPS 1e-5
+#define GL_NORM_MOMENTUM 0.1
+void batchnorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, gl_real *var, const gl_real *x,
+                       const gl_real *gamma, const gl_real *beta, int B, int C, int S);
+void batchnorm_running_update(gl_real *run_mean, gl_real *run_var, const gl_real *mean,
+                              const gl_real *var, int C, double n, int start);
+void batchnorm_eval_forward(gl_real *y, const gl_real *x, const gl_real *gamma, const gl_real *beta,
+                            const gl_real *run_mean, const gl_real *run_var, gl_real *rs, int B,
+                            int C, int S);
+void batchnorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
+                        const gl_real *x, const gl_real *gamma, const gl_real *mean,
+                        const gl_real *rstd, int B, int C, int S, int acc);
+void layernorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, const gl_real *x,
+                       const gl_real *gamma, const gl_real *beta, int B, int C, int S);
+void layernorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
+                        const gl_real *x, const gl_real *gamma, const gl_real *mean,
+                        const gl_real *rstd, int B, int C, int S, int acc);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * passes.c - the forward and backward passes over a network's op list
+ * (graph.c), cut into blocks of rows for the helper threads (pool.c).
+ *
+ * Forward runs the ops in order and ends in the loss; backward runs them in
+ * reverse, each op writing (op->acc_in = 0: the first contribution) or adding
+ * (1: another op wrote it first) into the gradient of its inputs; then dW and
+ * db layer by layer, and a residual scale's gradient.
+ */
+#include <string.h>
+
+#include "gl_internal.h"
+
+gl_real gl_block_scale(const gl_net *net, int block) { return net->params[net->alpha_off + block]; }
+
+/* On helper threads (pool.c) a dense network's batch is cut into blocks of
+ * rows, one per thread: the forward pass, the loss and the backward chain
+ * dL/dx only ever mix values within a row, so each block runs through every
+ * op on one thread, without waiting for the others.  The sums over rows (dW,
+ * db, a residual scale's gradient, the loss) are not cut: dW and db go by
+ * layer, one thread per layer, and the loss is summed row by row afterwards.
+ * So every thread count gives the same bits.  A conv network stays one block
+ * (its kernels share n->scratch); its products split instead (gemm_nn), and
+ * the copies around them go image by image (conv.c). */
+static int row_blocks(const gl_net *n, int rows, int *step) {
+  const int t = gl_threads_get(), r = n->row_align;
+  /* batch norm in training mode: its statistics are sums over all rows */
+  if (n->s.model == MODEL_CONV || t <= 1 || rows < 2 * r ||
+      (n->s.norm == NORM_BATCH && !n->norm_eval)) {
+    *step = rows;
+    return 1;
+  }
+  /* one block per thread (more, so that a slowed thread loses only its
+   * last, measured no better here), a whole number of row_align rows, so
+   * that no two blocks share a cache line of any buffer (blocks of 4 rows
+   * of W1 did: 3x slower) */
+  int st = (rows + t - 1) / t;
+  st = (st + r - 1) / r * r;
+  *step = st;
+  return (rows + st - 1) / st;
+}
+
+#define VAL(buf) (n->bufs[buf].v + (size_t)r0 * n->bufs[buf].n)
+#define GRD(buf) (n->bufs[buf].g + (size_t)r0 * n->bufs[buf].n)
+
+typedef struct {
+  gl_net *n;
+  const gl_real *x;
+  const int32_t *y;
+  int rows, step, want_grad;
+  long correct[GL_MAX_THREADS];
+} fwd_job;
+
+static void forward_block(void *p, int blk, int thread) {
+  fwd_job *j = (fwd_job *)p;
+  gl_net *n = j->n;
+  const int r0 = blk * j->step, m = j->rows - r0 < j->step ? j->rows - r0 : j->step;
+  const int d = n->data.d;
+  memcpy(VAL(0), j->x + (size_t)r0 * d, sizeof(gl_real) * (size_t)m * d);
+  for (int i = 0; i < n->n_ops; i++) {
+    const gl_op *op = &n->ops[i];
+    const size_t cnt = (size_t)m * n->bufs[op->in].n;
+    switch (op->type) {
+    case OP_LIN: {
+      const gl_layer *L = &n->layers[op->layer];
+      dense_forward(VAL(op->out), VAL(op->in), n->params + L->w_off, n->params + L->b_off, m, L->in,
+                    L->out);
+      break;
+    }
+    case OP_ACT: act_forward(VAL(op->out), VAL(op->in), cnt, n->s.act); break;
+    case OP_CONV: {
+      const gl_layer *L = &n->layers[op->layer];
+      conv3x3_forward(VAL(op->out), VAL(op->in), n->params + L->w_off, n->params + L->b_off, m,
+                      L->in / 9, L->out, L->h, L->w, n->scratch);
+      break;
+    }
+    case OP_POOL: avgpool2_forward(VAL(op->out), VAL(op->in), m, op->c, op->h, op->w); break;
+    case OP_GAP: gap_forward(VAL(op->out), VAL(op->in), m, op->c, op->h * op->w); break;
+    case OP_NORM: {
+      gl_norm *N = &n->norms[op->layer];
+      const gl_real *gamma = n->params + n->layers[N->layer].g_off, *beta = gamma + N->C;
+      if (n->s.norm == NORM_LAYER) {
+        layernorm_forward(VAL(op->out), N->mean + r0, N->rstd + r0, VAL(op->in), gamma, beta, m,
+                          N->C, N->S);
+      } else if (n->norm_eval) {
+        batchnorm_eval_forward(VAL(op->out), VAL(op->in), gamma, beta, N->run_mean, N->run_var,
+                               N->rs, m, N->C, N->S);
+      } else { /* training: the whole batch is this one block (row_blocks) */
+        batchnorm_forward(VAL(op->out), N->mean, N->rstd, N->var, VAL(op->in), gamma, beta, m,
+                          N->C, N->S);
+        if (n->norm_update)
+          batchnorm_running_update(N->run_mean, N->run_var, N->mean, N->var, N->C,
+                                   (double)m * N->S, !n->norm_started);
+      }
+      break;
+    }
+    case OP_ADD:
+      residual_forward(VAL(op->out), VAL(op->in), VAL(op->in2), gl_block_scale(n, op->layer),
+                       (gl_real)n->keep_shortcut, cnt);
+    }
+  }
+  if (!j->y) return;
+  const int lg = n->ops[n->n_ops - 1].out, C = n->bufs[lg].n;
+  gl_real *dl = j->want_grad ? GRD(lg) : NULL;
+  if (n->s.loss == LOSS_MSE)
+    mse_forward_backward(dl, VAL(lg), j->y + r0, m, C, 1.0 / j->rows, &j->correct[blk],
+                         n->row_loss + r0);
+  else
+    softmax_xent_forward_backward(dl, VAL(lg), j->y + r0, m, C, 1.0 / j->rows, &j->correct[blk],
+                                  n->row_loss + r0);
+}
+
+double gl_forward(gl_net *n, const gl_real *x, const int32_t *y, int rows, long *correct,
+                  int want_grad) {
+  fwd_job j = {n, x, y, rows, 0, want_grad, {0}};
+  const int nb = row_blocks(n, rows, &j.step);
+  gl_parallel(nb, forward_block, &j);
+  if (!y) return 0;
+  double loss = 0;
+  long ok = 0;
+  for (int r = 0; r < rows; r++) loss += n->row_loss[r];
+  for (int b = 0; b < nb; b++) ok += j.correct[b];
+  *correct = ok;
+  return loss;
+}
+
+typedef struct {
+  gl_net *n;
+  int rows, step;
+} bwd_job;
+
+static void backward_block(void *p, int blk, int thread) {
+  bwd_job *j = (bwd_job *)p;
+  gl_net *n = j->n;
+  const int r0 = blk * j->step, m = j->rows - r0 < j->step ? j->rows - r0 : j->step;
+  for (int i = n->n_ops - 1; i >= 0; i--) {
+    const gl_op *op = &n->ops[i];
+    const size_t cnt = (size_t)m * n->bufs[op->in].n;
+    switch (op->type) {
+    case OP_LIN: {
+      /* dx (+)= dy W^T, computed as dx^T (+)= W dy^T: W is read as it is,
+       * already in this core's cache from the forward pass (a W^T written
+       * by another core would have to travel); the two transposes are of
+       * this block's rows only.  Each element still sums its products in
+       * order k = 0 .. out-1, onto the old dx when adding: the same bits.
+       * dW and db go by layer, in weight_grads. */
+      const gl_layer *L = &n->layers[op->layer];
+      gl_real *sc = n->tscratch + (size_t)thread * n->ts_each;
+      if (m < gemm_tile_cols()) { /* too few rows for a tile (AVX-512: 32): dy W^T, W^T of our own */
+        transpose(sc, n->params + L->w_off, L->in, L->out);
+        gemm_nn(m, L->in, L->out, GRD(op->out), L->out, sc, L->in, GRD(op->in), L->in, op->acc_in);
+        break;
+      }
+      gl_real *dyT = sc, *dxT = sc + (size_t)L->out * m;
+      transpose(dyT, GRD(op->out), m, L->out);
+      if (op->acc_in) transpose(dxT, GRD(op->in), m, L->in);
+      gemm_nn(L->in, m, L->out, n->params + L->w_off, L->out, dyT, m, dxT, m, op->acc_in);
+      transpose(GRD(op->in), dxT, L->in, m);
+      break;
+    }
+    case OP_ACT:
+      act_backward(GRD(op->in), GRD(op->out), VAL(op->in), VAL(op->out), cnt, n->s.act,
+                   op->acc_in);
+      break;
+    case OP_CONV: {
+      const gl_layer *L = &n->layers[op->layer];
+      conv3x3_backward(GRD(op->in), n->grads + L->w_off, n->grads + L->b_off, GRD(op->out),
+                       VAL(op->in), n->params + L->w_off, m, L->in / 9, L->out, L->h, L->w,
+                       op->acc_in, n->scratch);
+      break;
+    }
+    case OP_POOL: avgpool2_backward(GRD(op->in), GRD(op->out), m, op->c, op->h, op->w, op->acc_in); break;
+    case OP_GAP: gap_backward(GRD(op->in), GRD(op->out), m, op->c, op->h * op->w, op->acc_in); break;
+    case OP_NORM: { /* batch norm: dgamma, dbeta too (one block); layer norm: in weight_grads */
+      const gl_norm *N = &n->norms[op->layer];
+      const size_t go = n->layers[N->layer].g_off;
+      if (n->s.norm == NORM_LAYER)
+        layernorm_backward(GRD(op->in), NULL, NULL, GRD(op->out), VAL(op->in), n->params + go,
+                           N->mean + r0, N->rstd + r0, m, N->C, N->S, op->acc_in);
+      else
+        batchnorm_backward(GRD(op->in), n->grads + go, n->grads + go + N->C, GRD(op->out),
+                           VAL(op->in), n->params + go, N->mean, N->rstd, m, N->C, N->S,
+                           op->acc_in);
+      break;
+    }
+    case OP_ADD:
+      residual_backward(GRD(op->in), GRD(op->in2), GRD(op->out), gl_block_scale(n, op->layer),
+                        (gl_real)n->keep_shortcut, cnt, op->acc_in, op->acc_in2);
+    }
+  }
+}
+
+/* dW (in, out) = x^T dy and db = the sum of dy's rows, for dense layer l
+ * (a conv layer's came with its backward op); then ||dW||^2 and ||db||^2
+ * of layer l, while they are in this core's cache. */
+static void weight_grads(void *p, int l, int thread) {
+  bwd_job *j = (bwd_job *)p;
+  gl_net *n = j->n;
+  const gl_layer *L = &n->layers[l];
+  gl_real *dW = n->grads + L->w_off, *db = n->grads + L->b_off;
+  if (L->k2 == 1) {
+    const int rows = j->rows, out = L->out;
+    gl_real *xT = n->tscratch + (size_t)thread * n->ts_each;
+    transpose(xT, n->bufs[L->in_buf].v, rows, L->in);
+    gemm_nn(L->in, out, rows, xT, rows, n->bufs[L->out_buf].g, out, dW, out, 0);
+    for (int c = 0; c < out; c++) db[c] = 0;
+    for (int r = 0; r < rows; r++) {
+      const gl_real *g = n->bufs[L->out_buf].g + (size_t)r * out;
+      for (int c = 0; c < out; c++) db[c] += g[c];
+    }
+  }
+  n->layer_sumsq[l] = sum_sq(dW, (size_t)L->in * L->out);
+  n->bias_sumsq[l] = sum_sq(db, (size_t)L->out);
+  n->norm_sumsq[l] = n->gamma_sumsq[l] = 0;
+  if (L->norm < 0) return;
+  /* the normalisation's dgamma, dbeta (layer norm: sums over every row, here) */
+  const gl_norm *N = &n->norms[L->norm];
+  gl_real *dg = n->grads + L->g_off;
+  if (n->s.norm == NORM_LAYER) {
+    const gl_op *op = &n->ops[0];
+    while (!(op->type == OP_NORM && op->layer == L->norm)) op++;
+    layernorm_backward(NULL, dg, dg + N->C, n->bufs[op->out].g, n->bufs[op->in].v,
+                       n->params + L->g_off, N->mean, N->rstd, j->rows, N->C, N->S, 0);
+  }
+  n->gamma_sumsq[l] = sum_sq(dg, (size_t)N->C);
+  n->norm_sumsq[l] = n->gamma_sumsq[l] + sum_sq(dg + N->C, (size_t)N->C);
+}
+
+void gl_backward(gl_net *n, int rows) {
+  bwd_job j = {n, rows, 0};
+  const int nb = row_blocks(n, rows, &j.step);
+  for (int k = 0; k < n->n_norms; k++) /* dgamma, dbeta accumulate */
+    memset(n->grads + n->layers[n->norms[k].layer].g_off, 0,
+           sizeof(gl_real) * 2 * (size_t)n->norms[k].C);
+  gl_parallel(nb, backward_block, &j);
+  gl_parallel(n->n_layers, weight_grads, &j);
+  for (int i = 0; i < n->n_ops; i++) { /* a residual scale's gradient: a sum over all rows */
+    const gl_op *op = &n->ops[i];
+    if (op->type != OP_ADD) continue;
+    n->grads[n->alpha_off + op->layer] =
+        n->s.res_scale_kind == SCALE_REZERO
+            ? (gl_real)residual_dscale(n->bufs[op->out].g, n->bufs[op->in2].v,
+                                       (size_t)rows * n->bufs[op->in].n)
+            : 0;
+  }
+}
+
+#undef VAL
+#undef GRD

@@ -1,0 +1,131 @@
+/*
+ * step.c - one training step: the next batch, forward and loss, backward,
+ * the divergence checks, clipping, the record (stats.c), the optimiser
+ * (optim.c); and the public gl_step / gl_measure around it.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "gl_internal.h"
+
+static void next_batch(gl_net *n, const gl_real **x, const int32_t **y) {
+  const int npts = n->data.n, d = n->data.d;
+  if (n->B == npts) {
+    *x = n->data.x;
+    *y = n->data.y;
+    return;
+  }
+  for (int r = 0; r < n->B; r++) {
+    if (n->perm_pos >= npts) { /* new epoch: Fisher-Yates shuffle */
+      for (int i = npts - 1; i > 0; i--) {
+        int j = (int)gl_rng_below(&n->rng_batch, (uint32_t)i + 1);
+        int32_t t = n->perm[i];
+        n->perm[i] = n->perm[j];
+        n->perm[j] = t;
+      }
+      n->perm_pos = 0;
+    }
+    int idx = n->perm[n->perm_pos++];
+    memcpy(n->batch_x + (size_t)r * d, n->data.x + (size_t)idx * d, sizeof(gl_real) * d);
+    n->batch_y[r] = n->data.y[idx];
+  }
+  *x = n->batch_x;
+  *y = n->batch_y;
+}
+
+static void diverge(gl_net *n, const char *where, int layer) {
+  n->status = GL_STATUS_DIVERGED;
+  n->div_step = n->t;
+  n->div_where = where;
+  n->div_layer = layer;
+}
+
+/* The mean loss of the batch, with dLoss/dlogits; 0 when it is not finite
+ * (the net is then diverged: in the forward pass or in the loss itself). */
+static int forward_loss(gl_net *n, const gl_real *bx, const int32_t *by, double *loss,
+                        long *correct) {
+  const int rows = n->B;
+  *loss = gl_forward(n, bx, by, rows, correct, 1) / rows;
+  n->norm_update = 0;
+  n->norm_started = 1;
+  if (isfinite(*loss)) return 1;
+  int layer = gl_first_nonfinite_forward(n, rows);
+  diverge(n, layer ? "forward" : "loss", layer);
+  return 0;
+}
+
+/* Backward, and the squared global gradient norm into *total:
+ * sum over layers of ||dW||^2 + ||db||^2 (+ ||dgamma||^2 + ||dbeta||^2 of
+ * its normalisation) (+ the residual scales' under
+ * rezero); 0 when a layer's gradient is not finite (diverged "backward",
+ * at the layer nearest the output that is). */
+static int backward_norm(gl_net *n, double *total) {
+  const int nl = n->n_layers;
+  gl_backward(n, n->B); /* also ||dW||^2, ||db||^2 per layer */
+  double t = 0;
+  int bad = 0;
+  for (int l = nl - 1; l >= 0; l--) {
+    const double wsq = n->layer_sumsq[l], bsq = n->bias_sumsq[l], nsq = n->norm_sumsq[l];
+    if (!bad && !(isfinite(wsq) && isfinite(bsq) && isfinite(nsq))) bad = l + 1;
+    t += wsq + bsq + nsq;
+  }
+  if (n->s.res_scale_kind == SCALE_REZERO) t += sum_sq(n->grads + n->alpha_off, (size_t)n->n_blocks);
+  *total = t;
+  if (!bad && isfinite(t)) return 1;
+  diverge(n, "backward", bad ? bad : nl);
+  return 0;
+}
+
+/* Global-norm clipping: the gradient is scaled by clip / ||g|| when ||g|| > clip. */
+static double clip_scale(const gl_net *n, double total) {
+  return n->s.clip > 0 && sqrt(total) > n->s.clip ? n->s.clip / sqrt(total) : 1;
+}
+
+/* One step; record = measure it; update = apply the optimiser. */
+static void one_step(gl_net *n, int record, int update) {
+  const gl_real *bx;
+  const int32_t *by;
+  const int rows = n->B, nl = n->n_layers;
+  long correct = 0;
+  double loss, total;
+  next_batch(n, &bx, &by);
+  /* training mode; batch norm's running statistics take this batch when the
+   * step updates, or start from it (the first step, or a measurement before it) */
+  n->norm_update = update || !n->norm_started;
+  if (!forward_loss(n, bx, by, &loss, &correct)) return;
+  if (!backward_norm(n, &total)) return;
+  const double cs = clip_scale(n, total);
+  double rec_loss = loss, rec_acc = (double)correct / rows;
+  if (record) { /* the batch's statistics, loss and accuracy on the whole set */
+    gl_measure_batch(n, rows);
+    /* in evaluation mode: batch norm's loss differs from the training batch's */
+    if (rows != n->data.n || n->s.norm == NORM_BATCH) gl_evaluate(n, &n->data, &rec_loss, &rec_acc);
+    if (n->test.n) gl_evaluate(n, &n->test, &n->rec_test_loss, &n->rec_test_acc);
+  }
+  double *upd = n->work + 2 * nl + 1, *wvar = upd + nl, *wmean = n->work; /* agn no longer needed */
+  if (update) gl_optim_step(n, cs, record ? upd : NULL, record ? wvar : NULL, record ? wmean : NULL);
+  if (record) {
+    gl_measure_weights(n, update, upd, wvar, wmean);
+    n->rec_step = n->t;
+    n->rec_loss = rec_loss;
+    n->rec_acc = rec_acc;
+  }
+  if (update) n->t++;
+}
+
+int gl_step(gl_net *net, int n) {
+  if (!net) return GL_EMISUSE;
+  if (n < 0) {
+    gl_seterr(net->errmsg, "step: the number of steps must be >= 0 (got %d)", n);
+    return GL_EMISUSE;
+  }
+  for (int i = 0; i < n && net->status == GL_STATUS_OK; i++)
+    one_step(net, net->t % net->s.record_every == 0, 1);
+  return GL_OK;
+}
+
+int gl_measure(gl_net *net) {
+  if (!net) return GL_EMISUSE;
+  if (net->status == GL_STATUS_OK) one_step(net, 1, 0);
+  return GL_OK;
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# same_bits.sh - the CLI's output for a fixed set of configs, saved once and
+# compared byte for byte later: a restructuring of the engine must not change
+# one bit of what it computes.
+#
+#   bash tests/cli/same_bits.sh save  DIR   write DIR/NN.out for every config
+#   bash tests/cli/same_bits.sh check DIR   rerun and cmp against DIR/NN.out
+#
+# Run "save" on the commit before the change (its own build/gradlab), then
+# "check" after; the outputs are not committed (they are the engine's own).
+set -u
+cd "$(dirname "$0")/../.."
+G=${GRADLAB:-./build/gradlab}
+mode=${1:?save or check}; dir=${2:?directory}
+mkdir -p "$dir"
+configs=(
+  "--arch both --depth 20 --width 32 --act sigmoid --init xavier --data spiral --steps 60 --record-every 10 --json"
+  "--arch both --depth 20 --width 32 --act sigmoid --init xavier --data spiral --steps 60 --record-every 10 --json --threads 2"
+  "--arch both --depth 12 --width 16 --block 1 --act relu --init he --optimizer adam --lr 0.01 --data circles --batch 32 --steps 40 --json"
+  "--arch residual --form post --depth 8 --width 24 --act tanh --init orthogonal --optimizer momentum --res-scale invsqrt --data xor --clip 1 --steps 40 --json --threads 2"
+  "--arch both --depth 6 --width 8 --act gelu --init normal:0.5 --res-scale rezero --loss mse --data gauss --steps 30 --json"
+  "--arch plain --depth 10 --width 12 --act leaky_relu --init he --standardize 1 --data spiral --lr 2 --steps 50 --json"
+  "--arch plain --depth 6 --act tanh --steps 10 --record-every 5 --seeds 1..3 --json"
+  "--model conv --blocks 2 --channels 4 --data digits --arch both --batch 32 --steps 6 --record-every 2 --act relu --init he --json"
+  "--model conv --blocks 2 --channels 4 --data digits --arch both --batch 32 --steps 6 --record-every 2 --act relu --init he --json --threads 2"
+  "--model conv --blocks 3 --channels 6 --pool 2 --data digits --arch residual --optimizer adam --lr 0.003 --batch 16 --steps 4 --act gelu --init orthogonal --json --threads 2"
+  "--model conv --blocks 1 --channels 3 --pool 0 --data digits --arch plain --act sigmoid --batch 8 --steps 3 --json"
+  "--arch both --depth 10 --width 16 --act relu --init normal:2 --lr 5 --steps 20 --record-every 1 --json"
+  "--model dense --data digits --arch both --depth 4 --width 16 --batch 64 --steps 4 --record-every 2 --json --threads 2"
+  "--arch both --depth 20 --width 32 --steps 30"
+  "--settings"
+)
+fail=0
+for i in "${!configs[@]}"; do
+  f=$(printf '%s/%02d.out' "$dir" "$i")
+  # shellcheck disable=SC2086
+  if [ "$mode" = save ]; then $G ${configs[$i]} > "$f"; echo "saved $f (exit $?)"
+  else
+    $G ${configs[$i]} > "$f.new"
+    if cmp -s "$f" "$f.new"; then echo "  same  $i: ${configs[$i]}"; rm -f "$f.new"
+    else fail=1; echo "  DIFF  $i: ${configs[$i]}"; cmp "$f" "$f.new" | head -1; fi
+  fi
+done
+[ "$mode" = save ] || { [ $fail = 0 ] && echo "all ${#configs[@]} outputs byte-identical" || exit 1; }
