@@ -144,11 +144,11 @@ typedef struct {
 
 /* One normalisation op: layer `layer`'s output (rows, C, S) -> (rows, C, S).
  * Batch norm keeps mean, rstd, var of the training batch and the running
- * mean and variance (C each); layer norm keeps mean and rstd per row (cap
+ * mean, variance and 1/sqrt(variance + eps) (C each); layer norm keeps mean and rstd per row (cap
  * each); both have C reals of scratch (rs). */
 typedef struct {
   int layer, C, S;
-  gl_real *mean, *rstd, *var, *run_mean, *run_var, *rs;
+  gl_real *mean, *rstd, *var, *run_mean, *run_var, *run_rstd, *rs;
 } gl_norm;
 
 #define GL_NAME_LEN 24

@@ -97,11 +97,12 @@ void gap_backward(gl_real *dx, const gl_real *dy, int B, int C, int HW, int acc)
 #define GL_NORM_MOMENTUM 0.1
 void batchnorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, gl_real *var, const gl_real *x,
                        const gl_real *gamma, const gl_real *beta, int B, int C, int S);
-void batchnorm_running_update(gl_real *run_mean, gl_real *run_var, const gl_real *mean,
-                              const gl_real *var, int C, double n, int start);
+/* running mean/var: start = copy the batch's (unbiased var), else momentum 0.1;
+ * run_rstd = 1/sqrt(run_var + eps) for evaluation */
+void batchnorm_running_update(gl_real *run_mean, gl_real *run_var, gl_real *run_rstd,
+                              const gl_real *mean, const gl_real *var, int C, double n, int start);
 void batchnorm_eval_forward(gl_real *y, const gl_real *x, const gl_real *gamma, const gl_real *beta,
-                            const gl_real *run_mean, const gl_real *run_var, gl_real *rs, int B,
-                            int C, int S);
+                            const gl_real *run_mean, const gl_real *run_rstd, int B, int C, int S);
 void batchnorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
                         const gl_real *x, const gl_real *gamma, const gl_real *mean,
                         const gl_real *rstd, int B, int C, int S, int acc);

@@ -87,9 +87,13 @@ static void layout_buffers(gl_net *n, plan *p) {
     N->var = ns;
     N->run_mean = ns + c;
     N->run_var = ns + 2 * c;
-    N->rs = ns + 3 * c;
-    for (size_t i = 0; i < c; i++) N->run_var[i] = 1; /* PyTorch's start, before the first batch */
-    ns += 4 * c;
+    N->run_rstd = ns + 3 * c;
+    N->rs = ns + 4 * c;
+    for (size_t i = 0; i < c; i++) { /* PyTorch's start, before the first batch: mean 0, var 1 */
+      N->run_var[i] = 1;
+      N->run_rstd[i] = (gl_real)(1.0 / sqrt(1.0 + GL_NORM_EPS));
+    }
+    ns += 5 * c;
   }
 }
 

@@ -161,25 +161,25 @@ void batchnorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, gl_real *var, c
 
 /* Running statistics after a training batch of n values per channel: start
  * (first batch) copies the batch's mean and unbiased variance, later batches
- * are mixed in with momentum 0.1, as PyTorch's BatchNorm does. */
-void batchnorm_running_update(gl_real *run_mean, gl_real *run_var, const gl_real *mean,
-                              const gl_real *var, int C, double n, int start) {
+ * are mixed in with momentum 0.1, as PyTorch's BatchNorm does; run_rstd =
+ * 1/sqrt(run_var + eps), what evaluation multiplies by. */
+void batchnorm_running_update(gl_real *run_mean, gl_real *run_var, gl_real *run_rstd,
+                              const gl_real *mean, const gl_real *var, int C, double n, int start) {
   const double m = GL_NORM_MOMENTUM, unb = n > 1 ? n / (n - 1) : 1;
   for (int c = 0; c < C; c++) {
     const double v = (double)var[c] * unb;
     run_mean[c] = (gl_real)(start ? mean[c] : (1 - m) * run_mean[c] + m * mean[c]);
     run_var[c] = (gl_real)(start ? v : (1 - m) * run_var[c] + m * v);
+    run_rstd[c] = (gl_real)(1.0 / sqrt((double)run_var[c] + GL_NORM_EPS));
   }
 }
 
-/* Evaluation mode: y = gamma_c (x - run_mean_c) / sqrt(run_var_c + eps) + beta_c.
- * Each row on its own, so any block of rows can run on its own thread.
- * rs: C reals of scratch for the reciprocal standard deviations. */
+/* Evaluation mode: y = gamma_c (x - run_mean_c) run_rstd_c + beta_c, with
+ * run_rstd = 1/sqrt(run_var + eps) (batchnorm_running_update).  Each row on
+ * its own, so any block of rows can run on its own thread. */
 void batchnorm_eval_forward(gl_real *y, const gl_real *x, const gl_real *gamma, const gl_real *beta,
-                            const gl_real *run_mean, const gl_real *run_var, gl_real *rs, int B,
-                            int C, int S) {
-  for (int c = 0; c < C; c++) rs[c] = (gl_real)(1.0 / sqrt((double)run_var[c] + GL_NORM_EPS));
-  normalise_channels(y, x, run_mean, rs, gamma, beta, B, C, S);
+                            const gl_real *run_mean, const gl_real *run_rstd, int B, int C, int S) {
+  normalise_channels(y, x, run_mean, run_rstd, gamma, beta, B, C, S);
 }
 
 /* backward of training-mode batch norm (the batch's mean and rstd):

@@ -83,13 +83,13 @@ static void forward_block(void *p, int blk, int thread) {
         layernorm_forward(VAL(op->out), N->mean + r0, N->rstd + r0, VAL(op->in), gamma, beta, m,
                           N->C, N->S);
       } else if (n->norm_eval) {
-        batchnorm_eval_forward(VAL(op->out), VAL(op->in), gamma, beta, N->run_mean, N->run_var,
-                               N->rs, m, N->C, N->S);
+        batchnorm_eval_forward(VAL(op->out), VAL(op->in), gamma, beta, N->run_mean, N->run_rstd,
+                               m, N->C, N->S);
       } else { /* training: the whole batch is this one block (row_blocks) */
         batchnorm_forward(VAL(op->out), N->mean, N->rstd, N->var, VAL(op->in), gamma, beta, m,
                           N->C, N->S);
         if (n->norm_update)
-          batchnorm_running_update(N->run_mean, N->run_var, N->mean, N->var, N->C,
+          batchnorm_running_update(N->run_mean, N->run_var, N->run_rstd, N->mean, N->var, N->C,
                                    (double)m * N->S, !n->norm_started);
       }
       break;
