@@ -49,8 +49,9 @@ static const setting SETTINGS[] = {
     {"pool", T_INT, "1", 0, 3, NULL, OFF(pool),
      "model = conv: 2x2 average poolings, splitting the blocks into pool+1 stages"},
     {"norm", T_CHOICE, "none", 0, 0, "none|batch|layer", OFF(norm),
-     "normalisation after every Lin/conv but the last: batch (per feature over the batch; "
-     "running statistics for evaluation) or layer (per example over its features)"},
+     "normalisation of every layer's output but the last layer's (gamma, beta learned): batch = "
+     "each feature over the batch (conv: each channel), running mean/variance in evaluation; "
+     "layer = each example over its features; none"},
     {"act", T_CHOICE, "sigmoid", 0, 0, "sigmoid|tanh|relu|leaky_relu|linear|gelu", OFF(act),
      "activation function phi"},
     {"init", T_CHOICE, "xavier", 0, 0, "xavier|he|normal|orthogonal", OFF(init),
