@@ -27,6 +27,8 @@ WARN := -Wall -Wextra -Wno-unused-parameter -Werror=switch
 # it; the cost natively is about 15%, see docs/performance.md).
 CFLAGS_NATIVE := -std=gnu11 -O3 -march=native -ffp-contract=off -pthread -DGL_THREADS $(WARN)
 CFLAGS_TEST := -std=gnu11 -O1 -g -march=native -ffp-contract=off -pthread -DGL_THREADS $(WARN)
+# the test builds (C tests, the sanitized CLI) fail on any warning
+WERROR := -Werror
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # WebAssembly: the same sources, a thin export layer, one MODULARIZE factory.
@@ -50,6 +52,11 @@ native: build/gradlab
 build/gradlab: $(ENGINE) c_src/cli.c $(HEADERS)
 	@mkdir -p build
 	$(CC) $(CFLAGS_NATIVE) $(ENGINE) c_src/cli.c -lm -o $@
+
+# the CLI under AddressSanitizer and UBSan, for the CLI suite with leak detection
+build/gradlab_san: $(ENGINE) c_src/cli.c $(HEADERS)
+	@mkdir -p build
+	$(CC) $(CFLAGS_TEST) $(WERROR) $(SAN) $(ENGINE) c_src/cli.c -lm -o $@
 
 wasm: build/site/engine/gradlab-engine.js build/site/engine/gradlab-engine-mt.js
 
@@ -77,7 +84,7 @@ site: wasm
 # ---- tests -------------------------------------------------------------
 build/test_gradcheck: $(ENGINE) tests/c/test_gradcheck.c tests/c/test_util.h $(HEADERS)
 	@mkdir -p build
-	$(CC) $(CFLAGS_TEST) -DGL_DOUBLE $(ENGINE) tests/c/test_gradcheck.c -lm -o $@
+	$(CC) $(CFLAGS_TEST) $(WERROR) -DGL_DOUBLE $(ENGINE) tests/c/test_gradcheck.c -lm -o $@
 
 # the other C tests, one rule per build: build/test_X from tests/c/test_X.c
 # optimised as the engine ships; _san under AddressSanitizer and UBSan; _tsan
@@ -87,18 +94,19 @@ TEST_REAL = $(if $(findstring gradcheck,$@),-DGL_DOUBLE)
 
 build/test_%_san: tests/c/test_%.c $(TEST_DEPS)
 	@mkdir -p build
-	$(CC) $(CFLAGS_TEST) $(SAN) $(TEST_REAL) $(ENGINE) $< -lm -o $@
+	$(CC) $(CFLAGS_TEST) $(WERROR) $(SAN) $(TEST_REAL) $(ENGINE) $< -lm -o $@
 
 build/test_%_tsan: tests/c/test_%.c $(TEST_DEPS)
 	@mkdir -p build
-	$(CC) $(CFLAGS_TEST) -fsanitize=thread $(TEST_REAL) $(ENGINE) $< -lm -o $@
+	$(CC) $(CFLAGS_TEST) $(WERROR) -fsanitize=thread $(TEST_REAL) $(ENGINE) $< -lm -o $@
 
 build/test_%: tests/c/test_%.c $(TEST_DEPS)
 	@mkdir -p build
-	$(CC) $(CFLAGS_NATIVE) -g $(TEST_REAL) $(ENGINE) $< -lm -o $@
+	$(CC) $(CFLAGS_NATIVE) $(WERROR) -g $(TEST_REAL) $(ENGINE) $< -lm -o $@
 
 test-c: build/test_gradcheck build/test_engine build/test_engine_san build/test_gradcheck_san \
-        build/test_conv build/test_conv_san build/test_engine_tsan build/test_conv_tsan build/gradlab
+        build/test_conv build/test_conv_san build/test_engine_tsan build/test_conv_tsan build/gradlab \
+        build/gradlab_san
 	./build/test_gradcheck
 	./build/test_engine
 	./build/test_conv
@@ -108,6 +116,7 @@ test-c: build/test_gradcheck build/test_engine build/test_engine_san build/test_
 	TSAN_OPTIONS=halt_on_error=1 ./build/test_engine_tsan --quick
 	TSAN_OPTIONS=halt_on_error=1 ./build/test_conv_tsan --quick
 	bash tests/cli/test_cli.sh
+	ASAN_OPTIONS=detect_leaks=1 GRADLAB=build/gradlab_san bash tests/cli/test_cli.sh
 
 test-node: all
 	node --test tests/node/

@@ -8,6 +8,13 @@
 
 #include "gl_internal.h"
 
+int gl_net_result(gl_net *net, int rc) {
+  net->errcode = rc;
+  if (rc == GL_OK) net->errmsg[0] = '\0';
+  return rc;
+}
+
+int gl_errcode(const gl_net *net) { return net ? net->errcode : GL_EMISUSE; }
 const char *gl_errmsg(const gl_net *net) {
   if (!net) return "no network (NULL)";
   return net->errmsg[0] ? net->errmsg : "no error";
@@ -83,9 +90,12 @@ static void probabilities(const gl_net *n, const gl_real *z, int rows, int C, do
   }
 }
 
-int gl_predict_grid(gl_net *n, double x0, double x1, double y0, double y1, int nx, int ny,
-                    double *out) {
-  if (!n || !out) return GL_EMISUSE;
+static int predict_grid(gl_net *n, double x0, double x1, double y0, double y1, int nx, int ny,
+                        double *out) {
+  if (!out) {
+    gl_seterr(n->errmsg, "predict_grid: out is NULL");
+    return GL_EMISUSE;
+  }
   if (n->data.d != 2) {
     gl_seterr(n->errmsg, "predict_grid: the data has %d inputs, a grid needs 2", n->data.d);
     return GL_EINVAL;
@@ -112,8 +122,17 @@ int gl_predict_grid(gl_net *n, double x0, double x1, double y0, double y1, int n
   return GL_OK;
 }
 
-int gl_predict_test(gl_net *n, int first, int count, double *out) {
-  if (!n || !out) return GL_EMISUSE;
+int gl_predict_grid(gl_net *n, double x0, double x1, double y0, double y1, int nx, int ny,
+                    double *out) {
+  if (!n) return GL_EMISUSE;
+  return gl_net_result(n, predict_grid(n, x0, x1, y0, y1, nx, ny, out));
+}
+
+static int predict_test(gl_net *n, int first, int count, double *out) {
+  if (!out) {
+    gl_seterr(n->errmsg, "predict_test: out is NULL");
+    return GL_EMISUSE;
+  }
   if (first < 0 || count < 0 || first > n->test.n - count) {
     gl_seterr(n->errmsg, "predict_test: images %d .. %d are outside the %d test images", first,
               first + count - 1, n->test.n);
@@ -129,4 +148,9 @@ int gl_predict_test(gl_net *n, int first, int count, double *out) {
     probabilities(n, lg->v, rows, C, out + (size_t)p0 * C);
   }
   return GL_OK;
+}
+
+int gl_predict_test(gl_net *n, int first, int count, double *out) {
+  if (!n) return GL_EMISUSE;
+  return gl_net_result(n, predict_test(n, first, count, out));
 }

@@ -7,19 +7,22 @@
  * Every flag is a setting of the engine's table (--res-scale is res_scale);
  * the few flags of the CLI itself are --json, --seeds A..B, --data FILE.csv,
  * --digits-file / --digits-test-file, --threads N, --settings, --help and
- * --version.  A
- * bad flag or value: one line on stderr, exit status 2.
+ * --version.  A bad flag or value: one line on stderr, exit status 2.
  *
  * --data digits reads web/data/digits-train.bin and digits-test.bin (found
  * next to the executable's ../web/data, else under the current directory)
  * and hands their bytes to the engine (gl_config_set_digits).
+ *
+ * The CLI is a caller like any other: it includes gradlab.h only and reads
+ * the settings it needs back with gl_config_get.  main() is four steps:
+ * parse_args, load_digits_files, run_all, then print_json or print_table.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gl_internal.h"
+#include "gradlab.h"
 
 static const char *ARCH_NAMES[2] = {"plain", "residual"};
 
@@ -28,6 +31,15 @@ static void die(const char *fmt, const char *a, const char *b) {
   fprintf(stderr, fmt, a, b);
   fprintf(stderr, "\n");
   exit(2);
+}
+
+/* A numeric setting of cfg, read back through the public API. */
+static long setting_long(gl_config *cfg, const char *name) {
+  return strtol(gl_config_get(cfg, name), NULL, 10);
+}
+
+static int setting_is(gl_config *cfg, const char *name, const char *value) {
+  return strcmp(gl_config_get(cfg, name), value) == 0;
 }
 
 static char *read_file(const char *path, size_t *len) {
@@ -92,7 +104,7 @@ static void run_one(gl_config *cfg, int arch, run *r, int *n_layers, char ***nam
   gl_net *net;
   int rc = gl_create(cfg, arch, &net);
   if (rc) die("%s (%s)", gl_config_errmsg(cfg), gl_errstr(rc));
-  const int steps = cfg->s.steps, every = cfg->s.record_every;
+  const long steps = setting_long(cfg, "steps"), every = setting_long(cfg, "record_every");
   *n_layers = gl_n_layers(net);
   if (!*names) {
     *names = malloc(sizeof(char *) * (size_t)*n_layers);
@@ -247,18 +259,22 @@ static const char *default_digits_path(const char *argv0, const char *name, char
   return buf;
 }
 
-int main(int argc, char **argv) {
-  gl_config *cfg;
-  if (gl_config_new(&cfg)) die("%s%s", "out of memory", "");
-  int json = 0;
-  long seed_a = -1, seed_b = -1;
-  const char *digits_file = NULL, *digits_test_file = NULL;
+/* What the command line asks for besides the settings. */
+typedef struct {
+  int json;
+  long seed_a, seed_b; /* --seeds A..B; -1 without */
+  const char *digits_file, *digits_test_file;
+} cli_opts;
+
+/* The flags into cfg and o; exits 2 on a bad one.  Returns 1 when a flag
+ * that only prints (--help, --version, --settings) has been handled. */
+static int parse_args(int argc, char **argv, gl_config *cfg, cli_opts *o) {
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 0; }
-    if (!strcmp(a, "--version")) { printf("gradlab %s\n", gl_version()); return 0; }
-    if (!strcmp(a, "--settings")) { printf("%s\n", gl_settings_json()); return 0; }
-    if (!strcmp(a, "--json")) { json = 1; continue; }
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) { usage(); return 1; }
+    if (!strcmp(a, "--version")) { printf("gradlab %s\n", gl_version()); return 1; }
+    if (!strcmp(a, "--settings")) { printf("%s\n", gl_settings_json()); return 1; }
+    if (!strcmp(a, "--json")) { o->json = 1; continue; }
     if (strncmp(a, "--", 2) != 0) die("unexpected argument '%s'%s", a, "");
     char name[64], *value;
     const char *eq = strchr(a + 2, '=');
@@ -276,10 +292,10 @@ int main(int argc, char **argv) {
       char *dots = strstr(value, "..");
       char *e1, *e2;
       if (!dots) die("--seeds: '%s' is not of the form A..B%s", value, "");
-      seed_a = strtol(value, &e1, 10);
-      seed_b = strtol(dots + 2, &e2, 10);
-      if (e1 != dots || *e2 || seed_a < 0 || seed_b < seed_a || seed_b - seed_a >= 1000 ||
-          seed_b > 4294967295L)
+      o->seed_a = strtol(value, &e1, 10);
+      o->seed_b = strtol(dots + 2, &e2, 10);
+      if (e1 != dots || *e2 || o->seed_a < 0 || o->seed_b < o->seed_a || o->seed_b - o->seed_a >= 1000 ||
+          o->seed_b > 4294967295L)
         die("--seeds: '%s' must be A..B with 0 <= A <= B and at most 1000 seeds%s", value, "");
       continue;
     }
@@ -293,10 +309,10 @@ int main(int argc, char **argv) {
     }
     if (!strcmp(name, "digits_file") || !strcmp(name, "digits_test_file")) {
       if (name[7] == 'f') {
-        digits_file = value;
+        o->digits_file = value;
         if (gl_config_set(cfg, "data", "digits")) die("%s%s", gl_config_errmsg(cfg), "");
       } else {
-        digits_test_file = value;
+        o->digits_test_file = value;
       }
       continue;
     }
@@ -312,103 +328,144 @@ int main(int argc, char **argv) {
     }
     if (gl_config_set(cfg, name, value)) die("%s%s", gl_config_errmsg(cfg), "");
   }
-  if (cfg->s.data == DATA_DIGITS) {
-    char buf[4096];
-    if (digits_file) {
-      load_digits(cfg, GL_SPLIT_TRAIN, digits_file);
-      if (digits_test_file) load_digits(cfg, GL_SPLIT_TEST, digits_test_file);
-    } else {
-      load_digits(cfg, GL_SPLIT_TRAIN, default_digits_path(argv[0], "digits-train.bin", buf, sizeof buf));
-      load_digits(cfg, GL_SPLIT_TEST,
-                  digits_test_file ? digits_test_file
-                                   : default_digits_path(argv[0], "digits-test.bin", buf, sizeof buf));
-    }
+  return 0;
+}
+
+/* data=digits: the training and test files into cfg (the defaults next to
+ * the executable unless --digits-file / --digits-test-file). */
+static void load_digits_files(gl_config *cfg, const cli_opts *o, const char *argv0) {
+  if (!setting_is(cfg, "data", "digits")) return;
+  char buf[4096];
+  if (o->digits_file) {
+    load_digits(cfg, GL_SPLIT_TRAIN, o->digits_file);
+    if (o->digits_test_file) load_digits(cfg, GL_SPLIT_TEST, o->digits_test_file);
+  } else {
+    load_digits(cfg, GL_SPLIT_TRAIN, default_digits_path(argv0, "digits-train.bin", buf, sizeof buf));
+    load_digits(cfg, GL_SPLIT_TEST,
+                o->digits_test_file ? o->digits_test_file
+                                    : default_digits_path(argv0, "digits-test.bin", buf, sizeof buf));
   }
-  const int which = cfg->s.arch;
-  int archs[2], na = 0;
-  if (which != ARCHSET_RESIDUAL) archs[na++] = GL_ARCH_PLAIN;
-  if (which != ARCHSET_PLAIN) archs[na++] = GL_ARCH_RESIDUAL;
-  int ns = seed_a >= 0 ? (int)(seed_b - seed_a + 1) : 1;
-  run *runs = calloc((size_t)(na * ns), sizeof(run));
-  int n_layers = 0;
-  char **names = NULL;
-  uint32_t base_seed = cfg->s.seed;
-  for (int a = 0; a < na; a++)
-    for (int s = 0; s < ns; s++) {
-      if (seed_a >= 0) {
+}
+
+/* Every run of the experiment: the archs (plain and/or residual) x seeds. */
+typedef struct {
+  int archs[2], na, ns;
+  run *runs;        /* (na, ns) */
+  int n_layers;
+  char **names;     /* the layers' names, n_layers */
+  uint32_t base_seed;
+} experiment;
+
+static void run_all(gl_config *cfg, const cli_opts *o, experiment *x) {
+  x->na = 0;
+  if (!setting_is(cfg, "arch", "residual")) x->archs[x->na++] = GL_ARCH_PLAIN;
+  if (!setting_is(cfg, "arch", "plain")) x->archs[x->na++] = GL_ARCH_RESIDUAL;
+  x->ns = o->seed_a >= 0 ? (int)(o->seed_b - o->seed_a + 1) : 1;
+  x->runs = calloc((size_t)(x->na * x->ns), sizeof(run));
+  x->n_layers = 0;
+  x->names = NULL;
+  x->base_seed = (uint32_t)strtoul(gl_config_get(cfg, "seed"), NULL, 10);
+  for (int a = 0; a < x->na; a++)
+    for (int s = 0; s < x->ns; s++) {
+      if (o->seed_a >= 0) {
         char sv[24];
-        snprintf(sv, sizeof sv, "%ld", seed_a + s);
+        snprintf(sv, sizeof sv, "%ld", o->seed_a + s);
         gl_config_set(cfg, "seed", sv);
       }
-      run_one(cfg, archs[a], &runs[a * ns + s], &n_layers, &names);
+      run_one(cfg, x->archs[a], &x->runs[a * x->ns + s], &x->n_layers, &x->names);
     }
-  if (seed_a < 0) {
+  if (o->seed_a < 0) {
     char sv[24];
-    snprintf(sv, sizeof sv, "%u", (unsigned)base_seed);
+    snprintf(sv, sizeof sv, "%u", (unsigned)x->base_seed);
     gl_config_set(cfg, "seed", sv);
   }
-  FILE *o = stdout;
-  if (!strcmp(gl_config_get(cfg, "norm"), "none")) n_fields = GL_GAMMA_GRAD_NORM;
-  if (json) {
-    fprintf(o, "{\"config\": %s,\n", gl_config_json(cfg));
-    if (seed_a >= 0) fprintf(o, " \"seeds\": [%ld, %ld],\n", seed_a, seed_b);
-    fprintf(o, " \"layers\": [");
-    for (int l = 0; l < n_layers; l++) fprintf(o, "%s\"%s\"", l ? ", " : "", names[l]);
-    fprintf(o, "],\n \"runs\": {");
-    for (int a = 0; a < na; a++) {
-      fprintf(o, "%s\n  \"%s\": {", a ? "," : "", ARCH_NAMES[archs[a]]);
-      run *r0 = &runs[a * ns];
-      if (ns == 1) {
-        print_status(o, r0, 0, NULL);
-        fprintf(o, ", \"history\": [");
-        for (int i = 0; i < r0->n; i++) {
-          fprintf(o, "%s\n      ", i ? "," : "");
-          print_history_entry(o, &r0->h[i], n_layers);
+}
+
+static void print_json(FILE *o, gl_config *cfg, const cli_opts *opt, const experiment *x) {
+  if (setting_is(cfg, "norm", "none")) n_fields = GL_GAMMA_GRAD_NORM;
+  const int ns = x->ns, n_layers = x->n_layers;
+  fprintf(o, "{\"config\": %s,\n", gl_config_json(cfg));
+  if (opt->seed_a >= 0) fprintf(o, " \"seeds\": [%ld, %ld],\n", opt->seed_a, opt->seed_b);
+  fprintf(o, " \"layers\": [");
+  for (int l = 0; l < n_layers; l++) fprintf(o, "%s\"%s\"", l ? ", " : "", x->names[l]);
+  fprintf(o, "],\n \"runs\": {");
+  for (int a = 0; a < x->na; a++) {
+    fprintf(o, "%s\n  \"%s\": {", a ? "," : "", ARCH_NAMES[x->archs[a]]);
+    run *r0 = &x->runs[a * ns];
+    if (ns == 1) {
+      print_status(o, r0, 0, NULL);
+      fprintf(o, ", \"history\": [");
+      for (int i = 0; i < r0->n; i++) {
+        fprintf(o, "%s\n      ", i ? "," : "");
+        print_history_entry(o, &r0->h[i], n_layers);
+      }
+      fprintf(o, "]");
+    } else {
+      long *dseeds = malloc(sizeof(long) * (size_t)ns);
+      int nd = 0;
+      const run *first_div = r0;
+      for (int s = 0; s < ns; s++)
+        if (x->runs[a * ns + s].status != GL_STATUS_OK) {
+          if (!nd) first_div = &x->runs[a * ns + s];
+          dseeds[nd++] = opt->seed_a + s;
         }
-        fprintf(o, "]");
-      } else {
-        long *dseeds = malloc(sizeof(long) * (size_t)ns);
-        int nd = 0;
-        const run *first_div = r0;
-        for (int s = 0; s < ns; s++)
-          if (runs[a * ns + s].status != GL_STATUS_OK) {
-            if (!nd) first_div = &runs[a * ns + s];
-            dseeds[nd++] = seed_a + s;
-          }
-        print_status(o, first_div, nd, dseeds);
-        fprintf(o, ", ");
-        print_seed_history(o, &runs[a * ns], ns, n_layers);
-        free(dseeds);
-      }
-      fprintf(o, "}");
+      print_status(o, first_div, nd, dseeds);
+      fprintf(o, ", ");
+      print_seed_history(o, &x->runs[a * ns], ns, n_layers);
+      free(dseeds);
     }
-    fprintf(o, "\n }\n}\n");
-  } else {
-    for (int a = 0; a < na; a++) {
-      run *r = &runs[a * ns];
-      printf("%s (seed %u): %s", ARCH_NAMES[archs[a]], ns == 1 ? (unsigned)base_seed : (unsigned)seed_a,
-             r->status == GL_STATUS_OK ? "ok" : "diverged");
-      if (r->status != GL_STATUS_OK)
-        printf(" at step %ld, layer %d (%s)", r->div_step, r->div_layer, r->div_where);
-      const int has_test = r->n > 0 && r->h[0].test_acc >= 0;
-      printf("\n  %8s %10s %7s %14s %14s%s\n", "step", "loss", "acc", "grad_norm[1]", "grad_norm[out]",
-             has_test ? "  test_acc" : "");
-      for (int i = 0; i < r->n; i++) {
-        const rec *e = &r->h[i];
-        printf("  %8ld %10.5f %7.3f %14.4e %14.4e", e->step, e->loss, e->acc, e->f[0],
-               e->f[n_layers - 1]);
-        if (has_test) printf("  %8.3f", e->test_acc);
-        printf("\n");
-      }
+    fprintf(o, "}");
+  }
+  fprintf(o, "\n }\n}\n");
+}
+
+static void print_table(FILE *o, const cli_opts *opt, const experiment *x) {
+  for (int a = 0; a < x->na; a++) {
+    const run *r = &x->runs[a * x->ns];
+    fprintf(o, "%s (seed %u): %s", ARCH_NAMES[x->archs[a]],
+            x->ns == 1 ? (unsigned)x->base_seed : (unsigned)opt->seed_a,
+            r->status == GL_STATUS_OK ? "ok" : "diverged");
+    if (r->status != GL_STATUS_OK)
+      fprintf(o, " at step %ld, layer %d (%s)", r->div_step, r->div_layer, r->div_where);
+    const int has_test = r->n > 0 && r->h[0].test_acc >= 0;
+    fprintf(o, "\n  %8s %10s %7s %14s %14s%s\n", "step", "loss", "acc", "grad_norm[1]", "grad_norm[out]",
+            has_test ? "  test_acc" : "");
+    for (int i = 0; i < r->n; i++) {
+      const rec *e = &r->h[i];
+      fprintf(o, "  %8ld %10.5f %7.3f %14.4e %14.4e", e->step, e->loss, e->acc, e->f[0],
+              e->f[x->n_layers - 1]);
+      if (has_test) fprintf(o, "  %8.3f", e->test_acc);
+      fprintf(o, "\n");
     }
   }
-  for (int i = 0; i < na * ns; i++) {
-    for (int k = 0; k < runs[i].n; k++) free(runs[i].h[k].f);
-    free(runs[i].h);
+}
+
+static void free_experiment(experiment *x) {
+  for (int i = 0; i < x->na * x->ns; i++) {
+    for (int k = 0; k < x->runs[i].n; k++) free(x->runs[i].h[k].f);
+    free(x->runs[i].h);
   }
-  free(runs);
-  for (int l = 0; l < n_layers; l++) free(names[l]);
-  free(names);
+  free(x->runs);
+  for (int l = 0; l < x->n_layers; l++) free(x->names[l]);
+  free(x->names);
+}
+
+/* Errors exit(2) from wherever they are found (die); every other path ends
+ * here, with everything freed. */
+int main(int argc, char **argv) {
+  gl_config *cfg;
+  if (gl_config_new(&cfg)) die("%s%s", "out of memory", "");
+  cli_opts o = {0, -1, -1, NULL, NULL};
+  if (parse_args(argc, argv, cfg, &o)) {
+    gl_config_free(cfg);
+    return 0;
+  }
+  load_digits_files(cfg, &o, argv[0]);
+  experiment x;
+  run_all(cfg, &o, &x);
+  if (o.json) print_json(stdout, cfg, &o, &x);
+  else print_table(stdout, &o, &x);
+  free_experiment(&x);
   gl_config_free(cfg);
   return 0;
 }

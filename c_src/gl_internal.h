@@ -58,10 +58,17 @@ struct gl_config {
   unsigned char *digits[2]; /* owned copies of the digits files (GL_SPLIT_TRAIN/TEST), or NULL */
   size_t digits_len[2];
   char *json;         /* gl_config_json's buffer */
-  char errmsg[GL_ERRMSG_LEN];
+  char value[64];     /* gl_config_get's buffer */
+  int errcode;        /* result code of the last call on cfg (gl_config_errcode) */
+  char errmsg[GL_ERRMSG_LEN]; /* its message; empty after a success */
 };
 
+/* Writes a message (printf-style, cut at GL_ERRMSG_LEN) into dst, a handle's errmsg. */
 void gl_seterr(char *dst, const char *fmt, ...);
+/* The end of every public call on a handle that returns a code: records rc
+ * as the handle's code (SQLite's way); a success clears the message, a
+ * failure keeps the one written with it.  Returns rc. */
+int gl_config_result(gl_config *cfg, int rc);
 
 /* ---- RNG: PCG32 (O'Neill 2014), identical on every platform ---- */
 typedef struct { uint64_t state, inc; } gl_rng;
@@ -187,7 +194,7 @@ struct gl_net {
   gl_real *tscratch;       /* per thread (gl_threads_max()): transposes of dense layers' blocks */
   size_t ts_each;
   double *row_loss;        /* (cap) each row's loss, summed in row order */
-  int row_align;           /* rows of a block of the threaded passes: a multiple of this (net.c) */
+  int row_align;           /* rows of a block of the threaded passes: a multiple of this (graph.c) */
   double *layer_sumsq;     /* per layer: ||dW||^2 of the current step */
   double *bias_sumsq;      /* per layer: ||db||^2 of the current step */
   double *norm_sumsq;      /* per layer: ||dgamma||^2 + ||dbeta||^2 of its normalisation (0: none) */
@@ -206,8 +213,12 @@ struct gl_net {
   const char *div_where;
   size_t bytes;
   void *mem;
-  char errmsg[GL_ERRMSG_LEN];
+  int errcode;             /* result code of the last call on net (gl_errcode) */
+  char errmsg[GL_ERRMSG_LEN]; /* its message; empty after a success */
 };
+
+/* gl_config_result for a network (api.c). */
+int gl_net_result(gl_net *net, int rc);
 
 /* net.c: gl_create, and (keep_shortcut = 0) the residual net without its
  * shortcuts, which the tests compare with the plain net. */

@@ -13,15 +13,24 @@
  *   gl_record_field(net, GL_GRAD_NORM)[l]           read the last record (owned by net)
  *   gl_free(net); gl_config_free(cfg);              both accept NULL
  *
- * Errors: every call that can fail returns an int code (GL_OK = 0).  The
- * message is owned by the handle that failed: gl_config_errmsg(cfg) after a
- * gl_config_* or gl_create failure, gl_errmsg(net) after a gl_net failure;
+ * Sections: result codes; the library (version, settings table, threads);
+ * gl_config; gl_net (create, train, status, shape); the record; data and
+ * predictions.
+ *
+ * Errors: every call that can fail returns an int code (GL_OK = 0) and
+ * records it on the handle it was called on, with a message, the way SQLite
+ * does: gl_config_errcode(cfg) / gl_config_errmsg(cfg) after a gl_config_*
+ * call or gl_create (whose failures happen before a net exists),
+ * gl_errcode(net) / gl_errmsg(net) after a call on a net.  Each such call
+ * replaces the handle's code: GL_OK, and the message "no error", after a
+ * success.  A NULL handle gets GL_EMISUSE and records nothing.
  * gl_errstr(code) names a code.  The engine never prints, exits or aborts.
  *
- * Memory: a gl_net owns one allocation sized at create (parameters, gradients,
- * optimiser state, activations, data, scratch); gl_step allocates nothing.
- * Pointers returned by gl_record_field, gl_data_x, gl_data_y, gl_layer_name
- * stay valid until the next gl_step/gl_measure/gl_free on that net.
+ * Memory: a gl_config and a gl_net own everything they point to; a gl_net
+ * owns one allocation sized at create (parameters, gradients, optimiser
+ * state, activations, data, scratch) and gl_step allocates nothing.  Every
+ * returned pointer says below how long it lives.  The caller owns only the
+ * `out` arrays it passes in.
  *
  * Limits (also in the settings table): depth <= 1000, width <= 1024,
  * batch <= 4096, points <= 65536; model=conv: blocks <= 100, channels <= 64,
@@ -54,46 +63,63 @@ typedef double gl_real;
 typedef float gl_real;
 #endif
 
-/* ---- result codes ------------------------------------------------------ */
+/* ==== result codes ====================================================== */
 #define GL_OK       0  /* success */
 #define GL_EINVAL   1  /* a setting's name or value is invalid (message names the field) */
 #define GL_ENOMEM   2  /* allocation failed or the network exceeds the memory budget */
-#define GL_EDATA    3  /* the data set (CSV text) is malformed (message names the line) */
-#define GL_ESTATE   4  /* call not allowed now (e.g. step on a diverged net with step budget) */
+#define GL_EDATA    3  /* the data (CSV text, a digits file) is malformed (message names the line) */
+#define GL_ESTATE   4  /* not allowed in the handle's state: gl_step or gl_measure on a diverged net */
 #define GL_EMISUSE  5  /* NULL handle or argument, index out of range */
+
+/* Static text naming a code ("invalid setting", ...; "unknown error code"). */
+const char *gl_errstr(int code);
 
 #define GL_MAX_BYTES ((size_t)1 << 30)
 
-/* ---- settings and configuration ---------------------------------------- */
-typedef struct gl_config gl_config;
+/* ==== the library ======================================================= */
+const char *gl_version(void);                 /* static: GL_VERSION */
 
-/* Which network gl_create builds. */
-#define GL_ARCH_FROM_CONFIG (-1) /* use the config's arch (must be plain or residual) */
-#define GL_ARCH_PLAIN 0
-#define GL_ARCH_RESIDUAL 1
-
-const char *gl_version(void);
-const char *gl_errstr(int code);
-
-/* The settings table as JSON (a static string): an array of
- * {name, type, default, min, max, choices, help}.  The CLI's flags, the
- * page's controls and URL state are all built from it. */
+/* The settings table as JSON (static text, lives as long as the program): an
+ * array of {name, type, default, min, max, choices, help}.  The CLI's flags,
+ * the page's controls and URL state are all built from it. */
 const char *gl_settings_json(void);
 int gl_settings_count(void);
-const char *gl_settings_name(int i);   /* NULL past the end */
-const char *gl_settings_help(int i);
+const char *gl_settings_name(int i);          /* static; NULL past the end */
+const char *gl_settings_help(int i);          /* static; NULL past the end */
 
-int gl_config_new(gl_config **out);           /* all defaults; GL_ENOMEM */
+/* Threads: the matrix products of every network run on gl_threads_get()
+ * threads, the caller's included (default 1).  The thread count never
+ * changes a result: every count gives the same bits.  gl_threads_max() is 1
+ * in a build without threads (the single-threaded WebAssembly module) and 8
+ * otherwise.  gl_threads_set returns GL_EINVAL outside 1..max and GL_ENOMEM
+ * when a helper thread cannot start; the message is in gl_threads_errmsg()
+ * (process-wide, like the thread count: valid until the next
+ * gl_threads_set).  Call it between steps, not while another thread is
+ * stepping a network. */
+int gl_threads_set(int n);
+int gl_threads_get(void);
+int gl_threads_max(void);
+const char *gl_threads_errmsg(void);
+
+/* ==== gl_config: the settings of one experiment ========================= */
+typedef struct gl_config gl_config;
+
+int gl_config_new(gl_config **out);           /* all defaults; GL_ENOMEM (*out NULL) */
 void gl_config_free(gl_config *cfg);          /* NULL is fine */
+/* A new config with src's settings and data; GL_ENOMEM leaves *out NULL. */
 int gl_config_copy(const gl_config *src, gl_config **out);
 /* Set one setting from its text form; the value is validated at once against
- * the table (type, range, choices).  Cross-field rules are checked by gl_create. */
+ * the table (type, range, choices): GL_EINVAL names the field, and a failed
+ * set changes nothing.  Cross-field rules are checked by gl_create. */
 int gl_config_set(gl_config *cfg, const char *name, const char *value);
 /* Several settings at once: "name=value" pairs separated by '&', ';',
- * newlines or spaces.  Stops at the first invalid pair. */
+ * newlines or spaces.  Stops at the first invalid pair (the ones before it
+ * are set). */
 int gl_config_parse(gl_config *cfg, const char *text);
-/* The current value of a setting in canonical text form (NULL if unknown). */
-const char *gl_config_get(const gl_config *cfg, const char *name);
+/* The current value of a setting in canonical text form ("500", "sigmoid",
+ * "0.1"), NULL if the name is unknown.  The text is in cfg's own buffer:
+ * valid until the next gl_config_get on cfg or gl_config_free. */
+const char *gl_config_get(gl_config *cfg, const char *name);
 /* CSV data text used when data=csv: the engine keeps a copy. */
 int gl_config_set_csv(gl_config *cfg, const char *text, size_t len);
 /* Digit images used when data=digits: the bytes of a digits file (format in
@@ -106,40 +132,44 @@ int gl_config_set_csv(gl_config *cfg, const char *text, size_t len);
 #define GL_SPLIT_TRAIN 0
 #define GL_SPLIT_TEST 1
 int gl_config_set_digits(gl_config *cfg, int split, const void *bytes, size_t len);
-/* Canonical JSON object of every setting (owned by cfg, valid until the next call). */
+/* Canonical JSON object of every setting, in cfg's own buffer: valid until
+ * the next gl_config_json on cfg or gl_config_free.  NULL when out of memory. */
 const char *gl_config_json(gl_config *cfg);
+/* The code of the last gl_config_* call or gl_create on cfg (GL_OK after a
+ * success), and its message ("no error" after a success), owned by cfg:
+ * valid until the next call on cfg.  NULL cfg: GL_EMISUSE, a static text. */
+int gl_config_errcode(const gl_config *cfg);
 const char *gl_config_errmsg(const gl_config *cfg);
 
-/* ---- threads ---------------------------------------------------------- */
-/* The matrix products of every network run on gl_threads_get() threads, the
- * caller's included (default 1).  The thread count never changes a result:
- * every count gives the same bits.  gl_threads_max() is 1 in a build without
- * threads (the single-threaded WebAssembly module) and 8 otherwise.
- * gl_threads_set returns GL_EINVAL outside 1..max and GL_ENOMEM when a helper
- * thread cannot start; the message is in gl_threads_errmsg().  Process-wide:
- * call it between steps, not while another thread is stepping a network. */
-int gl_threads_set(int n);
-int gl_threads_get(void);
-int gl_threads_max(void);
-const char *gl_threads_errmsg(void);
-
-/* ---- networks --------------------------------------------------------- */
+/* ==== gl_net: one network ================================================ */
 typedef struct gl_net gl_net;
 
+/* Which network gl_create builds. */
+#define GL_ARCH_FROM_CONFIG (-1) /* use the config's arch (must be plain or residual) */
+#define GL_ARCH_PLAIN 0
+#define GL_ARCH_RESIDUAL 1
+
 /* Validates every cross-field rule, builds the data set, allocates the whole
- * network and initialises it from the seed.  On failure *out is NULL and the
- * message is in gl_config_errmsg(cfg). */
+ * network and initialises it from the seed.  The net keeps nothing of cfg
+ * (free or change cfg at will).  On failure *out is NULL and the code and
+ * message are on cfg (gl_config_errcode, gl_config_errmsg). */
 int gl_create(gl_config *cfg, int arch, gl_net **out);
 void gl_free(gl_net *net);                   /* NULL is fine */
+/* The code of the last call on net that returns one (gl_step, gl_measure,
+ * gl_predict_*; GL_OK after a success) and its message, owned by net: valid
+ * until the next such call or gl_free.  NULL net: GL_EMISUSE, a static text. */
+int gl_errcode(const gl_net *net);
 const char *gl_errmsg(const gl_net *net);
-size_t gl_memory_bytes(const gl_net *net);
+size_t gl_memory_bytes(const gl_net *net);   /* bytes of the net's one allocation */
 
 /* Runs n training steps (n >= 0).  A step whose index t (0 at init) is a
  * multiple of record_every is measured: its record holds the statistics of
  * the gradient at the parameters before the update, loss and accuracy on the
  * whole training set at those parameters, and the update that step made.
  * If the loss or a gradient stops being finite the net stops updating and
- * its status becomes diverged (not an error: gl_step returns GL_OK). */
+ * its status becomes diverged; that is not an error (gl_step returns GL_OK),
+ * but a net that is diverged already takes no more steps: gl_step and
+ * gl_measure on it return GL_ESTATE and change nothing. */
 int gl_step(gl_net *net, int n);
 /* Measures the current parameters without updating (update_ratio is 0). */
 int gl_measure(gl_net *net);
@@ -150,13 +180,20 @@ int gl_status(const gl_net *net);
 long gl_steps_done(const gl_net *net);        /* updates applied so far */
 long gl_diverged_step(const gl_net *net);     /* -1 unless diverged */
 int gl_diverged_layer(const gl_net *net);     /* 1-based layer, 0 = the loss itself */
-const char *gl_diverged_where(const gl_net *net); /* "forward", "loss" or "backward" */
+/* "forward", "loss" or "backward" ("" unless diverged): static text */
+const char *gl_diverged_where(const gl_net *net);
 
-int gl_n_layers(const gl_net *net);           /* L + 2 */
-const char *gl_layer_name(const gl_net *net, int layer); /* 1-based */
+/* Layers with weights: L + 2 for model=dense (Lin_1, L hidden, Lin_out),
+ * 2*blocks + 2 for model=conv (conv_1 .. conv_{2B+1}, fc). */
+int gl_n_layers(const gl_net *net);
+/* "Lin_1", ..., "Lin_out" / "conv_1", ..., "fc"; layer is 1-based, NULL
+ * outside 1..n_layers.  Owned by net: valid until gl_free. */
+const char *gl_layer_name(const gl_net *net, int layer);
+int gl_n_blocks(const gl_net *net);           /* residual blocks (0 for a plain net) */
 int gl_n_classes(const gl_net *net);
 
-/* ---- the statistics record (same names in C, JSON, JS and the page) ---- */
+/* ==== the record: the statistics of the last measured step ============== */
+/* Same names in C, JSON, JS and the page. */
 typedef enum {
   GL_GRAD_NORM = 0,   /* ||dLoss/dW_l||_F */
   GL_ACT_GRAD_NORM,   /* mean over the batch of ||dLoss/dh_l||_2, h_l = layer l's output */
@@ -176,8 +213,10 @@ typedef enum {
   GL_N_FIELDS
 } gl_field;
 
-const char *gl_field_name(int field);          /* "grad_norm", ... */
-/* Per-layer values of the last record, n_layers doubles (never NaN). */
+const char *gl_field_name(int field);          /* static: "grad_norm", ...; NULL past the end */
+/* Per-layer values of the last record, n_layers doubles (never NaN), input
+ * to output.  Owned by net: the values change with the next gl_step or
+ * gl_measure, the pointer lives until gl_free.  NULL for a bad field. */
 const double *gl_record_field(const gl_net *net, int field);
 long gl_record_step(const gl_net *net);        /* -1 before the first record */
 double gl_record_loss(const gl_net *net);
@@ -186,26 +225,30 @@ double gl_record_acc(const gl_net *net);
  * with a test split); -1 without a test split. */
 double gl_record_test_loss(const gl_net *net);
 double gl_record_test_acc(const gl_net *net);
-double gl_record_res_scale(const gl_net *net, int block); /* the residual scale a of a block (ReZero learns it) */
-int gl_n_blocks(const gl_net *net);
+/* The residual scale a of a block (0-based; ReZero learns it), now. */
+double gl_record_res_scale(const gl_net *net, int block);
 
-/* ---- data and predictions ---------------------------------------------- */
+/* ==== data and predictions ============================================== */
+/* The training set as trained on (standardised if asked).  The arrays are
+ * owned by net and never change: valid until gl_free. */
 int gl_n_points(const gl_net *net);
 int gl_n_inputs(const gl_net *net);
-const gl_real *gl_data_x(const gl_net *net);   /* (points, inputs), as trained on */
+const gl_real *gl_data_x(const gl_net *net);   /* (points, inputs) */
 const int32_t *gl_data_y(const gl_net *net);   /* (points) labels */
 /* Image data (data=digits): each input row is one height x width image; 0 otherwise. */
 int gl_image_height(const gl_net *net);
 int gl_image_width(const gl_net *net);
-/* The test split (data=digits): 0 points without one. */
+/* The test split (data=digits): 0 points and NULL arrays without one;
+ * owned by net, valid until gl_free. */
 int gl_n_test_points(const gl_net *net);
 const gl_real *gl_test_x(const gl_net *net);   /* (test points, inputs) */
 const int32_t *gl_test_y(const gl_net *net);
 /* Class probabilities of test images first .. first+count-1 at the current
- * parameters: out[i*classes + c], out is the caller's. */
+ * parameters: out[i*classes + c] (count*classes doubles, the caller's). */
 int gl_predict_test(gl_net *net, int first, int count, double *out);
 /* Class probabilities on an nx x ny grid over [x0,x1] x [y0,y1] (2-input data
- * only): out[(iy*nx + ix)*classes + c], row iy = 0 at y0.  out is the caller's. */
+ * only): out[(iy*nx + ix)*classes + c], row iy = 0 at y0 (nx*ny*classes
+ * doubles, the caller's). */
 int gl_predict_grid(gl_net *net, double x0, double x1, double y0, double y1,
                     int nx, int ny, double *out);
 

@@ -329,11 +329,8 @@ static int fill_net(gl_config *cfg, gl_net *n) {
   return GL_OK;
 }
 
-int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
-  if (!out) return GL_EMISUSE;
-  *out = NULL;
-  if (!cfg) return GL_EMISUSE;
-  cfg->errmsg[0] = '\0';
+/* gl_create's steps in order; the first failure's code and message stay on cfg. */
+static int create(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
   int rc = validate(cfg, arch, cfg->errmsg);
   if (rc) return rc;
   gl_net tmp; /* sized here, then copied into the allocation */
@@ -354,6 +351,13 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
   }
   *out = n;
   return GL_OK;
+}
+
+int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
+  if (!out) return GL_EMISUSE;
+  *out = NULL;
+  if (!cfg) return GL_EMISUSE;
+  return gl_config_result(cfg, create(cfg, arch, keep_shortcut, out));
 }
 
 void gl_free(gl_net *net) {

@@ -92,6 +92,12 @@ void gl_seterr(char *dst, const char *fmt, ...) {
   va_end(ap);
 }
 
+int gl_config_result(gl_config *cfg, int rc) {
+  cfg->errcode = rc;
+  if (rc == GL_OK) cfg->errmsg[0] = '\0';
+  return rc;
+}
+
 static const setting *find_setting(const char *name) {
   for (int i = 0; i < N_SETTINGS; i++)
     if (strcmp(SETTINGS[i].name, name) == 0) return &SETTINGS[i];
@@ -248,19 +254,26 @@ void gl_config_free(gl_config *cfg) {
 }
 
 int gl_config_copy(const gl_config *src, gl_config **out) {
-  if (!src || !out) return GL_EMISUSE;
-  int rc = gl_config_new(out);
+  if (!out) return GL_EMISUSE;
+  *out = NULL;
+  if (!src) return GL_EMISUSE;
+  gl_config *c;
+  int rc = gl_config_new(&c);
   if (rc) return rc;
-  (*out)->s = src->s;
-  for (int k = 0; k < 2; k++)
-    if (src->digits[k] && (rc = gl_config_set_digits(*out, k, src->digits[k], src->digits_len[k])))
-      return rc;
-  if (src->csv) return gl_config_set_csv(*out, src->csv, src->csv_len);
+  c->s = src->s;
+  for (int k = 0; k < 2 && !rc; k++)
+    if (src->digits[k]) rc = gl_config_set_digits(c, k, src->digits[k], src->digits_len[k]);
+  if (!rc && src->csv) rc = gl_config_set_csv(c, src->csv, src->csv_len);
+  if (rc) { /* out of memory: no half copy */
+    gl_config_free(c);
+    return rc;
+  }
+  *out = c;
   return GL_OK;
 }
 
-int gl_config_set(gl_config *cfg, const char *name, const char *value) {
-  if (!cfg) return GL_EMISUSE;
+/* gl_config_set without recording the code (gl_config_parse calls it too). */
+static int config_set(gl_config *cfg, const char *name, const char *value) {
   if (!name || !value) {
     gl_seterr(cfg->errmsg, "setting name and value must not be NULL");
     return GL_EMISUSE;
@@ -276,8 +289,12 @@ int gl_config_set(gl_config *cfg, const char *name, const char *value) {
   return rc;
 }
 
-int gl_config_parse(gl_config *cfg, const char *text) {
+int gl_config_set(gl_config *cfg, const char *name, const char *value) {
   if (!cfg) return GL_EMISUSE;
+  return gl_config_result(cfg, config_set(cfg, name, value));
+}
+
+static int config_parse(gl_config *cfg, const char *text) {
   if (!text) return GL_OK;
   char pair[256];
   const char *p = text;
@@ -298,10 +315,15 @@ int gl_config_parse(gl_config *cfg, const char *text) {
       return GL_EINVAL;
     }
     *eq = '\0';
-    int rc = gl_config_set(cfg, pair, eq + 1);
+    int rc = config_set(cfg, pair, eq + 1);
     if (rc) return rc;
   }
   return GL_OK;
+}
+
+int gl_config_parse(gl_config *cfg, const char *text) {
+  if (!cfg) return GL_EMISUSE;
+  return gl_config_result(cfg, config_parse(cfg, text));
 }
 
 static const char *value_text(const gl_settings *s, const setting *st, char *buf, size_t cap) {
@@ -327,32 +349,33 @@ static const char *value_text(const gl_settings *s, const setting *st, char *buf
   return "";
 }
 
-const char *gl_config_get(const gl_config *cfg, const char *name) {
-  static char buf[64];
+const char *gl_config_get(gl_config *cfg, const char *name) {
   if (!cfg || !name) return NULL;
   const setting *st = find_setting(name);
   if (!st) return NULL;
-  return value_text(&cfg->s, st, buf, sizeof buf);
+  return value_text(&cfg->s, st, cfg->value, sizeof cfg->value);
 }
 
 int gl_config_set_csv(gl_config *cfg, const char *text, size_t len) {
   if (!cfg) return GL_EMISUSE;
-  if (!text && len) return GL_EMISUSE;
+  if (!text && len) {
+    gl_seterr(cfg->errmsg, "csv: the text is NULL but its length is %zu", len);
+    return gl_config_result(cfg, GL_EMISUSE);
+  }
   char *copy = (char *)malloc(len + 1);
   if (!copy) {
     gl_seterr(cfg->errmsg, "out of memory copying %zu bytes of CSV", len);
-    return GL_ENOMEM;
+    return gl_config_result(cfg, GL_ENOMEM);
   }
   if (len) memcpy(copy, text, len);
   copy[len] = '\0';
   free(cfg->csv);
   cfg->csv = copy;
   cfg->csv_len = len;
-  return GL_OK;
+  return gl_config_result(cfg, GL_OK);
 }
 
-int gl_config_set_digits(gl_config *cfg, int split, const void *bytes, size_t len) {
-  if (!cfg) return GL_EMISUSE;
+static int config_set_digits(gl_config *cfg, int split, const void *bytes, size_t len) {
   if ((split != GL_SPLIT_TRAIN && split != GL_SPLIT_TEST) || (!bytes && len)) {
     gl_seterr(cfg->errmsg, "digits: split must be GL_SPLIT_TRAIN or GL_SPLIT_TEST and bytes non-NULL");
     return GL_EMISUSE;
@@ -376,10 +399,17 @@ int gl_config_set_digits(gl_config *cfg, int split, const void *bytes, size_t le
   return GL_OK;
 }
 
+int gl_config_set_digits(gl_config *cfg, int split, const void *bytes, size_t len) {
+  if (!cfg) return GL_EMISUSE;
+  return gl_config_result(cfg, config_set_digits(cfg, split, bytes, len));
+}
+
 const char *gl_config_errmsg(const gl_config *cfg) {
   if (!cfg) return "no configuration (NULL)";
   return cfg->errmsg[0] ? cfg->errmsg : "no error";
 }
+
+int gl_config_errcode(const gl_config *cfg) { return cfg ? cfg->errcode : GL_EMISUSE; }
 
 /* JSON string escaping for the few texts we print (ASCII help lines). */
 static size_t json_str(char *dst, size_t cap, const char *s) {

@@ -40,8 +40,9 @@ static void diverge(gl_net *n, const char *where, int layer) {
   n->div_layer = layer;
 }
 
-/* The mean loss of the batch, with dLoss/dlogits; 0 when it is not finite
- * (the net is then diverged: in the forward pass or in the loss itself). */
+/* Forward over the batch: 1 with its mean loss in *loss and dLoss/dlogits
+ * written; 0 when the loss is not finite (the net is then diverged, in the
+ * forward pass or in the loss itself). */
 static int forward_loss(gl_net *n, const gl_real *bx, const int32_t *by, double *loss,
                         long *correct) {
   const int rows = n->B;
@@ -54,11 +55,11 @@ static int forward_loss(gl_net *n, const gl_real *bx, const int32_t *by, double 
   return 0;
 }
 
-/* Backward, and the squared global gradient norm into *total:
- * sum over layers of ||dW||^2 + ||db||^2 (+ ||dgamma||^2 + ||dbeta||^2 of
- * its normalisation) (+ the residual scales' under
- * rezero); 0 when a layer's gradient is not finite (diverged "backward",
- * at the layer nearest the output that is). */
+/* Backward: 1 with the squared global gradient norm in *total, the sum over
+ * layers of ||dW||^2 + ||db||^2 (+ ||dgamma||^2 + ||dbeta||^2 of its
+ * normalisation) (+ the residual scales' under rezero); 0 when a gradient is
+ * not finite (diverged "backward", at the layer nearest the output whose
+ * gradient is not). */
 static int backward_norm(gl_net *n, double *total) {
   const int nl = n->n_layers;
   gl_backward(n, n->B); /* also ||dW||^2, ||db||^2 per layer */
@@ -113,19 +114,30 @@ static void one_step(gl_net *n, int record, int update) {
   if (update) n->t++;
 }
 
+/* A diverged network takes no more steps: the call is refused (GL_ESTATE). */
+static int refuse_diverged(gl_net *net, const char *call) {
+  gl_seterr(net->errmsg,
+            "%s: the network diverged at step %ld (%s, layer %d) and takes no more steps; "
+            "create a new one",
+            call, net->div_step, net->div_where, net->div_layer);
+  return GL_ESTATE;
+}
+
 int gl_step(gl_net *net, int n) {
   if (!net) return GL_EMISUSE;
   if (n < 0) {
     gl_seterr(net->errmsg, "step: the number of steps must be >= 0 (got %d)", n);
-    return GL_EMISUSE;
+    return gl_net_result(net, GL_EMISUSE);
   }
+  if (net->status != GL_STATUS_OK) return gl_net_result(net, refuse_diverged(net, "step"));
   for (int i = 0; i < n && net->status == GL_STATUS_OK; i++)
     one_step(net, net->t % net->s.record_every == 0, 1);
-  return GL_OK;
+  return gl_net_result(net, GL_OK);
 }
 
 int gl_measure(gl_net *net) {
   if (!net) return GL_EMISUSE;
-  if (net->status == GL_STATUS_OK) one_step(net, 1, 0);
-  return GL_OK;
+  if (net->status != GL_STATUS_OK) return gl_net_result(net, refuse_diverged(net, "measure"));
+  one_step(net, 1, 0);
+  return gl_net_result(net, GL_OK);
 }

@@ -1,6 +1,6 @@
 /*
  * wasm_api.c - the WebAssembly export layer: which engine functions the JS
- * wrapper (web/js/gradlab.js) may call, plus three helpers that turn
+ * wrapper (web/js/gradlab.js) may call, plus helpers that turn
  * out-parameters into return values.  Each export is declared once, with
  * GL_EXPORT: the Makefile reads these lines to build EXPORTED_FUNCTIONS, and
  * the table below makes the build fail if a name does not exist.
@@ -10,24 +10,21 @@
 
 #include "gradlab.h"
 
-static int last_code;
-
-/* gl_config_new without the out-parameter: NULL when out of memory. */
+/* gl_config_new without the out-parameter: NULL when out of memory (the
+ * only way it fails). */
 EMSCRIPTEN_KEEPALIVE gl_config *glw_config_new(void) {
   gl_config *c = NULL;
-  last_code = gl_config_new(&c);
+  gl_config_new(&c);
   return c;
 }
 
 /* gl_create without the out-parameter: NULL on failure, the code in
- * glw_last_code() and the message in gl_config_errmsg(cfg). */
+ * gl_config_errcode(cfg) and the message in gl_config_errmsg(cfg). */
 EMSCRIPTEN_KEEPALIVE gl_net *glw_create(gl_config *cfg, int arch) {
   gl_net *n = NULL;
-  last_code = gl_create(cfg, arch, &n);
+  gl_create(cfg, arch, &n);
   return n;
 }
-
-EMSCRIPTEN_KEEPALIVE int glw_last_code(void) { return last_code; }
 
 /* Bytes of the WASM heap handed out by malloc and not yet freed. */
 EMSCRIPTEN_KEEPALIVE size_t glw_heap_in_use(void) { return (size_t)mallinfo().uordblks; }
@@ -38,7 +35,6 @@ EMSCRIPTEN_KEEPALIVE int glw_real_bytes(void) { return (int)sizeof(gl_real); }
 static void (*const exported[])(void) __attribute__((used)) = {
 GL_EXPORT(glw_config_new)
 GL_EXPORT(glw_create)
-GL_EXPORT(glw_last_code)
 GL_EXPORT(glw_heap_in_use)
 GL_EXPORT(glw_real_bytes)
 GL_EXPORT(gl_version)
@@ -51,8 +47,10 @@ GL_EXPORT(gl_config_set_csv)
 GL_EXPORT(gl_config_set_digits)
 GL_EXPORT(gl_config_json)
 GL_EXPORT(gl_config_errmsg)
+GL_EXPORT(gl_config_errcode)
 GL_EXPORT(gl_free)
 GL_EXPORT(gl_errmsg)
+GL_EXPORT(gl_errcode)
 GL_EXPORT(gl_memory_bytes)
 GL_EXPORT(gl_step)
 GL_EXPORT(gl_measure)

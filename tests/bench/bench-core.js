@@ -24,7 +24,7 @@
   /** FLOPs of one step, 6 * batch * fan_in * fan_out per layer (forward, dW,
    * dx).  Dense: d -> width (depth+1 times) -> classes.  Conv: per 3x3 conv
    * over the current map (maps halve after the block that ends each of
-   * pool+1 stages, as in net.c), then the fully connected layer. */
+   * pool+1 stages, as in graph.c), then the fully connected layer. */
   function stepFlops(config, net) {
     const d = net.data(), B = d.n;
     if (config.model !== 'conv') {

@@ -229,9 +229,12 @@ static void test_divergence_underflow_clip(void) {
         "diverged at step %ld, layer %d (%s)", gl_diverged_step(n), gl_diverged_layer(n),
         gl_diverged_where(n));
   CHECK(finite_record(n), "the last record holds no NaN/Inf (step %ld)", gl_record_step(n));
-  long t = gl_steps_done(n);
-  gl_step(n, 5);
-  CHECK(gl_steps_done(n) == t, "a diverged net stops updating (%ld steps)", gl_steps_done(n));
+  long t = gl_steps_done(n), rs = gl_record_step(n);
+  int rc = gl_step(n, 5), rc_m = gl_measure(n);
+  CHECK(rc == GL_ESTATE && rc_m == GL_ESTATE && gl_errcode(n) == GL_ESTATE && gl_steps_done(n) == t &&
+            gl_record_step(n) == rs && strstr(gl_errmsg(n), "diverged"),
+        "a diverged net takes no more steps: step and measure -> %s, %ld steps: %s", gl_errstr(rc),
+        gl_steps_done(n), gl_errmsg(n));
   gl_free(n);
 
   n = make("depth=100 width=32 act=sigmoid init=xavier", GL_ARCH_PLAIN);
@@ -310,7 +313,8 @@ static void expect_set_error(const char *name, const char *value, int code, cons
   gl_config *c;
   gl_config_new(&c);
   int rc = gl_config_set(c, name, value);
-  CHECK(rc == code && strstr(gl_config_errmsg(c), needle), "set %s='%s' -> %s: %s", name, value,
+  CHECK(rc == code && gl_config_errcode(c) == code && strstr(gl_config_errmsg(c), needle),
+        "set %s='%s' -> %s: %s", name, value,
         gl_errstr(rc), gl_config_errmsg(c));
   gl_config_free(c);
 }
@@ -326,7 +330,8 @@ static void expect_create_error(const char *text, const char *csv, int code, con
     if (csv[i] == '\n' || csv[i] == '\r') { shown[k] = '|'; shown[k + 1] = 0; }
     else { shown[k] = csv[i]; shown[k + 1] = 0; }
   }
-  CHECK(rc == code && n == NULL && strstr(gl_config_errmsg(c), needle), "create '%s'%s%s -> %s: %s", text,
+  CHECK(rc == code && gl_config_errcode(c) == code && n == NULL && strstr(gl_config_errmsg(c), needle),
+        "create '%s'%s%s -> %s: %s", text,
         csv ? " csv=" : "", shown, gl_errstr(rc), gl_config_errmsg(c));
   gl_config_free(c);
 }
@@ -428,6 +433,68 @@ static void test_bad_input(void) {
   CHECK(strcmp(gl_layer_name(n, 1), "Lin_1") == 0 && strcmp(gl_layer_name(n, 4), "Lin_out") == 0,
         "layer names %s .. %s", gl_layer_name(n, 1), gl_layer_name(n, 4));
   gl_free(n);
+}
+
+/* The code and message on the handle (SQLite's way): each call that returns
+ * a code records it, a success clears it; gl_config_get's text is cfg's own. */
+static void test_error_codes(void) {
+  printf("result codes on the handles\n");
+  gl_config *c = cfg_from("depth=4 width=8");
+  CHECK(gl_config_errcode(c) == GL_OK && strcmp(gl_config_errmsg(c), "no error") == 0,
+        "a fresh config: %s, '%s'", gl_errstr(gl_config_errcode(c)), gl_config_errmsg(c));
+  int rc = gl_config_parse(c, "width=8 depth=zero");
+  CHECK(rc == GL_EINVAL && gl_config_errcode(c) == GL_EINVAL && strstr(gl_config_errmsg(c), "depth"),
+        "parse 'depth=zero' -> %s on the handle: %s", gl_errstr(gl_config_errcode(c)), gl_config_errmsg(c));
+  rc = gl_config_set(c, "depth", "6");
+  CHECK(rc == GL_OK && gl_config_errcode(c) == GL_OK && strcmp(gl_config_errmsg(c), "no error") == 0,
+        "the next successful set clears it: %s, '%s'", gl_errstr(gl_config_errcode(c)), gl_config_errmsg(c));
+  rc = gl_config_set_digits(c, 7, "x", 1);
+  CHECK(rc == GL_EMISUSE && gl_config_errcode(c) == GL_EMISUSE, "set_digits(split 7) -> %s: %s",
+        gl_errstr(gl_config_errcode(c)), gl_config_errmsg(c));
+  gl_config_set(c, "block", "4");
+  gl_config_set(c, "depth", "5");
+  gl_config_set(c, "block", "2");
+  gl_net *n = (gl_net *)1;
+  rc = gl_create(c, GL_ARCH_PLAIN, &n);
+  CHECK(rc == GL_EINVAL && n == NULL && gl_config_errcode(c) == GL_EINVAL && strstr(gl_config_errmsg(c), "multiple"),
+        "create depth 5, block 2 -> %s on cfg: %s", gl_errstr(gl_config_errcode(c)), gl_config_errmsg(c));
+  gl_config_parse(c, "depth=1000 width=1024 points=8192 batch=4096");
+  rc = gl_create(c, GL_ARCH_PLAIN, &n);
+  CHECK(rc == GL_ENOMEM && gl_config_errcode(c) == GL_ENOMEM && strstr(gl_config_errmsg(c), "budget"),
+        "create above the budget -> %s on cfg: %s", gl_errstr(gl_config_errcode(c)), gl_config_errmsg(c));
+  gl_config_parse(c, "depth=4 width=8 points=64 batch=0");
+  rc = gl_create(c, GL_ARCH_PLAIN, &n);
+  CHECK(rc == GL_OK && gl_config_errcode(c) == GL_OK && strcmp(gl_config_errmsg(c), "no error") == 0,
+        "a successful create: %s, '%s'", gl_errstr(gl_config_errcode(c)), gl_config_errmsg(c));
+  if (rc == GL_OK) {
+    CHECK(gl_errcode(n) == GL_OK, "a fresh net: %s", gl_errstr(gl_errcode(n)));
+    gl_step(n, -2);
+    CHECK(gl_errcode(n) == GL_EMISUSE && strstr(gl_errmsg(n), "step"), "step(-2) -> %s on the net: %s",
+          gl_errstr(gl_errcode(n)), gl_errmsg(n));
+    gl_step(n, 1);
+    CHECK(gl_errcode(n) == GL_OK && strcmp(gl_errmsg(n), "no error") == 0, "step(1) clears it: %s, '%s'",
+          gl_errstr(gl_errcode(n)), gl_errmsg(n));
+    double p[2];
+    gl_predict_grid(n, 0, 1, 0, 1, 0, 1, p);
+    CHECK(gl_errcode(n) == GL_EINVAL, "predict_grid nx = 0 -> %s: %s", gl_errstr(gl_errcode(n)), gl_errmsg(n));
+    gl_predict_test(n, 0, 1, p);
+    CHECK(gl_errcode(n) == GL_EINVAL, "predict_test without a test split -> %s: %s", gl_errstr(gl_errcode(n)),
+          gl_errmsg(n));
+    gl_free(n);
+  }
+  CHECK(gl_errcode(NULL) == GL_EMISUSE && gl_config_errcode(NULL) == GL_EMISUSE, "NULL handles: %s",
+        gl_errstr(gl_errcode(NULL)));
+  gl_config *d = cfg_from("depth=12 act=tanh");
+  const char *a = gl_config_get(c, "depth"), *b = gl_config_get(d, "depth");
+  CHECK(a != b && strcmp(a, "4") == 0 && strcmp(b, "12") == 0, "gl_config_get: each config's own text ('%s', '%s')",
+        a, b);
+  gl_config *e;
+  rc = gl_config_copy(d, &e);
+  CHECK(rc == GL_OK && strcmp(gl_config_get(e, "act"), "tanh") == 0 && strcmp(gl_config_get(e, "depth"), "12") == 0,
+        "gl_config_copy keeps the settings (act %s)", rc ? "?" : gl_config_get(e, "act"));
+  if (!rc) gl_config_free(e);
+  gl_config_free(d);
+  gl_config_free(c);
 }
 
 /* Pseudo-random value in [-1, 1), reproducible (the engine's PCG32). */
@@ -766,6 +833,7 @@ int main(int argc, char **argv) {
   timed(test_chi);
   timed(test_predict_and_data);
   timed(test_bad_input);
+  timed(test_error_codes);
   timed(test_threads);
   timed(test_norm);
   if (!quick) {

@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
 # test_cli.sh - the native CLI: JSON shape, seeds aggregation, CSV files, and
 # exit status 2 with one line on stderr for every bad flag or value.
+#
+#   bash tests/cli/test_cli.sh                  the optimised build/gradlab
+#   GRADLAB=build/gradlab_san bash tests/cli/test_cli.sh
+#                                               under ASan/UBSan (make test-c sets
+#                                               ASAN_OPTIONS=detect_leaks=1: a leak
+#                                               at any exit fails its check)
 set -u
 cd "$(dirname "$0")/../.."
-G=./build/gradlab
+G=${GRADLAB:-./build/gradlab}
+echo "CLI: $G"
 pass=0; fail=0
 ok()  { pass=$((pass + 1)); echo "  ok    $*"; }
 bad() { fail=$((fail + 1)); echo "  FAIL  $*"; }
@@ -111,6 +118,7 @@ expect_2 "out of range" --threads 0
 expect_2 "out of range" --threads 9
 expect_2 "whole number" --threads two
 "$G" --help > /dev/null && ok "--help exits 0" || bad "--help"
+v=$("$G" --version) && [ "${v#gradlab }" != "$v" ] && ok "--version exits 0: $v" || bad "--version"
 "$G" --settings | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const t=JSON.parse(s);process.exit(t.length>20&&t.every(x=>x.name&&x.type&&x.help)?0:1)})' && ok "--settings prints the settings table as JSON" || bad "--settings"
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

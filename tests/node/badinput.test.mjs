@@ -52,6 +52,16 @@ for (const [config, re] of BAD) {
   });
 }
 
+test('a failed create carries the code the engine kept on the config (gl_config_errcode)', () => {
+  for (const [config, code, codeName] of [
+    [{ depth: 7, block: 2 }, 1, 'invalid setting'],
+    [{ depth: 1000, width: 1024, points: 8192, batch: 4096 }, 2, 'out of memory'],
+    [{ data: 'csv', csv: '1,2,0\n3,4\n' }, 3, 'malformed data'],
+  ]) {
+    assert.throws(() => engine.create(config, 'plain'), { name: 'GradLabError', code, codeName });
+  }
+});
+
 const CSV_BAD = [
   ['', /CSV: the data is empty/],
   ['x,y,label\n', /CSV: no data rows/],

@@ -16,7 +16,7 @@ function allFinite(stats) {
 
 test('relu with normal:1.0 at depth 30 diverges with step and layer; no NaN in the stats', () => {
   const net = engine.create({ act: 'relu', init: 'normal', init_std: 1, depth: 30, lr: 0.1, record_every: 1 }, 'plain');
-  for (let i = 0; i < 50; i++) {
+  for (let i = 0; i < 50 && !net.diverged; i++) {
     net.step(1);
     assert.equal(allFinite(net.stats()), null);
   }
@@ -26,8 +26,9 @@ test('relu with normal:1.0 at depth 30 diverges with step and layer; no NaN in t
   assert.ok(s.diverged.layer >= 1 && s.diverged.layer <= net.nLayers, `in layer ${s.diverged.layer}`);
   assert.ok(['forward', 'loss', 'backward'].includes(s.diverged.where));
   const done = net.stepsDone;
-  net.step(10);
-  assert.equal(net.stepsDone, done, 'a diverged network stops updating');
+  assert.throws(() => net.step(10), { name: 'GradLabError', code: 4, message: /diverged at step \d+/ });
+  assert.throws(() => net.measure(), { code: 4, codeName: 'not allowed in this state' });
+  assert.equal(net.stepsDone, done, 'a diverged network takes no more steps');
   net.free();
 });
 

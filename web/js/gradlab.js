@@ -46,7 +46,6 @@
       this.c = {
         configNew: c('glw_config_new', 'number', []),
         create: c('glw_create', 'number', ['number', 'number']),
-        lastCode: c('glw_last_code', 'number', []),
         heapInUse: c('glw_heap_in_use', 'number', []),
         realBytes: c('glw_real_bytes', 'number', []),
         version: c('gl_version', 'string', []),
@@ -59,8 +58,10 @@
         configSetDigits: c('gl_config_set_digits', 'number', ['number', 'number', 'number', 'number']),
         configJson: c('gl_config_json', 'string', ['number']),
         configErrmsg: c('gl_config_errmsg', 'string', ['number']),
+        configErrcode: c('gl_config_errcode', 'number', ['number']),
         free: c('gl_free', null, ['number']),
         errmsg: c('gl_errmsg', 'string', ['number']),
+        errcode: c('gl_errcode', 'number', ['number']),
         memoryBytes: c('gl_memory_bytes', 'number', ['number']),
         step: c('gl_step', 'number', ['number', 'number']),
         measure: c('gl_measure', 'number', ['number']),
@@ -204,7 +205,7 @@
       const cfg = this._config(config);
       try {
         const ptr = this.c.create(cfg, ARCH[a]);
-        if (!ptr) throw this.error(this.c.lastCode(), this.c.configErrmsg(cfg));
+        if (!ptr) throw this.error(this.c.configErrcode(cfg), this.c.configErrmsg(cfg));
         return new Net(this, ptr, a);
       } finally {
         this.c.configFree(cfg);
