@@ -137,6 +137,22 @@ test('hide=sweep hides the panel; Persian and the phone layout', async () => {
     const over = await page.evaluate(() => ['card-sweep', 'card-chain'].map((id) => document.getElementById(id).scrollWidth - document.getElementById(id).clientWidth));
     assert.ok(over.every((x) => x <= 1), `overflow ${over} at ${w}`);
   }
+  // the lesson's depth sweep in Persian: its button runs the panel, the answer quotes the engine's medians
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.goto(`${env.url}?lang=fa&step=vanishing`);
+  await waitReady(page);
+  const btn = '#lesson [data-experiment-id="vanish_sweep"] .run-experiment';
+  await page.waitForSelector(btn, { timeout: TIMEOUT });
+  await page.click(btn);
+  await page.waitForSelector('#lesson [data-experiment-id="vanish_sweep"][data-state="done"]', { timeout: TIMEOUT });
+  const lessonSweep = await page.evaluate(() => ({ sweep: window.GradLabSweep.debug(), numbers: document.querySelector('#lesson [data-experiment-id="vanish_sweep"] .numbers').innerText }));
+  assert.equal(lessonSweep.sweep.sweepText, 'depth=2..40:8');
+  const f = await page.evaluate((v) => window.gradlab.format().value(v), lessonSweep.sweep.result.plain.grad_ratio_log10.median[7]);
+  assert.ok(lessonSweep.numbers.includes(f), `the answer quotes the plain median at depth 40 (${f}): ${lessonSweep.numbers}`);
+  await page.waitForFunction(() => document.getElementById('card-sweep').classList.contains('lesson-focus'), null, { timeout: TIMEOUT });
+  await page.waitForTimeout(1200);   /* the highlight's smooth scroll */
+  await page.screenshot({ path: shotPath('sweep-lesson-fa-1366.png') });
+
   await page.goto(`${env.url}?lang=en&depth=20&act=sigmoid`);
   await waitReady(page);
   await page.setViewportSize({ width: 390, height: 844 });
