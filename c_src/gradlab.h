@@ -210,6 +210,14 @@ typedef enum {
                          grad_norm; 0 above it) */
   GL_GAMMA_GRAD_NORM, /* ||dLoss/dgamma||_2 of the normalisation on layer l's way out
                          (norm = batch or layer; 0 for a layer without one) */
+  /* The chain rule, layer by layer: the factor each layer applied to the
+   * back-propagated gradient and their running product from the output down
+   * (layer 0 = the input x; the output layer's product is its own factor).   */
+  GL_CHAIN_FACTOR,    /* sqrt(chi_measured) = act_grad_norm[l-1] / act_grad_norm[l] (0 if [l] is 0) */
+  GL_CHAIN_FACTOR_THEORY, /* sqrt(chi): the mean-field factor of layer l */
+  GL_CHAIN_PRODUCT,   /* prod_{m >= l} chain_factor_m = act_grad_norm[l-1] / act_grad_norm[last] */
+  GL_CHAIN_PRODUCT_THEORY, /* prod_{m >= l} sqrt(chi_m) (0 where it underflows a double,
+                         DBL_MAX where it overflows) */
   GL_N_FIELDS
 } gl_field;
 
@@ -227,6 +235,10 @@ double gl_record_test_loss(const gl_net *net);
 double gl_record_test_acc(const gl_net *net);
 /* The residual scale a of a block (0-based; ReZero learns it), now. */
 double gl_record_res_scale(const gl_net *net, int block);
+/* The largest slope of the network's activation, max phi'(z): 1/4 for
+ * sigmoid, 1 for tanh and relu (leaky_relu too), 1.1289 for gelu; the bound
+ * on phi' in every chain factor.  0 for NULL. */
+double gl_act_max_slope(const gl_net *net);
 
 /* ==== data and predictions ============================================== */
 /* The training set as trained on (standardised if asked).  The arrays are

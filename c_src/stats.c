@@ -118,6 +118,10 @@ void gl_measure_batch(gl_net *n, int rows) {
   for (int l = 0; l < nl; l++) {
     double below = agn[l], here = agn[l + 1];
     n->rec[GL_CHI_MEASURED * nl + l] = here > 0 ? (below / here) * (below / here) : 0;
+    /* the same factor unsquared: what layer l multiplied ||dL/dh|| by on its way down */
+    n->rec[GL_CHAIN_FACTOR * nl + l] = here > 0 ? below / here : 0;
+    /* prod_{m >= l} agn[m-1]/agn[m] telescopes to agn[l-1] / agn[last] */
+    n->rec[GL_CHAIN_PRODUCT * nl + l] = agn[nl] > 0 ? below / agn[nl] : 0;
   }
 }
 
@@ -158,5 +162,15 @@ void gl_measure_weights(gl_net *n, int update, const double *upd, const double *
   for (int l = nl - 1; l >= 0; l--) {
     n->rec[GL_GRAD_NORM_THEORY * nl + l] = l > anchor ? 0 : pred;
     if (l <= anchor) pred *= sqrt(n->rec[GL_CHI * nl + l]);
+  }
+  /* the mean-field chain: sqrt(chi_l) per layer and prod_{m >= l} sqrt(chi_m) from the
+   * output down (a double holds 10^-308 .. 10^308: clamped, never 0 * inf or inf) */
+  double prod = 1;
+  for (int l = nl - 1; l >= 0; l--) {
+    const double f = sqrt(n->rec[GL_CHI * nl + l]);
+    n->rec[GL_CHAIN_FACTOR_THEORY * nl + l] = f;
+    prod *= f;
+    if (!(prod <= DBL_MAX)) prod = DBL_MAX;
+    n->rec[GL_CHAIN_PRODUCT_THEORY * nl + l] = prod;
   }
 }

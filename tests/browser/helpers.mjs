@@ -55,10 +55,11 @@ export async function setup({ isolate = true, root = SITE } = {}) {
     });
     page.on('requestfailed', (req) => log.failed.push(`${req.url()}: ${req.failure() && req.failure().errorText}`));
     page.on('requestfinished', async (req) => {
-      const resp = await req.response();
-      if (!resp) return;
-      if (resp.status() >= 400 && !optionalMissing(req.url())) log.failed.push(`${req.url()}: HTTP ${resp.status()}`);
       try {
+        /* both calls fail once the page is closed (a request that finished as the test ended) */
+        const resp = await req.response();
+        if (!resp) return;
+        if (resp.status() >= 400 && !optionalMissing(req.url())) log.failed.push(`${req.url()}: HTTP ${resp.status()}`);
         const sizes = await req.sizes();
         log.bytes += sizes.responseBodySize + sizes.responseHeadersSize;
         log.responses++;

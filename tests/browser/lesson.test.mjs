@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setup, waitReady, shotPath, ROOT, TIMEOUT } from './helpers.mjs';
-import { checkClaims } from '../lib/lesson-claims.mjs';
+import { checkClaims, checkSweepClaims } from '../lib/lesson-claims.mjs';
 
 const read = (f) => JSON.parse(readFileSync(join(ROOT, 'web', 'lesson', f), 'utf8'));
 const EXPERIMENTS = read('experiments.json').experiments;
@@ -289,6 +289,19 @@ test('every experiment, run through the lesson\'s buttons, produces the outcome 
       assert.ok(x, `${e.id} is defined in experiments.json`);
       const got = await runThroughButton(page, e.id);
       timings.push(`${e.id} ${got.ms} ms`);
+      if (x.sweep) {
+        /* a sweep experiment: the Sweep panel ran it; the claims on the engine's sweep result */
+        const sw = await page.evaluate(() => window.GradLabSweep.debug());
+        assert.equal(sw.request.sweep, `${x.sweep.name}=${x.sweep.from}..${x.sweep.to}:${x.sweep.count}`, `${e.id}: the panel ran the experiment's sweep`);
+        const results = checkSweepClaims(x.claims, sw.result);
+        for (const r of results) assert.ok(r.ok, `${e.id}: ${JSON.stringify(r.claim)} measured ${JSON.stringify(r.value)}`);
+        measured.push(`${e.id}: ${results.map((r) => `${r.claim.kind}=${JSON.stringify(r.value)}`).join(' ')}`);
+        assert.equal(got.highlight && got.highlight.chart, 'sweep', `${e.id}: the Sweep panel is highlighted`);
+        assert.ok(got.focused.includes('card-sweep'), `${e.id}: the Sweep panel is outlined`);
+        assert.ok(got.answer.length > 20 && got.numbers.length > 20, `${e.id}: the answer and the sweep's numbers are shown`);
+        ran++;
+        continue;
+      }
       /* the lab ran the experiment's settings */
       for (const [k, v] of Object.entries(x.config)) {
         if (got.config[k] !== undefined) assert.equal(String(got.config[k]), String(v), `${e.id}: setting ${k}`);

@@ -279,6 +279,44 @@ static void test_chi(void) {
   gl_free(n);
 }
 
+/* The chain fields: each factor is sqrt of its chi, the running product from
+ * the output down is the product of the factors (it telescopes to the ratio of
+ * the back-propagated gradients), and the slope bound is the activation's. */
+static void test_chain(void) {
+  printf("the chain: per-layer factors and their running product\n");
+  const char *acts[] = {"sigmoid", "tanh", "relu"};
+  const double bound[] = {0.25, 1.0, 1.0};
+  for (int a = 0; a < 3; a++) {
+    char s[160];
+    snprintf(s, sizeof s, "depth=12 width=32 act=%s data=spiral", acts[a]);
+    for (int arch = GL_ARCH_PLAIN; arch <= GL_ARCH_RESIDUAL; arch++) {
+      gl_net *n = make(s, arch);
+      if (!n) return;
+      gl_measure(n);
+      const int nl = gl_n_layers(n);
+      const double *cf = gl_record_field(n, GL_CHAIN_FACTOR), *cm = gl_record_field(n, GL_CHI_MEASURED);
+      const double *ct = gl_record_field(n, GL_CHAIN_FACTOR_THEORY), *chi = gl_record_field(n, GL_CHI);
+      const double *cp = gl_record_field(n, GL_CHAIN_PRODUCT), *cpt = gl_record_field(n, GL_CHAIN_PRODUCT_THEORY);
+      const double *agn = gl_record_field(n, GL_ACT_GRAD_NORM);
+      double worst = 0, prod = 1, prod_t = 1, worst_p = 0;
+      for (int l = nl - 1; l >= 0; l--) {
+        worst = fmax(worst, fabs(cf[l] * cf[l] - cm[l]) / cm[l] + fabs(ct[l] * ct[l] - chi[l]) / chi[l]);
+        prod *= cf[l];
+        prod_t *= ct[l];
+        worst_p = fmax(worst_p, fabs(cp[l] / prod - 1) + fabs(cpt[l] / prod_t - 1));
+      }
+      CHECK(worst < 1e-12 && worst_p < 1e-9, "%s %s: factor^2 = chi_measured, chi (err %.1e); products = "
+            "running products of the factors (err %.1e)", acts[a], arch == GL_ARCH_PLAIN ? "plain" : "residual", worst, worst_p);
+      CHECK(fabs(cp[1] - agn[0] / agn[nl - 1]) <= 1e-12 * cp[1] && cp[nl - 1] == cf[nl - 1],
+            "%s: product at layer 2 = act_grad_norm[1] / act_grad_norm[out] (%.4g), at the output its own factor",
+            acts[a], cp[1]);
+      CHECK(gl_act_max_slope(n) == bound[a], "%s: the slope bound is %g", acts[a], gl_act_max_slope(n));
+      gl_free(n);
+    }
+  }
+  CHECK(gl_act_max_slope(NULL) == 0, "gl_act_max_slope(NULL) is 0");
+}
+
 static void test_predict_and_data(void) {
   printf("predictions and data\n");
   gl_net *n = make("depth=2 width=8 data=xor points=64", GL_ARCH_PLAIN);
@@ -831,6 +869,7 @@ int main(int argc, char **argv) {
   timed(test_determinism_and_records);
   timed(test_divergence_underflow_clip);
   timed(test_chi);
+  timed(test_chain);
   timed(test_predict_and_data);
   timed(test_bad_input);
   timed(test_error_codes);

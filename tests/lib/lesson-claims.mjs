@@ -5,6 +5,7 @@
 // statistics), "end" = the record after the last step.
 //   runs = { plain: { init, end, diverged }, residual: {...} }, records as Net.stats()
 import { readFileSync } from 'node:fs';
+import { defaultState, sweepConfig, sweepText, seedsText } from '../../web/js/sweep/sweep-model.js';
 
 export function checkClaims(claims, runs) {
   return claims.map((c) => {
@@ -53,6 +54,20 @@ export function checkClaims(claims, runs) {
         value = rec('residual', c.at).acc - rec('plain', c.at).acc;
         ok = value >= c.residual_minus_plain_min;
         break;
+      case 'hidden_median': {
+        /* the median over the hidden layers (2 .. L-1) of a per-layer field, against [min, max]
+           or, with below_bound, against the record's act_max_slope times below_bound */
+        const rc = rec(c.arch, c.at), v = Array.from(rc[c.field]).slice(1, -1).sort((a, b) => a - b);
+        value = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        ok = Number.isFinite(value) && inRange(value) && (c.below_bound === undefined || value <= c.below_bound * rc.act_max_slope);
+        break;
+      }
+      case 'log10_value': {
+        const rc = rec(c.arch, c.at);
+        value = Math.log10(rc[c.field][layerIndex(rc, c.layer)]);
+        ok = !Number.isNaN(value) && inRange(value);
+        break;
+      }
       case 'update_ratio_profile': {
         value = ratio(rec(c.arch, c.at), 'update_ratio', 1, 'last');
         ok = !Number.isNaN(value) && value <= c.first_over_last_log10_max;
@@ -97,4 +112,72 @@ export function runExperiment(engine, config) {
     for (const n of Object.values(runs)) n.free();
   }
   return out;
+}
+
+/*
+ * A sweep experiment's claims (experiments.json `sweep`), against the
+ * engine's sweep result (the JSON of docs/api.md), per arch and metric, on
+ * the medians over the seeds:
+ *   sweep_slope    least-squares slope of the median against the swept value in
+ *                  [min, max], and r2 >= r2_min: "a straight line on a log axis"
+ *   sweep_range    every median in [min, max] (e.g. the residual stack stays flat)
+ *   sweep_at       the median at value index `index` (-1 = the last) in [min, max]
+ *   sweep_crossing the swept value where the median first changes sign from < 0 to
+ *                  >= 0 (linear between the two values around it) in [min, max]
+ */
+export function checkSweepClaims(claims, result) {
+  return claims.map((c) => {
+    const xs = result.values;
+    const m = result[c.arch] && result[c.arch][c.metric] ? result[c.arch][c.metric].median : null;
+    const inRange = (v) => (c.min === undefined || v >= c.min) && (c.max === undefined || v <= c.max);
+    let value, ok;
+    if (!m || m.some((v) => v === null)) return { claim: c, value: m, ok: false };
+    switch (c.kind) {
+      case 'sweep_slope': {
+        const n = xs.length, mx = xs.reduce((s, x) => s + x, 0) / n, my = m.reduce((s, y) => s + y, 0) / n;
+        let sxy = 0, sxx = 0, syy = 0;
+        xs.forEach((x, i) => { sxy += (x - mx) * (m[i] - my); sxx += (x - mx) ** 2; syy += (m[i] - my) ** 2; });
+        const slope = sxy / sxx, r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : 1;
+        value = { slope, r2 };
+        ok = inRange(slope) && (c.r2_min === undefined || r2 >= c.r2_min);
+        break;
+      }
+      case 'sweep_range':
+        value = [Math.min(...m), Math.max(...m)];
+        ok = m.every(inRange);
+        break;
+      case 'sweep_at':
+        value = m[c.index < 0 ? m.length + c.index : c.index];
+        ok = Number.isFinite(value) && inRange(value);
+        break;
+      case 'sweep_crossing': {
+        value = null;
+        for (let i = 1; i < m.length; i++) {
+          if (m[i - 1] < 0 && m[i] >= 0) {
+            value = xs[i - 1] + (xs[i] - xs[i - 1]) * (-m[i - 1]) / (m[i] - m[i - 1]);
+            break;
+          }
+        }
+        ok = value !== null && inRange(value);
+        break;
+      }
+      default:
+        value = undefined;
+        ok = false;
+    }
+    return { claim: c, value, ok };
+  });
+}
+
+/** The engine's sweep for an experiment's `sweep` spec on its config (node), as the page's panel sends it. */
+export function runSweepExperiment(engine, exp) {
+  /* the panel's own state and configuration (web/js/sweep/sweep-model.js) */
+  const st = Object.assign(defaultState(), exp.sweep);
+  const sw = engine.sweep(sweepConfig(exp.config, st), { sweep: sweepText(st), seeds: seedsText(st), arch: 'both', steps: st.steps });
+  try {
+    while (!sw.finished) sw.run(1000);
+    return sw.result();
+  } finally {
+    sw.free();
+  }
 }

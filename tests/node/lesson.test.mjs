@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { loadEngine, root } from './helpers.mjs';
-import { checkClaims, runExperiment } from '../lib/lesson-claims.mjs';
+import { checkClaims, runExperiment, checkSweepClaims, runSweepExperiment } from '../lib/lesson-claims.mjs';
 
 const read = (f) => JSON.parse(readFileSync(join(root, 'web/lesson', f), 'utf8'));
 const experiments = read('experiments.json').experiments;
@@ -62,6 +62,12 @@ test('Persian text uses Persian letters and punctuation', () => {
 
 for (const [id, exp] of Object.entries(experiments)) {
   test(`lesson experiment ${id}: ${exp.claims.map((c) => c.kind).join(', ')}`, () => {
+    if (exp.sweep) {
+      /* a sweep experiment: the engine's sweep, as the Sweep panel runs it */
+      const results = checkSweepClaims(exp.claims, runSweepExperiment(engine, exp));
+      for (const r of results) assert.ok(r.ok, `${JSON.stringify(r.claim)} measured ${JSON.stringify(r.value)}`);
+      return;
+    }
     const runs = runExperiment(engine, exp.config);
     const results = checkClaims(exp.claims, runs);
     for (const r of results) assert.ok(r.ok, `${JSON.stringify(r.claim)} measured ${r.value}`);

@@ -61,3 +61,18 @@ test('encode/decode round trip, page keys, bad links', () => {
   assert.equal(bad.messages.length, 8, bad.messages.join('\n'));
   assert.deepEqual(schema.fromCanonical(engine.normalize({ depth: 8, res_scale: 'rezero' })).res_scale, 'rezero');
 });
+
+test('a plug-in\'s page keys and panels: decoded raw into extra, encoded back, hide may name the panel', () => {
+  const s = GradLabState.create(engine.settings, { fixed: { arch: 'both' }, pageKeys: ['sweep', 'sweep_seeds'], hidePanels: ['sweep'] });
+  const d = s.decode('?depth=12&sweep=depth%3D2..40%3A8&sweep_seeds=1..3&hide=sweep,lr&other=1');
+  assert.deepEqual(d.extra, { sweep: 'depth=2..40:8', sweep_seeds: '1..3' });
+  assert.deepEqual(d.hide, ['sweep', 'lr']);
+  assert.deepEqual(d.messages, ["unknown setting 'other'"]);
+  const q = s.encode(d.config, { hide: d.hide, extra: { sweep: 'depth=2..40:8', nope: 'x' } });
+  assert.ok(q.includes('sweep=depth%3D2..40%3A8') && !q.includes('nope'), q);
+  assert.deepEqual(s.decode(q).extra, { sweep: 'depth=2..40:8' });
+  /* without the options, the same link reports them */
+  const plain = schema.decode('?sweep=depth%3D2..40%3A8&hide=sweep');
+  assert.deepEqual(plain.extra, {});
+  assert.equal(plain.messages.length, 2, plain.messages.join('; '));
+});

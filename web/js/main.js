@@ -33,6 +33,9 @@ import { mountDebug } from './lab/debug.js';
 import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
 import { mountLesson } from './lesson/lesson.js';
+import { mountChainChart } from './sweep/chain-chart.js';
+import { mountSweepPanel } from './sweep/sweep-panel.js';
+import { URL_KEYS as SWEEP_KEYS, decodeState as decodeSweep, encodeState as encodeSweep } from './sweep/sweep-model.js';
 
 /** @param {string} url */
 async function fetchJson(url) {
@@ -48,7 +51,7 @@ function firstLanguage() {
   return (navigator.language || '').toLowerCase().startsWith('fa') ? 'fa' : 'en';
 }
 
-const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null });
+const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null });
 const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
 const messages = createMessages(i18n);
@@ -95,7 +98,7 @@ store.watch((s) => s.configuredCount, (n, s) => {
 });
 const boundary = mountBoundary({ store, worker, labCharts, i18n });
 const highlight = createHighlight({ store, labCharts, i18n, markDirty: frame.markDirty });
-const url = mountUrl({ store, i18n, messages });
+const url = mountUrl({ store, i18n, messages, extra: (s) => (s.sweep ? encodeSweep(s.sweep) : {}) });
 if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => frame.markDirty());
 
 /** @type {any} */
@@ -139,19 +142,24 @@ const lab = {
   after: /** @type {Element} */ (document.querySelector('.grid2.per-stack')),
 };
 const conv = mountConvMode({ store, worker, i18n, lab });
-const lesson = mountLesson({ store, worker, i18n, lab });
+const chain = mountChainChart({ store, worker, i18n, lab });
+const sweep = mountSweepPanel({ store, worker, i18n, lab });
+/* the lesson runs its sweep experiments through the panel */
+const lesson = mountLesson({ store, worker, i18n, lab: { ...lab, sweep: { run: sweep.run, onResult: sweep.onResult } } });
 mountDebug({
   store, history, i18n, session, labCharts, highlight, messages, setLanguage,
-  schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson,
+  schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain,
 });
 
 worker.on('ready', async (m) => {
   controls.setSpeeds(m.speeds, m.speed);
-  schema = createSchema(m.settings, { fixed: FIXED, notFromUrl: { data: ['csv'] } });
+  schema = createSchema(m.settings, { fixed: FIXED, notFromUrl: { data: ['csv'] }, pageKeys: [...SWEEP_KEYS], hidePanels: ['sweep'] });
   session.setSchema(schema);
   url.setSchema(schema);
   const decoded = schema.decode(location.search);
-  store.update({ settings: m.settings, fields: m.fields, version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step });
+  const sweepLink = decodeSweep(decoded.extra);
+  decoded.messages.push(...sweepLink.messages);
+  store.update({ settings: m.settings, fields: m.fields, version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step, sweep: sweepLink.state });
   await stringsLoaded;
   const lang = decoded.lang || firstLanguage();
   await i18n.load(lang);
@@ -161,6 +169,7 @@ worker.on('ready', async (m) => {
     hasCsv: () => !!store.get().csv,
     configure: session.configure,
     onHide: (hide) => store.update({ hide }),
+    panels: ['sweep'],
   });
   form = f;
   f.build();

@@ -32,6 +32,8 @@ import { createDegradationPanel } from './degradation-panel.js';
  *     message: (kind: 'error' | 'info', title: string, lines?: string[], key?: string | null) => void,
  *     download: (name: string, href: string, revoke?: boolean) => void,
  *     after: Element,
+ *     sweep?: {run: (state?: Record<string, any>, overrides?: Record<string, any>) => void,
+ *              onResult: (fn: (result: any, request: any) => void) => void},
  *   },
  * }} PluginContext
  */

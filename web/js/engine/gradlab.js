@@ -89,6 +89,7 @@
         recordTestLoss: c('gl_record_test_loss', 'number', ['number']),
         recordTestAcc: c('gl_record_test_acc', 'number', ['number']),
         recordResScale: c('gl_record_res_scale', 'number', ['number', 'number']),
+        actMaxSlope: c('gl_act_max_slope', 'number', ['number']),
         nBlocks: c('gl_n_blocks', 'number', ['number']),
         nPoints: c('gl_n_points', 'number', ['number']),
         nInputs: c('gl_n_inputs', 'number', ['number']),
@@ -303,7 +304,7 @@
       return this.engine.c.status(this.ptr) === STATUS_DIVERGED;
     }
 
-    /** The last record, copied: {step, loss, acc, status, diverged, steps_done, res_scale, <field>: Float64Array}. */
+    /** The last record, copied: {step, loss, acc, status, diverged, steps_done, res_scale, act_max_slope, <field>: Float64Array}. */
     stats() {
       const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
       const diverged = this.diverged;
@@ -326,6 +327,8 @@
       });
       out.res_scale = new Float64Array(this.nBlocks);
       for (let b = 0; b < this.nBlocks; b++) out.res_scale[b] = c.recordResScale(p, b);
+      /* the bound on phi' in every chain factor (the network's activation, not the record's) */
+      out.act_max_slope = c.actMaxSlope(p);
       return out;
     }
 

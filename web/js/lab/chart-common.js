@@ -12,7 +12,7 @@ import { superscript } from './i18n.js';
 /** @typedef {{number: (x: number) => string, pow10: (e: number) => string, percent: (x: number) => string}} TickFormat */
 /**
  * @typedef {{title?: string, type?: string, integer?: boolean, min?: number, max?: number, maxTicks?: number,
- *            includeBounds?: boolean, percent?: boolean, grid?: boolean}} AxisSpec
+ *            includeBounds?: boolean, percent?: boolean, grid?: boolean, pow10?: boolean}} AxisSpec
  */
 /** @typedef {{x: number, y: number | null}} Point */
 
@@ -69,6 +69,11 @@ export function axisOptions(axis, fmt, position) {
       if (ticks.length >= 2) scale.ticks = ticks;
     };
   }
+  /* a linear axis of log10 values (the engine's *_log10 numbers): an integer tick e reads 10^e */
+  else if (axis.pow10) {
+    o.ticks.precision = 0;
+    o.ticks.callback = (/** @type {number} */ v) => (Number.isInteger(v) ? fmt.pow10(v) : '');
+  }
   else if (axis.percent) o.ticks.callback = (/** @type {number} */ v) => fmt.percent(v);
   else if (axis.integer) {
     o.ticks.precision = 0;
@@ -118,7 +123,8 @@ export function columnMarker(get) {
       const a = chart.chartArea, sx = chart.scales.x;
       const cx = sx.getPixelForValue(m.x);
       if (!(cx >= a.left - 1 && cx <= a.right + 1)) return;
-      const half = Math.max(6, Math.abs(sx.getPixelForValue(m.x + 0.5) - cx));
+      /* half a column (a layer) unless the marker says how wide, in x units (0: a thin band) */
+      const half = Math.max(6, Math.abs(sx.getPixelForValue(m.x + (m.half === undefined ? 0.5 : m.half)) - cx));
       const ctx = chart.ctx;
       ctx.save();
       ctx.fillStyle = MARK.fill;

@@ -10,14 +10,16 @@ import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, pngO
 /*
  * spec: { x: {title, type, integer, min, max}, y: {...}, y2: {...} (optional),
  *         series: [{id, label, color, dash, axis ('y'|'y2'), marker, radius, line (bool),
- *                   legendWhenEmpty (bool), fill}],
+ *                   legendWhenEmpty (bool), fill, fillTo (the id of an earlier series:
+ *                   the area between the two is filled with `fill`, a band),
+ *                   legend (false: never in the legend, e.g. a band's edges)}],
  *         format, maxPoints, legendLines (bool), tooltipTitle: (x) -> text }
  * An axis may also say maxTicks (log axes), includeBounds, percent, integer.
  */
 /**
  * @typedef {{id: string, label?: string, color: string, fill?: string, dash?: number[], width?: number, axis?: string,
  *            marker?: string, radius?: number, line?: boolean, pointBorder?: string, pointBorderWidth?: number,
- *            order?: number, legendWhenEmpty?: boolean}} SeriesSpec
+ *            order?: number, legendWhenEmpty?: boolean, fillTo?: string, legend?: boolean}} SeriesSpec
  */
 /**
  * @param {HTMLCanvasElement} canvas
@@ -50,28 +52,34 @@ export function line(canvas, spec) {
       order: s.order || 0,
       glId: s.id,
       glLegendWhenEmpty: s.legendWhenEmpty !== false,
+      glLegend: s.legend !== false,
     };
     byId[s.id] = ds;
     return ds;
+  });
+  /* a band: fill from this series to an earlier one (Chart.js's filler, by dataset index) */
+  spec.series.forEach((s, i) => {
+    if (s.fillTo) Object.assign(datasets[i], { fill: { target: spec.series.findIndex((o) => o.id === s.fillTo) } });
   });
   const options = baseOptions(spec);
   options.scales = { x: axisOptions(spec.x, fmt, 'bottom'), y: axisOptions(spec.y, fmt, 'left') };
   if (spec.y2) options.scales.y2 = axisOptions(Object.assign({ grid: false }, spec.y2), fmt, 'right');
   options.plugins.legend.labels.filter = (/** @type {any} */ item, /** @type {any} */ data) => {
     const ds = data.datasets[item.datasetIndex];
+    if (!ds.glLegend) return false;
     return ds.glLegendWhenEmpty || ds.data.some((/** @type {any} */ p) => p.y !== null);
   };
   if (spec.tooltipTitle) options.plugins.tooltip.callbacks = { title: (/** @type {any[]} */ items) => (items.length ? spec.tooltipTitle(items[0].parsed.x) : '') };
-  /** @type {{x: number, label: string} | null} */
+  /** @type {{x: number, label: string, half?: number} | null} */
   let marker = null;
   const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => marker)] });
 
   const api = {
     chart,
-    /* {x, label} marks one x value (e.g. a layer); null removes it */
+    /* {x, label, half?} marks one x value (e.g. a layer; half: the band's half width in x units, default 0.5); null removes it */
     /** @param {any} m */
     setMarker(m) {
-      marker = m && Number.isFinite(m.x) ? { x: m.x, label: m.label || '' } : null;
+      marker = m && Number.isFinite(m.x) ? Object.assign({ x: m.x, label: m.label || '' }, Number.isFinite(m.half) ? { half: m.half } : {}) : null;
     },
     marker() {
       return marker ? Object.assign({}, marker) : null;

@@ -9,6 +9,7 @@
  *                         tickLabels(chart, axis)
  *   window.GradLabConv    conv mode's debug(), runDegradation(steps), stopDegradation()
  *   window.gradlabLesson  the lesson's debug()
+ *   window.GradLabSweep   the Sweep panel's debug(), run(state), cancel(); chain() the chain chart's debug()
  *
  * and the events 'gradlab:language', 'gradlab:configured', 'gradlab:done'
  * and 'gradlab:paused' on document, from the store's changes.  Everything
@@ -24,7 +25,7 @@ import { isRunning, isFinished } from './store.js';
  *   session: import('./session.js').Session, labCharts: import('./lab-charts.js').LabCharts,
  *   highlight: import('./highlight.js').Highlight, messages: ReturnType<typeof import('./messages.js').createMessages>,
  *   setLanguage: (lang: string) => Promise<void>, schema: () => any, boundaryHidden: () => boolean,
- *   conv: any, lesson: any,
+ *   conv: any, lesson: any, sweep?: any, chain?: any,
  * }} deps
  */
 export function mountDebug(deps) {
@@ -83,6 +84,14 @@ export function mountDebug(deps) {
     };
   }
   if (deps.lesson) w.gradlabLesson = { debug: () => deps.lesson.debug() };
+  if (deps.sweep && deps.chain) {
+    w.GradLabSweep = {
+      debug: () => deps.sweep.debug(),
+      run: (/** @type {any} */ st, /** @type {any} */ overrides) => deps.sweep.run(st, overrides),
+      cancel: () => deps.sweep.cancel(),
+      chain: () => deps.chain.debug(),
+    };
+  }
 
   const emit = (/** @type {string} */ name, /** @type {any} */ detail) => document.dispatchEvent(new CustomEvent(`gradlab:${name}`, { detail }));
   store.subscribe((s, prev) => {

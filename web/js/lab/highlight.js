@@ -20,6 +20,8 @@ export const CHART_CARDS = Object.freeze({
   saturation: ['card-sat'],
   update_ratio: ['card-update'],
   boundary: ['card-boundary-plain', 'card-boundary-residual'],
+  chain: ['card-chain'],
+  sweep: ['card-sweep'],
 });
 
 /**

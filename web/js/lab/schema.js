@@ -114,7 +114,10 @@ function valueText(value) {
  */
 /**
  * @param {Setting[]} settings
- * @param {{fixed?: Config, notFromUrl?: Record<string, any[]>}} [options]
+ * @param {{fixed?: Config, notFromUrl?: Record<string, any[]>, pageKeys?: string[], hidePanels?: string[]}} [options]
+ *   pageKeys: more page keys a plug-in keeps in the link (decode hands their raw
+ *   text back in `extra`, encode writes `extra`); hidePanels: names `hide` may
+ *   list besides the settings (a plug-in's card, e.g. 'sweep')
  */
 function create(settings, options = {}) {
   if (!Array.isArray(settings) || settings.length === 0) throw new Error('GradLabState: the settings table is empty');
@@ -122,6 +125,8 @@ function create(settings, options = {}) {
   for (const s of settings) byName[s.name] = s;
   const fixed = options.fixed || {};
   const notFromUrl = options.notFromUrl || {};
+  const pageKeys = options.pageKeys || [];
+  const hidePanels = options.hidePanels || [];
 
   /** @returns {Config} */
   function defaults() {
@@ -142,7 +147,7 @@ function create(settings, options = {}) {
   }
 
   /*
-   * decode(search) -> {config, hide, lang, step, messages, invalid}
+   * decode(search) -> {config, hide, lang, step, extra, messages, invalid}
    * Every valid setting is kept; an invalid one takes its default and adds
    * a message; `invalid` lists the names that fell back.
    */
@@ -159,11 +164,13 @@ function create(settings, options = {}) {
     let lang = null;
     /** @type {string | null} */
     let step = null;
+    /** @type {Record<string, string>} */
+    const extra = {};
     let params;
     try {
       params = new URLSearchParams(typeof search === 'string' ? search : '');
     } catch (e) {
-      return { config, hide, lang, step, messages: [`the link could not be read: ${/** @type {Error} */ (e).message}`], invalid };
+      return { config, hide, lang, step, extra, messages: [`the link could not be read: ${/** @type {Error} */ (e).message}`], invalid };
     }
     for (const [key, text] of params) {
       if (key === 'lang') {
@@ -176,10 +183,14 @@ function create(settings, options = {}) {
         else messages.push(`step: '${quote(text)}' is not a lesson step id (lower-case letters, digits and _)`);
         continue;
       }
+      if (pageKeys.includes(key)) {
+        extra[key] = text;
+        continue;
+      }
       if (key === 'hide') {
         hide = [];
         for (const name of text.split(',').map((w) => w.trim()).filter(Boolean)) {
-          if (byName[name] && !(name in fixed)) {
+          if ((byName[name] && !(name in fixed)) || hidePanels.includes(name)) {
             if (!hide.includes(name)) hide.push(name);
           } else messages.push(`hide: unknown setting '${quote(name)}'`);
         }
@@ -206,11 +217,11 @@ function create(settings, options = {}) {
         config[key] = defaults()[key];
       }
     }
-    return { config, hide, lang, step, messages, invalid };
+    return { config, hide, lang, step, extra, messages, invalid };
   }
 
   /* encode(config, {hide, lang, step}) -> '?name=value&...' in table order (fixed settings left out) */
-  /** @param {Config} config @param {{hide?: string[], lang?: string | null, step?: string | null}} [extra] */
+  /** @param {Config} config @param {{hide?: string[], lang?: string | null, step?: string | null, extra?: Record<string, string>}} [extra] */
   function encode(config, extra = {}) {
     const params = new URLSearchParams();
     for (const s of settings) {
@@ -221,6 +232,7 @@ function create(settings, options = {}) {
     if (extra.hide && extra.hide.length) params.set('hide', extra.hide.join(','));
     if (extra.lang) params.set('lang', extra.lang);
     if (extra.step) params.set('step', extra.step);
+    for (const [k, v] of Object.entries(extra.extra || {})) if (pageKeys.includes(k)) params.set(k, v);
     return '?' + params.toString().replace(/%2C/g, ',');
   }
 

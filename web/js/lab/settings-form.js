@@ -23,7 +23,9 @@ const toggled = (/** @type {string} */ name) => /** @type {Record<string, {onVal
  *   current: () => Config | null, hasCsv: () => boolean,
  *   configure: (config: Config, ctx: Record<string, any>) => void,
  *   onHide: (hide: string[]) => void,
+ *   panels?: string[],
  * }} deps
+ *   panels: plug-in cards the classroom list may hide too (label: ui key `panel.<name>`)
  */
 export function createSettingsForm(deps) {
   const { settings, schema, i18n, messages } = deps;
@@ -238,6 +240,10 @@ export function createSettingsForm(deps) {
       c.hideLabel = el('label', { for: id });
       list.append(el('div', { class: 'hide-item' }, box, c.hideLabel));
     }
+    for (const name of deps.panels || []) {
+      const box = el('input', { type: 'checkbox', id: `hide-${name}`, value: name, onchange: onHideChange });
+      list.append(el('div', { class: 'hide-item' }, box, el('label', { for: `hide-${name}`, 'data-panel-label': name })));
+    }
   }
 
   function onHideChange() {
@@ -252,6 +258,10 @@ export function createSettingsForm(deps) {
       c.root.hidden = hidden || c.root.classList.contains('irrelevant');
       const box = $(`hide-${c.setting.name}`);
       if (box) box.checked = hidden;
+    }
+    for (const name of deps.panels || []) {
+      const box = $(`hide-${name}`);
+      if (box) box.checked = hide.includes(name);
     }
     const csv = document.querySelector('[data-csv]');
     if (csv) /** @type {any} */ (csv).hidden = hide.includes('data');
@@ -269,6 +279,10 @@ export function createSettingsForm(deps) {
       $('help-csv').textContent = t('control.csv_help');
     }
     const label = (/** @type {string} */ name) => t(`setting.${name}.label`, null, name);
+    for (const p of document.querySelectorAll('#classroom-list [data-panel-label]')) {
+      const name = /** @type {HTMLElement} */ (p).dataset.panelLabel;
+      p.textContent = t(`panel.${name}`);
+    }
     for (const c of Object.values(controls)) {
       const s = c.setting;
       c.label.textContent = label(s.name);

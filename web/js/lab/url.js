@@ -9,22 +9,24 @@ import { $ } from './dom.js';
 
 /**
  * @param {{store: import('./store.js').Store, i18n: import('./i18n.js').I18n,
- *          messages: ReturnType<typeof import('./messages.js').createMessages>}} deps
+ *          messages: ReturnType<typeof import('./messages.js').createMessages>,
+ *          extra?: (s: any) => Record<string, string>}} deps
+ *   extra: the plug-ins' page keys for the link (the Sweep panel's state, `sweep` in the store)
  */
-export function mountUrl({ store, i18n, messages }) {
+export function mountUrl({ store, i18n, messages, extra }) {
   /** @type {any} */
   let schema = null;
 
   function write() {
     const s = store.get();
     if (!s.config || !schema) return;
-    const q = schema.encode(s.config, { hide: s.hide, lang: s.lang, step: s.step });
+    const q = schema.encode(s.config, { hide: s.hide, lang: s.lang, step: s.step, extra: extra ? extra(s) : {} });
     history.replaceState(null, '', q + location.hash);
     $('share-link').value = location.href;
   }
 
   store.subscribe((s, prev) => {
-    if (s.config !== prev.config || s.hide !== prev.hide || s.lang !== prev.lang || s.step !== prev.step) write();
+    if (s.config !== prev.config || s.hide !== prev.hide || s.lang !== prev.lang || s.step !== prev.step || s.sweep !== prev.sweep) write();
   });
 
   $('copy-link').addEventListener('click', async () => {

@@ -13,7 +13,9 @@
  * An experiment button calls lab.applySettings(config, {run: true}), waits
  * for the store's next configuration with that config and for the run's
  * end (phase finished or diverged), then shows the answer and asks the lab
- * to point at the chart (lab.highlight).  The step lives in the store (and
+ * to point at the chart (lab.highlight).  An experiment with a `sweep`
+ * runs it through the Sweep panel (lab.sweep) on its config instead and
+ * answers when the panel's result comes back.  The step lives in the store (and
  * so in the URL, url.js); schema.js validates it.  Owns #lesson, the toggle
  * #lesson-toggle and #lesson-live.
  */
@@ -22,7 +24,7 @@ import { checkStep } from '../lab/schema.js';
 import { chartKey } from '../lab/highlight.js';
 import { isFinished } from '../lab/store.js';
 import { rich, plain, paragraph, powers } from './rich-text.js';
-import { numbersOf, numbersText } from './numbers.js';
+import { numbersOf, numbersText, sweepNumbers } from './numbers.js';
 import { createQuiz } from './quiz.js';
 
 /** @typedef {{id: string, label: string, question: string, answer: string}} StepExperiment an experiment as a step shows it */
@@ -235,6 +237,7 @@ export function mountLesson({ store, i18n, lab }) {
     if (!r || !x) return '';
     const fmt = i18n.format();
     const chart = chartKey({ chart: x.chart, what: x.highlight && x.highlight.what });
+    if (r.state === 'running' && x.sweep) return t('lesson.sweep_running', { chart: t('lesson.chart.sweep') });
     if (r.state === 'running') return t('lesson.running', { steps: fmt.int(Number(x.config.steps)), chart: t(`lesson.chart.${chart}`) });
     if (r.state === 'done') return t('lesson.done');
     if (r.state === 'cancelled') return t('lesson.cancelled');
@@ -264,10 +267,32 @@ export function mountLesson({ store, i18n, lab }) {
     if (!x) return;
     if (S.active && S.active.id !== id) setResult(S.active.id, { state: 'cancelled' });
     lab.highlight(null);
+    if (x.sweep && lab.sweep) {
+      /* a sweep: the panel runs it on the experiment's config; the lab's networks stay */
+      S.active = { id, phase: 'sweeping' };
+      setResult(id, { state: 'running' });
+      lab.highlight(pointer(x), { scroll: onThisStep(id) });
+      lab.sweep.run(x.sweep, x.config);
+      return;
+    }
     S.active = { id, phase: 'configuring' };
     setResult(id, { state: 'running' });
     lab.applySettings(x.config, { run: true, fromDefaults: true });
   }
+
+  /** @param {any} result @param {any} request the panel's finished sweep */
+  function onSweepResult(result, request) {
+    const a = S.active;
+    if (!a || a.phase !== 'sweeping') return;
+    const x = spec(a.id);
+    if (!x || !x.sweep || !request || request.sweep !== `${x.sweep.name}=${x.sweep.from}..${x.sweep.to}:${x.sweep.count}`) return;
+    S.active = null;
+    setResult(a.id, { state: 'done', numbers: sweepNumbers(result, x.sweep.metric || 'grad_ratio_log10') });
+    const here = onThisStep(a.id);
+    lab.highlight(pointer(x), { scroll: here });
+    if (here) reveal(document.querySelector(`#lesson [data-experiment-id="${a.id}"] .answer`));
+  }
+  if (lab.sweep) lab.sweep.onResult(onSweepResult);
 
   /** @param {string} id @param {{state: string, numbers?: any}} r */
   function setResult(id, r) {
@@ -285,7 +310,7 @@ export function mountLesson({ store, i18n, lab }) {
 
   function onConfigured(/** @type {Record<string, any>} */ config) {
     const a = S.active;
-    if (!a) return;
+    if (!a || a.phase === 'sweeping') return;
     const x = spec(a.id);
     if (matches(x.config, config)) {
       if (a.phase === 'configuring') a.phase = 'running';

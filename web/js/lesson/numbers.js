@@ -7,6 +7,7 @@
  */
 import { ARCHS, latestWithUpdate } from '../lab/history.js';
 import { chartKey } from '../lab/highlight.js';
+import { chartData } from '../sweep/sweep-model.js';
 
 /*
  * The numbers the answer quotes, read from the run's records (no
@@ -14,7 +15,7 @@ import { chartKey } from '../lab/highlight.js';
  * answers the question decides which.  Kept raw, formatted when shown, so
  * a change of language re-formats them.
  */
-/** @typedef {{chart: string, highlight?: {layer?: any, what?: string}, config: Record<string, any>}} Experiment experiments.json's entry */
+/** @typedef {{chart: string, highlight?: {layer?: any, what?: string}, config: Record<string, any>, sweep?: Record<string, any>}} Experiment experiments.json's entry */
 /** @typedef {{v: number, under?: boolean}} LayerValue */
 /** @typedef {{kind: string, step: number, v: Record<string, any>, diverged: Array<{arch: string, step: number}>}} Numbers */
 
@@ -59,11 +60,31 @@ export function numbersOf(x, records) {
     case 'boundary':
       out.v = { pa: P.acc, ra: R.acc };
       break;
+    case 'chain':
+      /* the product of every layer's factor (chain_product at layer 1) and the slope bound */
+      out.v = { p: P.chain_product[0], r: R.chain_product[0], n: L, bound: P.act_max_slope, pL: P.chain_factor[L - 2] };
+      break;
     default: /* loss */
       out.kind = 'loss';
       out.v = { p0: first.plain.loss, p1: P.loss, r0: first.residual.loss, r1: R.loss, pa: P.acc, ra: R.acc };
   }
   return out;
+}
+
+/**
+ * A sweep experiment's numbers, picked from the engine's sweep result: the
+ * metric's median at the first and the last swept value for both stacks,
+ * and where the plain stack's chi reaches 1 (sweep-model.js chartData).
+ * @param {any} result @param {string} metric @returns {Numbers}
+ */
+export function sweepNumbers(result, metric) {
+  const d = chartData(result, metric);
+  const last = d.values.length - 1;
+  const at = (/** @type {any} */ s, /** @type {number} */ i) => (s ? s.median[i] : null);
+  return {
+    kind: 'sweep', step: result.steps, diverged: [],
+    v: { name: result.name, metric, x0: d.values[0], x1: d.values[last], p0: at(d.plain, 0), p1: at(d.plain, last), r0: at(d.residual, 0), r1: at(d.residual, last), chiOne: d.chiOne },
+  };
 }
 
 /**
@@ -91,6 +112,16 @@ export function numbersText(n, t, fmt) {
     case 'boundary':
       line = t('lesson.num.boundary', { step, pa: fmt.percent(v.pa), ra: fmt.percent(v.ra) });
       break;
+    case 'chain':
+      line = t('lesson.num.chain', { step, n: fmt.int(v.n), p: fmt.value(v.p), r: fmt.value(v.r), bound: fmt.value(v.bound), f: fmt.value(v.pL) });
+      break;
+    case 'sweep': {
+      const num = (/** @type {number | null} */ x) => (x === null ? '–' : fmt.value(x));
+      line = t('lesson.num.sweep', { metric: t(`sweep.metric.${v.metric}`), name: t(`setting.${v.name}.label`), x0: fmt.value(v.x0), x1: fmt.value(v.x1), p0: num(v.p0), p1: num(v.p1), r0: num(v.r0), r1: num(v.r1) });
+      const lines = [line];
+      if (v.chiOne !== null) lines.push(t('lesson.num.chi_one', { x: fmt.value(v.chiOne) }));
+      return lines;
+    }
     default:
       /* both stacks stopped at step 0 (diverged in the first step): there is only the start */
       line = n.step === 0 ? t('lesson.num.loss0', { p0: fmt.value(v.p0), r0: fmt.value(v.r0) })

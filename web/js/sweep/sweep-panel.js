@@ -1,0 +1,337 @@
+// @ts-check
+/*
+ * sweep-panel.js - the Sweep panel, a plug-in that main.js mounts with the
+ * store, the Worker client, i18n and the lab's extension points.  It owns
+ * #card-sweep: choose a setting (depth, init_std, res_scale, width, lr), its
+ * range, the seeds and the training steps; Run sends the Worker a `sweep`
+ * message (docs/worker-protocol.md) built from the lab's configuration, a
+ * progress bar follows `sweep_progress`, Cancel sends `sweep_cancel`; the
+ * chart shows the chosen metric of the engine's result against the swept
+ * value, plain and residual with their p10-p90 bands and the theory line
+ * (grad_ratio_theory_log10) or the value where chi reaches 1.  A refused
+ * sweep shows the engine's message.  Its state is in the store (`sweep`,
+ * and so in the link: url.js, schema.js) and `hide=sweep` hides the card.
+ * What it draws is picked by sweep-model.js; exports go through lab.download.
+ */
+import { el } from '../lab/dom.js';
+import { line } from '../lab/chart-line.js';
+import { COLORS } from '../lab/lab-charts.js';
+import {
+  SWEEP_SETTINGS, STEP_CHOICES, MAX_SEEDS, defaultState, sweepText, seedsText, withSetting, sweepConfig,
+  metricsFor, metricOf, chartData, logX, resultCsv,
+} from './sweep-model.js';
+
+const BAND = { plain: 'rgba(213, 94, 0, 0.15)', residual: 'rgba(0, 114, 178, 0.15)' };
+
+/** @param {import('../conv/conv-mode.js').PluginContext} ctx */
+export function mountSweepPanel({ store, worker, i18n, lab }) {
+  const t = i18n.t;
+  const d = {
+    state: defaultState(),
+    running: false,
+    status: 'idle',          /* idle | running | done | cancelled | failed */
+    progress: 0, done: 0, total: 0,
+    result: /** @type {any} */ (null),
+    request: /** @type {any} */ (null),   /* the message that made `result` */
+    error: /** @type {string | null} */ (null),
+    id: 0,
+    chart: /** @type {any} */ (null),
+    chartKind: '',
+  };
+  /** @type {Array<(result: any, request: any) => void>} */
+  const listeners = [];
+
+  /* ---- the card ---- */
+  const title = el('h2', { id: 'title-sweep' });
+  const pngBtn = el('button', { type: 'button', class: 'png', id: 'sweep-png', onclick: () => exportFile('png') });
+  const jsonBtn = el('button', { type: 'button', class: 'png', id: 'sweep-json', onclick: () => exportFile('json') });
+  const csvBtn = el('button', { type: 'button', class: 'png', id: 'sweep-csv', onclick: () => exportFile('csv') });
+  const note = el('p', { class: 'card-note', id: 'note-sweep' });
+  /** @param {string} id @param {Record<string, any>} attrs */
+  const input = (id, attrs) => el('input', Object.assign({ id, type: 'number', onchange: readForm }, attrs));
+  const nameSel = el('select', { id: 'sweep-name', onchange: () => { setState(withSetting(d.state, nameSel.value)); } },
+    ...SWEEP_SETTINGS.map((s) => el('option', { value: s.name })));
+  const fromIn = input('sweep-from', { step: 'any' });
+  const toIn = input('sweep-to', { step: 'any' });
+  const countIn = input('sweep-count', { min: '2', max: '200', step: '1' });
+  const seedFromIn = input('sweep-seed-from', { min: '0', step: '1' });
+  const seedToIn = input('sweep-seed-to', { min: '0', step: '1' });
+  const stepsSel = el('select', { id: 'sweep-steps', onchange: readForm }, ...STEP_CHOICES.map((n) => el('option', { value: String(n) })));
+  const metricSel = el('select', { id: 'sweep-metric', onchange: readForm });
+  const runBtn = el('button', { type: 'button', class: 'primary', id: 'sweep-run', onclick: () => run() });
+  const cancelBtn = el('button', { type: 'button', id: 'sweep-cancel', onclick: cancel, disabled: true });
+  const bar = /** @type {HTMLProgressElement} */ (el('progress', { id: 'sweep-progress', max: '1', value: '0' }));
+  const status = el('p', { class: 'card-note', id: 'sweep-status', 'aria-live': 'polite' });
+  const canvas = el('canvas', { id: 'chart-sweep', role: 'img' });
+  /** @type {Record<string, HTMLElement>} */
+  const labels = {};
+  /** @param {string} key @param {HTMLElement} control */
+  const field = (key, control) => {
+    labels[key] = el('label', { for: control.id });
+    return el('div', { class: 'sweep-field' }, labels[key], control);
+  };
+  const card = el('section', { class: 'card wide', id: 'card-sweep', 'aria-labelledby': 'title-sweep' },
+    el('div', { class: 'card-head' }, title, el('span', { class: 'sweep-exports' }, pngBtn, jsonBtn, csvBtn)), note,
+    el('div', { class: 'sweep-controls' },
+      field('name', nameSel), field('from', fromIn), field('to', toIn), field('count', countIn),
+      field('seed_from', seedFromIn), field('seed_to', seedToIn), field('steps', stepsSel), field('metric', metricSel),
+      el('div', { class: 'sweep-buttons' }, runBtn, cancelBtn)),
+    el('div', { class: 'sweep-run-line' }, bar, status),
+    el('div', { class: 'chart-box tall' }, canvas));
+  lab.after.after(card);
+
+  /* ---- state <-> form ---- */
+  /** @param {import('./sweep-model.js').SweepState} st @param {{silent?: boolean}} [o] */
+  function setState(st, o = {}) {
+    d.state = st;
+    showForm();
+    if (!o.silent) store.update({ sweep: { ...st } });
+  }
+
+  function showForm() {
+    const st = d.state, f = i18n.format();
+    nameSel.value = st.name;
+    fromIn.value = String(st.from);
+    toIn.value = String(st.to);
+    countIn.value = String(st.count);
+    seedFromIn.value = String(st.seedFrom);
+    seedToIn.value = String(st.seedTo);
+    stepsSel.value = String(st.steps);
+    metricSel.textContent = '';
+    for (const m of metricsFor(st.steps)) metricSel.append(el('option', { value: m.name, text: t(`sweep.metric.${m.name}`) }));
+    if (!metricsFor(st.steps).some((m) => m.name === st.metric)) st.metric = 'grad_ratio_log10';
+    metricSel.value = st.metric;
+    for (const o of stepsSel.options) o.textContent = f.int(Number(o.value));
+    for (const o of nameSel.options) o.textContent = t(`setting.${o.value}.label`, null, o.value);
+  }
+
+  function readForm() {
+    const num = (/** @type {HTMLInputElement} */ x) => Number(x.value);
+    const metric = metricSel.value;
+    setState({
+      ...d.state, from: num(fromIn), to: num(toIn), count: Math.round(num(countIn)),
+      seedFrom: Math.round(num(seedFromIn)), seedTo: Math.round(num(seedToIn)), steps: Number(stepsSel.value), metric,
+    });
+    drawResult();
+  }
+
+  /* ---- running ---- */
+  /**
+   * Runs a sweep: the panel's state, or the one given (the lesson's
+   * experiments), with the lab's configuration and `overrides` on top.
+   * @param {Partial<import('./sweep-model.js').SweepState>} [st] @param {Record<string, any>} [overrides]
+   */
+  function run(st, overrides) {
+    if (st) setState({ ...withSetting(d.state, st.name || d.state.name), ...st });
+    const s = d.state;
+    const base = store.get().config;
+    if (!base) return;
+    d.error = null;
+    if (!(s.seedTo >= s.seedFrom) || s.seedTo - s.seedFrom + 1 > MAX_SEEDS) {
+      fail(t('sweep.bad_seeds', { max: i18n.format().int(MAX_SEEDS) }));
+      return;
+    }
+    const config = sweepConfig({ ...base, ...(overrides || {}) }, s);
+    const csv = store.get().csv;
+    if (config.data === 'csv' && csv) config.csv = csv.text;
+    d.id += 1;
+    const msg = { type: 'sweep', id: `sweep${d.id}`, config, sweep: sweepText(s), seeds: seedsText(s), arch: 'both', steps: s.steps };
+    d.request = { ...msg, config: { ...config, csv: undefined } };
+    d.running = true;
+    d.status = 'running';
+    d.progress = 0;
+    d.result = null;
+    worker.send(msg);
+    renderStatus();
+  }
+
+  function cancel() {
+    if (d.running) worker.send({ type: 'sweep_cancel' });
+  }
+
+  /** @param {string} message */
+  function fail(message) {
+    d.running = false;
+    d.status = 'failed';
+    d.error = message;
+    lab.message('error', t('sweep.failed_title'), [message], 'sweep');
+    renderStatus();
+  }
+
+  const mine = (/** @type {any} */ m) => m.id === `sweep${d.id}`;
+  worker.on('sweep_progress', (m) => {
+    if (!mine(m)) return;
+    d.progress = m.progress;
+    d.done = m.done;
+    d.total = m.total;
+    if (m.result) {
+      d.result = m.result;
+      drawResult();
+    }
+    renderStatus();
+  });
+  worker.on('sweep_result', (m) => {
+    if (!mine(m)) return;
+    d.running = false;
+    d.status = 'done';
+    d.progress = 1;
+    d.done = m.done;
+    d.total = m.total;
+    d.result = m.result;
+    drawResult();
+    renderStatus();
+    for (const fn of listeners) fn(d.result, d.request);
+  });
+  worker.on('sweep_cancelled', (m) => {
+    if (m.replaced || !d.running) return;
+    d.running = false;
+    d.status = 'cancelled';
+    renderStatus();
+  });
+  worker.on('error:sweep', (m) => {
+    if (m.id !== undefined && !mine(m)) return;
+    fail(m.message);
+  });
+
+  /* ---- the chart ---- */
+  function makeChart() {
+    const r = d.result;
+    const metric = metricOf(d.state.metric) || metricOf('grad_ratio_log10');
+    const kind = `${metric ? metric.axis : ''}/${r && logX(r.name, r.values) ? 'log' : 'lin'}`;
+    if (d.chart && d.chartKind === kind) return;
+    if (d.chart) d.chart.chart.destroy();
+    d.chartKind = kind;
+    const ax = metric ? metric.axis : 'log10';
+    const y = ax === 'log10' ? { type: 'linear', pow10: true } : ax === 'log' ? { type: 'logarithmic' } : ax === 'percent' ? { type: 'linear', min: 0, max: 1, percent: true } : { type: 'linear', min: 0 };
+    d.chart = line(canvas, {
+      x: r && logX(r.name, r.values) ? { type: 'logarithmic' } : { type: 'linear' }, y, format: i18n.format(), legendLines: true,
+      series: [
+        { id: 'plain_p10', color: 'transparent', radius: 0, width: 0, legend: false },
+        { id: 'plain_p90', color: 'transparent', fill: BAND.plain, fillTo: 'plain_p10', radius: 0, width: 0, legend: false },
+        { id: 'residual_p10', color: 'transparent', radius: 0, width: 0, legend: false },
+        { id: 'residual_p90', color: 'transparent', fill: BAND.residual, fillTo: 'residual_p10', radius: 0, width: 0, legend: false },
+        { id: 'plain', color: COLORS.plain, radius: 3 },
+        { id: 'residual', color: COLORS.residual, radius: 3, marker: 'rect' },
+        { id: 'theory', color: COLORS.theory, dash: [6, 4], radius: 0, width: 1.5, marker: 'line', legendWhenEmpty: false },
+        { id: 'one', color: '#777777', radius: 0, width: 1, marker: 'line', legendWhenEmpty: false },
+      ],
+    });
+    chartTexts();
+  }
+
+  function drawResult() {
+    makeChart();
+    const c = d.chart;
+    c.clear();
+    c.setMarker(null);
+    const r = d.result;
+    if (r) {
+      const data = chartData(r, d.state.metric);
+      const pts = (/** @type {Array<number | null> | null} */ ys) => (ys ? data.values.map((x, i) => ({ x, y: ys[i] })) : []);
+      for (const arch of /** @type {const} */ (['plain', 'residual'])) {
+        const s = data[arch];
+        if (!s) continue;
+        c.set(arch, pts(s.median));
+        if (d.state.metric !== 'diverged_share') {
+          c.set(`${arch}_p10`, pts(s.p10));
+          c.set(`${arch}_p90`, pts(s.p90));
+        }
+      }
+      c.set('theory', pts(data.theory));
+      /* the line where a factor of 1 per layer would leave the gradient as it is */
+      const ax = (metricOf(d.state.metric) || { axis: '' }).axis;
+      if (ax === 'log10' || ax === 'log') {
+        const one = ax === 'log10' ? 0 : 1;
+        c.set('one', [{ x: data.values[0], y: one }, { x: data.values[data.values.length - 1], y: one }]);
+      }
+      if (data.chiOne !== null) c.setMarker({ x: data.chiOne, label: t('sweep.chi_one'), half: 0 });
+    }
+    chartTexts();
+  }
+
+  function chartTexts() {
+    const c = d.chart;
+    if (!c) return;
+    const f = i18n.format();
+    const name = d.result ? d.result.name : d.state.name;
+    c.setTexts({
+      x: t(`setting.${name}.label`, null, name), y: t(`sweep.metric.${d.state.metric}`),
+      series: { plain: t('series.plain'), residual: t('series.residual'), theory: t('sweep.series.theory'), one: t('sweep.series.one') },
+    });
+    c.setFormat(f, i18n.lang === 'fa');
+    c.render();
+    canvas.setAttribute('aria-label', `${t('sweep.title')}: ${t(`sweep.metric.${d.state.metric}`)}`);
+  }
+
+  function renderStatus() {
+    const f = i18n.format();
+    runBtn.disabled = d.running;
+    cancelBtn.disabled = !d.running;
+    bar.value = d.progress;
+    bar.hidden = d.status !== 'running';
+    status.classList.toggle('error', d.status === 'failed');
+    let text = t('sweep.idle');
+    if (d.status === 'running') text = t('sweep.running', { done: f.int(d.done), total: f.int(d.total), percent: f.percent(d.progress) });
+    else if (d.status === 'done') text = t('sweep.done', { total: f.int(d.total), values: f.int(d.result.values.length), seeds: f.int(d.result.seeds[1] - d.result.seeds[0] + 1) });
+    else if (d.status === 'cancelled') text = t('sweep.cancelled');
+    else if (d.status === 'failed') text = t('sweep.failed', { message: d.error || '' });
+    status.textContent = text;
+  }
+
+  /** @param {'png' | 'json' | 'csv'} kind */
+  function exportFile(kind) {
+    if (kind === 'png') {
+      if (d.chart) lab.download('gradlab-sweep.png', d.chart.png(`${t('sweep.title')}: ${t(`sweep.metric.${d.state.metric}`)}`), false);
+      return;
+    }
+    if (!d.result) return;
+    const text = kind === 'json'
+      ? JSON.stringify({ gradlab: 'sweep', request: d.request, sweep: d.result }, null, 1)
+      : resultCsv(d.result);
+    const blob = new Blob([text], { type: kind === 'json' ? 'application/json' : 'text/csv' });
+    lab.download(`gradlab-sweep.${kind}`, URL.createObjectURL(blob), true);
+  }
+
+  function texts() {
+    title.textContent = t('sweep.title');
+    note.textContent = t('sweep.note');
+    for (const k of Object.keys(labels)) labels[k].textContent = t(`sweep.${k}`);
+    runBtn.textContent = t('sweep.run');
+    cancelBtn.textContent = t('sweep.cancel');
+    pngBtn.textContent = t('export_png');
+    jsonBtn.textContent = t('export_json');
+    csvBtn.textContent = t('export_csv');
+    bar.setAttribute('aria-label', t('sweep.progress'));
+    showForm();
+    if (d.chart) {
+      d.chart.chart.destroy();
+      d.chart = null;
+    }
+    drawResult();
+    renderStatus();
+  }
+
+  store.watch((s) => s.lang, texts);
+  store.watch((s) => s.hide, (hide) => { card.hidden = (hide || []).includes('sweep'); });
+  /* the link's state (main.js puts the decoded one in the store once) */
+  store.watch((s) => s.sweep, (st) => {
+    if (st && JSON.stringify(st) !== JSON.stringify(d.state)) {
+      d.state = { ...st };
+      showForm();
+    }
+  });
+
+  return {
+    card, run, cancel,
+    /** @param {(result: any, request: any) => void} fn called with every finished sweep */
+    onResult(fn) {
+      listeners.push(fn);
+    },
+    debug: () => ({
+      state: { ...d.state }, running: d.running, status: d.status, progress: d.progress, done: d.done, total: d.total,
+      error: d.error, result: d.result ? JSON.parse(JSON.stringify(d.result)) : null, request: d.request,
+      chart: d.chart ? d.chart.snapshot() : null, marker: d.chart ? d.chart.marker() : null, visible: !card.hidden,
+      sweepText: sweepText(d.state),
+    }),
+  };
+}
