@@ -82,7 +82,7 @@ try {
       `first_chart_ms=${Math.round(median(runs.map((r) => r.firstChartAt)))} (medians of ${RUNS}, cold cache, compress=${compress ? 'br' : 'off'})`);
     const first = max.rs;
     console.log(`bench load ${lang} share katex=${share(first, /\/vendor\/katex\//)} ` +
-      `lesson=${share(first, /\/(js\/lesson\.js|lesson\/(en|fa|experiments)\.json)$/)} ` +
+      `lesson=${share(first, /\/(js\/lesson\/.*\.js|lesson\/(en|fa|experiments)\.json)$/)} ` +
       `vazirmatn=${share(first, /\/vendor\/vazirmatn\//)}  (of the heaviest run: what lazy loading would move after the first chart)`);
   }
   const v = await visit('en', { waitPrecache: true });

@@ -7,9 +7,11 @@
  * the plug-ins (conv mode, the lesson) with the store, the Worker client,
  * i18n and the lab's extension points, and the debug surface last.
  *
- *   index.html -> vendor scripts, js/engine/protocol.js, then this module.
+ *   index.html -> js/boot.js (the Worker and the strings, started early),
+ *   vendor scripts, js/engine/protocol.js, then this module.  The lesson
+ *   (and with it KaTeX) is imported after the first chart.
  */
-import { Protocol } from './vendor.js';
+import { Protocol, boot } from './vendor.js';
 import { $, download } from './lab/dom.js';
 import { createStore } from './lab/store.js';
 import { createI18n } from './lab/i18n.js';
@@ -22,6 +24,7 @@ import { createHistory, historyLimit, ARCHS } from './lab/history.js';
 import { createSession } from './lab/session.js';
 import { createLabCharts } from './lab/lab-charts.js';
 import { createStacks } from './lab/stacks.js';
+import { createChartText } from './lab/chart-text.js';
 import { createFrame } from './lab/frame.js';
 import { mountRunControls } from './lab/run-controls.js';
 import { mountBoundary } from './lab/boundary.js';
@@ -32,10 +35,11 @@ import { applyPageText } from './lab/page-text.js';
 import { mountDebug } from './lab/debug.js';
 import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
-import { mountLesson } from './lesson/lesson.js';
 
 /** @param {string} url */
 async function fetchJson(url) {
+  const early = boot ? boot.fetched(url) : null;
+  if (early) return early;
   const r = await fetch(url, { cache: 'no-cache' });
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
   return r.json();
@@ -56,22 +60,34 @@ const history = createHistory({ limit: () => historyLimit(ARCHS.length, store.ge
 const labCharts = createLabCharts({ i18n, history });
 labCharts.create();
 const stacks = createStacks({ i18n });
+const chartText = createChartText({ i18n, history });
 
+/* the engine's Worker: boot.js started it (and sent `init`) before these modules arrived */
+const port = { postMessage: (/** @type {any} */ m) => { if (raw) raw.postMessage(m); }, onmessage: /** @type {any} */ (null) };
+const worker = createWorkerClient(port, Protocol);
+/** @param {ErrorEvent} ev */
+const onWorkerError = (ev) => {
+  ev.preventDefault();
+  messages.show('error', i18n.t('msg.worker_error'), [ev.message || 'unknown error']);
+};
 /** @type {Worker | null} */
 let raw = null;
-try {
-  raw = new Worker('js/engine/worker.js');
-} catch (e) {
-  stringsLoaded.then(() => messages.show('error', i18n.t('msg.engine_failed'), [/** @type {Error} */ (e).message]));
-  store.update({ phase: 'failed' });
+/** @type {any} */
+let startError = null;
+if (boot) ({ worker: raw, error: startError } = boot);
+else {
+  try {
+    raw = new Worker('js/engine/worker.js');
+    raw.onmessage = (ev) => port.onmessage(ev);
+    raw.onerror = onWorkerError;
+    raw.postMessage({ type: 'init' });
+  } catch (e) {
+    startError = e;
+  }
 }
-const fake = { postMessage() {}, onmessage: /** @type {any} */ (null) };
-const worker = createWorkerClient(raw || fake, Protocol);
-if (raw) {
-  raw.onerror = (ev) => {
-    ev.preventDefault();
-    messages.show('error', i18n.t('msg.worker_error'), [ev.message || 'unknown error']);
-  };
+if (!raw) {
+  stringsLoaded.then(() => messages.show('error', i18n.t('msg.engine_failed'), [startError ? /** @type {Error} */ (startError).message : 'no Worker']));
+  store.update({ phase: 'failed' });
 }
 
 const session = createSession({ store, worker, history, i18n, messages });
@@ -84,7 +100,7 @@ const firstChart = new Promise((ok) => { firstChartSeen = () => ok(undefined); }
 const frame = createFrame(store, [(s) => {
   labCharts.render(s.latest);
   if (labCharts.firstChartAt !== null) firstChartSeen();
-}, (s) => stacks.render(s), (s) => controls.render(s), () => exporter.render()]);
+}, (s) => stacks.render(s), (s) => controls.render(s), () => exporter.render(), (s) => chartText.render(s)]);
 session.onRecord((r) => {
   labCharts.append(r);
   frame.markDirty();
@@ -110,6 +126,7 @@ function retranslate() {
   controls.texts();
   if (form) form.texts();
   labCharts.texts();
+  chartText.texts();
   highlight.texts();
   frame.markDirty();
   boundary.texts();
@@ -139,7 +156,14 @@ const lab = {
   after: /** @type {Element} */ (document.querySelector('.grid2.per-stack')),
 };
 const conv = mountConvMode({ store, worker, i18n, lab });
-const lesson = mountLesson({ store, worker, i18n, lab });
+/* the lesson (its modules, content and KaTeX) loads once the first chart is drawn, or the engine failed */
+/** @type {any} */
+let lessonApi = null;
+const lesson = { debug: () => (lessonApi ? lessonApi.debug() : { lang: null, step: null, index: 0, active: null, results: {}, quiz: {}, loading: true }) };
+const engineFailed = new Promise((ok) => { store.watch((s) => s.phase, (p) => { if (p === 'failed') ok(undefined); }); });
+Promise.race([firstChart, engineFailed]).then(() => import('./lesson/lesson.js')).then((m) => {
+  lessonApi = m.mountLesson({ store, worker, i18n, lab });
+}, (e) => messages.show('error', i18n.t('lesson.load_failed'), [/** @type {Error} */ (e).message], 'lesson'));
 mountDebug({
   store, history, i18n, session, labCharts, highlight, messages, setLanguage,
   schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson,
@@ -173,4 +197,5 @@ worker.on('ready', async (m) => {
   if (decoded.messages.length) messages.show('error', i18n.t('msg.bad_link'), decoded.messages, 'link');
   session.configure(decoded.config, { source: 'url' });
 });
-worker.send({ type: 'init' });
+/* every listener is in place: the replies that came before this module ran, then the rest */
+if (boot) boot.take((ev) => port.onmessage(ev), onWorkerError);

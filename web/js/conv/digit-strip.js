@@ -97,12 +97,13 @@ export function createDigitStrip({ store, worker, i18n }) {
       for (let i = 0; i < n; i++) {
         const canvas = el('canvas', { width: String(w), height: String(h), class: 'digit', 'aria-hidden': 'true' });
         drawDigit(canvas, i * h * w);
-        box.append(el('figure', { class: 'digit-cell', role: 'listitem' }, canvas, el('figcaption')));
+        /* a <figure> may not be a listitem: a <div role="listitem"> holds the image and its caption */
+        box.append(el('div', { class: 'digit-cell', role: 'listitem' }, canvas, el('p', { class: 'digit-caption' })));
       }
     }
     const right = { plain: 0, residual: 0 };
     [...box.children].forEach((cell, i) => {
-      const cap = cell.querySelector('figcaption');
+      const cap = cell.querySelector('.digit-caption');
       cap.textContent = '';
       cap.append(el('span', { class: 'digit-label', text: t('conv.strip.label', { y: f.int(s.y[i]) }) }));
       const alt = { i: f.int(i + 1), y: f.int(s.y[i]), p: '–', r: '–', pv: '', rv: '' };
