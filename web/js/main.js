@@ -36,6 +36,12 @@ import { mountDebug } from './lab/debug.js';
 import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
 
+/* the way to the first chart, for tests/bench/bench_load.mjs: performance marks
+   gradlab:main (this module runs), gradlab:wired (it has run; boot.js's
+   gradlab:engine: the engine's first reply), gradlab:ready (the table is handled),
+   gradlab:configure (the first configure is sent), gradlab:configured (its reply) */
+performance.mark('gradlab:main');
+
 /** @param {string} url */
 async function fetchJson(url) {
   const early = boot ? boot.fetched(url) : null;
@@ -106,6 +112,7 @@ session.onRecord((r) => {
   frame.markDirty();
 });
 store.watch((s) => s.configuredCount, (n, s) => {
+  if (n === 1) performance.mark('gradlab:configured');
   labCharts.reset(s.layers);
   labCharts.append(s.latest);
 });
@@ -170,6 +177,7 @@ mountDebug({
 });
 
 worker.on('ready', async (m) => {
+  performance.mark('gradlab:ready');
   controls.setSpeeds(m.speeds, m.speed);
   schema = createSchema(m.settings, { fixed: FIXED, notFromUrl: { data: ['csv'] } });
   session.setSchema(schema);
@@ -195,7 +203,9 @@ worker.on('ready', async (m) => {
   store.update({ lang });
   offline.setLanguage(lang);
   if (decoded.messages.length) messages.show('error', i18n.t('msg.bad_link'), decoded.messages, 'link');
+  performance.mark('gradlab:configure');
   session.configure(decoded.config, { source: 'url' });
 });
 /* every listener is in place: the replies that came before this module ran, then the rest */
+performance.mark('gradlab:wired');
 if (boot) boot.take((ev) => port.onmessage(ev), onWorkerError);
