@@ -53,7 +53,11 @@ for (const [from, to] of VENDOR) {
 async function bundlePage() {
   const bundle = await rollup({
     input: join(root, 'web/js/main.js'),
-    onwarn(w) { throw new Error(`assemble-site: rollup: ${w.message}`); },
+    /* an import that names nothing is an error; anything else rollup notes is printed */
+    onwarn(w) {
+      if (w.code === 'UNRESOLVED_IMPORT' || w.code === 'MISSING_EXPORT') throw new Error(`assemble-site: rollup: ${w.message}`);
+      console.error(`assemble-site: rollup: ${w.message}`);
+    },
   });
   for (const entry of ['main.js', 'vendor.js', 'lab', 'conv', 'lesson']) rmSync(join(out, 'js', entry), { recursive: true, force: true });
   const { output } = await bundle.write({
