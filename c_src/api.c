@@ -57,7 +57,7 @@ double gl_record_res_scale(const gl_net *net, int block) {
 
 static const char *FIELD_NAMES[GL_N_FIELDS] = {
     "grad_norm", "act_grad_norm", "act_mean", "act_std", "saturation",
-    "update_ratio", "chi", "chi_measured", "underflow", "grad_norm_theory"};
+    "update_ratio", "chi", "chi_measured", "underflow", "grad_norm_theory", "gamma_grad_norm"};
 const char *gl_field_name(int field) {
   return field >= 0 && field < GL_N_FIELDS ? FIELD_NAMES[field] : NULL;
 }
@@ -114,7 +114,9 @@ static int predict_grid(gl_net *n, double x0, double x1, double y0, double y1, i
       n->batch_x[2 * r] = (gl_real)(nx > 1 ? x0 + (x1 - x0) * ix / (nx - 1) : 0.5 * (x0 + x1));
       n->batch_x[2 * r + 1] = (gl_real)(ny > 1 ? y0 + (y1 - y0) * iy / (ny - 1) : 0.5 * (y0 + y1));
     }
+    n->norm_eval = 1; /* batch norm: the running statistics */
     gl_forward(n, n->batch_x, NULL, rows, NULL, 0);
+    n->norm_eval = 0;
     probabilities(n, lg->v, rows, C, out + (size_t)p0 * C);
   }
   return GL_OK;
@@ -140,7 +142,9 @@ static int predict_test(gl_net *n, int first, int count, double *out) {
   const gl_buf *lg = &n->bufs[n->ops[n->n_ops - 1].out];
   for (int p0 = 0; p0 < count; p0 += n->cap) {
     int rows = count - p0 < n->cap ? count - p0 : n->cap;
+    n->norm_eval = 1;
     gl_forward(n, n->test.x + (size_t)(first + p0) * d, NULL, rows, NULL, 0);
+    n->norm_eval = 0;
     probabilities(n, lg->v, rows, C, out + (size_t)p0 * C);
   }
   return GL_OK;

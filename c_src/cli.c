@@ -64,6 +64,11 @@ static char *read_file(const char *path, size_t *len) {
   return buf;
 }
 
+/* Fields printed per record: all of them, but gamma_grad_norm (the last)
+ * only with norm = batch or layer, so that norm = none prints what it did
+ * before normalisation existed. */
+static int n_fields = GL_N_FIELDS;
+
 /* One record of one run, copied out of the engine. */
 typedef struct {
   long step;
@@ -151,7 +156,7 @@ static void print_history_entry(FILE *o, const rec *e, int nl) {
   fprintf(o, "{\"step\": %ld, \"loss\": %.9g, \"acc\": %.9g", e->step, e->loss, e->acc);
   if (e->test_acc >= 0)
     fprintf(o, ", \"test_loss\": %.9g, \"test_acc\": %.9g", e->test_loss, e->test_acc);
-  for (int k = 0; k < GL_N_FIELDS; k++) {
+  for (int k = 0; k < n_fields; k++) {
     fprintf(o, ", \"%s\": ", gl_field_name(k));
     print_array(o, e->f + (size_t)k * nl, nl);
   }
@@ -191,7 +196,7 @@ static void print_seed_history(FILE *o, run *runs, int ns, int nl) {
       for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].test_acc;
       fprintf(o, ", \"test_acc\": %.9g", percentile(tmp, ns, 0.5));
     }
-    for (int k = 0; k < GL_N_FIELDS; k++) {
+    for (int k = 0; k < n_fields; k++) {
       const double qs[3] = {0.5, 0.1, 0.9};
       const char *suffix[3] = {"", "_p10", "_p90"};
       for (int q = 0; q < (k == GL_GRAD_NORM ? 3 : 1); q++) {
@@ -389,6 +394,7 @@ static void run_all(gl_config *cfg, const cli_opts *o, experiment *x) {
 }
 
 static void print_json(FILE *o, gl_config *cfg, const cli_opts *opt, const experiment *x) {
+  if (setting_is(cfg, "norm", "none")) n_fields = GL_GAMMA_GRAD_NORM;
   const int ns = x->ns, n_layers = x->n_layers;
   fprintf(o, "{\"config\": %s,\n", gl_config_json(cfg));
   if (opt->seed_a >= 0) fprintf(o, " \"seeds\": [%ld, %ld],\n", opt->seed_a, opt->seed_b);

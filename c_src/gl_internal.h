@@ -25,6 +25,7 @@ enum { MODEL_DENSE, MODEL_CONV };
 enum { FORM_PRE, FORM_POST };
 enum { ARCHSET_PLAIN, ARCHSET_RESIDUAL, ARCHSET_BOTH };
 enum { SCALE_VALUE, SCALE_INVSQRT, SCALE_REZERO };
+enum { NORM_NONE, NORM_BATCH, NORM_LAYER };
 
 typedef struct {
   int model;          /* MODEL_* */
@@ -32,6 +33,7 @@ typedef struct {
   int form;           /* FORM_* */
   int depth, width, block;
   int blocks, channels, pool; /* model = conv: residual blocks, channels, 2x2 poolings */
+  int norm;           /* NORM_* */
   int act, init;
   double init_std;
   int res_scale_kind; /* SCALE_* */
@@ -115,13 +117,14 @@ typedef enum {
   OP_ADD,   /* residual add: out = keep * in + a * in2 */
   OP_CONV,  /* 3x3 convolution, stride 1, zero padding 1 */
   OP_POOL,  /* 2x2 average pooling */
-  OP_GAP    /* global average pooling: (C, H, W) -> (C) */
+  OP_GAP,   /* global average pooling: (C, H, W) -> (C) */
+  OP_NORM   /* batch or layer normalisation of a layer's output (norm.c) */
 } gl_op_type;
 
 typedef struct {
   gl_op_type type;
   int in, in2, out;   /* buffer indices (in2: the branch of OP_ADD) */
-  int layer;          /* OP_LIN, OP_CONV: 0-based layer; OP_ADD: block index */
+  int layer;          /* OP_LIN, OP_CONV: 0-based layer; OP_ADD: block index; OP_NORM: norm index */
   int c, h, w;        /* OP_POOL, OP_GAP: channels and map size of the input */
   unsigned char acc_in, acc_in2; /* backward adds into in's (in2's) gradient: another op wrote it first */
 } gl_op;
@@ -141,7 +144,19 @@ typedef struct {
   int act_post;       /* that phi's output */
   int in_pre;         /* buffer whose phi produced this layer's input (-1: the input x) */
   int in_from;        /* the layer whose act_pre is in_pre (-1: none) */
+  int norm;           /* the normalisation on this layer's way out (index into norms, -1: none) */
+  int act_norm;       /* the normalisation whose output is act_pre (-1: none): chi's gamma*rstd */
+  size_t g_off;       /* norm >= 0: gamma (channels), then beta (channels), after the bias */
 } gl_layer;
+
+/* One normalisation op: layer `layer`'s output (rows, C, S) -> (rows, C, S).
+ * Batch norm keeps mean, rstd, var of the training batch and the running
+ * mean, variance and 1/sqrt(variance + eps) (C each); layer norm keeps mean and rstd per row (cap
+ * each); both have C reals of scratch (rs). */
+typedef struct {
+  int layer, C, S;
+  gl_real *mean, *rstd, *var, *run_mean, *run_var, *run_rstd, *rs;
+} gl_norm;
 
 #define GL_NAME_LEN 24
 
@@ -156,6 +171,13 @@ struct gl_net {
   gl_op *ops;
   gl_buf *bufs;
   char (*names)[GL_NAME_LEN];
+  gl_norm *norms;     /* n_norms normalisation ops (norm != none) */
+  int n_norms;
+  size_t n_norm_state;     /* reals of their saved and running statistics */
+  gl_real *norm_state;
+  int norm_eval;           /* forward in evaluation mode: batch norm uses its running statistics */
+  int norm_update;         /* a training forward updates the running statistics (step.c) */
+  int norm_started;        /* the running statistics hold a batch's (the first training step's) */
   gl_dataset data;
   gl_dataset test;    /* held-out split (digits), n = 0 without one */
   gl_real *batch_x;   /* (cap, d) */
@@ -163,7 +185,8 @@ struct gl_net {
   int32_t *perm;      /* (n) epoch order for mini-batches */
   int perm_pos;
   size_t n_params;
-  gl_real *params, *grads, *m1, *m2; /* one layout: [W_1 b_1 ... W_L+2 b_L+2 alpha_1..alpha_nb] */
+  gl_real *params, *grads, *m1, *m2; /* one layout: [W_1 b_1 (gamma_1 beta_1) ... W_L+2 b_L+2
+                                         alpha_1..alpha_nb]; gamma/beta where a layer has a norm */
   size_t alpha_off;
   gl_real *scratch;
   size_t n_scratch;        /* reals of scratch: the most a conv layer's kernels need */
@@ -174,6 +197,8 @@ struct gl_net {
   int row_align;           /* rows of a block of the threaded passes: a multiple of this (graph.c) */
   double *layer_sumsq;     /* per layer: ||dW||^2 of the current step */
   double *bias_sumsq;      /* per layer: ||db||^2 of the current step */
+  double *norm_sumsq;      /* per layer: ||dgamma||^2 + ||dbeta||^2 of its normalisation (0: none) */
+  double *gamma_sumsq;     /* per layer: ||dgamma||^2 */
   double *rec;             /* GL_N_FIELDS x n_layers: the last record */
   double *work;            /* n_layers + 1 doubles of scratch for statistics */
   long rec_step;

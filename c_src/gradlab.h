@@ -208,6 +208,8 @@ typedef enum {
                          prod_{m > l} sqrt(chi_m), the theory line of the page's chart
                          (anchored at the layer nearest the output with a nonzero
                          grad_norm; 0 above it) */
+  GL_GAMMA_GRAD_NORM, /* ||dLoss/dgamma||_2 of the normalisation on layer l's way out
+                         (norm = batch or layer; 0 for a layer without one) */
   GL_N_FIELDS
 } gl_field;
 

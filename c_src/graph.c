@@ -107,7 +107,24 @@ static int add_n(gl_net *n, int x, int f, int block, int features) {
   return out;
 }
 
+/* The normalisation (norm = batch or layer; none: the input itself) of
+ * layer `layer`'s output, c channels of s values per row.  Its gamma and
+ * beta (c each) follow the layer's bias among the parameters. */
+static int norm_n(gl_net *n, int in_buf, int layer, int c, int s) {
+  if (n->s.norm == NORM_NONE) return in_buf;
+  const int out = new_buf(n, c * s), k = n->n_norms++;
+  if (n->norms) n->norms[k] = (gl_norm){layer, c, s, 0, 0, 0, 0, 0, 0, 0};
+  n->alpha_off += 2 * (size_t)c;
+  /* batch norm: mean, rstd, var, running mean, variance and rstd, scratch (c each);
+   * layer norm: mean and rstd per row, scratch (c) */
+  n->n_norm_state += n->s.norm == NORM_BATCH ? 7 * (size_t)c : 2 * (size_t)n->cap + (size_t)c;
+  add_op(n, OP_NORM, in_buf, -1, out, k);
+  return out;
+}
+
 static int act(gl_net *n, int in_buf) { return act_n(n, in_buf, n->s.width); }
+/* a dense net's normalisation of layer l's output, W features */
+static int nrm(gl_net *n, int in_buf, int layer) { return norm_n(n, in_buf, layer, n->s.width, 1); }
 static int add(gl_net *n, int x, int f, int block) { return add_n(n, x, f, block, n->s.width); }
 
 /* ---- the conv net's pieces: maps of c channels, h x w pixels ---- */
@@ -147,34 +164,53 @@ static void build_conv(gl_net *n) {
   int h = n->data.h, w = n->data.w, layer = 0;
   int x = new_buf(n, h * w), t;
 #define MAP (C * h * w)
+  /* N: the normalisation of the last conv's output (layer - 1), on the map as it is now */
+#define N(buf) norm_n(n, (buf), layer - 1, C, h * w)
   if (n->arch == GL_ARCH_PLAIN) {
+    /* a stage's end: conv -> pool -> N as the pre form without shortcuts
+     * makes it, conv -> N -> pool as the post form does */
+    const int n_first = s->norm != NORM_NONE && s->form == FORM_POST;
     t = conv(n, layer++, x, 1, C, h, w);
+    t = N(t);
     for (int b = 0; b < NB; b++)
       for (int j = 0; j < 2; j++) {
         t = conv(n, layer++, act_n(n, t, MAP), C, C, h, w);
-        if (j == 1 && ends_stage(s, b)) t = pool2(n, t, C, &h, &w);
+        if (j == 1 && ends_stage(s, b)) {
+          if (n_first) t = N(t);
+          t = pool2(n, t, C, &h, &w);
+          if (!n_first) t = N(t);
+        } else {
+          t = N(t);
+        }
       }
     lin(n, layer++, gap(n, act_n(n, t, MAP), C, h, w), C, K);
   } else if (s->form == FORM_PRE) {
     t = conv(n, layer++, x, 1, C, h, w);
     for (int b = 0; b < NB; b++) {
-      int f = conv(n, layer++, act_n(n, t, MAP), C, C, h, w);
-      f = conv(n, layer++, act_n(n, f, MAP), C, C, h, w);
+      int f = act_n(n, N(t), MAP);
+      f = conv(n, layer++, f, C, C, h, w);
+      f = act_n(n, N(f), MAP);
+      f = conv(n, layer++, f, C, C, h, w);
       t = add_n(n, t, f, b, MAP);
       if (ends_stage(s, b)) t = pool2(n, t, C, &h, &w);
     }
-    lin(n, layer++, gap(n, act_n(n, t, MAP), C, h, w), C, K);
+    t = act_n(n, N(t), MAP);
+    lin(n, layer++, gap(n, t, C, h, w), C, K);
   } else {
-    t = act_n(n, conv(n, layer++, x, 1, C, h, w), MAP);
+    t = conv(n, layer++, x, 1, C, h, w);
+    t = act_n(n, N(t), MAP);
     for (int b = 0; b < NB; b++) {
       int g = conv(n, layer++, t, C, C, h, w);
+      g = N(g);
       g = conv(n, layer++, act_n(n, g, MAP), C, C, h, w);
+      g = N(g);
       int sum = add_n(n, t, g, b, MAP);
       if (ends_stage(s, b)) sum = pool2(n, sum, C, &h, &w);
       t = act_n(n, sum, MAP);
     }
     lin(n, layer++, gap(n, t, C, h, w), C, K);
   }
+#undef N
 #undef MAP
 }
 
@@ -186,30 +222,41 @@ void gl_build_graph(gl_net *n) {
   n->alpha_off = 0;
   n->n_scratch = 0;
   n->ts_each = 0;
+  n->n_norms = 0;
+  n->n_norm_state = 0;
   int x, h, layer = 0;
   if (s->model == MODEL_CONV) {
     build_conv(n);
   } else if (n->arch == GL_ARCH_PLAIN) {
     x = new_buf(n, d);
     h = x;
-    for (int l = 0; l <= L; l++) h = act(n, lin(n, layer++, h, l == 0 ? d : W, W));
+    for (int l = 0; l <= L; l++) {
+      h = lin(n, layer++, h, l == 0 ? d : W, W);
+      h = act(n, nrm(n, h, layer - 1));
+    }
     lin(n, layer++, h, W, C);
   } else if (s->form == FORM_PRE) {
     x = new_buf(n, d);
     h = lin(n, layer++, x, d, W);
     for (int b = 0; b < n->n_blocks; b++) {
       int f = h;
-      for (int j = 0; j < k; j++) f = lin(n, layer++, act(n, f), W, W);
+      for (int j = 0; j < k; j++) {
+        f = act(n, nrm(n, f, layer - 1));
+        f = lin(n, layer++, f, W, W);
+      }
       h = add(n, h, f, b);
     }
-    lin(n, layer++, act(n, h), W, C);
+    h = act(n, nrm(n, h, layer - 1));
+    lin(n, layer++, h, W, C);
   } else {
     x = new_buf(n, d);
-    h = act(n, lin(n, layer++, x, d, W));
+    h = lin(n, layer++, x, d, W);
+    h = act(n, nrm(n, h, layer - 1));
     for (int b = 0; b < n->n_blocks; b++) {
       int f = h;
       for (int j = 0; j < k; j++) {
         f = lin(n, layer++, f, W, W);
+        f = nrm(n, f, layer - 1);
         if (j < k - 1) f = act(n, f);
       }
       h = act(n, add(n, h, f, b));
@@ -220,7 +267,11 @@ void gl_build_graph(gl_net *n) {
   /* statistics wiring: the phi that consumes each layer's output is the first
    * OP_ACT after its OP_LIN; the phi that produced its input is the OP_ACT
    * whose output is the layer's input buffer. */
-  for (int l = 0; l < n->n_layers; l++) n->layers[l].act_pre = n->layers[l].act_post = -1;
+  for (int l = 0; l < n->n_layers; l++) {
+    n->layers[l].act_pre = n->layers[l].act_post = -1;
+    n->layers[l].norm = n->layers[l].act_norm = -1;
+  }
+  for (int k = 0; k < n->n_norms; k++) n->layers[n->norms[k].layer].norm = k;
   int last_lin = -1;
   for (int i = 0; i < n->n_ops; i++) {
     const gl_op *op = &n->ops[i];
@@ -228,6 +279,9 @@ void gl_build_graph(gl_net *n) {
     if (op->type == OP_ACT && last_lin >= 0 && n->layers[last_lin].act_pre < 0) {
       n->layers[last_lin].act_pre = op->in;
       n->layers[last_lin].act_post = op->out;
+      for (int m = 0; m < i; m++) /* phi's input is a normalisation's output */
+        if (n->ops[m].type == OP_NORM && n->ops[m].out == op->in)
+          n->layers[last_lin].act_norm = n->ops[m].layer;
     }
   }
   for (int l = 0; l < n->n_layers; l++) {

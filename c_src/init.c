@@ -66,6 +66,10 @@ int gl_init_weights(gl_net *n) {
     }
     }
   }
+  for (int k = 0; k < n->n_norms; k++) { /* gamma = 1, beta = 0 */
+    gl_real *gamma = n->params + n->layers[n->norms[k].layer].g_off;
+    for (int c = 0; c < n->norms[k].C; c++) gamma[c] = 1;
+  }
   for (int b = 0; b < n->n_blocks; b++)
     n->params[n->alpha_off + b] =
         (gl_real)(n->s.res_scale_kind == SCALE_REZERO ? 0.0 : n->scale_value);

@@ -456,6 +456,80 @@ void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, doub
   *n_sat = c;
 }
 
+/* Over a run of n units weighted by w: sum of (phi'(x) w)^2 into *sq and the
+ * count of phi' < thr into *sat; float lanes, the lanes summed in order.
+ * The switch on phi sits outside the loops so that each one vectorises. */
+static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size_t n, int act,
+                      const gl_real *restrict w, gl_real w1, gl_real thr, double *sq, long *sat) {
+  gl_real acc[LANES] = {0}, t = 0;
+  int cnt[LANES] = {0}, ct = 0;
+  size_t i = 0;
+#define SLOPE_RUN(EXPR)                                                  \
+  do {                                                                   \
+    for (; i + LANES <= n; i += LANES)                                   \
+      for (int k = 0; k < LANES; k++) {                                  \
+        const size_t j = i + k;                                          \
+        const gl_real d = (EXPR), e = d * (w ? w[j] : w1);               \
+        acc[k] += e * e;                                                 \
+        cnt[k] += d < thr;                                               \
+      }                                                                  \
+    for (size_t j = i; j < n; j++) {                                     \
+      const gl_real d = (EXPR), e = d * (w ? w[j] : w1);                 \
+      t += e * e;                                                        \
+      ct += d < thr;                                                     \
+    }                                                                    \
+  } while (0)
+  switch (act) {
+  case ACT_SIGMOID: SLOPE_RUN(y[j] * (1 - y[j])); break;
+  case ACT_TANH: SLOPE_RUN(1 - y[j] * y[j]); break;
+  case ACT_RELU: SLOPE_RUN(x[j] > 0 ? (gl_real)1 : (gl_real)0); break;
+  case ACT_LEAKY_RELU: SLOPE_RUN(x[j] > 0 ? (gl_real)1 : LEAKY); break;
+  case ACT_GELU: SLOPE_RUN(gelu_slope(x[j])); break;
+  default: SLOPE_RUN((gl_real)1); break;
+  }
+#undef SLOPE_RUN
+  for (int k = 0; k < LANES; k++) {
+    t += acc[k];
+    ct += cnt[k];
+  }
+  *sq = t;
+  *sat = ct;
+}
+
+/* act_slope_stats where a normalisation feeds phi, over (B, C, S) units:
+ * the sum of (phi'(x) w_c rr_r)^2, with w_c = gamma_c (times rstd_c for batch
+ * norm) and rr_r the row's rstd (layer norm; NULL: 1), and the count of units
+ * with phi' below 10% of its maximum.  A dense row (S = 1) or a conv map's
+ * channel is one run in float lanes; runs add up in double, rows in order. */
+void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int S, int act,
+                          const gl_real *w_c, const gl_real *rr_r, double *sum_sq, long *n_sat) {
+  const gl_real thr = (gl_real)(0.1 * act_max_slope(act));
+  const size_t F = (size_t)C * S;
+  double total = 0;
+  long cnt = 0;
+  for (int r = 0; r < B; r++) {
+    const gl_real *xr = x + (size_t)r * F, *yr = y + (size_t)r * F;
+    double row = 0, sq;
+    long sat;
+    if (S == 1) {
+      slope_run(xr, yr, (size_t)C, act, w_c, 0, thr, &sq, &sat);
+      row = sq;
+      cnt += sat;
+    } else {
+      for (int c = 0; c < C; c++) {
+        slope_run(xr + (size_t)c * S, yr + (size_t)c * S, (size_t)S, act, NULL, w_c[c], thr, &sq,
+                  &sat);
+        row += sq;
+        cnt += sat;
+      }
+    }
+    const double rr = rr_r ? (double)rr_r[r] : 1.0;
+    total += row * rr * rr;
+  }
+  *sum_sq = total;
+  *n_sat = cnt;
+}
+
 /* ---- residual add ---- */
 
 /* y = keep * x + s * f */

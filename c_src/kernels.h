@@ -2,7 +2,8 @@
  * kernels.h - the numerical kernels, in forward/backward pairs on
  * (rows, features) row-major tensors: the matrix product and the
  * deterministic sums (kernels.c), dense layers, activations, residual adds
- * and losses (kernels.c), 3x3 convolutions and poolings (conv.c).
+ * and losses (kernels.c), 3x3 convolutions and poolings (conv.c), batch
+ * and layer normalisation (norm.c).
  *
  * Argument order (llm.c's): outputs first, then inputs, weights, sizes;
  * backward: the gradients it writes, then the incoming gradient, then what
@@ -45,6 +46,12 @@ double act_max_slope(int act);
 void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
                      long *n_sat);
 
+/* act_slope_stats where a normalisation feeds phi, (B, C, S) units: the sum
+ * of (phi'(x) w_c rr_r)^2 (w_c = gamma_c rstd_c for batch norm, gamma_c for
+ * layer norm with rr_r = its rows' rstd; rr_r NULL: 1) and the saturated count. */
+void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int S, int act,
+                          const gl_real *w_c, const gl_real *rr_r, double *sum_sq, long *n_sat);
+
 /* y = keep * x + s * f  (keep = 1 with the shortcut, 0 without) */
 void residual_forward(gl_real *y, const gl_real *x, const gl_real *f, gl_real s, gl_real keep,
                       size_t n);
@@ -81,5 +88,28 @@ void avgpool2_backward(gl_real *dx, const gl_real *dy, int B, int C, int H, int 
 /* y (B, C) = mean over the HW pixels of each channel of x (B, C, HW) */
 void gap_forward(gl_real *y, const gl_real *x, int B, int C, int HW);
 void gap_backward(gl_real *dx, const gl_real *dy, int B, int C, int HW, int acc);
+
+/* ---- normalisation kernels (norm.c): (B, C, S) tensors, S = 1 for a dense
+ * layer's features, S = H*W for a conv map; statistics per channel over the
+ * batch (batch norm) or per row (layer norm); dgamma/dbeta accumulate, dx is
+ * written (acc = 0) or added to (acc = 1); NULL skips an output ---- */
+#define GL_NORM_EPS 1e-5
+#define GL_NORM_MOMENTUM 0.1
+void batchnorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, gl_real *var, const gl_real *x,
+                       const gl_real *gamma, const gl_real *beta, int B, int C, int S);
+/* running mean/var: start = copy the batch's (unbiased var), else momentum 0.1;
+ * run_rstd = 1/sqrt(run_var + eps) for evaluation */
+void batchnorm_running_update(gl_real *run_mean, gl_real *run_var, gl_real *run_rstd,
+                              const gl_real *mean, const gl_real *var, int C, double n, int start);
+void batchnorm_eval_forward(gl_real *y, const gl_real *x, const gl_real *gamma, const gl_real *beta,
+                            const gl_real *run_mean, const gl_real *run_rstd, int B, int C, int S);
+void batchnorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
+                        const gl_real *x, const gl_real *gamma, const gl_real *mean,
+                        const gl_real *rstd, int B, int C, int S, int acc);
+void layernorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, const gl_real *x,
+                       const gl_real *gamma, const gl_real *beta, int B, int C, int S);
+void layernorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
+                        const gl_real *x, const gl_real *gamma, const gl_real *mean,
+                        const gl_real *rstd, int B, int C, int S, int acc);
 
 #endif

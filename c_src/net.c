@@ -36,6 +36,7 @@ static void layout(gl_net *n, plan *p) {
   n->ops = (gl_op *)carve(p, sizeof(gl_op) * n->n_ops);
   n->bufs = (gl_buf *)carve(p, sizeof(gl_buf) * n->n_bufs);
   n->names = (char(*)[GL_NAME_LEN])carve(p, GL_NAME_LEN * (size_t)nl);
+  n->norms = (gl_norm *)carve(p, sizeof(gl_norm) * (size_t)n->n_norms);
   const int nd = n->data.n, d = n->data.d;
   n->data.x = (gl_real *)carve(p, sizeof(gl_real) * (size_t)nd * d);
   n->data.y = (int32_t *)carve(p, sizeof(int32_t) * (size_t)nd);
@@ -54,6 +55,8 @@ static void layout(gl_net *n, plan *p) {
   n->row_loss = (double *)carve(p, sizeof(double) * (size_t)n->cap);
   n->layer_sumsq = (double *)carve(p, sizeof(double) * nl);
   n->bias_sumsq = (double *)carve(p, sizeof(double) * nl);
+  n->norm_sumsq = (double *)carve(p, sizeof(double) * nl);
+  n->gamma_sumsq = (double *)carve(p, sizeof(double) * nl);
   n->rec = (double *)carve(p, sizeof(double) * GL_N_FIELDS * nl);
   n->work = (double *)carve(p, sizeof(double) * (4 * (size_t)nl + 1));
 }
@@ -67,6 +70,31 @@ static void layout_buffers(gl_net *n, plan *p) {
   }
   gl_real *sc = (gl_real *)carve(p, sizeof(gl_real) * n->n_scratch);
   if (p->base) n->scratch = sc;
+  gl_real *ns = (gl_real *)carve(p, sizeof(gl_real) * n->n_norm_state);
+  if (!p->base) return;
+  n->norm_state = ns;
+  for (int k = 0; k < n->n_norms; k++) { /* each norm's statistics, in order */
+    gl_norm *N = &n->norms[k];
+    const size_t c = (size_t)N->C, each = n->s.norm == NORM_BATCH ? c : (size_t)n->cap;
+    N->mean = ns;
+    N->rstd = ns + each;
+    ns += 2 * each;
+    if (n->s.norm != NORM_BATCH) {
+      N->rs = ns;
+      ns += c;
+      continue;
+    }
+    N->var = ns;
+    N->run_mean = ns + c;
+    N->run_var = ns + 2 * c;
+    N->run_rstd = ns + 3 * c;
+    N->rs = ns + 4 * c;
+    for (size_t i = 0; i < c; i++) { /* PyTorch's start, before the first batch: mean 0, var 1 */
+      N->run_var[i] = 1;
+      N->run_rstd[i] = (gl_real)(1.0 / sqrt(1.0 + GL_NORM_EPS));
+    }
+    ns += 5 * c;
+  }
 }
 
 /* ---- create / free ---- */
@@ -175,6 +203,15 @@ static int check_shape(gl_config *cfg, gl_net *n) {
               n->B);
     return GL_EINVAL;
   }
+  if (n->s.norm == NORM_BATCH && n->B < 2) {
+    const int conv_net = n->s.model == MODEL_CONV;
+    gl_seterr(cfg->errmsg,
+              "batch: norm=batch needs at least 2 examples per step (got 1): it normalises %s by "
+              "its mean and variance over the batch, and %s; use batch >= 2 or norm=layer",
+              conv_net ? "each channel" : "each feature",
+              conv_net ? "one image's statistics are not the batch's" : "over one example the variance is 0");
+    return GL_EINVAL;
+  }
   return GL_OK;
 }
 
@@ -200,7 +237,7 @@ static int size_net(gl_config *cfg, gl_net *n, double *need) {
   layout(n, &p);
   const size_t feat = n->n_features; /* summed over buffers by the counting pass */
   *need = (double)p.off + 2.0 * sizeof(gl_real) * (double)feat * n->cap +
-          sizeof(gl_real) * (double)n->n_scratch + 64.0 * (2 * n->n_bufs + 2);
+          sizeof(gl_real) * (double)(n->n_scratch + n->n_norm_state) + 64.0 * (2 * n->n_bufs + 3);
   if (*need <= (double)GL_MAX_BYTES) return GL_OK;
   if (conv_net)
     gl_seterr(cfg->errmsg,
@@ -255,6 +292,8 @@ static int fill_net(gl_config *cfg, gl_net *n) {
     off += (size_t)Ly->in * Ly->out;
     Ly->b_off = off;
     off += (size_t)Ly->out;
+    Ly->g_off = off;
+    if (Ly->norm >= 0) off += 2 * (size_t)n->norms[Ly->norm].C;
     const int last = l == n->n_layers - 1;
     if (conv_net && last) snprintf(n->names[l], GL_NAME_LEN, "fc");
     else if (conv_net) snprintf(n->names[l], GL_NAME_LEN, "conv_%d", l + 1);

@@ -89,6 +89,9 @@ static void step_layer(void *p, int l, int thread) {
   if (j->upd_sumsq) j->upd_sumsq[l] = dsq;
   update_range(&j->o, n->params + L->b_off, n->grads + L->b_off, m1 ? m1 + L->b_off : 0,
                m2 ? m2 + L->b_off : 0, (size_t)L->out, j->cs, 0, 0);
+  if (L->norm >= 0) /* its normalisation's gamma and beta, like any weight */
+    update_range(&j->o, n->params + L->g_off, n->grads + L->g_off, m1 ? m1 + L->g_off : 0,
+                 m2 ? m2 + L->g_off : 0, 2 * (size_t)n->norms[L->norm].C, j->cs, 0, 0);
 }
 
 void gl_optim_step(gl_net *n, double clip_scale, double *upd_sumsq, double *w_var,

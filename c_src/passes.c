@@ -19,7 +19,9 @@ gl_real gl_block_scale(const gl_net *net, int block) { return net->params[net->a
  * op on one thread, without waiting for the others.  The sums over rows (dW,
  * db, a residual scale's gradient, the loss) are not cut: dW and db go by
  * layer, one thread per layer, and the loss is summed row by row afterwards.
- * So every thread count gives the same bits.  A conv network stays one block
+ * So every thread count gives the same bits.  Batch norm in training mode
+ * mixes the rows: around it the list runs in phases (batch_phases).  A conv
+ * network stays one block
  * (its kernels share n->scratch); its products split instead (gemm_nn), and
  * the copies around them go image by image (conv.c). */
 static int row_blocks(const gl_net *n, int rows, int *step) {
@@ -41,11 +43,20 @@ static int row_blocks(const gl_net *n, int rows, int *step) {
 #define VAL(buf) (n->bufs[buf].v + (size_t)r0 * n->bufs[buf].n)
 #define GRD(buf) (n->bufs[buf].g + (size_t)r0 * n->bufs[buf].n)
 
+/* Batch norm in training mode sums over every row: on several blocks of
+ * rows the op list runs in phases, each run of ops between two batch norms
+ * by blocks of rows, each batch norm on all rows on one thread (whole, as in
+ * one block: the same bits).  Layer norm and evaluation mode are row by row. */
+static int batch_phases(const gl_net *n, int nb) {
+  return nb > 1 && n->s.norm == NORM_BATCH && !n->norm_eval;
+}
+
 typedef struct {
   gl_net *n;
   const gl_real *x;
   const int32_t *y;
   int rows, step, want_grad;
+  int op0, op1;       /* the ops this call runs: [op0, op1) */
   long correct[GL_MAX_THREADS];
 } fwd_job;
 
@@ -54,8 +65,8 @@ static void forward_block(void *p, int blk, int thread) {
   gl_net *n = j->n;
   const int r0 = blk * j->step, m = j->rows - r0 < j->step ? j->rows - r0 : j->step;
   const int d = n->data.d;
-  memcpy(VAL(0), j->x + (size_t)r0 * d, sizeof(gl_real) * (size_t)m * d);
-  for (int i = 0; i < n->n_ops; i++) {
+  if (j->op0 == 0) memcpy(VAL(0), j->x + (size_t)r0 * d, sizeof(gl_real) * (size_t)m * d);
+  for (int i = j->op0; i < j->op1; i++) {
     const gl_op *op = &n->ops[i];
     const size_t cnt = (size_t)m * n->bufs[op->in].n;
     switch (op->type) {
@@ -74,12 +85,30 @@ static void forward_block(void *p, int blk, int thread) {
     }
     case OP_POOL: avgpool2_forward(VAL(op->out), VAL(op->in), m, op->c, op->h, op->w); break;
     case OP_GAP: gap_forward(VAL(op->out), VAL(op->in), m, op->c, op->h * op->w); break;
+    case OP_NORM: {
+      gl_norm *N = &n->norms[op->layer];
+      const gl_real *gamma = n->params + n->layers[N->layer].g_off, *beta = gamma + N->C;
+      if (n->s.norm == NORM_LAYER) {
+        layernorm_forward(VAL(op->out), N->mean + r0, N->rstd + r0, VAL(op->in), gamma, beta, m,
+                          N->C, N->S);
+      } else if (n->norm_eval) {
+        batchnorm_eval_forward(VAL(op->out), VAL(op->in), gamma, beta, N->run_mean, N->run_rstd,
+                               m, N->C, N->S);
+      } else { /* training: the whole batch is this one block (batch_phases) */
+        batchnorm_forward(VAL(op->out), N->mean, N->rstd, N->var, VAL(op->in), gamma, beta, m,
+                          N->C, N->S);
+        if (n->norm_update)
+          batchnorm_running_update(N->run_mean, N->run_var, N->run_rstd, N->mean, N->var, N->C,
+                                   (double)m * N->S, !n->norm_started);
+      }
+      break;
+    }
     case OP_ADD:
       residual_forward(VAL(op->out), VAL(op->in), VAL(op->in2), gl_block_scale(n, op->layer),
                        (gl_real)n->keep_shortcut, cnt);
     }
   }
-  if (!j->y) return;
+  if (!j->y || j->op1 < n->n_ops) return;
   const int lg = n->ops[n->n_ops - 1].out, C = n->bufs[lg].n;
   gl_real *dl = j->want_grad ? GRD(lg) : NULL;
   if (n->s.loss == LOSS_MSE)
@@ -92,9 +121,27 @@ static void forward_block(void *p, int blk, int thread) {
 
 double gl_forward(gl_net *n, const gl_real *x, const int32_t *y, int rows, long *correct,
                   int want_grad) {
-  fwd_job j = {n, x, y, rows, 0, want_grad, {0}};
+  fwd_job j = {n, x, y, rows, 0, want_grad, 0, n->n_ops, {0}};
   const int nb = row_blocks(n, rows, &j.step);
-  gl_parallel(nb, forward_block, &j);
+  if (batch_phases(n, nb)) {
+    const int step = j.step;
+    for (int i = 0; i < n->n_ops;) {
+      int k = i;
+      while (k < n->n_ops && n->ops[k].type != OP_NORM) k++;
+      j.op0 = i;
+      j.op1 = k;
+      j.step = step;
+      if (k > i) gl_parallel(nb, forward_block, &j);
+      if (k == n->n_ops) break;
+      j.op0 = k; /* the batch norm: all rows at once */
+      j.op1 = k + 1;
+      j.step = rows;
+      forward_block(&j, 0, 0);
+      i = k + 1;
+    }
+  } else {
+    gl_parallel(nb, forward_block, &j);
+  }
   if (!y) return 0;
   double loss = 0;
   long ok = 0;
@@ -107,13 +154,14 @@ double gl_forward(gl_net *n, const gl_real *x, const int32_t *y, int rows, long 
 typedef struct {
   gl_net *n;
   int rows, step;
+  int op0, op1;       /* the ops this call runs, last to first: [op0, op1) */
 } bwd_job;
 
 static void backward_block(void *p, int blk, int thread) {
   bwd_job *j = (bwd_job *)p;
   gl_net *n = j->n;
   const int r0 = blk * j->step, m = j->rows - r0 < j->step ? j->rows - r0 : j->step;
-  for (int i = n->n_ops - 1; i >= 0; i--) {
+  for (int i = j->op1 - 1; i >= j->op0; i--) {
     const gl_op *op = &n->ops[i];
     const size_t cnt = (size_t)m * n->bufs[op->in].n;
     switch (op->type) {
@@ -151,6 +199,18 @@ static void backward_block(void *p, int blk, int thread) {
     }
     case OP_POOL: avgpool2_backward(GRD(op->in), GRD(op->out), m, op->c, op->h, op->w, op->acc_in); break;
     case OP_GAP: gap_backward(GRD(op->in), GRD(op->out), m, op->c, op->h * op->w, op->acc_in); break;
+    case OP_NORM: { /* batch norm: dgamma, dbeta too (one block); layer norm: in weight_grads */
+      const gl_norm *N = &n->norms[op->layer];
+      const size_t go = n->layers[N->layer].g_off;
+      if (n->s.norm == NORM_LAYER)
+        layernorm_backward(GRD(op->in), NULL, NULL, GRD(op->out), VAL(op->in), n->params + go,
+                           N->mean + r0, N->rstd + r0, m, N->C, N->S, op->acc_in);
+      else
+        batchnorm_backward(GRD(op->in), n->grads + go, n->grads + go + N->C, GRD(op->out),
+                           VAL(op->in), n->params + go, N->mean, N->rstd, m, N->C, N->S,
+                           op->acc_in);
+      break;
+    }
     case OP_ADD:
       residual_backward(GRD(op->in), GRD(op->in2), GRD(op->out), gl_block_scale(n, op->layer),
                         (gl_real)n->keep_shortcut, cnt, op->acc_in, op->acc_in2);
@@ -179,12 +239,47 @@ static void weight_grads(void *p, int l, int thread) {
   }
   n->layer_sumsq[l] = sum_sq(dW, (size_t)L->in * L->out);
   n->bias_sumsq[l] = sum_sq(db, (size_t)L->out);
+  n->norm_sumsq[l] = n->gamma_sumsq[l] = 0;
+  if (L->norm < 0) return;
+  /* the normalisation's dgamma, dbeta (layer norm: sums over every row, here) */
+  const gl_norm *N = &n->norms[L->norm];
+  gl_real *dg = n->grads + L->g_off;
+  if (n->s.norm == NORM_LAYER) {
+    const gl_op *op = &n->ops[0];
+    while (!(op->type == OP_NORM && op->layer == L->norm)) op++;
+    layernorm_backward(NULL, dg, dg + N->C, n->bufs[op->out].g, n->bufs[op->in].v,
+                       n->params + L->g_off, N->mean, N->rstd, j->rows, N->C, N->S, 0);
+  }
+  n->gamma_sumsq[l] = sum_sq(dg, (size_t)N->C);
+  n->norm_sumsq[l] = n->gamma_sumsq[l] + sum_sq(dg + N->C, (size_t)N->C);
 }
 
 void gl_backward(gl_net *n, int rows) {
-  bwd_job j = {n, rows, 0};
+  bwd_job j = {n, rows, 0, 0, n->n_ops};
   const int nb = row_blocks(n, rows, &j.step);
-  gl_parallel(nb, backward_block, &j);
+  for (int k = 0; k < n->n_norms; k++) /* dgamma, dbeta accumulate */
+    memset(n->grads + n->layers[n->norms[k].layer].g_off, 0,
+           sizeof(gl_real) * 2 * (size_t)n->norms[k].C);
+  if (batch_phases(n, nb)) { /* as in gl_forward, from the last op back */
+    const int step = j.step;
+    for (int i1 = n->n_ops; i1 > 0;) {
+      int k = i1 - 1;
+      while (k >= 0 && n->ops[k].type != OP_NORM) k--;
+      j.op0 = k + 1;
+      j.op1 = i1;
+      j.step = step;
+      if (i1 > k + 1) gl_parallel(nb, backward_block, &j);
+      if (k < 0) break;
+      j.op0 = k; /* the batch norm: all rows at once */
+      j.op1 = k + 1;
+      j.step = rows;
+      backward_block(&j, 0, 0);
+      i1 = k;
+    }
+    j.step = step;
+  } else {
+    gl_parallel(nb, backward_block, &j);
+  }
   gl_parallel(n->n_layers, weight_grads, &j);
   for (int i = 0; i < n->n_ops; i++) { /* a residual scale's gradient: a sum over all rows */
     const gl_op *op = &n->ops[i];

@@ -48,6 +48,10 @@ static const setting SETTINGS[] = {
      "model = conv: channels C of every convolution"},
     {"pool", T_INT, "1", 0, 3, NULL, OFF(pool),
      "model = conv: 2x2 average poolings, splitting the blocks into pool+1 stages"},
+    {"norm", T_CHOICE, "none", 0, 0, "none|batch|layer", OFF(norm),
+     "normalisation of every layer's output but the last layer's (gamma, beta learned): batch = "
+     "each feature over the batch (conv: each channel), running mean/variance in evaluation; "
+     "layer = each example over its features; none"},
     {"act", T_CHOICE, "sigmoid", 0, 0, "sigmoid|tanh|relu|leaky_relu|linear|gelu", OFF(act),
      "activation function phi"},
     {"init", T_CHOICE, "xavier", 0, 0, "xavier|he|normal|orthogonal", OFF(init),

@@ -43,18 +43,20 @@ int gl_first_nonfinite_forward(gl_net *n, int rows) {
 
 /* Loss and accuracy on the first `count` examples of a data set (the
  * training or the test split; count >= ds->n: all of it) at the current
- * parameters, in chunks of cap rows:
+ * parameters, in chunks of cap rows, in evaluation mode:
  *   loss = (1/N) sum_{i<N} loss_i,  acc = (1/N) #{i < N : argmax logits_i = y_i}. */
 void gl_evaluate(gl_net *n, const gl_dataset *ds, int count, double *loss, double *acc) {
   double L = 0;
   long ok = 0;
   const int d = ds->d, N = count < ds->n ? count : ds->n;
+  n->norm_eval = 1; /* batch norm: the running statistics (PyTorch's model.eval()) */
   for (int r0 = 0; r0 < N; r0 += n->cap) {
     int rows = N - r0 < n->cap ? N - r0 : n->cap;
     long c = 0;
     L += gl_forward(n, ds->x + (size_t)r0 * d, ds->y + r0, rows, &c, 0);
     ok += c;
   }
+  n->norm_eval = 0;
   *loss = L / N;
   *acc = (double)ok / N;
 }
@@ -90,7 +92,18 @@ static void measure_layer(void *p, int l, int thread) {
   if (L->act_pre >= 0) {
     double sq;
     long sat;
-    act_slope_stats(n->bufs[L->act_pre].v, a->v, cnt, n->s.act, &sq, &sat);
+    if (L->act_norm >= 0) {
+      /* a normalisation feeds phi: chi's factor per unit is phi'(z)^2 (gamma rstd)^2
+       * (batch norm: rstd per channel; layer norm: per row) */
+      const gl_norm *N = &n->norms[L->act_norm];
+      const gl_real *gamma = n->params + n->layers[N->layer].g_off;
+      const int bn = n->s.norm == NORM_BATCH;
+      for (int c = 0; c < N->C; c++) N->rs[c] = bn ? gamma[c] * N->rstd[c] : gamma[c];
+      act_slope_stats_norm(n->bufs[L->act_pre].v, a->v, rows, N->C, N->S, n->s.act, N->rs,
+                           bn ? NULL : N->rstd, &sq, &sat);
+    } else {
+      act_slope_stats(n->bufs[L->act_pre].v, a->v, cnt, n->s.act, &sq, &sat);
+    }
     msq[l] = sq / cnt;
     n->rec[GL_SATURATION * nl + l] = (double)sat / cnt;
   } else {
@@ -115,6 +128,8 @@ void gl_measure_batch(gl_net *n, int rows) {
  * update: wmean/wvar are W's mean and variance before the update and upd its
  * ||delta W||^2, from gl_optim_step; without, the mean and variance of W now):
  *   chi_l          = fan_in * var(W_l) * mean phi'(z)^2 of the phi feeding layer l
+ *                    (times (gamma rstd)^2 per unit where a normalisation feeds that phi)
+ *   gamma_grad_norm_l = ||dgamma|| of the normalisation on layer l's way out
  *   update_ratio_l = ||delta W_l|| / ||W_l||,  ||W||^2 = nw (var + mean^2)
  * and the theory line: anchored at the layer nearest the output whose
  * gradient is not zero (the output layer, unless training has zeroed its
@@ -138,6 +153,7 @@ void gl_measure_weights(gl_net *n, int update, const double *upd, const double *
     double e = L->in_from >= 0 ? msq[L->in_from] : 1.0;
     n->rec[GL_CHI * nl + l] = L->in * var * e;
     n->rec[GL_UPDATE_RATIO * nl + l] = update && w2 > 0 ? sqrt(upd[l] / w2) : 0;
+    n->rec[GL_GAMMA_GRAD_NORM * nl + l] = sqrt(n->gamma_sumsq[l]);
   }
   int anchor = nl - 1;
   while (anchor > 0 && !(n->rec[GL_GRAD_NORM * nl + anchor] > 0)) anchor--;

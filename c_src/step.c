@@ -47,6 +47,8 @@ static int forward_loss(gl_net *n, const gl_real *bx, const int32_t *by, double 
                         long *correct) {
   const int rows = n->B;
   *loss = gl_forward(n, bx, by, rows, correct, 1) / rows;
+  n->norm_update = 0;
+  n->norm_started = 1;
   if (isfinite(*loss)) return 1;
   int layer = gl_first_nonfinite_forward(n, rows);
   diverge(n, layer ? "forward" : "loss", layer);
@@ -54,18 +56,19 @@ static int forward_loss(gl_net *n, const gl_real *bx, const int32_t *by, double 
 }
 
 /* Backward: 1 with the squared global gradient norm in *total, the sum over
- * layers of ||dW||^2 + ||db||^2 (+ the residual scales' under rezero); 0 when
- * a gradient is not finite (diverged "backward", at the layer nearest the
- * output whose gradient is not). */
+ * layers of ||dW||^2 + ||db||^2 (+ ||dgamma||^2 + ||dbeta||^2 of its
+ * normalisation) (+ the residual scales' under rezero); 0 when a gradient is
+ * not finite (diverged "backward", at the layer nearest the output whose
+ * gradient is not). */
 static int backward_norm(gl_net *n, double *total) {
   const int nl = n->n_layers;
   gl_backward(n, n->B); /* also ||dW||^2, ||db||^2 per layer */
   double t = 0;
   int bad = 0;
   for (int l = nl - 1; l >= 0; l--) {
-    const double wsq = n->layer_sumsq[l], bsq = n->bias_sumsq[l];
-    if (!bad && !(isfinite(wsq) && isfinite(bsq))) bad = l + 1;
-    t += wsq + bsq;
+    const double wsq = n->layer_sumsq[l], bsq = n->bias_sumsq[l], nsq = n->norm_sumsq[l];
+    if (!bad && !(isfinite(wsq) && isfinite(bsq) && isfinite(nsq))) bad = l + 1;
+    t += wsq + bsq + nsq;
   }
   if (n->s.res_scale_kind == SCALE_REZERO) t += sum_sq(n->grads + n->alpha_off, (size_t)n->n_blocks);
   *total = t;
@@ -87,17 +90,22 @@ static void one_step(gl_net *n, int record, int update) {
   long correct = 0;
   double loss, total;
   next_batch(n, &bx, &by);
+  /* training mode; batch norm's running statistics take this batch when the
+   * step updates, or start from it (the first step, or a measurement before it) */
+  n->norm_update = update || !n->norm_started;
   if (!forward_loss(n, bx, by, &loss, &correct)) return;
   if (!backward_norm(n, &total)) return;
   const double cs = clip_scale(n, total);
   double rec_loss = loss, rec_acc = (double)correct / rows;
   if (record) {
     /* the batch's statistics; loss and accuracy on the whole training set
-     * (the batch's own when it is the whole set), a conv model's on its first
-     * GL_CONV_EVAL images otherwise; the test split's likewise */
+     * (the batch's own when it is the whole set and there is no batch norm),
+     * a conv model's on its first GL_CONV_EVAL images; the test split's likewise */
     const int conv = n->s.model == MODEL_CONV;
     gl_measure_batch(n, rows);
-    if (rows != n->data.n) gl_evaluate(n, &n->data, conv ? GL_CONV_EVAL : n->data.n, &rec_loss, &rec_acc);
+    /* in evaluation mode: batch norm's loss differs from the training batch's */
+    if (rows != n->data.n || n->s.norm == NORM_BATCH)
+      gl_evaluate(n, &n->data, conv ? GL_CONV_EVAL : n->data.n, &rec_loss, &rec_acc);
     if (n->test.n) gl_evaluate(n, &n->test, conv ? GL_CONV_EVAL : n->test.n, &n->rec_test_loss, &n->rec_test_acc);
   }
   double *upd = n->work + 2 * nl + 1, *wvar = upd + nl, *wmean = n->work; /* agn no longer needed */

@@ -99,6 +99,26 @@
     return { a: summary(ra, chunk), b: summary(rb, chunk), ratio: summary(q, chunk).median };
   }
 
+  /** Two nets (say a workload without and with norm=batch) measured in
+   * alternate runs of the same length: {a, b, ratio}, ratio the median over
+   * pairs of a/b steps per second, that is b's step time over a's. */
+  function measureTwoNets(netA, netB, { RUN_S, RUNS, WARM_S }) {
+    const ca = warm(netA, WARM_S / 2), cb = warm(netB, WARM_S / 2);
+    const ra = [], rb = [], q = [];
+    for (let r = 0; r < RUNS; r++) {
+      ra.push(run(netA, ca, RUN_S / 2));
+      rb.push(run(netB, cb, RUN_S / 2));
+      q.push(ra[r] / rb[r]);
+    }
+    return { a: summary(ra, ca), b: summary(rb, cb), ratio: summary(q, ca).median, lo: Math.min(...q), hi: Math.max(...q) };
+  }
+
+  /** 'bench W1bn <where> time_ratio_to_W1=N.NNN  (...)' from measureTwoNets(base, with norm). */
+  function normRatioLine(name, base, where, p, opts, status) {
+    return `bench ${name} ${where} time_ratio_to_${base}=${p.ratio.toFixed(3)}  (steps/s ${p.b.median.toFixed(1)} with norm=batch, ` +
+      `${p.a.median.toFixed(1)} without; ${opts.RUNS} interleaved pairs of ${opts.RUN_S / 2} s, ratios ${p.lo.toFixed(3)} .. ${p.hi.toFixed(3)}, status ${status})`;
+  }
+
   /** 'bench W1 <where> steps_per_s=NNN gflops=NNN  (...)' */
   function line(name, where, flops, m, opts, status) {
     return `bench ${name} ${where} steps_per_s=${m.median.toFixed(1)} gflops=${(m.median * flops / 1e9).toFixed(2)}` +
@@ -113,7 +133,7 @@
       ` of runs alternating with 1 thread on the same module; 1 thread: ${p.b.median.toFixed(1)} steps/s)`;
   }
 
-  const api = { parseWorkload, takeDigits, stepFlops, measure, measurePaired, line, threadLines };
+  const api = { parseWorkload, takeDigits, stepFlops, measure, measurePaired, measureTwoNets, line, threadLines, normRatioLine };
   if (typeof module === 'object' && module.exports) module.exports = api;
   else root.GradLabBench = api;
 })(typeof globalThis !== 'undefined' ? globalThis : this);

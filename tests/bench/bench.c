@@ -10,6 +10,13 @@
  * ResNet) trains on the first `images` digits of web/data/digits-train.bin,
  * full batch, as W1/W2 train on points = batch (`images` is the benchmark's
  * own key, not an engine setting).
+ * W1bn and W3bn are W1 and W3 with norm=batch.  Their speed is measured
+ * against the workload without normalisation in the same run, the two nets
+ * taking turns (a run of each, RUNS times), and printed as the median ratio
+ * of step times:
+ *   bench W1bn native time_ratio_to_W1=1.NN  (steps/s ...)
+ * The machine's speed drifts by 2x between runs (and within one, when the
+ * cores are shared): only a ratio of interleaved runs compares.
  * Environment: RUN_S (default 2), RUNS (default 5), WARM_S (default 1), THREADS (default 2;
  * 1 prints the one-thread line only).
  */
@@ -89,6 +96,80 @@ static int load_digits(gl_config *cfg, int n) {
   return ok;
 }
 
+/* Creates the net of workload `name` (extra: more settings, or NULL); NULL on failure. */
+static gl_net *make_net(const char *name, const char *extra, gl_config **cfg_out) {
+  char text[1024];
+  if (!workload(name, text, sizeof text)) {
+    fprintf(stderr, "bench: workload %s not found in tests/bench/workloads.json\n", name);
+    return NULL;
+  }
+  gl_config *cfg;
+  gl_config_new(&cfg);
+  const int images = take_images(text);
+  if (images > 0 && !load_digits(cfg, images)) {
+    fprintf(stderr, "bench: %s: cannot read %d images from web/data/digits-train.bin\n", name, images);
+    return NULL;
+  }
+  gl_net *net;
+  if (gl_config_parse(cfg, text) || (extra && gl_config_parse(cfg, extra)) ||
+      gl_create(cfg, GL_ARCH_FROM_CONFIG, &net)) {
+    fprintf(stderr, "bench: %s: %s\n", name, gl_config_errmsg(cfg));
+    return NULL;
+  }
+  *cfg_out = cfg;
+  return net;
+}
+
+/* Steps per second of net over about secs seconds. */
+static double rate_of(gl_net *net, double secs) {
+  long steps = 0;
+  double s0 = now_s(), el;
+  do {
+    gl_step(net, 1);
+    steps++;
+    el = now_s() - s0;
+  } while (el < secs);
+  return steps / el;
+}
+
+/* W1bn / W3bn: the base workload and the same with norm=batch, interleaved. */
+static int bench_norm(const char *name, const char *base, int runs, double run_s, double warm_s) {
+  gl_config *ca, *cb;
+  gl_net *a = make_net(base, NULL, &ca), *b = a ? make_net(base, "norm=batch", &cb) : NULL;
+  if (!a || !b) return 1;
+  const int threads = (int)env_d("THREADS", 2);
+  for (int pass = 0; pass < (threads > 1 ? 2 : 1); pass++) {
+    if (gl_threads_set(pass ? threads : 1)) {
+      fprintf(stderr, "bench: %s\n", gl_threads_errmsg());
+      return 1;
+    }
+    rate_of(a, warm_s / 2);
+    rate_of(b, warm_s / 2);
+    double ra[50], rb[50], ratio[50];
+    for (int r = 0; r < runs; r++) {
+      ra[r] = rate_of(a, run_s / 2);
+      rb[r] = rate_of(b, run_s / 2);
+      ratio[r] = ra[r] / rb[r];
+    }
+    qsort(ra, (size_t)runs, sizeof(double), cmpd);
+    qsort(rb, (size_t)runs, sizeof(double), cmpd);
+    qsort(ratio, (size_t)runs, sizeof(double), cmpd);
+    char where[32] = "native";
+    if (pass) snprintf(where, sizeof where, "native threads=%d", threads);
+    printf("bench %s %s time_ratio_to_%s=%.3f  (steps/s %.1f with norm=batch, %.1f without; "
+           "%d interleaved pairs of %.1f s, ratios %.3f .. %.3f, status %s)\n",
+           name, where, base, ratio[runs / 2], rb[runs / 2], ra[runs / 2], runs, run_s / 2,
+           ratio[0], ratio[runs - 1], gl_status(b) == GL_STATUS_OK ? "ok" : "diverged");
+    fflush(stdout);
+  }
+  gl_threads_set(1);
+  gl_free(a);
+  gl_free(b);
+  gl_config_free(ca);
+  gl_config_free(cb);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const double run_s = env_d("RUN_S", 2), warm_s = env_d("WARM_S", 1);
   int runs = (int)env_d("RUNS", 5);
@@ -152,6 +233,11 @@ int main(int argc, char **argv) {
     gl_threads_set(1);
     gl_free(net);
     gl_config_free(cfg);
+  }
+  const char *nnames[] = {"W1bn", "W3bn"}, *bases[] = {"W1", "W3"};
+  for (int w = 0; w < 2; w++) {
+    if (argc > 1 && strcmp(argv[1], nnames[w]) != 0) continue;
+    if (bench_norm(nnames[w], bases[w], runs, run_s, warm_s)) return 1;
   }
   return 0;
 }

@@ -3,6 +3,8 @@
 //   bench W1 wasm steps_per_s=NNN gflops=NNN             the single-threaded module
 //   bench W1 wasm threads=2 steps_per_s=NNN gflops=NNN   the multi-threaded one (THREADS, default 2),
 //   bench W1 wasm threads=2 speedup=N.NN                 in runs alternating with 1 thread
+//   bench W1bn wasm time_ratio_to_W1=N.NNN               W1 with norm=batch against W1, the two nets
+//   bench W1bn wasm threads=2 time_ratio_to_W1=N.NNN     taking turns (W3bn likewise)
 // The timing loop, FLOP counts and line format are bench-core.js's, shared
 // with bench_browser.mjs.  RUN_S, RUNS, WARM_S as for bench.c.
 import { readFileSync } from 'node:fs';
@@ -70,4 +72,17 @@ for (const name of ['W1', 'W2', 'W3']) {
   const more = peak ? `\nbench ${name} wasm threads=${THREADS} of_peak=${((p.a.median * flops) / 1e9 / (THREADS * peak)).toFixed(2)}  (of ${THREADS} x the one-core ceiling)` : '';
   console.log(Bench.threadLines(name, 'wasm', THREADS, flops, p, opts, tnet.stats().status) + more);
   tnet.free();
+}
+
+// W1bn, W3bn: the workload with norm=batch against the workload, interleaved
+for (const [name, base] of [['W1bn', 'W1'], ['W3bn', 'W3']]) {
+  if (only && only !== name) continue;
+  const config = Bench.takeDigits(Bench.parseWorkload(workloads[base]), trainDigits);
+  for (const mod of mt ? [engine, mt] : [engine]) {
+    const a = mod.create(config, config.arch), b = mod.create({ ...config, norm: 'batch' }, config.arch);
+    const p = Bench.measureTwoNets(a, b, opts);
+    console.log(Bench.normRatioLine(name, base, mod === engine ? 'wasm' : `wasm threads=${THREADS}`, p, opts, b.stats().status));
+    a.free();
+    b.free();
+  }
 }

@@ -59,11 +59,11 @@ async function waitControlled(p, lang) {
 test('one visit, then offline: reload, both stacks, Persian, the lesson with formulas, conv mode', { timeout: 6 * TIMEOUT }, async () => {
   await page.goto(`${env.url}?lang=en&depth=8&steps=30&record_every=5`);
   await waitReady(page);
-  const online = await page.evaluate(() => ({ isolated: self.crossOriginIsolated, threads: window.gradlab.state.threads }));
+  const online = await page.evaluate(() => ({ isolated: self.crossOriginIsolated, threads: window.gradlab.debug().threads }));
   await waitControlled(page, 'en');
   const keys = await cacheKeys(page);
   const paths = keys.map((k) => k[1]);
-  for (const f of ['/index.html', '/engine/gradlab-engine.wasm', '/engine/gradlab-engine-mt.wasm', '/js/worker.js',
+  for (const f of ['/index.html', '/engine/gradlab-engine.wasm', '/engine/gradlab-engine-mt.wasm', '/js/engine/worker.js', '/js/main.js',
     '/lesson/ui-fa.json', '/vendor/katex/katex.min.js', '/vendor/vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2']) {
     assert.ok(paths.includes(f), `${f} precached`);
   }
@@ -73,7 +73,7 @@ test('one visit, then offline: reload, both stacks, Persian, the lesson with for
   const failedBefore = log.failed.length;
   await page.reload();
   await waitReady(page);
-  const off = await page.evaluate(() => ({ isolated: self.crossOriginIsolated, threads: window.gradlab.state.threads, online: navigator.onLine }));
+  const off = await page.evaluate(() => ({ isolated: self.crossOriginIsolated, threads: window.gradlab.debug().threads, online: navigator.onLine }));
   assert.equal(off.online, false, 'the browser is offline');
   assert.equal(off.isolated, online.isolated, 'cross-origin isolated offline as online');
   assert.equal(off.threads, online.threads, `the same engine offline (${off.threads} threads)`);

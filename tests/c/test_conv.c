@@ -102,14 +102,15 @@ static void test_vanishing(void) {
 /* Both residual forms without their shortcut are exactly the plain conv stack. */
 static void test_no_shortcut_is_plain(void) {
   printf("conv residual without shortcut == plain\n");
-  const char *forms[] = {"pre", "post"};
+  const char *forms[] = {"pre", "post"}, *norms[] = {"none", "batch", "layer"};
+  for (int nm = 0; nm < 3; nm++)
   for (int f = 0; f < 2; f++)
     for (int pool = 0; pool <= 1; pool++) {
       char t[256];
       snprintf(t, sizeof t,
                "model=conv data=digits blocks=3 channels=4 pool=%d form=%s act=tanh batch=16 "
-               "record_every=1",
-               pool, forms[f]);
+               "record_every=1 norm=%s",
+               pool, forms[f], norms[nm]);
       gl_config *c = digits_cfg(t, 64, 0);
       gl_net *p = NULL, *r = NULL;
       gl_create(c, GL_ARCH_PLAIN, &p);
@@ -122,13 +123,18 @@ static void test_no_shortcut_is_plain(void) {
       for (int step = 0; step < 4; step++) {
         gl_step(p, 1);
         gl_step(r, 1);
-        const double *a = gl_record_field(p, GL_GRAD_NORM), *b = gl_record_field(r, GL_GRAD_NORM);
-        for (int l = 0; l < gl_n_layers(p); l++) worst = fmax(worst, fabs(a[l] - b[l]));
+        for (int fd = 0; fd < GL_N_FIELDS; fd++) {
+          if (fd == GL_CHI || fd == GL_GRAD_NORM_THEORY) continue; /* wired per architecture */
+          const double *a = gl_record_field(p, fd), *b = gl_record_field(r, fd);
+          for (int l = 0; l < gl_n_layers(p); l++) worst = fmax(worst, fabs(a[l] - b[l]));
+        }
         worst = fmax(worst, fabs(gl_record_loss(p) - gl_record_loss(r)));
+        worst = fmax(worst, fabs(gl_record_test_loss(p) - gl_record_test_loss(r)));
       }
       CHECK(worst == 0,
-            "form %s pool %d without shortcut: largest difference from plain over 4 steps %.3g",
-            forms[f], pool, worst);
+            "norm %s form %s pool %d without shortcut: largest difference from plain over 4 steps "
+            "(every field but chi and its theory line, loss, test loss) %.3g",
+            norms[nm], forms[f], pool, worst);
       gl_free(p);
       gl_free(r);
       gl_config_free(c);
@@ -200,8 +206,8 @@ static void test_layers_and_records(void) {
         "same seed, same numbers after 7 steps (record at step %ld, every update_ratio > 0)",
         gl_record_step(a));
   /* on helper threads the products split by rows or columns: the same bits */
-  const int counts[] = {2, 3};
-  for (int k = 0; k < 2; k++) {
+  const int counts[] = {2, 3, 8};
+  for (int k = 0; k < 3; k++) {
     gl_threads_set(counts[k]);
     gl_net *c = make(t, GL_ARCH_RESIDUAL, 128, 0);
     gl_step(c, 7);
@@ -217,6 +223,38 @@ static void test_layers_and_records(void) {
   gl_threads_set(1);
   gl_free(a);
   gl_free(b);
+  /* the same with batch and layer norm (plain and post: pooling before and after the norm) */
+  static const char *nt[] = {
+      "model=conv data=digits blocks=2 channels=4 act=relu init=he batch=16 record_every=3 "
+      "optimizer=adam lr=0.01 norm=batch",
+      "model=conv data=digits blocks=2 channels=4 act=tanh batch=16 record_every=2 form=post "
+      "optimizer=momentum lr=0.05 clip=1 norm=layer"};
+  for (int q = 0; q < 2; q++)
+    for (int arch = 0; arch < 2; arch++) {
+      gl_threads_set(1);
+      gl_net *x = make(nt[q], arch, 128, 1);
+      if (!x) continue;
+      gl_step(x, 7);
+      int bits = 1;
+      for (int k = 0; k < 3; k++) {
+        gl_threads_set(counts[k]);
+        gl_net *c = make(nt[q], arch, 128, 1);
+        if (!c) continue;
+        gl_step(c, 7);
+        bits &= gl_record_step(c) == gl_record_step(x);
+        for (int f = 0; f < GL_N_FIELDS; f++)
+          bits &= !memcmp(gl_record_field(x, f), gl_record_field(c, f),
+                          sizeof(double) * (size_t)gl_n_layers(x));
+        const double lx = gl_record_loss(x), lc = gl_record_loss(c);
+        const double tx = gl_record_test_loss(x), tc = gl_record_test_loss(c);
+        bits &= !memcmp(&lx, &lc, sizeof lx) && !memcmp(&tx, &tc, sizeof tx);
+        gl_free(c);
+      }
+      CHECK(bits, "%s %s: 1, 2, 3 and 8 threads, every field, loss and test loss bit for bit",
+            arch ? "residual" : "plain", nt[q]);
+      gl_free(x);
+    }
+  gl_threads_set(1);
 }
 
 /* A conv record measures loss and accuracy on the first GL_CONV_EVAL (50)

@@ -141,11 +141,13 @@ static void test_training_claim(void) {
 /* Residual forms with the shortcut removed are exactly the plain stack. */
 static void test_no_shortcut_is_plain(void) {
   printf("residual without shortcut == plain\n");
-  const char *forms[] = {"pre", "post"};
+  const char *forms[] = {"pre", "post"}, *norms[] = {"none", "batch", "layer"};
+  for (int nm = 0; nm < 3; nm++)
   for (int f = 0; f < 2; f++)
     for (int k = 1; k <= 2; k++) {
       char t[256];
-      snprintf(t, sizeof t, "depth=6 width=8 block=%d form=%s act=tanh batch=16 points=64 record_every=1", k, forms[f]);
+      snprintf(t, sizeof t, "depth=6 width=8 block=%d form=%s act=tanh batch=16 points=64 record_every=1 norm=%s",
+               k, forms[f], norms[nm]);
       gl_config *c = cfg_from(t);
       gl_net *p, *r;
       gl_create(c, GL_ARCH_PLAIN, &p);
@@ -154,11 +156,15 @@ static void test_no_shortcut_is_plain(void) {
       for (int step = 0; step < 5; step++) {
         gl_step(p, 1);
         gl_step(r, 1);
-        const double *a = gl_record_field(p, GL_GRAD_NORM), *b = gl_record_field(r, GL_GRAD_NORM);
-        for (int l = 0; l < gl_n_layers(p); l++) worst = fmax(worst, fabs(a[l] - b[l]));
+        for (int fd = 0; fd < GL_N_FIELDS; fd++) {
+          if (fd == GL_CHI || fd == GL_GRAD_NORM_THEORY) continue; /* wired per architecture */
+          const double *a = gl_record_field(p, fd), *b = gl_record_field(r, fd);
+          for (int l = 0; l < gl_n_layers(p); l++) worst = fmax(worst, fabs(a[l] - b[l]));
+        }
         worst = fmax(worst, fabs(gl_record_loss(p) - gl_record_loss(r)));
       }
-      CHECK(worst == 0, "form %s block %d without shortcut: largest difference from plain over 5 steps %.3g", forms[f], k, worst);
+      CHECK(worst == 0, "norm %s form %s block %d without shortcut: largest difference from plain over 5 steps "
+            "(every field but chi and its theory line, and the loss) %.3g", norms[nm], forms[f], k, worst);
       gl_free(p);
       gl_free(r);
       gl_config_free(c);
@@ -691,9 +697,13 @@ static void test_threads(void) {
       "depth=6 width=40 act=tanh clip=0.5 record_every=1 points=41",
       "depth=30 width=32 act=relu init=normal:1.0 lr=0.1 record_every=1",
       "depth=20 act=tanh init=normal init_std=4 lr=5 record_every=1 points=64",
+      "depth=8 width=16 norm=batch act=relu optimizer=adam record_every=1 batch=30 points=130",
+      "depth=8 width=24 norm=batch form=post act=sigmoid record_every=2 points=100 clip=0.5",
+      "depth=8 width=16 block=1 norm=layer act=tanh res_scale=rezero record_every=1 batch=40 points=130",
+      "depth=6 width=40 norm=layer form=post act=gelu optimizer=momentum record_every=1 points=41",
   };
   const int counts[] = {2, 3, 8};
-  for (int c = 0; c < 6; c++)
+  for (int c = 0; c < (int)(sizeof cfgs / sizeof *cfgs); c++)
     for (int arch = 0; arch < 2; arch++) {
       gl_threads_set(1);
       gl_net *a = make(cfgs[c], arch);
@@ -718,6 +728,102 @@ static void test_threads(void) {
   gl_threads_set(1);
 }
 
+/* Mean and unbiased variance over the points of each output of Lin_1 at the
+ * current parameters, in double: what batch norm's running statistics take
+ * from a full batch. */
+static void lin1_stats(const gl_net *n, double *mean, double *var) {
+  const gl_layer *L = &n->layers[0];
+  const int N = n->data.n;
+  for (int j = 0; j < L->out; j++) {
+    double s = 0, s2 = 0;
+    for (int r = 0; r < N; r++) {
+      double z = n->params[L->b_off + j];
+      for (int i = 0; i < L->in; i++) z += (double)n->data.x[r * L->in + i] * n->params[L->w_off + i * L->out + j];
+      s += z;
+      s2 += z * z;
+    }
+    mean[j] = s / N;
+    var[j] = (s2 - s * s / N) / (N - 1);
+  }
+}
+
+static void test_norm(void) {
+  printf("normalisation: running statistics, evaluation mode, records\n");
+  gl_net *n = make("norm=batch depth=2 width=6 act=tanh points=50 batch=0 record_every=1 lr=0.5", GL_ARCH_PLAIN);
+  if (!n) return;
+  const gl_norm *N = &n->norms[0];
+  double m[6], v[6], worst = 0;
+  CHECK(n->n_norms == 3 && N->layer == 0 && N->C == 6 && N->S == 1,
+        "plain depth 2: %d batch norms (Lin_1..Lin_3), the first on layer %d, %d features", n->n_norms,
+        N->layer + 1, N->C);
+  lin1_stats(n, m, v);
+  gl_measure(n); /* starts the running statistics from this (the first) batch */
+  for (int j = 0; j < 6; j++)
+    worst = fmax(worst, fmax(fabs(N->run_mean[j] - m[j]), fabs(N->run_var[j] - v[j]) / v[j]));
+  CHECK(worst < 1e-5, "first batch: running mean = batch mean, running var = unbiased batch var (worst %.2g)", worst);
+  /* the record's loss is measured in evaluation mode, its gradients in training mode */
+  long c;
+  const double train = gl_forward(n, n->data.x, n->data.y, n->data.n, &c, 0) / n->data.n;
+  n->norm_eval = 1;
+  const double eval = gl_forward(n, n->data.x, n->data.y, n->data.n, &c, 0) / n->data.n;
+  n->norm_eval = 0;
+  CHECK(gl_record_loss(n) == eval && eval != train,
+        "record loss %.9f = evaluation-mode loss %.9f (running statistics), not the training batch's %.9f",
+        gl_record_loss(n), eval, train);
+  gl_step(n, 1);
+  double r1m[6], r1v[6];
+  for (int j = 0; j < 6; j++) {
+    r1m[j] = N->run_mean[j];
+    r1v[j] = N->run_var[j];
+  }
+  lin1_stats(n, m, v); /* the next batch's statistics, at the parameters it will see */
+  gl_step(n, 1);
+  worst = 0;
+  for (int j = 0; j < 6; j++) {
+    worst = fmax(worst, fabs(N->run_mean[j] - (0.9 * r1m[j] + 0.1 * m[j])));
+    worst = fmax(worst, fabs(N->run_var[j] - (0.9 * r1v[j] + 0.1 * v[j])) / v[j]);
+  }
+  CHECK(worst < 1e-5, "later batches: running = 0.9 running + 0.1 batch (unbiased var), worst %.2g", worst);
+  const double *gg = gl_record_field(n, GL_GAMMA_GRAD_NORM);
+  CHECK(gg[0] > 0 && gg[1] > 0 && gg[2] > 0 && gg[3] == 0 && !strcmp(gl_field_name(GL_GAMMA_GRAD_NORM), "gamma_grad_norm"),
+        "gamma_grad_norm: %.3g %.3g %.3g on the normalised layers, %g on Lin_out", gg[0], gg[1], gg[2], gg[3]);
+  /* batch norm takes out a bias added before it: its gradient is rounding only */
+  double bsq = 0;
+  for (int j = 0; j < 6; j++) bsq += (double)n->grads[n->layers[1].b_off + j] * n->grads[n->layers[1].b_off + j];
+  CHECK(sqrt(bsq) < 1e-6 * gl_record_field(n, GL_GRAD_NORM)[1],
+        "Lin_2's bias gradient under batch norm: %.2g (its weights': %.3g)", sqrt(bsq), gl_record_field(n, GL_GRAD_NORM)[1]);
+  gl_free(n);
+  /* layer norm: no running statistics, the same in training and evaluation */
+  n = make("norm=layer depth=4 width=5 act=relu init=he points=40 batch=0 record_every=1", GL_ARCH_RESIDUAL);
+  if (!n) return;
+  gl_measure(n);
+  long c2;
+  const double tl = gl_forward(n, n->data.x, n->data.y, n->data.n, &c2, 0) / n->data.n;
+  CHECK(gl_record_loss(n) == tl && n->n_norms == 5 && n->norms[0].C == 5,
+        "layer norm (residual depth 4, %d norms): record loss %.9f = training forward %.9f", n->n_norms,
+        gl_record_loss(n), tl);
+  gl_free(n);
+  /* norm = none: no gamma gradient anywhere */
+  n = make("depth=4 width=5 points=40 record_every=1", GL_ARCH_PLAIN);
+  if (!n) return;
+  gl_measure(n);
+  gg = gl_record_field(n, GL_GAMMA_GRAD_NORM);
+  CHECK(n->n_norms == 0 && gg[0] == 0 && gg[5] == 0, "norm none: no norms, gamma_grad_norm 0");
+  gl_free(n);
+  /* a batch of one cannot be batch-normalised */
+  gl_config *cfg = cfg_from("norm=batch batch=1");
+  gl_net *bad = NULL;
+  int rc = gl_create(cfg, GL_ARCH_PLAIN, &bad);
+  CHECK(rc == GL_EINVAL && !bad && strstr(gl_config_errmsg(cfg), "norm=batch") &&
+            strstr(gl_config_errmsg(cfg), "variance is 0"),
+        "norm=batch batch=1: GL_EINVAL, '%s'", gl_config_errmsg(cfg));
+  gl_config_set(cfg, "norm", "layer");
+  rc = gl_create(cfg, GL_ARCH_PLAIN, &bad);
+  CHECK(rc == GL_OK && bad, "norm=layer batch=1 is fine (per example)");
+  gl_free(bad);
+  gl_config_free(cfg);
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   timed(test_kernels);
@@ -729,6 +835,7 @@ int main(int argc, char **argv) {
   timed(test_bad_input);
   timed(test_error_codes);
   timed(test_threads);
+  timed(test_norm);
   if (!quick) {
     timed(test_lesson_claims);
     timed(test_training_claim);

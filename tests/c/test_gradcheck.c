@@ -61,7 +61,7 @@ static double check_net(gl_net *n, char *where, size_t wcap) {
   double worst = 0;
   snprintf(where, wcap, "-");
   const int kinks = n->s.act == ACT_RELU || n->s.act == ACT_LEAKY_RELU;
-  full_loss(n);
+  const double L0 = fabs(full_loss(n)); /* rounding in L scales with |L| */
   const uint64_t base = kink_pattern(n);
   for (size_t i = 0; i < np; i++) {
     if (i >= n->alpha_off && n->s.res_scale_kind != SCALE_REZERO) continue; /* fixed scales */
@@ -79,17 +79,25 @@ static double check_net(gl_net *n, char *where, size_t wcap) {
     }
     n->params[i] = p0;
     double num = (8 * (l[0] - l[1]) - (l[2] - l[3])) / (12 * h);
-    double den = fmax(fmax(fabs(num), fabs(an[i])), 1e-7);
+    /* the floor grows as h shrinks and as |L| grows: rounding in L, divided by h */
+    const double floor = 1e-7 * fmax(1.0, 1e-3 / h) * fmax(1.0, L0);
+    double den = fmax(fmax(fabs(num), fabs(an[i])), floor);
     double rel = fabs(num - an[i]) / den;
-    if (rel > 1e-6 && !kinks) { /* rounding-limited: a 4x wider step has 4x less rounding error */
-      const double H = 4e-3, at[4] = {H, -H, 2 * H, -2 * H};
+    /* rounding-limited: a 4x wider step has 4x less rounding error;
+     * truncation-limited (batch norm of a few rows: a small variance makes
+     * the loss curve on a scale near h): a 4x narrower step, 256x less */
+    for (int t = 0; t < 2 && rel > 1e-6; t++) {
+      const double H = t ? 2.5e-4 : 4e-3, at[4] = {H, -H, 2 * H, -2 * H};
+      int crossed = 0;
       for (int k = 0; k < 4; k++) {
         n->params[i] = p0 + at[k];
         l[k] = full_loss(n);
+        if (kinks && kink_pattern(n) != base) crossed = 1; /* relu: only a step that crosses no kink */
       }
       n->params[i] = p0;
+      if (crossed) continue;
       double num2 = (8 * (l[0] - l[1]) - (l[2] - l[3])) / (12 * H);
-      double rel2 = fabs(num2 - an[i]) / fmax(fmax(fabs(num2), fabs(an[i])), 1e-7);
+      double rel2 = fabs(num2 - an[i]) / fmax(fmax(fabs(num2), fabs(an[i])), 1e-7 * fmax(1.0, 1e-3 / H) * fmax(1.0, L0));
       if (rel2 < rel) {
         rel = rel2;
         num = num2;
@@ -99,8 +107,9 @@ static double check_net(gl_net *n, char *where, size_t wcap) {
       worst = rel;
       int l = 0;
       while (l + 1 < n->n_layers && n->layers[l + 1].w_off <= i) l++;
-      snprintf(where, wcap, "param %zu (%s, analytic %.6e, numeric %.6e)", i,
-               i >= n->alpha_off ? "residual scale" : n->names[l], an[i], num);
+      snprintf(where, wcap, "param %zu (%s%s, analytic %.6e, numeric %.6e)", i,
+               i >= n->alpha_off ? "residual scale" : n->names[l],
+               i < n->alpha_off && i >= n->layers[l].g_off ? " gamma/beta" : "", an[i], num);
     }
   }
   free(an);
@@ -114,6 +123,13 @@ static void perturb(gl_net *n) {
     for (int j = 0; j < n->layers[l].out; j++)
       n->params[n->layers[l].b_off + j] = 0.1 * gl_rng_normal(&r);
   for (int b = 0; b < n->n_blocks; b++) n->params[n->alpha_off + b] = 0.3 + 0.5 * gl_rng_uniform(&r);
+  for (int k = 0; k < n->n_norms; k++) { /* gamma around 1, beta around 0 */
+    double *g = n->params + n->layers[n->norms[k].layer].g_off;
+    for (int c = 0; c < n->norms[k].C; c++) {
+      g[c] = 1 + 0.3 * gl_rng_normal(&r);
+      g[n->norms[k].C + c] = 0.1 * gl_rng_normal(&r);
+    }
+  }
 }
 
 /* ---- the conv kernels on their own ---- */
@@ -254,6 +270,112 @@ static void check_conv_reference(void) {
   free(rdx); free(rdW);
 }
 
+/* ---- the normalisation kernels on their own (norm.c) ---- */
+
+/* L(y) = sum G*y of one training-mode forward: kind 0 batch norm, 1 layer norm */
+typedef struct {
+  int kind, B, C, S;
+  double *x, *gamma, *beta, *G, *y, *mean, *rstd;
+} ncase;
+
+static double nc_loss(ncase *k) {
+  if (k->kind == 0) batchnorm_forward(k->y, k->mean, k->rstd, NULL, k->x, k->gamma, k->beta, k->B, k->C, k->S);
+  else layernorm_forward(k->y, k->mean, k->rstd, k->x, k->gamma, k->beta, k->B, k->C, k->S);
+  double L = 0;
+  for (size_t i = 0; i < (size_t)k->B * k->C * k->S; i++) L += k->G[i] * k->y[i];
+  return L;
+}
+
+static double nc_compare(ncase *k, double *v, const double *a, size_t n) {
+  double worst = 0;
+  for (size_t i = 0; i < n; i++) {
+    const double v0 = v[i], h = 1e-3;
+    v[i] = v0 + h; double lp = nc_loss(k);
+    v[i] = v0 - h; double lm = nc_loss(k);
+    v[i] = v0 + 2 * h; double lp2 = nc_loss(k);
+    v[i] = v0 - 2 * h; double lm2 = nc_loss(k);
+    v[i] = v0;
+    double num = (8 * (lp - lm) - (lp2 - lm2)) / (12 * h);
+    double rel = fabs(num - a[i]) / fmax(fmax(fabs(num), fabs(a[i])), 1e-7);
+    if (rel > worst) worst = rel;
+  }
+  return worst;
+}
+
+/* dx, dgamma, dbeta of one kernel against differences of L = sum G*y, with x
+ * given an offset and a scale per channel (batch norm must take them out);
+ * dx written and accumulated onto random values; layer norm also split the
+ * way the engine calls it (dx by blocks of rows, then dgamma/dbeta). */
+static void check_norm_kernel(int kind, int B, int C, int S) {
+  static const char *names[] = {"batchnorm", "layernorm"};
+  const size_t nx = (size_t)B * C * S;
+  ncase k = {kind, B, C, S, 0, 0, 0, 0, 0, 0, 0};
+  gl_rng r;
+  gl_rng_seed(&r, 31 + kind, (uint64_t)(B * 100 + C * 10 + S));
+  k.x = malloc(sizeof(double) * nx);
+  k.G = malloc(sizeof(double) * nx);
+  k.y = malloc(sizeof(double) * nx);
+  k.gamma = malloc(sizeof(double) * C);
+  k.beta = malloc(sizeof(double) * C);
+  k.mean = malloc(sizeof(double) * (B > C ? B : C));
+  k.rstd = malloc(sizeof(double) * (B > C ? B : C));
+  for (size_t i = 0; i < nx; i++) {
+    const int c = (int)(i / S % C);
+    k.x[i] = 3.0 - c + (0.5 + 0.3 * c) * gl_rng_normal(&r);
+  }
+  fill(&r, k.G, nx);
+  for (int c = 0; c < C; c++) {
+    k.gamma[c] = 1 + 0.5 * gl_rng_normal(&r);
+    k.beta[c] = 0.3 * gl_rng_normal(&r);
+  }
+  double *dx = malloc(sizeof(double) * nx), *dx0 = malloc(sizeof(double) * nx);
+  double *dg = malloc(sizeof(double) * C), *db = malloc(sizeof(double) * C);
+  fill(&r, dx0, nx);
+  for (int mode = 0; mode < (kind ? 3 : 2); mode++) {
+    /* 0 write, 1 accumulate onto random values (also dgamma/dbeta onto 0.5), 2 split calls */
+    nc_loss(&k);
+    for (size_t i = 0; i < nx; i++) dx[i] = mode == 1 ? dx0[i] : NAN;
+    for (int c = 0; c < C; c++) dg[c] = db[c] = mode == 1 ? 0.5 : 0;
+    if (kind == 0) {
+      batchnorm_backward(dx, dg, db, k.G, k.x, k.gamma, k.mean, k.rstd, B, C, S, mode == 1);
+    } else if (mode < 2) {
+      layernorm_backward(dx, dg, db, k.G, k.x, k.gamma, k.mean, k.rstd, B, C, S, mode == 1);
+    } else {
+      const size_t F = (size_t)C * S;
+      for (int r0 = 0; r0 < B; r0 += 2) /* blocks of two rows */
+        layernorm_backward(dx + r0 * F, NULL, NULL, k.G + r0 * F, k.x + r0 * F, k.gamma,
+                           k.mean + r0, k.rstd + r0, B - r0 < 2 ? B - r0 : 2, C, S, 0);
+      layernorm_backward(NULL, dg, db, k.G, k.x, k.gamma, k.mean, k.rstd, B, C, S, 0);
+    }
+    if (mode == 1) {
+      for (size_t i = 0; i < nx; i++) dx[i] -= dx0[i];
+      for (int c = 0; c < C; c++) {
+        dg[c] -= 0.5;
+        db[c] -= 0.5;
+      }
+    }
+    const double ex = nc_compare(&k, k.x, dx, nx), eg = nc_compare(&k, k.gamma, dg, C),
+                 eb = nc_compare(&k, k.beta, db, C);
+    static const char *modes[] = {"write", "accumulate", "split by rows"};
+    CHECK(ex < 1e-6 && eg < 1e-6 && eb < 1e-6,
+          "%s B=%d C=%d S=%d (%s): max rel err dx %.2e, dgamma %.2e, dbeta %.2e", names[kind], B,
+          C, S, modes[mode], ex, eg, eb);
+  }
+  free(k.x); free(k.G); free(k.y); free(k.gamma); free(k.beta); free(k.mean); free(k.rstd);
+  free(dx); free(dx0); free(dg); free(db);
+}
+
+static void check_norm_kernels(void) {
+  printf("normalisation kernels (L = sum G*y; dy = G; training mode)\n");
+  static const int shapes[][3] = {{2, 3, 1}, {3, 5, 1}, {7, 4, 1}, {5, 70, 1}, /* dense: S = 1 */
+                                  {2, 2, 9}, {3, 3, 6}, {1, 2, 10}};         /* conv maps */
+  for (int kind = 0; kind < 2; kind++)
+    for (size_t i = 0; i < sizeof shapes / sizeof *shapes; i++) {
+      if (kind == 0 && shapes[i][0] * shapes[i][2] < 2) continue; /* one value per channel */
+      check_norm_kernel(kind, shapes[i][0], shapes[i][1], shapes[i][2]);
+    }
+}
+
 /* A digits file of n random h x w images with labels i % classes. */
 static unsigned char *synthetic_digits(int n, int h, int w, int classes, uint32_t seed, size_t *len) {
   *len = 16 + (size_t)n * (1 + h * w);
@@ -294,6 +416,62 @@ static void check_conv_kernels(void) {
   check_kernel(1, 1, 2, 0, 4, 6);
   check_kernel(2, 2, 3, 0, 5, 4);
   check_conv_reference();
+}
+
+/* Whole networks with batch and layer norm: dense and conv, plain and both
+ * residual forms, several batch sizes (the checks differentiate the loss of
+ * the full batch, so the points are the batch: batch norm's rows coupled). */
+static void check_norm_nets(void) {
+  printf("networks with normalisation (training mode, the whole batch)\n");
+  static const char *norms[] = {"batch", "layer"};
+  static const char *acts[] = {"tanh", "relu", "sigmoid"};
+  static const struct { int arch; const char *form; } archs[] = {
+      {GL_ARCH_PLAIN, "pre"}, {GL_ARCH_RESIDUAL, "pre"}, {GL_ARCH_RESIDUAL, "post"}};
+  static const int points[] = {4, 7, 13};
+  char text[512], where[256];
+  for (int nm = 0; nm < 2; nm++)
+    for (size_t a = 0; a < 3; a++)
+      for (size_t k = 0; k < 3; k++) {
+        const int block = 1 + (int)((a + k) % 2), pts = points[(a + k + nm) % 3];
+        const char *scale = (a + k) % 2 ? "rezero" : "0.7";
+        snprintf(text, sizeof text,
+                 "norm=%s depth=4 width=5 block=%d act=%s form=%s res_scale=%s loss=%s points=%d "
+                 "data=gauss noise=0.3 init=%s seed=%zu",
+                 norms[nm], block, acts[a], archs[k].form, scale, (a + nm) % 2 ? "mse" : "xent",
+                 pts, a == 1 ? "he" : "xavier", a * 3 + k + 40);
+        gl_config *cfg = cfg_from(text);
+        gl_net *n;
+        if (gl_create(cfg, archs[k].arch, &n)) {
+          CHECK(0, "create %s: %s", text, gl_config_errmsg(cfg));
+          gl_config_free(cfg);
+          continue;
+        }
+        perturb(n);
+        double worst = check_net(n, where, sizeof where);
+        CHECK(worst < 1e-6, "norm=%s %-8s %-7s %-4s block=%d batch=%2d max rel err %.2e at %s",
+              norms[nm], archs[k].arch == GL_ARCH_PLAIN ? "plain" : "residual", acts[a],
+              archs[k].arch == GL_ARCH_PLAIN ? "" : archs[k].form, block, pts, worst, where);
+        gl_free(n);
+        gl_config_free(cfg);
+      }
+  for (int nm = 0; nm < 2; nm++)
+    for (size_t k = 0; k < 3; k++)
+      for (int pool = 0; pool < 2; pool++) {
+        const int imgs = pool ? 3 : 5;
+        snprintf(text, sizeof text,
+                 "norm=%s model=conv data=digits blocks=2 channels=2 pool=%d act=%s form=%s "
+                 "res_scale=%s seed=%zu",
+                 norms[nm], pool, (k + pool) % 2 ? "tanh" : "gelu", archs[k].form,
+                 pool ? "rezero" : "0.7", k * 2 + pool + 60);
+        gl_net *n = conv_net(text, archs[k].arch, imgs, 6, 6);
+        if (!n) continue;
+        perturb(n);
+        double worst = check_net(n, where, sizeof where);
+        CHECK(worst < 1e-6, "norm=%s conv %-8s %-4s pool=%d batch=%d max rel err %.2e at %s",
+              norms[nm], archs[k].arch == GL_ARCH_PLAIN ? "plain" : "residual",
+              archs[k].arch == GL_ARCH_PLAIN ? "" : archs[k].form, pool, imgs, worst, where);
+        gl_free(n);
+      }
 }
 
 static void check_conv_nets(void) {
@@ -408,5 +586,7 @@ int main(void) {
   }
   check_conv_kernels();
   check_conv_nets();
+  check_norm_kernels();
+  check_norm_nets();
   return report();
 }

@@ -36,6 +36,8 @@ const BAD = [
   [{ seed: -1 }, /^seed: /],
   [{ record_every: 0 }, /^record_every: /],
   [{ colour: 'red' }, /^unknown setting 'colour'/],
+  [{ norm: 'group' }, /^norm: unknown value 'group' \(choose one of none\|batch\|layer\)/],
+  [{ norm: 'batch', batch: 1 }, /^batch: norm=batch needs at least 2 examples per step \(got 1\).*variance is 0/],
   [{ depth: 1000, width: 1024, points: 8192, batch: 4096 }, /needs \d+ MB, above the 1024 MB budget/],
 ];
 

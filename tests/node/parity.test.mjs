@@ -2,10 +2,15 @@
 // numbers: per-layer grad_norm over 50 training steps, for both
 // architectures and every activation, within a relative 1e-5 (float32).
 // (Both builds avoid fused multiply-add, so in practice they agree to the
-// CLI's 9 printed digits.)
+// CLI's 9 printed digits.)  With batch and layer norm (dense and conv, plain
+// and both residual forms) every field of every record, gamma_grad_norm and
+// the evaluation-mode loss, test loss and accuracy included, must agree to
+// those 9 digits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadEngine, cli, maxRelDiff } from './helpers.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadEngine, cli, maxRelDiff, root } from './helpers.mjs';
 
 const engine = await loadEngine();
 const ACTS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'gelu'];
@@ -32,4 +37,49 @@ for (const act of ACTS) {
       assert.ok(worst <= 1e-5, `largest relative difference ${worst.toExponential(2)} at ${where}`);
     });
   }
+}
+
+/** Every field of a record against the CLI's (9 significant digits printed). */
+function assertRecordMatches(st, ref, label) {
+  assert.equal(st.step, ref.step, `${label}: step`);
+  for (const key of ['loss', 'acc', 'test_loss', 'test_acc']) {
+    if (ref[key] === undefined) continue;
+    assert.ok(Math.abs(st[key] - ref[key]) <= 5e-9 * Math.abs(ref[key]) + 1e-300, `${label}: ${key} ${st[key]} vs ${ref[key]}`);
+  }
+  for (const f of engine.fieldNames) {
+    assert.ok(ref[f], `${label}: the CLI prints ${f}`);
+    const d = maxRelDiff(st[f], ref[f]);
+    assert.ok(d.worst <= 5e-9, `${label}: ${f} layer ${d.at + 1}: ${st[f][d.at]} vs ${ref[f][d.at]}`);
+  }
+}
+
+for (const norm of ['batch', 'layer']) {
+  for (const [arch, form] of [['plain', 'pre'], ['residual', 'pre'], ['residual', 'post']]) {
+    test(`parity norm=${norm} ${arch} ${form}: 30 steps, every field to the CLI's 9 digits`, () => {
+      const cfg = {
+        arch, form, norm, act: form === 'post' ? 'relu' : 'tanh', depth: 8, width: 24, batch: 16, points: 96,
+        data: 'circles', init: form === 'post' ? 'he' : 'xavier', steps: 30, record_every: 1, seed: 4,
+        optimizer: norm === 'batch' ? 'momentum' : 'adam', lr: norm === 'batch' ? 0.05 : 0.005, clip: 2,
+      };
+      const ref = cli(cfg).runs[arch].history;
+      const net = engine.create(cfg, arch);
+      for (let s = 0; s < 30; s++) assertRecordMatches(net.step(1).stats(), ref[s], `step ${s}`);
+      net.free();
+    });
+  }
+  test(`parity norm=${norm} conv residual: 4 steps, every field and the test split to the CLI's 9 digits`, () => {
+    const cfg = { model: 'conv', data: 'digits', norm, blocks: 2, channels: 4, batch: 32, act: 'relu', init: 'he', steps: 4, record_every: 1, seed: 2 };
+    const ref = cli(cfg).runs.residual.history;
+    const digits = {
+      train: new Uint8Array(readFileSync(join(root, 'web/data/digits-train.bin'))),
+      test: new Uint8Array(readFileSync(join(root, 'web/data/digits-test.bin'))),
+    };
+    const net = engine.create({ ...cfg, digits }, 'residual');
+    for (let s = 0; s < 4; s++) {
+      const st = net.step(1).stats();
+      assert.ok(st.test_loss > 0 && ref[s].test_loss > 0, 'a test split in both');
+      assertRecordMatches(st, ref[s], `conv step ${s}`);
+    }
+    net.free();
+  });
 }

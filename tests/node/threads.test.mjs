@@ -87,6 +87,31 @@ test('2 and 3 threads = 1 thread, bit for bit: the conv model on the digits (tes
   mt.setThreads(2);
 });
 
+for (const norm of ['batch', 'layer']) {
+  for (const [arch, form] of [['plain', 'pre'], ['residual', 'pre'], ['residual', 'post']]) {
+    test(`2 and 8 threads = 1 thread, bit for bit: norm=${norm} ${arch} ${form}, 30 steps, every field`, () => {
+      const cfg = {
+        norm, form, act: 'tanh', depth: 12, width: 48, points: 96, batch: norm === 'batch' ? 48 : 0,
+        data: 'circles', record_every: 1, seed: 6, optimizer: 'momentum', lr: 0.05,
+      };
+      for (const t of [2, 8]) {
+        mt.setThreads(t);
+        assertSameRuns(cfg, arch, 30);
+      }
+      mt.setThreads(2);
+    });
+  }
+  test(`2 threads = 1 thread, bit for bit: norm=${norm} conv (test split, evaluation mode)`, () => {
+    const digits = {
+      train: new Uint8Array(readFileSync(join(root, 'web/data/digits-train.bin'))),
+      test: new Uint8Array(readFileSync(join(root, 'web/data/digits-test.bin'))),
+    };
+    const cfg = { model: 'conv', data: 'digits', norm, blocks: 2, channels: 4, batch: 32, act: 'relu', init: 'he', record_every: 1, digits };
+    assertSameRuns(cfg, 'plain', 2);
+    assertSameRuns({ ...cfg, form: 'post' }, 'residual', 2);
+  });
+}
+
 test('1,000 create/step/free cycles on 2 threads leave the heap where it was', () => {
   mt.create({ depth: 4, width: 8 }, 'plain').step(1).free();
   const before = mt.heapInUse(), bytes = mt.mod.HEAPU8.length;

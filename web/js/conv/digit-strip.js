@@ -95,7 +95,7 @@ export function createDigitStrip({ store, worker, i18n }) {
   function render() {
     const c = store.get().config;
     evalNote.textContent = !c ? '' : c.model === 'conv'
-      ? t(Number(c.batch) === 0 ? 'conv.eval.conv_full' : 'conv.eval.conv', { n: i18n.format().int(EVAL_IMAGES) })
+      ? t(Number(c.batch) === 0 && c.norm !== 'batch' ? 'conv.eval.conv_full' : 'conv.eval.conv', { n: i18n.format().int(EVAL_IMAGES) })
       : t('conv.eval.dense', { test: i18n.format().int(TEST_IMAGES) });
     if (!s.on || !s.images || !s.y) {
       box.textContent = '';

@@ -37,7 +37,7 @@ export function mountDebug(deps) {
     const layers = s.layers || [];
     const schema = deps.schema();
     return {
-      version: s.version, lang: s.lang, phase: s.phase, config: s.config, hide: (s.hide || []).slice(), layers: layers.slice(),
+      version: s.version, threads: s.threads, lang: s.lang, phase: s.phase, config: s.config, hide: (s.hide || []).slice(), layers: layers.slice(),
       running: isRunning(s), finished: isFinished(s), records: history.records.length,
       received: history.received, stride: history.stride,
       historyLimit: historyLimit(ARCHS.length, layers.length, (s.fields || []).length),
