@@ -94,8 +94,11 @@ export function createDigitStrip({ store, worker, i18n }) {
 
   function render() {
     const c = store.get().config;
+    /* a full batch without batch norm: the training figures are the batch's own, all the images */
+    const fullBatch = !!c && Number(c.batch) === 0 && c.norm !== 'batch';
+    const convKey = fullBatch ? 'conv.eval.conv_full' : 'conv.eval.conv';
     evalNote.textContent = !c ? '' : c.model === 'conv'
-      ? t(Number(c.batch) === 0 && c.norm !== 'batch' ? 'conv.eval.conv_full' : 'conv.eval.conv', { n: i18n.format().int(EVAL_IMAGES) })
+      ? t(convKey, { n: i18n.format().int(EVAL_IMAGES) })
       : t('conv.eval.dense', { test: i18n.format().int(TEST_IMAGES) });
     if (!s.on || !s.images || !s.y) {
       box.textContent = '';
