@@ -17,8 +17,13 @@ export default [
   /* the page: ES modules in a browser (vendor globals only through js/vendor.js) */
   {
     files: ['web/js/**/*.js'],
-    ignores: ['web/js/engine/**'],
+    ignores: ['web/js/engine/**', 'web/js/boot.js'],
     languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+  },
+  /* boot.js: the page's one classic script (in <head>, before the modules) */
+  {
+    files: ['web/js/boot.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
   },
   /* the Worker side: classic scripts for importScripts, CommonJS for node */
   {

@@ -2,7 +2,8 @@
  * stats.c - what a record measures: per layer the gradient norm, the mean
  * activation gradient, the activation's mean, std and saturation, chi
  * measured between neighbours; finiteness checks that find where a diverged
- * step went wrong; loss and accuracy on a whole data set.
+ * step went wrong; loss and accuracy on a data set (a conv model's on its
+ * first GL_CONV_EVAL images).
  */
 #include <float.h>
 #include <math.h>
@@ -40,22 +41,24 @@ int gl_first_nonfinite_forward(gl_net *n, int rows) {
   return 0;
 }
 
-/* Loss and accuracy on a whole data set (the training or the test split) at
- * the current parameters, in chunks of cap rows, in evaluation mode. */
-void gl_evaluate(gl_net *n, const gl_dataset *ds, double *loss, double *acc) {
+/* Loss and accuracy on the first `count` examples of a data set (the
+ * training or the test split; count >= ds->n: all of it) at the current
+ * parameters, in chunks of cap rows, in evaluation mode:
+ *   loss = (1/N) sum_{i<N} loss_i,  acc = (1/N) #{i < N : argmax logits_i = y_i}. */
+void gl_evaluate(gl_net *n, const gl_dataset *ds, int count, double *loss, double *acc) {
   double L = 0;
   long ok = 0;
-  const int d = ds->d;
+  const int d = ds->d, N = count < ds->n ? count : ds->n;
   n->norm_eval = 1; /* batch norm: the running statistics (PyTorch's model.eval()) */
-  for (int r0 = 0; r0 < ds->n; r0 += n->cap) {
-    int rows = ds->n - r0 < n->cap ? ds->n - r0 : n->cap;
+  for (int r0 = 0; r0 < N; r0 += n->cap) {
+    int rows = N - r0 < n->cap ? N - r0 : n->cap;
     long c = 0;
     L += gl_forward(n, ds->x + (size_t)r0 * d, ds->y + r0, rows, &c, 0);
     ok += c;
   }
   n->norm_eval = 0;
-  *loss = L / ds->n;
-  *acc = (double)ok / ds->n;
+  *loss = L / N;
+  *acc = (double)ok / N;
 }
 
 /* Everything in the record that comes from the batch just back-propagated:

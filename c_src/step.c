@@ -97,11 +97,16 @@ static void one_step(gl_net *n, int record, int update) {
   if (!backward_norm(n, &total)) return;
   const double cs = clip_scale(n, total);
   double rec_loss = loss, rec_acc = (double)correct / rows;
-  if (record) { /* the batch's statistics, loss and accuracy on the whole set */
+  if (record) {
+    /* the batch's statistics; loss and accuracy on the whole training set
+     * (the batch's own when it is the whole set and there is no batch norm),
+     * a conv model's on its first GL_CONV_EVAL images; the test split's likewise */
+    const int conv = n->s.model == MODEL_CONV;
     gl_measure_batch(n, rows);
     /* in evaluation mode: batch norm's loss differs from the training batch's */
-    if (rows != n->data.n || n->s.norm == NORM_BATCH) gl_evaluate(n, &n->data, &rec_loss, &rec_acc);
-    if (n->test.n) gl_evaluate(n, &n->test, &n->rec_test_loss, &n->rec_test_acc);
+    if (rows != n->data.n || n->s.norm == NORM_BATCH)
+      gl_evaluate(n, &n->data, conv ? GL_CONV_EVAL : n->data.n, &rec_loss, &rec_acc);
+    if (n->test.n) gl_evaluate(n, &n->test, conv ? GL_CONV_EVAL : n->test.n, &n->rec_test_loss, &n->rec_test_acc);
   }
   double *upd = n->work + 2 * nl + 1, *wvar = upd + nl, *wmean = n->work; /* agn no longer needed */
   if (update) gl_optim_step(n, cs, record ? upd : NULL, record ? wvar : NULL, record ? wmean : NULL);

@@ -1,14 +1,16 @@
 // assemble-site.mjs - lays out build/site/, the folder the lab is served from:
 // the page (web/), the engine (build/site/engine/, written by emcc) and the
 // vendor assets installed by npm, so the page loads nothing from another host;
+// the page's modules joined by rollup (bundlePage);
 // then the service worker with its precache list (scripts/service-worker.mjs)
 // and the .br/.gz copies beside the files (scripts/compress-site.mjs).
 //   node scripts/assemble-site.mjs [outDir=build/site]
-import { cpSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, existsSync, rmSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServiceWorker } from './service-worker.mjs';
 import { compressTree } from './compress-site.mjs';
+import { rollup } from 'rollup';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(root, process.argv[2] || 'build/site');
@@ -41,6 +43,61 @@ for (const [from, to] of VENDOR) {
   mkdirSync(dirname(join(out, 'vendor', to)), { recursive: true });
   cpSync(src, join(out, 'vendor', to), { recursive: true });
 }
+/* The page's ES modules (web/js/main.js and what it imports, some 30 files)
+ * would reach the browser level by level, one round trip per level of
+ * imports, through HTTP/1.1's six connections per host, and only then could
+ * main.js start.  Rollup (npm) joins them into js/main.js, plus one file per
+ * dynamically imported part (the lesson, loaded after the first chart) and
+ * the modules both share; the sources stay as they are (the node tests and
+ * ESLint read web/js).  The files the bundle replaces are not served. */
+const CLASSIC = new Set(['engine', 'boot.js']);
+async function bundlePage() {
+  const bundle = await rollup({
+    input: join(root, 'web/js/main.js'),
+    /* an import that names nothing is an error; anything else rollup notes is printed */
+    onwarn(w) {
+      if (w.code === 'UNRESOLVED_IMPORT' || w.code === 'MISSING_EXPORT') throw new Error(`assemble-site: rollup: ${w.message}`);
+      console.error(`assemble-site: rollup: ${w.message}`);
+    },
+  });
+  /* every page module is in the bundle: all of web/js but the classic scripts (engine/, boot.js) */
+  for (const entry of readdirSync(join(root, 'web/js'))) {
+    if (!CLASSIC.has(entry)) rmSync(join(out, 'js', entry), { recursive: true, force: true });
+  }
+  const { output } = await bundle.write({
+    dir: join(out, 'js'), format: 'es', entryFileNames: '[name].js', chunkFileNames: 'page-[name]-[hash].js',
+  });
+  await bundle.close();
+  return output;
+}
+
+/* What main.js imports statically (the shared chunk) is named in
+ * <link rel="modulepreload"> so that it is fetched with main.js, not after. */
+export function staticImports(dir, entry) {
+  const seen = new Set();
+  const visit = (rel) => {
+    if (seen.has(rel)) return;
+    seen.add(rel);
+    const text = readFileSync(join(dir, rel), 'utf8');
+    for (const m of text.matchAll(/^\s*import\s*(?:[^'"`;]*?\sfrom\s*)?['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+      visit(join(dirname(rel), m[1]).split('\\').join('/'));
+    }
+  };
+  visit(entry);
+  seen.delete(entry);
+  return [...seen].sort();
+}
+const chunks = await bundlePage();
+const MARK = '<!-- modulepreload -->';
+const indexPath = join(out, 'index.html');
+const html = readFileSync(indexPath, 'utf8');
+if (!html.includes(MARK)) {
+  console.error(`assemble-site: web/index.html has no ${MARK} line`);
+  process.exit(1);
+}
+const preloads = ['js/main.js', ...staticImports(out, 'js/main.js')];
+writeFileSync(indexPath, html.replace(MARK, preloads.map((m) => `<link rel="modulepreload" href="${m}">`).join('\n')));
+
 if (!existsSync(join(out, 'engine', 'gradlab-engine.wasm'))) {
   console.error('assemble-site: build/site/engine/gradlab-engine.wasm is missing: run make wasm');
   process.exit(1);
@@ -48,5 +105,5 @@ if (!existsSync(join(out, 'engine', 'gradlab-engine.wasm'))) {
 const sw = await buildServiceWorker(out);
 for (const w of sw.warnings) console.error(`assemble-site: service worker: ${w}`);
 const z = compressTree(out);
-console.log(`assemble-site: sw.js precaches ${sw.count} files (${(sw.size / 1024).toFixed(0)} KiB); ` +
+console.log(`assemble-site: the page's modules in ${chunks.length} files (${chunks.map((c) => c.fileName).join(', ')}); sw.js precaches ${sw.count} files (${(sw.size / 1024).toFixed(0)} KiB); ` +
   `${z.files} files compressed, ${(z.bytes / 1024).toFixed(0)} KiB -> ${(z.compressed.br / 1024).toFixed(0)} KiB brotli`);

@@ -3,6 +3,7 @@
 //   bench load en bytes_before_first_chart=N responses=N first_chart_ms=N (median of RUNS)
 //   bench load fa ...                                  the same in Persian (?lang=fa)
 //   bench load en share katex=N lesson=N vazirmatn=N   bytes of those before the first chart
+//   bench load en timeline engine=N main=N wired=N ready=N configure=N configured=N first_chart=N   ms, medians
 //   bench load precache entries=N bytes=N transferred=N  the service worker's download after it
 // Each run is a fresh browser context (cold HTTP cache, no service worker).
 // "Before the first charted step" means responses that ended before the page
@@ -46,7 +47,10 @@ async function visit(lang, { waitPrecache = false } = {}) {
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${url}?lang=${lang}`);
   await page.waitForFunction(() => window.gradlab && window.gradlab.debug().firstChartAt !== null, null, { timeout: 60_000 });
-  const { origin, at } = await page.evaluate(() => ({ origin: performance.timeOrigin, at: window.gradlab.debug().firstChartAt }));
+  const { origin, at, marks } = await page.evaluate(() => ({
+    origin: performance.timeOrigin, at: window.gradlab.debug().firstChartAt,
+    marks: Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('gradlab:')).map((m) => [m.name.slice(8), m.startTime])),
+  }));
   let precache = null;
   if (waitPrecache) {
     precache = await page.evaluate(async () => {
@@ -64,7 +68,7 @@ async function visit(lang, { waitPrecache = false } = {}) {
   await page.waitForLoadState('networkidle').catch(() => {});
   await context.close();
   if (errors.length) throw new Error(`bench_load: page errors: ${errors.join('; ')}`);
-  return { got, firstChart: origin + at, firstChartAt: at, precache };
+  return { got, firstChart: origin + at, firstChartAt: at, precache, marks };
 }
 
 const before = (v) => v.got.filter((r) => r.end <= v.firstChart && !r.sw);
@@ -80,9 +84,13 @@ try {
     const mid = sums[sums.length >> 1], max = sums[sums.length - 1];
     console.log(`bench load ${lang} bytes_before_first_chart=${mid.bytes} (${kib(mid.bytes)}, max ${max.bytes}) responses=${mid.rs.length} ` +
       `first_chart_ms=${Math.round(median(runs.map((r) => r.firstChartAt)))} (medians of ${RUNS}, cold cache, compress=${compress ? 'br' : 'off'})`);
+    /* where the time goes: medians of the page's marks (main.js), ms after navigation */
+    const names = ['engine', 'main', 'wired', 'ready', 'configure', 'configured'];
+    console.log(`bench load ${lang} timeline ` + names.map((k) => `${k}=${runs.every((r) => r.marks[k] !== undefined) ? Math.round(median(runs.map((r) => r.marks[k]))) : '-'}`).join(' ') +
+      ` first_chart=${Math.round(median(runs.map((r) => r.firstChartAt)))}  (engine: its first reply reached the page; main: js/main.js starts, wired: has run; ready: the table handled; configure sent; configured: its reply)`);
     const first = max.rs;
     console.log(`bench load ${lang} share katex=${share(first, /\/vendor\/katex\//)} ` +
-      `lesson=${share(first, /\/(js\/lesson\.js|lesson\/(en|fa|experiments)\.json)$/)} ` +
+      `lesson=${share(first, /\/(js\/lesson\/.*\.js|lesson\/(en|fa|experiments)\.json)$/)} ` +
       `vazirmatn=${share(first, /\/vendor\/vazirmatn\//)}  (of the heaviest run: what lazy loading would move after the first chart)`);
   }
   const v = await visit('en', { waitPrecache: true });

@@ -6,32 +6,17 @@
 // strip: 0 violations of any impact, all WCAG 2.x A/AA rules and axe's best
 // practices.
 //
-// KNOWN_JS_FAILURES: violations whose fix is in web/js, which is being
-// restructured into ES modules (issue 12) while this test was written; each
-// entry says the element and the fix.  The lead empties this list after the
-// restructuring.  An entry that no scenario reports any more fails the test
-// too, so the list cannot go stale.
+// KNOWN_JS_FAILURES: violations the lab still has, each with the element and
+// the fix.  Empty: the display formulas take focus (rich-text.js math():
+// tabindex, role=group, aria-label), the digit strip's cells are
+// <div role="listitem">.  An entry that no scenario reports any more fails
+// the test too, so the list cannot go stale.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
 import { setup, waitReady, runToEnd, TIMEOUT } from './helpers.mjs';
 
-export const KNOWN_JS_FAILURES = {
-  /* serious: a display formula wider than the lesson panel scrolls sideways
-     (.lesson .math-display { overflow-x: auto }) and a keyboard cannot reach
-     it to scroll.  Element: div.math.math-display, built by mathBox() in
-     web/js/lesson.js (first seen on step "descent", the cross-entropy
-     formula).  Fix there: give the box tabindex="0", role="group" and an
-     aria-label (the lesson's "formula" string), so it takes focus and arrow
-     keys scroll it; gradlab.css already draws :focus-visible. */
-  'scrollable-region-focusable': 'web/js/lesson.js mathBox(): tabindex="0" + role="group" + aria-label on .math-display',
-  /* minor: the conv mode's digit strip is div#digit-strip[role=list] of
-     <figure role="listitem">, and a figure may not take the listitem role.
-     Element: figure.digit-cell, built in web/js/conv-mode.js (the strip's
-     renderer).  Fix there: make the cells <div role="listitem"> holding the
-     canvas and a <p> caption (or the strip a <ul> of <li> cells). */
-  'aria-allowed-role': 'web/js/conv-mode.js digit strip: <div role="listitem"> (or <li>) cells instead of <figure role="listitem">',
-};
+export const KNOWN_JS_FAILURES = {};
 
 let env;
 const seen = new Set();

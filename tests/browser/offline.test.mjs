@@ -63,7 +63,7 @@ test('one visit, then offline: reload, both stacks, Persian, the lesson with for
   await waitControlled(page, 'en');
   const keys = await cacheKeys(page);
   const paths = keys.map((k) => k[1]);
-  for (const f of ['/index.html', '/engine/gradlab-engine.wasm', '/engine/gradlab-engine-mt.wasm', '/js/engine/worker.js', '/js/main.js', '/js/sweep/sweep-panel.js',
+  for (const f of ['/index.html', '/engine/gradlab-engine.wasm', '/engine/gradlab-engine-mt.wasm', '/js/engine/worker.js', '/js/main.js',
     '/lesson/ui-fa.json', '/vendor/katex/katex.min.js', '/vendor/vazirmatn/fonts/webfonts/Vazirmatn-Regular.woff2']) {
     assert.ok(paths.includes(f), `${f} precached`);
   }

@@ -257,6 +257,45 @@ static void test_layers_and_records(void) {
   gl_threads_set(1);
 }
 
+/* A conv record measures loss and accuracy on the first GL_CONV_EVAL (50)
+ * images of each split: net a (all 1,000 training images, batch 32, the
+ * whole test split) records at step 0 what net b, given only those first 50
+ * images of each split and trained full batch, measures on all of its data. */
+static void test_eval_subset(void) {
+  enum { EVAL = 50 }; /* gl_internal.h GL_CONV_EVAL, as docs/architecture.md says */
+  const char *t = "model=conv data=digits blocks=2 channels=4 act=relu init=he batch=32";
+  gl_net *a = make(t, GL_ARCH_RESIDUAL, 0, 1);
+  gl_config *c = digits_cfg("model=conv data=digits blocks=2 channels=4 act=relu init=he batch=0", EVAL, 0);
+  size_t rec = 1 + (size_t)test_bytes[8] * test_bytes[9], len = 16 + EVAL * rec;
+  unsigned char *tb = malloc(len);
+  memcpy(tb, test_bytes, len);
+  tb[12] = EVAL;
+  tb[13] = tb[14] = tb[15] = 0;
+  CHECK(gl_config_set_digits(c, GL_SPLIT_TEST, tb, len) == GL_OK, "the first %d test images: %s", EVAL, gl_config_errmsg(c));
+  free(tb);
+  gl_net *b = NULL;
+  CHECK(gl_create(c, GL_ARCH_RESIDUAL, &b) == GL_OK, "create b: %s", gl_config_errmsg(c));
+  gl_config_free(c);
+  if (!a || !b) return;
+  gl_measure(a);
+  gl_measure(b);
+  const double la = gl_record_loss(a), lb = gl_record_loss(b);
+  const double ta = gl_record_test_loss(a), tb2 = gl_record_test_loss(b);
+  CHECK(gl_n_points(a) == 1000 && gl_n_test_points(a) == 500 && gl_n_points(b) == EVAL && gl_n_test_points(b) == EVAL,
+        "a has %d + %d images, b %d + %d", gl_n_points(a), gl_n_test_points(a), gl_n_points(b), gl_n_test_points(b));
+  CHECK(fabs(la - lb) <= 1e-9 * fabs(lb) && gl_record_acc(a) == gl_record_acc(b),
+        "training loss %.12g vs %.12g, accuracy %g vs %g: the first %d images", la, lb, gl_record_acc(a), gl_record_acc(b), EVAL);
+  CHECK(fabs(ta - tb2) <= 1e-9 * fabs(tb2) && gl_record_test_acc(a) == gl_record_test_acc(b),
+        "test loss %.12g vs %.12g, accuracy %g vs %g: the first %d test images", ta, tb2,
+        gl_record_test_acc(a), gl_record_test_acc(b), EVAL);
+  /* EVAL images: the accuracies are whole multiples of 1/EVAL */
+  CHECK(fabs(gl_record_acc(a) * EVAL - round(gl_record_acc(a) * EVAL)) < 1e-9 &&
+            fabs(gl_record_test_acc(a) * EVAL - round(gl_record_test_acc(a) * EVAL)) < 1e-9,
+        "accuracies %g, %g on %d images", gl_record_acc(a), gl_record_test_acc(a), EVAL);
+  gl_free(a);
+  gl_free(b);
+}
+
 static void test_training(void) {
   printf("training on the digits (blocks 2, channels 8, relu, he, Adam lr 0.01, batch 32)\n");
   const char *t = "model=conv data=digits blocks=2 channels=8 act=relu init=he optimizer=adam "
@@ -371,6 +410,7 @@ int main(int argc, char **argv) {
   }
   timed(test_bad_input);
   timed(test_layers_and_records);
+  timed(test_eval_subset);
   timed(test_no_shortcut_is_plain);
   if (!quick) {
     timed(test_vanishing);

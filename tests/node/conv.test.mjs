@@ -91,3 +91,34 @@ test('conv: bad digits input is an error naming the field', () => {
   assert.throws(() => engine.create({ model: 'conv', data: 'digits', digits: { train: 'text' } }, 'plain'), /Uint8Array/);
   assert.throws(() => engine.create({ model: 'conv', data: 'digits', blocks: 1, pool: 1, digits }, 'plain'), /pool: 1 poolings/);
 });
+
+/* A conv record's test figures are measured on the first EVAL_IMAGES test
+ * images (what the page says, digit-strip.js): the record's test_acc and
+ * test_loss are those of the engine's own predictions (predict_test, at the
+ * same parameters) on exactly those images, and so are the training figures
+ * on the first EVAL_IMAGES training images of a batch-32 run. */
+test('conv records: loss and accuracy on the first EVAL_IMAGES images of each split, as the page says', async () => {
+  const { EVAL_IMAGES } = await import('../../web/js/conv/digit-strip.js');
+  const net = engine.create({ model: 'conv', data: 'digits', blocks: 2, channels: 4, act: 'relu', init: 'he', batch: 32, digits }, 'residual');
+  net.step(3);
+  const st = net.measure().stats();
+  const t = net.testData();
+  const p = net.predictTest(0, EVAL_IMAGES);
+  let ok = 0, loss = 0;
+  for (let i = 0; i < EVAL_IMAGES; i++) {
+    const row = Array.from(p.slice(i * 10, i * 10 + 10));
+    if (row.indexOf(Math.max(...row)) === t.y[i]) ok++;
+    loss -= Math.log(row[t.y[i]]);
+  }
+  assert.equal(st.test_acc, ok / EVAL_IMAGES, 'test_acc: the first EVAL_IMAGES test images');
+  assert.ok(Math.abs(st.test_loss - loss / EVAL_IMAGES) < 1e-5 * st.test_loss, `test_loss ${st.test_loss} vs ${loss / EVAL_IMAGES}`);
+  net.free();
+  /* the training figures: a full-batch net on just those images measures the same at step 0 */
+  const a = engine.create({ model: 'conv', data: 'digits', blocks: 2, channels: 4, act: 'relu', init: 'he', batch: 32, digits }, 'plain');
+  const b = engine.create({ model: 'conv', data: 'digits', blocks: 2, channels: 4, act: 'relu', init: 'he', batch: 0, digits: { train: firstImages(EVAL_IMAGES) } }, 'plain');
+  const sa = a.measure().stats(), sb = b.measure().stats();
+  assert.equal(sa.acc, sb.acc);
+  assert.ok(Math.abs(sa.loss - sb.loss) < 1e-9 * sb.loss, `loss ${sa.loss} vs ${sb.loss}`);
+  a.free();
+  b.free();
+});

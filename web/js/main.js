@@ -7,9 +7,11 @@
  * the plug-ins (conv mode, the lesson) with the store, the Worker client,
  * i18n and the lab's extension points, and the debug surface last.
  *
- *   index.html -> vendor scripts, js/engine/protocol.js, then this module.
+ *   index.html -> js/boot.js (the Worker and the strings, started early),
+ *   vendor scripts, js/engine/protocol.js, then this module.  The lesson
+ *   (and with it KaTeX) is imported after the first chart.
  */
-import { Protocol } from './vendor.js';
+import { Protocol, boot } from './vendor.js';
 import { $, download } from './lab/dom.js';
 import { createStore } from './lab/store.js';
 import { createI18n } from './lab/i18n.js';
@@ -22,6 +24,7 @@ import { createHistory, historyLimit, ARCHS } from './lab/history.js';
 import { createSession } from './lab/session.js';
 import { createLabCharts } from './lab/lab-charts.js';
 import { createStacks } from './lab/stacks.js';
+import { createChartText } from './lab/chart-text.js';
 import { createFrame } from './lab/frame.js';
 import { mountRunControls } from './lab/run-controls.js';
 import { mountBoundary } from './lab/boundary.js';
@@ -32,13 +35,20 @@ import { applyPageText } from './lab/page-text.js';
 import { mountDebug } from './lab/debug.js';
 import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
-import { mountLesson } from './lesson/lesson.js';
 import { mountChainChart } from './sweep/chain-chart.js';
 import { mountSweepPanel } from './sweep/sweep-panel.js';
 import { URL_KEYS as SWEEP_KEYS, decodeState as decodeSweep, encodeState as encodeSweep } from './sweep/sweep-model.js';
 
+/* the way to the first chart, for tests/bench/bench_load.mjs: performance marks
+   gradlab:main (this module runs), gradlab:wired (it has run; boot.js's
+   gradlab:engine: the engine's first reply), gradlab:ready (the table is handled),
+   gradlab:configure (the first configure is sent), gradlab:configured (its reply) */
+performance.mark('gradlab:main');
+
 /** @param {string} url */
 async function fetchJson(url) {
+  const early = boot ? boot.fetched(url) : null;
+  if (early) return early;
   const r = await fetch(url, { cache: 'no-cache' });
   if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
   return r.json();
@@ -59,22 +69,34 @@ const history = createHistory({ limit: () => historyLimit(ARCHS.length, store.ge
 const labCharts = createLabCharts({ i18n, history });
 labCharts.create();
 const stacks = createStacks({ i18n });
+const chartText = createChartText({ i18n, history });
 
+/* the engine's Worker: boot.js started it (and sent `init`) before these modules arrived */
+const port = { postMessage: (/** @type {any} */ m) => { if (raw) raw.postMessage(m); }, onmessage: /** @type {any} */ (null) };
+const worker = createWorkerClient(port, Protocol);
+/** @param {ErrorEvent} ev */
+const onWorkerError = (ev) => {
+  ev.preventDefault();
+  messages.show('error', i18n.t('msg.worker_error'), [ev.message || 'unknown error']);
+};
 /** @type {Worker | null} */
 let raw = null;
-try {
-  raw = new Worker('js/engine/worker.js');
-} catch (e) {
-  stringsLoaded.then(() => messages.show('error', i18n.t('msg.engine_failed'), [/** @type {Error} */ (e).message]));
-  store.update({ phase: 'failed' });
+/** @type {any} */
+let startError = null;
+if (boot) ({ worker: raw, error: startError } = boot);
+else {
+  try {
+    raw = new Worker('js/engine/worker.js');
+    raw.onmessage = (ev) => port.onmessage(ev);
+    raw.onerror = onWorkerError;
+    raw.postMessage({ type: 'init' });
+  } catch (e) {
+    startError = e;
+  }
 }
-const fake = { postMessage() {}, onmessage: /** @type {any} */ (null) };
-const worker = createWorkerClient(raw || fake, Protocol);
-if (raw) {
-  raw.onerror = (ev) => {
-    ev.preventDefault();
-    messages.show('error', i18n.t('msg.worker_error'), [ev.message || 'unknown error']);
-  };
+if (!raw) {
+  stringsLoaded.then(() => messages.show('error', i18n.t('msg.engine_failed'), [startError ? /** @type {Error} */ (startError).message : 'no Worker']));
+  store.update({ phase: 'failed' });
 }
 
 const session = createSession({ store, worker, history, i18n, messages });
@@ -87,12 +109,13 @@ const firstChart = new Promise((ok) => { firstChartSeen = () => ok(undefined); }
 const frame = createFrame(store, [(s) => {
   labCharts.render(s.latest);
   if (labCharts.firstChartAt !== null) firstChartSeen();
-}, (s) => stacks.render(s), (s) => controls.render(s), () => exporter.render()]);
+}, (s) => stacks.render(s), (s) => controls.render(s), () => exporter.render(), (s) => chartText.render(s)]);
 session.onRecord((r) => {
   labCharts.append(r);
   frame.markDirty();
 });
 store.watch((s) => s.configuredCount, (n, s) => {
+  if (n === 1) performance.mark('gradlab:configured');
   labCharts.reset(s.layers);
   labCharts.append(s.latest);
 });
@@ -113,6 +136,7 @@ function retranslate() {
   controls.texts();
   if (form) form.texts();
   labCharts.texts();
+  chartText.texts();
   highlight.texts();
   frame.markDirty();
   boundary.texts();
@@ -144,14 +168,22 @@ const lab = {
 const conv = mountConvMode({ store, worker, i18n, lab });
 const chain = mountChainChart({ store, worker, i18n, lab });
 const sweep = mountSweepPanel({ store, worker, i18n, lab });
-/* the lesson runs its sweep experiments through the panel */
-const lesson = mountLesson({ store, worker, i18n, lab: { ...lab, sweep: { run: sweep.run, onResult: sweep.onResult } } });
+/* the lesson (its modules, content and KaTeX) loads once the first chart is drawn, or the engine failed */
+/** @type {any} */
+let lessonApi = null;
+const lesson = { debug: () => (lessonApi ? lessonApi.debug() : { lang: null, step: null, index: 0, active: null, results: {}, quiz: {}, loading: true }) };
+const engineFailed = new Promise((ok) => { store.watch((s) => s.phase, (p) => { if (p === 'failed') ok(undefined); }); });
+Promise.race([firstChart, engineFailed]).then(() => import('./lesson/lesson.js')).then((m) => {
+  /* the lesson runs its sweep experiments through the panel */
+  lessonApi = m.mountLesson({ store, worker, i18n, lab: { ...lab, sweep: { run: sweep.run, onResult: sweep.onResult } } });
+}, (e) => messages.show('error', i18n.t('lesson.load_failed'), [/** @type {Error} */ (e).message], 'lesson'));
 mountDebug({
   store, history, i18n, session, labCharts, highlight, messages, setLanguage,
   schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain,
 });
 
 worker.on('ready', async (m) => {
+  performance.mark('gradlab:ready');
   controls.setSpeeds(m.speeds, m.speed);
   schema = createSchema(m.settings, { fixed: FIXED, notFromUrl: { data: ['csv'] }, pageKeys: [...SWEEP_KEYS], hidePanels: ['sweep'] });
   session.setSchema(schema);
@@ -180,6 +212,9 @@ worker.on('ready', async (m) => {
   store.update({ lang });
   offline.setLanguage(lang);
   if (decoded.messages.length) messages.show('error', i18n.t('msg.bad_link'), decoded.messages, 'link');
+  performance.mark('gradlab:configure');
   session.configure(decoded.config, { source: 'url' });
 });
-worker.send({ type: 'init' });
+/* every listener is in place: the replies that came before this module ran, then the rest */
+performance.mark('gradlab:wired');
+if (boot) boot.take((ev) => port.onmessage(ev), onWorkerError);

@@ -9,6 +9,11 @@ import { el } from '../lab/dom.js';
 import { isRunning } from '../lab/store.js';
 
 export const STRIP = 20;           /* test digits in the strip: images 0..19, two of each class */
+/* a conv model's records measure loss and accuracy on the first EVAL_IMAGES
+   images of each split (the engine's GL_CONV_EVAL, gl_internal.h; checked by
+   tests/node/conv.test.mjs); the dense model on the whole of each */
+export const EVAL_IMAGES = 50;
+export const TEST_IMAGES = 500;    /* the test split (web/data/digits-test.bin) */
 export const PREDICT_MS = 1000;    /* refresh while training */
 const RIGHT = '#007a4d', WRONG = '#b00020';
 
@@ -39,8 +44,11 @@ export function createDigitStrip({ store, worker, i18n }) {
   const box = el('div', { class: 'digit-strip', id: 'digit-strip', role: 'list' });
   const title = el('h2', { id: 'title-digits' }), note = el('p', { class: 'card-note', id: 'note-digits' });
   const summary = el('p', { class: 'card-note', id: 'digits-summary', 'aria-live': 'polite' });
+  /* what the loss and accuracy figures (stack cards, chart 2, this summary) are measured on */
+  const evalNote = el('p', { class: 'card-note', id: 'digits-eval' });
   const card = el('section', { class: 'card wide conv-card', id: 'card-digits', 'aria-labelledby': 'title-digits', hidden: true },
-    el('div', { class: 'card-head' }, title), note, box, summary);
+    el('div', { class: 'card-head' }, title), note, box, summary, evalNote);
+  const isConv = () => { const c = store.get().config; return !!c && c.model === 'conv'; };
 
   function request() {
     if (!s.on || !store.get().config || s.pending) return false;
@@ -85,6 +93,13 @@ export function createDigitStrip({ store, worker, i18n }) {
   }
 
   function render() {
+    const c = store.get().config;
+    /* a full batch without batch norm: the training figures are the batch's own, all the images */
+    const fullBatch = !!c && Number(c.batch) === 0 && c.norm !== 'batch';
+    const convKey = fullBatch ? 'conv.eval.conv_full' : 'conv.eval.conv';
+    evalNote.textContent = !c ? '' : c.model === 'conv'
+      ? t(convKey, { n: i18n.format().int(EVAL_IMAGES) })
+      : t('conv.eval.dense', { test: i18n.format().int(TEST_IMAGES) });
     if (!s.on || !s.images || !s.y) {
       box.textContent = '';
       summary.textContent = '';
@@ -97,12 +112,13 @@ export function createDigitStrip({ store, worker, i18n }) {
       for (let i = 0; i < n; i++) {
         const canvas = el('canvas', { width: String(w), height: String(h), class: 'digit', 'aria-hidden': 'true' });
         drawDigit(canvas, i * h * w);
-        box.append(el('figure', { class: 'digit-cell', role: 'listitem' }, canvas, el('figcaption')));
+        /* a <figure> may not be a listitem: a <div role="listitem"> holds the image and its caption */
+        box.append(el('div', { class: 'digit-cell', role: 'listitem' }, canvas, el('p', { class: 'digit-caption' })));
       }
     }
     const right = { plain: 0, residual: 0 };
     [...box.children].forEach((cell, i) => {
-      const cap = cell.querySelector('figcaption');
+      const cap = cell.querySelector('.digit-caption');
       cap.textContent = '';
       cap.append(el('span', { class: 'digit-label', text: t('conv.strip.label', { y: f.int(s.y[i]) }) }));
       const alt = { i: f.int(i + 1), y: f.int(s.y[i]), p: '–', r: '–', pv: '', rv: '' };
@@ -124,7 +140,7 @@ export function createDigitStrip({ store, worker, i18n }) {
     const latest = store.get().latest;
     const acc = (/** @type {string} */ a) => (latest && latest[a] && latest[a].test_acc !== null && latest[a].test_acc !== undefined ? f.percent(latest[a].test_acc) : '–');
     summary.textContent = s.predicted ? t('conv.strip.summary', {
-      n: f.int(n), p: f.int(right.plain), r: f.int(right.residual), all: f.int(500), pa: acc('plain'), ra: acc('residual'),
+      n: f.int(n), p: f.int(right.plain), r: f.int(right.residual), all: f.int(isConv() ? EVAL_IMAGES : TEST_IMAGES), pa: acc('plain'), ra: acc('residual'),
     }) : '';
   }
 

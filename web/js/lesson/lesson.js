@@ -23,7 +23,8 @@ import { $, el } from '../lab/dom.js';
 import { checkStep } from '../lab/schema.js';
 import { chartKey } from '../lab/highlight.js';
 import { isFinished } from '../lab/store.js';
-import { rich, plain, paragraph, powers } from './rich-text.js';
+import { rich, plain, paragraph, powers, setFormulaLabel } from './rich-text.js';
+import { loadKatex } from '../vendor.js';
 import { numbersOf, numbersText, sweepNumbers } from './numbers.js';
 import { createQuiz } from './quiz.js';
 
@@ -76,7 +77,8 @@ export function mountLesson({ store, i18n, lab }) {
     const token = ++S.loadToken;
     S.lang = lang;
     try {
-      if (!S.experiments) S.experiments = (await getJson('lesson/experiments.json')).experiments;
+      const [exps] = await Promise.all([S.experiments ? null : getJson('lesson/experiments.json'), loadKatex()]);
+      if (exps) S.experiments = exps.experiments;
       let doc = await loadDoc(lang);
       S.missing = !doc;
       if (!doc) doc = await loadDoc('en');
@@ -137,6 +139,7 @@ export function mountLesson({ store, i18n, lab }) {
     root.lang = doc.lang;
     root.dir = doc.dir;
     root.setAttribute('aria-label', t('lesson.title'));
+    setFormulaLabel(t('lesson.formula'));
     toggleTitle();
 
     const jump = el('select', { id: 'lesson-jump', onchange: (/** @type {Event} */ e) => go(Number(/** @type {HTMLSelectElement} */ (e.target).value)) },
@@ -352,6 +355,8 @@ export function mountLesson({ store, i18n, lab }) {
   }
 
   store.watch((s) => s.lang, (lang) => setLanguage(lang));
+  /* mounted after the first chart (main.js): the page's language is known already */
+  if (store.get().lang) setLanguage(store.get().lang);
   store.watch((s) => s.configuredCount, (n, s) => onConfigured(s.config));
   store.watch((s) => s.phase, (phase, s) => { if (isFinished(s)) onDone(); });
 

@@ -4,10 +4,18 @@
  * and display $$...$$ math typeset with KaTeX (a formula KaTeX cannot set
  * shows ⚠ and logs the authoring error), plain text with Latin formulas
  * kept left to right in right-to-left text, and raised exponents in the
- * Persian scientific form.
+ * Persian scientific form.  KaTeX must be loaded (vendor.js loadKatex())
+ * before the first rich() call: lesson.js does that before its first render.
  */
 import { el } from '../lab/dom.js';
 import { katex } from '../vendor.js';
+
+/* what a display formula's box is called (the lesson sets it in the page's language) */
+let formulaLabel = 'Formula';
+/** @param {string} label */
+export function setFormulaLabel(label) {
+  formulaLabel = label;
+}
 
 /* $$display$$ or $inline$; the content never writes a literal dollar sign */
 const MATH_RE = /\$\$([\s\S]+?)\$\$|\$([^$]+?)\$/g;
@@ -15,9 +23,13 @@ const DISPLAY_RE = /^\s*\$\$[\s\S]+\$\$\s*$/;
 
 /** A formula typeset by KaTeX. @param {string} tex @param {boolean} display @returns {HTMLElement} */
 export function math(tex, display) {
-  const box = el(display ? 'div' : 'span', { class: display ? 'math math-display' : 'math' });
+  /* a display formula may be wider than the panel and scroll sideways: it takes
+     focus (arrow keys scroll it) and is a named group for a screen reader */
+  const box = el(display ? 'div' : 'span', display
+    ? { class: 'math math-display', tabindex: '0', role: 'group', 'aria-label': formulaLabel }
+    : { class: 'math' });
   try {
-    katex.render(tex, box, { displayMode: display, throwOnError: true, output: 'htmlAndMathml' });
+    katex().render(tex, box, { displayMode: display, throwOnError: true, output: 'htmlAndMathml' });
   } catch (e) {
     /* a formula KaTeX cannot set is an authoring error: say so where it shows */
     console.error(`lesson: the formula ${JSON.stringify(tex)} does not render: ${e.message}`);

@@ -1,0 +1,75 @@
+/*
+ * boot.js - starts, before the page's modules have arrived, the two things
+ * the first chart waits for: the engine's Worker (sent `init` at once, so the
+ * engine downloads and compiles while the modules load) and the UI strings
+ * of the first language.  A classic script in <head>: it runs while the rest
+ * of the page is still being parsed.  main.js takes both over through
+ * vendor.js (window.GradLabBoot): the Worker's replies that came before it
+ * did are kept in `early` and handed over in order (take()), the strings'
+ * fetches are reused (fetched(url)).  Nothing else here: no DOM, no state.
+ */
+(function () {
+  'use strict';
+  /** the language of the page before the engine's table: the link's, else the browser's (main.js firstLanguage) */
+  var asked = new URLSearchParams(location.search).get('lang');
+  var lang = asked === 'en' || asked === 'fa' ? asked
+    : ((navigator.language || '').toLowerCase().indexOf('fa') === 0 ? 'fa' : 'en');
+  /** @type {Record<string, Promise<any>>} */
+  var fetches = {};
+  function fetchJson(/** @type {string} */ url) {
+    return fetch(url, { cache: 'no-cache' }).then(function (r) {
+      if (!r.ok) throw new Error(url + ': HTTP ' + r.status);
+      return r.json();
+    });
+  }
+  function prefetch(/** @type {string} */ url) {
+    var p = fetchJson(url);
+    p.catch(function () { /* main.js sees the rejection when it takes it */ });
+    fetches[url] = p;
+  }
+  prefetch('lesson/ui-en.json');
+  if (lang !== 'en') prefetch('lesson/ui-' + lang + '.json');
+
+  /** @type {Worker | null} */
+  var worker = null;
+  /** @type {any} */
+  var failure = null;
+  /** @type {{kind: string, event: any}[]} */
+  var early = [];
+  try {
+    worker = new Worker('js/engine/worker.js');
+    worker.onmessage = function (ev) {
+      /* when the engine's first reply (ready) came, for tests/bench/bench_load.mjs */
+      if (!early.length) performance.mark('gradlab:engine');
+      early.push({ kind: 'message', event: ev });
+    };
+    worker.onerror = function (ev) { ev.preventDefault(); early.push({ kind: 'error', event: ev }); };
+    worker.postMessage({ type: 'init' });
+  } catch (e) {
+    failure = e;
+  }
+
+  /** @type {any} */ (window).GradLabBoot = {
+    lang: lang,
+    worker: worker,
+    error: failure,
+    /** the prefetched JSON of url (once), or null */
+    fetched: function (/** @type {string} */ url) {
+      var p = fetches[url] || null;
+      delete fetches[url];
+      return p;
+    },
+    /**
+     * Hands the Worker's replies over (once every listener is in place): from
+     * now on its messages and errors go to the handlers, the earlier ones
+     * first, in order.
+     * @param {(ev: MessageEvent) => void} onmessage @param {(ev: ErrorEvent) => void} onerror
+     */
+    take: function (onmessage, onerror) {
+      if (!worker) return;
+      worker.onmessage = onmessage;
+      worker.onerror = onerror;
+      early.splice(0).forEach(function (m) { (m.kind === 'message' ? onmessage : onerror)(m.event); });
+    },
+  };
+})();

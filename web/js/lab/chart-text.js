@@ -1,0 +1,106 @@
+// @ts-check
+/*
+ * chart-text.js - every chart's text alternative: a visually hidden table
+ * of the numbers the chart shows now, from the engine's latest record and
+ * the page's formatters, which a screen reader reaches after the chart (the
+ * canvas is aria-describedby its table).  Per layer for charts 1, 3 and 4
+ * (grad_norm, the heatmap's newest column, saturation, update_ratio), per
+ * stack for chart 2 (loss, accuracy) and the decision boundaries.  Rewritten
+ * at most every ALT_MS while training (a table that changes on every frame
+ * is unreadable) and at once when the lab stops.  Owns the .chart-text
+ * elements it adds after each .chart-box.
+ */
+import { $, el } from './dom.js';
+import { ARCHS } from './history.js';
+import { isRunning } from './store.js';
+
+export const ALT_MS = 2000;
+
+/** chart name -> its canvas id and what its table lists */
+const CHARTS = /** @type {const} */ ({
+  grad: { canvas: 'chart-grad', kind: 'layers', field: 'grad_norm' },
+  loss: { canvas: 'chart-loss', kind: 'stacks' },
+  sat: { canvas: 'chart-sat', kind: 'layers', field: 'saturation' },
+  update: { canvas: 'chart-update', kind: 'layers', field: 'update_ratio' },
+  heatPlain: { canvas: 'chart-heat-plain', kind: 'layers', field: 'grad_norm', arch: 'plain' },
+  heatResidual: { canvas: 'chart-heat-residual', kind: 'layers', field: 'grad_norm', arch: 'residual' },
+  boundaryPlain: { canvas: 'chart-boundary-plain', kind: 'stacks', arch: 'plain' },
+  boundaryResidual: { canvas: 'chart-boundary-residual', kind: 'stacks', arch: 'residual' },
+});
+
+/**
+ * @param {{i18n: import('./i18n.js').I18n, history: import('./history.js').History}} deps
+ */
+export function createChartText({ i18n, history }) {
+  const t = i18n.t;
+  /** @type {Record<string, HTMLElement>} */
+  const boxes = {};
+  for (const [name, c] of Object.entries(CHARTS)) {
+    const canvas = $(c.canvas);
+    const box = el('div', { class: 'sr-only chart-text', id: `text-${c.canvas}` });
+    /** @type {Element} */ (canvas.parentElement).after(box);
+    canvas.setAttribute('aria-describedby', box.id);
+    boxes[name] = box;
+  }
+  let last = 0, shown = /** @type {any} */ (null), lang = '';
+
+  /** @param {string[]} head @param {string[][]} rows @param {string} caption */
+  function table(head, rows, caption) {
+    return el('table', {},
+      el('caption', { text: caption }),
+      el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, ...rows.map((r) => el('tr', {}, el('th', { scope: 'row', text: r[0] }), ...r.slice(1).map((v) => el('td', { text: v }))))));
+  }
+
+  /** @param {import('./store.js').State} state */
+  function render(state) {
+    const r = state.latest;
+    if (!r || !r.plain) return;
+    const now = performance.now();
+    if (r === shown && lang === i18n.lang) return;
+    if (isRunning(state) && now - last < ALT_MS) return;
+    last = now;
+    shown = r;
+    lang = i18n.lang;
+    const f = i18n.format();
+    const num = (/** @type {any} */ v) => (typeof v === 'number' && Number.isFinite(v) ? f.value(v) : '–');
+    const stackName = (/** @type {string} */ a) => t(`stack.${a}`);
+    for (const [name, c] of Object.entries(CHARTS)) {
+      const archs = 'arch' in c ? [c.arch] : ARCHS;
+      const box = boxes[name];
+      box.textContent = '';
+      if (c.kind === 'layers') {
+        /* update_ratio: the newest record that made an update (lab-charts.js shows the same) */
+        const src = (/** @type {string} */ a) => (c.field === 'update_ratio' ? history.latestWithUpdate(a) : r[a]);
+        const step = src(archs[0]) ? src(archs[0]).step : r.plain.step;
+        const rows = state.layers.map((/** @type {string} */ layer, /** @type {number} */ i) => [`${f.int(i + 1)} · ${layer}`,
+          ...archs.map((a) => {
+            const s = src(a);
+            if (!s) return '–';
+            if (c.field === 'grad_norm' && s.underflow && s.underflow[i] === 1) return t('alt.underflow');
+            return c.field === 'saturation' ? f.percent(s.saturation[i]) : num(s[c.field][i]);
+          })]);
+        box.append(table([t('alt.layer'), ...archs.map(stackName)], rows,
+          t('alt.caption', { what: t(`alt.field.${c.field}`), step: f.int(step) })));
+      } else {
+        const rows = archs.map((a) => {
+          const s = r[a];
+          return [stackName(a), f.int(s.step), num(s.loss), f.percent(s.acc),
+            ...(r.plain.test_acc !== undefined && r.plain.test_acc !== null ? [num(s.test_loss), f.percent(s.test_acc)] : [])];
+        });
+        const head = [t('alt.stack'), t('alt.step'), t('alt.loss'), t('alt.acc'),
+          ...(r.plain.test_acc !== undefined && r.plain.test_acc !== null ? [t('alt.test_loss'), t('alt.test_acc')] : [])];
+        box.append(table(head, rows, t('alt.caption_stacks', { step: f.int(r.plain.step) })));
+      }
+    }
+  }
+
+  return {
+    render,
+    /** the page's language changed: rewrite now */
+    texts() {
+      lang = '';
+      last = 0;
+    },
+  };
+}
