@@ -6,7 +6,13 @@
 // optimiser, for relu + he and tanh + xavier, over seeds 1..3.
 //
 //   node scripts/degradation.mjs [--jobs N] [--out DIR] [--summarize]
+//                                [--norm batch|layer] [--acts relu,tanh]
 //
+// --norm batch runs every network with batch normalisation after each
+// convolution (He et al.'s setting; the default is none), plain and residual
+// a = 1 only (with the normalisation the trunk grows linearly, not
+// exponentially, so the paper's a = 1 is the comparison); --acts keeps only
+// the named activations' runs.
 // Writes each run's JSON to DIR (default build/degradation/) and prints the
 // tables docs/experiments.md quotes: the median training loss (and the range
 // over the seeds) at every recorded step, and the final test accuracy.
@@ -22,23 +28,26 @@ const args = process.argv.slice(2);
 const opt = (name, def) => (args.includes(name) ? args[args.indexOf(name) + 1] : def);
 const JOBS = Number(opt('--jobs', 2)), OUT = opt('--out', join(root, 'build/degradation'));
 const SUMMARIZE = args.includes('--summarize');
+const NORM = opt('--norm', 'none');
+const ACTS = opt('--acts', 'relu,tanh').split(',');
 
 // what every run shares
 const COMMON = {
   model: 'conv', data: 'digits', channels: 8, pool: 1, batch: 32, steps: 600, 'record-every': 100,
   optimizer: 'momentum', momentum: 0.9, lr: 0.02,
+  ...(NORM !== 'none' ? { norm: NORM } : {}),
 };
 const COMBOS = [
   { act: 'relu', init: 'he' },
   { act: 'tanh', init: 'xavier' },
-];
+].filter((c) => ACTS.includes(c.act));
 const DEPTHS = [2, 10];
 const SEEDS = [1, 2, 3];
 // plain and residual (a = 1) in one CLI call; the residual stack again with a = 1/sqrt(blocks)
 const ARCHS = [
   { label: 'plain', flags: { arch: 'both' }, take: { plain: 'plain', residual: 'residual a=1' } },
   { label: 'residual a=1/sqrt(B)', flags: { arch: 'residual', 'res-scale': 'invsqrt' }, take: { residual: 'residual a=1/sqrt(B)' } },
-];
+].filter((a) => NORM === 'none' || a.label === 'plain');
 
 const runs = [];
 for (const c of COMBOS)
@@ -50,7 +59,7 @@ function run(r) {
   const argv = [];
   for (const [k, v] of Object.entries(r.flags)) argv.push(`--${k}`, String(v));
   argv.push('--json');
-  const file = join(OUT, `${r.flags.act}-b${r.blocks}-s${r.seed}-${r.flags.arch}${r.flags['res-scale'] ? '-invsqrt' : ''}.json`);
+  const file = join(OUT, `${NORM !== 'none' ? NORM + '-' : ''}${r.flags.act}-b${r.blocks}-s${r.seed}-${r.flags.arch}${r.flags['res-scale'] ? '-invsqrt' : ''}.json`);
   if (SUMMARIZE) return Promise.resolve(JSON.parse(readFileSync(file, 'utf8')));
   return new Promise((resolve, reject) => {
     execFile(join(root, 'build/gradlab'), argv, { cwd: root, maxBuffer: 1 << 28 }, (err, stdout) => {

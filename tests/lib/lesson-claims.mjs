@@ -4,6 +4,10 @@
 // the page).  `at`: "init" = the record of step 0 (the first update's
 // statistics), "end" = the record after the last step.
 //   runs = { plain: { init, end, diverged }, residual: {...} }, records as Net.stats()
+// `log10_slope` fits a straight line, by least squares, to log10(field[l])
+// against the layer number l = from_layer .. to_layer: its slope (decades per
+// layer; negative = larger towards the input) within min/max and its r² at
+// least r2_min: "a straight line on the log axis", checked.
 import { readFileSync } from 'node:fs';
 import { defaultState, sweepConfig, sweepText, seedsText } from '../../web/js/sweep/sweep-model.js';
 
@@ -18,7 +22,7 @@ export function checkClaims(claims, runs) {
     const layerIndex = (rc, l) => (l === 'last' ? rc.grad_norm.length - 1 : l - 1);
     const ratio = (rc, field, num, den) => Math.log10(rc[field][layerIndex(rc, num)] / rc[field][layerIndex(rc, den)]);
     const inRange = (v) => (c.min === undefined || v >= c.min) && (c.max === undefined || v <= c.max);
-    let value, ok;
+    let value, ok, r2;
     switch (c.kind) {
       case 'log10_ratio': {
         value = ratio(rec(c.arch, c.at), c.field, c.num_layer, c.den_layer);
@@ -68,16 +72,34 @@ export function checkClaims(claims, runs) {
         ok = !Number.isNaN(value) && inRange(value);
         break;
       }
+      case 'loss_compare':
+        value = rec('residual', c.at).loss - rec('plain', c.at).loss;
+        ok = Number.isFinite(value) && value <= c.residual_minus_plain_max;
+        break;
       case 'update_ratio_profile': {
         value = ratio(rec(c.arch, c.at), 'update_ratio', 1, 'last');
         ok = !Number.isNaN(value) && value <= c.first_over_last_log10_max;
+        break;
+      }
+      case 'log10_slope': {
+        const rc = rec(c.arch, c.at);
+        const lo = layerIndex(rc, c.from_layer), hi = layerIndex(rc, c.to_layer);
+        const xs = [], ys = [];
+        for (let i = lo; i <= hi; i++) { xs.push(i + 1); ys.push(Math.log10(rc[c.field][i])); }
+        const n = xs.length, mx = xs.reduce((a, b) => a + b, 0) / n, my = ys.reduce((a, b) => a + b, 0) / n;
+        let sxy = 0, sxx = 0, syy = 0;
+        for (let i = 0; i < n; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) ** 2; syy += (ys[i] - my) ** 2; }
+        const slope = sxy / sxx;
+        r2 = syy > 0 ? (sxy * sxy) / (sxx * syy) : 0;
+        value = slope;
+        ok = n >= 3 && ys.every(Number.isFinite) && inRange(slope) && (c.r2_min === undefined || r2 >= c.r2_min);
         break;
       }
       default:
         value = undefined;
         ok = false;
     }
-    return { claim: c, value, ok };
+    return r2 === undefined ? { claim: c, value, ok } : { claim: c, value, ok, r2 };
   });
 }
 

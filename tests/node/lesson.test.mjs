@@ -70,7 +70,7 @@ for (const [id, exp] of Object.entries(experiments)) {
     }
     const runs = runExperiment(engine, exp.config);
     const results = checkClaims(exp.claims, runs);
-    for (const r of results) assert.ok(r.ok, `${JSON.stringify(r.claim)} measured ${r.value}`);
+    for (const r of results) assert.ok(r.ok, `${JSON.stringify(r.claim)} measured ${r.value}${r.r2 === undefined ? '' : ` (r² ${r.r2})`}`);
   });
 }
 
@@ -88,4 +88,23 @@ test('the first run (engine defaults): the plain network stays at ln 2, the resi
   assert.ok(runs.residual.end.acc > 0.9, `residual accuracy ${runs.residual.end.acc} near 100%`);
   const stall = engine.normalize(experiments.stall_loss.config);
   assert.deepEqual(stall, defaults, 'step 3 says its first experiment is the page\'s default run');
+});
+
+/* The two claim kinds of step 8 can fail: a straight line passes, a bent one
+   or one of the wrong slope does not; a lower residual loss passes, a higher
+   one does not (records made up here, not the engine's: this checks the checker). */
+test('claims log10_slope and loss_compare pass and fail on what they measure', () => {
+  const rec = (g, loss) => ({ grad_norm: Float64Array.from(g), loss });
+  const line = [4, 3, 2, 1, 0].map((e) => 10 ** e);      /* -1 decade per layer, r² = 1 */
+  const bent = [0, 3, 0, 3, 0].map((e) => 10 ** e);
+  const runs = (g, lp, lr) => ({ plain: { init: rec(g, lp), end: rec(g, lp) }, residual: { init: rec(g, lr), end: rec(g, lr) } });
+  const slope = { kind: 'log10_slope', arch: 'plain', field: 'grad_norm', at: 'init', from_layer: 1, to_layer: 5, min: -1.1, max: -0.9, r2_min: 0.9 };
+  const [ok] = checkClaims([slope], runs(line, 1, 0.5));
+  assert.ok(ok.ok, `a straight line: slope ${ok.value}, r² ${ok.r2}`);
+  assert.ok(Math.abs(ok.value + 1) < 1e-12 && Math.abs(ok.r2 - 1) < 1e-12);
+  assert.equal(checkClaims([slope], runs(bent, 1, 0.5))[0].ok, false, 'a zigzag is not a line');
+  assert.equal(checkClaims([{ ...slope, min: -0.5, max: 0 }], runs(line, 1, 0.5))[0].ok, false, 'the wrong slope');
+  const cmp = { kind: 'loss_compare', at: 'end', residual_minus_plain_max: -0.1 };
+  assert.equal(checkClaims([cmp], runs(line, 1, 0.5))[0].ok, true, 'residual 0.5 below plain 1');
+  assert.equal(checkClaims([cmp], runs(line, 1, 0.95))[0].ok, false, 'residual only 0.05 below');
 });

@@ -11,7 +11,7 @@
 
 /** which group a setting's control goes in; a setting not named here goes in 'other' */
 export const GROUP_OF = Object.freeze({
-  model: 'network', blocks: 'network', channels: 'network', pool: 'network',
+  model: 'network', blocks: 'network', channels: 'network', pool: 'network', norm: 'network',
   depth: 'network', width: 'network', act: 'network', init: 'network', init_std: 'network',
   block: 'residual', form: 'residual', res_scale: 'residual',
   loss: 'training', optimizer: 'training', lr: 'training', momentum: 'training', batch: 'training',
