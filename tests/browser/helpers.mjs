@@ -91,6 +91,8 @@ export async function runToEnd(page) {
     const d = window.gradlab.debug();
     return d.finished && !d.running;
   }, null, { timeout: TIMEOUT, polling: 250 });
+  /* the charts take the last record on the next animation frame (frame.js): wait for it */
+  await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
 }
 
 export function shotPath(name) {
