@@ -211,16 +211,7 @@ int main(int argc, char **argv) {
       double t0 = now_s();
       while (now_s() - t0 < warm_s) gl_step(net, 1);
       double rate[50];
-      for (int r = 0; r < runs; r++) {
-        long steps = 0;
-        double s0 = now_s(), el;
-        do {
-          gl_step(net, 1);
-          steps++;
-          el = now_s() - s0;
-        } while (el < run_s);
-        rate[r] = steps / el;
-      }
+      for (int r = 0; r < runs; r++) rate[r] = rate_of(net, run_s);
       qsort(rate, (size_t)runs, sizeof(double), cmpd);
       double med = rate[runs / 2];
       char where[32] = "native";

@@ -50,23 +50,23 @@ export function mountChainChart({ store, i18n, lab }) {
     const name = layers[Math.round(x) - 1];
     return name ? `${i18n.format().int(Math.round(x))} · ${name}` : '';
   };
+  /* both charts: the two stacks' measured values and the mean-field line */
+  const stackSeries = [
+    { id: 'plain', color: COLORS.plain, radius: 3 },
+    { id: 'residual', color: COLORS.residual, radius: 3, marker: 'rect' },
+    { id: 'theory', color: COLORS.theory, dash: [6, 4], radius: 0, width: 1.5, marker: 'line' },
+  ];
   const factor = line(canvasF, {
     x: { type: 'linear', integer: true }, y: { type: 'logarithmic' }, format: i18n.format(), tooltipTitle: tip,
     series: [
-      { id: 'plain', color: COLORS.plain, radius: 3 },
-      { id: 'residual', color: COLORS.residual, radius: 3, marker: 'rect' },
-      { id: 'theory', color: COLORS.theory, dash: [6, 4], radius: 0, width: 1.5, marker: 'line' },
+      ...stackSeries,
       { id: 'one', color: ONE_COLOR, radius: 0, width: 1, marker: 'line' },
       { id: 'bound', color: BOUND_COLOR, dash: [2, 3], radius: 0, width: 2, marker: 'line' },
     ],
   });
   const product = line(canvasP, {
     x: { type: 'linear', integer: true }, y: { type: 'logarithmic' }, format: i18n.format(), tooltipTitle: tip,
-    series: [
-      { id: 'plain', color: COLORS.plain, radius: 3 },
-      { id: 'residual', color: COLORS.residual, radius: 3, marker: 'rect' },
-      { id: 'theory', color: COLORS.theory, dash: [6, 4], radius: 0, width: 1.5, marker: 'line' },
-    ],
+    series: stackSeries,
   });
 
   /** @type {any} */
