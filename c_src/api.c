@@ -114,11 +114,11 @@ static int predict_grid(gl_net *n, double x0, double x1, double y0, double y1, i
     int rows = total - p0 < n->cap ? total - p0 : n->cap;
     for (int r = 0; r < rows; r++) {
       int p = p0 + r, ix = p % nx, iy = p / nx;
-      n->batch_x[2 * r] = (gl_real)(nx > 1 ? x0 + (x1 - x0) * ix / (nx - 1) : 0.5 * (x0 + x1));
-      n->batch_x[2 * r + 1] = (gl_real)(ny > 1 ? y0 + (y1 - y0) * iy / (ny - 1) : 0.5 * (y0 + y1));
+      n->grid_x[2 * r] = (gl_real)(nx > 1 ? x0 + (x1 - x0) * ix / (nx - 1) : 0.5 * (x0 + x1));
+      n->grid_x[2 * r + 1] = (gl_real)(ny > 1 ? y0 + (y1 - y0) * iy / (ny - 1) : 0.5 * (y0 + y1));
     }
     n->norm_eval = 1; /* batch norm: the running statistics */
-    gl_forward(n, n->batch_x, NULL, rows, NULL, 0);
+    gl_forward(n, n->grid_x, NULL, rows, NULL, 0);
     n->norm_eval = 0;
     probabilities(n, lg->v, rows, C, out + (size_t)p0 * C);
   }

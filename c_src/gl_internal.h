@@ -177,11 +177,15 @@ struct gl_net {
   gl_real *norm_state;
   int norm_eval;           /* forward in evaluation mode: batch norm uses its running statistics */
   int norm_update;         /* a training forward updates the running statistics (step.c) */
-  int norm_started;        /* the running statistics hold a batch's (the first training step's) */
+  int norm_started;        /* the running statistics hold a batch's: 0 not yet, 1 a measurement's
+                              (provisional: the step that trains on that batch starts them again,
+                              so measuring first changes no bit), 2 a training step's */
   gl_dataset data;
   gl_dataset test;    /* held-out split (digits), n = 0 without one */
-  gl_real *batch_x;   /* (cap, d) */
+  gl_real *batch_x;   /* (cap, d) the step's mini-batch (step.c's next_batch only) */
   int32_t *batch_y;   /* (cap) */
+  int batch_held;     /* batch_x/y hold the batch a measurement drew: the next step trains on it */
+  gl_real *grid_x;    /* (cap, 2) the decision boundary's grid points (api.c); NULL unless d = 2 */
   int32_t *perm;      /* (n) epoch order for mini-batches */
   int perm_pos;
   size_t n_params;

@@ -171,7 +171,10 @@ size_t gl_memory_bytes(const gl_net *net);   /* bytes of the net's one allocatio
  * but a net that is diverged already takes no more steps: gl_step and
  * gl_measure on it return GL_ESTATE and change nothing. */
 int gl_step(gl_net *net, int n);
-/* Measures the current parameters without updating (update_ratio is 0). */
+/* Measures the current parameters without updating (update_ratio is 0), on
+ * the batch the next gl_step trains on: measuring changes nothing the run
+ * computes later (a run measured before each step has every bit of one that
+ * is not). */
 int gl_measure(gl_net *net);
 
 #define GL_STATUS_OK 0

@@ -44,6 +44,7 @@ static void layout(gl_net *n, plan *p) {
   n->test.y = (int32_t *)carve(p, sizeof(int32_t) * (size_t)n->test.n);
   n->batch_x = (gl_real *)carve(p, sizeof(gl_real) * (size_t)n->cap * d);
   n->batch_y = (int32_t *)carve(p, sizeof(int32_t) * (size_t)n->cap);
+  n->grid_x = d == 2 ? (gl_real *)carve(p, sizeof(gl_real) * (size_t)n->cap * 2) : NULL;
   n->perm = (int32_t *)carve(p, sizeof(int32_t) * (size_t)nd);
   const size_t np = n->n_params;
   n->params = (gl_real *)carve(p, sizeof(gl_real) * np);
@@ -316,6 +317,7 @@ static int fill_net(gl_config *cfg, gl_net *n) {
   if (n->s.standardize) gl_standardize2(n->data.x, npts, n->test.x, n->test.n, n->data.d);
   for (int i = 0; i < npts; i++) n->perm[i] = i;
   n->perm_pos = npts; /* shuffle before the first mini-batch */
+  n->batch_held = 0;
   gl_rng_seed(&n->rng_batch, n->s.seed, 2);
   int rc = gl_init_weights(n);
   if (rc) {

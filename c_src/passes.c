@@ -99,7 +99,7 @@ static void forward_block(void *p, int blk, int thread) {
                           N->C, N->S);
         if (n->norm_update)
           batchnorm_running_update(N->run_mean, N->run_var, N->run_rstd, N->mean, N->var, N->C,
-                                   (double)m * N->S, !n->norm_started);
+                                   (double)m * N->S, n->norm_started < 2);
       }
       break;
     }

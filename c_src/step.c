@@ -8,13 +8,24 @@
 
 #include "gl_internal.h"
 
-static void next_batch(gl_net *n, const gl_real **x, const int32_t **y) {
+/* The step's batch: the whole training set, or the next B points of the
+ * epoch's shuffled order.  A measurement (hold = 1: gl_measure, no update)
+ * holds the batch it drew and the next step trains on that same batch, so
+ * measuring does not move the run: a run measured before its first step (the
+ * page's) takes the batches of one that is not (the CLI's), and the record of
+ * step t is the batch step t trains on. */
+static void next_batch(gl_net *n, int hold, const gl_real **x, const int32_t **y) {
   const int npts = n->data.n, d = n->data.d;
   if (n->B == npts) {
     *x = n->data.x;
     *y = n->data.y;
     return;
   }
+  *x = n->batch_x;
+  *y = n->batch_y;
+  const int held = n->batch_held;
+  n->batch_held = hold;
+  if (held) return;
   for (int r = 0; r < n->B; r++) {
     if (n->perm_pos >= npts) { /* new epoch: Fisher-Yates shuffle */
       for (int i = npts - 1; i > 0; i--) {
@@ -29,8 +40,6 @@ static void next_batch(gl_net *n, const gl_real **x, const int32_t **y) {
     memcpy(n->batch_x + (size_t)r * d, n->data.x + (size_t)idx * d, sizeof(gl_real) * d);
     n->batch_y[r] = n->data.y[idx];
   }
-  *x = n->batch_x;
-  *y = n->batch_y;
 }
 
 static void diverge(gl_net *n, const char *where, int layer) {
@@ -47,8 +56,7 @@ static int forward_loss(gl_net *n, const gl_real *bx, const int32_t *by, double 
                         long *correct) {
   const int rows = n->B;
   *loss = gl_forward(n, bx, by, rows, correct, 1) / rows;
-  n->norm_update = 0;
-  n->norm_started = 1;
+  n->norm_update = 0; /* the record's evaluation forwards leave the running statistics */
   if (isfinite(*loss)) return 1;
   int layer = gl_first_nonfinite_forward(n, rows);
   diverge(n, layer ? "forward" : "loss", layer);
@@ -89,11 +97,15 @@ static void one_step(gl_net *n, int record, int update) {
   const int rows = n->B, nl = n->n_layers;
   long correct = 0;
   double loss, total;
-  next_batch(n, &bx, &by);
+  next_batch(n, !update, &bx, &by);
   /* training mode; batch norm's running statistics take this batch when the
-   * step updates, or start from it (the first step, or a measurement before it) */
-  n->norm_update = update || !n->norm_started;
+   * step updates, or start from it: at the first training step, or at a
+   * measurement before it (provisionally: that step, on the same held batch,
+   * starts them again, so a measured run keeps the bits of an unmeasured one) */
+  const int norm_now = update || !n->norm_started;
+  n->norm_update = norm_now;
   if (!forward_loss(n, bx, by, &loss, &correct)) return;
+  if (norm_now) n->norm_started = update ? 2 : 1;
   if (!backward_norm(n, &total)) return;
   const double cs = clip_scale(n, total);
   double rec_loss = loss, rec_acc = (double)correct / rows;

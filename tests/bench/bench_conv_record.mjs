@@ -4,7 +4,9 @@
 // step_ms: a training step that records nothing (record_every = 10^6);
 // record_step_ms: a step that records (record_every = 1): the step, the
 // record's statistics and the loss and accuracy it measures (a conv model's
-// on the first 100 training and 100 test images, gl_internal.h GL_CONV_EVAL).
+// on the first GL_CONV_EVAL = 50 training and 50 test images, gl_internal.h).
+// The record itself costs ratio - 1 steps: the aim is at most 2 (docs/architecture.md,
+// "What a conv record measures on").
 // Both nets train in alternate rounds of ROUND steps (RUNS rounds), so the
 // machine's drift falls on both alike; ratio = the median over rounds of
 // record_step / step.  GRADLAB_ENGINE_DIR=dir measures another build (say

@@ -40,13 +40,13 @@ for (const act of ACTS) {
 }
 
 /** Every field of a record against the CLI's (9 significant digits printed). */
-function assertRecordMatches(st, ref, label) {
+function assertRecordMatches(st, ref, label, fields = engine.fieldNames) {
   assert.equal(st.step, ref.step, `${label}: step`);
   for (const key of ['loss', 'acc', 'test_loss', 'test_acc']) {
     if (ref[key] === undefined) continue;
     assert.ok(Math.abs(st[key] - ref[key]) <= 5e-9 * Math.abs(ref[key]) + 1e-300, `${label}: ${key} ${st[key]} vs ${ref[key]}`);
   }
-  for (const f of engine.fieldNames) {
+  for (const f of fields) {
     assert.ok(ref[f], `${label}: the CLI prints ${f}`);
     const d = maxRelDiff(st[f], ref[f]);
     assert.ok(d.worst <= 5e-9, `${label}: ${f} layer ${d.at + 1}: ${st[f][d.at]} vs ${ref[f][d.at]}`);
@@ -79,6 +79,32 @@ for (const norm of ['batch', 'layer']) {
       const st = net.step(1).stats();
       assert.ok(st.test_loss > 0 && ref[s].test_loss > 0, 'a test split in both');
       assertRecordMatches(st, ref[s], `conv step ${s}`);
+    }
+    net.free();
+  });
+}
+
+/* The page measures a net at configure (its record of step 0) and wherever it
+ * shows one between steps; measuring takes the batch the next step trains
+ * on, so the page's run is the CLI's: mini-batches across epochs, with and
+ * without batch norm (whose running statistics a measurement at step 0 only
+ * starts provisionally). */
+for (const norm of ['none', 'batch']) {
+  test(`parity measured as the page does, norm=${norm}: 20 mini-batch steps with measurements between, every field to the CLI's`, () => {
+    const cfg = {
+      arch: 'residual', norm, act: 'relu', init: 'he', depth: 6, width: 16, batch: 16, points: 64,
+      data: 'circles', steps: 20, record_every: 1, seed: 5, optimizer: 'momentum', lr: 0.05,
+    };
+    const ref = cli(cfg).runs.residual.history;
+    /* the CLI prints gamma_grad_norm only with a normalisation */
+    const fields = engine.fieldNames.filter((f) => norm !== 'none' || f !== 'gamma_grad_norm');
+    const net = engine.create(cfg, 'residual');
+    const m = net.measure().stats(); /* no update: every field but update_ratio */
+    assert.ok(m.update_ratio.every((v) => v === 0), 'a measurement updates nothing');
+    assertRecordMatches({ ...m, update_ratio: ref[0].update_ratio }, ref[0], 'measured at step 0', fields);
+    for (let s = 0; s < 20; s++) {
+      if (s % 3 === 0) net.measure();
+      assertRecordMatches(net.step(1).stats(), ref[s], `step ${s}`, fields);
     }
     net.free();
   });
