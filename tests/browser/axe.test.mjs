@@ -1,10 +1,10 @@
 // axe.test.mjs - accessibility: axe-core (npm axe-core through
 // @axe-core/playwright, run in the page; CSP does not apply to it) checks the
 // lab with every panel shown (settings, classroom mode opened, the lesson on
-// a step with display formulas, the charts after a short run, the export
-// downloads), in English and in Persian, and in conv mode with its digit
-// strip: 0 violations of any impact, all WCAG 2.x A/AA rules and axe's best
-// practices.
+// a step with display formulas, the charts after a short run and a short
+// sweep with their text alternatives' tables, the export downloads), in
+// English and in Persian, and in conv mode with its digit strip: 0
+// violations of any impact, all WCAG 2.x A/AA rules and axe's best practices.
 //
 // KNOWN_JS_FAILURES: violations the lab still has, each with the element and
 // the fix.  Empty: the display formulas take focus (rich-text.js math():
@@ -35,15 +35,18 @@ async function check(page, label) {
   return r;
 }
 
-/* the lab with every panel shown: a finished short run, classroom mode open,
+/* the lab with every panel shown: a finished short run and sweep, classroom mode open,
    the lesson on a step with display formulas, the export's downloads */
 async function everyPanel(lang) {
   const { page, log } = await env.newPage();
   await page.emulateMedia({ reducedMotion: 'reduce' });
-  await page.goto(`${env.url}?lang=${lang}&depth=6&steps=20&record_every=5&step=descent`);
+  await page.goto(`${env.url}?lang=${lang}&depth=6&steps=20&record_every=5&step=descent&sweep=depth=2..10:3&sweep_seeds=1..2`);
   await waitReady(page);
   await page.waitForSelector('#lesson .lesson-step .katex', { timeout: TIMEOUT });
   await runToEnd(page);
+  /* a short sweep: its chart and its text alternative's table hold numbers */
+  await page.click('#sweep-run');
+  await page.waitForFunction(() => window.GradLabSweep.debug().status === 'done' && document.querySelectorAll('#text-chart-sweep tbody tr').length === 3, null, { timeout: TIMEOUT });
   await page.evaluate(() => { document.getElementById('classroom').open = true; });
   const [download] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), page.click('#export-csv')]);
   await download.path();

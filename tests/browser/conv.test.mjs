@@ -76,6 +76,21 @@ test('conv mode: both stacks, the digit strip, the degradation experiment', asyn
   }
   assert.equal(c.degradation.final.length, 4);
   assert.match(await page.textContent('#deg-status'), /Done after 20 steps/);
+  /* its text alternative (chart-text.js describeChart): each curve's newest point, as the chart draws it */
+  const alt = await page.evaluate(() => {
+    const f = window.gradlab.format(), t = window.gradlab.t;
+    const c = document.getElementById('chart-degradation'), box = document.getElementById(c.getAttribute('aria-describedby'));
+    const want = window.GradLabConv.debug().degradation.chart.map((s) => {
+      const [arch, depth] = s.id.split('_'), p = s.data[s.data.length - 1];
+      return [t('conv.deg.series', { arch: t(`conv.deg.${arch}`), blocks: f.int(Number(depth)) }), f.int(p.x), f.value(p.y)];
+    });
+    return { srOnly: box.classList.contains('sr-only'), caption: box.querySelector('caption').textContent, want,
+      rows: [...box.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((x) => x.textContent)) };
+  });
+  assert.ok(alt.srOnly);
+  assert.equal(alt.caption, 'Training loss of the four networks, the newest point of each curve');
+  assert.deepEqual(alt.rows, alt.want, 'the degradation table holds the curves\' last points');
+  assert.deepEqual(alt.rows.map((r) => r[1]), ['20', '20', '20', '20']);
   for (const v of chartNumbers(d)) assert.ok(v.y === null || Number.isFinite(v.y));
   assert.deepEqual(log.errors, []);
   assert.deepEqual(log.failed, []);

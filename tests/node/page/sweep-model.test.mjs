@@ -3,15 +3,16 @@
 // the sweep text and seeds the engine parses, the link's state both ways and
 // its messages, the configuration a setting needs, the chart's series picked
 // from a real sweep result (medians, bands, theory, the chi = 1 value), the
-// CSV; the chain line's factors and product from a real record, and the
-// engine's slope bound per activation.
+// CSV, the rows of the chart's text alternative; the chain line's factors and
+// product from a real record, the rows of its tables, and the engine's slope
+// bound per activation.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   SWEEP_SETTINGS, defaultState, sweepText, seedsText, withSetting, sweepConfig, metricsFor,
-  decodeState, encodeState, logX, chartData, resultCsv,
+  decodeState, encodeState, logX, chartData, resultCsv, sweepRows,
 } from '../../../web/js/sweep/sweep-model.js';
-import { layerPoints, chainSummary, SHOWN_FACTORS } from '../../../web/js/sweep/chain-model.js';
+import { layerPoints, chainSummary, chainRows, SHOWN_FACTORS } from '../../../web/js/sweep/chain-model.js';
 import { loadEngine } from '../helpers.mjs';
 
 const engine = await loadEngine();
@@ -95,6 +96,17 @@ test('the chart\'s series are the engine\'s medians, bands and theory; chi = 1 i
   assert.equal(lines.length, 1 + 2 * Object.keys(r.plain).length * r.values.length);
   const row = lines.find((l) => l.startsWith(`plain,act_grad_ratio_log10,init_std,${r.values[2]},`)).split(',');
   assert.equal(Number(row[4]), r.plain.act_grad_ratio_log10.median[2]);
+  // the text alternative's rows: per swept value, each stack's median and band, the theory
+  const t = sweepRows(r, 'act_grad_ratio_log10');
+  assert.deepEqual(t.stacks, ['plain', 'residual']);
+  assert.ok(t.band && t.theory);
+  assert.equal(t.chiOne, d.chiOne);
+  assert.deepEqual(t.rows.map((x) => x.value), r.values);
+  t.rows.forEach((x, k) => {
+    assert.deepEqual(x.stacks[1], { median: r.residual.act_grad_ratio_log10.median[k], p10: r.residual.act_grad_ratio_log10.p10[k], p90: r.residual.act_grad_ratio_log10.p90[k] });
+    assert.equal(x.theory, r.plain.grad_ratio_theory_log10.median[k]);
+  });
+  assert.equal(sweepRows(r, 'chi_geomean').theory, false);
 });
 
 test('a diverged share is drawn as it is, no band', () => {
@@ -103,6 +115,9 @@ test('a diverged share is drawn as it is, no band', () => {
   const d = chartData(r, 'diverged_share');
   assert.deepEqual(d.plain.median, r.plain.diverged_share);
   assert.equal(d.theory, null);
+  const t = sweepRows(r, 'diverged_share');
+  assert.equal(t.band, false, 'the table has no band column either');
+  assert.deepEqual(t.rows.map((x) => x.stacks[0].median), r.plain.diverged_share);
 });
 
 test('the chain line: the factors nearest the output, the first layer\'s, and the engine\'s product', () => {
@@ -125,4 +140,25 @@ test('the chain line: the factors nearest the output, the first layer\'s, and th
     assert.deepEqual(pts.map((p) => p.x), Array.from({ length: L }, (_, i) => i + 1));
   }
   assert.deepEqual(layerPoints([0.5, 0, -1]).map((p) => p.y), [0.5, null, null]);
+});
+
+test('the chain tables\' rows: per layer the two stacks\' values and the mean-field one, gaps as the chart has them', () => {
+  const rec = {};
+  for (const arch of ['plain', 'residual']) {
+    const net = engine.create({ depth: 8, width: 16, act: 'sigmoid', block: 1, points: 64 }, arch);
+    net.measure();
+    rec[arch] = net.stats();
+    net.free();
+  }
+  for (const field of ['chain_factor', 'chain_product']) {
+    const rows = chainRows(rec, field);
+    assert.equal(rows.length, rec.plain[field].length);
+    rows.forEach((x, i) => {
+      assert.equal(x.plain, rec.plain[field][i]);
+      assert.equal(x.residual, rec.residual[field][i]);
+      assert.equal(x.theory, rec.plain[`${field}_theory`][i]);
+    });
+  }
+  const gaps = chainRows({ plain: { chain_factor: [0.5, 0], chain_factor_theory: [0.4, 0.3] } }, 'chain_factor');
+  assert.deepEqual(gaps, [{ plain: 0.5, residual: null, theory: 0.4 }, { plain: null, residual: null, theory: 0.3 }]);
 });

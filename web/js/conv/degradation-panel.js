@@ -4,10 +4,12 @@
  * paper's, at toy scale): four new networks, plain and residual at 2 and 10
  * blocks, trained on the digits from the lab's settings (Worker message
  * degradation), their training-loss curves on one chart, a status line and
- * a PNG export.  Owns #card-degradation.
+ * a PNG export.  Owns #card-degradation.  The chart's text alternative
+ * (chart-text.js describeChart) is a table of each curve's newest point.
  */
 import { el } from '../lab/dom.js';
 import { line } from '../lab/chart-line.js';
+import { describeChart } from '../lab/chart-text.js';
 
 export const DEPTHS = [2, 10];      /* the shallow and the deep stack */
 export const STEP_CHOICES = [100, 300, 600];
@@ -30,6 +32,19 @@ export function stepsDone(records) {
   const last = {};
   for (const r of records) last[seriesId(r.arch, r.depth)] = r.steps_done;
   return Object.values(last).reduce((s, v) => s + v, 0);
+}
+
+/**
+ * Each curve's newest point, in the chart's order (plain and residual at
+ * each depth): the last record of that network, or null before its first.
+ * @param {Array<{arch: string, depth: number, step: number, loss: number}>} records
+ * @returns {Array<{arch: string, depth: number, record: {step: number, loss: number} | null}>}
+ */
+export function newestPoints(records) {
+  /** @type {Record<string, any>} */
+  const last = {};
+  for (const r of records) last[seriesId(r.arch, r.depth)] = r;
+  return DEPTHS.flatMap((depth) => ['plain', 'residual'].map((arch) => ({ arch, depth, record: last[seriesId(arch, depth)] || null })));
 }
 
 /**
@@ -59,6 +74,19 @@ export function createDegradationPanel({ store, worker, i18n, lab }, conv) {
     el('div', { class: 'deg-controls' }, stepsLabel, stepsSel, runBtn, stopBtn, el('span', { class: 'toggle' }, logBox, logLabel), presetBtn),
     status,
     el('div', { class: 'chart-box tall' }, canvas));
+
+  /* the text alternative: each curve's newest point, the numbers the chart draws */
+  const alt = describeChart(canvas, () => {
+    const f = i18n.format();
+    if (!d.records.length) return { caption: t('alt.empty'), head: [], rows: [] };
+    const rows = newestPoints(d.records).map(({ arch, depth, record }) => [
+      t('conv.deg.series', { arch: t(`conv.deg.${arch}`), blocks: f.int(depth) }),
+      record ? f.int(record.step) : '–',
+      record && Number.isFinite(record.loss) ? f.value(record.loss) : '–',
+    ]);
+    const gap = rows.some((r) => r.includes('–'));
+    return { caption: gap ? `${t('alt.deg.caption')}. ${t('alt.gap')}` : t('alt.deg.caption'), head: [t('alt.deg.network'), t('alt.step'), t('alt.deg.loss')], rows };
+  }, { busy: () => d.running });
 
   function makeChart() {
     if (d.chart) d.chart.chart.destroy();
@@ -161,6 +189,7 @@ export function createDegradationPanel({ store, worker, i18n, lab }, conv) {
     else if (d.status === 'failed') text = t('conv.deg.failed', { message: d.error });
     else text = t('conv.deg.idle');
     status.textContent = text;
+    alt.update();
   }
 
   function exportPng() {

@@ -9,6 +9,16 @@
  * at most every ALT_MS while training (a table that changes on every frame
  * is unreadable) and at once when the lab stops.  Owns the .chart-text
  * elements it adds after each .chart-box.
+ *
+ * The charts of the plug-ins (the chain chart, the Sweep chart, conv mode's
+ * degradation chart) keep their own numbers: each registers its canvas with
+ * describeChart() and a function that returns {caption, head, rows} from its
+ * own model, already in the page's language and formatters; this module only
+ * writes that table and keeps to the same pace (ALT_MS while busy).
+ *
+ *   const alt = describeChart(canvas, () => ({caption, head: ['Layer', ...], rows: [['1 · dense', '0.31', ...]]}),
+ *                             { busy: () => running });
+ *   alt.update();        // the data or the language changed
  */
 import { $, el } from './dom.js';
 import { ARCHS } from './history.js';
@@ -29,28 +39,73 @@ const CHARTS = /** @type {const} */ ({
 });
 
 /**
+ * A chart's table: a caption, the column heads and rows whose first cell
+ * names the row (a row header).  No rows: the caption alone, as a sentence.
+ * @typedef {{caption: string, head: string[], rows: string[][]}} ChartTable
+ */
+
+/**
+ * The hidden box after a canvas's .chart-box, and the canvas described by it.
+ * @param {HTMLElement} canvas @returns {HTMLElement}
+ */
+function attach(canvas) {
+  const box = el('div', { class: 'sr-only chart-text', id: `text-${canvas.id}` });
+  /** @type {Element} */ (canvas.parentElement).after(box);
+  canvas.setAttribute('aria-describedby', box.id);
+  return box;
+}
+
+/** @param {HTMLElement} box @param {ChartTable} data */
+function write(box, { caption, head, rows }) {
+  box.textContent = '';
+  if (!rows.length) {
+    box.append(el('p', { text: caption }));
+    return;
+  }
+  box.append(el('table', {},
+    el('caption', { text: caption }),
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col', text: h })))),
+    el('tbody', {}, ...rows.map((r) => el('tr', {}, el('th', { scope: 'row', text: r[0] }), ...r.slice(1).map((v) => el('td', { text: v })))))));
+}
+
+/**
+ * A plug-in's chart: a hidden table after its .chart-box, written from
+ * `data()` (the owner's numbers, formatted by the owner) whenever the owner
+ * calls update(): at once, or while `busy()` (training, a sweep running) at
+ * most every ALT_MS, the last call written when its turn comes.
+ * @param {HTMLElement} canvas inside a .chart-box, with an id
+ * @param {() => ChartTable} data
+ * @param {{busy?: () => boolean}} [options]
+ */
+export function describeChart(canvas, data, options = {}) {
+  const box = attach(canvas);
+  const busy = options.busy || (() => false);
+  let last = -Infinity, timer = 0;
+  function now() {
+    if (timer) window.clearTimeout(timer);
+    timer = 0;
+    last = performance.now();
+    write(box, data());
+  }
+  return {
+    box,
+    update() {
+      const wait = last + ALT_MS - performance.now();
+      if (!busy() || wait <= 0) now();
+      else if (!timer) timer = window.setTimeout(now, wait);
+    },
+  };
+}
+
+/**
  * @param {{i18n: import('./i18n.js').I18n, history: import('./history.js').History}} deps
  */
 export function createChartText({ i18n, history }) {
   const t = i18n.t;
   /** @type {Record<string, HTMLElement>} */
   const boxes = {};
-  for (const [name, c] of Object.entries(CHARTS)) {
-    const canvas = $(c.canvas);
-    const box = el('div', { class: 'sr-only chart-text', id: `text-${c.canvas}` });
-    /** @type {Element} */ (canvas.parentElement).after(box);
-    canvas.setAttribute('aria-describedby', box.id);
-    boxes[name] = box;
-  }
+  for (const [name, c] of Object.entries(CHARTS)) boxes[name] = attach($(c.canvas));
   let last = 0, shown = /** @type {any} */ (null), lang = '';
-
-  /** @param {string[]} head @param {string[][]} rows @param {string} caption */
-  function table(head, rows, caption) {
-    return el('table', {},
-      el('caption', { text: caption }),
-      el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { scope: 'col', text: h })))),
-      el('tbody', {}, ...rows.map((r) => el('tr', {}, el('th', { scope: 'row', text: r[0] }), ...r.slice(1).map((v) => el('td', { text: v }))))));
-  }
 
   /** @param {import('./store.js').State} state */
   function render(state) {
@@ -68,7 +123,6 @@ export function createChartText({ i18n, history }) {
     for (const [name, c] of Object.entries(CHARTS)) {
       const archs = 'arch' in c ? [c.arch] : ARCHS;
       const box = boxes[name];
-      box.textContent = '';
       if (c.kind === 'layers') {
         /* update_ratio: the newest record that made an update (lab-charts.js shows the same) */
         const src = (/** @type {string} */ a) => (c.field === 'update_ratio' ? history.latestWithUpdate(a) : r[a]);
@@ -80,8 +134,8 @@ export function createChartText({ i18n, history }) {
             if (c.field === 'grad_norm' && s.underflow && s.underflow[i] === 1) return t('alt.underflow');
             return c.field === 'saturation' ? f.percent(s.saturation[i]) : num(s[c.field][i]);
           })]);
-        box.append(table([t('alt.layer'), ...archs.map(stackName)], rows,
-          t('alt.caption', { what: t(`alt.field.${c.field}`), step: f.int(step) })));
+        write(box, { head: [t('alt.layer'), ...archs.map(stackName)], rows,
+          caption: t('alt.caption', { what: t(`alt.field.${c.field}`), step: f.int(step) }) });
       } else {
         const rows = archs.map((a) => {
           const s = r[a];
@@ -90,7 +144,7 @@ export function createChartText({ i18n, history }) {
         });
         const head = [t('alt.stack'), t('alt.step'), t('alt.loss'), t('alt.acc'),
           ...(r.plain.test_acc !== undefined && r.plain.test_acc !== null ? [t('alt.test_loss'), t('alt.test_acc')] : [])];
-        box.append(table(head, rows, t('alt.caption_stacks', { step: f.int(r.plain.step) })));
+        write(box, { head, rows, caption: t('alt.caption_stacks', { step: f.int(r.plain.step) }) });
       }
     }
   }

@@ -14,12 +14,16 @@
  *          the first factors from the output, the last one and the product.
  *
  * Every number is a field of the engine's record; chain-model.js picks
- * them (a value <= 0 is a gap on a log axis).  docs/page.md.
+ * them (a value <= 0 is a gap on a log axis).  Each chart's text
+ * alternative (chart-text.js describeChart) is a table of the same
+ * numbers per layer: plain, residual and the mean-field value.  docs/page.md.
  */
 import { el } from '../lab/dom.js';
 import { line } from '../lab/chart-line.js';
 import { COLORS } from '../lab/lab-charts.js';
-import { layerPoints, chainSummary } from './chain-model.js';
+import { describeChart } from '../lab/chart-text.js';
+import { isRunning } from '../lab/store.js';
+import { layerPoints, chainSummary, chainRows } from './chain-model.js';
 
 const ONE_COLOR = '#777777', BOUND_COLOR = '#009E73';   /* grey; Okabe–Ito bluish green */
 /** @param {import('../conv/conv-mode.js').PluginContext} ctx */
@@ -73,6 +77,30 @@ export function mountChainChart({ store, i18n, lab }) {
   let shown = null;
   let timer = 0;
 
+  /* the text alternatives: the numbers of both charts per layer, as drawn (a gap is a dash) */
+  /** @param {'factor' | 'product'} which */
+  function altTable(which) {
+    const f = i18n.format();
+    if (!shown) return { caption: t('alt.empty'), head: [], rows: [] };
+    const cell = (/** @type {number | null} */ v) => (v === null || !Number.isFinite(v) ? '–' : f.value(v));
+    const rows = chainRows(shown, which === 'factor' ? 'chain_factor' : 'chain_product')
+      .map((r, i) => [tip(i + 1) || f.int(i + 1), cell(r.plain), cell(r.residual), cell(r.theory)]);
+    const gap = rows.some((r) => r.includes('–'));
+    const caption = t(`alt.chain.${which}`, { step: f.int(shown.plain.step), bound: f.value(shown.plain.act_max_slope) });
+    return {
+      caption: gap ? `${caption}. ${t('alt.gap')}` : caption,
+      head: [t('alt.layer'), t('stack.plain'), t('stack.residual'), t(`chain.series.theory_${which}`)],
+      rows,
+    };
+  }
+  const busy = () => isRunning(store.get());
+  const altF = describeChart(canvasF, () => altTable('factor'), { busy });
+  const altP = describeChart(canvasP, () => altTable('product'), { busy });
+  const altUpdate = () => {
+    altF.update();
+    altP.update();
+  };
+
   function render() {
     timer = 0;
     const r = store.get().latest;
@@ -90,6 +118,7 @@ export function mountChainChart({ store, i18n, lab }) {
     factor.render();
     product.render();
     renderLines();
+    altUpdate();
   }
 
   function renderLines() {
@@ -131,6 +160,7 @@ export function mountChainChart({ store, i18n, lab }) {
       c.render();
     }
     renderLines();
+    altUpdate();
   }
 
   /** @param {'factor' | 'product'} which */
@@ -146,6 +176,8 @@ export function mountChainChart({ store, i18n, lab }) {
     texts();
   });
   store.watch((s) => s.lang, texts);
+  /* the lab stopped: the tables show the last record at once */
+  store.watch((s) => isRunning(s), (running) => { if (!running) altUpdate(); });
 
   return {
     card,

@@ -2,7 +2,8 @@
 /*
  * chain-model.js - what the chain chart (chain-chart.js) draws and writes,
  * picked from one stack's record, pure: the per-layer points of a chain
- * field and the line "0.35 x 0.21 x 0.26 x ... x 0.04 = 1.4e-6".  The
+ * field, the line "0.35 x 0.21 x 0.26 x ... x 0.04 = 1.4e-6" and the rows
+ * of the charts' text alternatives.  The
  * numbers are the engine's (chain_factor, chain_product: docs/api.md's
  * record); nothing is computed here.
  */
@@ -30,3 +31,16 @@ export function chainSummary(rec) {
   return { first, last: L > SHOWN_FACTORS ? f[0] : null, n: L, product: rec.chain_product[0] };
 }
 
+
+/**
+ * The rows of a chain chart's table, layer 1 first: the plain and residual
+ * stacks' values of `field` and the plain stack's mean-field value
+ * (`field`_theory), each as the chart draws it (layerPoints: null is a gap).
+ * @param {any} r a record {plain, residual?} @param {'chain_factor' | 'chain_product'} field
+ * @returns {Array<{plain: number | null, residual: number | null, theory: number | null}>}
+ */
+export function chainRows(r, field) {
+  const y = (/** @type {any} */ rec, /** @type {string} */ k) => (rec && rec[k] ? layerPoints(rec[k]).map((p) => p.y) : []);
+  const plain = y(r.plain, field), residual = y(r.residual, field), theory = y(r.plain, `${field}_theory`);
+  return plain.map((v, i) => ({ plain: v, residual: residual[i] ?? null, theory: theory[i] ?? null }));
+}

@@ -203,6 +203,29 @@ export function chartData(result, metric) {
 }
 
 /**
+ * The rows of the chart's text alternative, one per swept value: each
+ * stack's median, p10 and p90 of the metric (chartData's, so the same
+ * numbers the chart draws), the theory where the chart has one, and
+ * whether the chart draws a band (every metric but diverged_share).
+ * @param {any} result the engine's sweep JSON @param {string} metric
+ */
+export function sweepRows(result, metric) {
+  const data = chartData(result, metric);
+  const stacks = /** @type {const} */ (['plain', 'residual']).filter((a) => data[a]);
+  return {
+    stacks, band: metric !== 'diverged_share', theory: !!data.theory, chiOne: data.chiOne,
+    rows: data.values.map((value, i) => ({
+      value,
+      stacks: stacks.map((a) => {
+        const s = /** @type {{median: Array<number | null>, p10: Array<number | null>, p90: Array<number | null>}} */ (data[a]);
+        return { median: s.median[i], p10: s.p10[i], p90: s.p90[i] };
+      }),
+      theory: data.theory ? data.theory[i] : null,
+    })),
+  };
+}
+
+/**
  * The result as CSV: one row per stack, metric and swept value.
  * @param {any} result @returns {string}
  */

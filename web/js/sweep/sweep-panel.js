@@ -12,13 +12,16 @@
  * sweep shows the engine's message.  Its state is in the store (`sweep`,
  * and so in the link: url.js, schema.js) and `hide=sweep` hides the card.
  * What it draws is picked by sweep-model.js; exports go through lab.download.
+ * The chart's text alternative (chart-text.js describeChart) is a table of
+ * the same numbers per swept value (sweep-model.js sweepRows).
  */
 import { el } from '../lab/dom.js';
 import { line } from '../lab/chart-line.js';
+import { describeChart } from '../lab/chart-text.js';
 import { COLORS } from '../lab/lab-charts.js';
 import {
   SWEEP_SETTINGS, STEP_CHOICES, MAX_SEEDS, defaultState, sweepText, seedsText, withSetting, sweepConfig,
-  metricsFor, metricOf, chartData, logX, resultCsv,
+  metricsFor, metricOf, chartData, logX, resultCsv, sweepRows,
 } from './sweep-model.js';
 
 const BAND = { plain: 'rgba(213, 94, 0, 0.15)', residual: 'rgba(0, 114, 178, 0.15)' };
@@ -79,6 +82,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     el('div', { class: 'sweep-run-line' }, bar, status),
     el('div', { class: 'chart-box tall' }, canvas));
   lab.after.after(card);
+  const alt = describeChart(canvas, altTable, { busy: () => d.running });
 
   /* ---- state <-> form ---- */
   /** @param {import('./sweep-model.js').SweepState} st @param {{silent?: boolean}} [o] */
@@ -247,6 +251,34 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
       if (data.chiOne !== null) c.setMarker({ x: data.chiOne, label: t('sweep.chi_one'), half: 0 });
     }
     chartTexts();
+    alt.update();
+  }
+
+  /* the text alternative: the chart's numbers per swept value, from the same result */
+  function altTable() {
+    const f = i18n.format();
+    const r = d.result, metric = d.state.metric;
+    if (!r) return { caption: t('alt.sweep.none'), head: [], rows: [] };
+    const table = sweepRows(r, metric);
+    const axis = (metricOf(metric) || { axis: 'log10' }).axis;
+    const cell = (/** @type {number | null} */ v) => (v === null || !Number.isFinite(v) ? '–' : axis === 'percent' ? f.percent(v) : f.value(v));
+    const setting = t(`setting.${r.name}.label`, null, r.name);
+    const stack = (/** @type {string} */ a) => t(`stack.${a}`);
+    /** @type {string[]} */
+    const head = [setting];
+    for (const a of table.stacks) head.push(...(table.band ? [t('alt.sweep.median', { stack: stack(a) }), t('alt.sweep.band', { stack: stack(a) })] : [stack(a)]));
+    if (table.theory) head.push(t('sweep.series.theory'));
+    const rows = table.rows.map((row) => [f.value(row.value),
+      ...row.stacks.flatMap((s) => (table.band ? [cell(s.median), t('alt.range', { lo: cell(s.p10), hi: cell(s.p90) })] : [cell(s.median)])),
+      ...(table.theory ? [cell(row.theory)] : [])]);
+    const seeds = f.int(r.seeds[1] - r.seeds[0] + 1);
+    /* the caption is a sentence; the notes after it are sentences of their own */
+    const parts = [`${t(table.band ? 'alt.sweep.caption' : 'alt.sweep.caption_share', { metric: t(`sweep.metric.${metric}`), setting, seeds })}.`];
+    if (axis === 'log10') parts.push(t('alt.sweep.log10'));
+    if (table.chiOne !== null) parts.push(t('alt.sweep.chi_one', { setting, value: f.value(table.chiOne) }));
+    if (d.running) parts.push(t('alt.sweep.partial', { done: f.int(d.done), total: f.int(d.total) }));
+    if (rows.some((x) => x.includes('–'))) parts.push(t('alt.gap'));
+    return { caption: parts.join(' '), head, rows };
   }
 
   function chartTexts() {
@@ -276,6 +308,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     else if (d.status === 'cancelled') text = t('sweep.cancelled');
     else if (d.status === 'failed') text = t('sweep.failed', { message: d.error || '' });
     status.textContent = text;
+    alt.update();
   }
 
   /** @param {'png' | 'json' | 'csv'} kind */
