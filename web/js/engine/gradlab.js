@@ -3,7 +3,7 @@
  *
  * No DOM, no timers: the page, the Worker and node's tests all use it.
  * Loads as a classic script (defines self.GradLab; the Emscripten factory
- * createGradLabModule must be loaded first) or as a CommonJS module.
+ * createGradLabModule and sweep.js must be loaded first) or as a CommonJS module.
  *
  *   const engine = await GradLab.load();               // browser / worker
  *   const engine = await GradLab.loadNode('build/web'); // node
@@ -18,15 +18,19 @@
  *                   digits: { train: Uint8Array, test: Uint8Array } }, 'residual');
  * stats() then also holds test_loss and test_acc (null without a test split).
  *
+ * Sweeps (engine.sweep(config, spec) -> Sweep) live in sweep.js, which must
+ * be loaded before this file (node: required from here).
+ *
  * Every engine error becomes a JS Error whose message is the C message
  * (err.code is the C code, err.codeName its name).  Statistics are copied
  * out of the WASM heap, so nothing dangles when memory grows.
  */
 (function (root, factory) {
-  if (typeof module === 'object' && module.exports) module.exports = factory();
-  else root.GradLab = factory();
-})(typeof self !== 'undefined' ? self : globalThis, function () {
+  if (typeof module === 'object' && module.exports) module.exports = factory(require('./sweep.js'));
+  else root.GradLab = factory(root.GradLabEngineSweep);
+})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function (Sweeps) {
   'use strict';
+  if (!Sweeps) throw new Error('GradLab: load js/engine/sweep.js before gradlab.js');
 
   const ARCH = { plain: 0, residual: 1 };
   /* the result codes of gradlab.h (GL_OK ... GL_EMISUSE) and their names (gl_errstr):
@@ -117,6 +121,8 @@
         sweepProgress: c('gl_sweep_progress', 'number', ['number']),
         sweepJson: c('gl_sweep_json', 'string', ['number']),
       };
+      /** the result codes (CODES), for sweep.js's errors */
+      this.codes = CODES;
       this.version = this.c.version();
       /** The engine's settings table: [{name, type, default, min, max, choices, help}] */
       this.settings = JSON.parse(this.c.settingsJson());
@@ -242,6 +248,11 @@
         throw e;
       }
       return runs;
+    }
+
+    /** A sweep over config (settings by name, like create): sweep.js, the Sweep class. Throws the C message. */
+    sweep(config, spec) {
+      return Sweeps.createSweep(this, config, spec);
     }
 
     /** Bytes malloc has handed out and not taken back (for leak tests). */
@@ -398,110 +409,6 @@
     }
   }
 
-  /* ---- sweeps: one setting over values x seeds x archs (gradlab.h, "sweeps") ---- */
-  /** the sweep calls of the engine's one cwrap table, under short names */
-  function sweepC(engine) {
-    const c = engine.c;
-    return {
-      create: c.sweepNew, free: c.sweepFree, errcode: c.sweepErrcode, errmsg: c.sweepErrmsg,
-      run: c.sweepRun, done: c.sweepUnitsDone, total: c.sweepUnitsTotal, progress: c.sweepProgress,
-      json: c.sweepJson,
-    };
-  }
-
-  /**
-   * A sweep: made by engine.sweep(config, { sweep: 'depth=1..100:20', seeds: '1..5' or [1, 5],
-   * arch: 'both', steps: 0 }).  run(maxSteps) does one piece (at most one unit: one network
-   * made, trained at most maxSteps steps, measured, freed); result() is the engine's JSON so far:
-   * { name, values, seeds, steps, plain: { grad_ratio_log10: { median, p10, p90, nulls }, ... },
-   * residual }.  free() is safe twice; every other method throws once freed.
-   */
-  class Sweep {
-    constructor(engine, ptr) {
-      this.engine = engine;
-      this._ptr = ptr;
-      this.total = sweepC(engine).total(ptr);
-    }
-
-    get ptr() {
-      if (!this._ptr) throw new GradLabError('this sweep has been freed', 5, 'API misuse');
-      return this._ptr;
-    }
-
-    get freed() {
-      return !this._ptr;
-    }
-
-    /** Units (value, seed, arch) finished so far. */
-    get done() {
-      return sweepC(this.engine).done(this.ptr);
-    }
-
-    get finished() {
-      return this.done >= this.total;
-    }
-
-    /** 0..1, the unit in training counted in part. */
-    get progress() {
-      return sweepC(this.engine).progress(this.ptr);
-    }
-
-    /** One piece of work; throws the C message when a unit cannot be made (the sweep then stays failed). */
-    run(maxSteps = 1) {
-      if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 2 ** 31 - 1) {
-        throw new GradLabError(`sweep: maxSteps must be an integer >= 1 (got ${maxSteps})`, 5, 'API misuse');
-      }
-      const c = sweepC(this.engine);
-      const rc = c.run(this.ptr, maxSteps);
-      if (rc) throw this.engine.error(rc, c.errmsg(this.ptr));
-      return this;
-    }
-
-    /** The summaries so far (a fresh object each call; null where no seed gave a number). */
-    result() {
-      const text = sweepC(this.engine).json(this.ptr);
-      if (!text) throw this.engine.error(2, 'sweep: out of memory writing the result');
-      return JSON.parse(text);
-    }
-
-    /** Releases the sweep and the network in progress; a second call does nothing. */
-    free() {
-      if (this._ptr) {
-        sweepC(this.engine).free(this._ptr);
-        this._ptr = 0;
-      }
-    }
-  }
-
-  /** A sweep over config (settings by name, like create); spec as for Sweep. Throws the C message. */
-  Engine.prototype.sweep = function (config, spec) {
-    if (spec === null || typeof spec !== 'object' || typeof spec.sweep !== 'string') {
-      throw new GradLabError("sweep: spec must be { sweep: 'NAME=V1,V2,...' or 'NAME=A..B:N', seeds, arch, steps }", 5, 'API misuse');
-    }
-    let seeds = spec.seeds === undefined || spec.seeds === null ? '' : spec.seeds;
-    if (Array.isArray(seeds)) seeds = `${seeds[0]}..${seeds[1]}`;
-    if (typeof seeds !== 'string') throw new GradLabError(`seeds: '${seeds}' must be 'A..B' or [A, B]`, 1, 'invalid setting');
-    const steps = spec.steps === undefined ? 0 : spec.steps;
-    if (!Number.isInteger(steps)) throw new GradLabError(`steps: '${steps}' is not a whole number`, 1, 'invalid setting');
-    const arch = spec.arch === undefined ? (config && config.arch) || 'both' : spec.arch;
-    if (typeof arch !== 'string') throw new GradLabError(`arch: '${arch}' is not plain, residual or both`, 1, 'invalid setting');
-    const c = sweepC(this);
-    const cfg = this._config(config);
-    try {
-      const ptr = c.create(cfg, spec.sweep, seeds, arch, steps);
-      if (!ptr) throw this.error(2, 'out of memory creating a sweep');
-      const rc = c.errcode(ptr);
-      if (rc) {
-        const e = this.error(rc, c.errmsg(ptr));
-        c.free(ptr);
-        throw e;
-      }
-      return new Sweep(this, ptr);
-    } finally {
-      this.c.configFree(cfg);
-    }
-  };
-
   /** Browser page or Worker: the Emscripten factory must already be loaded. */
   async function load(options = {}) {
     const factory = options.factory || (typeof createGradLabModule !== 'undefined' ? createGradLabModule : null);
@@ -524,5 +431,5 @@
     return engine;
   }
 
-  return { load, loadNode, Engine, Net, Sweep, GradLabError, ARCH, CODES, CODE_NAMES, STATUS_DIVERGED };
+  return { load, loadNode, Engine, Net, Sweep: Sweeps.Sweep, GradLabError, ARCH, CODES, CODE_NAMES, STATUS_DIVERGED };
 });

@@ -10,7 +10,7 @@
  * numbers, more slowly. */
 const MT = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 const ENGINE = MT ? 'gradlab-engine-mt.js' : 'gradlab-engine.js';
-importScripts('../../engine/' + ENGINE, 'gradlab.js', 'protocol.js', 'worker-core.js');
+importScripts('../../engine/' + ENGINE, 'sweep.js', 'gradlab.js', 'protocol.js', 'worker-core.js');
 
 const queue = [];
 let core = null;
