@@ -14,8 +14,8 @@
 })(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function () {
   'use strict';
 
-  /** page -> worker */
-  const REQUESTS = Object.freeze(['init', 'configure', 'reset', 'run', 'pause', 'step', 'speed',
+  /** page -> worker (none asks for `ready`: the Worker sends it once its engine is loaded) */
+  const REQUESTS = Object.freeze(['configure', 'reset', 'run', 'pause', 'step', 'speed',
     'predict', 'predict_test', 'degradation', 'degradation_stop', 'sweep', 'sweep_cancel']);
   /** worker -> page (an `error` reply names the request that failed in `where`, or load/run) */
   const REPLIES = Object.freeze(['ready', 'configured', 'stats', 'done', 'paused', 'speed', 'boundary',

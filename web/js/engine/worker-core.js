@@ -4,8 +4,11 @@
  * browser Worker; tests/node wire it to node's worker_threads.  The protocol
  * is documented in docs/worker-protocol.md.
  *
- *   const core = GradLabWorkerCore.create(engine, post, { now, schedule });
+ *   const core = GradLabWorkerCore.create(engine, post, { now, schedule });  // posts `ready`
  *   core.handle(message);
+ *
+ * The core posts `ready` (the engine's version, settings table, fields and
+ * speeds) as soon as it is made, unasked: the page only has to listen.
  *
  * One run = one config = the networks its `arch` names (plain, residual or
  * both), built from the same seed and data.  Training runs in ticks: each
@@ -309,9 +312,6 @@
       try {
         if (!Protocol.REQUESTS.includes(msg && msg.type)) throw new Error(`unknown message type '${msg && msg.type}'`);
         switch (msg && msg.type) {
-          case 'init':
-            reply({ type: 'ready', version: engine.version, threads: engine.threads, settings: engine.settings, fields: engine.fieldNames, speeds: SPEEDS.length, speed: state.speed });
-            break;
           case 'configure':
             configure(msg.config || {});
             break;
@@ -393,6 +393,8 @@
       }
     }
 
+    /* the engine is loaded: say so, unprompted, with what the page builds its form from */
+    post({ type: 'ready', version: engine.version, threads: engine.threads, settings: engine.settings, fields: engine.fieldNames, speeds: SPEEDS.length, speed: state.speed });
     return { handle, state };
   }
 

@@ -1,6 +1,8 @@
 /*
- * worker.js - the browser Worker: loads the engine and hands every message to
- * the protocol core (worker-core.js).  Classic worker script, same origin.
+ * worker.js - the browser Worker: loads the engine as soon as the script
+ * runs, unasked (the core then posts `ready`), and hands every message to the
+ * protocol core (worker-core.js); requests that come before the engine is
+ * loaded wait in order.  Classic worker script, same origin.
  */
 /* global GradLab, GradLabWorkerCore */
 /* A cross-origin isolated page (the COOP/COEP headers of scripts/serve.mjs)
