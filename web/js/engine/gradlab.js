@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * gradlab.js - the one JavaScript API over the WebAssembly engine.
  *
@@ -25,24 +26,37 @@
  * (err.code is the C code, err.codeName its name).  Statistics are copied
  * out of the WASM heap, so nothing dangles when memory grows.
  */
+/** @typedef {{[name: string]: any}} Config settings by name (the engine's table), plus csv text or digits bytes */
+/** @typedef {'plain' | 'residual'} Arch */
+/** @typedef {{n: number, d: number, classes: number, x: Float32Array, y: Int32Array}} DataSet */
+/**
+ * One record, copied out of the heap (the per-layer fields, named by engine.fieldNames, are Float64Arrays)
+ * @typedef {{arch: Arch, step: number, steps_done: number, loss: number, acc: number,
+ *   test_loss: number | null, test_acc: number | null, status: 'ok' | 'diverged',
+ *   diverged: {step: number, layer: number, where: string} | null, res_scale: Float64Array,
+ *   act_max_slope: number, [field: string]: any}} Stats
+ */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory(require('./sweep.js'));
   else root.GradLab = factory(root.GradLabEngineSweep);
-})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function (Sweeps) {
+})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function (/** @type {typeof import('./sweep.js')} */ Sweeps) {
   'use strict';
   if (!Sweeps) throw new Error('GradLab: load js/engine/sweep.js before gradlab.js');
 
+  /** @type {Record<Arch, number>} */
   const ARCH = { plain: 0, residual: 1 };
   /* the result codes of gradlab.h (GL_OK ... GL_EMISUSE) and their names (gl_errstr):
      tests/node/wrapper.test.mjs checks both against the C */
   const CODES = Object.freeze({ OK: 0, EINVAL: 1, ENOMEM: 2, EDATA: 3, ESTATE: 4, EMISUSE: 5 });
+  /** @type {Readonly<Record<number, string>>} */
   const CODE_NAMES = Object.freeze({ 0: 'ok', 1: 'invalid setting', 2: 'out of memory', 3: 'malformed data', 4: 'not allowed in this state', 5: 'API misuse' });
   /* gl_status: the network stopped on a non-finite value */
   const STATUS_DIVERGED = 1;
   /* an error the wrapper raises itself (the C would say the same) */
-  const fail = (message, code) => new GradLabError(message, code, CODE_NAMES[code]);
+  const fail = (/** @type {string} */ message, /** @type {number} */ code) => new GradLabError(message, code, CODE_NAMES[code]);
 
   class GradLabError extends Error {
+    /** @param {string} message @param {number} code @param {string} codeName */
     constructor(message, code, codeName) {
       super(message);
       this.name = 'GradLabError';
@@ -52,8 +66,10 @@
   }
 
   class Engine {
+    /** @param {GradLabModule} mod the instantiated Emscripten module (types/engine.d.ts) */
     constructor(mod) {
       this.mod = mod;
+      /** @template {GradLabCType | null} R @param {string} name @param {R} ret @param {GradLabCType[]} args */
       const c = (name, ret, args) => mod.cwrap(name, ret, args);
       this.c = {
         configNew: c('glw_config_new', 'number', []),
@@ -125,8 +141,10 @@
       this.codes = CODES;
       this.version = this.c.version();
       /** The engine's settings table: [{name, type, default, min, max, choices, help}] */
+      /** @type {{name: string, type: string, default: any, min?: number, max?: number, choices?: string[], help: string}[]} */
       this.settings = JSON.parse(this.c.settingsJson());
       this.settingsByName = Object.fromEntries(this.settings.map((s) => [s.name, s]));
+      /** @type {string[]} the per-layer statistics of a record, in the engine's order */
       this.fieldNames = [];
       for (let f = 0; this.c.fieldName(f); f++) this.fieldNames.push(this.c.fieldName(f));
       this.realBytes = this.c.realBytes();
@@ -142,7 +160,7 @@
       return this.c.threadsMax();
     }
 
-    /** Sets the thread count; throws the C message when n is out of range or a thread cannot start. */
+    /** Sets the thread count; throws the C message when n is out of range or a thread cannot start. @param {number} n */
     setThreads(n) {
       if (!Number.isInteger(n)) throw fail(`threads: '${n}' is not a whole number`, CODES.EINVAL);
       const rc = this.c.threadsSet(n);
@@ -155,11 +173,12 @@
       return this;
     }
 
+    /** The GradLabError of a C result code. @param {number} code @param {string} message */
     error(code, message) {
       return new GradLabError(message, code, this.c.errstr(code));
     }
 
-    /* Builds a C config from a plain object; the caller frees it. */
+    /** Builds a C config from a plain object; the caller frees it. @param {Config} config @returns {number} */
     _config(config) {
       if (config === null || typeof config !== 'object') {
         throw fail('config must be an object of settings', CODES.EMISUSE);
@@ -192,12 +211,13 @@
       return cfg;
     }
 
-    /* config.digits = { train, test? }: the bytes of digits files (Uint8Array or ArrayBuffer). */
+    /** config.digits = { train, test? }: the bytes of digits files (Uint8Array or ArrayBuffer).
+     * @param {number} cfg @param {{train: Uint8Array | ArrayBuffer, test?: Uint8Array | ArrayBuffer}} digits */
     _setDigits(cfg, digits) {
       if (digits === null || typeof digits !== 'object' || digits.train === undefined) {
         throw fail('digits: must be { train: bytes, test: bytes (optional) }', CODES.EINVAL);
       }
-      for (const [split, bytes] of [[0, digits.train], [1, digits.test]]) {
+      for (const [split, bytes] of /** @type {[number, Uint8Array | ArrayBuffer | undefined][]} */ ([[0, digits.train], [1, digits.test]])) {
         if (bytes === undefined) continue;
         if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
           throw fail('digits: the files must be a Uint8Array or an ArrayBuffer', CODES.EINVAL);
@@ -212,7 +232,7 @@
       }
     }
 
-    /** Validates a config against the engine's table; returns its canonical form. */
+    /** Validates a config against the engine's table; returns its canonical form. @param {Config} config @returns {Config} */
     normalize(config) {
       const cfg = this._config(config);
       try {
@@ -222,24 +242,27 @@
       }
     }
 
-    /** Creates one network; arch 'plain' or 'residual' (default: config.arch). */
+    /** Creates one network; arch 'plain' or 'residual' (default: config.arch). @param {Config} config @param {string} [arch] */
     create(config, arch) {
       const a = arch === undefined ? (config && config.arch) || 'plain' : arch;
       if (!(a in ARCH)) throw fail(`arch: '${a}' is not plain or residual`, CODES.EINVAL);
+      const known = /** @type {Arch} */ (a);
       const cfg = this._config(config);
       try {
-        const ptr = this.c.create(cfg, ARCH[a]);
+        const ptr = this.c.create(cfg, ARCH[known]);
         if (!ptr) throw this.error(this.c.configErrcode(cfg), this.c.configErrmsg(cfg));
-        return new Net(this, ptr, a);
+        return new Net(this, ptr, known);
       } finally {
         this.c.configFree(cfg);
       }
     }
 
-    /** The networks named by config.arch ('plain', 'residual' or 'both'), as {plain?, residual?}. */
+    /** The networks named by config.arch ('plain', 'residual' or 'both'), as {plain?, residual?}.
+     * @param {Config} config @returns {{plain?: Net, residual?: Net}} */
     createRuns(config) {
       const which = (config && config.arch) || 'both';
       const archs = which === 'both' ? ['plain', 'residual'] : [which];
+      /** @type {{[arch: string]: Net}} */
       const runs = {};
       try {
         for (const a of archs) runs[a] = this.create(config, a);
@@ -250,7 +273,8 @@
       return runs;
     }
 
-    /** A sweep over config (settings by name, like create): sweep.js, the Sweep class. Throws the C message. */
+    /** A sweep over config (settings by name, like create): sweep.js, the Sweep class. Throws the C message.
+     * @param {Config} config @param {import('./sweep.js').SweepSpec} spec */
     sweep(config, spec) {
       return Sweeps.createSweep(this, config, spec);
     }
@@ -262,6 +286,7 @@
   }
 
   class Net {
+    /** @param {Engine} engine @param {number} ptr the C handle (gl_net *) @param {Arch} arch */
     constructor(engine, ptr, arch) {
       this.engine = engine;
       this._ptr = ptr;
@@ -287,6 +312,7 @@
       return !this._ptr;
     }
 
+    /** @param {number} rc a C result code: 0, else throws the network's message */
     _check(rc) {
       if (rc) throw this.engine.error(rc, this.engine.c.errmsg(this.ptr));
     }
@@ -316,10 +342,12 @@
     }
 
     /** The last record, copied: {step, loss, acc, status, diverged, steps_done, res_scale, act_max_slope, <field>: Float64Array}. */
+    /** @returns {Stats} */
     stats() {
       const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
       const diverged = this.diverged;
-      const out = {
+      /* the per-layer fields, res_scale and act_max_slope are added below, in this order */
+      const out = /** @type {Stats} */ ({
         arch: this.arch,
         step: c.recordStep(p),
         steps_done: c.stepsDone(p),
@@ -331,7 +359,7 @@
         diverged: diverged
           ? { step: c.divergedStep(p), layer: c.divergedLayer(p), where: c.divergedWhere(p) }
           : null,
-      };
+      });
       this.engine.fieldNames.forEach((name, f) => {
         const at = c.recordField(p, f) / 8;
         out[name] = mod.HEAPF64.slice(at, at + this.nLayers);
@@ -344,6 +372,7 @@
     }
 
     /** The training data as trained on: {n, d, classes, x: Float32Array (n*d), y: Int32Array}. */
+    /** @returns {DataSet} */
     data() {
       const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
       const n = c.nPoints(p), d = c.nInputs(p);
@@ -355,6 +384,7 @@
     }
 
     /** The test split (data=digits): {n, d, classes, x: Float32Array (n*d), y: Int32Array}. */
+    /** @returns {DataSet} */
     testData() {
       const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
       const n = this.nTest, d = c.nInputs(p);
@@ -366,7 +396,8 @@
       return { n, d, classes: this.nClasses, x, y: mod.HEAP32.slice(yp / 4, yp / 4 + n) };
     }
 
-    /** Class probabilities of test images first .. first+count-1: Float64Array(i*classes + c). */
+    /** Class probabilities of test images first .. first+count-1: Float64Array(i*classes + c).
+     * @param {number} first @param {number} count @returns {Float64Array} */
     predictTest(first, count) {
       const p = this.ptr, mod = this.engine.mod;
       if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > this.nTest) {
@@ -383,7 +414,9 @@
       }
     }
 
-    /** Class probabilities on an nx x ny grid: Float64Array((iy*nx+ix)*classes + c). */
+    /** Class probabilities on an nx x ny grid: Float64Array((iy*nx+ix)*classes + c).
+     * @param {number} x0 @param {number} x1 @param {number} y0 @param {number} y1 @param {number} nx @param {number} ny
+     * @returns {Float64Array} */
     predictGrid(x0, x1, y0, y1, nx, ny) {
       const p = this.ptr, mod = this.engine.mod;
       if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1 || nx > 1024 || ny > 1024) {
@@ -409,7 +442,8 @@
     }
   }
 
-  /** Browser page or Worker: the Emscripten factory must already be loaded. */
+  /** Browser page or Worker: the Emscripten factory must already be loaded.
+   * @param {{factory?: GradLabModuleFactory, moduleOptions?: GradLabModuleOptions}} [options] */
   async function load(options = {}) {
     const factory = options.factory || (typeof createGradLabModule !== 'undefined' ? createGradLabModule : null);
     if (!factory) throw new Error('GradLab: load gradlab-engine.js before calling GradLab.load()');
@@ -419,15 +453,17 @@
 
   /** node: loads gradlab-engine.{js,wasm} from dir (the engine folder of build/site), a fresh
    * instance per call.  options.threads: the multi-threaded module gradlab-engine-mt.js with
-   * that many threads (the single-threaded module when absent). */
+   * that many threads (the single-threaded module when absent).
+   * @param {string} dir @param {{threads?: number}} [options] */
   async function loadNode(dir, options = {}) {
     const path = require('path'), fs = require('fs');
     const mt = options.threads !== undefined;
     const js = path.resolve(dir, mt ? 'gradlab-engine-mt.js' : 'gradlab-engine.js');
+    /** @type {GradLabModuleFactory} */
     const factory = require(js);
     const mod = await factory({ wasmBinary: fs.readFileSync(js.replace(/\.js$/, '.wasm')) });
     const engine = new Engine(mod);
-    if (mt) engine.setThreads(options.threads);
+    if (options.threads !== undefined) engine.setThreads(options.threads);
     return engine;
   }
 

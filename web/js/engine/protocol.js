@@ -8,6 +8,19 @@
  * Classic script (self.GradLabProtocol: importScripts in the Worker, a
  * <script> before the page's modules) or CommonJS module (node's require).
  */
+/**
+ * A request, page -> worker: its type (REQUESTS) and the fields that type reads (docs/worker-protocol.md);
+ * an id comes back on the direct reply.
+ * @typedef {{type: string, id?: string | number, config?: {[name: string]: any},
+ *   intervals?: number, value?: number, nx?: number, ny?: number, bounds?: number[],
+ *   first?: number, count?: number, images?: boolean, depths?: number[], steps?: number, every?: number,
+ *   sweep?: string, seeds?: string | number[], arch?: string}} Request
+ */
+/**
+ * A reply, worker -> page: its type (REPLIES), the request's id when it answers one, and that
+ * type's fields (docs/worker-protocol.md); an error has where, message and code.
+ * @typedef {{type: string, id?: string | number, [field: string]: any}} Reply
+ */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
   else root.GradLabProtocol = factory();

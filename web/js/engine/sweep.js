@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * sweep.js - the engine's sweeps in the JavaScript API: one setting over
  * values x seeds x archs, run piece by piece (gradlab.h, "sweeps").  The
@@ -15,26 +16,26 @@
  * Worker's importScripts; the name GradLabSweep is the page's Sweep panel's
  * debug surface) or CommonJS module (gradlab.js requires it in node).
  */
+/** @typedef {import('./gradlab.js').Engine} Engine */
+/** @typedef {import('./gradlab.js').Config} Config */
+/**
+ * What to sweep: the setting and its values ('depth=1..100:20' or 'act=tanh,relu'), the seeds
+ * ('1..5' or [1, 5]; default the config's seed), the archs ('plain', 'residual' or 'both';
+ * default config.arch, else both), training steps per unit (0: measured at initialisation).
+ * @typedef {{sweep: string, seeds?: string | number[] | null, arch?: string, steps?: number}} SweepSpec
+ */
+/** @typedef {{median: number | null, p10: number | null, p90: number | null, nulls: number}} Summary */
+/**
+ * The engine's JSON (gl_sweep_json): per arch, per statistic, one Summary per value
+ * @typedef {{name: string, values: (number | string)[], seeds: number[], steps: number,
+ *   plain?: {[stat: string]: Summary[]}, residual?: {[stat: string]: Summary[]}}} SweepResult
+ */
+
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
   else root.GradLabEngineSweep = factory();
 })(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function () {
   'use strict';
-
-  /** @typedef {import('./gradlab.js').Engine} Engine */
-  /** @typedef {{[name: string]: any}} Config settings by name, as for engine.create */
-  /**
-   * What to sweep: the setting and its values ('depth=1..100:20' or 'act=tanh,relu'), the seeds
-   * ('1..5' or [1, 5]; default the config's seed), the archs ('plain', 'residual' or 'both';
-   * default config.arch, else both), training steps per unit (0: measured at initialisation).
-   * @typedef {{sweep: string, seeds?: string | number[] | null, arch?: string, steps?: number}} SweepSpec
-   */
-  /** @typedef {{median: number | null, p10: number | null, p90: number | null, nulls: number}} Summary */
-  /**
-   * The engine's JSON (gl_sweep_json): per arch, per statistic, one Summary per value
-   * @typedef {{name: string, values: (number | string)[], seeds: number[], steps: number,
-   *   plain?: {[stat: string]: Summary[]}, residual?: {[stat: string]: Summary[]}}} SweepResult
-   */
 
   /**
    * A sweep: run(maxSteps) does one piece (at most one unit: one network made, trained at most

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * worker-core.js - the training loop behind the page, as a message handler
  * that knows nothing of where it runs.  web/js/engine/worker.js wires it to a
@@ -19,8 +20,26 @@
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory(require('./protocol.js'));
   else root.GradLabWorkerCore = factory(root.GradLabProtocol);
-})(typeof self !== 'undefined' ? self : this, function (Protocol) {
+})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function (/** @type {typeof import('./protocol.js')} */ Protocol) {
   'use strict';
+  /** @typedef {import('./gradlab.js').Engine} Engine */
+  /** @typedef {import('./gradlab.js').Net} Net */
+  /** @typedef {import('./gradlab.js').Config} Config */
+  /** @typedef {import('./gradlab.js').Stats} Stats */
+  /** @typedef {import('./sweep.js').Sweep} Sweep */
+  /** @typedef {import('./protocol.js').Request} Request */
+  /** @typedef {import('./protocol.js').Reply} Reply */
+  /** @typedef {{[arch: string]: Stats}} Snapshot one record of every network, by arch */
+  /** @typedef {{depth: number, arch: string, net: Net, lastStep: number}} DegradationNet */
+  /** @typedef {{nets: DegradationNet[], steps: number, every: number, cancelled: boolean, next: number, id: Request['id']}} Degradation */
+  /** @typedef {{sweep: Sweep, id: Request['id'], cancelled: boolean, maxSteps: number, lastResult: number}} SweepRun */
+  /**
+   * What the core holds between messages (its `state`, read by tests): the run's config as sent and in
+   * canonical form, its networks, whether it is training, the degradation experiment and the sweep in flight.
+   * @typedef {{config: Config | null, canonical: Config | null, runs: {[arch: string]: Net} | null, running: boolean,
+   *   speed: number, timer: any, generation: number, testData: import('./gradlab.js').DataSet | null,
+   *   degradation: Degradation | null, sweep: SweepRun | null}} CoreState
+   */
 
   /* speed levels: intervals per tick (or a time budget per tick) and the pause between ticks */
   const SPEEDS = [
@@ -32,14 +51,19 @@
   ];
   const DEFAULT_SPEED = 3;
 
+  /**
+   * @param {Engine} engine @param {(m: Reply) => void} send
+   * @param {{now?: () => number, schedule?: (fn: () => void, ms: number) => any}} [env] the clock and the timer (tests pass fakes)
+   */
   function create(engine, send, env = {}) {
     /* every reply is one protocol.js lists */
-    const post = (m) => {
+    const post = (/** @type {Reply} */ m) => {
       if (!Protocol.REPLIES.includes(m.type)) throw new Error(`worker-core: reply type '${m.type}' is not in protocol.js`);
       send(m);
     };
     const now = env.now || (() => Date.now());
-    const schedule = env.schedule || ((fn, ms) => setTimeout(fn, ms));
+    const schedule = env.schedule || ((/** @type {() => void} */ fn, /** @type {number} */ ms) => setTimeout(fn, ms));
+    /** @type {CoreState} */
     const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null, sweep: null };
 
     function freeRuns() {
@@ -47,7 +71,9 @@
       state.runs = null;
     }
 
+    /** @returns {Snapshot} */
     function snapshot() {
+      /** @type {Snapshot} */
       const out = {};
       for (const [arch, net] of Object.entries(state.runs)) out[arch] = net.stats();
       return out;
@@ -57,6 +83,7 @@
       return Object.values(state.runs).every((n) => n.diverged || n.stepsDone >= state.canonical.steps);
     }
 
+    /** @param {Config} config */
     function configure(config) {
       stop();
       const runs = engine.createRuns(config); /* throws with the C message */
@@ -90,10 +117,12 @@
       return snapshot();
     }
 
+    /** @param {number} gen the run it belongs to: a tick of an older one does nothing */
     function tick(gen) {
       if (!state.running || gen !== state.generation) return;
       const sp = SPEEDS[state.speed];
       const t0 = now();
+      /** @type {Snapshot[]} */
       const records = [];
       let done;
       try {
@@ -125,6 +154,7 @@
     }
 
     /* ---- test digits: each network's predictions on test images (data=digits) ---- */
+    /** @param {Request} msg @returns {Reply} */
     function predictTest(msg) {
       if (!state.runs) throw new Error('predict_test: no configuration yet (send configure first)');
       const first = Object.values(state.runs)[0];
@@ -136,6 +166,7 @@
       }
       if (!state.testData) state.testData = first.testData();
       const td = state.testData, d = td.d, classes = first.nClasses;
+      /** @type {Reply} */
       const out = {
         type: 'test_predictions', first: start, count, classes, n: td.n,
         height: first.image ? first.image.h : 0, width: first.image ? first.image.w : 0,
@@ -165,11 +196,13 @@
       state.degradation = null;
     }
 
+    /** @param {DegradationNet} r */
     function degradationRecord(r) {
       const s = r.net.stats();
       return { depth: r.depth, arch: r.arch, step: s.step, steps_done: s.steps_done, loss: s.loss, acc: s.acc, test_loss: s.test_loss, test_acc: s.test_acc, status: s.status };
     }
 
+    /** @param {Request} msg @param {(m: Reply) => void} reply */
     function startDegradation(msg, reply) {
       const base = Object.assign({}, msg.config || state.config || {});
       const depths = msg.depths === undefined ? [2, 10] : msg.depths;
@@ -181,11 +214,12 @@
       const every = msg.every === undefined ? Math.max(1, Math.round(steps / 40)) : msg.every;
       if (!Number.isInteger(every) || every < 1 || every > steps) throw new Error(`degradation: every must be an integer in [1, ${steps}] (got ${every})`);
       const key = base.model === 'conv' ? 'blocks' : 'depth';
+      /** @type {DegradationNet[]} */
       const nets = [];
       try {
         for (const depth of depths) {
           const cfg = Object.assign({}, base, { [key]: depth, steps, record_every: every });
-          for (const arch of ['plain', 'residual']) nets.push({ depth, arch, net: engine.create(Object.assign({}, cfg, { arch }), arch) });
+          for (const arch of ['plain', 'residual']) nets.push({ depth, arch, net: engine.create(Object.assign({}, cfg, { arch }), arch), lastStep: 0 });
         }
       } catch (e) {
         for (const r of nets) r.net.free();
@@ -197,6 +231,7 @@
         post({ type: 'paused', steps_done: stepsDone() });
       }
       freeDegradation();
+      /** @type {Degradation} */
       const d = { nets, steps, every, cancelled: false, next: 0, id: msg.id };
       state.degradation = d;
       for (const r of nets) {
@@ -207,6 +242,7 @@
       const tickD = () => {
         if (d.cancelled || state.degradation !== d) return;
         const t0 = now();
+        /** @type {ReturnType<typeof degradationRecord>[]} */
         const records = [];
         try {
           do {
@@ -248,6 +284,7 @@
     const SWEEP_TICK_MS = 30; /* work per turn of the event loop */
     const SWEEP_RESULT_MS = 250; /* the partial result rides on a progress message at most this often */
 
+    /** @param {SweepRun} s */
     function sweepStatus(s) {
       return { done: s.sweep.done, total: s.sweep.total, progress: s.sweep.progress };
     }
@@ -263,11 +300,13 @@
       return Object.assign({ sweep_id: s.id }, status);
     }
 
+    /** @param {Request} msg @param {(m: Reply) => void} reply */
     function startSweep(msg, reply) {
       const config = Object.assign({}, msg.config || state.config || {});
       const sweep = engine.sweep(config, { sweep: msg.sweep, seeds: msg.seeds, arch: msg.arch, steps: msg.steps });
       const old = cancelSweep();
       if (old) post(Object.assign({ type: 'sweep_cancelled', id: old.sweep_id, replaced: true }, old));
+      /** @type {SweepRun} */
       const s = { sweep, id: msg.id, cancelled: false, maxSteps: 1, lastResult: now() };
       state.sweep = s;
       reply(Object.assign({ type: 'sweep_progress', result: sweep.result() }, sweepStatus(s)));
@@ -295,6 +334,7 @@
           reply(out);
           return;
         }
+        /** @type {Reply} */
         const m = Object.assign({ type: 'sweep_progress' }, sweepStatus(s));
         if (now() - s.lastResult >= SWEEP_RESULT_MS) {
           m.result = sweep.result();
@@ -306,9 +346,10 @@
       schedule(tickS, 0);
     }
 
+    /** One message from the page: a request of protocol.js, else an error reply. @param {Request} msg */
     function handle(msg) {
       const id = msg && msg.id;
-      const reply = (m) => post(id === undefined ? m : Object.assign({ id }, m));
+      const reply = (/** @type {Reply} */ m) => post(id === undefined ? m : Object.assign({ id }, m));
       try {
         if (!Protocol.REQUESTS.includes(msg && msg.type)) throw new Error(`unknown message type '${msg && msg.type}'`);
         switch (msg && msg.type) {
@@ -357,6 +398,7 @@
           case 'predict': {
             if (!state.runs) throw new Error('predict: no configuration yet (send configure first)');
             const { nx, ny, bounds } = msg;
+            /** @type {Reply} */
             const out = { type: 'boundary', nx, ny, bounds, grids: {} };
             for (const [arch, net] of Object.entries(state.runs)) {
               out.grids[arch] = net.predictGrid(bounds[0], bounds[1], bounds[2], bounds[3], nx, ny);

@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * worker.js - the browser Worker: loads the engine as soon as the script
  * runs, unasked (the core then posts `ready`), and hands every message to the
@@ -14,13 +15,16 @@ const MT = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'fu
 const ENGINE = MT ? 'gradlab-engine-mt.js' : 'gradlab-engine.js';
 importScripts('../../engine/' + ENGINE, 'sweep.js', 'gradlab.js', 'protocol.js', 'worker-core.js');
 
+/** requests that came before the engine: handled in order once it is loaded */
+/** @type {import('./protocol.js').Request[]} */
 const queue = [];
+/** @type {ReturnType<typeof GradLabWorkerCore.create> | null} */
 let core = null;
-const post = (m) => self.postMessage(m);
+const post = (/** @type {import('./protocol.js').Reply} */ m) => self.postMessage(m);
 
 /* the .wasm (and the helper threads' script) sit beside the engine's .js, not
  * beside this worker script; helper threads load the engine by absolute URL */
-const engineUrl = (file) => new URL('../../engine/' + file, self.location.href).href;
+const engineUrl = (/** @type {string} */ file) => new URL('../../engine/' + file, self.location.href).href;
 GradLab.load({ factory: createGradLabModule, moduleOptions: { locateFile: engineUrl, mainScriptUrlOrBlob: engineUrl(ENGINE) } })
   .then((engine) => {
     if (MT) {
