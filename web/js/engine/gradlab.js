@@ -4,7 +4,7 @@
  *
  * No DOM, no timers: the page, the Worker and node's tests all use it.
  * Loads as a classic script (defines self.GradLab; the Emscripten factory
- * createGradLabModule and sweep.js must be loaded first) or as a CommonJS module.
+ * createGradLabModule, net.js and sweep.js must be loaded first) or as a CommonJS module.
  *
  *   const engine = await GradLab.load();               // browser / worker
  *   const engine = await GradLab.loadNode('build/web'); // node
@@ -19,8 +19,10 @@
  *                   digits: { train: Uint8Array, test: Uint8Array } }, 'residual');
  * stats() then also holds test_loss and test_acc (null without a test split).
  *
- * Sweeps (engine.sweep(config, spec) -> Sweep) live in sweep.js, which must
- * be loaded before this file (node: required from here).
+ * This file is the engine (the module, configs, making networks and
+ * sweeps); a network's calls are net.js (Net), a sweep's sweep.js (Sweep).
+ * Both must be loaded before this file (node: required from here); nobody
+ * uses them but through it.
  *
  * Every engine error becomes a JS Error whose message is the C message
  * (err.code is the C code, err.codeName its name).  Statistics are copied
@@ -28,20 +30,13 @@
  */
 /** @typedef {{[name: string]: any}} Config settings by name (the engine's table), plus csv text or digits bytes */
 /** @typedef {'plain' | 'residual'} Arch */
-/** @typedef {{n: number, d: number, classes: number, x: Float32Array, y: Int32Array}} DataSet */
-/**
- * One record, copied out of the heap (the per-layer fields, named by engine.fieldNames, are Float64Arrays)
- * @typedef {{arch: Arch, step: number, steps_done: number, loss: number, acc: number,
- *   test_loss: number | null, test_acc: number | null, status: 'ok' | 'diverged',
- *   diverged: {step: number, layer: number, where: string} | null, res_scale: Float64Array,
- *   act_max_slope: number, [field: string]: any}} Stats
- */
 (function (root, factory) {
-  if (typeof module === 'object' && module.exports) module.exports = factory(require('./sweep.js'));
-  else root.GradLab = factory(root.GradLabEngineSweep);
-})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function (/** @type {typeof import('./sweep.js')} */ Sweeps) {
+  if (typeof module === 'object' && module.exports) module.exports = factory(require('./net.js'), require('./sweep.js'));
+  else root.GradLab = factory(root.GradLabEngineNet, root.GradLabEngineSweep);
+})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function (
+  /** @type {typeof import('./net.js')} */ Nets, /** @type {typeof import('./sweep.js')} */ Sweeps) {
   'use strict';
-  if (!Sweeps) throw new Error('GradLab: load js/engine/sweep.js before gradlab.js');
+  if (!Nets || !Sweeps) throw new Error('GradLab: load js/engine/net.js and sweep.js before gradlab.js');
 
   /** @type {Record<Arch, number>} */
   const ARCH = { plain: 0, residual: 1 };
@@ -50,8 +45,6 @@
   const CODES = Object.freeze({ OK: 0, EINVAL: 1, ENOMEM: 2, EDATA: 3, ESTATE: 4, EMISUSE: 5 });
   /** @type {Readonly<Record<number, string>>} */
   const CODE_NAMES = Object.freeze({ 0: 'ok', 1: 'invalid setting', 2: 'out of memory', 3: 'malformed data', 4: 'not allowed in this state', 5: 'API misuse' });
-  /* gl_status: the network stopped on a non-finite value */
-  const STATUS_DIVERGED = 1;
   /* an error the wrapper raises itself (the C would say the same) */
   const fail = (/** @type {string} */ message, /** @type {number} */ code) => new GradLabError(message, code, CODE_NAMES[code]);
 
@@ -137,7 +130,7 @@
         sweepProgress: c('gl_sweep_progress', 'number', ['number']),
         sweepJson: c('gl_sweep_json', 'string', ['number']),
       };
-      /** the result codes (CODES), for sweep.js's errors */
+      /** the result codes (CODES), for the errors of net.js and sweep.js */
       this.codes = CODES;
       this.version = this.c.version();
       /** The engine's settings table: [{name, type, default, min, max, choices, help}] */
@@ -251,18 +244,18 @@
       try {
         const ptr = this.c.create(cfg, ARCH[known]);
         if (!ptr) throw this.error(this.c.configErrcode(cfg), this.c.configErrmsg(cfg));
-        return new Net(this, ptr, known);
+        return new Nets.Net(this, ptr, known);
       } finally {
         this.c.configFree(cfg);
       }
     }
 
     /** The networks named by config.arch ('plain', 'residual' or 'both'), as {plain?, residual?}.
-     * @param {Config} config @returns {{plain?: Net, residual?: Net}} */
+     * @param {Config} config @returns {{plain?: import('./net.js').Net, residual?: import('./net.js').Net}} */
     createRuns(config) {
       const which = (config && config.arch) || 'both';
       const archs = which === 'both' ? ['plain', 'residual'] : [which];
-      /** @type {{[arch: string]: Net}} */
+      /** @type {{[arch: string]: import('./net.js').Net}} */
       const runs = {};
       try {
         for (const a of archs) runs[a] = this.create(config, a);
@@ -282,163 +275,6 @@
     /** Bytes malloc has handed out and not taken back (for leak tests). */
     heapInUse() {
       return this.c.heapInUse();
-    }
-  }
-
-  class Net {
-    /** @param {Engine} engine @param {number} ptr the C handle (gl_net *) @param {Arch} arch */
-    constructor(engine, ptr, arch) {
-      this.engine = engine;
-      this._ptr = ptr;
-      this.arch = arch;
-      const c = engine.c;
-      this.nLayers = c.nLayers(ptr);
-      this.layers = [];
-      for (let l = 1; l <= this.nLayers; l++) this.layers.push(c.layerName(ptr, l));
-      this.nBlocks = c.nBlocks(ptr);
-      this.nClasses = c.nClasses(ptr);
-      this.memoryBytes = c.memoryBytes(ptr);
-      this.nTest = c.nTestPoints(ptr);
-      /** image data (data=digits): { h, w } of each input row; null otherwise */
-      this.image = c.imageHeight(ptr) ? { h: c.imageHeight(ptr), w: c.imageWidth(ptr) } : null;
-    }
-
-    get ptr() {
-      if (!this._ptr) throw fail('this network has been freed', CODES.EMISUSE);
-      return this._ptr;
-    }
-
-    get freed() {
-      return !this._ptr;
-    }
-
-    /** @param {number} rc a C result code: 0, else throws the network's message */
-    _check(rc) {
-      if (rc) throw this.engine.error(rc, this.engine.c.errmsg(this.ptr));
-    }
-
-    /** Runs n training steps (the engine measures every record_every-th). */
-    step(n = 1) {
-      if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) {
-        throw fail(`step: n must be an integer >= 0 (got ${n})`, CODES.EMISUSE);
-      }
-      this._check(this.engine.c.step(this.ptr, n));
-      return this;
-    }
-
-    /** Measures the current parameters without an update. */
-    measure() {
-      this._check(this.engine.c.measure(this.ptr));
-      return this;
-    }
-
-    get stepsDone() {
-      return this.engine.c.stepsDone(this.ptr);
-    }
-
-    /** True once the engine has stopped this network on a non-finite value (no copy of the stats). */
-    get diverged() {
-      return this.engine.c.status(this.ptr) === STATUS_DIVERGED;
-    }
-
-    /** The last record, copied: {step, loss, acc, status, diverged, steps_done, res_scale, act_max_slope, <field>: Float64Array}. */
-    /** @returns {Stats} */
-    stats() {
-      const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
-      const diverged = this.diverged;
-      /* the per-layer fields, res_scale and act_max_slope are added below, in this order */
-      const out = /** @type {Stats} */ ({
-        arch: this.arch,
-        step: c.recordStep(p),
-        steps_done: c.stepsDone(p),
-        loss: c.recordLoss(p),
-        acc: c.recordAcc(p),
-        test_loss: this.nTest ? c.recordTestLoss(p) : null,
-        test_acc: this.nTest ? c.recordTestAcc(p) : null,
-        status: diverged ? 'diverged' : 'ok',
-        diverged: diverged
-          ? { step: c.divergedStep(p), layer: c.divergedLayer(p), where: c.divergedWhere(p) }
-          : null,
-      });
-      this.engine.fieldNames.forEach((name, f) => {
-        const at = c.recordField(p, f) / 8;
-        out[name] = mod.HEAPF64.slice(at, at + this.nLayers);
-      });
-      out.res_scale = new Float64Array(this.nBlocks);
-      for (let b = 0; b < this.nBlocks; b++) out.res_scale[b] = c.recordResScale(p, b);
-      /* the bound on phi' in every chain factor (the network's activation, not the record's) */
-      out.act_max_slope = c.actMaxSlope(p);
-      return out;
-    }
-
-    /** The training data as trained on: {n, d, classes, x: Float32Array (n*d), y: Int32Array}. */
-    /** @returns {DataSet} */
-    data() {
-      const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
-      const n = c.nPoints(p), d = c.nInputs(p);
-      const xp = c.dataX(p), yp = c.dataY(p);
-      const x = this.engine.realBytes === 4
-        ? mod.HEAPF32.slice(xp / 4, xp / 4 + n * d)
-        : Float32Array.from(mod.HEAPF64.subarray(xp / 8, xp / 8 + n * d));
-      return { n, d, classes: this.nClasses, x, y: mod.HEAP32.slice(yp / 4, yp / 4 + n) };
-    }
-
-    /** The test split (data=digits): {n, d, classes, x: Float32Array (n*d), y: Int32Array}. */
-    /** @returns {DataSet} */
-    testData() {
-      const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
-      const n = this.nTest, d = c.nInputs(p);
-      if (!n) return { n: 0, d, classes: this.nClasses, x: new Float32Array(0), y: new Int32Array(0) };
-      const xp = c.testX(p), yp = c.testY(p);
-      const x = this.engine.realBytes === 4
-        ? mod.HEAPF32.slice(xp / 4, xp / 4 + n * d)
-        : Float32Array.from(mod.HEAPF64.subarray(xp / 8, xp / 8 + n * d));
-      return { n, d, classes: this.nClasses, x, y: mod.HEAP32.slice(yp / 4, yp / 4 + n) };
-    }
-
-    /** Class probabilities of test images first .. first+count-1: Float64Array(i*classes + c).
-     * @param {number} first @param {number} count @returns {Float64Array} */
-    predictTest(first, count) {
-      const p = this.ptr, mod = this.engine.mod;
-      if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > this.nTest) {
-        throw fail(`predict_test: images ${first} .. ${first + count - 1} are outside the ${this.nTest} test images`, CODES.EINVAL);
-      }
-      const size = count * this.nClasses;
-      const buf = mod._malloc(Math.max(size, 1) * 8);
-      if (!buf) throw this.engine.error(CODES.ENOMEM, 'out of memory for the predictions');
-      try {
-        this._check(this.engine.c.predictTest(p, first, count, buf));
-        return mod.HEAPF64.slice(buf / 8, buf / 8 + size);
-      } finally {
-        mod._free(buf);
-      }
-    }
-
-    /** Class probabilities on an nx x ny grid: Float64Array((iy*nx+ix)*classes + c).
-     * @param {number} x0 @param {number} x1 @param {number} y0 @param {number} y1 @param {number} nx @param {number} ny
-     * @returns {Float64Array} */
-    predictGrid(x0, x1, y0, y1, nx, ny) {
-      const p = this.ptr, mod = this.engine.mod;
-      if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1 || nx > 1024 || ny > 1024) {
-        throw fail('predict_grid: need integers 1 <= nx, ny <= 1024', CODES.EINVAL);
-      }
-      const count = nx * ny * this.nClasses;
-      const buf = mod._malloc(count * 8);
-      if (!buf) throw this.engine.error(CODES.ENOMEM, 'out of memory for the prediction grid');
-      try {
-        this._check(this.engine.c.predictGrid(p, x0, x1, y0, y1, nx, ny, buf));
-        return mod.HEAPF64.slice(buf / 8, buf / 8 + count);
-      } finally {
-        mod._free(buf);
-      }
-    }
-
-    /** Releases the network; a second call does nothing. */
-    free() {
-      if (this._ptr) {
-        this.engine.c.free(this._ptr);
-        this._ptr = 0;
-      }
     }
   }
 
@@ -467,5 +303,5 @@
     return engine;
   }
 
-  return { load, loadNode, Engine, Net, Sweep: Sweeps.Sweep, GradLabError, ARCH, CODES, CODE_NAMES, STATUS_DIVERGED };
+  return { load, loadNode, Engine, Net: Nets.Net, Sweep: Sweeps.Sweep, GradLabError, ARCH, CODES, CODE_NAMES, STATUS_DIVERGED: Nets.STATUS_DIVERGED };
 });

@@ -23,9 +23,9 @@
 })(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function (/** @type {typeof import('./protocol.js')} */ Protocol) {
   'use strict';
   /** @typedef {import('./gradlab.js').Engine} Engine */
-  /** @typedef {import('./gradlab.js').Net} Net */
+  /** @typedef {import('./net.js').Net} Net */
   /** @typedef {import('./gradlab.js').Config} Config */
-  /** @typedef {import('./gradlab.js').Stats} Stats */
+  /** @typedef {import('./net.js').Stats} Stats */
   /** @typedef {import('./sweep.js').Sweep} Sweep */
   /** @typedef {import('./protocol.js').Request} Request */
   /** @typedef {import('./protocol.js').Reply} Reply */
@@ -37,7 +37,7 @@
    * What the core holds between messages (its `state`, read by tests): the run's config as sent and in
    * canonical form, its networks, whether it is training, the degradation experiment and the sweep in flight.
    * @typedef {{config: Config | null, canonical: Config | null, runs: {[arch: string]: Net} | null, running: boolean,
-   *   speed: number, timer: any, generation: number, testData: import('./gradlab.js').DataSet | null,
+   *   speed: number, timer: any, generation: number, testData: import('./net.js').DataSet | null,
    *   degradation: Degradation | null, sweep: SweepRun | null}} CoreState
    */
 

@@ -13,7 +13,7 @@
  * numbers, more slowly. */
 const MT = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 const ENGINE = MT ? 'gradlab-engine-mt.js' : 'gradlab-engine.js';
-importScripts('../../engine/' + ENGINE, 'sweep.js', 'gradlab.js', 'protocol.js', 'worker-core.js');
+importScripts('../../engine/' + ENGINE, 'net.js', 'sweep.js', 'gradlab.js', 'protocol.js', 'worker-core.js');
 
 /** requests that came before the engine: handled in order once it is loaded */
 /** @type {import('./protocol.js').Request[]} */
