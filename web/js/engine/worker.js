@@ -13,7 +13,16 @@
  * numbers, more slowly. */
 const MT = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 const ENGINE = MT ? 'gradlab-engine-mt.js' : 'gradlab-engine.js';
-importScripts('../../engine/' + ENGINE, 'net.js', 'sweep.js', 'gradlab.js', 'protocol.js', 'worker-core.js');
+
+/* the .wasm (and the helper threads' script) sit beside the engine's .js, not
+ * beside this worker script; helper threads load the engine by absolute URL */
+const engineUrl = (/** @type {string} */ file) => new URL('../../engine/' + file, self.location.href).href;
+/* The engine first, and its module started at once: importScripts fetches
+ * one file after another, so the .wasm downloads and compiles while the JS
+ * API and the core below arrive, not after them. */
+importScripts('../../engine/' + ENGINE);
+const engineModule = createGradLabModule({ locateFile: engineUrl, mainScriptUrlOrBlob: engineUrl(ENGINE) });
+importScripts('net.js', 'sweep.js', 'gradlab.js', 'protocol.js', 'worker-core.js');
 
 /** requests that came before the engine: handled in order once it is loaded */
 /** @type {import('./protocol.js').Request[]} */
@@ -22,10 +31,7 @@ const queue = [];
 let core = null;
 const post = (/** @type {import('./protocol.js').Reply} */ m) => self.postMessage(m);
 
-/* the .wasm (and the helper threads' script) sit beside the engine's .js, not
- * beside this worker script; helper threads load the engine by absolute URL */
-const engineUrl = (/** @type {string} */ file) => new URL('../../engine/' + file, self.location.href).href;
-GradLab.load({ factory: createGradLabModule, moduleOptions: { locateFile: engineUrl, mainScriptUrlOrBlob: engineUrl(ENGINE) } })
+GradLab.load({ factory: () => engineModule })
   .then((engine) => {
     if (MT) {
       const want = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));
