@@ -15,30 +15,31 @@
  * both), built from the same seed and data.  Training runs in ticks: each
  * tick runs record intervals (record_every steps per network) until its time
  * budget is spent, then posts every record it made and yields, so pause and
- * reconfigure messages are handled between ticks.
+ * reconfigure messages are handled between ticks.  The degradation
+ * experiment runs the same way beside it; a sweep is worker-sweep.js's.
  */
 (function (root, factory) {
-  if (typeof module === 'object' && module.exports) module.exports = factory(require('./protocol.js'));
-  else root.GradLabWorkerCore = factory(root.GradLabProtocol);
-})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function (/** @type {typeof import('./protocol.js')} */ Protocol) {
+  if (typeof module === 'object' && module.exports) module.exports = factory(require('./protocol.js'), require('./worker-sweep.js'));
+  else root.GradLabWorkerCore = factory(root.GradLabProtocol, root.GradLabWorkerSweep);
+})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function (
+  /** @type {typeof import('./protocol.js')} */ Protocol, /** @type {typeof import('./worker-sweep.js')} */ WorkerSweep) {
   'use strict';
   /** @typedef {import('./gradlab.js').Engine} Engine */
   /** @typedef {import('./net.js').Net} Net */
   /** @typedef {import('./gradlab.js').Config} Config */
   /** @typedef {import('./net.js').Stats} Stats */
-  /** @typedef {import('./sweep.js').Sweep} Sweep */
   /** @typedef {import('./protocol.js').Request} Request */
   /** @typedef {import('./protocol.js').Reply} Reply */
   /** @typedef {{[arch: string]: Stats}} Snapshot one record of every network, by arch */
   /** @typedef {{depth: number, arch: string, net: Net, lastStep: number}} DegradationNet */
   /** @typedef {{nets: DegradationNet[], steps: number, every: number, cancelled: boolean, next: number, id: Request['id']}} Degradation */
-  /** @typedef {{sweep: Sweep, id: Request['id'], cancelled: boolean, maxSteps: number, lastResult: number}} SweepRun */
   /**
-   * What the core holds between messages (its `state`, read by tests): the run's config as sent and in
-   * canonical form, its networks, whether it is training, the degradation experiment and the sweep in flight.
+   * What the core holds between messages (its `state`): the run's config as sent and in canonical
+   * form, its networks, whether it is training, the degradation experiment (the sweep in flight is
+   * worker-sweep.js's).
    * @typedef {{config: Config | null, canonical: Config | null, runs: {[arch: string]: Net} | null, running: boolean,
    *   speed: number, timer: any, generation: number, testData: import('./net.js').DataSet | null,
-   *   degradation: Degradation | null, sweep: SweepRun | null}} CoreState
+   *   degradation: Degradation | null}} CoreState
    */
 
   /* speed levels: intervals per tick (or a time budget per tick) and the pause between ticks */
@@ -64,7 +65,9 @@
     const now = env.now || (() => Date.now());
     const schedule = env.schedule || ((/** @type {() => void} */ fn, /** @type {number} */ ms) => setTimeout(fn, ms));
     /** @type {CoreState} */
-    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null, sweep: null };
+    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null };
+    /* the sweep in flight (worker-sweep.js): the `sweep` and `sweep_cancel` requests */
+    const sweeps = WorkerSweep.create(engine, post, { now, schedule });
 
     function freeRuns() {
       if (state.runs) for (const n of Object.values(state.runs)) n.free();
@@ -280,72 +283,6 @@
       schedule(tickD, 0);
     }
 
-    /* ---- sweeps: one setting over values x seeds x archs, a few pieces per turn ---- */
-    const SWEEP_TICK_MS = 30; /* work per turn of the event loop */
-    const SWEEP_RESULT_MS = 250; /* the partial result rides on a progress message at most this often */
-
-    /** @param {SweepRun} s */
-    function sweepStatus(s) {
-      return { done: s.sweep.done, total: s.sweep.total, progress: s.sweep.progress };
-    }
-
-    /* Frees the sweep in flight; the reply (if any) says how far it got. */
-    function cancelSweep() {
-      const s = state.sweep;
-      if (!s) return null;
-      const status = sweepStatus(s);
-      s.cancelled = true;
-      s.sweep.free();
-      state.sweep = null;
-      return Object.assign({ sweep_id: s.id }, status);
-    }
-
-    /** @param {Request} msg @param {(m: Reply) => void} reply */
-    function startSweep(msg, reply) {
-      const config = Object.assign({}, msg.config || state.config || {});
-      const sweep = engine.sweep(config, { sweep: msg.sweep, seeds: msg.seeds, arch: msg.arch, steps: msg.steps });
-      const old = cancelSweep();
-      if (old) post(Object.assign({ type: 'sweep_cancelled', id: old.sweep_id, replaced: true }, old));
-      /** @type {SweepRun} */
-      const s = { sweep, id: msg.id, cancelled: false, maxSteps: 1, lastResult: now() };
-      state.sweep = s;
-      reply(Object.assign({ type: 'sweep_progress', result: sweep.result() }, sweepStatus(s)));
-      const tickS = () => {
-        if (s.cancelled || state.sweep !== s) return;
-        const t0 = now();
-        try {
-          /* pieces of at most maxSteps training steps, doubled while a piece is quick
-           * and halved when one is slow, until the turn's budget is spent */
-          do {
-            const p0 = now();
-            sweep.run(s.maxSteps);
-            const took = now() - p0;
-            if (took < SWEEP_TICK_MS / 8 && s.maxSteps < 1 << 20) s.maxSteps *= 2;
-            else if (took > SWEEP_TICK_MS && s.maxSteps > 1) s.maxSteps = Math.max(1, s.maxSteps >> 1);
-          } while (!sweep.finished && now() - t0 < SWEEP_TICK_MS);
-        } catch (e) {
-          cancelSweep();
-          reply({ type: 'error', where: 'sweep', message: e.message, code: e.code || 0 });
-          return;
-        }
-        if (sweep.finished) {
-          const out = Object.assign({ type: 'sweep_result', result: sweep.result() }, sweepStatus(s));
-          cancelSweep();
-          reply(out);
-          return;
-        }
-        /** @type {Reply} */
-        const m = Object.assign({ type: 'sweep_progress' }, sweepStatus(s));
-        if (now() - s.lastResult >= SWEEP_RESULT_MS) {
-          m.result = sweep.result();
-          s.lastResult = now();
-        }
-        reply(m);
-        schedule(tickS, 0);
-      };
-      schedule(tickS, 0);
-    }
-
     /** One message from the page: a request of protocol.js, else an error reply. @param {Request} msg */
     function handle(msg) {
       const id = msg && msg.id;
@@ -420,10 +357,10 @@
             break;
           }
           case 'sweep':
-            startSweep(msg, reply);
+            sweeps.start(msg, state.config, reply);
             break;
           case 'sweep_cancel': {
-            const was = cancelSweep();
+            const was = sweeps.cancel();
             reply(Object.assign({ type: 'sweep_cancelled', was_running: !!was }, was || {}));
             break;
           }

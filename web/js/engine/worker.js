@@ -22,7 +22,7 @@ const engineUrl = (/** @type {string} */ file) => new URL('../../engine/' + file
  * API and the core below arrive, not after them. */
 importScripts('../../engine/' + ENGINE);
 const engineModule = createGradLabModule({ locateFile: engineUrl, mainScriptUrlOrBlob: engineUrl(ENGINE) });
-importScripts('net.js', 'sweep.js', 'gradlab.js', 'protocol.js', 'worker-core.js');
+importScripts('net.js', 'sweep.js', 'gradlab.js', 'protocol.js', 'worker-sweep.js', 'worker-core.js');
 
 /** requests that came before the engine: handled in order once it is loaded */
 /** @type {import('./protocol.js').Request[]} */
