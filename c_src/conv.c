@@ -10,7 +10,7 @@
  * The convolution is a matrix product: im2col copies, for every output pixel
  * of every image in the batch, the 3 x 3 x c_in input patch it sees into a
  * column of a (9 c_in, n*H*W) matrix for a chunk of n images, and then
- * gemm_nn (kernels.c, the engine's one register-blocked product) computes
+ * gemm_nn (gemm.c, the engine's one register-blocked product) computes
  * all n*H*W outputs at once:
  *   out (c_out, n*H*W) = W^T (c_out, 9 c_in) cols (9 c_in, n*H*W)
  * A chunk's patch matrix stays in a core's L2 cache (about 1 MB), and n*H*W

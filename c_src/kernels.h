@@ -1,9 +1,10 @@
 /*
  * kernels.h - the numerical kernels, in forward/backward pairs on
- * (rows, features) row-major tensors: the matrix product and the
- * deterministic sums (kernels.c), dense layers, activations, residual adds
- * and losses (kernels.c), 3x3 convolutions and poolings (conv.c), batch
- * and layer normalisation (norm.c).
+ * (rows, features) row-major tensors, one header for them all: the matrix
+ * product, the transpose and dense layers (gemm.c), the deterministic sums
+ * (sums.c), activations and residual adds (elementwise.c), losses (loss.c),
+ * 3x3 convolutions and poolings (conv.c), batch and layer normalisation
+ * (norm.c).
  *
  * Argument order (llm.c's): outputs first, then inputs, weights, sizes;
  * backward: the gradients it writes, then the incoming gradient, then what

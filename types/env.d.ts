@@ -4,11 +4,12 @@
 declare var module: any;
 declare function require(name: string): any;
 declare var process: any;
-declare var createGradLabModule: any;
+/** emcc's factory (types/engine.d.ts), a global once engine/gradlab-engine[-mt].js is loaded */
+declare var createGradLabModule: GradLabModuleFactory;
 declare function importScripts(...urls: string[]): void;
 // the classic scripts' own globals (UMD roots), as the Worker sees them
-declare var GradLab: any;
-declare var GradLabWorkerCore: any;
+declare var GradLab: typeof import('../web/js/engine/gradlab.js');
+declare var GradLabWorkerCore: typeof import('../web/js/engine/worker-core.js');
 interface Window { GradLab: any; GradLabProtocol: any; GradLabWorkerCore: any }
 declare module 'path' { const path: any; export = path; }
 declare module 'fs' { const fs: any; export = fs; }

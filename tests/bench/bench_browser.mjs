@@ -31,12 +31,14 @@ const context = await chromium.launchPersistentContext(profile, {
 const THREADS = Number(process.env.THREADS || 2);
 
 /* A blank same-origin document (the 404 text of engine/) with one engine
- * module, gradlab.js and bench-core.js loaded. */
+ * module, net.js, sweep.js and gradlab.js (the JS API) and bench-core.js loaded. */
 async function openWith(engineFile, errors) {
   const page = await context.newPage();
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(new URL('engine/', url).href);
   await page.addScriptTag({ url: new URL('engine/' + engineFile, url).href });
+  await page.addScriptTag({ url: new URL('js/engine/net.js', url).href });
+  await page.addScriptTag({ url: new URL('js/engine/sweep.js', url).href });
   await page.addScriptTag({ url: new URL('js/engine/gradlab.js', url).href });
   await page.evaluate(readFileSync(join(ROOT, 'tests/bench/bench-core.js'), 'utf8'));
   return page;

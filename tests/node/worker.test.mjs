@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { root, engineDir } from './helpers.mjs';
+import { root, engineDir, WorkerCore } from './helpers.mjs';
 
 function start() {
   const w = new Worker(join(root, 'tests/node/worker-shim.cjs'), {
@@ -27,13 +27,23 @@ function start() {
   return { w, inbox, next, send: (m) => w.postMessage(m) };
 }
 
-test('init, configure, step, run to the end, reset', async () => {
+test('ready unasked, then configure, step, run to the end, reset', async () => {
   const { w, next, send, inbox } = start();
   try {
-    send({ type: 'init', id: 1 });
+    /* the Worker announces its engine without being asked: no request, so no id */
     const ready = await next((m) => m.type === 'ready');
-    assert.equal(ready.id, 1);
-    assert.ok(ready.settings.some((s) => s.name === 'depth'));
+    assert.equal(ready.id, undefined);
+    assert.match(ready.version, /^\d+\.\d+/);
+    assert.equal(ready.threads, 1, 'the single-threaded module');
+    assert.ok(ready.settings.some((s) => s.name === 'depth' && s.type === 'int'), JSON.stringify(ready.settings[0]));
+    assert.ok(ready.fields.includes('grad_norm'), ready.fields.join(','));
+    assert.equal(ready.speeds, WorkerCore.SPEEDS.length);
+    assert.equal(ready.speed, WorkerCore.DEFAULT_SPEED);
+    /* asking for it again is no request of the protocol */
+    send({ type: 'init', id: 1 });
+    const refused = await next((m) => m.type === 'error');
+    assert.equal(refused.id, 1);
+    assert.match(refused.message, /unknown message type 'init'/);
     send({ type: 'configure', config: { depth: 10, act: 'sigmoid', steps: 60, record_every: 10, arch: 'both' } });
     const conf = await next((m) => m.type === 'configured');
     assert.deepEqual(conf.archs, ['plain', 'residual']);

@@ -1,8 +1,9 @@
 /*
  * boot.js - starts, before the page's modules have arrived, the two things
- * the first chart waits for: the engine's Worker (sent `init` at once, so the
- * engine downloads and compiles while the modules load) and the UI strings
- * of the first language.  A classic script in <head>: it runs while the rest
+ * the first chart waits for: the engine's Worker (its script loads the
+ * engine at once and posts `ready` when it is there, so the engine downloads
+ * and compiles while the modules load; nothing is sent to it from here) and
+ * the UI strings of the first language.  A classic script in <head>: it runs while the rest
  * of the page is still being parsed.  main.js takes both over through
  * vendor.js (window.GradLabBoot): the Worker's replies that came before it
  * did are kept in `early` and handed over in order (take()), the strings'
@@ -36,15 +37,24 @@
   var failure = null;
   /** @type {{kind: string, event: any}[]} */
   var early = [];
+  /** main.js's handlers once it has taken the Worker over (take), else null */
+  /** @type {{message: (ev: MessageEvent) => void, error: (ev: ErrorEvent) => void} | null} */
+  var taker = null;
+  var heard = false;
   try {
     worker = new Worker('js/engine/worker.js');
+    /* these two handlers stay: before take() they keep what comes, after it they pass it on */
     worker.onmessage = function (ev) {
-      /* when the engine's first reply (ready) came, for tests/bench/bench_load.mjs */
-      if (!early.length) performance.mark('gradlab:engine');
-      early.push({ kind: 'message', event: ev });
+      /* when the engine's first reply (ready) reached the page, for tests/bench/bench_load.mjs,
+         whether it came before main.js took the Worker over or after */
+      if (!heard) { heard = true; performance.mark('gradlab:engine'); }
+      if (taker) taker.message(ev);
+      else early.push({ kind: 'message', event: ev });
     };
-    worker.onerror = function (ev) { ev.preventDefault(); early.push({ kind: 'error', event: ev }); };
-    worker.postMessage({ type: 'init' });
+    worker.onerror = function (ev) {
+      if (taker) taker.error(ev);
+      else { ev.preventDefault(); early.push({ kind: 'error', event: ev }); }
+    };
   } catch (e) {
     failure = e;
   }
@@ -66,9 +76,8 @@
      * @param {(ev: MessageEvent) => void} onmessage @param {(ev: ErrorEvent) => void} onerror
      */
     take: function (onmessage, onerror) {
-      if (!worker) return;
-      worker.onmessage = onmessage;
-      worker.onerror = onerror;
+      if (!worker || taker) return;
+      taker = { message: onmessage, error: onerror };
       early.splice(0).forEach(function (m) { (m.kind === 'message' ? onmessage : onerror)(m.event); });
     },
   };

@@ -71,7 +71,7 @@ labCharts.create();
 const stacks = createStacks({ i18n });
 const chartText = createChartText({ i18n, history });
 
-/* the engine's Worker: boot.js started it (and sent `init`) before these modules arrived */
+/* the engine's Worker: boot.js started it before these modules arrived (it posts `ready` unasked) */
 const port = { postMessage: (/** @type {any} */ m) => { if (raw) raw.postMessage(m); }, onmessage: /** @type {any} */ (null) };
 const worker = createWorkerClient(port, Protocol);
 /** @param {ErrorEvent} ev */
@@ -89,7 +89,6 @@ else {
     raw = new Worker('js/engine/worker.js');
     raw.onmessage = (ev) => port.onmessage(ev);
     raw.onerror = onWorkerError;
-    raw.postMessage({ type: 'init' });
   } catch (e) {
     startError = e;
   }

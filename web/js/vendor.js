@@ -42,7 +42,7 @@ export function loadKatex() {
 }
 
 /**
- * What js/boot.js started before the modules: the Worker (sent `init`), its
+ * What js/boot.js started before the modules: the Worker (it posts `ready` unasked), its
  * early replies, the first language's strings.
  * @type {{lang: string, worker: Worker | null, error: any, fetched: (url: string) => Promise<any> | null,
  *   take: (onmessage: (ev: MessageEvent) => void, onerror: (ev: ErrorEvent) => void) => void} | null}

@@ -62,14 +62,16 @@ test('types outside protocol.js are refused on both sides', () => {
   assert.deepEqual(WorkerCore.Protocol, Protocol, 'the core reads the same list');
 });
 
-test('against the real core and engine: init, configure, a predict_test request', async () => {
+test('against the real core and engine: ready unasked, configure, a predict_test request', async () => {
   const engine = await loadEngine();
   const w = { onmessage: null, postMessage(m) { setTimeout(() => core.handle(m), 0); } };
   const core = WorkerCore.create(engine, (m) => setTimeout(() => w.onmessage({ data: m }), 0));
   const c = createWorkerClient(w, Protocol);
-  const ready = await c.request({ type: 'init' });
-  assert.equal(ready.type, 'ready');
-  assert.ok(ready.settings.some((s) => s.name === 'depth'));
+  const ready = await new Promise((ok) => c.on('ready', ok));
+  assert.equal(ready.version, engine.version);
+  assert.deepEqual(ready.settings, engine.settings);
+  assert.deepEqual(ready.fields, engine.fieldNames);
+  assert.throws(() => c.send({ type: 'init' }), /not a request/, 'nothing asks for ready');
   const configured = new Promise((ok) => c.on('configured', ok));
   c.send({ type: 'configure', config: { depth: 4, width: 8, arch: 'both' } });
   const m = await configured;

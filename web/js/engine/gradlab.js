@@ -1,9 +1,10 @@
+// @ts-check
 /*
  * gradlab.js - the one JavaScript API over the WebAssembly engine.
  *
  * No DOM, no timers: the page, the Worker and node's tests all use it.
  * Loads as a classic script (defines self.GradLab; the Emscripten factory
- * createGradLabModule must be loaded first) or as a CommonJS module.
+ * createGradLabModule, net.js and sweep.js must be loaded first) or as a CommonJS module.
  *
  *   const engine = await GradLab.load();               // browser / worker
  *   const engine = await GradLab.loadNode('build/web'); // node
@@ -18,27 +19,37 @@
  *                   digits: { train: Uint8Array, test: Uint8Array } }, 'residual');
  * stats() then also holds test_loss and test_acc (null without a test split).
  *
+ * This file is the engine (the module, configs, making networks and
+ * sweeps); a network's calls are net.js (Net), a sweep's sweep.js (Sweep).
+ * Both must be loaded before this file (node: required from here); nobody
+ * uses them but through it.
+ *
  * Every engine error becomes a JS Error whose message is the C message
  * (err.code is the C code, err.codeName its name).  Statistics are copied
  * out of the WASM heap, so nothing dangles when memory grows.
  */
+/** @typedef {{[name: string]: any}} Config settings by name (the engine's table), plus csv text or digits bytes */
+/** @typedef {'plain' | 'residual'} Arch */
 (function (root, factory) {
-  if (typeof module === 'object' && module.exports) module.exports = factory();
-  else root.GradLab = factory();
-})(typeof self !== 'undefined' ? self : globalThis, function () {
+  if (typeof module === 'object' && module.exports) module.exports = factory(require('./net.js'), require('./sweep.js'));
+  else root.GradLab = factory(root.GradLabEngineNet, root.GradLabEngineSweep);
+})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function (
+  /** @type {typeof import('./net.js')} */ Nets, /** @type {typeof import('./sweep.js')} */ Sweeps) {
   'use strict';
+  if (!Nets || !Sweeps) throw new Error('GradLab: load js/engine/net.js and sweep.js before gradlab.js');
 
+  /** @type {Record<Arch, number>} */
   const ARCH = { plain: 0, residual: 1 };
   /* the result codes of gradlab.h (GL_OK ... GL_EMISUSE) and their names (gl_errstr):
      tests/node/wrapper.test.mjs checks both against the C */
   const CODES = Object.freeze({ OK: 0, EINVAL: 1, ENOMEM: 2, EDATA: 3, ESTATE: 4, EMISUSE: 5 });
+  /** @type {Readonly<Record<number, string>>} */
   const CODE_NAMES = Object.freeze({ 0: 'ok', 1: 'invalid setting', 2: 'out of memory', 3: 'malformed data', 4: 'not allowed in this state', 5: 'API misuse' });
-  /* gl_status: the network stopped on a non-finite value */
-  const STATUS_DIVERGED = 1;
   /* an error the wrapper raises itself (the C would say the same) */
-  const fail = (message, code) => new GradLabError(message, code, CODE_NAMES[code]);
+  const fail = (/** @type {string} */ message, /** @type {number} */ code) => new GradLabError(message, code, CODE_NAMES[code]);
 
   class GradLabError extends Error {
+    /** @param {string} message @param {number} code @param {string} codeName */
     constructor(message, code, codeName) {
       super(message);
       this.name = 'GradLabError';
@@ -48,8 +59,10 @@
   }
 
   class Engine {
+    /** @param {GradLabModule} mod the instantiated Emscripten module (types/engine.d.ts) */
     constructor(mod) {
       this.mod = mod;
+      /** @template {GradLabCType | null} R @param {string} name @param {R} ret @param {GradLabCType[]} args */
       const c = (name, ret, args) => mod.cwrap(name, ret, args);
       this.c = {
         configNew: c('glw_config_new', 'number', []),
@@ -117,10 +130,14 @@
         sweepProgress: c('gl_sweep_progress', 'number', ['number']),
         sweepJson: c('gl_sweep_json', 'string', ['number']),
       };
+      /** the result codes (CODES), for the errors of net.js and sweep.js */
+      this.codes = CODES;
       this.version = this.c.version();
       /** The engine's settings table: [{name, type, default, min, max, choices, help}] */
+      /** @type {{name: string, type: string, default: any, min?: number, max?: number, choices?: string[], help: string}[]} */
       this.settings = JSON.parse(this.c.settingsJson());
       this.settingsByName = Object.fromEntries(this.settings.map((s) => [s.name, s]));
+      /** @type {string[]} the per-layer statistics of a record, in the engine's order */
       this.fieldNames = [];
       for (let f = 0; this.c.fieldName(f); f++) this.fieldNames.push(this.c.fieldName(f));
       this.realBytes = this.c.realBytes();
@@ -136,7 +153,7 @@
       return this.c.threadsMax();
     }
 
-    /** Sets the thread count; throws the C message when n is out of range or a thread cannot start. */
+    /** Sets the thread count; throws the C message when n is out of range or a thread cannot start. @param {number} n */
     setThreads(n) {
       if (!Number.isInteger(n)) throw fail(`threads: '${n}' is not a whole number`, CODES.EINVAL);
       const rc = this.c.threadsSet(n);
@@ -149,11 +166,12 @@
       return this;
     }
 
+    /** The GradLabError of a C result code. @param {number} code @param {string} message */
     error(code, message) {
       return new GradLabError(message, code, this.c.errstr(code));
     }
 
-    /* Builds a C config from a plain object; the caller frees it. */
+    /** Builds a C config from a plain object; the caller frees it. @param {Config} config @returns {number} */
     _config(config) {
       if (config === null || typeof config !== 'object') {
         throw fail('config must be an object of settings', CODES.EMISUSE);
@@ -186,12 +204,13 @@
       return cfg;
     }
 
-    /* config.digits = { train, test? }: the bytes of digits files (Uint8Array or ArrayBuffer). */
+    /** config.digits = { train, test? }: the bytes of digits files (Uint8Array or ArrayBuffer).
+     * @param {number} cfg @param {{train: Uint8Array | ArrayBuffer, test?: Uint8Array | ArrayBuffer}} digits */
     _setDigits(cfg, digits) {
       if (digits === null || typeof digits !== 'object' || digits.train === undefined) {
         throw fail('digits: must be { train: bytes, test: bytes (optional) }', CODES.EINVAL);
       }
-      for (const [split, bytes] of [[0, digits.train], [1, digits.test]]) {
+      for (const [split, bytes] of /** @type {[number, Uint8Array | ArrayBuffer | undefined][]} */ ([[0, digits.train], [1, digits.test]])) {
         if (bytes === undefined) continue;
         if (!(bytes instanceof Uint8Array || bytes instanceof ArrayBuffer)) {
           throw fail('digits: the files must be a Uint8Array or an ArrayBuffer', CODES.EINVAL);
@@ -206,7 +225,7 @@
       }
     }
 
-    /** Validates a config against the engine's table; returns its canonical form. */
+    /** Validates a config against the engine's table; returns its canonical form. @param {Config} config @returns {Config} */
     normalize(config) {
       const cfg = this._config(config);
       try {
@@ -216,24 +235,27 @@
       }
     }
 
-    /** Creates one network; arch 'plain' or 'residual' (default: config.arch). */
+    /** Creates one network; arch 'plain' or 'residual' (default: config.arch). @param {Config} config @param {string} [arch] */
     create(config, arch) {
       const a = arch === undefined ? (config && config.arch) || 'plain' : arch;
       if (!(a in ARCH)) throw fail(`arch: '${a}' is not plain or residual`, CODES.EINVAL);
+      const known = /** @type {Arch} */ (a);
       const cfg = this._config(config);
       try {
-        const ptr = this.c.create(cfg, ARCH[a]);
+        const ptr = this.c.create(cfg, ARCH[known]);
         if (!ptr) throw this.error(this.c.configErrcode(cfg), this.c.configErrmsg(cfg));
-        return new Net(this, ptr, a);
+        return new Nets.Net(this, ptr, known);
       } finally {
         this.c.configFree(cfg);
       }
     }
 
-    /** The networks named by config.arch ('plain', 'residual' or 'both'), as {plain?, residual?}. */
+    /** The networks named by config.arch ('plain', 'residual' or 'both'), as {plain?, residual?}.
+     * @param {Config} config @returns {{plain?: import('./net.js').Net, residual?: import('./net.js').Net}} */
     createRuns(config) {
       const which = (config && config.arch) || 'both';
       const archs = which === 'both' ? ['plain', 'residual'] : [which];
+      /** @type {{[arch: string]: import('./net.js').Net}} */
       const runs = {};
       try {
         for (const a of archs) runs[a] = this.create(config, a);
@@ -244,265 +266,20 @@
       return runs;
     }
 
+    /** A sweep over config (settings by name, like create): sweep.js, the Sweep class. Throws the C message.
+     * @param {Config} config @param {import('./sweep.js').SweepSpec} spec */
+    sweep(config, spec) {
+      return Sweeps.createSweep(this, config, spec);
+    }
+
     /** Bytes malloc has handed out and not taken back (for leak tests). */
     heapInUse() {
       return this.c.heapInUse();
     }
   }
 
-  class Net {
-    constructor(engine, ptr, arch) {
-      this.engine = engine;
-      this._ptr = ptr;
-      this.arch = arch;
-      const c = engine.c;
-      this.nLayers = c.nLayers(ptr);
-      this.layers = [];
-      for (let l = 1; l <= this.nLayers; l++) this.layers.push(c.layerName(ptr, l));
-      this.nBlocks = c.nBlocks(ptr);
-      this.nClasses = c.nClasses(ptr);
-      this.memoryBytes = c.memoryBytes(ptr);
-      this.nTest = c.nTestPoints(ptr);
-      /** image data (data=digits): { h, w } of each input row; null otherwise */
-      this.image = c.imageHeight(ptr) ? { h: c.imageHeight(ptr), w: c.imageWidth(ptr) } : null;
-    }
-
-    get ptr() {
-      if (!this._ptr) throw fail('this network has been freed', CODES.EMISUSE);
-      return this._ptr;
-    }
-
-    get freed() {
-      return !this._ptr;
-    }
-
-    _check(rc) {
-      if (rc) throw this.engine.error(rc, this.engine.c.errmsg(this.ptr));
-    }
-
-    /** Runs n training steps (the engine measures every record_every-th). */
-    step(n = 1) {
-      if (!Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) {
-        throw fail(`step: n must be an integer >= 0 (got ${n})`, CODES.EMISUSE);
-      }
-      this._check(this.engine.c.step(this.ptr, n));
-      return this;
-    }
-
-    /** Measures the current parameters without an update. */
-    measure() {
-      this._check(this.engine.c.measure(this.ptr));
-      return this;
-    }
-
-    get stepsDone() {
-      return this.engine.c.stepsDone(this.ptr);
-    }
-
-    /** True once the engine has stopped this network on a non-finite value (no copy of the stats). */
-    get diverged() {
-      return this.engine.c.status(this.ptr) === STATUS_DIVERGED;
-    }
-
-    /** The last record, copied: {step, loss, acc, status, diverged, steps_done, res_scale, act_max_slope, <field>: Float64Array}. */
-    stats() {
-      const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
-      const diverged = this.diverged;
-      const out = {
-        arch: this.arch,
-        step: c.recordStep(p),
-        steps_done: c.stepsDone(p),
-        loss: c.recordLoss(p),
-        acc: c.recordAcc(p),
-        test_loss: this.nTest ? c.recordTestLoss(p) : null,
-        test_acc: this.nTest ? c.recordTestAcc(p) : null,
-        status: diverged ? 'diverged' : 'ok',
-        diverged: diverged
-          ? { step: c.divergedStep(p), layer: c.divergedLayer(p), where: c.divergedWhere(p) }
-          : null,
-      };
-      this.engine.fieldNames.forEach((name, f) => {
-        const at = c.recordField(p, f) / 8;
-        out[name] = mod.HEAPF64.slice(at, at + this.nLayers);
-      });
-      out.res_scale = new Float64Array(this.nBlocks);
-      for (let b = 0; b < this.nBlocks; b++) out.res_scale[b] = c.recordResScale(p, b);
-      /* the bound on phi' in every chain factor (the network's activation, not the record's) */
-      out.act_max_slope = c.actMaxSlope(p);
-      return out;
-    }
-
-    /** The training data as trained on: {n, d, classes, x: Float32Array (n*d), y: Int32Array}. */
-    data() {
-      const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
-      const n = c.nPoints(p), d = c.nInputs(p);
-      const xp = c.dataX(p), yp = c.dataY(p);
-      const x = this.engine.realBytes === 4
-        ? mod.HEAPF32.slice(xp / 4, xp / 4 + n * d)
-        : Float32Array.from(mod.HEAPF64.subarray(xp / 8, xp / 8 + n * d));
-      return { n, d, classes: this.nClasses, x, y: mod.HEAP32.slice(yp / 4, yp / 4 + n) };
-    }
-
-    /** The test split (data=digits): {n, d, classes, x: Float32Array (n*d), y: Int32Array}. */
-    testData() {
-      const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
-      const n = this.nTest, d = c.nInputs(p);
-      if (!n) return { n: 0, d, classes: this.nClasses, x: new Float32Array(0), y: new Int32Array(0) };
-      const xp = c.testX(p), yp = c.testY(p);
-      const x = this.engine.realBytes === 4
-        ? mod.HEAPF32.slice(xp / 4, xp / 4 + n * d)
-        : Float32Array.from(mod.HEAPF64.subarray(xp / 8, xp / 8 + n * d));
-      return { n, d, classes: this.nClasses, x, y: mod.HEAP32.slice(yp / 4, yp / 4 + n) };
-    }
-
-    /** Class probabilities of test images first .. first+count-1: Float64Array(i*classes + c). */
-    predictTest(first, count) {
-      const p = this.ptr, mod = this.engine.mod;
-      if (!Number.isInteger(first) || !Number.isInteger(count) || first < 0 || count < 0 || first + count > this.nTest) {
-        throw fail(`predict_test: images ${first} .. ${first + count - 1} are outside the ${this.nTest} test images`, CODES.EINVAL);
-      }
-      const size = count * this.nClasses;
-      const buf = mod._malloc(Math.max(size, 1) * 8);
-      if (!buf) throw this.engine.error(CODES.ENOMEM, 'out of memory for the predictions');
-      try {
-        this._check(this.engine.c.predictTest(p, first, count, buf));
-        return mod.HEAPF64.slice(buf / 8, buf / 8 + size);
-      } finally {
-        mod._free(buf);
-      }
-    }
-
-    /** Class probabilities on an nx x ny grid: Float64Array((iy*nx+ix)*classes + c). */
-    predictGrid(x0, x1, y0, y1, nx, ny) {
-      const p = this.ptr, mod = this.engine.mod;
-      if (!Number.isInteger(nx) || !Number.isInteger(ny) || nx < 1 || ny < 1 || nx > 1024 || ny > 1024) {
-        throw fail('predict_grid: need integers 1 <= nx, ny <= 1024', CODES.EINVAL);
-      }
-      const count = nx * ny * this.nClasses;
-      const buf = mod._malloc(count * 8);
-      if (!buf) throw this.engine.error(CODES.ENOMEM, 'out of memory for the prediction grid');
-      try {
-        this._check(this.engine.c.predictGrid(p, x0, x1, y0, y1, nx, ny, buf));
-        return mod.HEAPF64.slice(buf / 8, buf / 8 + count);
-      } finally {
-        mod._free(buf);
-      }
-    }
-
-    /** Releases the network; a second call does nothing. */
-    free() {
-      if (this._ptr) {
-        this.engine.c.free(this._ptr);
-        this._ptr = 0;
-      }
-    }
-  }
-
-  /* ---- sweeps: one setting over values x seeds x archs (gradlab.h, "sweeps") ---- */
-  /** the sweep calls of the engine's one cwrap table, under short names */
-  function sweepC(engine) {
-    const c = engine.c;
-    return {
-      create: c.sweepNew, free: c.sweepFree, errcode: c.sweepErrcode, errmsg: c.sweepErrmsg,
-      run: c.sweepRun, done: c.sweepUnitsDone, total: c.sweepUnitsTotal, progress: c.sweepProgress,
-      json: c.sweepJson,
-    };
-  }
-
-  /**
-   * A sweep: made by engine.sweep(config, { sweep: 'depth=1..100:20', seeds: '1..5' or [1, 5],
-   * arch: 'both', steps: 0 }).  run(maxSteps) does one piece (at most one unit: one network
-   * made, trained at most maxSteps steps, measured, freed); result() is the engine's JSON so far:
-   * { name, values, seeds, steps, plain: { grad_ratio_log10: { median, p10, p90, nulls }, ... },
-   * residual }.  free() is safe twice; every other method throws once freed.
-   */
-  class Sweep {
-    constructor(engine, ptr) {
-      this.engine = engine;
-      this._ptr = ptr;
-      this.total = sweepC(engine).total(ptr);
-    }
-
-    get ptr() {
-      if (!this._ptr) throw new GradLabError('this sweep has been freed', 5, 'API misuse');
-      return this._ptr;
-    }
-
-    get freed() {
-      return !this._ptr;
-    }
-
-    /** Units (value, seed, arch) finished so far. */
-    get done() {
-      return sweepC(this.engine).done(this.ptr);
-    }
-
-    get finished() {
-      return this.done >= this.total;
-    }
-
-    /** 0..1, the unit in training counted in part. */
-    get progress() {
-      return sweepC(this.engine).progress(this.ptr);
-    }
-
-    /** One piece of work; throws the C message when a unit cannot be made (the sweep then stays failed). */
-    run(maxSteps = 1) {
-      if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 2 ** 31 - 1) {
-        throw new GradLabError(`sweep: maxSteps must be an integer >= 1 (got ${maxSteps})`, 5, 'API misuse');
-      }
-      const c = sweepC(this.engine);
-      const rc = c.run(this.ptr, maxSteps);
-      if (rc) throw this.engine.error(rc, c.errmsg(this.ptr));
-      return this;
-    }
-
-    /** The summaries so far (a fresh object each call; null where no seed gave a number). */
-    result() {
-      const text = sweepC(this.engine).json(this.ptr);
-      if (!text) throw this.engine.error(2, 'sweep: out of memory writing the result');
-      return JSON.parse(text);
-    }
-
-    /** Releases the sweep and the network in progress; a second call does nothing. */
-    free() {
-      if (this._ptr) {
-        sweepC(this.engine).free(this._ptr);
-        this._ptr = 0;
-      }
-    }
-  }
-
-  /** A sweep over config (settings by name, like create); spec as for Sweep. Throws the C message. */
-  Engine.prototype.sweep = function (config, spec) {
-    if (spec === null || typeof spec !== 'object' || typeof spec.sweep !== 'string') {
-      throw new GradLabError("sweep: spec must be { sweep: 'NAME=V1,V2,...' or 'NAME=A..B:N', seeds, arch, steps }", 5, 'API misuse');
-    }
-    let seeds = spec.seeds === undefined || spec.seeds === null ? '' : spec.seeds;
-    if (Array.isArray(seeds)) seeds = `${seeds[0]}..${seeds[1]}`;
-    if (typeof seeds !== 'string') throw new GradLabError(`seeds: '${seeds}' must be 'A..B' or [A, B]`, 1, 'invalid setting');
-    const steps = spec.steps === undefined ? 0 : spec.steps;
-    if (!Number.isInteger(steps)) throw new GradLabError(`steps: '${steps}' is not a whole number`, 1, 'invalid setting');
-    const arch = spec.arch === undefined ? (config && config.arch) || 'both' : spec.arch;
-    if (typeof arch !== 'string') throw new GradLabError(`arch: '${arch}' is not plain, residual or both`, 1, 'invalid setting');
-    const c = sweepC(this);
-    const cfg = this._config(config);
-    try {
-      const ptr = c.create(cfg, spec.sweep, seeds, arch, steps);
-      if (!ptr) throw this.error(2, 'out of memory creating a sweep');
-      const rc = c.errcode(ptr);
-      if (rc) {
-        const e = this.error(rc, c.errmsg(ptr));
-        c.free(ptr);
-        throw e;
-      }
-      return new Sweep(this, ptr);
-    } finally {
-      this.c.configFree(cfg);
-    }
-  };
-
-  /** Browser page or Worker: the Emscripten factory must already be loaded. */
+  /** Browser page or Worker: the Emscripten factory must already be loaded.
+   * @param {{factory?: GradLabModuleFactory, moduleOptions?: GradLabModuleOptions}} [options] */
   async function load(options = {}) {
     const factory = options.factory || (typeof createGradLabModule !== 'undefined' ? createGradLabModule : null);
     if (!factory) throw new Error('GradLab: load gradlab-engine.js before calling GradLab.load()');
@@ -512,17 +289,19 @@
 
   /** node: loads gradlab-engine.{js,wasm} from dir (the engine folder of build/site), a fresh
    * instance per call.  options.threads: the multi-threaded module gradlab-engine-mt.js with
-   * that many threads (the single-threaded module when absent). */
+   * that many threads (the single-threaded module when absent).
+   * @param {string} dir @param {{threads?: number}} [options] */
   async function loadNode(dir, options = {}) {
     const path = require('path'), fs = require('fs');
     const mt = options.threads !== undefined;
     const js = path.resolve(dir, mt ? 'gradlab-engine-mt.js' : 'gradlab-engine.js');
+    /** @type {GradLabModuleFactory} */
     const factory = require(js);
     const mod = await factory({ wasmBinary: fs.readFileSync(js.replace(/\.js$/, '.wasm')) });
     const engine = new Engine(mod);
-    if (mt) engine.setThreads(options.threads);
+    if (options.threads !== undefined) engine.setThreads(options.threads);
     return engine;
   }
 
-  return { load, loadNode, Engine, Net, Sweep, GradLabError, ARCH, CODES, CODE_NAMES, STATUS_DIVERGED };
+  return { load, loadNode, Engine, Net: Nets.Net, Sweep: Sweeps.Sweep, GradLabError, ARCH, CODES, CODE_NAMES, STATUS_DIVERGED: Nets.STATUS_DIVERGED };
 });

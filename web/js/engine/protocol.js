@@ -8,14 +8,27 @@
  * Classic script (self.GradLabProtocol: importScripts in the Worker, a
  * <script> before the page's modules) or CommonJS module (node's require).
  */
+/**
+ * A request, page -> worker: its type (REQUESTS) and the fields that type reads (docs/worker-protocol.md);
+ * an id comes back on the direct reply.
+ * @typedef {{type: string, id?: string | number, config?: {[name: string]: any},
+ *   intervals?: number, value?: number, nx?: number, ny?: number, bounds?: number[],
+ *   first?: number, count?: number, images?: boolean, depths?: number[], steps?: number, every?: number,
+ *   sweep?: string, seeds?: string | number[], arch?: string}} Request
+ */
+/**
+ * A reply, worker -> page: its type (REPLIES), the request's id when it answers one, and that
+ * type's fields (docs/worker-protocol.md); an error has where, message and code.
+ * @typedef {{type: string, id?: string | number, [field: string]: any}} Reply
+ */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
   else root.GradLabProtocol = factory();
 })(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function () {
   'use strict';
 
-  /** page -> worker */
-  const REQUESTS = Object.freeze(['init', 'configure', 'reset', 'run', 'pause', 'step', 'speed',
+  /** page -> worker (none asks for `ready`: the Worker sends it once its engine is loaded) */
+  const REQUESTS = Object.freeze(['configure', 'reset', 'run', 'pause', 'step', 'speed',
     'predict', 'predict_test', 'degradation', 'degradation_stop', 'sweep', 'sweep_cancel']);
   /** worker -> page (an `error` reply names the request that failed in `where`, or load/run) */
   const REPLIES = Object.freeze(['ready', 'configured', 'stats', 'done', 'paused', 'speed', 'boundary',

@@ -1,23 +1,46 @@
+// @ts-check
 /*
  * worker-core.js - the training loop behind the page, as a message handler
  * that knows nothing of where it runs.  web/js/engine/worker.js wires it to a
  * browser Worker; tests/node wire it to node's worker_threads.  The protocol
  * is documented in docs/worker-protocol.md.
  *
- *   const core = GradLabWorkerCore.create(engine, post, { now, schedule });
+ *   const core = GradLabWorkerCore.create(engine, post, { now, schedule });  // posts `ready`
  *   core.handle(message);
+ *
+ * The core posts `ready` (the engine's version, settings table, fields and
+ * speeds) as soon as it is made, unasked: the page only has to listen.
  *
  * One run = one config = the networks its `arch` names (plain, residual or
  * both), built from the same seed and data.  Training runs in ticks: each
  * tick runs record intervals (record_every steps per network) until its time
  * budget is spent, then posts every record it made and yields, so pause and
- * reconfigure messages are handled between ticks.
+ * reconfigure messages are handled between ticks.  The degradation
+ * experiment runs the same way beside it; a sweep is worker-sweep.js's.
  */
 (function (root, factory) {
-  if (typeof module === 'object' && module.exports) module.exports = factory(require('./protocol.js'));
-  else root.GradLabWorkerCore = factory(root.GradLabProtocol);
-})(typeof self !== 'undefined' ? self : this, function (Protocol) {
+  if (typeof module === 'object' && module.exports) module.exports = factory(require('./protocol.js'), require('./worker-sweep.js'));
+  else root.GradLabWorkerCore = factory(root.GradLabProtocol, root.GradLabWorkerSweep);
+})(typeof self !== 'undefined' ? self : /** @type {any} */ (globalThis), function (
+  /** @type {typeof import('./protocol.js')} */ Protocol, /** @type {typeof import('./worker-sweep.js')} */ WorkerSweep) {
   'use strict';
+  /** @typedef {import('./gradlab.js').Engine} Engine */
+  /** @typedef {import('./net.js').Net} Net */
+  /** @typedef {import('./gradlab.js').Config} Config */
+  /** @typedef {import('./net.js').Stats} Stats */
+  /** @typedef {import('./protocol.js').Request} Request */
+  /** @typedef {import('./protocol.js').Reply} Reply */
+  /** @typedef {{[arch: string]: Stats}} Snapshot one record of every network, by arch */
+  /** @typedef {{depth: number, arch: string, net: Net, lastStep: number}} DegradationNet */
+  /** @typedef {{nets: DegradationNet[], steps: number, every: number, cancelled: boolean, next: number, id: Request['id']}} Degradation */
+  /**
+   * What the core holds between messages (its `state`): the run's config as sent and in canonical
+   * form, its networks, whether it is training, the degradation experiment (the sweep in flight is
+   * worker-sweep.js's).
+   * @typedef {{config: Config | null, canonical: Config | null, runs: {[arch: string]: Net} | null, running: boolean,
+   *   speed: number, timer: any, generation: number, testData: import('./net.js').DataSet | null,
+   *   degradation: Degradation | null}} CoreState
+   */
 
   /* speed levels: intervals per tick (or a time budget per tick) and the pause between ticks */
   const SPEEDS = [
@@ -29,22 +52,31 @@
   ];
   const DEFAULT_SPEED = 3;
 
+  /**
+   * @param {Engine} engine @param {(m: Reply) => void} send
+   * @param {{now?: () => number, schedule?: (fn: () => void, ms: number) => any}} [env] the clock and the timer (tests pass fakes)
+   */
   function create(engine, send, env = {}) {
     /* every reply is one protocol.js lists */
-    const post = (m) => {
+    const post = (/** @type {Reply} */ m) => {
       if (!Protocol.REPLIES.includes(m.type)) throw new Error(`worker-core: reply type '${m.type}' is not in protocol.js`);
       send(m);
     };
     const now = env.now || (() => Date.now());
-    const schedule = env.schedule || ((fn, ms) => setTimeout(fn, ms));
-    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null, sweep: null };
+    const schedule = env.schedule || ((/** @type {() => void} */ fn, /** @type {number} */ ms) => setTimeout(fn, ms));
+    /** @type {CoreState} */
+    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null };
+    /* the sweep in flight (worker-sweep.js): the `sweep` and `sweep_cancel` requests */
+    const sweeps = WorkerSweep.create(engine, post, { now, schedule });
 
     function freeRuns() {
       if (state.runs) for (const n of Object.values(state.runs)) n.free();
       state.runs = null;
     }
 
+    /** @returns {Snapshot} */
     function snapshot() {
+      /** @type {Snapshot} */
       const out = {};
       for (const [arch, net] of Object.entries(state.runs)) out[arch] = net.stats();
       return out;
@@ -54,6 +86,7 @@
       return Object.values(state.runs).every((n) => n.diverged || n.stepsDone >= state.canonical.steps);
     }
 
+    /** @param {Config} config */
     function configure(config) {
       stop();
       const runs = engine.createRuns(config); /* throws with the C message */
@@ -87,10 +120,12 @@
       return snapshot();
     }
 
+    /** @param {number} gen the run it belongs to: a tick of an older one does nothing */
     function tick(gen) {
       if (!state.running || gen !== state.generation) return;
       const sp = SPEEDS[state.speed];
       const t0 = now();
+      /** @type {Snapshot[]} */
       const records = [];
       let done;
       try {
@@ -122,6 +157,7 @@
     }
 
     /* ---- test digits: each network's predictions on test images (data=digits) ---- */
+    /** @param {Request} msg @returns {Reply} */
     function predictTest(msg) {
       if (!state.runs) throw new Error('predict_test: no configuration yet (send configure first)');
       const first = Object.values(state.runs)[0];
@@ -133,6 +169,7 @@
       }
       if (!state.testData) state.testData = first.testData();
       const td = state.testData, d = td.d, classes = first.nClasses;
+      /** @type {Reply} */
       const out = {
         type: 'test_predictions', first: start, count, classes, n: td.n,
         height: first.image ? first.image.h : 0, width: first.image ? first.image.w : 0,
@@ -162,11 +199,13 @@
       state.degradation = null;
     }
 
+    /** @param {DegradationNet} r */
     function degradationRecord(r) {
       const s = r.net.stats();
       return { depth: r.depth, arch: r.arch, step: s.step, steps_done: s.steps_done, loss: s.loss, acc: s.acc, test_loss: s.test_loss, test_acc: s.test_acc, status: s.status };
     }
 
+    /** @param {Request} msg @param {(m: Reply) => void} reply */
     function startDegradation(msg, reply) {
       const base = Object.assign({}, msg.config || state.config || {});
       const depths = msg.depths === undefined ? [2, 10] : msg.depths;
@@ -178,11 +217,12 @@
       const every = msg.every === undefined ? Math.max(1, Math.round(steps / 40)) : msg.every;
       if (!Number.isInteger(every) || every < 1 || every > steps) throw new Error(`degradation: every must be an integer in [1, ${steps}] (got ${every})`);
       const key = base.model === 'conv' ? 'blocks' : 'depth';
+      /** @type {DegradationNet[]} */
       const nets = [];
       try {
         for (const depth of depths) {
           const cfg = Object.assign({}, base, { [key]: depth, steps, record_every: every });
-          for (const arch of ['plain', 'residual']) nets.push({ depth, arch, net: engine.create(Object.assign({}, cfg, { arch }), arch) });
+          for (const arch of ['plain', 'residual']) nets.push({ depth, arch, net: engine.create(Object.assign({}, cfg, { arch }), arch), lastStep: 0 });
         }
       } catch (e) {
         for (const r of nets) r.net.free();
@@ -194,6 +234,7 @@
         post({ type: 'paused', steps_done: stepsDone() });
       }
       freeDegradation();
+      /** @type {Degradation} */
       const d = { nets, steps, every, cancelled: false, next: 0, id: msg.id };
       state.degradation = d;
       for (const r of nets) {
@@ -204,6 +245,7 @@
       const tickD = () => {
         if (d.cancelled || state.degradation !== d) return;
         const t0 = now();
+        /** @type {ReturnType<typeof degradationRecord>[]} */
         const records = [];
         try {
           do {
@@ -241,77 +283,13 @@
       schedule(tickD, 0);
     }
 
-    /* ---- sweeps: one setting over values x seeds x archs, a few pieces per turn ---- */
-    const SWEEP_TICK_MS = 30; /* work per turn of the event loop */
-    const SWEEP_RESULT_MS = 250; /* the partial result rides on a progress message at most this often */
-
-    function sweepStatus(s) {
-      return { done: s.sweep.done, total: s.sweep.total, progress: s.sweep.progress };
-    }
-
-    /* Frees the sweep in flight; the reply (if any) says how far it got. */
-    function cancelSweep() {
-      const s = state.sweep;
-      if (!s) return null;
-      const status = sweepStatus(s);
-      s.cancelled = true;
-      s.sweep.free();
-      state.sweep = null;
-      return Object.assign({ sweep_id: s.id }, status);
-    }
-
-    function startSweep(msg, reply) {
-      const config = Object.assign({}, msg.config || state.config || {});
-      const sweep = engine.sweep(config, { sweep: msg.sweep, seeds: msg.seeds, arch: msg.arch, steps: msg.steps });
-      const old = cancelSweep();
-      if (old) post(Object.assign({ type: 'sweep_cancelled', id: old.sweep_id, replaced: true }, old));
-      const s = { sweep, id: msg.id, cancelled: false, maxSteps: 1, lastResult: now() };
-      state.sweep = s;
-      reply(Object.assign({ type: 'sweep_progress', result: sweep.result() }, sweepStatus(s)));
-      const tickS = () => {
-        if (s.cancelled || state.sweep !== s) return;
-        const t0 = now();
-        try {
-          /* pieces of at most maxSteps training steps, doubled while a piece is quick
-           * and halved when one is slow, until the turn's budget is spent */
-          do {
-            const p0 = now();
-            sweep.run(s.maxSteps);
-            const took = now() - p0;
-            if (took < SWEEP_TICK_MS / 8 && s.maxSteps < 1 << 20) s.maxSteps *= 2;
-            else if (took > SWEEP_TICK_MS && s.maxSteps > 1) s.maxSteps = Math.max(1, s.maxSteps >> 1);
-          } while (!sweep.finished && now() - t0 < SWEEP_TICK_MS);
-        } catch (e) {
-          cancelSweep();
-          reply({ type: 'error', where: 'sweep', message: e.message, code: e.code || 0 });
-          return;
-        }
-        if (sweep.finished) {
-          const out = Object.assign({ type: 'sweep_result', result: sweep.result() }, sweepStatus(s));
-          cancelSweep();
-          reply(out);
-          return;
-        }
-        const m = Object.assign({ type: 'sweep_progress' }, sweepStatus(s));
-        if (now() - s.lastResult >= SWEEP_RESULT_MS) {
-          m.result = sweep.result();
-          s.lastResult = now();
-        }
-        reply(m);
-        schedule(tickS, 0);
-      };
-      schedule(tickS, 0);
-    }
-
+    /** One message from the page: a request of protocol.js, else an error reply. @param {Request} msg */
     function handle(msg) {
       const id = msg && msg.id;
-      const reply = (m) => post(id === undefined ? m : Object.assign({ id }, m));
+      const reply = (/** @type {Reply} */ m) => post(id === undefined ? m : Object.assign({ id }, m));
       try {
         if (!Protocol.REQUESTS.includes(msg && msg.type)) throw new Error(`unknown message type '${msg && msg.type}'`);
         switch (msg && msg.type) {
-          case 'init':
-            reply({ type: 'ready', version: engine.version, threads: engine.threads, settings: engine.settings, fields: engine.fieldNames, speeds: SPEEDS.length, speed: state.speed });
-            break;
           case 'configure':
             configure(msg.config || {});
             break;
@@ -357,6 +335,7 @@
           case 'predict': {
             if (!state.runs) throw new Error('predict: no configuration yet (send configure first)');
             const { nx, ny, bounds } = msg;
+            /** @type {Reply} */
             const out = { type: 'boundary', nx, ny, bounds, grids: {} };
             for (const [arch, net] of Object.entries(state.runs)) {
               out.grids[arch] = net.predictGrid(bounds[0], bounds[1], bounds[2], bounds[3], nx, ny);
@@ -378,10 +357,10 @@
             break;
           }
           case 'sweep':
-            startSweep(msg, reply);
+            sweeps.start(msg, state.config, reply);
             break;
           case 'sweep_cancel': {
-            const was = cancelSweep();
+            const was = sweeps.cancel();
             reply(Object.assign({ type: 'sweep_cancelled', was_running: !!was }, was || {}));
             break;
           }
@@ -393,6 +372,8 @@
       }
     }
 
+    /* the engine is loaded: say so, unprompted, with what the page builds its form from */
+    post({ type: 'ready', version: engine.version, threads: engine.threads, settings: engine.settings, fields: engine.fieldNames, speeds: SPEEDS.length, speed: state.speed });
     return { handle, state };
   }
 

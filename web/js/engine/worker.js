@@ -1,6 +1,9 @@
+// @ts-check
 /*
- * worker.js - the browser Worker: loads the engine and hands every message to
- * the protocol core (worker-core.js).  Classic worker script, same origin.
+ * worker.js - the browser Worker: loads the engine as soon as the script
+ * runs, unasked (the core then posts `ready`), and hands every message to the
+ * protocol core (worker-core.js); requests that come before the engine is
+ * loaded wait in order.  Classic worker script, same origin.
  */
 /* global GradLab, GradLabWorkerCore */
 /* A cross-origin isolated page (the COOP/COEP headers of scripts/serve.mjs)
@@ -10,16 +13,25 @@
  * numbers, more slowly. */
 const MT = self.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 const ENGINE = MT ? 'gradlab-engine-mt.js' : 'gradlab-engine.js';
-importScripts('../../engine/' + ENGINE, 'gradlab.js', 'protocol.js', 'worker-core.js');
-
-const queue = [];
-let core = null;
-const post = (m) => self.postMessage(m);
 
 /* the .wasm (and the helper threads' script) sit beside the engine's .js, not
  * beside this worker script; helper threads load the engine by absolute URL */
-const engineUrl = (file) => new URL('../../engine/' + file, self.location.href).href;
-GradLab.load({ factory: createGradLabModule, moduleOptions: { locateFile: engineUrl, mainScriptUrlOrBlob: engineUrl(ENGINE) } })
+const engineUrl = (/** @type {string} */ file) => new URL('../../engine/' + file, self.location.href).href;
+/* The engine first, and its module started at once: importScripts fetches
+ * one file after another, so the .wasm downloads and compiles while the JS
+ * API and the core below arrive, not after them. */
+importScripts('../../engine/' + ENGINE);
+const engineModule = createGradLabModule({ locateFile: engineUrl, mainScriptUrlOrBlob: engineUrl(ENGINE) });
+importScripts('net.js', 'sweep.js', 'gradlab.js', 'protocol.js', 'worker-sweep.js', 'worker-core.js');
+
+/** requests that came before the engine: handled in order once it is loaded */
+/** @type {import('./protocol.js').Request[]} */
+const queue = [];
+/** @type {ReturnType<typeof GradLabWorkerCore.create> | null} */
+let core = null;
+const post = (/** @type {import('./protocol.js').Reply} */ m) => self.postMessage(m);
+
+GradLab.load({ factory: () => engineModule })
   .then((engine) => {
     if (MT) {
       const want = Math.max(1, Math.min(4, navigator.hardwareConcurrency || 1));

@@ -1,0 +1,250 @@
+/*
+ * elementwise.c - the kernels that act on each value alone, in
+ * forward/backward pairs: the activations (phi, phi' and the slope
+ * statistics of a record) and the residual add y = keep*x + s*f.
+ *
+ * The float32 tanh is a rational approximation, not libm's, so native and
+ * WASM builds compute the same bits; the double build (gradcheck) uses libm.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "gl_internal.h"
+
+/* the independent lanes of the slope statistics' sums, added in a fixed
+ * order at the end (as in sums.c) */
+#define LANES 8
+
+/* ---- activations ---- */
+
+#ifdef GL_DOUBLE
+static inline gl_real tanh_r(gl_real x) { return tanh(x); }
+static inline gl_real sigmoid_r(gl_real x) { return 1.0 / (1.0 + exp(-x)); }
+#else
+/* tanh as a 13/6 rational function (the minimax fit used by Eigen's
+ * generic_fast_tanh_float); max abs error ~1e-7 on the clamped range; beyond
+ * it the value stays at the fit's value at the clamp, +-0.99999982. */
+static inline float tanh_r(float x) {
+  const float c = 7.99881172180175781f;
+  x = x > c ? c : (x < -c ? -c : x);
+  const float x2 = x * x;
+  float p = x2 * -2.76076847742355e-16f + 2.00018790482477e-13f;
+  p = x2 * p + -8.60467152213735e-11f;
+  p = x2 * p + 5.12229709037114e-08f;
+  p = x2 * p + 1.48572235717979e-05f;
+  p = x2 * p + 6.37261928875436e-04f;
+  p = x2 * p + 4.89352455891786e-03f;
+  p = x * p;
+  float q = x2 * 1.19825839466702e-06f + 1.18534705686654e-04f;
+  q = x2 * q + 2.26843463243900e-03f;
+  q = x2 * q + 4.89352518554385e-03f;
+  return p / q;
+}
+static inline float sigmoid_r(float x) { return 0.5f + 0.5f * tanh_r(0.5f * x); }
+#endif
+
+#define GELU_K ((gl_real)0.7978845608028654) /* sqrt(2/pi) */
+#define GELU_C ((gl_real)0.044715)
+#define LEAKY ((gl_real)0.01)
+
+void act_forward(gl_real *restrict y, const gl_real *restrict x, size_t n, int act) {
+  switch (act) {
+  case ACT_SIGMOID: for (size_t i = 0; i < n; i++) y[i] = sigmoid_r(x[i]); break;
+  case ACT_TANH: for (size_t i = 0; i < n; i++) y[i] = tanh_r(x[i]); break;
+  case ACT_RELU: for (size_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : 0; break;
+  case ACT_LEAKY_RELU: for (size_t i = 0; i < n; i++) y[i] = x[i] > 0 ? x[i] : LEAKY * x[i]; break;
+  case ACT_GELU:
+    for (size_t i = 0; i < n; i++) {
+      gl_real v = x[i];
+      y[i] = (gl_real)0.5 * v * (1 + tanh_r(GELU_K * (v + GELU_C * v * v * v)));
+    }
+    break;
+  default: memcpy(y, x, n * sizeof(gl_real)); break;
+  }
+}
+
+static inline gl_real gelu_slope(gl_real v) {
+  gl_real t = tanh_r(GELU_K * (v + GELU_C * v * v * v));
+  return (gl_real)0.5 * (1 + t) + (gl_real)0.5 * v * (1 - t * t) * GELU_K * (1 + 3 * GELU_C * v * v);
+}
+
+/* phi'(x) from x and y = phi(x), the form backward uses */
+static inline gl_real slope_xy(gl_real x, gl_real y, int act) {
+  switch (act) {
+  case ACT_SIGMOID: return y * (1 - y);
+  case ACT_TANH: return 1 - y * y;
+  case ACT_RELU: return x > 0 ? 1 : 0;
+  case ACT_LEAKY_RELU: return x > 0 ? 1 : LEAKY;
+  case ACT_GELU: return gelu_slope(x);
+  default: return 1;
+  }
+}
+
+/* dx (+)= dy * phi'(x) */
+void act_backward(gl_real *restrict dx, const gl_real *restrict dy, const gl_real *restrict x,
+                  const gl_real *restrict y, size_t n, int act, int acc) {
+#define ACT_BWD(EXPR)                                                     \
+  do {                                                                    \
+    if (acc) for (size_t i = 0; i < n; i++) dx[i] += dy[i] * (EXPR);      \
+    else for (size_t i = 0; i < n; i++) dx[i] = dy[i] * (EXPR);           \
+  } while (0)
+  switch (act) {
+  case ACT_SIGMOID: ACT_BWD(y[i] * (1 - y[i])); break;
+  case ACT_TANH: ACT_BWD(1 - y[i] * y[i]); break;
+  case ACT_RELU: ACT_BWD(x[i] > 0 ? (gl_real)1 : (gl_real)0); break;
+  case ACT_LEAKY_RELU: ACT_BWD(x[i] > 0 ? (gl_real)1 : LEAKY); break;
+  case ACT_GELU: ACT_BWD(gelu_slope(x[i])); break;
+  default: ACT_BWD((gl_real)1); break;
+  }
+#undef ACT_BWD
+}
+
+double act_max_slope(int act) {
+  switch (act) {
+  case ACT_SIGMOID: return 0.25;
+  case ACT_GELU: return 1.1289;  /* at x ~ 1.4 */
+  default: return 1.0;
+  }
+}
+
+/* Statistics of phi'(x) over n units: sum of phi'^2 and the number below
+ * 10% of the maximum slope (saturated, or dead for relu). */
+void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
+                     long *n_sat) {
+  /* blocks of 256 summed in float lanes, the blocks in double: a slope is at
+   * most ~1.13 and, where not exactly 0, at least ~1e-8 in float (sigmoid and
+   * tanh round to their limits first), so no square underflows */
+  enum { BLOCK = 256 };
+  const gl_real thr = (gl_real)(0.1 * act_max_slope(act));
+  double s = 0;
+  long c = 0;
+  for (size_t i = 0; i < n; i += BLOCK) {
+    const size_t m = n - i < BLOCK ? n - i : BLOCK;
+    const gl_real *xb = x + i, *yb = y + i;
+    gl_real acc[LANES] = {0}, b = 0;
+    int cnt[LANES] = {0}, cb = 0;
+    size_t j = 0;
+    for (; j + LANES <= m; j += LANES)
+      for (int k = 0; k < LANES; k++) {
+        const gl_real d = slope_xy(xb[j + k], yb[j + k], act);
+        acc[k] += d * d;
+        cnt[k] += d < thr;
+      }
+    for (; j < m; j++) {
+      const gl_real d = slope_xy(xb[j], yb[j], act);
+      b += d * d;
+      cb += d < thr;
+    }
+    for (int k = 0; k < LANES; k++) {
+      b += acc[k];
+      cb += cnt[k];
+    }
+    s += b;
+    c += cb;
+  }
+  *sum_sq = s;
+  *n_sat = c;
+}
+
+/* Over a run of n units weighted by w: sum of (phi'(x) w)^2 into *sq and the
+ * count of phi' < thr into *sat; float lanes, the lanes summed in order.
+ * The switch on phi sits outside the loops so that each one vectorises. */
+static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size_t n, int act,
+                      const gl_real *restrict w, gl_real w1, gl_real thr, double *sq, long *sat) {
+  gl_real acc[LANES] = {0}, t = 0;
+  int cnt[LANES] = {0}, ct = 0;
+  size_t i = 0;
+#define SLOPE_RUN(EXPR)                                                  \
+  do {                                                                   \
+    for (; i + LANES <= n; i += LANES)                                   \
+      for (int k = 0; k < LANES; k++) {                                  \
+        const size_t j = i + k;                                          \
+        const gl_real d = (EXPR), e = d * (w ? w[j] : w1);               \
+        acc[k] += e * e;                                                 \
+        cnt[k] += d < thr;                                               \
+      }                                                                  \
+    for (size_t j = i; j < n; j++) {                                     \
+      const gl_real d = (EXPR), e = d * (w ? w[j] : w1);                 \
+      t += e * e;                                                        \
+      ct += d < thr;                                                     \
+    }                                                                    \
+  } while (0)
+  switch (act) {
+  case ACT_SIGMOID: SLOPE_RUN(y[j] * (1 - y[j])); break;
+  case ACT_TANH: SLOPE_RUN(1 - y[j] * y[j]); break;
+  case ACT_RELU: SLOPE_RUN(x[j] > 0 ? (gl_real)1 : (gl_real)0); break;
+  case ACT_LEAKY_RELU: SLOPE_RUN(x[j] > 0 ? (gl_real)1 : LEAKY); break;
+  case ACT_GELU: SLOPE_RUN(gelu_slope(x[j])); break;
+  default: SLOPE_RUN((gl_real)1); break;
+  }
+#undef SLOPE_RUN
+  for (int k = 0; k < LANES; k++) {
+    t += acc[k];
+    ct += cnt[k];
+  }
+  *sq = t;
+  *sat = ct;
+}
+
+/* act_slope_stats where a normalisation feeds phi, over (B, C, S) units:
+ * the sum of (phi'(x) w_c rr_r)^2, with w_c = gamma_c (times rstd_c for batch
+ * norm) and rr_r the row's rstd (layer norm; NULL: 1), and the count of units
+ * with phi' below 10% of its maximum.  A dense row (S = 1) or a conv map's
+ * channel is one run in float lanes; runs add up in double, rows in order. */
+void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int S, int act,
+                          const gl_real *w_c, const gl_real *rr_r, double *sum_sq, long *n_sat) {
+  const gl_real thr = (gl_real)(0.1 * act_max_slope(act));
+  const size_t F = (size_t)C * S;
+  double total = 0;
+  long cnt = 0;
+  for (int r = 0; r < B; r++) {
+    const gl_real *xr = x + (size_t)r * F, *yr = y + (size_t)r * F;
+    double row = 0, sq;
+    long sat;
+    if (S == 1) {
+      slope_run(xr, yr, (size_t)C, act, w_c, 0, thr, &sq, &sat);
+      row = sq;
+      cnt += sat;
+    } else {
+      for (int c = 0; c < C; c++) {
+        slope_run(xr + (size_t)c * S, yr + (size_t)c * S, (size_t)S, act, NULL, w_c[c], thr, &sq,
+                  &sat);
+        row += sq;
+        cnt += sat;
+      }
+    }
+    const double rr = rr_r ? (double)rr_r[r] : 1.0;
+    total += row * rr * rr;
+  }
+  *sum_sq = total;
+  *n_sat = cnt;
+}
+
+/* ---- residual add ---- */
+
+/* y = keep * x + s * f */
+void residual_forward(gl_real *restrict y, const gl_real *restrict x, const gl_real *restrict f,
+                      gl_real s, gl_real keep, size_t n) {
+  if (keep != 0)
+    for (size_t i = 0; i < n; i++) y[i] = x[i] + s * f[i];
+  else
+    for (size_t i = 0; i < n; i++) y[i] = s * f[i];
+}
+
+/* backward of y = keep*x + s*f: dx (+)= keep*dy, df (+)= s*dy */
+void residual_backward(gl_real *restrict dx, gl_real *restrict df, const gl_real *restrict dy,
+                       gl_real s, gl_real keep, size_t n, int acc_dx, int acc_df) {
+  if (keep != 0) {
+    if (acc_dx) for (size_t i = 0; i < n; i++) dx[i] += dy[i];
+    else memcpy(dx, dy, n * sizeof(gl_real));
+  }
+  if (acc_df) for (size_t i = 0; i < n; i++) df[i] += s * dy[i];
+  else for (size_t i = 0; i < n; i++) df[i] = s * dy[i];
+}
+
+/* dLoss/ds of y = keep*x + s*f: sum(dy * f), in order, in double */
+double residual_dscale(const gl_real *restrict dy, const gl_real *restrict f, size_t n) {
+  double ds = 0;
+  for (size_t i = 0; i < n; i++) ds += (double)dy[i] * f[i];
+  return ds;
+}
