@@ -45,6 +45,16 @@ double gl_record_loss(const gl_net *net) { return net ? net->rec_loss : 0; }
 double gl_record_acc(const gl_net *net) { return net ? net->rec_acc : 0; }
 double gl_record_test_loss(const gl_net *net) { return net ? net->rec_test_loss : -1; }
 double gl_record_test_acc(const gl_net *net) { return net ? net->rec_test_acc : -1; }
+/* one rule for step.c (what it measures) and for the reader (what to say it measured) */
+static int eval_of(const gl_net *n, const gl_dataset *ds, int whole) {
+  if (n->s.model != MODEL_CONV || whole) return ds->n;
+  return ds->n < GL_CONV_EVAL ? ds->n : GL_CONV_EVAL;
+}
+int gl_eval_count(const gl_net *net) {
+  /* a full batch without batch norm: the step's own figures, on every image */
+  return net ? eval_of(net, &net->data, net->B == net->data.n && net->s.norm != NORM_BATCH) : 0;
+}
+int gl_eval_test_count(const gl_net *net) { return net ? eval_of(net, &net->test, 0) : 0; }
 int gl_image_height(const gl_net *net) { return net ? net->data.h : 0; }
 int gl_image_width(const gl_net *net) { return net ? net->data.w : 0; }
 int gl_n_test_points(const gl_net *net) { return net ? net->test.n : 0; }

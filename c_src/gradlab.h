@@ -236,6 +236,12 @@ double gl_record_acc(const gl_net *net);
  * with a test split); -1 without a test split. */
 double gl_record_test_loss(const gl_net *net);
 double gl_record_test_acc(const gl_net *net);
+/* How many examples every record's loss and accuracy are measured on: the
+ * whole training set (dense), or a conv model's first GL_CONV_EVAL images
+ * (all of them when a full batch without batch norm gives its own figures
+ * for free); of the test split likewise (0 without one).  Fixed at create. */
+int gl_eval_count(const gl_net *net);
+int gl_eval_test_count(const gl_net *net);
 /* The residual scale a of a block (0-based; ReZero learns it), now. */
 double gl_record_res_scale(const gl_net *net, int block);
 /* The largest slope of the network's activation, max phi'(z): 1/4 for

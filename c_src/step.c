@@ -112,13 +112,13 @@ static void one_step(gl_net *n, int record, int update) {
   if (record) {
     /* the batch's statistics; loss and accuracy on the whole training set
      * (the batch's own when it is the whole set and there is no batch norm),
-     * a conv model's on its first GL_CONV_EVAL images; the test split's likewise */
-    const int conv = n->s.model == MODEL_CONV;
+     * a conv model's on its first GL_CONV_EVAL images; the test split's likewise
+     * (gl_eval_count, api.c, the one rule the readers are told too) */
     gl_measure_batch(n, rows);
     /* in evaluation mode: batch norm's loss differs from the training batch's */
     if (rows != n->data.n || n->s.norm == NORM_BATCH)
-      gl_evaluate(n, &n->data, conv ? GL_CONV_EVAL : n->data.n, &rec_loss, &rec_acc);
-    if (n->test.n) gl_evaluate(n, &n->test, conv ? GL_CONV_EVAL : n->test.n, &n->rec_test_loss, &n->rec_test_acc);
+      gl_evaluate(n, &n->data, gl_eval_count(n), &rec_loss, &rec_acc);
+    if (n->test.n) gl_evaluate(n, &n->test, gl_eval_test_count(n), &n->rec_test_loss, &n->rec_test_acc);
   }
   double *upd = n->work + 2 * nl + 1, *wvar = upd + nl, *wmean = n->work; /* agn no longer needed */
   if (update) gl_optim_step(n, cs, record ? upd : NULL, record ? wvar : NULL, record ? wmean : NULL);

@@ -52,6 +52,8 @@ test('conv mode: both stacks, the digit strip, the degradation experiment', asyn
     for (const m of marks) assert.equal(m.symbol, m.ok ? '✓' : '✗');
   }
   assert.ok(await page.isVisible('#digit-strip .digit-cell canvas'));
+  // what the figures are measured on: the engine's counts (configured.measured), batch 32
+  assert.match(await page.textContent('#digits-eval'), /first 50 training images, the test figures on the first 50 test images/);
 
   // a short training run: test accuracy in the records
   const t0 = Date.now();

@@ -290,6 +290,26 @@ static void test_eval_subset(void) {
   CHECK(fabs(ta - tb2) <= 1e-9 * fabs(tb2) && gl_record_test_acc(a) == gl_record_test_acc(b),
         "test loss %.12g vs %.12g, accuracy %g vs %g: the first %d test images", ta, tb2,
         gl_record_test_acc(a), gl_record_test_acc(b), EVAL);
+  /* what the readers are told (gl_eval_count): a measures on EVAL of each split; b, full
+   * batch without batch norm, on all of its own; a dense net on the whole set */
+  CHECK(gl_eval_count(a) == EVAL && gl_eval_test_count(a) == EVAL && gl_eval_count(b) == EVAL &&
+            gl_eval_test_count(b) == EVAL,
+        "gl_eval_count: a %d + %d, b %d + %d (%d each)", gl_eval_count(a), gl_eval_test_count(a),
+        gl_eval_count(b), gl_eval_test_count(b), EVAL);
+  {
+    gl_net *full = make("model=conv data=digits blocks=1 channels=2 pool=0 batch=0", GL_ARCH_PLAIN, 0, 1);
+    gl_net *bn = make("model=conv data=digits blocks=1 channels=2 pool=0 batch=0 norm=batch", GL_ARCH_PLAIN, 0, 1);
+    gl_net *dense = make("model=dense data=digits depth=2 width=8 batch=32", GL_ARCH_PLAIN, 0, 1);
+    if (full && bn && dense)
+      CHECK(gl_eval_count(full) == 1000 && gl_eval_test_count(full) == EVAL && gl_eval_count(bn) == EVAL &&
+                gl_eval_count(dense) == 1000 && gl_eval_test_count(dense) == 500,
+            "gl_eval_count: conv full batch %d + %d, with batch norm %d, dense %d + %d",
+            gl_eval_count(full), gl_eval_test_count(full), gl_eval_count(bn), gl_eval_count(dense),
+            gl_eval_test_count(dense));
+    gl_free(full);
+    gl_free(bn);
+    gl_free(dense);
+  }
   /* EVAL images: the accuracies are whole multiples of 1/EVAL */
   CHECK(fabs(gl_record_acc(a) * EVAL - round(gl_record_acc(a) * EVAL)) < 1e-9 &&
             fabs(gl_record_test_acc(a) * EVAL - round(gl_record_test_acc(a) * EVAL)) < 1e-9,

@@ -92,14 +92,17 @@ test('conv: bad digits input is an error naming the field', () => {
   assert.throws(() => engine.create({ model: 'conv', data: 'digits', blocks: 1, pool: 1, digits }, 'plain'), /pool: 1 poolings/);
 });
 
-/* A conv record's test figures are measured on the first EVAL_IMAGES test
- * images (what the page says, digit-strip.js): the record's test_acc and
+/* A conv record's figures are measured on the first net.evalCount training
+ * and net.evalTestCount test images (gl_eval_count: what the page says,
+ * digit-strip.js, from the configured reply): the record's test_acc and
  * test_loss are those of the engine's own predictions (predict_test, at the
  * same parameters) on exactly those images, and so are the training figures
- * on the first EVAL_IMAGES training images of a batch-32 run. */
-test('conv records: loss and accuracy on the first EVAL_IMAGES images of each split, as the page says', async () => {
-  const { EVAL_IMAGES } = await import('../../web/js/conv/digit-strip.js');
+ * on the first evalCount training images of a batch-32 run. */
+test('conv records: loss and accuracy on the first evalCount images of each split, as the engine tells the page', () => {
   const net = engine.create({ model: 'conv', data: 'digits', blocks: 2, channels: 4, act: 'relu', init: 'he', batch: 32, digits }, 'residual');
+  assert.equal(net.evalCount, 50);
+  assert.equal(net.evalTestCount, 50);
+  const EVAL_IMAGES = net.evalTestCount;
   net.step(3);
   const st = net.measure().stats();
   const t = net.testData();
@@ -117,6 +120,7 @@ test('conv records: loss and accuracy on the first EVAL_IMAGES images of each sp
   const a = engine.create({ model: 'conv', data: 'digits', blocks: 2, channels: 4, act: 'relu', init: 'he', batch: 32, digits }, 'plain');
   const b = engine.create({ model: 'conv', data: 'digits', blocks: 2, channels: 4, act: 'relu', init: 'he', batch: 0, digits: { train: firstImages(EVAL_IMAGES) } }, 'plain');
   const sa = a.measure().stats(), sb = b.measure().stats();
+  assert.equal(b.evalCount, EVAL_IMAGES, 'b: full batch, all of its own images');
   assert.equal(sa.acc, sb.acc);
   assert.ok(Math.abs(sa.loss - sb.loss) < 1e-9 * sb.loss, `loss ${sa.loss} vs ${sb.loss}`);
   a.free();

@@ -9,11 +9,6 @@ import { el } from '../lab/dom.js';
 import { isRunning } from '../lab/store.js';
 
 export const STRIP = 20;           /* test digits in the strip: images 0..19, two of each class */
-/* a conv model's records measure loss and accuracy on the first EVAL_IMAGES
-   images of each split (the engine's GL_CONV_EVAL, gl_internal.h; checked by
-   tests/node/conv.test.mjs); the dense model on the whole of each */
-export const EVAL_IMAGES = 50;
-export const TEST_IMAGES = 500;    /* the test split (web/data/digits-test.bin) */
 export const PREDICT_MS = 1000;    /* refresh while training */
 const RIGHT = '#007a4d', WRONG = '#b00020';
 
@@ -48,7 +43,6 @@ export function createDigitStrip({ store, worker, i18n }) {
   const evalNote = el('p', { class: 'card-note', id: 'digits-eval' });
   const card = el('section', { class: 'card wide conv-card', id: 'card-digits', 'aria-labelledby': 'title-digits', hidden: true },
     el('div', { class: 'card-head' }, title), note, box, summary, evalNote);
-  const isConv = () => { const c = store.get().config; return !!c && c.model === 'conv'; };
 
   function request() {
     if (!s.on || !store.get().config || s.pending) return false;
@@ -93,13 +87,14 @@ export function createDigitStrip({ store, worker, i18n }) {
   }
 
   function render() {
-    const c = store.get().config;
-    /* a full batch without batch norm: the training figures are the batch's own, all the images */
-    const fullBatch = !!c && Number(c.batch) === 0 && c.norm !== 'batch';
-    const convKey = fullBatch ? 'conv.eval.conv_full' : 'conv.eval.conv';
-    evalNote.textContent = !c ? '' : c.model === 'conv'
-      ? t(convKey, { n: i18n.format().int(EVAL_IMAGES) })
-      : t('conv.eval.dense', { test: i18n.format().int(TEST_IMAGES) });
+    /* what the records' figures are measured on, as the engine says (configured.measured:
+       the whole of each split, or a conv model's first images of each) */
+    const m = store.get().measured;
+    const int = i18n.format().int;
+    evalNote.textContent = !m ? ''
+      : m.train === m.trainOf && m.test === m.testOf ? t('conv.eval.dense', { test: int(m.testOf) })
+        : m.train === m.trainOf ? t('conv.eval.conv_full', { n: int(m.test) })
+          : t('conv.eval.conv', { n: int(m.train) });
     if (!s.on || !s.images || !s.y) {
       box.textContent = '';
       summary.textContent = '';
@@ -137,10 +132,10 @@ export function createDigitStrip({ store, worker, i18n }) {
       }
       cell.setAttribute('aria-label', t('conv.strip.alt', alt));
     });
-    const latest = store.get().latest;
+    const latest = store.get().latest, measured = store.get().measured;
     const acc = (/** @type {string} */ a) => (latest && latest[a] && latest[a].test_acc !== null && latest[a].test_acc !== undefined ? f.percent(latest[a].test_acc) : '–');
     summary.textContent = s.predicted ? t('conv.strip.summary', {
-      n: f.int(n), p: f.int(right.plain), r: f.int(right.residual), all: f.int(isConv() ? EVAL_IMAGES : TEST_IMAGES), pa: acc('plain'), ra: acc('residual'),
+      n: f.int(n), p: f.int(right.plain), r: f.int(right.residual), all: f.int(measured ? measured.test : 0), pa: acc('plain'), ra: acc('residual'),
     }) : '';
   }
 

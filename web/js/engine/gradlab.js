@@ -101,6 +101,8 @@
         recordAcc: c('gl_record_acc', 'number', ['number']),
         recordTestLoss: c('gl_record_test_loss', 'number', ['number']),
         recordTestAcc: c('gl_record_test_acc', 'number', ['number']),
+        evalCount: c('gl_eval_count', 'number', ['number']),
+        evalTestCount: c('gl_eval_test_count', 'number', ['number']),
         recordResScale: c('gl_record_res_scale', 'number', ['number', 'number']),
         actMaxSlope: c('gl_act_max_slope', 'number', ['number']),
         nBlocks: c('gl_n_blocks', 'number', ['number']),

@@ -49,6 +49,11 @@
       this.nClasses = c.nClasses(ptr);
       this.memoryBytes = c.memoryBytes(ptr);
       this.nTest = c.nTestPoints(ptr);
+      /** how many examples every record's loss and accuracy are measured on, of the training set
+       *  and of the test split (gl_eval_count: a conv model's first 50 of each, say) */
+      this.evalCount = c.evalCount(ptr);
+      this.evalTestCount = c.evalTestCount(ptr);
+      this.nPoints = c.nPoints(ptr);
       /** image data (data=digits): { h, w } of each input row; null otherwise */
       this.image = c.imageHeight(ptr) ? { h: c.imageHeight(ptr), w: c.imageWidth(ptr) } : null;
     }

@@ -105,6 +105,8 @@
         blocks: first.nBlocks,
         data: first.data(),
         memoryBytes: Object.values(runs).reduce((s, n) => s + n.memoryBytes, 0),
+        /* what the records' loss and accuracy are measured on: so many of the training set's and the test split's examples */
+        measured: { train: first.evalCount, trainOf: first.nPoints, test: first.evalTestCount, testOf: first.nTest },
         stats: snapshot(),
       });
     }

@@ -110,7 +110,7 @@ export function createSession({ store, worker, history, i18n, messages }) {
     const s = store.get();
     store.update({
       phase: pending.length > 0 ? 'configuring' : 'ready', pending: pending.length,
-      config, csv, layers: m.layers, data: m.data, latest: m.stats, received: history.received,
+      config, csv, layers: m.layers, data: m.data, measured: m.measured, latest: m.stats, received: history.received,
       stepsDone: 0, configuredCount: (s.configuredCount || 0) + 1,
     });
     if (resume) run();
