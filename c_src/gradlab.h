@@ -154,6 +154,11 @@ typedef struct gl_net gl_net;
  * (free or change cfg at will).  On failure *out is NULL and the code and
  * message are on cfg (gl_config_errcode, gl_config_errmsg). */
 int gl_create(gl_config *cfg, int arch, gl_net **out);
+/* Every check gl_create makes (the cross-field rules, the data's shape, the
+ * memory budget) without allocating the network: GL_OK, or the code and
+ * message gl_create would give, on cfg.  A sweep checks each of its values
+ * with it before it trains anything. */
+int gl_config_check(gl_config *cfg, int arch);
 void gl_free(gl_net *net);                   /* NULL is fine */
 /* The code of the last call on net that returns one (gl_step, gl_measure,
  * gl_predict_*; GL_OK after a success) and its message, owned by net: valid
@@ -319,7 +324,10 @@ typedef enum {
 /* sweep: "NAME=V1,V2,..." or "NAME=A..B:N" (N values: log-spaced when A and
  *   B are positive and more than a decade apart, else linear; rounded and
  *   deduplicated for an integer setting).  Every value is validated by the
- *   settings table (GL_EINVAL with the table's message naming it).
+ *   settings table (GL_EINVAL with the table's message naming it), and
+ *   every unit's network by gl_create's checks (gl_config_check: the
+ *   cross-field rules, the memory budget; the message names value and arch),
+ *   so a bad value is refused here, not after the units before it trained.
  * seeds: "A..B" (at most 1000 seeds), or NULL/"" for the config's seed.
  * arch: "plain", "residual", "both", or NULL for the config's arch.
  * steps: training steps per unit, 0 = at initialisation.

@@ -331,21 +331,29 @@ static int fill_net(gl_config *cfg, gl_net *n) {
   return GL_OK;
 }
 
-/* gl_create's steps in order; the first failure's code and message stay on cfg. */
-static int create(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
+/* gl_create's checks, in order, with nothing allocated: the rules, the
+ * data's shape, the size against the budget.  *tmp is the sized net that
+ * carve_net copies into the allocation; *need its bytes. */
+static int prepare(gl_config *cfg, int arch, int keep_shortcut, gl_net *tmp, double *need) {
   int rc = validate(cfg, arch, cfg->errmsg);
   if (rc) return rc;
+  memset(tmp, 0, sizeof *tmp);
+  tmp->s = cfg->s;
+  tmp->arch = arch == GL_ARCH_FROM_CONFIG ? (cfg->s.arch == ARCHSET_PLAIN ? GL_ARCH_PLAIN
+                                                                          : GL_ARCH_RESIDUAL)
+                                          : arch;
+  tmp->keep_shortcut = keep_shortcut;
+  if ((rc = check_shape(cfg, tmp))) return rc;
+  return size_net(cfg, tmp, need);
+}
+
+/* gl_create's steps in order; the first failure's code and message stay on cfg. */
+static int create(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
   gl_net tmp; /* sized here, then copied into the allocation */
-  memset(&tmp, 0, sizeof tmp);
-  tmp.s = cfg->s;
-  tmp.arch = arch == GL_ARCH_FROM_CONFIG ? (cfg->s.arch == ARCHSET_PLAIN ? GL_ARCH_PLAIN
-                                                                         : GL_ARCH_RESIDUAL)
-                                         : arch;
-  tmp.keep_shortcut = keep_shortcut;
   double need;
   gl_net *n;
-  if ((rc = check_shape(cfg, &tmp))) return rc;
-  if ((rc = size_net(cfg, &tmp, &need))) return rc;
+  int rc = prepare(cfg, arch, keep_shortcut, &tmp, &need);
+  if (rc) return rc;
   if ((rc = carve_net(cfg, &tmp, need, &n))) return rc;
   if ((rc = fill_net(cfg, n))) {
     free(n->mem);
@@ -360,6 +368,13 @@ int gl_create_ex(gl_config *cfg, int arch, int keep_shortcut, gl_net **out) {
   *out = NULL;
   if (!cfg) return GL_EMISUSE;
   return gl_config_result(cfg, create(cfg, arch, keep_shortcut, out));
+}
+
+int gl_config_check(gl_config *cfg, int arch) {
+  if (!cfg) return GL_EMISUSE;
+  gl_net tmp;
+  double need;
+  return gl_config_result(cfg, prepare(cfg, arch, 1, &tmp, &need));
 }
 
 void gl_free(gl_net *net) {

@@ -260,6 +260,8 @@ static int parse_seeds(gl_sweep *sw, const char *text) {
   return GL_OK;
 }
 
+static const char *arch_name(int arch) { return arch == GL_ARCH_PLAIN ? "plain" : "residual"; }
+
 static int parse_arch(gl_sweep *sw, const char *arch) {
   const char *a = arch ? arch : gl_config_get(sw->cfg, "arch");
   sw->n_archs = 0;
@@ -268,6 +270,27 @@ static int parse_arch(gl_sweep *sw, const char *arch) {
   if (!sw->n_archs)
     return fail(sw, GL_EINVAL, "arch: unknown value '%.60s' (choose one of plain|residual|both)", a);
   return GL_OK;
+}
+
+/* Every unit's network passes gl_create's checks (the cross-field rules, the
+ * memory budget), found now rather than at that unit after the others have
+ * trained: the seeds change none of them, so one check per value and arch. */
+static int check_units(gl_sweep *sw) {
+  gl_config *probe;
+  if (gl_config_copy(sw->cfg, &probe)) {
+    gl_config_free(probe);
+    return fail(sw, GL_ENOMEM, "sweep: out of memory");
+  }
+  int rc = GL_OK;
+  for (int i = 0; i < sw->n_values && !rc; i++) {
+    rc = gl_config_set(probe, sw->name, sw->texts[i]); /* checked by parse_sweep already */
+    for (int a = 0; a < sw->n_archs && !rc; a++)
+      if ((rc = gl_config_check(probe, sw->archs[a])))
+        fail(sw, rc, "sweep: %s=%s (%s): %s", sw->name, sw->texts[i], arch_name(sw->archs[a]),
+             gl_config_errmsg(probe));
+  }
+  gl_config_free(probe);
+  return rc;
 }
 
 int gl_sweep_new(const gl_config *cfg, const char *sweep, const char *seeds, const char *arch,
@@ -285,6 +308,7 @@ int gl_sweep_new(const gl_config *cfg, const char *sweep, const char *seeds, con
   sw->steps = steps;
   if ((rc = parse_seeds(sw, seeds))) return rc;
   if ((rc = parse_sweep(sw, sweep))) return rc;
+  if ((rc = check_units(sw))) return rc;
   sw->n_units = (long)sw->n_values * sw->n_seeds * sw->n_archs;
   sw->m = (double *)malloc(sizeof(double) * GL_SWEEP_N_METRICS * (size_t)sw->n_units);
   sw->status = (signed char *)malloc((size_t)sw->n_units);
@@ -313,8 +337,6 @@ const char *gl_sweep_errmsg(const gl_sweep *sw) {
 }
 
 /* ---- running ---- */
-
-static const char *arch_name(int arch) { return arch == GL_ARCH_PLAIN ? "plain" : "residual"; }
 
 /* log10(a / b), or NAN (null) when either is zero or not finite */
 static double ratio_log10(double a, double b) {

@@ -432,28 +432,34 @@ static void test_bad_sweeps(void) {
   CHECK(gl_sweep_new(NULL, "depth=4", NULL, NULL, 0, NULL) == GL_EMISUSE && gl_sweep_run(NULL, 1) == GL_EMISUSE &&
             gl_sweep_json(NULL) == NULL && gl_sweep_units_done(NULL) == 0,
         "NULL handles: GL_EMISUSE, NULL, 0");
-  /* a unit that cannot be made: the sweep fails there, naming the value, and stays failed */
+  /* a unit that cannot be made (a cross-field rule): refused when the sweep is made, before
+   * anything trains, naming the value and the arch; the handle stays failed */
   gl_config *c = cfg_from("block=2 width=8 points=16");
-  gl_sweep_new(c, "depth=2,3", "1..1", "plain", 0, &sw);
-  int first = gl_sweep_run(sw, 1), second = gl_sweep_run(sw, 1), third = gl_sweep_run(sw, 1);
-  CHECK(first == GL_OK && second == GL_EINVAL && third == GL_EINVAL &&
-            strstr(gl_sweep_errmsg(sw), "depth=3 (plain, seed 1): depth: 3 is not a multiple of block (2)") &&
-            gl_sweep_units_done(sw) == 1,
-        "depth=2,3 with block 2: unit 2 fails (%s), and every later call", gl_sweep_errmsg(sw));
+  int made = gl_sweep_new(c, "depth=2,3", "1..1", "plain", 0, &sw);
+  int first = gl_sweep_run(sw, 1), second = gl_sweep_run(sw, 1);
+  CHECK(made == GL_EINVAL && first == GL_EINVAL && second == GL_EINVAL &&
+            strstr(gl_sweep_errmsg(sw), "depth=3 (plain): depth: 3 is not a multiple of block (2)") &&
+            gl_sweep_units_done(sw) == 0,
+        "depth=2,3 with block 2: refused at gl_sweep_new (%s), and every later call", gl_sweep_errmsg(sw));
   CHECK(gl_sweep_run(sw, 0) == GL_EINVAL, "a failed sweep returns its code whatever the call");
   gl_sweep_free(sw);
+  CHECK(gl_config_check(c, GL_ARCH_PLAIN) == GL_OK && gl_config_set(c, "depth", "3") == GL_OK &&
+            gl_config_check(c, GL_ARCH_PLAIN) == GL_EINVAL && strstr(gl_config_errmsg(c), "multiple of block") &&
+            gl_config_errcode(c) == GL_EINVAL,
+        "gl_config_check: gl_create's rules without a network (%s)", gl_config_errmsg(c));
+  gl_config_set(c, "depth", "2");
   gl_sweep_new(c, "depth=2,4", NULL, "plain", 3, &sw);
   CHECK(gl_sweep_run(sw, 0) == GL_EMISUSE && strstr(gl_sweep_errmsg(sw), "max_steps") &&
             gl_sweep_errcode(sw) == GL_OK && run_all(sw, 2) == GL_OK,
         "max_steps 0: GL_EMISUSE (%s); the sweep goes on", gl_sweep_errmsg(sw));
   gl_sweep_free(sw);
-  /* the memory budget: refused at the unit, with the engine's message */
+  /* the memory budget: refused when the sweep is made, with the engine's message */
   gl_config_set(c, "block", "1");
   gl_config_set(c, "depth", "1000");
-  gl_sweep_new(c, "width=64,1024", NULL, "plain", 0, &sw);
-  int rc = run_all(sw, 1);
-  CHECK(rc == GL_ENOMEM && strstr(gl_sweep_errmsg(sw), "width=1024 (plain, seed 1): depth/width/batch"),
-        "depth 1000 x width 1024: GL_ENOMEM at the unit (%s)", gl_sweep_errmsg(sw));
+  int rc = gl_sweep_new(c, "width=64,1024", NULL, "plain", 0, &sw);
+  CHECK(rc == GL_ENOMEM && gl_sweep_run(sw, 1) == GL_ENOMEM && gl_sweep_units_done(sw) == 0 &&
+            strstr(gl_sweep_errmsg(sw), "width=1024 (plain): depth/width/batch"),
+        "depth 1000 x width 1024: GL_ENOMEM at gl_sweep_new (%s)", gl_sweep_errmsg(sw));
   gl_sweep_free(sw);
   gl_config_free(c);
 }
