@@ -53,11 +53,11 @@ static int row_blocks(const gl_net *n, int rows, int *step) {
  *                                   a = gamma rstd, k1 = sum(dy)/B, k2 = sum(dy zhat)/B
  *   then by blocks of rows:         dz (+)= a (dy - k1 - zhat k2) and every op
  *                                   down to the next batch norm
- * The sums are whole, as in one block (the same bits); only they cross
- * between threads: each block's rows stay on its own thread (main's first
- * version sent the normalised rows over too, measured 1.55x against 1.3x;
- * cutting each layer by features instead, 4 KB of rows each way per layer,
- * measured worse).  Layer norm and evaluation mode are row by row. */
+ * The sums are whole, as in one block (the same bits), and only the
+ * serial step reads other blocks' rows: each block's normalised rows and
+ * its dz stay on its own thread (docs/performance.md has the measurements,
+ * and a cut of each layer by features that measured slower).  Layer norm
+ * and evaluation mode are row by row. */
 static int batch_phases(const gl_net *n, int nb) {
   return nb > 1 && n->s.norm == NORM_BATCH && !n->norm_eval;
 }
