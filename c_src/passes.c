@@ -206,7 +206,7 @@ typedef struct {
   gl_net *n;
   int rows, step;
   int op0, op1;       /* the ops this call runs, last to first: [op0, op1) */
-  int phased;         /* batch norm in phases: op0's coefficients are done (batch_phases) */
+  int phased;         /* batch norm in phases: the coefficients of the batch norm at op1 - 1 are done */
   int dw_now;         /* one thread: each layer's dW right after its dx (gl_backward) */
 } bwd_job;
 
