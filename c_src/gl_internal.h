@@ -151,11 +151,13 @@ typedef struct {
 
 /* One normalisation op: layer `layer`'s output (rows, C, S) -> (rows, C, S).
  * Batch norm keeps mean, rstd, var of the training batch and the running
- * mean, variance and 1/sqrt(variance + eps) (C each); layer norm keeps mean and rstd per row (cap
- * each); both have C reals of scratch (rs). */
+ * mean, variance and 1/sqrt(variance + eps) (C each), and backward's
+ * coefficients of dx (a, k1, k2: C each, passes.c); layer norm keeps mean and
+ * rstd per row (cap each); both have C reals of scratch (rs). */
 typedef struct {
   int layer, C, S;
   gl_real *mean, *rstd, *var, *run_mean, *run_var, *run_rstd, *rs;
+  gl_real *ca, *ck1, *ck2;
 } gl_norm;
 
 #define GL_NAME_LEN 24

@@ -113,11 +113,11 @@ static int add_n(gl_net *n, int x, int f, int block, int features) {
 static int norm_n(gl_net *n, int in_buf, int layer, int c, int s) {
   if (n->s.norm == NORM_NONE) return in_buf;
   const int out = new_buf(n, c * s), k = n->n_norms++;
-  if (n->norms) n->norms[k] = (gl_norm){layer, c, s, 0, 0, 0, 0, 0, 0, 0};
+  if (n->norms) n->norms[k] = (gl_norm){layer, c, s, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   n->alpha_off += 2 * (size_t)c;
-  /* batch norm: mean, rstd, var, running mean, variance and rstd, scratch (c each);
-   * layer norm: mean and rstd per row, scratch (c) */
-  n->n_norm_state += n->s.norm == NORM_BATCH ? 7 * (size_t)c : 2 * (size_t)n->cap + (size_t)c;
+  /* batch norm: mean, rstd, var, running mean, variance and rstd, scratch,
+   * backward's a, k1, k2 (c each); layer norm: mean and rstd per row, scratch (c) */
+  n->n_norm_state += n->s.norm == NORM_BATCH ? 10 * (size_t)c : 2 * (size_t)n->cap + (size_t)c;
   add_op(n, OP_NORM, in_buf, -1, out, k);
   return out;
 }

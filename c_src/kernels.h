@@ -98,6 +98,15 @@ void gap_backward(gl_real *dx, const gl_real *dy, int B, int C, int HW, int acc)
 #define GL_NORM_MOMENTUM 0.1
 void batchnorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, gl_real *var, const gl_real *x,
                        const gl_real *gamma, const gl_real *beta, int B, int C, int S);
+/* the same for channels [c0, c1) only (each channel's result is its own: the same bits) */
+void batchnorm_forward_channels(gl_real *y, gl_real *mean, gl_real *rstd, gl_real *var,
+                                const gl_real *x, const gl_real *gamma, const gl_real *beta, int B,
+                                int C, int S, int c0, int c1);
+/* its halves: the statistics of channels [c0, c1); y from given mean, rstd (row by row) */
+void batchnorm_stats_channels(gl_real *mean, gl_real *rstd, gl_real *var, const gl_real *x, int B,
+                              int C, int S, int c0, int c1);
+void batchnorm_normalise(gl_real *y, const gl_real *x, const gl_real *gamma, const gl_real *beta,
+                         const gl_real *mean, const gl_real *rstd, int B, int C, int S);
 /* running mean/var: start = copy the batch's (unbiased var), else momentum 0.1;
  * run_rstd = 1/sqrt(run_var + eps) for evaluation */
 void batchnorm_running_update(gl_real *run_mean, gl_real *run_var, gl_real *run_rstd,
@@ -107,6 +116,18 @@ void batchnorm_eval_forward(gl_real *y, const gl_real *x, const gl_real *gamma, 
 void batchnorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
                         const gl_real *x, const gl_real *gamma, const gl_real *mean,
                         const gl_real *rstd, int B, int C, int S, int acc);
+void batchnorm_backward_channels(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
+                                 const gl_real *x, const gl_real *gamma, const gl_real *mean,
+                                 const gl_real *rstd, int B, int C, int S, int acc, int c0, int c1);
+/* a dense layer's (S = 1) backward in halves: over all B rows dgamma, dbeta (+=)
+ * and dx's coefficients a, k1, k2 (C each); then any block of rows' dx */
+void batchnorm_backward_coeffs(gl_real *a, gl_real *k1, gl_real *k2, gl_real *dgamma,
+                               gl_real *dbeta, const gl_real *dy, const gl_real *x,
+                               const gl_real *gamma, const gl_real *mean, const gl_real *rstd, int B,
+                               int C);
+void batchnorm_backward_rows(gl_real *dx, const gl_real *dy, const gl_real *x, const gl_real *a,
+                             const gl_real *k1, const gl_real *k2, const gl_real *mean,
+                             const gl_real *rstd, int B, int C, int acc);
 void layernorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, const gl_real *x,
                        const gl_real *gamma, const gl_real *beta, int B, int C, int S);
 void layernorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,

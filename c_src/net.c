@@ -94,7 +94,10 @@ static void layout_buffers(gl_net *n, plan *p) {
       N->run_var[i] = 1;
       N->run_rstd[i] = (gl_real)(1.0 / sqrt(1.0 + GL_NORM_EPS));
     }
-    ns += 5 * c;
+    N->ca = ns + 5 * c;
+    N->ck1 = ns + 6 * c;
+    N->ck2 = ns + 7 * c;
+    ns += 8 * c;
   }
 }
 

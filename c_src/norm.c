@@ -61,39 +61,49 @@ static void run_sums(const gl_real *a, const gl_real *b, size_t n, double ka, do
   *s2 = x2;
 }
 
+/* The dense layer's (S = 1) sums: rows [r0, r1) of (B, C) tensors a and b
+ * (pointing at the first of nc features) are added, in order, to
+ *   p = sum (a - fa), q = sum (a - fa) (b - fb)   in gl_real lanes over the
+ *                                                 current block of ROWS rows,
+ *   s1 += p, s2 += q                              in double at each block's end
+ * (float lanes are 4x denser than double in a vector). */
+#define ROWS 64
+static void rows_sums(double *restrict s1, double *restrict s2, gl_real *restrict p,
+                      gl_real *restrict q, const gl_real *restrict fa, const gl_real *restrict fb,
+                      const gl_real *a, const gl_real *b, int C, int nc, int r0, int r1, int B) {
+  for (int r = r0; r < r1; r++) {
+    if (r % ROWS == 0)
+      for (int c = 0; c < nc; c++) p[c] = q[c] = 0;
+    const gl_real *ar = a + (size_t)r * C, *br = b + (size_t)r * C;
+    for (int c = 0; c < nc; c++) {
+      const gl_real u = ar[c] - fa[c];
+      p[c] += u;
+      q[c] += u * (br[c] - fb[c]);
+    }
+    if ((r + 1) % ROWS == 0 || r + 1 == B)
+      for (int c = 0; c < nc; c++) {
+        s1[c] += p[c];
+        s2[c] += q[c];
+      }
+  }
+}
+
 /* For channels c0 .. c0+nc-1 (nc <= FEAT_CHUNK) of (B, C, S) tensors a and b,
  * sums over the B*S values of each, k = c - c0:
  *   s1[k] = sum (a - ka[k]),  s2[k] = sum (a - ka[k]) (b - kb[k])
- * S = 1: rows in order, the chunk's features side by side in double lanes;
- * S > 1: each (row, channel) run with run_sums, rows in order. */
+ * (ka, kb: gl_real values).  S = 1: rows_sums over all rows, the chunk's
+ * features side by side; S > 1: each (row, channel) run with run_sums, rows
+ * in order. */
 static void channel_sums(const gl_real *a, const gl_real *b, const double *ka, const double *kb,
                          int B, int C, int S, int c0, int nc, double *s1, double *s2) {
   if (S == 1) {
-    /* blocks of ROWS rows summed in gl_real lanes (float: 4x denser than
-     * double in a vector), the blocks added in double */
-    enum { ROWS = 64 };
-    gl_real fa[FEAT_CHUNK], fb[FEAT_CHUNK];
+    gl_real fa[FEAT_CHUNK], fb[FEAT_CHUNK], p[FEAT_CHUNK], q[FEAT_CHUNK];
     for (int c = 0; c < nc; c++) {
       fa[c] = (gl_real)ka[c];
       fb[c] = (gl_real)kb[c];
       s1[c] = s2[c] = 0;
     }
-    for (int r0 = 0; r0 < B; r0 += ROWS) {
-      const int r1 = B - r0 < ROWS ? B : r0 + ROWS;
-      gl_real p[FEAT_CHUNK] = {0}, q[FEAT_CHUNK] = {0};
-      for (int r = r0; r < r1; r++) {
-        const gl_real *ar = a + (size_t)r * C + c0, *br = b + (size_t)r * C + c0;
-        for (int c = 0; c < nc; c++) {
-          const gl_real u = ar[c] - fa[c];
-          p[c] += u;
-          q[c] += u * (br[c] - fb[c]);
-        }
-      }
-      for (int c = 0; c < nc; c++) {
-        s1[c] += p[c];
-        s2[c] += q[c];
-      }
-    }
+    rows_sums(s1, s2, p, q, fa, fb, a + c0, b + c0, C, nc, 0, B, B);
     return;
   }
   for (int c = 0; c < nc; c++) {
@@ -116,20 +126,21 @@ static inline void normalise_run(gl_real *restrict y, const gl_real *restrict x,
   for (size_t s = 0; s < S; s++) y[s] = g * ((x[s] - mu) * rs) + be;
 }
 
-/* y = gamma_c * ((x - mu_c) * rstd_c) + beta_c for (B, C, S) with per-channel mu, rstd */
+/* y = gamma_c * ((x - mu_c) * rstd_c) + beta_c for channels [c0, c1) of
+ * (B, C, S) tensors, with per-channel mu, rstd */
 static void normalise_channels(gl_real *restrict y, const gl_real *restrict x, const gl_real *mu,
                                const gl_real *rs, const gl_real *gamma, const gl_real *beta, int B,
-                               int C, int S) {
+                               int C, int S, int c0, int c1) {
   if (S == 1) {
     for (int r = 0; r < B; r++) {
       gl_real *restrict yr = y + (size_t)r * C;
       const gl_real *restrict xr = x + (size_t)r * C;
-      for (int c = 0; c < C; c++) yr[c] = gamma[c] * ((xr[c] - mu[c]) * rs[c]) + beta[c];
+      for (int c = c0; c < c1; c++) yr[c] = gamma[c] * ((xr[c] - mu[c]) * rs[c]) + beta[c];
     }
     return;
   }
   for (int r = 0; r < B; r++)
-    for (int c = 0; c < C; c++) {
+    for (int c = c0; c < c1; c++) {
       const size_t o = ((size_t)r * C + c) * S;
       normalise_run(y + o, x + o, (size_t)S, mu[c], rs[c], gamma[c], beta[c]);
     }
@@ -137,34 +148,75 @@ static void normalise_channels(gl_real *restrict y, const gl_real *restrict x, c
 
 /* ---- batch norm ---- */
 
+/* The statistics of nc channels from their shifted sums, s1 = sum (x - k),
+ * s2 = sum (x - k)^2 over N values:
+ *   m1 = s1/N = mean - k,  var = s2/N - m1^2 (0 if rounding makes it < 0),
+ *   mean = k + m1,  rstd = 1/sqrt(var + eps),  var saved when var != NULL.
+ * Separate loops over arrays of their own, so that they vectorise (sqrt too:
+ * -fno-math-errno, Makefile). */
+static void stats_from_sums(gl_real *mean, gl_real *rstd, gl_real *var, const gl_real *k,
+                            const double *s1, const double *s2, int nc, double N) {
+  double m1[FEAT_CHUNK], vb[FEAT_CHUNK];
+  for (int c0 = 0; c0 < nc; c0 += FEAT_CHUNK) {
+    const int w = nc - c0 < FEAT_CHUNK ? nc - c0 : FEAT_CHUNK;
+    for (int c = 0; c < w; c++) {
+      m1[c] = s1[c0 + c] / N;
+      const double v = s2[c0 + c] / N - m1[c] * m1[c];
+      vb[c] = v > 0 ? v : 0;
+    }
+    for (int c = 0; c < w; c++) mean[c0 + c] = (gl_real)((double)k[c0 + c] + m1[c]);
+    for (int c = 0; c < w; c++) rstd[c0 + c] = (gl_real)(1.0 / sqrt(vb[c] + GL_NORM_EPS));
+    if (var)
+      for (int c = 0; c < w; c++) var[c0 + c] = (gl_real)vb[c];
+  }
+}
+
 /* Training mode: y (B, C, S) from the batch's own statistics; saves mean (C)
  * and rstd (C) for backward and, when var != NULL, the biased variance (C)
- * for the running statistics. */
+ * for the running statistics.  Channels [ch0, ch1) only: each channel's
+ * numbers are its own sums, so the engine's threads can take channels apart
+ * (passes.c) and every channel gets the bits a whole call gives it. */
+void batchnorm_forward_channels(gl_real *y, gl_real *mean, gl_real *rstd, gl_real *var,
+                                const gl_real *x, const gl_real *gamma, const gl_real *beta, int B,
+                                int C, int S, int ch0, int ch1) {
+  batchnorm_stats_channels(mean, rstd, var, x, B, C, S, ch0, ch1);
+  normalise_channels(y, x, mean, rstd, gamma, beta, B, C, S, ch0, ch1);
+}
+
+/* batchnorm_forward's first half: mean, rstd (and var) of channels [ch0, ch1). */
+void batchnorm_stats_channels(gl_real *mean, gl_real *rstd, gl_real *var, const gl_real *x, int B,
+                              int C, int S, int ch0, int ch1) {
+  const double N = (double)B * S;
+  for (int c0 = ch0; c0 < ch1; c0 += FEAT_CHUNK) {
+    const int nc = ch1 - c0 < FEAT_CHUNK ? ch1 - c0 : FEAT_CHUNK;
+    double kd[FEAT_CHUNK], s1[FEAT_CHUNK], s2[FEAT_CHUNK];
+    gl_real k[FEAT_CHUNK];
+    /* shift: channel c's first value, so that var keeps its digits next to a large mean */
+    for (int c = 0; c < nc; c++) kd[c] = k[c] = x[(size_t)(c0 + c) * S];
+    channel_sums(x, x, kd, kd, B, C, S, c0, nc, s1, s2);
+    stats_from_sums(mean + c0, rstd + c0, var ? var + c0 : NULL, k, s1, s2, nc, N);
+  }
+}
+
+/* Its second half, y = gamma_c (x - mean_c) rstd_c + beta_c with given
+ * per-channel mean and rstd: row by row, so any block of rows on its own. */
+void batchnorm_normalise(gl_real *y, const gl_real *x, const gl_real *gamma, const gl_real *beta,
+                         const gl_real *mean, const gl_real *rstd, int B, int C, int S) {
+  normalise_channels(y, x, mean, rstd, gamma, beta, B, C, S, 0, C);
+}
+
 void batchnorm_forward(gl_real *y, gl_real *mean, gl_real *rstd, gl_real *var, const gl_real *x,
                        const gl_real *gamma, const gl_real *beta, int B, int C, int S) {
-  const double N = (double)B * S;
-  for (int c0 = 0; c0 < C; c0 += FEAT_CHUNK) {
-    const int nc = C - c0 < FEAT_CHUNK ? C - c0 : FEAT_CHUNK;
-    double k[FEAT_CHUNK], s1[FEAT_CHUNK], s2[FEAT_CHUNK];
-    /* shift: channel c's first value, so that var keeps its digits next to a large mean */
-    for (int c = 0; c < nc; c++) k[c] = x[(size_t)(c0 + c) * S];
-    channel_sums(x, x, k, k, B, C, S, c0, nc, s1, s2);
-    for (int c = 0; c < nc; c++) {
-      const double m1 = s1[c] / N, v = s2[c] / N - m1 * m1, vb = v > 0 ? v : 0;
-      mean[c0 + c] = (gl_real)(k[c] + m1);
-      rstd[c0 + c] = (gl_real)(1.0 / sqrt(vb + GL_NORM_EPS));
-      if (var) var[c0 + c] = (gl_real)vb;
-    }
-  }
-  normalise_channels(y, x, mean, rstd, gamma, beta, B, C, S);
+  batchnorm_forward_channels(y, mean, rstd, var, x, gamma, beta, B, C, S, 0, C);
 }
 
 /* Running statistics after a training batch of n values per channel: start
  * (first batch) copies the batch's mean and unbiased variance, later batches
  * are mixed in with momentum 0.1, as PyTorch's BatchNorm does; run_rstd =
  * 1/sqrt(run_var + eps), what evaluation multiplies by. */
-void batchnorm_running_update(gl_real *run_mean, gl_real *run_var, gl_real *run_rstd,
-                              const gl_real *mean, const gl_real *var, int C, double n, int start) {
+void batchnorm_running_update(gl_real *restrict run_mean, gl_real *restrict run_var,
+                              gl_real *restrict run_rstd, const gl_real *restrict mean,
+                              const gl_real *restrict var, int C, double n, int start) {
   const double m = GL_NORM_MOMENTUM, unb = n > 1 ? n / (n - 1) : 1;
   for (int c = 0; c < C; c++) {
     const double v = (double)var[c] * unb;
@@ -179,50 +231,65 @@ void batchnorm_running_update(gl_real *run_mean, gl_real *run_var, gl_real *run_
  * its own, so any block of rows can run on its own thread. */
 void batchnorm_eval_forward(gl_real *y, const gl_real *x, const gl_real *gamma, const gl_real *beta,
                             const gl_real *run_mean, const gl_real *run_rstd, int B, int C, int S) {
-  normalise_channels(y, x, run_mean, run_rstd, gamma, beta, B, C, S);
+  batchnorm_normalise(y, x, gamma, beta, run_mean, run_rstd, B, C, S);
+}
+
+/* From sdy = sum dy and sdyx = sum dy (x - mu) over N values of each of nc
+ * channels (sum dy xhat = rstd sdyx):
+ *   dgamma += rstd sdyx,  dbeta += sdy            (NULL: skipped)
+ *   dx = a (dy - k1 - xhat k2),  a = gamma rstd,  k1 = sdy/N,  k2 = rstd sdyx/N */
+static void grads_from_sums(gl_real *dgamma, gl_real *dbeta, gl_real *a, gl_real *k1, gl_real *k2,
+                            const double *sdy, const double *sdyx, const gl_real *gamma,
+                            const gl_real *rstd, int nc, double N) {
+  for (int c = 0; c < nc; c++) {
+    const double rs = rstd[c], dg = sdyx[c] * rs;
+    if (dgamma) dgamma[c] += (gl_real)dg;
+    if (dbeta) dbeta[c] += (gl_real)sdy[c];
+    a[c] = (gl_real)(gamma[c] * rs);
+    k1[c] = (gl_real)(sdy[c] / N);
+    k2[c] = (gl_real)(dg / N);
+  }
+}
+
+/* dx (+)= a (dy - k1 - ((x - mean) rstd) k2) over B rows of a dense layer's
+ * (S = 1) nc features (row stride C; the pointers at the first feature). */
+static void dx_rows(gl_real *dx, const gl_real *dy, const gl_real *x, const gl_real *a,
+                    const gl_real *k1, const gl_real *k2, const gl_real *mean, const gl_real *rstd,
+                    int C, int nc, int B, int acc) {
+  for (int r = 0; r < B; r++) {
+    gl_real *restrict d = dx + (size_t)r * C;
+    const gl_real *restrict g = dy + (size_t)r * C, *restrict xv = x + (size_t)r * C;
+    if (acc)
+      for (int c = 0; c < nc; c++) d[c] += a[c] * (g[c] - k1[c] - ((xv[c] - mean[c]) * rstd[c]) * k2[c]);
+    else
+      for (int c = 0; c < nc; c++) d[c] = a[c] * (g[c] - k1[c] - ((xv[c] - mean[c]) * rstd[c]) * k2[c]);
+  }
 }
 
 /* backward of training-mode batch norm (the batch's mean and rstd):
  *   dgamma_c += sum dy xhat;  dbeta_c += sum dy
  *   dx (+)= gamma_c rstd_c (dy - sum(dy)/N - xhat sum(dy xhat)/N)
- * The sums are over every row: each row's dx depends on all of them. */
-void batchnorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
-                        const gl_real *x, const gl_real *gamma, const gl_real *mean,
-                        const gl_real *rstd, int B, int C, int S, int acc) {
+ * The sums are over every row: each row's dx depends on all of them; each
+ * channel's only on its own, so channels [ch0, ch1) can go to one thread. */
+void batchnorm_backward_channels(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
+                                 const gl_real *x, const gl_real *gamma, const gl_real *mean,
+                                 const gl_real *rstd, int B, int C, int S, int acc, int ch0,
+                                 int ch1) {
   const double N = (double)B * S;
-  for (int c0 = 0; c0 < C; c0 += FEAT_CHUNK) {
-    const int nc = C - c0 < FEAT_CHUNK ? C - c0 : FEAT_CHUNK;
+  for (int c0 = ch0; c0 < ch1; c0 += FEAT_CHUNK) {
+    const int nc = ch1 - c0 < FEAT_CHUNK ? ch1 - c0 : FEAT_CHUNK;
     double zero[FEAT_CHUNK], mu[FEAT_CHUNK], sdy[FEAT_CHUNK], sdyx[FEAT_CHUNK];
     for (int c = 0; c < nc; c++) {
       zero[c] = 0;
       mu[c] = mean[c0 + c];
     }
     channel_sums(dy, x, zero, mu, B, C, S, c0, nc, sdy, sdyx);
-    /* sum dy xhat = rstd * sum dy (x - mu) */
     gl_real k1[FEAT_CHUNK], k2[FEAT_CHUNK], a[FEAT_CHUNK];
-    for (int c = 0; c < nc; c++) {
-      const double rs = rstd[c0 + c], dg = sdyx[c] * rs;
-      if (dgamma) dgamma[c0 + c] += (gl_real)dg;
-      if (dbeta) dbeta[c0 + c] += (gl_real)sdy[c];
-      a[c] = (gl_real)(gamma[c0 + c] * rs); /* dx = a (dy - k1 - xhat k2) */
-      k1[c] = (gl_real)(sdy[c] / N);
-      k2[c] = (gl_real)(dg / N);
-    }
+    grads_from_sums(dgamma ? dgamma + c0 : NULL, dbeta ? dbeta + c0 : NULL, a, k1, k2, sdy, sdyx,
+                    gamma + c0, rstd + c0, nc, N);
     if (!dx) continue;
     if (S == 1) { /* a dense layer: the chunk's features side by side */
-      gl_real m[FEAT_CHUNK], rs[FEAT_CHUNK];
-      for (int c = 0; c < nc; c++) {
-        m[c] = mean[c0 + c];
-        rs[c] = rstd[c0 + c];
-      }
-      for (int r = 0; r < B; r++) {
-        gl_real *restrict d = dx + (size_t)r * C + c0;
-        const gl_real *restrict g = dy + (size_t)r * C + c0, *restrict xv = x + (size_t)r * C + c0;
-        if (acc)
-          for (int c = 0; c < nc; c++) d[c] += a[c] * (g[c] - k1[c] - ((xv[c] - m[c]) * rs[c]) * k2[c]);
-        else
-          for (int c = 0; c < nc; c++) d[c] = a[c] * (g[c] - k1[c] - ((xv[c] - m[c]) * rs[c]) * k2[c]);
-      }
+      dx_rows(dx + c0, dy + c0, x + c0, a, k1, k2, mean + c0, rstd + c0, C, nc, B, acc);
       continue;
     }
     for (int r = 0; r < B; r++)
@@ -237,6 +304,41 @@ void batchnorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_r
           for (int s = 0; s < S; s++) d[s] = a[c] * (g[s] - k1[c] - ((xv[s] - m) * rs) * k2[c]);
       }
   }
+}
+
+void batchnorm_backward(gl_real *dx, gl_real *dgamma, gl_real *dbeta, const gl_real *dy,
+                        const gl_real *x, const gl_real *gamma, const gl_real *mean,
+                        const gl_real *rstd, int B, int C, int S, int acc) {
+  batchnorm_backward_channels(dx, dgamma, dbeta, dy, x, gamma, mean, rstd, B, C, S, acc, 0, C);
+}
+
+/* A dense layer's (S = 1) batch norm backward in two halves, for blocks of
+ * rows on several threads (passes.c): first, over all B rows, dgamma and
+ * dbeta (+=) and the coefficients of dx, a = gamma rstd, k1 = sum(dy)/B,
+ * k2 = sum(dy xhat)/B (C each); then, any block of rows on its own,
+ *   dx (+)= a (dy - k1 - xhat k2).
+ * The same arithmetic as batchnorm_backward: the same bits. */
+void batchnorm_backward_coeffs(gl_real *a, gl_real *k1, gl_real *k2, gl_real *dgamma,
+                               gl_real *dbeta, const gl_real *dy, const gl_real *x,
+                               const gl_real *gamma, const gl_real *mean, const gl_real *rstd, int B,
+                               int C) {
+  for (int c0 = 0; c0 < C; c0 += FEAT_CHUNK) {
+    const int nc = C - c0 < FEAT_CHUNK ? C - c0 : FEAT_CHUNK;
+    double zero[FEAT_CHUNK], mu[FEAT_CHUNK], sdy[FEAT_CHUNK], sdyx[FEAT_CHUNK];
+    for (int c = 0; c < nc; c++) {
+      zero[c] = 0;
+      mu[c] = mean[c0 + c];
+    }
+    channel_sums(dy, x, zero, mu, B, C, 1, c0, nc, sdy, sdyx);
+    grads_from_sums(dgamma + c0, dbeta + c0, a + c0, k1 + c0, k2 + c0, sdy, sdyx, gamma + c0,
+                    rstd + c0, nc, (double)B);
+  }
+}
+
+void batchnorm_backward_rows(gl_real *dx, const gl_real *dy, const gl_real *x, const gl_real *a,
+                             const gl_real *k1, const gl_real *k2, const gl_real *mean,
+                             const gl_real *rstd, int B, int C, int acc) {
+  dx_rows(dx, dy, x, a, k1, k2, mean, rstd, C, C, B, acc);
 }
 
 /* ---- layer norm ---- */

@@ -44,11 +44,59 @@ static int row_blocks(const gl_net *n, int rows, int *step) {
 #define GRD(buf) (n->bufs[buf].g + (size_t)r0 * n->bufs[buf].n)
 
 /* Batch norm in training mode sums over every row: on several blocks of
- * rows the op list runs in phases, each run of ops between two batch norms
- * by blocks of rows, each batch norm on all rows on one thread (whole, as in
- * one block: the same bits).  Layer norm and evaluation mode are row by row. */
+ * rows the op list runs in phases.  Forward, at each batch norm:
+ *   on one thread, over all rows:   mu_c, rstd_c (and the running statistics)
+ *   then by blocks of rows:         y = gamma_c (z - mu_c) rstd_c + beta_c and
+ *                                   every op up to the next batch norm
+ * Backward, from the output down, at each batch norm:
+ *   on one thread, over all rows:   dgamma, dbeta and dz's coefficients
+ *                                   a = gamma rstd, k1 = sum(dy)/B, k2 = sum(dy zhat)/B
+ *   then by blocks of rows:         dz (+)= a (dy - k1 - zhat k2) and every op
+ *                                   down to the next batch norm
+ * The sums are whole, as in one block (the same bits), and only the
+ * serial step reads other blocks' rows: each block's normalised rows and
+ * its dz stay on its own thread (docs/performance.md has the measurements,
+ * and a cut of each layer by features that measured slower).  Layer norm
+ * and evaluation mode are row by row. */
 static int batch_phases(const gl_net *n, int nb) {
   return nb > 1 && n->s.norm == NORM_BATCH && !n->norm_eval;
+}
+
+/* A conv net's batch norm (one block of rows, N*H*W values per channel):
+ * one channel per chunk on the threads, each channel's sums on one thread
+ * (called from inside a block, a helper's call runs serially: pool.c). */
+typedef struct {
+  gl_net *n;
+  const gl_op *op;
+  int rows;
+} norm_job;
+
+static void norm_channels_forward(void *p, int c, int thread) {
+  const norm_job *j = (const norm_job *)p;
+  gl_net *n = j->n;
+  gl_norm *N = &n->norms[j->op->layer];
+  const gl_real *gamma = n->params + n->layers[N->layer].g_off, *beta = gamma + N->C;
+  batchnorm_forward_channels(n->bufs[j->op->out].v, N->mean, N->rstd, N->var, n->bufs[j->op->in].v,
+                             gamma, beta, j->rows, N->C, N->S, c, c + 1);
+}
+
+static void norm_channels_backward(void *p, int c, int thread) {
+  const norm_job *j = (const norm_job *)p;
+  gl_net *n = j->n;
+  const gl_norm *N = &n->norms[j->op->layer];
+  const size_t go = n->layers[N->layer].g_off;
+  batchnorm_backward_channels(n->bufs[j->op->in].g, n->grads + go, n->grads + go + N->C,
+                              n->bufs[j->op->out].g, n->bufs[j->op->in].v, n->params + go, N->mean,
+                              N->rstd, j->rows, N->C, N->S, j->op->acc_in, c, c + 1);
+}
+
+/* Training mode over all rows: mu, rstd, var of the batch, then the running
+ * statistics take it (step.c says when). */
+static void norm_stats(gl_net *n, gl_norm *N, const gl_op *op, int rows) {
+  batchnorm_stats_channels(N->mean, N->rstd, N->var, n->bufs[op->in].v, rows, N->C, N->S, 0, N->C);
+  if (n->norm_update)
+    batchnorm_running_update(N->run_mean, N->run_var, N->run_rstd, N->mean, N->var, N->C,
+                             (double)rows * N->S, n->norm_started < 2);
 }
 
 typedef struct {
@@ -57,6 +105,7 @@ typedef struct {
   const int32_t *y;
   int rows, step, want_grad;
   int op0, op1;       /* the ops this call runs: [op0, op1) */
+  int phased;         /* batch norm in phases: op0's statistics are done (batch_phases) */
   long correct[GL_MAX_THREADS];
 } fwd_job;
 
@@ -94,12 +143,19 @@ static void forward_block(void *p, int blk, int thread) {
       } else if (n->norm_eval) {
         batchnorm_eval_forward(VAL(op->out), VAL(op->in), gamma, beta, N->run_mean, N->run_rstd,
                                m, N->C, N->S);
-      } else { /* training: the whole batch is this one block (batch_phases) */
-        batchnorm_forward(VAL(op->out), N->mean, N->rstd, N->var, VAL(op->in), gamma, beta, m,
-                          N->C, N->S);
+      } else if (j->phased) { /* training, several blocks: the statistics are done */
+        batchnorm_normalise(VAL(op->out), VAL(op->in), gamma, beta, N->mean, N->rstd, m, N->C,
+                            N->S);
+      } else if (N->S > 1) { /* training, a conv net (one block): by channel */
+        norm_job nj = {n, op, m};
+        gl_parallel(N->C, norm_channels_forward, &nj);
         if (n->norm_update)
           batchnorm_running_update(N->run_mean, N->run_var, N->run_rstd, N->mean, N->var, N->C,
                                    (double)m * N->S, n->norm_started < 2);
+      } else { /* training, one block */
+        norm_stats(n, N, op, m);
+        batchnorm_normalise(VAL(op->out), VAL(op->in), gamma, beta, N->mean, N->rstd, m, N->C,
+                            N->S);
       }
       break;
     }
@@ -121,23 +177,18 @@ static void forward_block(void *p, int blk, int thread) {
 
 double gl_forward(gl_net *n, const gl_real *x, const int32_t *y, int rows, long *correct,
                   int want_grad) {
-  fwd_job j = {n, x, y, rows, 0, want_grad, 0, n->n_ops, {0}};
+  fwd_job j = {n, x, y, rows, 0, want_grad, 0, n->n_ops, 0, {0}};
   const int nb = row_blocks(n, rows, &j.step);
-  if (batch_phases(n, nb)) {
-    const int step = j.step;
+  if (batch_phases(n, nb)) { /* phases [i, next batch norm), i = 0 or a batch norm */
     for (int i = 0; i < n->n_ops;) {
-      int k = i;
+      int k = i + 1;
       while (k < n->n_ops && n->ops[k].type != OP_NORM) k++;
+      j.phased = n->ops[i].type == OP_NORM;
+      if (j.phased) norm_stats(n, &n->norms[n->ops[i].layer], &n->ops[i], rows);
       j.op0 = i;
       j.op1 = k;
-      j.step = step;
-      if (k > i) gl_parallel(nb, forward_block, &j);
-      if (k == n->n_ops) break;
-      j.op0 = k; /* the batch norm: all rows at once */
-      j.op1 = k + 1;
-      j.step = rows;
-      forward_block(&j, 0, 0);
-      i = k + 1;
+      gl_parallel(nb, forward_block, &j);
+      i = k;
     }
   } else {
     gl_parallel(nb, forward_block, &j);
@@ -155,7 +206,11 @@ typedef struct {
   gl_net *n;
   int rows, step;
   int op0, op1;       /* the ops this call runs, last to first: [op0, op1) */
+  int phased;         /* batch norm in phases: the coefficients of the batch norm at op1 - 1 are done */
+  int dw_now;         /* one thread: each layer's dW right after its dx (gl_backward) */
 } bwd_job;
+
+static void weight_grads(void *p, int l, int thread);
 
 static void backward_block(void *p, int blk, int thread) {
   bwd_job *j = (bwd_job *)p;
@@ -205,7 +260,13 @@ static void backward_block(void *p, int blk, int thread) {
       if (n->s.norm == NORM_LAYER)
         layernorm_backward(GRD(op->in), NULL, NULL, GRD(op->out), VAL(op->in), n->params + go,
                            N->mean + r0, N->rstd + r0, m, N->C, N->S, op->acc_in);
-      else
+      else if (j->phased) /* several blocks: the coefficients are done */
+        batchnorm_backward_rows(GRD(op->in), GRD(op->out), VAL(op->in), N->ca, N->ck1, N->ck2,
+                                N->mean, N->rstd, m, N->C, op->acc_in);
+      else if (N->S > 1) { /* a conv net (one block): by channel */
+        norm_job nj = {n, op, m};
+        gl_parallel(N->C, norm_channels_backward, &nj);
+      } else
         batchnorm_backward(GRD(op->in), n->grads + go, n->grads + go + N->C, GRD(op->out),
                            VAL(op->in), n->params + go, N->mean, N->rstd, m, N->C, N->S,
                            op->acc_in);
@@ -215,6 +276,7 @@ static void backward_block(void *p, int blk, int thread) {
       residual_backward(GRD(op->in), GRD(op->in2), GRD(op->out), gl_block_scale(n, op->layer),
                         (gl_real)n->keep_shortcut, cnt, op->acc_in, op->acc_in2);
     }
+    if (j->dw_now && (op->type == OP_LIN || op->type == OP_CONV)) weight_grads(j, op->layer, thread);
   }
 }
 
@@ -255,32 +317,40 @@ static void weight_grads(void *p, int l, int thread) {
 }
 
 void gl_backward(gl_net *n, int rows) {
-  bwd_job j = {n, rows, 0, 0, n->n_ops};
+  /* On one thread each layer's dW = x^T dy is taken as soon as its dy is
+   * complete (its backward op has run): dy is then in cache, and x is what
+   * the phi below reads next.  On several threads, by layer at the end. */
+  bwd_job j = {n, rows, 0, 0, n->n_ops, 0, gl_threads_get() == 1};
   const int nb = row_blocks(n, rows, &j.step);
   for (int k = 0; k < n->n_norms; k++) /* dgamma, dbeta accumulate */
     memset(n->grads + n->layers[n->norms[k].layer].g_off, 0,
            sizeof(gl_real) * 2 * (size_t)n->norms[k].C);
-  if (batch_phases(n, nb)) { /* as in gl_forward, from the last op back */
-    const int step = j.step;
-    for (int i1 = n->n_ops; i1 > 0;) {
-      int k = i1 - 1;
-      while (k >= 0 && n->ops[k].type != OP_NORM) k--;
-      j.op0 = k + 1;
-      j.op1 = i1;
-      j.step = step;
-      if (i1 > k + 1) gl_parallel(nb, backward_block, &j);
-      if (k < 0) break;
-      j.op0 = k; /* the batch norm: all rows at once */
-      j.op1 = k + 1;
-      j.step = rows;
-      backward_block(&j, 0, 0);
-      i1 = k;
+  if (batch_phases(n, nb)) {
+    /* from the output down: phases [a, b), each after the first topped by a
+     * batch norm (ops[b - 1]) whose coefficients come first, over all rows */
+    for (int b = n->n_ops; b > 0;) {
+      int a = b - 1;
+      while (a > 0 && n->ops[a - 1].type != OP_NORM) a--;
+      const gl_op *top = &n->ops[b - 1];
+      j.phased = top->type == OP_NORM;
+      if (j.phased) {
+        gl_norm *N = &n->norms[top->layer];
+        const size_t go = n->layers[N->layer].g_off;
+        batchnorm_backward_coeffs(N->ca, N->ck1, N->ck2, n->grads + go, n->grads + go + N->C,
+                                  n->bufs[top->out].g, n->bufs[top->in].v, n->params + go,
+                                  N->mean, N->rstd, rows, N->C);
+      }
+      j.op0 = a;
+      j.op1 = b;
+      gl_parallel(nb, backward_block, &j);
+      b = a;
     }
-    j.step = step;
+    j.op0 = 0;
+    j.op1 = n->n_ops;
   } else {
     gl_parallel(nb, backward_block, &j);
   }
-  gl_parallel(n->n_layers, weight_grads, &j);
+  if (!j.dw_now) gl_parallel(n->n_layers, weight_grads, &j);
   for (int i = 0; i < n->n_ops; i++) { /* a residual scale's gradient: a sum over all rows */
     const gl_op *op = &n->ops[i];
     if (op->type != OP_ADD) continue;

@@ -15,6 +15,9 @@
  * taking turns (a run of each, RUNS times), and printed as the median ratio
  * of step times:
  *   bench W1bn native time_ratio_to_W1=1.NN  (steps/s ...)
+ * and W1bn once more with record_every=10 for both nets, the line naming it
+ * (batch norm's own cost, mostly without the record's evaluation pass):
+ *   bench W1bn native record_every=10 time_ratio_to_W1=1.NN  (...)
  * The machine's speed drifts by 2x between runs (and within one, when the
  * cores are shared): only a ratio of interleaved runs compares.
  * Environment: RUN_S (default 2), RUNS (default 5), WARM_S (default 1), THREADS (default 2;
@@ -132,10 +135,14 @@ static double rate_of(gl_net *net, double secs) {
   return steps / el;
 }
 
-/* W1bn / W3bn: the base workload and the same with norm=batch, interleaved. */
-static int bench_norm(const char *name, const char *base, int runs, double run_s, double warm_s) {
+/* W1bn / W3bn: the base workload and the same with norm=batch, interleaved;
+ * extra (or NULL): more settings for both, named in the line. */
+static int bench_norm(const char *name, const char *base, const char *extra, int runs, double run_s,
+                      double warm_s) {
   gl_config *ca, *cb;
-  gl_net *a = make_net(base, NULL, &ca), *b = a ? make_net(base, "norm=batch", &cb) : NULL;
+  char bn[128];
+  snprintf(bn, sizeof bn, "norm=batch %s", extra ? extra : "");
+  gl_net *a = make_net(base, extra, &ca), *b = a ? make_net(base, bn, &cb) : NULL;
   if (!a || !b) return 1;
   const int threads = (int)env_d("THREADS", 2);
   for (int pass = 0; pass < (threads > 1 ? 2 : 1); pass++) {
@@ -154,8 +161,9 @@ static int bench_norm(const char *name, const char *base, int runs, double run_s
     qsort(ra, (size_t)runs, sizeof(double), cmpd);
     qsort(rb, (size_t)runs, sizeof(double), cmpd);
     qsort(ratio, (size_t)runs, sizeof(double), cmpd);
-    char where[32] = "native";
+    char where[64] = "native";
     if (pass) snprintf(where, sizeof where, "native threads=%d", threads);
+    if (extra) snprintf(where + strlen(where), sizeof where - strlen(where), " %s", extra);
     printf("bench %s %s time_ratio_to_%s=%.3f  (steps/s %.1f with norm=batch, %.1f without; "
            "%d interleaved pairs of %.1f s, ratios %.3f .. %.3f, status %s)\n",
            name, where, base, ratio[runs / 2], rb[runs / 2], ra[runs / 2], runs, run_s / 2,
@@ -228,7 +236,11 @@ int main(int argc, char **argv) {
   const char *nnames[] = {"W1bn", "W3bn"}, *bases[] = {"W1", "W3"};
   for (int w = 0; w < 2; w++) {
     if (argc > 1 && strcmp(argv[1], nnames[w]) != 0) continue;
-    if (bench_norm(nnames[w], bases[w], runs, run_s, warm_s)) return 1;
+    if (bench_norm(nnames[w], bases[w], NULL, runs, run_s, warm_s)) return 1;
   }
+  /* W1bn with a record every 10 steps: batch norm's own cost, mostly without
+   * the record's evaluation-mode forward pass (docs/performance.md) */
+  if (argc <= 1 || strcmp(argv[1], "W1bn") == 0)
+    if (bench_norm("W1bn", "W1", "record_every=10", runs, run_s, warm_s)) return 1;
   return 0;
 }

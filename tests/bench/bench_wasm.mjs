@@ -5,6 +5,7 @@
 //   bench W1 wasm threads=2 speedup=N.NN                 in runs alternating with 1 thread
 //   bench W1bn wasm time_ratio_to_W1=N.NNN               W1 with norm=batch against W1, the two nets
 //   bench W1bn wasm threads=2 time_ratio_to_W1=N.NNN     taking turns (W3bn likewise)
+//   bench W1bn wasm record_every=10 time_ratio_to_W1=N.NNN   both nets recording every 10 steps
 // The timing loop, FLOP counts and line format are bench-core.js's, shared
 // with bench_browser.mjs.  RUN_S, RUNS, WARM_S as for bench.c.
 import { readFileSync } from 'node:fs';
@@ -74,14 +75,17 @@ for (const name of ['W1', 'W2', 'W3']) {
   tnet.free();
 }
 
-// W1bn, W3bn: the workload with norm=batch against the workload, interleaved
-for (const [name, base] of [['W1bn', 'W1'], ['W3bn', 'W3']]) {
+// W1bn, W3bn: the workload with norm=batch against the workload, interleaved;
+// W1bn once more with a record every 10 steps for both (batch norm's own cost,
+// mostly without the record's evaluation-mode forward pass)
+for (const [name, base, extra] of [['W1bn', 'W1', null], ['W3bn', 'W3', null], ['W1bn', 'W1', { record_every: 10 }]]) {
   if (only && only !== name) continue;
-  const config = Bench.takeDigits(Bench.parseWorkload(workloads[base]), trainDigits);
+  const config = { ...Bench.takeDigits(Bench.parseWorkload(workloads[base]), trainDigits), ...(extra || {}) };
+  const named = extra ? ' record_every=10' : '';
   for (const mod of mt ? [engine, mt] : [engine]) {
     const a = mod.create(config, config.arch), b = mod.create({ ...config, norm: 'batch' }, config.arch);
     const p = Bench.measureTwoNets(a, b, opts);
-    console.log(Bench.normRatioLine(name, base, mod === engine ? 'wasm' : `wasm threads=${THREADS}`, p, opts, b.stats().status));
+    console.log(Bench.normRatioLine(name, base, (mod === engine ? 'wasm' : `wasm threads=${THREADS}`) + named, p, opts, b.stats().status));
     a.free();
     b.free();
   }
