@@ -179,6 +179,8 @@ static int parse_list(gl_sweep *sw, const char *text) {
   return GL_OK;
 }
 
+static const char *arch_name(int arch) { return arch == GL_ARCH_PLAIN ? "plain" : "residual"; }
+
 /* Settings whose value a sweep cannot vary, or that would change nothing. */
 static int check_meaningful(gl_sweep *sw) {
   const char *n = sw->name;
@@ -221,19 +223,27 @@ static int parse_sweep(gl_sweep *sw, const char *text) {
   const char *dots = strstr(v, "..");
   rc = dots ? parse_range(sw, v, dots) : parse_list(sw, v);
   if (rc) return rc;
-  /* every value through the settings table, on a scratch copy */
+  /* on a scratch copy: every value through the settings table first (a value
+   * out of its range is named as such), then every unit's network through
+   * gl_create's checks (the cross-field rules, the memory budget), found now
+   * rather than at that unit after the others have trained.  The seeds change
+   * none of them: one check per value and arch. */
   gl_config *probe;
   if (gl_config_copy(sw->cfg, &probe)) {
     gl_config_free(probe);
     return fail(sw, GL_ENOMEM, "sweep: out of memory");
   }
-  for (int i = 0; i < sw->n_values; i++) {
+  for (int i = 0; i < sw->n_values && !rc; i++) {
     value_text(sw, sw->values[i], sw->texts[i]);
-    rc = gl_config_set(probe, sw->name, sw->texts[i]);
-    if (rc) {
+    if ((rc = gl_config_set(probe, sw->name, sw->texts[i])))
       fail(sw, rc, "%s", gl_config_errmsg(probe));
-      break;
-    }
+  }
+  for (int i = 0; i < sw->n_values && !rc; i++) {
+    gl_config_set(probe, sw->name, sw->texts[i]); /* accepted above */
+    for (int a = 0; a < sw->n_archs && !rc; a++)
+      if ((rc = gl_config_check(probe, sw->archs[a])))
+        fail(sw, rc, "sweep: %s=%s (%s): %s", sw->name, sw->texts[i], arch_name(sw->archs[a]),
+             gl_config_errmsg(probe));
   }
   gl_config_free(probe);
   return rc;
@@ -260,8 +270,6 @@ static int parse_seeds(gl_sweep *sw, const char *text) {
   return GL_OK;
 }
 
-static const char *arch_name(int arch) { return arch == GL_ARCH_PLAIN ? "plain" : "residual"; }
-
 static int parse_arch(gl_sweep *sw, const char *arch) {
   const char *a = arch ? arch : gl_config_get(sw->cfg, "arch");
   sw->n_archs = 0;
@@ -270,27 +278,6 @@ static int parse_arch(gl_sweep *sw, const char *arch) {
   if (!sw->n_archs)
     return fail(sw, GL_EINVAL, "arch: unknown value '%.60s' (choose one of plain|residual|both)", a);
   return GL_OK;
-}
-
-/* Every unit's network passes gl_create's checks (the cross-field rules, the
- * memory budget), found now rather than at that unit after the others have
- * trained: the seeds change none of them, so one check per value and arch. */
-static int check_units(gl_sweep *sw) {
-  gl_config *probe;
-  if (gl_config_copy(sw->cfg, &probe)) {
-    gl_config_free(probe);
-    return fail(sw, GL_ENOMEM, "sweep: out of memory");
-  }
-  int rc = GL_OK;
-  for (int i = 0; i < sw->n_values && !rc; i++) {
-    rc = gl_config_set(probe, sw->name, sw->texts[i]); /* checked by parse_sweep already */
-    for (int a = 0; a < sw->n_archs && !rc; a++)
-      if ((rc = gl_config_check(probe, sw->archs[a])))
-        fail(sw, rc, "sweep: %s=%s (%s): %s", sw->name, sw->texts[i], arch_name(sw->archs[a]),
-             gl_config_errmsg(probe));
-  }
-  gl_config_free(probe);
-  return rc;
 }
 
 int gl_sweep_new(const gl_config *cfg, const char *sweep, const char *seeds, const char *arch,
@@ -307,8 +294,7 @@ int gl_sweep_new(const gl_config *cfg, const char *sweep, const char *seeds, con
     return fail(sw, GL_EINVAL, "steps: %d is out of range [0, 10000000]", steps);
   sw->steps = steps;
   if ((rc = parse_seeds(sw, seeds))) return rc;
-  if ((rc = parse_sweep(sw, sweep))) return rc;
-  if ((rc = check_units(sw))) return rc;
+  if ((rc = parse_sweep(sw, sweep))) return rc; /* after parse_arch: it checks each arch */
   sw->n_units = (long)sw->n_values * sw->n_seeds * sw->n_archs;
   sw->m = (double *)malloc(sizeof(double) * GL_SWEEP_N_METRICS * (size_t)sw->n_units);
   sw->status = (signed char *)malloc((size_t)sw->n_units);
