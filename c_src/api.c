@@ -50,9 +50,9 @@ static int eval_of(const gl_net *n, const gl_dataset *ds, int whole) {
   if (n->s.model != MODEL_CONV || whole) return ds->n;
   return ds->n < GL_CONV_EVAL ? ds->n : GL_CONV_EVAL;
 }
+int gl_record_is_batch(const gl_net *n) { return n->B == n->data.n && n->s.norm != NORM_BATCH; }
 int gl_eval_count(const gl_net *net) {
-  /* a full batch without batch norm: the step's own figures, on every image */
-  return net ? eval_of(net, &net->data, net->B == net->data.n && net->s.norm != NORM_BATCH) : 0;
+  return net ? eval_of(net, &net->data, gl_record_is_batch(net)) : 0;
 }
 int gl_eval_test_count(const gl_net *net) { return net ? eval_of(net, &net->test, 0) : 0; }
 int gl_image_height(const gl_net *net) { return net ? net->data.h : 0; }

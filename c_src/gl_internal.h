@@ -263,6 +263,11 @@ int gl_first_nonfinite_forward(gl_net *n, int rows);
  * (all the images, at no cost).  The dense model measures the whole set. */
 #define GL_CONV_EVAL 50
 void gl_evaluate(gl_net *n, const gl_dataset *ds, int rows, double *loss, double *acc);
+/* 1 when a record's training loss and accuracy are the step's own (a full
+ * batch without batch norm: the whole set, already through the forward pass
+ * in the mode a record measures), so no evaluation pass is needed (api.c;
+ * step.c measures by it, gl_eval_count reports by it). */
+int gl_record_is_batch(const gl_net *n);
 /* The record's per-layer numbers from the batch gl_backward just ran. */
 void gl_measure_batch(gl_net *n, int rows);
 /* The record's chi, update_ratio and theory line, after the optimiser. */

@@ -116,7 +116,7 @@ static void one_step(gl_net *n, int record, int update) {
      * (gl_eval_count, api.c, the one rule the readers are told too) */
     gl_measure_batch(n, rows);
     /* in evaluation mode: batch norm's loss differs from the training batch's */
-    if (rows != n->data.n || n->s.norm == NORM_BATCH)
+    if (!gl_record_is_batch(n))
       gl_evaluate(n, &n->data, gl_eval_count(n), &rec_loss, &rec_acc);
     if (n->test.n) gl_evaluate(n, &n->test, gl_eval_test_count(n), &n->rec_test_loss, &n->rec_test_acc);
   }

@@ -130,7 +130,7 @@
     /** @returns {DataSet} */
     data() {
       const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
-      const n = c.nPoints(p), d = c.nInputs(p);
+      const n = this.nPoints, d = c.nInputs(p);
       const xp = c.dataX(p), yp = c.dataY(p);
       const x = this.engine.realBytes === 4
         ? mod.HEAPF32.slice(xp / 4, xp / 4 + n * d)
