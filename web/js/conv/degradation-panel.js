@@ -9,7 +9,7 @@
  */
 import { el } from '../lab/dom.js';
 import { line } from '../lab/chart-line.js';
-import { describeChart } from '../lab/chart-text.js';
+import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
 
 export const DEPTHS = [2, 10];      /* the shallow and the deep stack */
 export const STEP_CHOICES = [100, 300, 600];
@@ -81,11 +81,10 @@ export function createDegradationPanel({ store, worker, i18n, lab }, conv) {
     if (!d.records.length) return { caption: t('alt.empty'), head: [], rows: [] };
     const rows = newestPoints(d.records).map(({ arch, depth, record }) => [
       t('conv.deg.series', { arch: t(`conv.deg.${arch}`), blocks: f.int(depth) }),
-      record ? f.int(record.step) : '–',
-      record && Number.isFinite(record.loss) ? f.value(record.loss) : '–',
+      cell(record && record.step, f.int),
+      cell(record && record.loss, f.value),
     ]);
-    const gap = rows.some((r) => r.includes('–'));
-    return { caption: gap ? `${t('alt.deg.caption')}. ${t('alt.gap')}` : t('alt.deg.caption'), head: [t('alt.deg.network'), t('alt.step'), t('alt.deg.loss')], rows };
+    return { caption: withGapNote(t('alt.deg.caption'), rows, t('alt.gap')), head: [t('alt.deg.network'), t('alt.step'), t('alt.deg.loss')], rows };
   }, { busy: () => d.running });
 
   function makeChart() {

@@ -25,6 +25,24 @@ import { ARCHS } from './history.js';
 import { isRunning } from './store.js';
 
 export const ALT_MS = 2000;
+/** a cell whose number the chart cannot draw (not measured, not finite, or <= 0 on a log axis) */
+export const GAP = '–';
+
+/**
+ * A number as its chart shows it, or GAP.
+ * @param {number | null | undefined} v @param {(v: number) => string} format
+ */
+export function cell(v, format) {
+  return typeof v === 'number' && Number.isFinite(v) ? format(v) : GAP;
+}
+
+/**
+ * The caption, followed by `note` (what a GAP means) when a row has one.
+ * @param {string} caption a phrase, or sentences ending in '.' @param {string[][]} rows @param {string} note
+ */
+export function withGapNote(caption, rows, note) {
+  return rows.some((r) => r.includes(GAP)) ? `${caption.replace(/\.$/, '')}. ${note}` : caption;
+}
 
 /** chart name -> its canvas id and what its table lists */
 const CHARTS = /** @type {const} */ ({
@@ -118,7 +136,7 @@ export function createChartText({ i18n, history }) {
     shown = r;
     lang = i18n.lang;
     const f = i18n.format();
-    const num = (/** @type {any} */ v) => (typeof v === 'number' && Number.isFinite(v) ? f.value(v) : '–');
+    const num = (/** @type {any} */ v) => cell(v, f.value);
     const stackName = (/** @type {string} */ a) => t(`stack.${a}`);
     for (const [name, c] of Object.entries(CHARTS)) {
       const archs = 'arch' in c ? [c.arch] : ARCHS;
@@ -130,7 +148,7 @@ export function createChartText({ i18n, history }) {
         const rows = state.layers.map((/** @type {string} */ layer, /** @type {number} */ i) => [`${f.int(i + 1)} · ${layer}`,
           ...archs.map((a) => {
             const s = src(a);
-            if (!s) return '–';
+            if (!s) return GAP;
             if (c.field === 'grad_norm' && s.underflow && s.underflow[i] === 1) return t('alt.underflow');
             return c.field === 'saturation' ? f.percent(s.saturation[i]) : num(s[c.field][i]);
           })]);

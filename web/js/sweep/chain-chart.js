@@ -21,7 +21,7 @@
 import { el } from '../lab/dom.js';
 import { line } from '../lab/chart-line.js';
 import { COLORS } from '../lab/lab-charts.js';
-import { describeChart } from '../lab/chart-text.js';
+import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
 import { isRunning } from '../lab/store.js';
 import { layerPoints, chainSummary, chainRows } from './chain-model.js';
 
@@ -82,13 +82,11 @@ export function mountChainChart({ store, i18n, lab }) {
   function altTable(which) {
     const f = i18n.format();
     if (!shown) return { caption: t('alt.empty'), head: [], rows: [] };
-    const cell = (/** @type {number | null} */ v) => (v === null || !Number.isFinite(v) ? '–' : f.value(v));
     const rows = chainRows(shown, which === 'factor' ? 'chain_factor' : 'chain_product')
-      .map((r, i) => [tip(i + 1) || f.int(i + 1), cell(r.plain), cell(r.residual), cell(r.theory)]);
-    const gap = rows.some((r) => r.includes('–'));
+      .map((r, i) => [tip(i + 1) || f.int(i + 1), cell(r.plain, f.value), cell(r.residual, f.value), cell(r.theory, f.value)]);
     const caption = t(`alt.chain.${which}`, { step: f.int(shown.plain.step), bound: f.value(shown.plain.act_max_slope) });
     return {
-      caption: gap ? `${caption}. ${t('alt.gap')}` : caption,
+      caption: withGapNote(caption, rows, t('alt.gap')),
       head: [t('alt.layer'), t('stack.plain'), t('stack.residual'), t(`chain.series.theory_${which}`)],
       rows,
     };

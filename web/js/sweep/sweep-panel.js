@@ -17,7 +17,7 @@
  */
 import { el } from '../lab/dom.js';
 import { line } from '../lab/chart-line.js';
-import { describeChart } from '../lab/chart-text.js';
+import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
 import { COLORS } from '../lab/lab-charts.js';
 import {
   SWEEP_SETTINGS, STEP_CHOICES, MAX_SEEDS, defaultState, sweepText, seedsText, withSetting, sweepConfig,
@@ -261,7 +261,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     if (!r) return { caption: t('alt.sweep.none'), head: [], rows: [] };
     const table = sweepRows(r, metric);
     const axis = (metricOf(metric) || { axis: 'log10' }).axis;
-    const cell = (/** @type {number | null} */ v) => (v === null || !Number.isFinite(v) ? '–' : axis === 'percent' ? f.percent(v) : f.value(v));
+    const num = (/** @type {number | null} */ v) => cell(v, axis === 'percent' ? f.percent : f.value);
     const setting = t(`setting.${r.name}.label`, null, r.name);
     const stack = (/** @type {string} */ a) => t(`stack.${a}`);
     /** @type {string[]} */
@@ -269,16 +269,15 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     for (const a of table.stacks) head.push(...(table.band ? [t('alt.sweep.median', { stack: stack(a) }), t('alt.sweep.band', { stack: stack(a) })] : [stack(a)]));
     if (table.theory) head.push(t('sweep.series.theory'));
     const rows = table.rows.map((row) => [f.value(row.value),
-      ...row.stacks.flatMap((s) => (table.band ? [cell(s.median), t('alt.range', { lo: cell(s.p10), hi: cell(s.p90) })] : [cell(s.median)])),
-      ...(table.theory ? [cell(row.theory)] : [])]);
+      ...row.stacks.flatMap((s) => (table.band ? [num(s.median), t('alt.range', { lo: num(s.p10), hi: num(s.p90) })] : [num(s.median)])),
+      ...(table.theory ? [num(row.theory)] : [])]);
     const seeds = f.int(r.seeds[1] - r.seeds[0] + 1);
     /* the caption is a sentence; the notes after it are sentences of their own */
     const parts = [`${t(table.band ? 'alt.sweep.caption' : 'alt.sweep.caption_share', { metric: t(`sweep.metric.${metric}`), setting, seeds })}.`];
     if (axis === 'log10') parts.push(t('alt.sweep.log10'));
     if (table.chiOne !== null) parts.push(t('alt.sweep.chi_one', { setting, value: f.value(table.chiOne) }));
     if (d.running) parts.push(t('alt.sweep.partial', { done: f.int(d.done), total: f.int(d.total) }));
-    if (rows.some((x) => x.includes('–'))) parts.push(t('alt.gap'));
-    return { caption: parts.join(' '), head, rows };
+    return { caption: withGapNote(parts.join(' '), rows, t('alt.gap')), head, rows };
   }
 
   function chartTexts() {
