@@ -23,6 +23,8 @@ typedef struct {
   size_t off;
 } plan;
 
+#define PAGE_ALIGN ((size_t)4096) /* the one allocation's base (carve_net) */
+
 static void *carve(plan *p, size_t bytes) {
   size_t at = (p->off + 63) & ~(size_t)63;
   p->off = at + bytes;
@@ -261,11 +263,18 @@ static int size_net(gl_config *cfg, gl_net *n, double *need) {
  * the passes' plan.  *out is the net inside the allocation. */
 static int carve_net(gl_config *cfg, const gl_net *tmp, double need, gl_net **out) {
   size_t total = (size_t)need + 4096;
-  char *mem = (char *)malloc(total);
-  if (!mem) {
-    gl_seterr(cfg->errmsg, "out of memory allocating %.1f MB", total / 1048576.0);
+  /* the plan's 64-byte offsets are 64-byte addresses only from an aligned
+   * base: malloc's is 16-byte aligned, and with it every 64-byte vector load
+   * of a misaligned net straddled two cache lines and row_align's blocks
+   * shared lines (graph.c), so a net ran up to 1.5x slower or faster than its
+   * twin by where malloc put it (docs/performance.md).  A page-aligned base
+   * gives every net of a configuration the same addresses modulo 4096. */
+  char *raw = (char *)malloc(total + PAGE_ALIGN);
+  if (!raw) {
+    gl_seterr(cfg->errmsg, "out of memory allocating %.1f MB", (total + PAGE_ALIGN) / 1048576.0);
     return GL_ENOMEM;
   }
+  char *mem = raw + (PAGE_ALIGN - (uintptr_t)raw % PAGE_ALIGN) % PAGE_ALIGN;
   memset(mem, 0, total);
   plan p = {mem, 0};
   gl_net *n = (gl_net *)carve(&p, sizeof(gl_net));
@@ -274,11 +283,11 @@ static int carve_net(gl_config *cfg, const gl_net *tmp, double need, gl_net **ou
   gl_build_graph(n); /* filling pass */
   layout_buffers(n, &p);
   if (p.off > total) { /* cannot happen: `need` bounds every carve */
-    free(mem);
+    free(raw);
     gl_seterr(cfg->errmsg, "internal error: memory plan overflow");
     return GL_ENOMEM;
   }
-  n->mem = mem;
+  n->mem = raw;
   n->bytes = p.off;
   gl_plan_passes(n);
   *out = n;
