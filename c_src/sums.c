@@ -7,6 +7,8 @@
  * lanes, never reassociate them.
  */
 
+#include <string.h>
+
 #include "gl_internal.h"
 
 /* ---- reductions ----
@@ -18,16 +20,22 @@
 /* Sums of d = v - c and d^2 over v[0..n) in double, the shift c = v[0]
  * taken out first so that the variance keeps its digits when it is tiny
  * next to the mean (saturated sigmoid units sit near 1 with spread 1e-4). */
+typedef double vd8 __attribute__((vector_size(LANES * sizeof(double)), aligned(sizeof(double))));
+typedef gl_real vr8 __attribute__((vector_size(LANES * sizeof(gl_real)), aligned(sizeof(gl_real))));
 __attribute__((noinline)) static void shifted_sums_double(const gl_real *v, size_t n, gl_real c,
                                                          double *s1, double *s2) {
-  double a[LANES] = {0}, b[LANES] = {0}, x1 = 0, x2 = 0;
+  /* the lanes as one vector: lane k adds values k, k + LANES, ... in order */
+  const vd8 cv = (double)c - (vd8){0};
+  vd8 a = {0}, b = {0};
+  double x1 = 0, x2 = 0;
   size_t i = 0;
-  for (; i + LANES <= n; i += LANES)
-    for (int k = 0; k < LANES; k++) {
-      double d = (double)v[i + k] - c;
-      a[k] += d;
-      b[k] += d * d;
-    }
+  for (; i + LANES <= n; i += LANES) {
+    vr8 u;
+    memcpy(&u, v + i, sizeof u);
+    const vd8 d = __builtin_convertvector(u, vd8) - cv;
+    a += d;
+    b += d * d;
+  }
   for (; i < n; i++) {
     double d = (double)v[i] - c;
     x1 += d;
@@ -51,6 +59,17 @@ static double sum_sq_double(const gl_real *v, size_t n) {
 #ifdef GL_DOUBLE
 double sum_sq(const gl_real *v, size_t n) { return sum_sq_double(v, n); }
 #else
+/* The float lanes of the block sums below as one GCC/Clang vector (as
+ * gemm.c's): lane k adds the values k, k + LANES, ... of its block in order,
+ * exactly the scalar loop's arithmetic, but the compiler cannot turn it into
+ * the shuffles it made of an array of LANES accumulators (4x slower). */
+typedef float vf8 __attribute__((vector_size(LANES * sizeof(float)), aligned(sizeof(float))));
+static inline vf8 load_vf8(const float *p) {
+  vf8 u;
+  memcpy(&u, p, sizeof u);
+  return u;
+}
+
 /* Blocks of 256 values summed in float (8 lanes of 32 terms, so at most
  * ~2e-6 relative error), the blocks added in double.  A block whose float sum
  * is not a comfortably normal number is summed again in double: vanishing
@@ -64,10 +83,13 @@ double sum_sq(const gl_real *v, size_t n) {
   for (size_t i = 0; i < n; i += BLOCK) {
     const size_t m = n - i < BLOCK ? n - i : BLOCK;
     const float *x = v + i;
-    float acc[LANES] = {0}, b = 0;
+    vf8 acc = {0};
+    float b = 0;
     size_t j = 0;
-    for (; j + LANES <= m; j += LANES)
-      for (int k = 0; k < LANES; k++) acc[k] += x[j + k] * x[j + k];
+    for (; j + LANES <= m; j += LANES) {
+      const vf8 u = load_vf8(x + j);
+      acc += u * u;
+    }
     for (; j < m; j++) b += x[j] * x[j];
     for (int k = 0; k < LANES; k++) b += acc[k];
     s += b >= 1e-28f && b <= 1e37f ? (double)b : sum_sq_double(x, m);
@@ -93,14 +115,15 @@ void mean_var_update(gl_real *v, size_t n, double *mean, double *var, const gl_r
   for (size_t i = 0; i < n; i += BLOCK) {
     const size_t m = n - i < BLOCK ? n - i : BLOCK;
     float *x = v + i;
-    float a1[LANES] = {0}, q[LANES] = {0}, b1 = 0, b2 = 0;
+    const vf8 cv = c - (vf8){0}; /* c - 0 is c: a broadcast */
+    vf8 a1 = {0}, q = {0};
+    float b1 = 0, b2 = 0;
     size_t j = 0;
-    for (; j + LANES <= m; j += LANES)
-      for (int k = 0; k < LANES; k++) {
-        const float d = x[j + k] - c;
-        a1[k] += d;
-        q[k] += d * d;
-      }
+    for (; j + LANES <= m; j += LANES) {
+      const vf8 d = load_vf8(x + j) - cv;
+      a1 += d;
+      q += d * d;
+    }
     for (; j < m; j++) {
       const float d = x[j] - c;
       b1 += d;
