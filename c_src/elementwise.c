@@ -107,83 +107,108 @@ double act_max_slope(int act) {
   }
 }
 
+/* Over a run of n units weighted by w: sum of (phi'(x) w)^2 into *sq and the
+ * count of phi' < thr into *sat (w == NULL: every weight is w1).  LANES
+ * float lanes, lane k taking units k, k + LANES, ...; the units past the
+ * last full group of lanes go into t first, then the lanes are added to t in
+ * order.  The lanes are GCC/Clang vectors (as gemm.c's), so the loop
+ * vectorises whatever the compiler makes of the comparisons; each lane's
+ * arithmetic is the scalar one, so the bits are those of a plain loop. */
+typedef gl_real lreal __attribute__((vector_size(LANES * sizeof(gl_real)), aligned(sizeof(gl_real))));
+#ifdef GL_DOUBLE
+typedef int64_t lmask __attribute__((vector_size(LANES * sizeof(int64_t)), aligned(sizeof(int64_t))));
+#else
+typedef int32_t lmask __attribute__((vector_size(LANES * sizeof(int32_t)), aligned(sizeof(int32_t))));
+#endif
+static inline lreal lload(const gl_real *p) {
+  lreal v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+static inline lreal lsplat(gl_real a) { return a - (lreal){0}; } /* a - 0 is a: a broadcast */
+/* m ? a : b per lane, m from a comparison (all ones or all zeros) */
+static inline lreal lselect(lmask m, lreal a, lreal b) {
+  return (lreal)(((lmask)a & m) | ((lmask)b & ~m));
+}
+
+static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size_t n, int act,
+                      const gl_real *restrict w, gl_real w1, gl_real thr, double *sq, long *sat) {
+  const lreal one = lsplat(1), zero = lsplat(0), thrv = lsplat(thr), w1v = lsplat(w1);
+  lreal acc = zero;
+  lmask cnt = {0};
+  gl_real t = 0;
+  int ct = 0;
+  size_t i = 0;
+#define SLOPE_RUN(VEXPR, EXPR)                                          \
+  do {                                                                  \
+    for (; i + LANES <= n; i += LANES) {                                \
+      const lreal xv = lload(x + i), yv = lload(y + i);                 \
+      (void)xv, (void)yv; /* not every slope reads both */              \
+      const lreal d = (VEXPR), e = d * (w ? lload(w + i) : w1v);        \
+      acc += e * e;                                                     \
+      cnt -= (lmask)(d < thrv); /* true is -1 in every lane */          \
+    }                                                                   \
+    for (size_t j = i; j < n; j++) {                                    \
+      const gl_real d = (EXPR), e = d * (w ? w[j] : w1);                \
+      t += e * e;                                                       \
+      ct += d < thr;                                                    \
+    }                                                                   \
+  } while (0)
+  switch (act) {
+  case ACT_SIGMOID: SLOPE_RUN(yv * (one - yv), y[j] * (1 - y[j])); break;
+  case ACT_TANH: SLOPE_RUN(one - yv * yv, 1 - y[j] * y[j]); break;
+  case ACT_RELU: SLOPE_RUN(lselect((lmask)(xv > zero), one, zero), x[j] > 0 ? (gl_real)1 : (gl_real)0); break;
+  case ACT_LEAKY_RELU:
+    SLOPE_RUN(lselect((lmask)(xv > zero), one, lsplat(LEAKY)), x[j] > 0 ? (gl_real)1 : LEAKY);
+    break;
+  case ACT_GELU: { /* the slope unit by unit (tanh_r is scalar), the sums in lanes as the rest */
+    for (; i + LANES <= n; i += LANES) {
+      lreal d;
+      for (int k = 0; k < LANES; k++) d[k] = gelu_slope(x[i + k]);
+      const lreal e = d * (w ? lload(w + i) : w1v);
+      acc += e * e;
+      cnt -= (lmask)(d < thrv);
+    }
+    for (size_t j = i; j < n; j++) {
+      const gl_real d = gelu_slope(x[j]), e = d * (w ? w[j] : w1);
+      t += e * e;
+      ct += d < thr;
+    }
+    break;
+  }
+  default: SLOPE_RUN(one, (gl_real)1); break;
+  }
+#undef SLOPE_RUN
+  for (int k = 0; k < LANES; k++) {
+    t += acc[k];
+    ct += (int)cnt[k];
+  }
+  *sq = t;
+  *sat = ct;
+}
+
 /* Statistics of phi'(x) over n units: sum of phi'^2 and the number below
- * 10% of the maximum slope (saturated, or dead for relu). */
+ * 10% of the maximum slope (saturated, or dead for relu).  Blocks of 256
+ * summed in float lanes (slope_run with weight 1: d * 1 is d), the blocks in
+ * double: a slope is at most ~1.13 and, where not exactly 0, at least ~1e-8
+ * in float (sigmoid and tanh round to their limits first), so no square
+ * underflows. */
 void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
                      long *n_sat) {
-  /* blocks of 256 summed in float lanes, the blocks in double: a slope is at
-   * most ~1.13 and, where not exactly 0, at least ~1e-8 in float (sigmoid and
-   * tanh round to their limits first), so no square underflows */
   enum { BLOCK = 256 };
   const gl_real thr = (gl_real)(0.1 * act_max_slope(act));
   double s = 0;
   long c = 0;
   for (size_t i = 0; i < n; i += BLOCK) {
     const size_t m = n - i < BLOCK ? n - i : BLOCK;
-    const gl_real *xb = x + i, *yb = y + i;
-    gl_real acc[LANES] = {0}, b = 0;
-    int cnt[LANES] = {0}, cb = 0;
-    size_t j = 0;
-    for (; j + LANES <= m; j += LANES)
-      for (int k = 0; k < LANES; k++) {
-        const gl_real d = slope_xy(xb[j + k], yb[j + k], act);
-        acc[k] += d * d;
-        cnt[k] += d < thr;
-      }
-    for (; j < m; j++) {
-      const gl_real d = slope_xy(xb[j], yb[j], act);
-      b += d * d;
-      cb += d < thr;
-    }
-    for (int k = 0; k < LANES; k++) {
-      b += acc[k];
-      cb += cnt[k];
-    }
+    double b;
+    long cb;
+    slope_run(x + i, y + i, m, act, NULL, 1, thr, &b, &cb);
     s += b;
     c += cb;
   }
   *sum_sq = s;
   *n_sat = c;
-}
-
-/* Over a run of n units weighted by w: sum of (phi'(x) w)^2 into *sq and the
- * count of phi' < thr into *sat; float lanes, the lanes summed in order.
- * The switch on phi sits outside the loops so that each one vectorises. */
-static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size_t n, int act,
-                      const gl_real *restrict w, gl_real w1, gl_real thr, double *sq, long *sat) {
-  gl_real acc[LANES] = {0}, t = 0;
-  int cnt[LANES] = {0}, ct = 0;
-  size_t i = 0;
-#define SLOPE_RUN(EXPR)                                                  \
-  do {                                                                   \
-    for (; i + LANES <= n; i += LANES)                                   \
-      for (int k = 0; k < LANES; k++) {                                  \
-        const size_t j = i + k;                                          \
-        const gl_real d = (EXPR), e = d * (w ? w[j] : w1);               \
-        acc[k] += e * e;                                                 \
-        cnt[k] += d < thr;                                               \
-      }                                                                  \
-    for (size_t j = i; j < n; j++) {                                     \
-      const gl_real d = (EXPR), e = d * (w ? w[j] : w1);                 \
-      t += e * e;                                                        \
-      ct += d < thr;                                                     \
-    }                                                                    \
-  } while (0)
-  switch (act) {
-  case ACT_SIGMOID: SLOPE_RUN(y[j] * (1 - y[j])); break;
-  case ACT_TANH: SLOPE_RUN(1 - y[j] * y[j]); break;
-  case ACT_RELU: SLOPE_RUN(x[j] > 0 ? (gl_real)1 : (gl_real)0); break;
-  case ACT_LEAKY_RELU: SLOPE_RUN(x[j] > 0 ? (gl_real)1 : LEAKY); break;
-  case ACT_GELU: SLOPE_RUN(gelu_slope(x[j])); break;
-  default: SLOPE_RUN((gl_real)1); break;
-  }
-#undef SLOPE_RUN
-  for (int k = 0; k < LANES; k++) {
-    t += acc[k];
-    ct += cnt[k];
-  }
-  *sq = t;
-  *sat = ct;
 }
 
 /* act_slope_stats where a normalisation feeds phi, over (B, C, S) units:
