@@ -15,6 +15,9 @@
  * taking turns (a run of each, RUNS times), and printed as the median ratio
  * of step times:
  *   bench W1bn native time_ratio_to_W1=1.NN  (steps/s ...)
+ * then the floor of that ratio (eval_pass_floor: the base with one more
+ * forward pass per step, the record's evaluation pass without batch norm),
+ *   bench W1bn native eval_pass_floor=1.NN  (...)
  * and W1bn once more with record_every=10 for both nets, the line naming it
  * (batch norm's own cost, mostly without the record's evaluation pass):
  *   bench W1bn native record_every=10 time_ratio_to_W1=1.NN  (...)
@@ -135,15 +138,39 @@ static double rate_of(gl_net *net, double secs) {
   return steps / el;
 }
 
+/* Steps per second of net over about secs seconds, each step followed by
+ * one more forward pass over the first count training examples, as a batch
+ * norm net's record makes (in evaluation mode; without normalisation that is
+ * a plain forward pass): the matrix products and activations that the
+ * record's evaluation adds, with none of batch norm's own kernels. */
+static double rate_with_eval(gl_net *net, int count, double secs) {
+  long steps = 0;
+  double s0 = now_s(), el, loss, acc;
+  do {
+    gl_step(net, 1);
+    gl_evaluate(net, &net->data, count, &loss, &acc);
+    steps++;
+    el = now_s() - s0;
+  } while (el < secs);
+  return steps / el;
+}
+
 /* W1bn / W3bn: the base workload and the same with norm=batch, interleaved;
- * extra (or NULL): more settings for both, named in the line. */
+ * extra (or NULL): more settings for both, named in the line.  Without
+ * extra, a third net takes its turn too: the base with one more forward pass
+ * per step over the examples the batch norm net's record evaluates on,
+ * printed as eval_pass_floor, the least time ratio those semantics allow
+ * (what the record's evaluation pass costs, batch norm's kernels free). */
 static int bench_norm(const char *name, const char *base, const char *extra, int runs, double run_s,
                       double warm_s) {
   gl_config *ca, *cb;
   char bn[128];
   snprintf(bn, sizeof bn, "norm=batch %s", extra ? extra : "");
+  gl_config *cf = NULL;
   gl_net *a = make_net(base, extra, &ca), *b = a ? make_net(base, bn, &cb) : NULL;
-  if (!a || !b) return 1;
+  gl_net *f = b && !extra ? make_net(base, NULL, &cf) : NULL;
+  if (!a || !b || (!extra && !f)) return 1;
+  const int count = gl_eval_count(b);
   const int threads = (int)env_d("THREADS", 2);
   for (int pass = 0; pass < (threads > 1 ? 2 : 1); pass++) {
     if (gl_threads_set(pass ? threads : 1)) {
@@ -152,15 +179,18 @@ static int bench_norm(const char *name, const char *base, const char *extra, int
     }
     rate_of(a, warm_s / 2);
     rate_of(b, warm_s / 2);
-    double ra[50], rb[50], ratio[50];
+    if (f) rate_with_eval(f, count, warm_s / 2);
+    double ra[50], rb[50], ratio[50], floor_r[50];
     for (int r = 0; r < runs; r++) {
       ra[r] = rate_of(a, run_s / 2);
       rb[r] = rate_of(b, run_s / 2);
       ratio[r] = ra[r] / rb[r];
+      if (f) floor_r[r] = ra[r] / rate_with_eval(f, count, run_s / 2);
     }
     qsort(ra, (size_t)runs, sizeof(double), cmpd);
     qsort(rb, (size_t)runs, sizeof(double), cmpd);
     qsort(ratio, (size_t)runs, sizeof(double), cmpd);
+    if (f) qsort(floor_r, (size_t)runs, sizeof(double), cmpd);
     char where[64] = "native";
     if (pass) snprintf(where, sizeof where, "native threads=%d", threads);
     if (extra) snprintf(where + strlen(where), sizeof where - strlen(where), " %s", extra);
@@ -168,13 +198,19 @@ static int bench_norm(const char *name, const char *base, const char *extra, int
            "%d interleaved pairs of %.1f s, ratios %.3f .. %.3f, status %s)\n",
            name, where, base, ratio[runs / 2], rb[runs / 2], ra[runs / 2], runs, run_s / 2,
            ratio[0], ratio[runs - 1], gl_status(b) == GL_STATUS_OK ? "ok" : "diverged");
+    if (f)
+      printf("bench %s %s eval_pass_floor=%.3f  (%s with one more forward pass over its first %d "
+             "examples per step, as the record of norm=batch makes; ratios %.3f .. %.3f)\n",
+             name, where, floor_r[runs / 2], base, count, floor_r[0], floor_r[runs - 1]);
     fflush(stdout);
   }
   gl_threads_set(1);
   gl_free(a);
   gl_free(b);
+  gl_free(f);
   gl_config_free(ca);
   gl_config_free(cb);
+  gl_config_free(cf);
   return 0;
 }
 
