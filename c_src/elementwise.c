@@ -139,20 +139,26 @@ static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size
   gl_real t = 0;
   int ct = 0;
   size_t i = 0;
-#define SLOPE_RUN(VEXPR, EXPR)                                          \
+#define SLOPE_LOOPS(VEXPR, EXPR, WV, WS)                                \
   do {                                                                  \
     for (; i + LANES <= n; i += LANES) {                                \
       const lreal xv = lload(x + i), yv = lload(y + i);                 \
       (void)xv, (void)yv; /* not every slope reads both */              \
-      const lreal d = (VEXPR), e = d * (w ? lload(w + i) : w1v);        \
+      const lreal d = (VEXPR), e = d * (WV);                            \
       acc += e * e;                                                     \
       cnt -= (lmask)(d < thrv); /* true is -1 in every lane */          \
     }                                                                   \
     for (size_t j = i; j < n; j++) {                                    \
-      const gl_real d = (EXPR), e = d * (w ? w[j] : w1);                \
+      const gl_real d = (EXPR), e = d * (WS);                           \
       t += e * e;                                                       \
       ct += d < thr;                                                    \
     }                                                                   \
+  } while (0)
+  /* the weights' branch outside the loops, so that neither loop has one */
+#define SLOPE_RUN(VEXPR, EXPR)                                          \
+  do {                                                                  \
+    if (w) SLOPE_LOOPS(VEXPR, EXPR, lload(w + i), w[j]);                \
+    else SLOPE_LOOPS(VEXPR, EXPR, w1v, w1);                             \
   } while (0)
   switch (act) {
   case ACT_SIGMOID: SLOPE_RUN(yv * (one - yv), y[j] * (1 - y[j])); break;
@@ -178,6 +184,7 @@ static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size
   }
   default: SLOPE_RUN(one, (gl_real)1); break;
   }
+#undef SLOPE_LOOPS
 #undef SLOPE_RUN
   for (int k = 0; k < LANES; k++) {
     t += acc[k];

@@ -68,7 +68,11 @@ static void run_sums(const gl_real *a, const gl_real *b, size_t n, double ka, do
  * lanes in order), but the RUNS x 2 chains of additions are independent, so
  * the loop is not held up by the adder's latency as one run's single chain
  * is.  The lanes are GCC/Clang vectors, converted from gl_real in one step. */
+#ifdef __wasm__
+#define RUNS 1 /* V8 has 16 SIMD registers: 4 runs' 2 x 8 double lanes (32 v128) would spill */
+#else
 #define RUNS 4
+#endif
 typedef double vd8 __attribute__((vector_size(8 * sizeof(double)), aligned(sizeof(double))));
 typedef gl_real vr8 __attribute__((vector_size(8 * sizeof(gl_real)), aligned(sizeof(gl_real))));
 static inline vd8 load_vd8(const gl_real *p) {
