@@ -163,7 +163,9 @@ static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size
   switch (act) {
   case ACT_SIGMOID: SLOPE_RUN(yv * (one - yv), y[j] * (1 - y[j])); break;
   case ACT_TANH: SLOPE_RUN(one - yv * yv, 1 - y[j] * y[j]); break;
-  case ACT_RELU: SLOPE_RUN(lselect((lmask)(xv > zero), one, zero), x[j] > 0 ? (gl_real)1 : (gl_real)0); break;
+  case ACT_RELU:
+    SLOPE_RUN(lselect((lmask)(xv > zero), one, zero), x[j] > 0 ? (gl_real)1 : (gl_real)0);
+    break;
   case ACT_LEAKY_RELU:
     SLOPE_RUN(lselect((lmask)(xv > zero), one, lsplat(LEAKY)), x[j] > 0 ? (gl_real)1 : LEAKY);
     break;

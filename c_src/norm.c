@@ -80,8 +80,8 @@ static inline vd8 load_vd8(const gl_real *p) {
   memcpy(&v, p, sizeof v);
   return __builtin_convertvector(v, vd8);
 }
-static void run_sums_x4(const gl_real *a, const gl_real *b, size_t stride, size_t n, double ka,
-                        double kb, double s1[RUNS], double s2[RUNS]) {
+static void run_sums_rows(const gl_real *a, const gl_real *b, size_t stride, size_t n, double ka,
+                          double kb, double s1[RUNS], double s2[RUNS]) {
   const vd8 kav = ka - (vd8){0}, kbv = kb - (vd8){0}; /* x - 0 is x: broadcasts */
   vd8 p[RUNS], q[RUNS];
   for (int r = 0; r < RUNS; r++) p[r] = q[r] = (vd8){0};
@@ -161,7 +161,7 @@ static void channel_sums(const gl_real *a, const gl_real *b, const double *ka, c
     for (; r + RUNS <= B; r += RUNS) { /* RUNS rows at a time, added in row order */
       const size_t o = ((size_t)r * C + c0 + c) * S;
       double u1[RUNS], u2[RUNS];
-      run_sums_x4(a + o, b + o, rs, (size_t)S, ka[c], kb[c], u1, u2);
+      run_sums_rows(a + o, b + o, rs, (size_t)S, ka[c], kb[c], u1, u2);
       for (int k = 0; k < RUNS; k++) {
         t1 += u1[k];
         t2 += u2[k];

@@ -17,11 +17,13 @@
  * the result is the same natively and in WebAssembly. */
 #define LANES 8
 
+/* the double lanes as one vector, and as many gl_real values to convert */
+typedef double vd8 __attribute__((vector_size(LANES * sizeof(double)), aligned(sizeof(double))));
+typedef gl_real vr8 __attribute__((vector_size(LANES * sizeof(gl_real)), aligned(sizeof(gl_real))));
+
 /* Sums of d = v - c and d^2 over v[0..n) in double, the shift c = v[0]
  * taken out first so that the variance keeps its digits when it is tiny
  * next to the mean (saturated sigmoid units sit near 1 with spread 1e-4). */
-typedef double vd8 __attribute__((vector_size(LANES * sizeof(double)), aligned(sizeof(double))));
-typedef gl_real vr8 __attribute__((vector_size(LANES * sizeof(gl_real)), aligned(sizeof(gl_real))));
 __attribute__((noinline)) static void shifted_sums_double(const gl_real *v, size_t n, gl_real c,
                                                          double *s1, double *s2) {
   /* the lanes as one vector: lane k adds values k, k + LANES, ... in order */
@@ -62,7 +64,7 @@ double sum_sq(const gl_real *v, size_t n) { return sum_sq_double(v, n); }
 /* The float lanes of the block sums below as one GCC/Clang vector (as
  * gemm.c's): lane k adds the values k, k + LANES, ... of its block in order,
  * exactly the scalar loop's arithmetic, but the compiler cannot turn it into
- * the shuffles it made of an array of LANES accumulators (4x slower). */
+ * the scalar adds and shuffles it made of an array of LANES accumulators. */
 typedef float vf8 __attribute__((vector_size(LANES * sizeof(float)), aligned(sizeof(float))));
 static inline vf8 load_vf8(const float *p) {
   vf8 u;
