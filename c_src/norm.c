@@ -109,30 +109,31 @@ static void run_sums_rows(const gl_real *a, const gl_real *b, size_t stride, siz
   }
 }
 
-/* The dense layer's (S = 1) sums: rows [r0, r1) of (B, C) tensors a and b
- * (pointing at the first of nc features) are added, in order, to
- *   p = sum (a - fa), q = sum (a - fa) (b - fb)   in gl_real lanes over the
- *                                                 current block of ROWS rows,
+/* The dense layer's (S = 1) sums over B rows of (B, C) tensors a and b
+ * (pointing at the first of nc features), rows in order:
+ *   p = sum (a - fa), q = sum (a - fa) (b - fb)   in gl_real lanes over each
+ *                                                 block of ROWS rows,
  *   s1 += p, s2 += q                              in double at each block's end
  * (float lanes are 4x denser than double in a vector). */
 #define ROWS 64
-static void rows_sums(double *restrict s1, double *restrict s2, gl_real *restrict p,
-                      gl_real *restrict q, const gl_real *restrict fa, const gl_real *restrict fb,
-                      const gl_real *a, const gl_real *b, int C, int nc, int r0, int r1, int B) {
-  for (int r = r0; r < r1; r++) {
-    if (r % ROWS == 0)
-      for (int c = 0; c < nc; c++) p[c] = q[c] = 0;
-    const gl_real *ar = a + (size_t)r * C, *br = b + (size_t)r * C;
-    for (int c = 0; c < nc; c++) {
-      const gl_real u = ar[c] - fa[c];
-      p[c] += u;
-      q[c] += u * (br[c] - fb[c]);
-    }
-    if ((r + 1) % ROWS == 0 || r + 1 == B)
+static void rows_sums(double *restrict s1, double *restrict s2, const gl_real *restrict fa,
+                      const gl_real *restrict fb, const gl_real *a, const gl_real *b, int C, int nc,
+                      int B) {
+  for (int r0 = 0; r0 < B; r0 += ROWS) {
+    const int r1 = B - r0 < ROWS ? B : r0 + ROWS;
+    gl_real p[FEAT_CHUNK] = {0}, q[FEAT_CHUNK] = {0};
+    for (int r = r0; r < r1; r++) {
+      const gl_real *ar = a + (size_t)r * C, *br = b + (size_t)r * C;
       for (int c = 0; c < nc; c++) {
-        s1[c] += p[c];
-        s2[c] += q[c];
+        const gl_real u = ar[c] - fa[c];
+        p[c] += u;
+        q[c] += u * (br[c] - fb[c]);
       }
+    }
+    for (int c = 0; c < nc; c++) {
+      s1[c] += p[c];
+      s2[c] += q[c];
+    }
   }
 }
 
@@ -145,13 +146,13 @@ static void rows_sums(double *restrict s1, double *restrict s2, gl_real *restric
 static void channel_sums(const gl_real *a, const gl_real *b, const double *ka, const double *kb,
                          int B, int C, int S, int c0, int nc, double *s1, double *s2) {
   if (S == 1) {
-    gl_real fa[FEAT_CHUNK], fb[FEAT_CHUNK], p[FEAT_CHUNK], q[FEAT_CHUNK];
+    gl_real fa[FEAT_CHUNK], fb[FEAT_CHUNK];
     for (int c = 0; c < nc; c++) {
       fa[c] = (gl_real)ka[c];
       fb[c] = (gl_real)kb[c];
       s1[c] = s2[c] = 0;
     }
-    rows_sums(s1, s2, p, q, fa, fb, a + c0, b + c0, C, nc, 0, B, B);
+    rows_sums(s1, s2, fa, fb, a + c0, b + c0, C, nc, B);
     return;
   }
   const size_t rs = (size_t)C * S; /* from one row's run of a channel to the next row's */
@@ -293,6 +294,19 @@ void batchnorm_eval_forward(gl_real *y, const gl_real *x, const gl_real *gamma, 
   batchnorm_normalise(y, x, gamma, beta, run_mean, run_rstd, B, C, S);
 }
 
+/* sdy = sum dy and sdyx = sum dy (x - mu) over the B*S values of each of
+ * channels c0 .. c0+nc-1 (nc <= FEAT_CHUNK): what backward's dgamma, dbeta
+ * and dx coefficients are made of. */
+static void dy_sums(const gl_real *dy, const gl_real *x, const gl_real *mean, int B, int C, int S,
+                    int c0, int nc, double *sdy, double *sdyx) {
+  double zero[FEAT_CHUNK], mu[FEAT_CHUNK];
+  for (int c = 0; c < nc; c++) {
+    zero[c] = 0;
+    mu[c] = mean[c0 + c];
+  }
+  channel_sums(dy, x, zero, mu, B, C, S, c0, nc, sdy, sdyx);
+}
+
 /* From sdy = sum dy and sdyx = sum dy (x - mu) over N values of each of nc
  * channels (sum dy xhat = rstd sdyx):
  *   dgamma += rstd sdyx,  dbeta += sdy            (NULL: skipped)
@@ -337,12 +351,8 @@ void batchnorm_backward_channels(gl_real *dx, gl_real *dgamma, gl_real *dbeta, c
   const double N = (double)B * S;
   for (int c0 = ch0; c0 < ch1; c0 += FEAT_CHUNK) {
     const int nc = ch1 - c0 < FEAT_CHUNK ? ch1 - c0 : FEAT_CHUNK;
-    double zero[FEAT_CHUNK], mu[FEAT_CHUNK], sdy[FEAT_CHUNK], sdyx[FEAT_CHUNK];
-    for (int c = 0; c < nc; c++) {
-      zero[c] = 0;
-      mu[c] = mean[c0 + c];
-    }
-    channel_sums(dy, x, zero, mu, B, C, S, c0, nc, sdy, sdyx);
+    double sdy[FEAT_CHUNK], sdyx[FEAT_CHUNK];
+    dy_sums(dy, x, mean, B, C, S, c0, nc, sdy, sdyx);
     gl_real k1[FEAT_CHUNK], k2[FEAT_CHUNK], a[FEAT_CHUNK];
     grads_from_sums(dgamma ? dgamma + c0 : NULL, dbeta ? dbeta + c0 : NULL, a, k1, k2, sdy, sdyx,
                     gamma + c0, rstd + c0, nc, N);
@@ -383,12 +393,8 @@ void batchnorm_backward_coeffs(gl_real *a, gl_real *k1, gl_real *k2, gl_real *dg
                                int C) {
   for (int c0 = 0; c0 < C; c0 += FEAT_CHUNK) {
     const int nc = C - c0 < FEAT_CHUNK ? C - c0 : FEAT_CHUNK;
-    double zero[FEAT_CHUNK], mu[FEAT_CHUNK], sdy[FEAT_CHUNK], sdyx[FEAT_CHUNK];
-    for (int c = 0; c < nc; c++) {
-      zero[c] = 0;
-      mu[c] = mean[c0 + c];
-    }
-    channel_sums(dy, x, zero, mu, B, C, 1, c0, nc, sdy, sdyx);
+    double sdy[FEAT_CHUNK], sdyx[FEAT_CHUNK];
+    dy_sums(dy, x, mean, B, C, 1, c0, nc, sdy, sdyx);
     grads_from_sums(dgamma + c0, dbeta + c0, a + c0, k1 + c0, k2 + c0, sdy, sdyx, gamma + c0,
                     rstd + c0, nc, (double)B);
   }
