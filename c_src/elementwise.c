@@ -68,18 +68,6 @@ static inline gl_real gelu_slope(gl_real v) {
   return (gl_real)0.5 * (1 + t) + (gl_real)0.5 * v * (1 - t * t) * GELU_K * (1 + 3 * GELU_C * v * v);
 }
 
-/* phi'(x) from x and y = phi(x), the form backward uses */
-static inline gl_real slope_xy(gl_real x, gl_real y, int act) {
-  switch (act) {
-  case ACT_SIGMOID: return y * (1 - y);
-  case ACT_TANH: return 1 - y * y;
-  case ACT_RELU: return x > 0 ? 1 : 0;
-  case ACT_LEAKY_RELU: return x > 0 ? 1 : LEAKY;
-  case ACT_GELU: return gelu_slope(x);
-  default: return 1;
-  }
-}
-
 /* dx (+)= dy * phi'(x) */
 void act_backward(gl_real *restrict dx, const gl_real *restrict dy, const gl_real *restrict x,
                   const gl_real *restrict y, size_t n, int act, int acc) {
@@ -131,6 +119,13 @@ static inline lreal lselect(lmask m, lreal a, lreal b) {
   return (lreal)(((lmask)a & m) | ((lmask)b & ~m));
 }
 
+/* gelu's slope lane by lane (tanh_r is scalar) */
+static inline lreal gelu_slope_lanes(lreal xv) {
+  lreal d;
+  for (int k = 0; k < LANES; k++) d[k] = gelu_slope(xv[k]);
+  return d;
+}
+
 static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size_t n, int act,
                       const gl_real *restrict w, gl_real w1, gl_real thr, double *sq, long *sat) {
   const lreal one = lsplat(1), zero = lsplat(0), thrv = lsplat(thr), w1v = lsplat(w1);
@@ -169,21 +164,7 @@ static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size
   case ACT_LEAKY_RELU:
     SLOPE_RUN(lselect((lmask)(xv > zero), one, lsplat(LEAKY)), x[j] > 0 ? (gl_real)1 : LEAKY);
     break;
-  case ACT_GELU: { /* the slope unit by unit (tanh_r is scalar), the sums in lanes as the rest */
-    for (; i + LANES <= n; i += LANES) {
-      lreal d;
-      for (int k = 0; k < LANES; k++) d[k] = gelu_slope(x[i + k]);
-      const lreal e = d * (w ? lload(w + i) : w1v);
-      acc += e * e;
-      cnt -= (lmask)(d < thrv);
-    }
-    for (size_t j = i; j < n; j++) {
-      const gl_real d = gelu_slope(x[j]), e = d * (w ? w[j] : w1);
-      t += e * e;
-      ct += d < thr;
-    }
-    break;
-  }
+  case ACT_GELU: SLOPE_RUN(gelu_slope_lanes(xv), gelu_slope(x[j])); break;
   default: SLOPE_RUN(one, (gl_real)1); break;
   }
 #undef SLOPE_LOOPS
