@@ -90,13 +90,19 @@ static void norm_channels_backward(void *p, int c, int thread) {
                               N->rstd, j->rows, N->C, N->S, j->op->acc_in, c, c + 1);
 }
 
-/* Training mode over all rows: mu, rstd, var of the batch, then the running
- * statistics take it (step.c says when). */
-static void norm_stats(gl_net *n, gl_norm *N, const gl_op *op, int rows) {
-  batchnorm_stats_channels(N->mean, N->rstd, N->var, n->bufs[op->in].v, rows, N->C, N->S, 0, N->C);
+/* The running statistics take the batch's just computed, when the step
+ * says so (step.c: norm_update; started from it until a training step has). */
+static void norm_running(gl_net *n, gl_norm *N, int rows) {
   if (n->norm_update)
     batchnorm_running_update(N->run_mean, N->run_var, N->run_rstd, N->mean, N->var, N->C,
                              (double)rows * N->S, n->norm_started < 2);
+}
+
+/* Training mode over all rows: mu, rstd, var of the batch, then the running
+ * statistics take it. */
+static void norm_stats(gl_net *n, gl_norm *N, const gl_op *op, int rows) {
+  batchnorm_stats_channels(N->mean, N->rstd, N->var, n->bufs[op->in].v, rows, N->C, N->S, 0, N->C);
+  norm_running(n, N, rows);
 }
 
 typedef struct {
@@ -149,9 +155,7 @@ static void forward_block(void *p, int blk, int thread) {
       } else if (N->S > 1) { /* training, a conv net (one block): by channel */
         norm_job nj = {n, op, m};
         gl_parallel(N->C, norm_channels_forward, &nj);
-        if (n->norm_update)
-          batchnorm_running_update(N->run_mean, N->run_var, N->run_rstd, N->mean, N->var, N->C,
-                                   (double)m * N->S, n->norm_started < 2);
+        norm_running(n, N, m);
       } else { /* training, one block */
         norm_stats(n, N, op, m);
         batchnorm_normalise(VAL(op->out), VAL(op->in), gamma, beta, N->mean, N->rstd, m, N->C,
@@ -345,8 +349,6 @@ void gl_backward(gl_net *n, int rows) {
       gl_parallel(nb, backward_block, &j);
       b = a;
     }
-    j.op0 = 0;
-    j.op1 = n->n_ops;
   } else {
     gl_parallel(nb, backward_block, &j);
   }
