@@ -253,16 +253,18 @@ gl_real gl_block_scale(const gl_net *net, int block);
 /* First non-finite value in forward order after gl_forward -> its layer
  * (1-based), 0 if none. */
 int gl_first_nonfinite_forward(gl_net *n, int rows);
-/* Loss and accuracy on a whole data set at the current parameters. */
 /* A conv model's records measure loss and accuracy on the first GL_CONV_EVAL
  * images of the training set and of the test split (the digits files
  * alternate the classes 0..9, so these are five of each): a record then costs
  * about one more training step at batch 32 (the forward pass of 100 images
  * against a step's forward and backward of 32) instead of a pass over all
  * 1,000 + 500 images.  A full-batch step's training figures are its batch's
- * (all the images, at no cost).  The dense model measures the whole set. */
+ * (all the images, at no cost) unless batch norm is on.  The dense model
+ * measures the whole set. */
 #define GL_CONV_EVAL 50
-void gl_evaluate(gl_net *n, const gl_dataset *ds, int rows, double *loss, double *acc);
+/* Loss and accuracy on the first count examples of a data set (count >= its
+ * size: all of it) at the current parameters, in evaluation mode (stats.c). */
+void gl_evaluate(gl_net *n, const gl_dataset *ds, int count, double *loss, double *acc);
 /* 1 when a record's training loss and accuracy are the step's own (a full
  * batch without batch norm: the whole set, already through the forward pass
  * in the mode a record measures), so no evaluation pass is needed (api.c;
