@@ -126,29 +126,18 @@ static gl_net *make_net(const char *name, const char *extra, gl_config **cfg_out
   return net;
 }
 
-/* Steps per second of net over about secs seconds. */
-static double rate_of(gl_net *net, double secs) {
-  long steps = 0;
-  double s0 = now_s(), el;
-  do {
-    gl_step(net, 1);
-    steps++;
-    el = now_s() - s0;
-  } while (el < secs);
-  return steps / el;
-}
-
-/* Steps per second of net over about secs seconds, each step followed by
- * one more forward pass over the first count training examples, as a batch
- * norm net's record makes (in evaluation mode; without normalisation that is
- * a plain forward pass): the matrix products and activations that the
- * record's evaluation adds, with none of batch norm's own kernels. */
-static double rate_with_eval(gl_net *net, int count, double secs) {
+/* Steps per second of net over about secs seconds.  With eval > 0 each step
+ * is followed by one more forward pass over the first eval training
+ * examples, as a batch norm net's record makes (in evaluation mode; without
+ * normalisation that is a plain forward pass): the matrix products and
+ * activations that the record's evaluation adds, with none of batch norm's
+ * own kernels. */
+static double rate_of(gl_net *net, int eval, double secs) {
   long steps = 0;
   double s0 = now_s(), el, loss, acc;
   do {
     gl_step(net, 1);
-    gl_evaluate(net, &net->data, count, &loss, &acc);
+    if (eval) gl_evaluate(net, &net->data, eval, &loss, &acc);
     steps++;
     el = now_s() - s0;
   } while (el < secs);
@@ -177,15 +166,15 @@ static int bench_norm(const char *name, const char *base, const char *extra, int
       fprintf(stderr, "bench: %s\n", gl_threads_errmsg());
       return 1;
     }
-    rate_of(a, warm_s / 2);
-    rate_of(b, warm_s / 2);
-    if (f) rate_with_eval(f, count, warm_s / 2);
+    rate_of(a, 0, warm_s / 2);
+    rate_of(b, 0, warm_s / 2);
+    if (f) rate_of(f, count, warm_s / 2);
     double ra[50], rb[50], ratio[50], floor_r[50];
     for (int r = 0; r < runs; r++) {
-      ra[r] = rate_of(a, run_s / 2);
-      rb[r] = rate_of(b, run_s / 2);
+      ra[r] = rate_of(a, 0, run_s / 2);
+      rb[r] = rate_of(b, 0, run_s / 2);
       ratio[r] = ra[r] / rb[r];
-      if (f) floor_r[r] = ra[r] / rate_with_eval(f, count, run_s / 2);
+      if (f) floor_r[r] = ra[r] / rate_of(f, count, run_s / 2);
     }
     qsort(ra, (size_t)runs, sizeof(double), cmpd);
     qsort(rb, (size_t)runs, sizeof(double), cmpd);
@@ -255,7 +244,7 @@ int main(int argc, char **argv) {
       double t0 = now_s();
       while (now_s() - t0 < warm_s) gl_step(net, 1);
       double rate[50];
-      for (int r = 0; r < runs; r++) rate[r] = rate_of(net, run_s);
+      for (int r = 0; r < runs; r++) rate[r] = rate_of(net, 0, run_s);
       qsort(rate, (size_t)runs, sizeof(double), cmpd);
       double med = rate[runs / 2];
       char where[32] = "native";
