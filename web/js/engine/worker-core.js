@@ -239,10 +239,7 @@
       /** @type {Degradation} */
       const d = { nets, steps, every, cancelled: false, next: 0, id: msg.id };
       state.degradation = d;
-      for (const r of nets) {
-        r.net.measure();
-        r.lastStep = 0;
-      }
+      for (const r of nets) r.net.measure(); /* lastStep is 0 from its making */
       reply({ type: 'degradation_stats', depths, steps, every, records: nets.map(degradationRecord) });
       const tickD = () => {
         if (d.cancelled || state.degradation !== d) return;
