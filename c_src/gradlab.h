@@ -375,6 +375,70 @@ double gl_sweep_diverged_share(const gl_sweep *sw, int i, int arch);
  * seed gave a number; only the archs swept. */
 const char *gl_sweep_json(gl_sweep *sw);
 
+/* ---- two-setting sweeps: a plane of value pairs (issue 27) ---- */
+/* The same sweep over two numeric settings: every pair (value i of the first,
+ * value j of the second) for every seed and arch, one network at a time.
+ * sweep1 is axis 0 (the columns), sweep2 axis 1 (the rows); sweep2 NULL is
+ * exactly gl_sweep_new.  Units run seed by seed and, within a seed, row by
+ * row: unit u = ((seed * n_rows + j) * n_cols + i) * n_archs + arch, so a
+ * plane with one row is the 1-D sweep over its columns, unit for unit.
+ *
+ *   gl_sweep_new2(cfg, "init_std=0.09..0.44:11", "depth=2..100:10", "1..3", "both", 300, &sw);
+ *   while (gl_sweep_units_done(sw) < gl_sweep_units_total(sw)) gl_sweep_run(sw, 100);
+ *   gl_sweep_summary2(sw, i, j, GL_ARCH_PLAIN, GL_SWEEP_FINAL_ACC, q, &nulls);
+ *
+ * Refused here, before any unit runs (GL_EINVAL, one message): the same
+ * setting on both axes, anything gl_sweep_new refuses on either axis, a pair
+ * whose network gl_create would refuse ("sweep: depth=3, block=2 (plain):
+ * ..."), more than GL_SWEEP_MAX_UNITS units (the metrics' memory, 49 bytes
+ * a unit), or more than GL_SWEEP_MAX_LAYER_STEPS of work, counted as
+ *   sum over units of n_layers (depth + 2; conv 2 blocks + 2) x (steps + 1)
+ * (one layer through one training step, or through the final measurement:
+ * about 16 us natively at width 32 and batch 32, so 1e8 is 30-60 minutes).
+ * The 1-D sweep keeps its own limits (200 values x 1000 seeds) and no work
+ * budget. */
+#define GL_SWEEP_MAX_UNITS 400000L
+#define GL_SWEEP_MAX_LAYER_STEPS 100000000.0
+
+int gl_sweep_new2(const gl_config *cfg, const char *sweep1, const char *sweep2, const char *seeds,
+                  const char *arch, int steps, gl_sweep **out);
+int gl_sweep_n_axes(const gl_sweep *sw);                     /* 1 or 2; 0 for NULL */
+const char *gl_sweep_axis_name(const gl_sweep *sw, int axis); /* NULL outside */
+int gl_sweep_axis_n_values(const gl_sweep *sw, int axis);    /* 0 outside; 1 for axis 1 of a 1-D sweep */
+double gl_sweep_axis_value(const gl_sweep *sw, int axis, int i); /* 0 outside */
+/* The calls of the 1-D sweep for the cell (i, j): i on axis 0, j on axis 1.
+ * (gl_sweep_unit, _unit_status, _summary, _diverged_share are these with
+ * j = 0: on a plane, its first row.) */
+int gl_sweep_unit2(const gl_sweep *sw, int i, int j, int arch, int s, int metric, double *out);
+int gl_sweep_unit_status2(const gl_sweep *sw, int i, int j, int arch, int s);
+int gl_sweep_summary2(const gl_sweep *sw, int i, int j, int arch, int metric, double out[3],
+                      int *nulls);
+double gl_sweep_diverged_share2(const gl_sweep *sw, int i, int j, int arch);
+
+/* ---- mean-field theory (meanfield.c) ---- */
+/* A wide plain stack at initialisation with weights N(0, sigma_w^2/fan_in),
+ * biases N(0, sigma_b^2) and activation act (the settings' names): the
+ * length map's stable fixed point q* of q = sigma_w^2 E[phi(sqrt(q) z)^2] +
+ * sigma_b^2, chi = sigma_w^2 E[phi'(sqrt(q*) z)^2] (z ~ N(0,1); Schoenholz
+ * et al. 2017's chi_1), the correlation map's stable fixed point c* and its
+ * slope chi_c there, and the depth scales xi = -1/ln chi, xi_c = -1/ln chi_c
+ * (the paper's trainable depth is about 6 xi_c).  Gauss-Hermite quadrature
+ * in double.  INFINITY: q* when the signal grows without bound, xi and xi_c
+ * at chi >= 1; NAN: c*, chi_c and xi_c when q* is infinite. */
+typedef struct {
+  double sigma_w, q_star, chi, xi, c_star, chi_c, xi_c;
+} gl_meanfield;
+/* GL_EINVAL for an unknown act, sigma_w <= 0 or sigma_b < 0 (or not
+ * finite); GL_EMISUSE for a NULL out. */
+int gl_meanfield_compute(const char *act, double sigma_w, double sigma_b, gl_meanfield *out);
+/* The mean field per value of a weight-scale axis: axis `init_std` with
+ * init=normal on a dense model without normalisation, whose other axis (if
+ * any) is not width, so sigma_w = sqrt(width) init_std is one number per
+ * value (fan_in = width for the hidden layers), sigma_b = 0 (biases start at
+ * 0).  Returns 1 and *out for such an axis, else 0.  It describes the plain
+ * stack (the residual stack's identity path is not in this theory). */
+int gl_sweep_meanfield(const gl_sweep *sw, int axis, int i, gl_meanfield *out);
+
 #ifdef __cplusplus
 }
 #endif

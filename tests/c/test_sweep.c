@@ -477,6 +477,316 @@ static void test_deep(void) {
   gl_sweep_free(sw);
 }
 
+/* ---- planes: two settings at every pair of values (gl_sweep_new2) ---- */
+
+static gl_sweep *plane_of(const char *config, const char *s1, const char *s2, const char *seeds,
+                          const char *arch, int steps) {
+  gl_config *c = cfg_from(config);
+  gl_sweep *sw = NULL;
+  int rc = gl_sweep_new2(c, s1, s2, seeds, arch, steps, &sw);
+  CHECK(rc == GL_OK, "plane '%s' x '%s' over '%s': %s", s1, s2, config, gl_sweep_errmsg(sw));
+  gl_config_free(c);
+  if (rc) {
+    gl_sweep_free(sw);
+    return NULL;
+  }
+  return sw;
+}
+
+/* Same bits: the number of one unit (or its null) in two sweeps. */
+static int same_unit(const gl_sweep *a, int ai, int aj, const gl_sweep *b, int bi, int bj, int arch,
+                     int s, int k) {
+  double x = 0, y = 0;
+  const int hx = gl_sweep_unit2(a, ai, aj, arch, s, k, &x), hy = gl_sweep_unit2(b, bi, bj, arch, s, k, &y);
+  return hx == hy && (!hx || memcmp(&x, &y, sizeof x) == 0) &&
+         gl_sweep_unit_status2(a, ai, aj, arch, s) == gl_sweep_unit_status2(b, bi, bj, arch, s);
+}
+
+/* Same bits: a cell's summaries (median, p10, p90, nulls) and diverged share. */
+static int same_cell(const gl_sweep *a, int ai, int aj, const gl_sweep *b, int bi, int bj, int arch,
+                     int k) {
+  double x[3] = {0, 0, 0}, y[3] = {0, 0, 0};
+  int nx, ny;
+  const int hx = gl_sweep_summary2(a, ai, aj, arch, k, x, &nx);
+  const int hy = gl_sweep_summary2(b, bi, bj, arch, k, y, &ny);
+  const double dx = gl_sweep_diverged_share2(a, ai, aj, arch), dy = gl_sweep_diverged_share2(b, bi, bj, arch);
+  return hx == hy && nx == ny && memcmp(x, y, sizeof x) == 0 && memcmp(&dx, &dy, sizeof dx) == 0;
+}
+
+/* Every row of a plane is the 1-D sweep over axis 0 with axis 1's value in
+ * the config, every column the 1-D sweep over axis 1: unit for unit, the
+ * same bits (a unit is a network made from its config; where it sits in the
+ * sweep changes nothing). */
+static void test_plane_rows_and_columns(void) {
+  printf("a plane's rows and columns against 1-D sweeps, bit for bit\n");
+  const char *base = "width=16 act=tanh init=normal points=64 block=1 lr=0.2 record_every=5";
+  const char *s1 = "init_std=0.12,0.3,0.5", *s2 = "depth=2,5,9";
+  const int steps = 12, ns = 3;
+  gl_sweep *pl = plane_of(base, s1, s2, "1..3", "both", steps);
+  if (!pl) return;
+  CHECK(run_all(pl, 5) == GL_OK && gl_sweep_units_total(pl) == 3 * 3 * 3 * 2 && gl_sweep_n_axes(pl) == 2 &&
+            !strcmp(gl_sweep_axis_name(pl, 0), "init_std") && !strcmp(gl_sweep_axis_name(pl, 1), "depth") &&
+            gl_sweep_axis_n_values(pl, 1) == 3 && gl_sweep_axis_value(pl, 1, 2) == 9,
+        "init_std=0.12,0.3,0.5 x depth=2,5,9 x seeds 1..3 x both, 12 steps in pieces of 5: %ld units",
+        gl_sweep_units_done(pl));
+  int compared = 0, differ = 0, some_null = 0;
+  for (int line = 0; line < 2; line++)   /* 0: rows (fixed depth), 1: columns (fixed init_std) */
+    for (int f = 0; f < 3; f++) {
+      char config[256];
+      snprintf(config, sizeof config, "%s %s=%s", base, line ? "init_std" : "depth",
+               line ? (const char *[]){"0.12", "0.3", "0.5"}[f] : (const char *[]){"2", "5", "9"}[f]);
+      gl_sweep *one = sweep_of(config, line ? s2 : s1, "1..3", "both", steps);
+      if (!one) continue;
+      run_all(one, 7); /* other pieces: where a unit's steps are cut changes nothing */
+      for (int v = 0; v < 3; v++) {
+        const int pi = line ? f : v, pj = line ? v : f;
+        for (int arch = 0; arch < 2; arch++)
+          for (int k = 0; k < GL_SWEEP_N_METRICS; k++) {
+            for (int s = 0; s < ns; s++) {
+              compared++;
+              differ += !same_unit(pl, pi, pj, one, v, 0, arch, s, k);
+              some_null += !gl_sweep_unit2(pl, pi, pj, arch, s, k, NULL);
+            }
+            differ += !same_cell(pl, pi, pj, one, v, 0, arch, k);
+          }
+      }
+      gl_sweep_free(one);
+    }
+  CHECK(compared == 2 * 3 * 3 * 2 * GL_SWEEP_N_METRICS * ns && differ == 0,
+        "3 rows and 3 columns: %d unit numbers and every cell's median/p10/p90/nulls/diverged_share "
+        "the same bits as the 1-D sweeps' (%d nulls among them); %d differ",
+        compared, some_null, differ);
+  gl_sweep_free(pl);
+}
+
+/* One value on an axis: a 1-D sweep, unit for unit, whichever axis it is. */
+static void test_plane_of_one_line(void) {
+  printf("a plane with one value on an axis is the 1-D sweep\n");
+  const char *base = "width=8 act=sigmoid points=32 block=1";
+  gl_sweep *one = sweep_of(base, "depth=3,6,12", "1..2", "both", 0);
+  gl_sweep *row = plane_of(base, "depth=3,6,12", "width=8", "1..2", "both", 0);
+  gl_sweep *col = plane_of(base, "width=8", "depth=3,6,12", "1..2", "both", 0);
+  if (!one || !row || !col) {
+    gl_sweep_free(one), gl_sweep_free(row), gl_sweep_free(col);
+    return;
+  }
+  /* the same units in the same order: the progress after every call agrees too */
+  int order = 1;
+  while (gl_sweep_units_done(one) < gl_sweep_units_total(one)) {
+    gl_sweep_run(one, 1);
+    gl_sweep_run(row, 1);
+    gl_sweep_run(col, 1);
+    order &= gl_sweep_progress(one) == gl_sweep_progress(row) && gl_sweep_progress(one) == gl_sweep_progress(col);
+  }
+  int differ = 0;
+  for (int v = 0; v < 3; v++)
+    for (int arch = 0; arch < 2; arch++)
+      for (int k = 0; k < GL_SWEEP_FINAL_LOSS; k++) {
+        for (int s = 0; s < 2; s++)
+          differ += !same_unit(one, v, 0, row, v, 0, arch, s, k) + !same_unit(one, v, 0, col, 0, v, arch, s, k);
+        differ += !same_cell(one, v, 0, row, v, 0, arch, k) + !same_cell(one, v, 0, col, 0, v, arch, k);
+        /* the 1-D calls on a plane are its first row */
+        double a[3], b[3];
+        gl_sweep_summary(row, v, arch, k, a, NULL);
+        gl_sweep_summary2(row, v, 0, arch, k, b, NULL);
+        differ += memcmp(a, b, sizeof a) != 0;
+      }
+  const char *j = gl_sweep_json(row);
+  CHECK(order && differ == 0 && j && strstr(j, "{\"axes\": [") &&
+            strstr(j, "{\"name\": \"depth\", \"values\": [3, 6, 12]}") &&
+            strstr(j, "{\"name\": \"width\", \"values\": [8]}") && strstr(j, "\"median\": [[") &&
+            !strstr(j, "diverged_share"),
+        "depth=3,6,12 x width=8 and width=8 x depth=3,6,12 against depth=3,6,12: the same units in "
+        "the same order, every number and summary the same bits (%d differ); the JSON has axes and "
+        "grids",
+        differ);
+  gl_sweep_free(one);
+  gl_sweep_free(row);
+  gl_sweep_free(col);
+}
+
+/* Pieces, progress and cancel on a plane (the sanitizers check the cancel frees everything). */
+static void test_plane_pieces(void) {
+  printf("a plane's pieces: progress, at most one unit per call, cancel\n");
+  gl_sweep *sw = plane_of("depth=4 width=8 points=32 act=tanh block=1", "width=4,8", "depth=2,3",
+                          "1..2", "plain", 10);
+  if (!sw) return;
+  double last = -1;
+  int calls = 0, monotone = 1, at_most_one = 1;
+  long done = 0;
+  char grids[2][4096];
+  int partial_json = 0;
+  while (gl_sweep_units_done(sw) < gl_sweep_units_total(sw) && calls < 1000) {
+    if (gl_sweep_run(sw, 3) != GL_OK) break;
+    calls++;
+    const double p = gl_sweep_progress(sw);
+    if (!(p > last)) monotone = 0;
+    last = p;
+    if (gl_sweep_units_done(sw) - done > 1) at_most_one = 0;
+    done = gl_sweep_units_done(sw);
+    if (done == 3 && partial_json == 0) {
+      /* a partial grid: three cells of seed 1 have numbers, the fourth is null */
+      const char *j = gl_sweep_json(sw);
+      snprintf(grids[0], sizeof grids[0], "%s", j ? j : "");
+      partial_json = strstr(grids[0], "\"diverged_share\": [[0, 0], [0, null]]") != NULL ? 1 : -1;
+    }
+  }
+  /* 8 units of 10 steps in pieces of 3: 4 calls each (3+3+3+1, the last one measures) */
+  CHECK(calls == 32 && monotone && at_most_one && last == 1.0 && partial_json == 1,
+        "8 units x 10 steps in pieces of 3 steps: %d calls, progress rises to %g, at most one unit "
+        "per call; after 3 units the JSON's grids are partial (%s)",
+        calls, last, partial_json == 1 ? "null where no seed has run" : grids[0]);
+  gl_sweep_free(sw);
+  sw = plane_of("depth=40 width=32 block=1", "depth=40,80", "width=16,32", "1..2", "both", 100);
+  if (!sw) return;
+  gl_sweep_run(sw, 5);
+  gl_sweep_run(sw, 5);
+  CHECK(gl_sweep_units_done(sw) == 0 && gl_sweep_progress(sw) > 0,
+        "cancel a plane mid-unit: 0 units done, progress %.4f; freed with its live network",
+        gl_sweep_progress(sw));
+  gl_sweep_free(sw);
+}
+
+static void bad_plane(const char *config, const char *s1, const char *s2, const char *seeds,
+                      const char *arch, int steps, int code, const char *want) {
+  gl_config *c = cfg_from(config);
+  gl_sweep *sw = NULL;
+  int rc = gl_sweep_new2(c, s1, s2, seeds, arch, steps, &sw);
+  CHECK(rc == code && sw && gl_sweep_errcode(sw) == code && strstr(gl_sweep_errmsg(sw), want) &&
+            gl_sweep_run(sw, 1) == code && gl_sweep_units_done(sw) == 0 && gl_sweep_json(sw) == NULL,
+        "%s x %s (seeds %s, steps %d) -> %s: %s", s1 ? s1 : "NULL", s2, seeds ? seeds : "-", steps,
+        gl_errstr(rc), gl_sweep_errmsg(sw));
+  gl_sweep_free(sw);
+  gl_config_free(c);
+}
+
+static void test_bad_planes(void) {
+  printf("bad planes: refused before any unit runs, one message\n");
+  bad_plane("", "depth=2,4", "depth=8,16", NULL, NULL, 0, GL_EINVAL, "depth is swept twice");
+  bad_plane("init=normal", "init_std=0.1", "init-std=0.2", NULL, NULL, 0, GL_EINVAL, "init_std is swept twice");
+  bad_plane("", "depth=2,4", "act=1,2", NULL, NULL, 0, GL_EINVAL, "act is not a numeric setting");
+  bad_plane("", "depth=2,4", "colour=1", NULL, NULL, 0, GL_EINVAL, "unknown setting 'colour'");
+  bad_plane("", "depth=2,4", "width=8,x", NULL, NULL, 0, GL_EINVAL, "'x' is not a number");
+  bad_plane("", "depth=2,4", "width=1..2048:3", NULL, NULL, 0, GL_EINVAL, "width: 2048 is out of range");
+  bad_plane("", "depth=2,4", "lr=0.1,1", NULL, NULL, 0, GL_EINVAL, "lr changes nothing at initialisation");
+  bad_plane("", "depth=2,4", "seed=1,2", NULL, NULL, 0, GL_EINVAL, "seeds range");
+  bad_plane("", "depth=2,4", "", NULL, NULL, 0, GL_EINVAL, "is not NAME=V1,V2");
+  bad_plane("", NULL, "depth=2", NULL, NULL, 0, GL_EMISUSE, "no sweep given");
+  /* a pair whose network gl_create refuses, named by both values */
+  bad_plane("width=8 points=16", "depth=2,3", "block=1,2", NULL, "plain", 0, GL_EINVAL,
+            "depth=3, block=2 (plain): depth: 3 is not a multiple of block (2)");
+  bad_plane("block=1", "depth=10,1000", "width=64,1024", NULL, "plain", 0, GL_ENOMEM,
+            "depth=1000, width=1024 (plain): depth/width/batch");
+  /* the units: 20 x 20 cells x 1000 seeds x 2 archs = 800000 > 400000 (linear ranges: 20 values each) */
+  bad_plane("block=1", "depth=5..24:20", "width=5..24:20", "1..1000", "both", 0, GL_EINVAL,
+            "20 x 20 values x 1000 seeds x 2 archs = 800000 units, at most 400000");
+  /* the work, sum of units x layers x (steps + 1): 10 units x 1000 layers x 10000 = 1e8 is
+   * allowed, 11 units are not */
+  gl_config *c = cfg_from("block=1 width=8 points=8");
+  gl_sweep *sw = NULL;
+  int rc = gl_sweep_new2(c, "depth=998", "width=8..17:10", "1..1", "plain", 9999, &sw);
+  CHECK(rc == GL_OK && gl_sweep_units_total(sw) == 10,
+        "depth 998 (1000 layers) x 10 widths x 10000 steps = 1e8 layer-steps: allowed (%s)",
+        gl_sweep_errmsg(sw));
+  gl_sweep_free(sw);
+  gl_config_free(c);
+  bad_plane("block=1 width=8 points=8", "depth=998", "width=8..18:11", "1..1", "plain", 9999, GL_EINVAL,
+            "1.1e+08 layer-steps of work (units x layers x (steps + 1)), at most 1e+08");
+}
+
+/* The mean field of a weight-scale axis: the engine's theory per value. */
+static void test_plane_meanfield(void) {
+  printf("the mean field of a weight-scale axis\n");
+  gl_sweep *sw = plane_of("width=16 act=tanh init=normal points=32 block=1", "init_std=0.125,0.25,0.5",
+                          "depth=2,4", NULL, "plain", 0);
+  if (!sw) return;
+  int same = 1;
+  for (int i = 0; i < 3; i++) {
+    gl_meanfield a, b;
+    same &= gl_sweep_meanfield(sw, 0, i, &a) == 1;
+    gl_meanfield_compute("tanh", 4 * gl_sweep_axis_value(sw, 0, i), 0, &b); /* sqrt(16) init_std */
+    same &= memcmp(&a, &b, sizeof a) == 0;
+  }
+  gl_meanfield m;
+  run_all(sw, 1);
+  const char *j = gl_sweep_json(sw);
+  CHECK(same && !gl_sweep_meanfield(sw, 1, 0, &m) && !gl_sweep_meanfield(sw, 0, 3, &m) && j &&
+            strstr(j, "\"sigma_w\": [0.5, 1, 2]") && strstr(j, "\"chi_mf\": [0.25, 1, ") &&
+            strstr(j, "\"xi\": [0.72134752, null, null]") &&
+            strstr(j, "\"depth_6xi\": [4.32808512, null, null]") && strstr(j, "\"c_star\": [1, 1, 0]") &&
+            strstr(j, "\"q_star\": [0, 0, 2.12"),
+        "init_std=0.125,0.25,0.5 at width 16 (sigma_w 0.5, 1, 2): gl_meanfield_compute's numbers per "
+        "value; chi_mf 0.25, 1 (the edge), > 1; xi and depth_6xi null at chi >= 1; depth has none");
+  gl_sweep_free(sw);
+  /* no weight-scale axis: sigma_w would change with the other axis (width), or the theory does not apply */
+  struct {
+    const char *config, *s1, *s2;
+  } none[] = {
+      {"init=normal block=1", "init_std=0.1,0.2", "width=8,16"},
+      {"init=normal norm=batch block=1", "init_std=0.1,0.2", "depth=2,4"},
+      {"init=xavier block=1", "depth=2,4", "width=8,16"},
+  };
+  int found = 0;
+  for (size_t k = 0; k < sizeof none / sizeof none[0]; k++) {
+    gl_sweep *x = plane_of(none[k].config, none[k].s1, none[k].s2, NULL, "plain", 0);
+    found += gl_sweep_meanfield(x, 0, 0, &m) + gl_sweep_meanfield(x, 1, 0, &m);
+    const char *jx = gl_sweep_json(x);
+    found += jx && strstr(jx, "chi_mf") != NULL;
+    gl_sweep_free(x);
+  }
+  /* a 1-D init_std sweep: the mean field in C, its JSON as before (no axes, no chi_mf) */
+  gl_sweep *one = sweep_of("width=16 act=tanh init=normal points=32", "init_std=0.25", NULL, "plain", 0);
+  const int one_has = one && gl_sweep_meanfield(one, 0, 0, &m) && fabs(m.chi - 1) < 1e-15;
+  const char *jo = one ? gl_sweep_json(one) : NULL;
+  CHECK(found == 0 && one_has && jo && !strstr(jo, "chi_mf") && !strstr(jo, "axes"),
+        "init_std x width, batch norm, xavier: no mean field (%d found); a 1-D init_std sweep has it "
+        "in C (chi %.17g) and not in its JSON",
+        found, one_has ? m.chi : NAN);
+  gl_sweep_free(one);
+}
+
+/* The engine's measured chi against the sweep's mean field at width 256.
+ * The 2-D input enters far below q* (Lin_1's fan-in is 2), so the signal
+ * needs a few layers to reach q*: in the chaotic phase the first layers
+ * multiply by about sigma_w^2 (the linear regime of tanh), which lifts the
+ * sweep's chi_geomean above chi_mf.  Compared: the median of the record's
+ * chi over hidden layers 16 .. depth, where q has settled. */
+static void test_plane_theory_meets_measure(void) {
+  const int depth = quick ? 24 : 30;
+  printf("measured chi against chi_mf (tanh, width 256, depth %d)\n", depth);
+  char config[128];
+  snprintf(config, sizeof config, "width=256 act=tanh init=normal points=%d block=1", quick ? 64 : 256);
+  gl_sweep *sw = plane_of(config, "init_std=0.03125,0.0546875,0.09375,0.125", "depth=30", NULL,
+                          "plain", 0);
+  if (!sw) return;
+  char line[320] = "";
+  double worst = 0;
+  for (int i = 0; i < 4; i++) {
+    gl_meanfield m;
+    gl_sweep_meanfield(sw, 0, i, &m);
+    char text[192];
+    snprintf(text, sizeof text, "%s depth=%d init_std=%.17g", config, depth, gl_sweep_axis_value(sw, 0, i));
+    gl_config *c = cfg_from(text);
+    gl_net *n = NULL;
+    if (gl_create(c, GL_ARCH_PLAIN, &n) == GL_OK) {
+      gl_measure(n);
+      const double *chi = gl_record_field(n, GL_CHI);
+      double v[64];
+      int k = 0;
+      for (int l = 15; l <= depth; l++) v[k++] = chi[l]; /* hidden layers 16 .. depth (0-based l) */
+      const double med = pct(v, k, 0.5);
+      snprintf(line + strlen(line), sizeof line - strlen(line), " sigma_w %.2f: %.3f vs %.3f;",
+               m.sigma_w, med, m.chi);
+      worst = fmax(worst, fabs(med / m.chi - 1));
+    }
+    gl_free(n);
+    gl_config_free(c);
+  }
+  CHECK(worst < 0.05, "median chi of hidden layers 16..%d vs chi_mf:%s largest relative gap %.3f", depth,
+        line, worst);
+  gl_sweep_free(sw);
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   timed(test_values);
@@ -486,5 +796,11 @@ int main(int argc, char **argv) {
   timed(test_deep);
   timed(test_depth_law);
   timed(test_chi_crossing);
+  timed(test_plane_rows_and_columns);
+  timed(test_plane_of_one_line);
+  timed(test_plane_pieces);
+  timed(test_bad_planes);
+  timed(test_plane_meanfield);
+  timed(test_plane_theory_meets_measure);
   return report();
 }
