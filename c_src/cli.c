@@ -26,8 +26,9 @@
 
 static const char *ARCH_NAMES[2] = {"plain", "residual"};
 
-/* --sweep mode (cli_sweep.c): returns the exit status */
-int cli_sweep(gl_config *cfg, const char *sweep, const char *seeds, int steps, int json);
+/* --sweep mode (cli_sweep.c): returns the exit status; sweep2 NULL unless --sweep came twice */
+int cli_sweep(gl_config *cfg, const char *sweep, const char *sweep2, const char *seeds, int steps,
+              int json);
 
 static void die(const char *fmt, const char *a, const char *b) {
   fprintf(stderr, "gradlab: ");
@@ -239,7 +240,9 @@ static void usage(void) {
          "  --sweep NAME=V1,V2,...  or  --sweep NAME=A..B:N\n"
          "                   measure a numeric setting at each value, over --seeds, for\n"
          "                   --arch; at init unless --steps N; A..B:N is log-spaced for\n"
-         "                   positive ranges over a decade, else linear\n", gl_threads_max());
+         "                   positive ranges over a decade, else linear; a second --sweep\n"
+         "                   makes a plane (every pair of values; rows = the second)\n",
+         gl_threads_max());
 }
 
 /* The bytes of a digits file into cfg; exits 2 if it cannot be read or is invalid. */
@@ -275,6 +278,7 @@ typedef struct {
   const char *digits_file, *digits_test_file;
   const char *sweep, *seeds_text; /* --sweep NAME=..., and --seeds as given */
   int steps_given;                /* --steps was on the command line */
+  const char *sweep2;             /* a second --sweep: the plane's rows */
 } cli_opts;
 
 /* The flags into cfg and o; exits 2 on a bad one.  Returns 1 when a flag
@@ -299,7 +303,12 @@ static int parse_args(int argc, char **argv, gl_config *cfg, cli_opts *o) {
       if (i + 1 >= argc) die("--%s needs a value%s", name, "");
       value = argv[++i];
     }
-    if (!strcmp(name, "sweep")) { o->sweep = value; continue; }
+    if (!strcmp(name, "sweep")) {
+      if (o->sweep2) die("--sweep: at most two (a plane); '%s' is a third%s", value, "");
+      if (o->sweep) o->sweep2 = value;
+      else o->sweep = value;
+      continue;
+    }
     if (!strcmp(name, "steps")) o->steps_given = 1;
     if (!strcmp(name, "seeds")) {
       o->seeds_text = value;
@@ -469,15 +478,15 @@ static void free_experiment(experiment *x) {
 int main(int argc, char **argv) {
   gl_config *cfg;
   if (gl_config_new(&cfg)) die("%s%s", "out of memory", "");
-  cli_opts o = {0, -1, -1, NULL, NULL, NULL, NULL, 0};
+  cli_opts o = {0, -1, -1, NULL, NULL, NULL, NULL, 0, NULL};
   if (parse_args(argc, argv, cfg, &o)) {
     gl_config_free(cfg);
     return 0;
   }
   load_digits_files(cfg, &o, argv[0]);
   if (o.sweep) {
-    int rc = cli_sweep(cfg, o.sweep, o.seeds_text, o.steps_given ? (int)setting_long(cfg, "steps") : 0,
-                       o.json);
+    int rc = cli_sweep(cfg, o.sweep, o.sweep2, o.seeds_text,
+                       o.steps_given ? (int)setting_long(cfg, "steps") : 0, o.json);
     gl_config_free(cfg);
     return rc;
   }

@@ -177,6 +177,50 @@ expect_2 "201 values, at most 200" --sweep depth=1..500:201
 expect_2 "is not a multiple of block" --sweep depth=2,3 --arch plain
 expect_2 "only when init=normal" --sweep init_std=0.05,0.1
 expect_2 "seeds" --sweep depth=2,4 --seeds 3..1
+echo "CLI: planes (--sweep twice)"
+P="--init normal --act tanh --width 16 --points 64 --block 1 --arch both --seeds 1..2"
+if $G --sweep init_std=0.125,0.25,0.5 --sweep depth=2,5 $P --steps 6 --json > "$tmp/pl.json" &&
+   $G --sweep init_std=0.125,0.25,0.5 --depth 5 $P --steps 6 --json > "$tmp/row.json" &&
+   $G --sweep depth=2,5 --init-std 0.25 $P --steps 6 --json > "$tmp/col.json"; then
+  node -e '
+    const fs = require("fs");
+    const [pl, row, col] = process.argv.slice(1).map((f) => JSON.parse(fs.readFileSync(f)).sweep);
+    const errs = [];
+    const [a0, a1] = pl.axes || [];
+    if (!a0 || a0.name !== "init_std" || a0.values.join() !== "0.125,0.25,0.5" || a1.name !== "depth" || a1.values.join() !== "2,5") errs.push("axes " + JSON.stringify(pl.axes));
+    if ("name" in pl || "values" in pl) errs.push("a plane has axes, not name/values");
+    /* the mean field of the weight-scale axis: sigma_w = sqrt(16) init_std; xi null from chi = 1 on */
+    if (a0.sigma_w.join() !== "0.5,1,2" || a0.chi_mf[0] !== 0.25 || Math.abs(a0.chi_mf[1] - 1) > 1e-12 || !(a0.chi_mf[2] > 1)) errs.push("chi_mf " + a0.chi_mf);
+    if (a0.xi[1] !== null || a0.xi[2] !== null || a0.depth_6xi[1] !== null || !(Math.abs(a0.depth_6xi[0] - 6 * a0.xi[0]) < 1e-6)) errs.push("xi " + a0.xi + " depth_6xi " + a0.depth_6xi);
+    if (!(a0.depth_6xi_c[2] > 0) || "chi_mf" in a1) errs.push("xi_c / depth axis");
+    for (const arch of ["plain", "residual"]) {
+      for (const m of ["grad_ratio_log10", "act_grad_ratio_log10", "chi_geomean", "grad_ratio_theory_log10", "final_loss", "final_acc"]) {
+        const g = pl[arch][m];
+        for (const q of ["median", "p10", "p90", "nulls"]) if (!Array.isArray(g[q]) || g[q].length !== 2 || g[q].some((r) => r.length !== 3)) errs.push(arch + " " + m + " " + q + " not 2 rows x 3 columns");
+        /* row depth=5 is the 1-D init_std sweep at depth 5; column init_std=0.25 the 1-D depth sweep */
+        for (const q of ["median", "p10", "p90", "nulls"]) {
+          if (JSON.stringify(g[q][1]) !== JSON.stringify(row[arch][m][q])) errs.push(arch + " " + m + " " + q + " row depth=5 " + g[q][1] + " vs " + row[arch][m][q]);
+          if (JSON.stringify(g[q].map((r) => r[1])) !== JSON.stringify(col[arch][m][q])) errs.push(arch + " " + m + " " + q + " column init_std=0.25");
+        }
+      }
+      const d = pl[arch].diverged_share;
+      if (JSON.stringify(d[1]) !== JSON.stringify(row[arch].diverged_share) || JSON.stringify(d.map((r) => r[1])) !== JSON.stringify(col[arch].diverged_share)) errs.push("diverged_share " + JSON.stringify(d));
+    }
+    if (errs.length) { console.error(errs.join("; ")); process.exit(1); }
+  ' "$tmp/pl.json" "$tmp/row.json" "$tmp/col.json" && ok "--sweep init_std=... --sweep depth=... --json: axes, mean field (chi_mf, xi null at chi >= 1), 2 x 3 grids (rows = depth); row depth=5 and column init_std=0.25 print the 1-D sweeps' numbers" || bad "plane JSON"
+else bad "the plane commands failed"; fi
+if $G --sweep init_std=0.125,0.5 --sweep depth=2,4 $P > "$tmp/pl.txt" && grep -q "^sweep init_std x depth: 2 x 2 values x 2 seeds" "$tmp/pl.txt" &&
+   grep -q "^  chi_mf" "$tmp/pl.txt" && grep -q "^plain: grad_ratio_log10" "$tmp/pl.txt" && grep -q "^residual" "$tmp/pl.txt"; then
+  ok "a plane without --json: the mean field and a grid per stack ($(wc -l < "$tmp/pl.txt") lines)"
+else bad "plane table: $(head -c 300 "$tmp/pl.txt")"; fi
+expect_2 "depth is swept twice" --sweep depth=2,4 --sweep depth=8
+expect_2 "init_std is swept twice" --init normal --sweep init_std=0.1 --sweep init-std=0.2
+expect_2 "act is not a numeric setting" --sweep depth=2,4 --sweep act=1,2
+expect_2 "at most two" --sweep depth=2 --sweep width=8 --sweep points=16
+expect_2 "depth=3, block=2 (plain): depth: 3 is not a multiple of block" --sweep depth=2,3 --sweep block=1,2 --arch plain
+expect_2 "800000 units, at most 400000" --block 1 --sweep depth=5..24:20 --sweep width=5..24:20 --seeds 1..1000 --arch both
+expect_2 "layer-steps of work" --block 1 --sweep depth=500..1000:50 --sweep width=8..16:5 --steps 100 --seeds 1..10
+expect_2 "layer-steps of work" --model conv --data digits --sweep blocks=100 --sweep channels=1..10:10 --seeds 1..100 --steps 1000 --arch plain
 "$G" --help > /dev/null && ok "--help exits 0" || bad "--help"
 v=$("$G" --version) && [ "${v#gradlab }" != "$v" ] && ok "--version exits 0: $v" || bad "--version"
 "$G" --settings | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const t=JSON.parse(s);process.exit(t.length>20&&t.every(x=>x.name&&x.type&&x.help)?0:1)})' && ok "--settings prints the settings table as JSON" || bad "--settings"
