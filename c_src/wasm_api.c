@@ -35,6 +35,16 @@ EMSCRIPTEN_KEEPALIVE gl_sweep *glw_sweep_new(const gl_config *cfg, const char *s
   return sw;
 }
 
+/* gl_sweep_new2 without the out-parameter: a plane (sweep2 = the rows'
+ * setting), the same handle and failures as glw_sweep_new. */
+EMSCRIPTEN_KEEPALIVE gl_sweep *glw_sweep_new2(const gl_config *cfg, const char *sweep,
+                                              const char *sweep2, const char *seeds,
+                                              const char *arch, int steps) {
+  gl_sweep *sw = NULL;
+  gl_sweep_new2(cfg, sweep, sweep2, seeds, arch, steps, &sw);
+  return sw;
+}
+
 /* Bytes of the WASM heap handed out by malloc and not yet freed. */
 EMSCRIPTEN_KEEPALIVE size_t glw_heap_in_use(void) { return (size_t)mallinfo().uordblks; }
 
@@ -107,4 +117,5 @@ GL_EXPORT(gl_sweep_units_done)
 GL_EXPORT(gl_sweep_units_total)
 GL_EXPORT(gl_sweep_progress)
 GL_EXPORT(gl_sweep_json)
+GL_EXPORT(glw_sweep_new2)
 };

@@ -239,3 +239,105 @@ test('Worker: a long sweep answers other messages, then sweep_cancel stops it; b
     await w.terminate();
   }
 });
+
+// ---- planes: two settings at every pair of values (spec.sweep2, issue 27) ----
+
+test('a plane: every row is the 1-D sweep at that value, the native CLI prints the same JSON, the mean field rides on the weight-scale axis', async () => {
+  const engine = await loadEngine();
+  const config = { width: 16, act: 'tanh', init: 'normal', points: 64, block: 1 };
+  const spec = { sweep: 'init_std=0.125,0.25,0.5', sweep2: 'depth=2,6', seeds: '1..2', arch: 'both', steps: 5 };
+  const pl = engine.sweep(config, spec);
+  assert.equal(pl.total, 3 * 2 * 2 * 2);
+  runAll(pl, 2);
+  const r = pl.result();
+  pl.free();
+  assert.deepEqual(r.axes.map((a) => [a.name, a.values]), [['init_std', [0.125, 0.25, 0.5]], ['depth', [2, 6]]]);
+  assert.ok(!('name' in r) && !('values' in r), 'a plane names its axes, not name/values');
+  const ax = r.axes[0];
+  assert.deepEqual(ax.sigma_w, [0.5, 1, 2], 'sigma_w = sqrt(width) init_std');
+  assert.equal(ax.chi_mf[0], 0.25);
+  assert.ok(Math.abs(ax.chi_mf[1] - 1) < 1e-12 && ax.chi_mf[2] > 1, `chi_mf ${ax.chi_mf}`);
+  assert.deepEqual([ax.xi[1], ax.xi[2], ax.depth_6xi[2]], [null, null, null], 'xi and 6 xi are null (infinite) at chi >= 1');
+  assert.ok(!('chi_mf' in r.axes[1]), 'depth is not a weight-scale axis');
+  for (const [j, depth] of [2, 6].entries()) {
+    const one = engine.sweep({ ...config, depth }, { ...spec, sweep2: undefined });
+    runAll(one, 3);
+    const o = one.result();
+    one.free();
+    for (const arch of ['plain', 'residual']) {
+      for (const [m, s] of Object.entries(o[arch])) {
+        if (m === 'diverged_share') assert.deepEqual(r[arch][m][j], s, `${arch} diverged_share row ${depth}`);
+        else for (const q of ['median', 'p10', 'p90', 'nulls']) assert.deepEqual(r[arch][m][q][j], s[q], `${arch} ${m} ${q} row depth=${depth}`);
+      }
+    }
+  }
+  const native = cli({ sweep: spec.sweep, seeds: spec.seeds, arch: 'both', steps: 5, width: 16, act: 'tanh', init: 'normal', points: 64, block: 1 },
+    ['--sweep', spec.sweep2]).sweep;
+  assert.deepEqual(r, native, 'the same JSON from the WASM and the native build');
+});
+
+test('bad planes throw the C message before any unit runs; a plane cancelled mid-unit leaves no bytes behind', async () => {
+  const engine = await loadEngine();
+  const cases = [
+    [{ sweep: 'depth=2,4', sweep2: 'depth=8' }, 1, /depth is swept twice/],
+    [{ sweep: 'depth=2,4', sweep2: 'act=1,2' }, 1, /act is not a numeric setting/],
+    [{ sweep: 'depth=2,3', sweep2: 'block=1,2', arch: 'plain' }, 1, /depth=3, block=2 \(plain\): depth: 3 is not a multiple of block \(2\)/],
+    [{ sweep: 'depth=5..24:20', sweep2: 'width=5..24:20', seeds: '1..1000', arch: 'both' }, 1, /800000 units, at most 400000/],
+    [{ sweep: 'depth=500..1000:50', sweep2: 'width=8..16:5', seeds: '1..10', steps: 100 }, 1, /layer-steps of work/],
+    [{ sweep: 'depth=2', sweep2: 42 }, 5, /sweep2 must be/],
+  ];
+  const base = engine.heapInUse();
+  for (const [spec, code, re] of cases) {
+    assert.throws(() => engine.sweep({ block: 1 }, spec), (e) => e instanceof GradLab.GradLabError && e.code === code && re.test(e.message), JSON.stringify(spec));
+  }
+  const live = engine.sweep({ width: 32, block: 1 }, { sweep: 'depth=30,60', sweep2: 'width=16,32', seeds: '1..2', steps: 500 });
+  live.run(3);
+  assert.ok(live.done === 0 && live.progress > 0);
+  live.free();
+  live.free();
+  assert.throws(() => live.result(), /freed/);
+  assert.equal(engine.heapInUse(), base, 'bytes in use back where they were');
+});
+
+test('Worker: a sweep with sweep2 streams partial grids at most every 250 ms and ends with the wrapper\'s plane; cancel and errors as for the 1-D sweep', async () => {
+  const { w, next, send, inbox } = startWorker();
+  try {
+    const config = { width: 32, act: 'tanh', init: 'normal', block: 1, points: 128 };
+    const spec = { sweep: 'init_std=0.1..0.3:3', sweep2: 'depth=2,8,16', seeds: '1..2', arch: 'both', steps: 40 };
+    const t0 = Date.now();
+    send({ type: 'sweep', id: 11, config, ...spec });
+    const first = await next((m) => m.type === 'sweep_progress' && m.id === 11);
+    assert.equal(first.total, 3 * 3 * 2 * 2);
+    assert.deepEqual(first.result.axes[1].values, [2, 8, 16]);
+    assert.ok(first.result.plain.final_acc.median.flat().every((v) => v === null), 'no cell has a number yet');
+    const end = await next((m) => m.type === 'sweep_result' && m.id === 11);
+    const elapsed = Date.now() - t0;
+    const withResult = inbox.filter((m) => m.type === 'sweep_progress' && m.id === 11 && m.result);
+    assert.ok(withResult.length <= 1 + elapsed / 250, `${withResult.length} partial results in ${elapsed} ms: at most one per 250 ms`);
+    for (const m of withResult) {
+      const g = m.result.plain.final_acc.median;
+      assert.ok(g.length === 3 && g.every((row) => row.length === 3), 'partial results are whole grids (null where no seed has run)');
+    }
+    const engine = await loadEngine();
+    const sw = engine.sweep(config, spec);
+    runAll(sw, 64);
+    assert.deepEqual(end.result, sw.result());
+    sw.free();
+    const done = inbox.filter((m) => m.id === 11 && m.type === 'sweep_progress').map((m) => m.done);
+    assert.ok(done.every((d, i) => i === 0 || d >= done[i - 1]), 'done never goes back');
+    // a bad plane: error with where 'sweep'
+    send({ type: 'sweep', id: 12, config: {}, sweep: 'depth=2,4', sweep2: 'depth=8' });
+    const e = await next((m) => m.type === 'error' && m.id === 12);
+    assert.equal(e.where, 'sweep');
+    assert.match(e.message, /depth is swept twice/);
+    // cancel a plane in flight
+    send({ type: 'sweep', id: 13, config: { depth: 20, block: 1 }, sweep: 'width=16,32', sweep2: 'depth=20,40', seeds: '1..3', steps: 3000 });
+    await next((m) => m.type === 'sweep_progress' && m.id === 13 && m.progress > 0);
+    send({ type: 'sweep_cancel', id: 14 });
+    const c = await next((m) => m.type === 'sweep_cancelled' && m.id === 14);
+    assert.equal(c.sweep_id, 13);
+    assert.ok(c.was_running && c.done < c.total);
+  } finally {
+    await w.terminate();
+  }
+});

@@ -131,6 +131,7 @@
         sweepUnitsTotal: c('gl_sweep_units_total', 'number', ['number']),
         sweepProgress: c('gl_sweep_progress', 'number', ['number']),
         sweepJson: c('gl_sweep_json', 'string', ['number']),
+        sweepNew2: c('glw_sweep_new2', 'number', ['number', 'string', 'string', 'string', 'string', 'number']),
       };
       /** the result codes (CODES), for the errors of net.js and sweep.js */
       this.codes = CODES;

@@ -14,7 +14,7 @@
  * @typedef {{type: string, id?: string | number, config?: {[name: string]: any},
  *   intervals?: number, value?: number, nx?: number, ny?: number, bounds?: number[],
  *   first?: number, count?: number, images?: boolean, depths?: number[], steps?: number, every?: number,
- *   sweep?: string, seeds?: string | number[], arch?: string}} Request
+ *   sweep?: string, sweep2?: string, seeds?: string | number[], arch?: string}} Request
  */
 /**
  * A reply, worker -> page: its type (REPLIES), the request's id when it answers one, and that

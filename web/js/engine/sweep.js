@@ -1,14 +1,21 @@
 // @ts-check
 /*
  * sweep.js - the engine's sweeps in the JavaScript API: one setting over
- * values x seeds x archs, run piece by piece (gradlab.h, "sweeps").  The
- * public surface is gradlab.js's: engine.sweep(config, spec) makes one, and
- * GradLab.Sweep is this class; nobody else loads this file directly.
+ * values x seeds x archs, or two settings over every pair of values (a
+ * plane: spec.sweep2), run piece by piece (gradlab.h, "sweeps", "two-setting
+ * sweeps").  The public surface is gradlab.js's: engine.sweep(config, spec)
+ * makes one, and GradLab.Sweep is this class; nobody else loads this file
+ * directly.
  *
  *   const sw = engine.sweep({ act: 'tanh' }, { sweep: 'depth=1..100:20', seeds: '1..5' });
  *   while (!sw.finished) sw.run(64);   // one unit at most per call
  *   const r = sw.result();            // { name, values, seeds, steps, plain: {...}, residual }
  *   sw.free();
+ *
+ *   // a plane: columns init_std, rows depth; every statistic a grid, grid[row][column]
+ *   const pl = engine.sweep({ act: 'tanh', init: 'normal', block: 1 },
+ *     { sweep: 'init_std=0.09..0.44:11', sweep2: 'depth=2..100:10', seeds: '1..2', steps: 300 });
+ *   pl.result();   // { axes: [{name, values, sigma_w, chi_mf, xi, depth_6xi, ...}, {name, values}], ... }
  *
  * It uses the engine's one cwrap table (engine.c.sweep*, checked against the
  * C by tests/node/wrapper.test.mjs) and its errors (engine.error, CODES).
@@ -19,16 +26,32 @@
 /** @typedef {import('./gradlab.js').Engine} Engine */
 /** @typedef {import('./gradlab.js').Config} Config */
 /**
- * What to sweep: the setting and its values ('depth=1..100:20' or 'act=tanh,relu'), the seeds
- * ('1..5' or [1, 5]; default the config's seed), the archs ('plain', 'residual' or 'both';
- * default config.arch, else both), training steps per unit (0: measured at initialisation).
- * @typedef {{sweep: string, seeds?: string | number[] | null, arch?: string, steps?: number}} SweepSpec
+ * What to sweep: the setting and its values ('depth=1..100:20' or 'width=16,32'), optionally a
+ * second setting (sweep2: a plane, its rows), the seeds ('1..5' or [1, 5]; default the config's
+ * seed), the archs ('plain', 'residual' or 'both'; default config.arch, else both), training
+ * steps per unit (0: measured at initialisation).
+ * @typedef {{sweep: string, sweep2?: string | null, seeds?: string | number[] | null, arch?: string, steps?: number}} SweepSpec
  */
 /** @typedef {{median: number | null, p10: number | null, p90: number | null, nulls: number}} Summary */
 /**
- * The engine's JSON (gl_sweep_json): per arch, per statistic, one Summary per value
+ * The engine's JSON (gl_sweep_json): per arch, per statistic, {median, p10, p90, nulls}, each an
+ * array over the values, or for a plane a grid over (row = axes[1], column = axes[0]) pairs
  * @typedef {{name: string, values: (number | string)[], seeds: number[], steps: number,
- *   plain?: {[stat: string]: Summary[]}, residual?: {[stat: string]: Summary[]}}} SweepResult
+ *   plain?: {[stat: string]: any}, residual?: {[stat: string]: any}}} SweepResult
+ */
+/**
+ * A plane's axis: the setting, its values, and for a weight-scale axis (init_std with init=normal,
+ * dense, no normalisation, the other axis not width) the engine's mean field per value, null
+ * where infinite (docs/api.md)
+ * @typedef {{name: string, values: number[], sigma_w?: number[], q_star?: (number | null)[],
+ *   chi_mf?: number[], xi?: (number | null)[], depth_6xi?: (number | null)[], c_star?: (number | null)[],
+ *   chi_c?: (number | null)[], xi_c?: (number | null)[], depth_6xi_c?: (number | null)[]}} SweepAxis
+ */
+/**
+ * A plane's JSON: its two axes; every statistic of every arch a grid, grid[j][i] for value j of
+ * axes[1] (the rows) and value i of axes[0] (the columns)
+ * @typedef {{axes: SweepAxis[], seeds: number[], steps: number,
+ *   plain?: {[stat: string]: any}, residual?: {[stat: string]: any}}} PlaneResult
  */
 
 (function (root, factory) {
@@ -86,7 +109,11 @@
       return this;
     }
 
-    /** The summaries so far (a fresh object each call; null where no seed gave a number). @returns {SweepResult} */
+    /**
+     * The summaries so far (a fresh object each call; null where no seed gave a number): a
+     * SweepResult, or a PlaneResult for a sweep made with spec.sweep2.
+     * @returns {any}
+     */
     result() {
       const text = this.engine.c.sweepJson(this.ptr);
       if (!text) throw this.engine.error(this.engine.codes.ENOMEM, 'sweep: out of memory writing the result');
@@ -109,7 +136,11 @@
   function createSweep(engine, config, spec) {
     const { c, codes } = engine;
     if (spec === null || typeof spec !== 'object' || typeof spec.sweep !== 'string') {
-      throw engine.error(codes.EMISUSE, "sweep: spec must be { sweep: 'NAME=V1,V2,...' or 'NAME=A..B:N', seeds, arch, steps }");
+      throw engine.error(codes.EMISUSE, "sweep: spec must be { sweep: 'NAME=V1,V2,...' or 'NAME=A..B:N', sweep2, seeds, arch, steps }");
+    }
+    const sweep2 = spec.sweep2 === undefined || spec.sweep2 === null ? null : spec.sweep2;
+    if (sweep2 !== null && typeof sweep2 !== 'string') {
+      throw engine.error(codes.EMISUSE, "sweep: spec.sweep2 must be 'NAME=V1,V2,...' or 'NAME=A..B:N' (a plane's rows)");
     }
     /** @type {unknown} */
     let seeds = spec.seeds === undefined || spec.seeds === null ? '' : spec.seeds;
@@ -121,7 +152,8 @@
     if (typeof arch !== 'string') throw engine.error(codes.EINVAL, `arch: '${arch}' is not plain, residual or both`);
     const cfg = engine._config(config);
     try {
-      const ptr = c.sweepNew(cfg, spec.sweep, seeds, arch, steps);
+      const ptr = sweep2 === null ? c.sweepNew(cfg, spec.sweep, seeds, arch, steps)
+        : c.sweepNew2(cfg, spec.sweep, sweep2, seeds, arch, steps);
       if (!ptr) throw engine.error(codes.ENOMEM, 'out of memory creating a sweep');
       const rc = c.sweepErrcode(ptr);
       if (rc) {

@@ -1,9 +1,10 @@
 // @ts-check
 /*
  * worker-sweep.js - the Worker's sweep in flight: one engine sweep
- * (sweep.js) run a few pieces per turn of the event loop, its progress and
- * partial result posted as it goes, its result at the end; cancelled, or
- * replaced by the next `sweep` request.  worker-core.js owns one and hands
+ * (sweep.js; a plane when the request has `sweep2`) run a few pieces per
+ * turn of the event loop, its progress and partial result (a plane's: partial
+ * grids) posted as it goes, its result at the end; cancelled, or replaced by
+ * the next `sweep` request.  worker-core.js owns one and hands
  * it the `sweep` and `sweep_cancel` requests (docs/worker-protocol.md).
  *
  *   const sweeps = GradLabWorkerSweep.create(engine, post, { now, schedule });
@@ -58,7 +59,7 @@
      */
     function start(msg, runConfig, reply) {
       const config = Object.assign({}, msg.config || runConfig || {});
-      const sweep = engine.sweep(config, { sweep: msg.sweep, seeds: msg.seeds, arch: msg.arch, steps: msg.steps });
+      const sweep = engine.sweep(config, { sweep: msg.sweep, sweep2: msg.sweep2, seeds: msg.seeds, arch: msg.arch, steps: msg.steps });
       const old = cancel();
       if (old) post(Object.assign({ type: 'sweep_cancelled', id: old.sweep_id, replaced: true }, old));
       /** @type {SweepRun} */
