@@ -4,6 +4,13 @@
 // initialisation: 200 networks made, measured once and freed, one at a time.
 //   bench sweep wasm units=200 depths=1..100:20 seeds=5 width=32 seconds=N.NN cpu_seconds=N.NN (median of RUNS; aim < 2 s)
 //   bench sweep native seconds=N.NN  (build/gradlab --sweep, the same sweep, process start included)
+// and a plane (issue 27): init_std (12 values) x depth (12, evenly from 1 to
+// 100) x 3 seeds x plain and residual, the same width, data and activation,
+// at initialisation: 864 networks, 43,632 hidden layers.  Its time per
+// hidden layer against the 1-D sweep's, the two run alternately in one
+// process (the median of RUNS paired ratios; aim <= 1.2):
+//   bench sweep2d wasm units=864 grid=12x12 seeds=3 width=32 seconds=N.NN us_per_hidden_layer=N.N
+//   bench sweep2d wasm per_hidden_layer plane/1d=N.NN  (paired with the 1-D sweep, 1-D: N.N us)
 // RUNS (default 5) as for the other benchmarks.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -49,3 +56,39 @@ if (existsSync(exe)) {
   const n = median(nt);
   console.log(`bench sweep native seconds=${n.toFixed(2)} wasm/native=${(median(times) / n).toFixed(2)}  (build/gradlab --sweep, process start included)`);
 }
+
+/* ---- the plane: its time per hidden layer, paired with the 1-D sweep's ---- */
+const planeConfig = { ...config, init: 'normal' };
+const planeDepths = Array.from({ length: 12 }, (_, i) => 1 + 9 * i); /* 1, 10, ..., 100 */
+const planeSpec = { sweep: 'init_std=0.05..0.6:12', sweep2: 'depth=' + planeDepths.join(','), seeds: '1..3', arch: 'both', steps: 0 };
+const sum = (v) => v.reduce((a, b) => a + b, 0);
+const hidden1d = sum(depths) * 5 * 2, hidden2d = sum(planeDepths) * 12 * 3 * 2;
+/** seconds to make, run to the end and read a sweep, one run(1) per unit as the Worker does at init */
+function timeSweep(cfg, sp) {
+  const t0 = performance.now();
+  const sw = engine.sweep(cfg, sp);
+  while (!sw.finished) sw.run(1);
+  const res = sw.result();
+  const s = (performance.now() - t0) / 1000;
+  const n = sw.total;
+  sw.free();
+  return { s, n, res };
+}
+const ratios = [], planeTimes = [], oneTimes = [];
+let planeUnits = 0, planeRes = null;
+for (let r = 0; r < RUNS; r++) {
+  const one = timeSweep(config, spec);
+  const pl = timeSweep(planeConfig, planeSpec);
+  planeUnits = pl.n;
+  planeRes = pl.res;
+  oneTimes.push(one.s / hidden1d);
+  planeTimes.push(pl.s);
+  ratios.push((pl.s / hidden2d) / (one.s / hidden1d));
+}
+/* the result is real: 12 x 12 grids, chi_mf from the engine on the init_std axis */
+const g = planeRes.plain.chi_geomean.median;
+if (g.length !== 12 || g.some((row) => row.length !== 12) || planeRes.axes[0].chi_mf.length !== 12) throw new Error('bench sweep2d: not a 12 x 12 plane');
+console.log(`bench sweep2d wasm units=${planeUnits} grid=12x12 (init_std x depth 1..100) seeds=3 width=32 seconds=${median(planeTimes).toFixed(2)}` +
+  ` us_per_hidden_layer=${(1e6 * median(planeTimes) / hidden2d).toFixed(1)} (median of ${RUNS}; ${hidden2d} hidden layers)`);
+console.log(`bench sweep2d wasm per_hidden_layer plane/1d=${median(ratios).toFixed(2)}  (median of ${RUNS} paired runs with the 1-D sweep above,` +
+  ` whose hidden layer took ${(1e6 * median(oneTimes)).toFixed(1)} us; aim <= 1.2)`);
