@@ -595,10 +595,10 @@ static void test_plane_of_one_line(void) {
   CHECK(order && differ == 0 && j && strstr(j, "{\"axes\": [") &&
             strstr(j, "{\"name\": \"depth\", \"values\": [3, 6, 12]}") &&
             strstr(j, "{\"name\": \"width\", \"values\": [8]}") && strstr(j, "\"median\": [[") &&
-            !strstr(j, "diverged_share"),
+            strstr(j, "\"nulls\": [[0, 0, 0]]}") && !strstr(j, "diverged_share"),
         "depth=3,6,12 x width=8 and width=8 x depth=3,6,12 against depth=3,6,12: the same units in "
         "the same order, every number and summary the same bits (%d differ); the JSON has axes and "
-        "grids",
+        "grids of one row, [[v_3, v_6, v_12]]",
         differ);
   gl_sweep_free(one);
   gl_sweep_free(row);
@@ -692,6 +692,9 @@ static void test_bad_planes(void) {
   gl_config_free(c);
   bad_plane("block=1 width=8 points=8", "depth=998", "width=8..18:11", "1..1", "plain", 9999, GL_EINVAL,
             "1.1e+08 layer-steps of work (units x layers x (steps + 1)), at most 1e+08");
+  /* at initialisation each unit still counts its measurement: 100 x 1000 seeds x 1002 layers x 1 */
+  bad_plane("block=1 points=8", "depth=1000", "width=100..199:100", "1..1000", "plain", 0, GL_EINVAL,
+            "1e+08 layer-steps of work");
 }
 
 /* The mean field of a weight-scale axis: the engine's theory per value. */
