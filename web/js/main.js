@@ -12,11 +12,11 @@
  *   (and with it KaTeX) is imported after the first chart.
  */
 import { Protocol, boot } from './vendor.js';
-import { $, download } from './lab/dom.js';
-import { createStore } from './lab/store.js';
-import { createI18n } from './lab/i18n.js';
-import { createMessages } from './lab/messages.js';
-import { createWorkerClient } from './lab/worker-client.js';
+import { $, download } from './ui/dom.js';
+import { createStore } from './ui/store.js';
+import { createI18n } from './ui/i18n.js';
+import { createMessages } from './ui/messages.js';
+import { createWorkerClient } from './ui/worker-client.js';
 import { create as createSchema, LANGS } from './lab/schema.js';
 import { FIXED } from './lab/settings-rules.js';
 import { createSettingsForm } from './lab/settings-form.js';
@@ -25,7 +25,7 @@ import { createSession } from './lab/session.js';
 import { createLabCharts } from './lab/lab-charts.js';
 import { createStacks } from './lab/stacks.js';
 import { createChartText } from './lab/chart-text.js';
-import { createFrame } from './lab/frame.js';
+import { createFrame } from './ui/frame.js';
 import { mountRunControls } from './lab/run-controls.js';
 import { mountBoundary } from './lab/boundary.js';
 import { mountExport } from './lab/export.js';

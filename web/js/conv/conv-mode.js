@@ -21,9 +21,9 @@ import { createDegradationPanel } from './degradation-panel.js';
 /**
  * What main.js hands a plug-in.
  * @typedef {{
- *   store: import('../lab/store.js').Store,
- *   worker: import('../lab/worker-client.js').WorkerClient,
- *   i18n: import('../lab/i18n.js').I18n,
+ *   store: import('../ui/store.js').Store,
+ *   worker: import('../ui/worker-client.js').WorkerClient,
+ *   i18n: import('../ui/i18n.js').I18n,
  *   lab: {
  *     applySettings: (partial: Record<string, any>, options?: {run?: boolean, fromDefaults?: boolean}) => void,
  *     addPreparer: (fn: (config: Record<string, any>) => any) => void,

@@ -7,8 +7,8 @@
  * a PNG export.  Owns #card-degradation.  The chart's text alternative
  * (chart-text.js describeChart) is a table of each curve's newest point.
  */
-import { el } from '../lab/dom.js';
-import { line } from '../lab/chart-line.js';
+import { el } from '../ui/dom.js';
+import { line } from '../ui/chart-line.js';
 import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
 
 export const DEPTHS = [2, 10];      /* the shallow and the deep stack */

@@ -5,8 +5,8 @@
  * (✓ right, ✗ wrong), refreshed while training and after every new record
  * (Worker request predict_test, matched by its id).  Owns #card-digits.
  */
-import { el } from '../lab/dom.js';
-import { isRunning } from '../lab/store.js';
+import { el } from '../ui/dom.js';
+import { isRunning } from '../ui/store.js';
 
 export const STRIP = 20;           /* test digits in the strip: images 0..19, two of each class */
 export const PREDICT_MS = 1000;    /* refresh while training */

@@ -20,9 +20,9 @@
  *                             { busy: () => running });
  *   alt.update();        // the data or the language changed
  */
-import { $, el } from './dom.js';
+import { $, el } from '../ui/dom.js';
 import { ARCHS } from './history.js';
-import { isRunning } from './store.js';
+import { isRunning } from '../ui/store.js';
 
 export const ALT_MS = 2000;
 /** a cell whose number the chart cannot draw (not measured, not finite, or <= 0 on a log axis) */
@@ -116,7 +116,7 @@ export function describeChart(canvas, data, options = {}) {
 }
 
 /**
- * @param {{i18n: import('./i18n.js').I18n, history: import('./history.js').History}} deps
+ * @param {{i18n: import('../ui/i18n.js').I18n, history: import('./history.js').History}} deps
  */
 export function createChartText({ i18n, history }) {
   const t = i18n.t;
@@ -125,7 +125,7 @@ export function createChartText({ i18n, history }) {
   for (const [name, c] of Object.entries(CHARTS)) boxes[name] = attach($(c.canvas));
   let last = 0, shown = /** @type {any} */ (null), lang = '';
 
-  /** @param {import('./store.js').State} state */
+  /** @param {import('../ui/store.js').State} state */
   function render(state) {
     const r = state.latest;
     if (!r || !r.plain) return;

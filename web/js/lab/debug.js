@@ -17,13 +17,13 @@
  */
 import { recordCopy } from './export.js';
 import { historyLimit, ARCHS } from './history.js';
-import { isRunning, isFinished } from './store.js';
+import { isRunning, isFinished } from '../ui/store.js';
 
 /**
  * @param {{
- *   store: import('./store.js').Store, history: import('./history.js').History, i18n: import('./i18n.js').I18n,
+ *   store: import('../ui/store.js').Store, history: import('./history.js').History, i18n: import('../ui/i18n.js').I18n,
  *   session: import('./session.js').Session, labCharts: import('./lab-charts.js').LabCharts,
- *   highlight: import('./highlight.js').Highlight, messages: ReturnType<typeof import('./messages.js').createMessages>,
+ *   highlight: import('./highlight.js').Highlight, messages: ReturnType<typeof import('../ui/messages.js').createMessages>,
  *   setLanguage: (lang: string) => Promise<void>, schema: () => any, boundaryHidden: () => boolean,
  *   conv: any, lesson: any, sweep?: any, chain?: any,
  * }} deps

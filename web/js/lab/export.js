@@ -5,7 +5,7 @@
  * (#export-*, button.png, #export-note), which hand the files to download().
  * The records are the history's (history.js): the engine's numbers, copied.
  */
-import { $, download } from './dom.js';
+import { $, download } from '../ui/dom.js';
 import { ARCHS } from './history.js';
 
 /** A statistics record as a plain object (typed arrays become arrays). @param {Record<string, any>} s */
@@ -61,8 +61,8 @@ export function csvText({ layers, fields, records }) {
 }
 
 /**
- * @param {{store: import('./store.js').Store, history: import('./history.js').History,
- *          labCharts: import('./lab-charts.js').LabCharts, i18n: import('./i18n.js').I18n}} deps
+ * @param {{store: import('../ui/store.js').Store, history: import('./history.js').History,
+ *          labCharts: import('./lab-charts.js').LabCharts, i18n: import('../ui/i18n.js').I18n}} deps
  */
 export function mountExport({ store, history, labCharts, i18n }) {
   const t = i18n.t;

@@ -7,7 +7,7 @@
  * marked on that card's charts that have a layer axis.  A new configuration
  * clears it.  Owns the lesson-focus class on the lab's cards.
  */
-import { $ } from './dom.js';
+import { $ } from '../ui/dom.js';
 import { ARCHS } from './history.js';
 import { HEAT } from './lab-charts.js';
 import { hasDiverged } from './stacks.js';
@@ -45,8 +45,8 @@ export function layerOf(layer, n) {
 }
 
 /**
- * @param {{store: import('./store.js').Store, labCharts: import('./lab-charts.js').LabCharts,
- *          i18n: import('./i18n.js').I18n, markDirty: () => void}} deps
+ * @param {{store: import('../ui/store.js').Store, labCharts: import('./lab-charts.js').LabCharts,
+ *          i18n: import('../ui/i18n.js').I18n, markDirty: () => void}} deps
  */
 export function createHighlight({ store, labCharts, i18n, markDirty }) {
   const charts = labCharts.charts;

@@ -10,12 +10,12 @@
  * colour, one colour range for both heatmaps.  It owns the chart canvases
  * and the titles it rewrites (#title-grad, #title-update, #note-update).
  */
-import { $ } from './dom.js';
+import { $ } from '../ui/dom.js';
 import { ARCHS } from './history.js';
-import { setup } from './chart-common.js';
-import { line } from './chart-line.js';
-import { heatmap } from './chart-heatmap.js';
-import { field } from './chart-field.js';
+import { setup } from '../ui/chart-common.js';
+import { line } from '../ui/chart-line.js';
+import { heatmap } from '../ui/chart-heatmap.js';
+import { field } from '../ui/chart-field.js';
 
 export const COLORS = { plain: '#D55E00', residual: '#0072B2', theory: '#000000' }; /* Okabe–Ito */
 const CLASS_COLORS = ['#E69F00', '#56B4E9', '#009E73', '#CC79A7', '#F0E442', '#0072B2', '#D55E00', '#999999'];
@@ -25,7 +25,7 @@ export const HEAT = { plain: 'heatPlain', residual: 'heatResidual' };
 export const BOUNDARY = { plain: 'boundaryPlain', residual: 'boundaryResidual' };
 
 /**
- * @param {{i18n: import('./i18n.js').I18n, history: import('./history.js').History}} deps
+ * @param {{i18n: import('../ui/i18n.js').I18n, history: import('./history.js').History}} deps
  */
 export function createLabCharts({ i18n, history }) {
   const t = i18n.t;

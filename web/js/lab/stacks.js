@@ -5,13 +5,13 @@
  * from the latest record.  Owns #numbers-*, #banner-*, [data-banner] and the
  * cards' is-diverged class.
  */
-import { $ } from './dom.js';
+import { $ } from '../ui/dom.js';
 import { ARCHS } from './history.js';
 
 /** the record says the stack diverged (and where) @param {any} s */
 export const hasDiverged = (s) => !!(s && s.status === 'diverged' && s.diverged);
 
-/** @param {{i18n: import('./i18n.js').I18n}} deps */
+/** @param {{i18n: import('../ui/i18n.js').I18n}} deps */
 export function createStacks({ i18n }) {
   const t = i18n.t;
 
@@ -23,7 +23,7 @@ export function createStacks({ i18n }) {
     });
   }
 
-  /** @param {import('./store.js').State} state */
+  /** @param {import('../ui/store.js').State} state */
   function render(state) {
     const r = state.latest;
     if (!r) return;

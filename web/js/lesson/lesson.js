@@ -19,10 +19,10 @@
  * so in the URL, url.js); schema.js validates it.  Owns #lesson, the toggle
  * #lesson-toggle and #lesson-live.
  */
-import { $, el } from '../lab/dom.js';
+import { $, el } from '../ui/dom.js';
 import { checkStep } from '../lab/schema.js';
 import { chartKey } from '../lab/highlight.js';
-import { isFinished } from '../lab/store.js';
+import { isFinished } from '../ui/store.js';
 import { rich, plain, paragraph, powers, setFormulaLabel } from './rich-text.js';
 import { loadKatex } from '../vendor.js';
 import { numbersOf, numbersText, sweepNumbers } from './numbers.js';

@@ -5,14 +5,14 @@
  * explanation; the score appears when every question is answered.  The
  * answers outlive re-rendering (a language switch keeps them).
  */
-import { $, el } from '../lab/dom.js';
+import { $, el } from '../ui/dom.js';
 import { rich } from './rich-text.js';
 
 /** @typedef {{q: string, choices: string[], answer: number, explain: string}} QuizItem */
 
 /**
  * @param {{t: (key: string, vars?: Record<string, any> | null) => string,
- *          format: () => import('../lab/i18n.js').Formatters, doc: () => any}} deps
+ *          format: () => import('../ui/i18n.js').Formatters, doc: () => any}} deps
  */
 export function createQuiz({ t, format, doc }) {
   /** @type {Record<number, {choice: number, checked: boolean}>} question index -> the answer */

@@ -7,7 +7,7 @@
  * Persian scientific form.  KaTeX must be loaded (vendor.js loadKatex())
  * before the first rich() call: lesson.js does that before its first render.
  */
-import { el } from '../lab/dom.js';
+import { el } from '../ui/dom.js';
 import { katex } from '../vendor.js';
 
 /* what a display formula's box is called (the lesson sets it in the page's language) */

@@ -18,11 +18,11 @@
  * alternative (chart-text.js describeChart) is a table of the same
  * numbers per layer: plain, residual and the mean-field value.  docs/page.md.
  */
-import { el } from '../lab/dom.js';
-import { line } from '../lab/chart-line.js';
+import { el } from '../ui/dom.js';
+import { line } from '../ui/chart-line.js';
 import { COLORS } from '../lab/lab-charts.js';
 import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
-import { isRunning } from '../lab/store.js';
+import { isRunning } from '../ui/store.js';
 import { layerPoints, chainSummary, chainRows } from './chain-model.js';
 
 const ONE_COLOR = '#777777', BOUND_COLOR = '#009E73';   /* grey; Okabe–Ito bluish green */

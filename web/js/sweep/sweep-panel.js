@@ -15,8 +15,8 @@
  * The chart's text alternative (chart-text.js describeChart) is a table of
  * the same numbers per swept value (sweep-model.js sweepRows).
  */
-import { el } from '../lab/dom.js';
-import { line } from '../lab/chart-line.js';
+import { el } from '../ui/dom.js';
+import { line } from '../ui/chart-line.js';
 import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
 import { COLORS } from '../lab/lab-charts.js';
 import {
