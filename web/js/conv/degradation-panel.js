@@ -48,7 +48,7 @@ export function newestPoints(records) {
 }
 
 /**
- * @param {import('./conv-mode.js').PluginContext} ctx
+ * @param {import('../ui/plugin.js').PluginContext} ctx
  * @param {{digits: () => any}} conv the digits' bytes (conv-mode.js)
  */
 export function createDegradationPanel({ store, worker, i18n, lab }, conv) {

@@ -143,7 +143,7 @@ export function createChartText({ i18n, history }) {
       const box = boxes[name];
       if (c.kind === 'layers') {
         /* update_ratio: the newest record that made an update (lab-charts.js shows the same) */
-        const src = (/** @type {string} */ a) => (c.field === 'update_ratio' ? history.latestWithUpdate(a) : r[a]);
+        const src = (/** @type {import('../ui/store.js').Arch} */ a) => (c.field === 'update_ratio' ? history.latestWithUpdate(a) : r[a]);
         const step = src(archs[0]) ? src(archs[0]).step : r.plain.step;
         const rows = state.layers.map((/** @type {string} */ layer, /** @type {number} */ i) => [`${f.int(i + 1)} · ${layer}`,
           ...archs.map((a) => {

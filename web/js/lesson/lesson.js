@@ -2,7 +2,7 @@
 /*
  * lesson.js - the guided lesson beside the lab, a plug-in that main.js
  * mounts with the store, the Worker client, i18n and the lab's extension
- * points (conv-mode.js PluginContext).
+ * points (ui/plugin.js PluginContext).
  *
  * Renders one step at a time from the content files: the words from
  * lesson/<lang>.json, the experiments' settings from lesson/experiments.json
@@ -34,7 +34,7 @@ import { createQuiz } from './quiz.js';
 /** @typedef {{lang: string, dir: string, title: string, steps: Step[], quiz?: import('./quiz.js').QuizItem[]}} LessonDoc lesson/<lang>.json */
 /** @typedef {import('./numbers.js').Experiment} Experiment */
 
-/** @param {import('../conv/conv-mode.js').PluginContext} ctx */
+/** @param {import('../ui/plugin.js').PluginContext} ctx */
 export function mountLesson({ store, i18n, lab }) {
   const t = i18n.t;
   /* one state object for the lesson */

@@ -26,7 +26,7 @@ import { isRunning } from '../ui/store.js';
 import { layerPoints, chainSummary, chainRows } from './chain-model.js';
 
 const ONE_COLOR = '#777777', BOUND_COLOR = '#009E73';   /* grey; Okabe–Ito bluish green */
-/** @param {import('../conv/conv-mode.js').PluginContext} ctx */
+/** @param {import('../ui/plugin.js').PluginContext} ctx */
 export function mountChainChart({ store, i18n, lab }) {
   const t = i18n.t;
   const title = el('h2', { id: 'title-chain' });

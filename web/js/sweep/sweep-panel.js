@@ -26,7 +26,7 @@ import {
 
 const BAND = { plain: 'rgba(213, 94, 0, 0.15)', residual: 'rgba(0, 114, 178, 0.15)' };
 
-/** @param {import('../conv/conv-mode.js').PluginContext} ctx */
+/** @param {import('../ui/plugin.js').PluginContext} ctx */
 export function mountSweepPanel({ store, worker, i18n, lab }) {
   const t = i18n.t;
   const d = {

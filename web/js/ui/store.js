@@ -28,12 +28,61 @@ export const TRANSITIONS = Object.freeze({
   failed: ['configuring', 'failed'],
 });
 
-/** @typedef {{phase: Phase, [key: string]: any}} State */
+/**
+ * One stack's statistics record (docs/worker-protocol.md, the engine's names).
+ * @typedef {import('../engine/net.js').Stats} Stats
+ */
+/** A stack: 'plain' | 'residual'. @typedef {import('../engine/gradlab.js').Arch} Arch */
+/** One recorded step of both stacks. @typedef {{plain: Stats, residual: Stats}} LabRecord */
 
 /**
- * @param {Record<string, any>} [initial] fields besides the phase (which starts at 'loading')
+ * The page's state: every key main.js, session.js, the time cursor and the
+ * plug-ins put in the store, and who writes it.
+ * @typedef {{
+ *   phase: Phase,
+ *   lang?: string,
+ *   hide: string[],
+ *   step: string | null,
+ *   settings?: any[],
+ *   fields: string[],
+ *   version?: string,
+ *   speed?: number,
+ *   threads?: number,
+ *   pending: number,
+ *   configuredCount: number,
+ *   config: Record<string, any> | null,
+ *   layers: string[],
+ *   data?: {n: number, d: number, classes: number, x: ArrayLike<number>, y: ArrayLike<number>} | null,
+ *   measured?: {train: number, trainOf: number, test: number, testOf: number} | null,
+ *   latest: LabRecord | null,
+ *   received: number,
+ *   stepsDone?: number,
+ *   csv: {name: string, text: string} | null,
+ *   sweep: import('../sweep/sweep-model.js').SweepState | null,
+ * }} State
+ *   phase            where the lab is (above); session.js moves it
+ *   lang             the page's language, 'en' | 'fa' (main.js, once the strings are loaded)
+ *   hide             the controls (and panels: 'sweep') the link hides (main.js, the classroom list)
+ *   step             the lesson step in the link, or null (main.js from the link, the lesson)
+ *   settings, fields, version, speed, threads
+ *                    the engine's `ready` message: its settings table, the record's per-layer
+ *                    field names, its version, speed level and helper threads (main.js; speed: session.js)
+ *   pending          configure/reset messages in flight (session.js)
+ *   configuredCount  configurations so far: watch it for "the stacks were rebuilt" (session.js)
+ *   config, layers, data, measured
+ *                    the current configuration (canonical), its layer names (input -> output), its
+ *                    data set and what a record's loss and accuracy are measured on (session.js)
+ *   latest           the newest record (session.js; configure's step 0, then each `stats`)
+ *   received         records received since the last configuration (session.js)
+ *   stepsDone        training steps done when the run paused or ended (session.js)
+ *   csv              the picked CSV file (session.js)
+ *   sweep            the Sweep panel's state, for the link (sweep-panel.js, main.js from the link)
  */
-export function createStore(initial = {}) {
+
+/**
+ * @param {Omit<State, 'phase'>} initial every field but the phase (which starts at 'loading')
+ */
+export function createStore(initial) {
   /** @type {State} */
   let state = Object.freeze({ ...initial, phase: 'loading' });
   /** @type {Set<(s: State, prev: State) => void>} */
@@ -41,7 +90,7 @@ export function createStore(initial = {}) {
   return {
     /** @returns {State} */
     get: () => state,
-    /** @param {Record<string, any>} patch */
+    /** @param {Partial<State>} patch */
     update(patch) {
       const prev = state;
       if (patch.phase !== undefined && patch.phase !== prev.phase) {
