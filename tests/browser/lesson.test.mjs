@@ -323,7 +323,7 @@ test('every experiment, run through the lesson\'s buttons, produces the outcome 
       assert.ok(got.focused.length > 0, `${e.id}: a card is outlined`);
       if (x.chart === 'grad_norm' && x.highlight.layer !== null) {
         const want = x.highlight.layer === 'last' ? got.layers : x.highlight.layer;
-        assert.equal(got.markers.grad && got.markers.grad.x, want, `${e.id}: layer ${x.highlight.layer} is marked on chart 1`);
+        assert.equal(got.markers.grad_norm && got.markers.grad_norm.x, want, `${e.id}: layer ${x.highlight.layer} is marked on chart 1`);
       }
       assert.ok(got.answer.length > 20, `${e.id}: the answer is shown`);
       assert.ok(got.numbers.length > 20, `${e.id}: the engine's numbers are shown`);
@@ -341,7 +341,7 @@ test('screenshot per language at 1366x768: a step with formulas and its chart hi
     const { page, log } = await openLesson(`?lang=${lang}&step=vanishing`, { viewport: { width: 1366, height: 768 } });
     await page.$eval('#speed', (e) => { e.value = '4'; e.dispatchEvent(new Event('input')); });
     await runThroughButton(page, 'vanish_depth30');
-    await page.waitForFunction(() => window.gradlab.debug().charts.boundaryResidual.hasImage, null, { timeout: TIMEOUT });
+    await page.waitForFunction(() => window.gradlab.debug().charts.boundary_residual.hasImage, null, { timeout: TIMEOUT });
     await page.evaluate(() => document.fonts.ready);
     await page.waitForTimeout(300);
     const file = shotPath(`lesson-${lang}-1366x768.png`);

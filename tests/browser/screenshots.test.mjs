@@ -18,7 +18,7 @@ async function shoot(name, query, viewport) {
   await page.goto(env.url + query);
   await waitReady(page);
   await runToEnd(page);
-  await page.waitForFunction(() => window.gradlab.debug().charts.boundaryResidual.hasImage, null, { timeout: TIMEOUT });
+  await page.waitForFunction(() => window.gradlab.debug().charts.boundary_residual.hasImage, null, { timeout: TIMEOUT });
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(300); /* one more throttled redraw after the last record */
   const view = shotPath(`${name}.png`);

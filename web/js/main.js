@@ -69,7 +69,7 @@ const history = createHistory({ limit: () => historyLimit(ARCHS.length, store.ge
 const labCharts = createLabCharts({ i18n, history });
 labCharts.create();
 const stacks = createStacks({ i18n });
-const chartText = createChartText({ i18n, history });
+const chartText = createChartText({ i18n, labCharts });
 
 /* the engine's Worker: boot.js started it before these modules arrived (it posts `ready` unasked) */
 const port = { postMessage: (/** @type {any} */ m) => { if (raw) raw.postMessage(m); }, onmessage: /** @type {any} */ (null) };

@@ -88,7 +88,7 @@ export function createDegradationPanel({ store, worker, i18n, lab }, conv) {
   }, { busy: () => d.running });
 
   function makeChart() {
-    if (d.chart) d.chart.chart.destroy();
+    if (d.chart) d.chart.destroy();
     /** @type {any[]} */
     const series = [];
     DEPTHS.forEach((depth, k) => {

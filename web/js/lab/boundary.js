@@ -10,7 +10,6 @@
 import { $ } from '../ui/dom.js';
 import { ARCHS } from './history.js';
 import { isRunning } from '../ui/store.js';
-import { BOUNDARY } from './lab-charts.js';
 
 export const GRID = 48;          /* GRID x GRID predictions */
 export const PREDICT_MS = 500;   /* refresh while training */
@@ -37,7 +36,7 @@ export function extentOf(d) {
  *          labCharts: import('./lab-charts.js').LabCharts, i18n: import('../ui/i18n.js').I18n}} deps
  */
 export function mountBoundary({ store, worker, labCharts, i18n }) {
-  const chartOf = (/** @type {string} */ a) => labCharts.charts[/** @type {any} */ (BOUNDARY)[a]];
+  const chartOf = (/** @type {string} */ a) => labCharts.get(`boundary_${a}`);
   /** @type {number[] | null} */
   let bounds = null;
   const predict = { pending: false, wanted: false, timer: /** @type {any} */ (0) };

@@ -69,8 +69,8 @@ export function mountDebug(deps) {
     lessonStep: () => store.get().step,
     setLessonStep: (/** @type {string | null} */ id) => store.update({ step: id ? String(id) : null }),
     highlight: (/** @type {any} */ spec, /** @type {any} */ options) => highlight.set(spec, options),
-    /** the tick labels Chart.js drew on one axis of one chart @param {string} chart @param {string} axis */
-    tickLabels: (chart, axis) => labCharts.charts[chart].chart.scales[axis].ticks.map((/** @type {any} */ t) => t.label),
+    /** the tick labels Chart.js drew on one axis of one chart (a name of charts.js) @param {string} chart @param {string} axis */
+    tickLabels: (chart, axis) => labCharts.get(chart).ticks(axis),
   };
   if (deps.conv) {
     w.GradLabConv = {

@@ -20,7 +20,7 @@
  */
 import { el } from '../ui/dom.js';
 import { line } from '../ui/chart-line.js';
-import { COLORS } from '../lab/lab-charts.js';
+import { COLORS } from '../lab/charts.js';
 import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
 import { isRunning } from '../ui/store.js';
 import { layerPoints, chainSummary, chainRows } from './chain-model.js';

@@ -18,7 +18,7 @@
 import { el } from '../ui/dom.js';
 import { line } from '../ui/chart-line.js';
 import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
-import { COLORS } from '../lab/lab-charts.js';
+import { COLORS } from '../lab/charts.js';
 import {
   SWEEP_SETTINGS, STEP_CHOICES, MAX_SEEDS, defaultState, sweepText, seedsText, withSetting, sweepConfig,
   metricsFor, metricOf, chartData, logX, resultCsv, sweepRows,
@@ -203,7 +203,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     const metric = metricOf(d.state.metric) || metricOf('grad_ratio_log10');
     const kind = `${metric ? metric.axis : ''}/${r && logX(r.name, r.values) ? 'log' : 'lin'}`;
     if (d.chart && d.chartKind === kind) return;
-    if (d.chart) d.chart.chart.destroy();
+    if (d.chart) d.chart.destroy();
     d.chartKind = kind;
     const ax = metric ? metric.axis : 'log10';
     const y = ax === 'log10' ? { type: 'linear', pow10: true } : ax === 'log' ? { type: 'logarithmic' } : ax === 'percent' ? { type: 'linear', min: 0, max: 1, percent: true } : { type: 'linear', min: 0 };
@@ -336,7 +336,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     bar.setAttribute('aria-label', t('sweep.progress'));
     showForm();
     if (d.chart) {
-      d.chart.chart.destroy();
+      d.chart.destroy();
       d.chart = null;
     }
     drawResult();

@@ -149,6 +149,12 @@ export function columnMarker(get) {
   };
 }
 
+/** The labels of the ticks Chart.js drew on one axis (none: []). @param {any} chart @param {string} axis @returns {string[]} */
+export function ticksOf(chart, axis) {
+  const scale = chart.scales[axis];
+  return scale ? scale.ticks.map((/** @type {any} */ t) => (Array.isArray(t.label) ? t.label.join(' ') : String(t.label ?? ''))) : [];
+}
+
 /** @param {any} chart @param {string} title @returns {string} a data: URL */
 export function pngOf(chart, title) {
   const t = chart.options.plugins.title;

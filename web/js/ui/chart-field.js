@@ -4,7 +4,7 @@
  * decision boundary) under a scatter of labelled points.
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, axisOptions, whiteBackground, pngOf, baseOptions, finite } from './chart-common.js';
+import { defaultFormat, axisOptions, whiteBackground, pngOf, baseOptions, finite, ticksOf } from './chart-common.js';
 import { hexRgb } from './chart-heatmap.js';
 /**
  * @param {HTMLCanvasElement} canvas
@@ -39,7 +39,14 @@ export function field(canvas, spec) {
   const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [] }, options, plugins: [whiteBackground, draw] });
 
   return {
-    chart,
+    /** the tick labels Chart.js drew on one axis ('x', 'y', 'y2') @param {string} axis @returns {string[]} */
+    ticks(axis) {
+      return ticksOf(chart, axis);
+    },
+    /** frees the canvas for another chart (the wrapper is dead afterwards) */
+    destroy() {
+      chart.destroy();
+    },
     /** @param {number[]} b [x0, x1, y0, y1] */
     setBounds(b) {
       st.bounds = b;
