@@ -315,6 +315,7 @@ const ENTRIES = [
     texts: (c, { t, fmt }) => c.setTexts({ x: t('chart.boundary.x'), y: t('chart.boundary.y'), classLabel: (/** @type {number} */ k) => t('chart.boundary.class', { class: fmt.int(k) }) }),
     describe: (r, ctx) => stackTable(ctx, r, [a]),
   })),
+  /* a new chart's entry goes here, or where it belongs in the page's order (docs/page.md, "Adding a chart") */
 ];
 
 /** The lab's charts, in the page's order. */
