@@ -61,6 +61,7 @@ function firstLanguage() {
   return (navigator.language || '').toLowerCase().startsWith('fa') ? 'fa' : 'en';
 }
 
+/** @type {import('./lab/state.js').LabStore} */
 const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null });
 const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
@@ -116,7 +117,7 @@ session.onRecord((r) => {
 store.watch((s) => s.configuredCount, (n, s) => {
   if (n === 1) performance.mark('gradlab:configured');
   labCharts.reset(s.layers);
-  labCharts.append(s.latest);
+  if (s.latest) labCharts.append(s.latest);
 });
 const boundary = mountBoundary({ store, worker, labCharts, i18n });
 const highlight = createHighlight({ store, labCharts, i18n, markDirty: frame.markDirty });

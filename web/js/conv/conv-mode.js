@@ -73,8 +73,9 @@ export function mountConvMode(ctx) {
 
   store.watch((s) => s.configuredCount, (n, s) => {
     build();
-    mode = s.config.model === 'conv' ? 'conv' : 'dense';
-    imageMode = s.config.data === 'digits';
+    const config = s.config || {};
+    mode = config.model === 'conv' ? 'conv' : 'dense';
+    imageMode = config.data === 'digits';
     degradation.card.hidden = mode !== 'conv';
     strip.configured(imageMode, s.received || 0);
   });

@@ -133,7 +133,7 @@ export function createDigitStrip({ store, worker, i18n }) {
       cell.setAttribute('aria-label', t('conv.strip.alt', alt));
     });
     const latest = store.get().latest, measured = store.get().measured;
-    const acc = (/** @type {import('../ui/store.js').Arch} */ a) => (latest && latest[a] && latest[a].test_acc !== null && latest[a].test_acc !== undefined ? f.percent(latest[a].test_acc) : '–');
+    const acc = (/** @type {import('../lab/state.js').Arch} */ a) => (latest && latest[a] && latest[a].test_acc !== null && latest[a].test_acc !== undefined ? f.percent(latest[a].test_acc) : '–');
     summary.textContent = s.predicted ? t('conv.strip.summary', {
       n: f.int(n), p: f.int(right.plain), r: f.int(right.residual), all: f.int(measured ? measured.test : 0), pa: acc('plain'), ra: acc('residual'),
     }) : '';

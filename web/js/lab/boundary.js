@@ -32,7 +32,7 @@ export function extentOf(d) {
 }
 
 /**
- * @param {{store: import('../ui/store.js').Store, worker: import('../ui/worker-client.js').WorkerClient,
+ * @param {{store: import('./state.js').LabStore, worker: import('../ui/worker-client.js').WorkerClient,
  *          labCharts: import('./lab-charts.js').LabCharts, i18n: import('../ui/i18n.js').I18n}} deps
  */
 export function mountBoundary({ store, worker, labCharts, i18n }) {

@@ -114,7 +114,7 @@ export function createChartText({ i18n, labCharts }) {
   for (const e of labCharts.entries) boxes[e.name] = attach($(e.canvas));
   let last = 0, shown = /** @type {any} */ (null), lang = '';
 
-  /** @param {import('../ui/store.js').State} state */
+  /** @param {import('./state.js').State} state */
   function render(state) {
     const r = state.latest;
     if (!r || !r.plain) return;

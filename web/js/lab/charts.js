@@ -33,9 +33,9 @@ import { heatmap } from '../ui/chart-heatmap.js';
 import { field } from '../ui/chart-field.js';
 import { cell, GAP } from './chart-text.js';
 
-/** @typedef {import('../ui/store.js').LabRecord} LabRecord */
-/** @typedef {import('../ui/store.js').Stats} Stats */
-/** @typedef {import('../ui/store.js').Arch} Arch */
+/** @typedef {import('./state.js').LabRecord} LabRecord */
+/** @typedef {import('./state.js').Stats} Stats */
+/** @typedef {import('./state.js').Arch} Arch */
 /** @typedef {import('./chart-text.js').ChartTable} ChartTable */
 /**
  * A chart wrapper: what every ui/chart-*.js returns, plus what each kind adds.

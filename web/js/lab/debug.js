@@ -21,7 +21,7 @@ import { isRunning, isFinished } from '../ui/store.js';
 
 /**
  * @param {{
- *   store: import('../ui/store.js').Store, history: import('./history.js').History, i18n: import('../ui/i18n.js').I18n,
+ *   store: import('./state.js').LabStore, history: import('./history.js').History, i18n: import('../ui/i18n.js').I18n,
  *   session: import('./session.js').Session, labCharts: import('./lab-charts.js').LabCharts,
  *   highlight: import('./highlight.js').Highlight, messages: ReturnType<typeof import('../ui/messages.js').createMessages>,
  *   setLanguage: (lang: string) => Promise<void>, schema: () => any, boundaryHidden: () => boolean,

@@ -63,14 +63,14 @@ export function csvText({ layers, fields, records }) {
 }
 
 /**
- * @param {{store: import('../ui/store.js').Store, history: import('./history.js').History,
+ * @param {{store: import('./state.js').LabStore, history: import('./history.js').History,
  *          labCharts: import('./lab-charts.js').LabCharts, i18n: import('../ui/i18n.js').I18n}} deps
  */
 export function mountExport({ store, history, labCharts, i18n }) {
   const t = i18n.t;
   const run = () => {
     const s = store.get();
-    return { version: s.version, config: s.config, layers: s.layers, fields: s.fields, records: history.records };
+    return { version: s.version || '', config: s.config, layers: s.layers, fields: s.fields, records: history.records };
   };
   /** a chart of the registry (charts.js) as `gradlab-<name>.png`, with its title @param {string} name */
   function exportPng(name) {

@@ -34,7 +34,7 @@ export function layerOf(layer, n) {
 }
 
 /**
- * @param {{store: import('../ui/store.js').Store, labCharts: import('./lab-charts.js').LabCharts,
+ * @param {{store: import('./state.js').LabStore, labCharts: import('./lab-charts.js').LabCharts,
  *          i18n: import('../ui/i18n.js').I18n, markDirty: () => void}} deps
  */
 export function createHighlight({ store, labCharts, i18n, markDirty }) {

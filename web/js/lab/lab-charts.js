@@ -14,7 +14,7 @@ import { CHARTS, entryOf, entriesOf } from './charts.js';
 
 /** @typedef {import('./charts.js').ChartEntry} ChartEntry */
 /** @typedef {import('./charts.js').ChartContext} ChartContext */
-/** @typedef {import('../ui/store.js').LabRecord} LabRecord */
+/** @typedef {import('./state.js').LabRecord} LabRecord */
 
 /**
  * @param {{i18n: import('../ui/i18n.js').I18n, history: import('./history.js').History,

@@ -9,7 +9,7 @@ import { ARCHS } from './history.js';
 import { isRunning, isFinished } from '../ui/store.js';
 
 /**
- * @param {{store: import('../ui/store.js').Store, session: import('./session.js').Session, i18n: import('../ui/i18n.js').I18n}} deps
+ * @param {{store: import('./state.js').LabStore, session: import('./session.js').Session, i18n: import('../ui/i18n.js').I18n}} deps
  */
 export function mountRunControls({ store, session, i18n }) {
   $('btn-run').addEventListener('click', () => session.run());
@@ -22,7 +22,7 @@ export function mountRunControls({ store, session, i18n }) {
     session.speed(v);
   });
 
-  function buttons(/** @type {import('../ui/store.js').State} */ s) {
+  function buttons(/** @type {import('./state.js').State} */ s) {
     const ready = !!s.config;
     const configuring = s.phase === 'configuring';
     $('btn-run').disabled = !ready || isRunning(s) || isFinished(s) || configuring;
@@ -42,7 +42,7 @@ export function mountRunControls({ store, session, i18n }) {
     texts() {
       $('speed-out').value = i18n.format().int(Number($('speed').value));
     },
-    /** the status line from the latest record @param {import('../ui/store.js').State} s */
+    /** the status line from the latest record @param {import('./state.js').State} s */
     render(s) {
       const r = s.latest;
       if (!r || !s.config) return;

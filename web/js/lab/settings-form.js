@@ -21,7 +21,7 @@ const toggled = (/** @type {string} */ name) => /** @type {Record<string, {onVal
  *   settings: Setting[], schema: any, i18n: import('../ui/i18n.js').I18n,
  *   messages: ReturnType<typeof import('../ui/messages.js').createMessages>,
  *   current: () => Config | null, hasCsv: () => boolean,
- *   configure: (config: Config, ctx: Record<string, any>) => void,
+ *   configure: (config: Config, ctx: import('./session.js').Context) => void,
  *   onHide: (hide: string[]) => void,
  *   panels?: string[],
  * }} deps

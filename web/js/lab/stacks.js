@@ -23,7 +23,7 @@ export function createStacks({ i18n }) {
     });
   }
 
-  /** @param {import('../ui/store.js').State} state */
+  /** @param {import('./state.js').State} state */
   function render(state) {
     const r = state.latest;
     if (!r) return;

@@ -8,7 +8,7 @@
 import { $ } from '../ui/dom.js';
 
 /**
- * @param {{store: import('../ui/store.js').Store, i18n: import('../ui/i18n.js').I18n,
+ * @param {{store: import('./state.js').LabStore, i18n: import('../ui/i18n.js').I18n,
  *          messages: ReturnType<typeof import('../ui/messages.js').createMessages>,
  *          extra?: (s: any) => Record<string, string>}} deps
  *   extra: the plug-ins' page keys for the link (the Sweep panel's state, `sweep` in the store)

@@ -69,9 +69,10 @@ export function createQuiz({ t, format, doc }) {
   function checkQuiz(qi) {
     const quiz = doc().quiz;
     const item = document.querySelector(`#lesson .quiz-q[data-q="${qi}"]`);
-    const picked = /** @type {HTMLInputElement | null} */ (item && item.querySelector('input[type="radio"]:checked'));
+    if (!item) return;
+    const picked = /** @type {HTMLInputElement | null} */ (item.querySelector('input[type="radio"]:checked'));
     if (!picked) {
-      item.querySelector('.quiz-verdict').textContent = t('lesson.quiz_pick');
+      /** @type {HTMLElement} */ (item.querySelector('.quiz-verdict')).textContent = t('lesson.quiz_pick');
       return;
     }
     answers[qi] = { choice: Number(picked.value), checked: true };

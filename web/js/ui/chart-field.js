@@ -84,7 +84,7 @@ export function field(canvas, spec) {
     setProbabilities(nx, ny, classes, grid) {
       off.width = nx;
       off.height = ny;
-      const octx = off.getContext('2d');
+      const octx = /** @type {CanvasRenderingContext2D} */ (off.getContext('2d'));
       const img = octx.createImageData(nx, ny);
       for (let iy = 0; iy < ny; iy++) {
         for (let ix = 0; ix < nx; ix++) {

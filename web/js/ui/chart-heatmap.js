@@ -47,7 +47,7 @@ export function heatmap(canvas, spec) {
     off.width = Math.max(1, n);
     off.height = Math.max(1, rows);
     if (!n) return;
-    const octx = off.getContext('2d');
+    const octx = /** @type {CanvasRenderingContext2D} */ (off.getContext('2d'));
     const img = octx.createImageData(n, rows);
     const span = st.vmax - st.vmin || 1;
     for (let c = 0; c < n; c++) {
@@ -205,7 +205,7 @@ export function heatmap(canvas, spec) {
     addColumn(x, values) {
       const last = st.columns[st.columns.length - 1];
       if (last && last.x === x) st.columns.pop(); /* same x: the newer column replaces it */
-      st.columns.push({ x, values: Float64Array.from(values, (/** @type {number} */ v) => (v === null || v === undefined ? NaN : v)) });
+      st.columns.push({ x, values: Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : v)) });
       if (st.columns.length > maxColumns) thin(st.columns, maxColumns);
       st.dirty = true;
     },

@@ -69,7 +69,8 @@ export function line(canvas, spec) {
     if (!ds.glLegend) return false;
     return ds.glLegendWhenEmpty || ds.data.some((/** @type {any} */ p) => p.y !== null);
   };
-  if (spec.tooltipTitle) options.plugins.tooltip.callbacks = { title: (/** @type {any[]} */ items) => (items.length ? spec.tooltipTitle(items[0].parsed.x) : '') };
+  const tooltipTitle = spec.tooltipTitle;
+  if (tooltipTitle) options.plugins.tooltip.callbacks = { title: (/** @type {any[]} */ items) => (items.length ? tooltipTitle(items[0].parsed.x) : '') };
   /** @type {{x: number, label: string, half?: number} | null} */
   let marker = null;
   const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => marker)] });

@@ -19,7 +19,7 @@
  * @typedef {{
  *   applySettings: (partial: Record<string, any>, options?: {run?: boolean, fromDefaults?: boolean}) => void,
  *   addPreparer: (fn: (config: Record<string, any>) => any) => void,
- *   records: () => import('./store.js').LabRecord[],
+ *   records: () => import('../lab/state.js').LabRecord[],
  *   highlight: (spec: any, options?: {scroll?: boolean}) => any,
  *   message: (kind: 'error' | 'info', title: string, lines?: string[], key?: string | null) => void,
  *   download: (name: string, href: string, revoke?: boolean) => void,
@@ -40,7 +40,7 @@
 /**
  * What main.js hands a plug-in.
  * @typedef {{
- *   store: import('./store.js').Store,
+ *   store: import('../lab/state.js').LabStore,
  *   worker: import('./worker-client.js').WorkerClient,
  *   i18n: import('./i18n.js').I18n,
  *   lab: Lab,
