@@ -155,6 +155,22 @@ export function ticksOf(chart, axis) {
   return scale ? scale.ticks.map((/** @type {any} */ t) => (Array.isArray(t.label) ? t.label.join(' ') : String(t.label ?? ''))) : [];
 }
 
+/**
+ * What every wrapper hands out of its Chart.js object, so that no caller
+ * touches Chart.js: the tick labels drawn, the chart as a PNG, destroy.
+ * @param {any} chart
+ */
+export function chartMethods(chart) {
+  return {
+    /** the tick labels Chart.js drew on one axis ('x', 'y', 'y2') @param {string} axis @returns {string[]} */
+    ticks: (axis) => ticksOf(chart, axis),
+    /** the chart as a PNG (a data: URL) with a title @param {string} title */
+    png: (title) => pngOf(chart, title),
+    /** frees the canvas for another chart (the wrapper is dead afterwards) */
+    destroy: () => chart.destroy(),
+  };
+}
+
 /** @param {any} chart @param {string} title @returns {string} a data: URL */
 export function pngOf(chart, title) {
   const t = chart.options.plugins.title;

@@ -4,7 +4,7 @@
  * decision boundary) under a scatter of labelled points.
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, axisOptions, whiteBackground, pngOf, baseOptions, finite, ticksOf } from './chart-common.js';
+import { defaultFormat, axisOptions, whiteBackground, baseOptions, finite, chartMethods } from './chart-common.js';
 import { hexRgb } from './chart-heatmap.js';
 /**
  * @param {HTMLCanvasElement} canvas
@@ -39,14 +39,7 @@ export function field(canvas, spec) {
   const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [] }, options, plugins: [whiteBackground, draw] });
 
   return {
-    /** the tick labels Chart.js drew on one axis ('x', 'y', 'y2') @param {string} axis @returns {string[]} */
-    ticks(axis) {
-      return ticksOf(chart, axis);
-    },
-    /** frees the canvas for another chart (the wrapper is dead afterwards) */
-    destroy() {
-      chart.destroy();
-    },
+    ...chartMethods(chart),
     /** @param {number[]} b [x0, x1, y0, y1] */
     setBounds(b) {
       st.bounds = b;
@@ -134,10 +127,6 @@ export function field(canvas, spec) {
     },
     render() {
       chart.update('none');
-    },
-    /** @param {string} title */
-    png(title) {
-      return pngOf(chart, title);
     },
     snapshot() {
       return { hasImage: st.hasImage, bounds: st.bounds, datasets: chart.data.datasets.map((/** @type {any} */ d) => ({ label: d.label, data: d.data.slice() })) };

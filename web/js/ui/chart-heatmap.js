@@ -5,7 +5,7 @@
  * (addColumn), and a marker on one row (setMarker).
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, axisOptions, whiteBackground, pngOf, baseOptions, thin, markerLabel, MARK, ticksOf } from './chart-common.js';
+import { defaultFormat, axisOptions, whiteBackground, baseOptions, thin, markerLabel, MARK, chartMethods } from './chart-common.js';
 /* viridis (perceptually uniform, colour-blind safe), 10 anchors from 0 to 1 */
 const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725']
   .map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
@@ -178,14 +178,7 @@ export function heatmap(canvas, spec) {
   }
 
   return {
-    /** the tick labels Chart.js drew on one axis ('x', 'y', 'y2') @param {string} axis @returns {string[]} */
-    ticks(axis) {
-      return ticksOf(chart, axis);
-    },
-    /** frees the canvas for another chart (the wrapper is dead afterwards) */
-    destroy() {
-      chart.destroy();
-    },
+    ...chartMethods(chart),
     /* {row, label} outlines one row (e.g. layer 1); null removes it */
     /** @param {any} m */
     setMarker(m) {
@@ -238,10 +231,6 @@ export function heatmap(canvas, spec) {
     render() {
       updateScales();
       chart.update('none');
-    },
-    /** @param {string} title */
-    png(title) {
-      return pngOf(chart, title);
     },
     snapshot() {
       return { rows: st.rows, vmin: st.vmin, vmax: st.vmax, columns: st.columns.map((c) => ({ x: c.x, values: Array.from(c.values, (/** @type {number} */ v) => (Number.isFinite(v) ? v : null)) })) };

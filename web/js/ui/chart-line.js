@@ -6,7 +6,7 @@
  * across one x value with a label, for the lesson's "look here").
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, pngOf, baseOptions, thin, ticksOf } from './chart-common.js';
+import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, baseOptions, thin, chartMethods } from './chart-common.js';
 /*
  * spec: { x: {title, type, integer, min, max}, y: {...}, y2: {...} (optional),
  *         series: [{id, label, color, dash, axis ('y'|'y2'), marker, radius, line (bool),
@@ -76,14 +76,7 @@ export function line(canvas, spec) {
   const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => marker)] });
 
   const api = {
-    /** the tick labels Chart.js drew on one axis ('x', 'y', 'y2') @param {string} axis @returns {string[]} */
-    ticks(axis) {
-      return ticksOf(chart, axis);
-    },
-    /** frees the canvas for another chart (the wrapper is dead afterwards) */
-    destroy() {
-      chart.destroy();
-    },
+    ...chartMethods(chart),
     /* {x, label, half?} marks one x value (e.g. a layer; half: the band's half width in x units, default 0.5); null removes it */
     /** @param {any} m */
     setMarker(m) {
@@ -140,10 +133,6 @@ export function line(canvas, spec) {
     },
     render() {
       chart.update('none');
-    },
-    /** @param {string} title */
-    png(title) {
-      return pngOf(chart, title);
     },
     snapshot() {
       return datasets.map((ds) => ({ id: ds.glId, label: ds.label, data: ds.data.map((p) => ({ x: p.x, y: p.y })) }));
