@@ -33,6 +33,7 @@ import { createHighlight } from './lab/highlight.js';
 import { mountUrl } from './lab/url.js';
 import { applyPageText } from './lab/page-text.js';
 import { mountDebug } from './lab/debug.js';
+import { mountTimeline } from './lab/timeline.js';
 import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
 import { mountChainChart } from './sweep/chain-chart.js';
@@ -62,7 +63,7 @@ function firstLanguage() {
 }
 
 /** @type {import('./lab/state.js').LabStore} */
-const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null });
+const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null });
 const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
 const messages = createMessages(i18n);
@@ -107,7 +108,7 @@ const exporter = mountExport({ store, history, labCharts, i18n });
 let firstChartSeen = () => {};
 const firstChart = new Promise((ok) => { firstChartSeen = () => ok(undefined); });
 const frame = createFrame(store, [(s) => {
-  labCharts.render(s.latest);
+  labCharts.render(s);
   if (labCharts.firstChartAt !== null) firstChartSeen();
 }, (s) => stacks.render(s), (s) => controls.render(s), () => exporter.render(), (s) => chartText.render(s)]);
 session.onRecord((r) => {
@@ -120,6 +121,7 @@ store.watch((s) => s.configuredCount, (n, s) => {
   if (s.latest) labCharts.append(s.latest);
 });
 const boundary = mountBoundary({ store, worker, labCharts, i18n });
+const timeline = mountTimeline({ store, history, i18n });
 const highlight = createHighlight({ store, labCharts, i18n, markDirty: frame.markDirty });
 const url = mountUrl({ store, i18n, messages, extra: (s) => (s.sweep ? encodeSweep(s.sweep) : {}) });
 if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => frame.markDirty());
@@ -134,6 +136,7 @@ function retranslate() {
   const s = store.get();
   applyPageText(i18n, { version: s.version, threads: s.threads });
   controls.texts();
+  timeline.texts();
   if (form) form.texts();
   labCharts.texts();
   chartText.texts();
@@ -164,6 +167,7 @@ const lab = {
   message: messages.show,
   download,
   after: /** @type {Element} */ (document.querySelector('.grid2.per-stack')),
+  timeline: { show: timeline.show },
 };
 const conv = mountConvMode({ store, worker, i18n, lab });
 const chain = mountChainChart({ store, worker, i18n, lab });
@@ -178,7 +182,7 @@ Promise.race([firstChart, engineFailed]).then(() => import('./lesson/lesson.js')
   lessonApi = m.mountLesson({ store, worker, i18n, lab: { ...lab, sweep: { run: sweep.run, onResult: sweep.onResult } } });
 }, (e) => messages.show('error', i18n.t('lesson.load_failed'), [/** @type {Error} */ (e).message], 'lesson'));
 mountDebug({
-  store, history, i18n, session, labCharts, highlight, messages, setLanguage,
+  store, history, i18n, session, labCharts, highlight, messages, setLanguage, timeline,
   schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain,
 });
 

@@ -116,7 +116,7 @@ export function createChartText({ i18n, labCharts }) {
 
   /** @param {import('./state.js').State} state */
   function render(state) {
-    const r = state.latest;
+    const r = state.shown;
     if (!r || !r.plain) return;
     const now = performance.now();
     if (r === shown && lang === i18n.lang) return;

@@ -32,6 +32,7 @@ import { line } from '../ui/chart-line.js';
 import { heatmap } from '../ui/chart-heatmap.js';
 import { field } from '../ui/chart-field.js';
 import { cell, GAP } from './chart-text.js';
+import { stepOf, updateSource } from './timeline.js';
 
 /** @typedef {import('./state.js').LabRecord} LabRecord */
 /** @typedef {import('./state.js').Stats} Stats */
@@ -46,13 +47,17 @@ import { cell, GAP } from './chart-text.js';
  * @typedef {{
  *   t: import('../ui/i18n.js').I18n['t'], fmt: import('../ui/i18n.js').Formatters, lang: string, rtl: boolean,
  *   layers: string[], last: string, layerTip: (x: number) => string,
- *   history: import('./history.js').History, record: LabRecord | null,
+ *   history: import('./history.js').History, record: LabRecord | null, latest: LabRecord | null,
+ *   cursor: {step: number, index: number} | null, records: readonly LabRecord[], index: number,
  *   family: (name: string) => AnyChart[],
  * }} ChartContext
  *   layers    the configuration's layer names, input first
  *   last      the last layer's number as the axis titles write it ('…' before a configuration)
  *   layerTip  a tooltip's title for a point at layer x ("3 · dense_3")
- *   record    the record the charts show (render's)
+ *   record    the record the charts show: the time cursor's (timeline.js State `shown`)
+ *   latest    the newest record (the decision boundary is the newest weights')
+ *   cursor    the time cursor (null: it follows the newest record); records, index: the kept
+ *             records and the index of `record` among them
  *   family    the charts of a family, in registry order
  */
 /**
@@ -103,12 +108,13 @@ const stackNames = (ctx) => ({ plain: ctx.t('series.plain'), residual: ctx.t('se
  * record's `field` as the chart draws it (GAP where it cannot).
  * @param {ChartContext} ctx
  * @param {{field: string, archs?: readonly Arch[], source?: (a: Arch) => Stats | null,
- *          format?: (s: Stats, i: number) => string}} spec
+ *          format?: (s: Stats, i: number) => string, step?: number}} spec
  *   source  the record of each stack (default: the record shown)
  *   format  one cell (default: the page's number, GAP when not finite)
+ *   step    the step the caption names (default: the record shown's)
  * @returns {ChartTable}
  */
-export function layerTable(ctx, { field: name, archs = ARCHS, source, format }) {
+export function layerTable(ctx, { field: name, archs = ARCHS, source, format, step }) {
   const { t, fmt: f } = ctx;
   const r = /** @type {LabRecord} */ (ctx.record);
   const src = source || ((/** @type {Arch} */ a) => r[a]);
@@ -117,10 +123,9 @@ export function layerTable(ctx, { field: name, archs = ARCHS, source, format }) 
     const s = src(a);
     return s ? one(s, i) : GAP;
   })]);
-  const first = src(archs[0]);
   return {
     head: [t('alt.layer'), ...archs.map((a) => t(`stack.${a}`))], rows,
-    caption: t('alt.caption', { what: t(`alt.field.${name}`), step: f.int(first ? first.step : r.plain.step) }),
+    caption: t('alt.caption', { what: t(`alt.field.${name}`), step: f.int(step === undefined ? stepOf(r) : step) }),
   };
 }
 
@@ -138,17 +143,18 @@ export function stackTable(ctx, r, archs) {
     return [t(`stack.${a}`), f.int(s.step), num(s.loss), f.percent(s.acc), ...(test ? [num(s.test_loss), f.percent(/** @type {number} */ (s.test_acc))] : [])];
   });
   const head = [t('alt.stack'), t('alt.step'), t('alt.loss'), t('alt.acc'), ...(test ? [t('alt.test_loss'), t('alt.test_acc')] : [])];
-  return { head, rows, caption: t('alt.caption_stacks', { step: f.int(r.plain.step) }) };
+  return { head, rows, caption: t('alt.caption_stacks', { step: f.int(stepOf(r)) }) };
 }
 
 /** the layer is lost to float32 (drawn at the floor) @param {Stats} s @param {number} i */
 const underflows = (s, i) => s.underflow[i] === 1 || !(s.grad_norm[i] > 0);
 
-/** update_ratio: a record measured without an update (step 0, the final measurement) has
-    none, so the chart shows each stack's newest record that has one @param {ChartContext} ctx */
+/** update_ratio: a record measured without an update (step 0 at configure, the final
+    measurement) has none; each stack's chart then shows the nearest kept record that has one
+    (timeline.js updateSource), and says so @param {ChartContext} ctx */
 function updateSources(ctx) {
   /** @type {{plain: Stats | null, residual: Stats | null}} */
-  const src = { plain: ctx.history.latestWithUpdate('plain'), residual: ctx.history.latestWithUpdate('residual') };
+  const src = { plain: updateSource(ctx.records, ctx.index, 'plain'), residual: updateSource(ctx.records, ctx.index, 'residual') };
   /** @type {number | null} */
   let step = null;
   for (const a of ARCHS) {
@@ -205,7 +211,7 @@ const ENTRIES = [
       c.setAxis('y', { min: floor });
       c.render();
     },
-    title: ({ t, fmt, record }) => (record ? t('chart.grad_norm.step', { step: fmt.int(record.plain.step) }) : t('chart.grad_norm.title')),
+    title: ({ t, fmt, record }) => (record ? t('chart.grad_norm.step', { step: fmt.int(stepOf(record)) }) : t('chart.grad_norm.title')),
     describe: (r, ctx) => layerTable(ctx, {
       field: 'grad_norm',
       format: (s, i) => (s.underflow && s.underflow[i] === 1 ? ctx.t('alt.underflow') : cell(s.grad_norm[i], ctx.fmt.value)),
@@ -237,7 +243,10 @@ const ENTRIES = [
         c.append(`${a}_acc`, s.step, s.acc);
       }
     },
-    render: (c) => c.render(),
+    render(c, r, ctx) {
+      c.setCursor(ctx.cursor ? ctx.cursor.step : null);
+      c.render();
+    },
     describe: (r, ctx) => stackTable(ctx, r, ARCHS),
   },
 
@@ -253,6 +262,7 @@ const ENTRIES = [
       for (const a of ARCHS) c.set(a, layerPoints(r[a].saturation));
       c.render();
     },
+    title: ({ t, fmt, record }) => (record ? t('chart.saturation.step', { step: fmt.int(stepOf(record)) }) : t('chart.saturation.title')),
     describe: (r, ctx) => layerTable(ctx, { field: 'saturation', format: (s, i) => ctx.fmt.percent(s.saturation[i]) }),
   },
 
@@ -276,8 +286,19 @@ const ENTRIES = [
       const { step } = updateSources(ctx);
       return step === null ? ctx.t('chart.update_ratio.title') : ctx.t('chart.update_ratio.step', { step: ctx.fmt.int(step) });
     },
-    note: { id: 'note-update', text: (ctx) => (updateSources(ctx).step === null ? ctx.t('chart.update_ratio.none') : null) },
-    describe: (r, ctx) => layerTable(ctx, { field: 'update_ratio', source: (a) => ctx.history.latestWithUpdate(a) }),
+    note: {
+      id: 'note-update',
+      text(ctx) {
+        const { step } = updateSources(ctx);
+        if (step === null) return ctx.t('chart.update_ratio.none');
+        const shown = ctx.record ? stepOf(ctx.record) : step;
+        return step === shown ? null : ctx.t('chart.update_ratio.other', { shown: ctx.fmt.int(shown), step: ctx.fmt.int(step) });
+      },
+    },
+    describe(r, ctx) {
+      const { src, step } = updateSources(ctx);
+      return layerTable(ctx, { field: 'update_ratio', source: (a) => src[a], step: step === null ? stepOf(r) : step });
+    },
   },
 
   /* chart 3: log10 grad_norm, layer x step, one per stack, one colour range for both */
@@ -299,6 +320,7 @@ const ENTRIES = [
       if (ranges.length) {
         c.setRange(Math.floor(Math.min(...ranges.map((x) => x.min))), Math.ceil(Math.max(...ranges.map((x) => x.max))));
       }
+      c.setCursor(ctx.cursor ? ctx.cursor.step : null);
       c.render();
     },
     describe: (r, ctx) => layerTable(ctx, {
@@ -313,7 +335,7 @@ const ENTRIES = [
     titleKey: `chart.boundary.title_${a}`,
     make: (canvas, ctx) => field(canvas, { x: {}, y: {}, classColors: CLASS_COLORS, format: ctx.fmt }),
     texts: (c, { t, fmt }) => c.setTexts({ x: t('chart.boundary.x'), y: t('chart.boundary.y'), classLabel: (/** @type {number} */ k) => t('chart.boundary.class', { class: fmt.int(k) }) }),
-    describe: (r, ctx) => stackTable(ctx, r, [a]),
+    describe: (r, ctx) => stackTable(ctx, ctx.latest || r, [a]),
   })),
   /* a new chart's entry goes here, or where it belongs in the page's order (docs/page.md, "Adding a chart") */
 ];

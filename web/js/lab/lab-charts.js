@@ -3,8 +3,8 @@
  * lab-charts.js - makes and renders the lab's charts from the registry
  * (charts.js): one loop over its entries for each of create, texts (the
  * page's language), reset (a new configuration), append (a record that
- * grows the charts over the steps), render (the record shown) and the
- * titles and notes the entries say.  The other modules reach a chart by
+ * grows the charts over the steps), render (the record the time cursor
+ * shows, timeline.js) and the titles and notes the entries say.  The other modules reach a chart by
  * its name: its wrapper (get), its title (title), its PNG (png), its text
  * alternative (describe); none of them touches Chart.js.
  */
@@ -26,16 +26,22 @@ export function createLabCharts({ i18n, history, registry = CHARTS }) {
   const charts = {};
   /** @type {string[]} */
   let layers = [];
-  /** @type {LabRecord | null} the record the charts show */
+  /** @type {LabRecord | null} the record the charts show (the time cursor's) */
   let record = null;
+  /** @type {LabRecord | null} the newest record */
+  let latest = null;
+  /** @type {import('./state.js').State['cursor']} */
+  let cursor = null;
   /** @type {number | null} */
   let firstChartAt = null;
 
   /** @returns {ChartContext} */
   function context() {
     const fmt = i18n.format();
+    const records = history.records;
     return {
-      t, fmt, lang: i18n.lang, rtl: i18n.lang === 'fa', layers, history, record,
+      t, fmt, lang: i18n.lang, rtl: i18n.lang === 'fa', layers, history, record, latest, cursor,
+      records, index: record ? records.indexOf(record) : -1,
       last: layers.length ? fmt.int(layers.length) : '…',
       layerTip: (x) => {
         const name = layers[Math.round(x) - 1];
@@ -73,10 +79,17 @@ export function createLabCharts({ i18n, history, registry = CHARTS }) {
     for (const e of registry) if (e.append) e.append(charts[e.name], r, ctx);
   }
 
-  /** The charts from the record r, their titles and notes. @param {LabRecord | null} r */
-  function render(r) {
+  /**
+   * The charts from the record the time cursor shows (the loss chart and the
+   * heatmaps mark its step), their titles and notes.
+   * @param {{shown: LabRecord | null, latest: LabRecord | null, cursor: import('./state.js').State['cursor']}} state
+   */
+  function render(state) {
+    const r = state.shown;
     if (!r) return;
     record = r;
+    latest = state.latest;
+    cursor = state.cursor;
     const ctx = context();
     for (const e of registry) if (e.render) e.render(charts[e.name], r, ctx);
     for (const e of registry) {
@@ -120,7 +133,14 @@ export function createLabCharts({ i18n, history, registry = CHARTS }) {
     /** a chart's text alternative for the record r (charts.js describe) @param {string} name @param {LabRecord} r */
     describe(name, r) {
       const e = /** @type {ChartEntry} */ (entryOf(registry, name));
-      return e.describe(r, Object.assign(context(), { record: r }));
+      return e.describe(r, Object.assign(context(), { record: r, index: history.records.indexOf(r) }));
+    },
+    /** the time cursor's x on each chart that draws one, by name (the debug surface) */
+    cursors() {
+      /** @type {Record<string, number | null>} */
+      const out = {};
+      for (const e of registry) if (charts[e.name].cursor) out[e.name] = charts[e.name].cursor();
+      return out;
     },
     /** when the charts first showed a record (performance.now()), or null */
     get firstChartAt() {

@@ -1,8 +1,9 @@
 // @ts-check
 /*
- * stacks.js - the two stack cards' numbers (step, loss, accuracy) and the
- * "diverged" banners (on the stack card and on its per-stack chart cards),
- * from the latest record.  Owns #numbers-*, #banner-*, [data-banner] and the
+ * stacks.js - the two stack cards' numbers (step, loss, accuracy) of the
+ * record the time cursor shows (timeline.js), and the "diverged" banners
+ * (on the stack card and on its per-stack chart cards) of the run: from
+ * the newest record.  Owns #numbers-*, #banner-*, [data-banner] and the
  * cards' is-diverged class.
  */
 import { $ } from '../ui/dom.js';
@@ -25,12 +26,12 @@ export function createStacks({ i18n }) {
 
   /** @param {import('./state.js').State} state */
   function render(state) {
-    const r = state.latest;
-    if (!r) return;
+    const r = state.latest, shown = state.shown || r;
+    if (!r || !shown) return;
     const fmt = i18n.format();
     for (const a of ARCHS) {
-      const s = r[a];
-      $(`numbers-${a}`).textContent = t('stack.numbers', { step: fmt.int(s.step), loss: fmt.value(s.loss), acc: fmt.percent(s.acc) });
+      const s = r[a], n = shown[a];
+      $(`numbers-${a}`).textContent = t('stack.numbers', { step: fmt.int(n.step), loss: fmt.value(n.loss), acc: fmt.percent(n.acc) });
       const banner = hasDiverged(s) ? divergedText(s.diverged, state.layers) : '';
       for (const b of [$(`banner-${a}`), ...document.querySelectorAll(`[data-banner="${a}"]`)]) {
         b.hidden = !banner;

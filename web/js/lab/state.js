@@ -42,6 +42,8 @@
  *   stepsDone?: number,
  *   csv: {name: string, text: string} | null,
  *   sweep: import('../sweep/sweep-model.js').SweepState | null,
+ *   cursor: {step: number, index: number} | null,
+ *   shown: LabRecord | null,
  * }} State
  *   phase            where the lab is (above); session.js moves it
  *   lang             the page's language, 'en' | 'fa' (main.js, once the strings are loaded)
@@ -60,6 +62,9 @@
  *   stepsDone        training steps done when the run paused or ended (session.js)
  *   csv              the picked CSV file (session.js)
  *   sweep            the Sweep panel's state, for the link (sweep-panel.js, main.js from the link)
+ *   cursor           the time cursor: null = follow the newest record; else {step, index} of a kept
+ *                    record (timeline.js)
+ *   shown            the record every per-layer view draws: the newest, or the cursor's (timeline.js)
  */
 
 

@@ -171,6 +171,41 @@ export function chartMethods(chart) {
   };
 }
 
+/* The time cursor: a vertical line at x (a step) across the plot, a small triangle on top. */
+export const CURSOR_COLOR = '#1d2126';
+/** A Chart.js plugin drawing a vertical line at the x get() returns (a number, or null: none). @param {() => number | null} get */
+export function cursorLine(get) {
+  return {
+    id: 'glCursor',
+    afterDatasetsDraw(/** @type {any} */ chart) {
+      const x = get();
+      if (x === null || !chart.scales.x) return;
+      const a = chart.chartArea;
+      const cx = chart.scales.x.getPixelForValue(x);
+      if (!(cx >= a.left - 0.5 && cx <= a.right + 0.5)) return;
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 4;
+      ctx.beginPath();
+      ctx.moveTo(cx, a.top);
+      ctx.lineTo(cx, a.bottom);
+      ctx.stroke();
+      ctx.strokeStyle = CURSOR_COLOR;
+      ctx.lineWidth = 2;
+      ctx.stroke();
+      ctx.fillStyle = CURSOR_COLOR;
+      ctx.beginPath();
+      ctx.moveTo(cx - 6, a.top);
+      ctx.lineTo(cx + 6, a.top);
+      ctx.lineTo(cx, a.top + 8);
+      ctx.closePath();
+      ctx.fill();
+      ctx.restore();
+    },
+  };
+}
+
 /** @param {any} chart @param {string} title @returns {string} a data: URL */
 export function pngOf(chart, title) {
   const t = chart.options.plugins.title;

@@ -6,7 +6,7 @@
  * across one x value with a label, for the lesson's "look here").
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, baseOptions, thin, chartMethods } from './chart-common.js';
+import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, cursorLine, baseOptions, thin, chartMethods } from './chart-common.js';
 /*
  * spec: { x: {title, type, integer, min, max}, y: {...}, y2: {...} (optional),
  *         series: [{id, label, color, dash, axis ('y'|'y2'), marker, radius, line (bool),
@@ -73,7 +73,9 @@ export function line(canvas, spec) {
   if (tooltipTitle) options.plugins.tooltip.callbacks = { title: (/** @type {any[]} */ items) => (items.length ? tooltipTitle(items[0].parsed.x) : '') };
   /** @type {{x: number, label: string, half?: number} | null} */
   let marker = null;
-  const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => marker)] });
+  /** @type {number | null} the time cursor's x (a step), or null */
+  let cursor = null;
+  const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => marker), cursorLine(() => cursor)] });
 
   const api = {
     ...chartMethods(chart),
@@ -84,6 +86,10 @@ export function line(canvas, spec) {
     },
     marker() {
       return marker ? Object.assign({}, marker) : null;
+    },
+    /** a vertical line at x (the time cursor's step); null removes it @param {number | null} x */
+    setCursor(x) {
+      cursor = typeof x === 'number' && Number.isFinite(x) ? x : null;
     },
     /* points: [{x, y}] (non-finite y becomes a gap) */
     /** @param {string} id @param {Array<{x: number, y: any}>} points */
@@ -137,6 +143,8 @@ export function line(canvas, spec) {
     snapshot() {
       return datasets.map((ds) => ({ id: ds.glId, label: ds.label, data: ds.data.map((p) => ({ x: p.x, y: p.y })) }));
     },
+    /** the time cursor's x, or null */
+    cursor: () => cursor,
   };
   return api;
 }

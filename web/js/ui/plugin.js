@@ -4,8 +4,9 @@
  * mode, the chain chart, the Sweep panel, the lesson, and the views still
  * to come).  A plug-in is a function mount(ctx) that
  *
- *   - watches the store (store.js State; `configuredCount` after every
- *     configuration, `phase`, `lang`, `latest`),
+ *   - watches the store (lab/state.js State; `configuredCount` after every
+ *     configuration, `phase`, `lang`, `latest`, and `shown`: the record
+ *     the time cursor shows, which a view of one moment draws),
  *   - listens to its own Worker replies (worker.on) and sends its own
  *     requests (worker.send),
  *   - reaches the lab only through `lab` below,
@@ -24,6 +25,7 @@
  *   message: (kind: 'error' | 'info', title: string, lines?: string[], key?: string | null) => void,
  *   download: (name: string, href: string, revoke?: boolean) => void,
  *   after: Element,
+ *   timeline: {show: (what: 'init' | 'end' | number) => void},
  *   sweep?: {run: (state?: Record<string, any>, overrides?: Record<string, any>) => void,
  *            onResult: (fn: (result: any, request: any) => void) => void},
  * }} Lab
@@ -34,6 +36,8 @@
  *   message        a line in the page's message area
  *   download       offers a file (a link in the export card's list, clicked)
  *   after          the element after which a plug-in may insert its cards
+ *   timeline.show  the record the page shows: 'init' (step 0 with the first update's statistics),
+ *                  'end' (the newest; it then follows new records) or the kept record nearest a step
  *   sweep          the Sweep panel's run and result (the lesson's context only)
  */
 
