@@ -33,6 +33,7 @@ import { heatmap } from '../ui/chart-heatmap.js';
 import { field } from '../ui/chart-field.js';
 import { cell, GAP } from './chart-text.js';
 import { stepOf, updateSource } from './timeline.js';
+import { hasDiverged } from './stacks.js';
 
 /** @typedef {import('./state.js').LabRecord} LabRecord */
 /** @typedef {import('./state.js').Stats} Stats */
@@ -146,6 +147,9 @@ export function stackTable(ctx, r, archs) {
   return { head, rows, caption: t('alt.caption_stacks', { step: f.int(stepOf(r)) }) };
 }
 
+/** "plain: diverged at step 2" @param {ChartContext} ctx @param {Arch} a @param {Stats} s */
+const divergedLabel = (ctx, a, s) => ctx.t('chart.loss.diverged', { stack: ctx.t(`series.${a}`), step: ctx.fmt.int(/** @type {{step: number}} */ (s.diverged).step) });
+
 /** the layer is lost to float32 (drawn at the floor) @param {Stats} s @param {number} i */
 const underflows = (s, i) => s.underflow[i] === 1 || !(s.grad_norm[i] > 0);
 
@@ -162,6 +166,23 @@ function updateSources(ctx) {
     if (u) step = Math.max(step === null ? 0 : step, u.step);
   }
   return { src, step };
+}
+
+/** the losses span this factor or more: the loss axis goes logarithmic (unless the student chose) */
+export const LOG_SPAN = 100;
+
+/**
+ * The loss chart's y axis: logarithmic when the student ticked the switch, or, until they touch
+ * it, when the losses drawn span LOG_SPAN or more (a loss of 4,121 next to one of 400,000 is
+ * not 0); the switch shows which.
+ * @param {any} c the loss chart, with its switch (make's `log`)
+ */
+function lossScale(c) {
+  const range = c.range('y');
+  const auto = !!range && range.max / range.min >= LOG_SPAN;
+  const log = c.log.choice === null ? auto : c.log.choice;
+  if (log !== (c.scaleType('y') === 'logarithmic')) c.setScale('y', log ? { type: 'logarithmic' } : { type: 'linear', min: 0 });
+  if (c.log.box) c.log.box.checked = log;
 }
 
 /* ---- the registry ---- */
@@ -218,23 +239,42 @@ const ENTRIES = [
     }),
   },
 
-  /* chart 2: loss and accuracy over the steps */
+  /* chart 2: loss and accuracy over the steps; each stack drawn to its last finite loss, a
+     diverged stack's marked there with a cross and "diverged at step S"; a log axis when the
+     losses span decades (the switch #loss-log in the card) */
   {
     name: 'loss', card: 'card-loss', canvas: 'chart-loss', titleId: 'title-loss', titleKey: 'chart.loss.title',
-    make: (canvas, ctx) => line(canvas, {
-      x: { type: 'linear', integer: true }, y: { type: 'linear', min: 0 }, y2: { type: 'linear', min: 0, max: 1, percent: true }, format: ctx.fmt, legendLines: true,
-      series: [
-        { id: 'plain_loss', color: COLORS.plain, radius: 0, marker: 'line' },
-        { id: 'residual_loss', color: COLORS.residual, radius: 0, marker: 'line' },
-        { id: 'plain_acc', color: COLORS.plain, dash: [5, 4], radius: 0, axis: 'y2', marker: 'line' },
-        { id: 'residual_acc', color: COLORS.residual, dash: [5, 4], radius: 0, axis: 'y2', marker: 'line' },
-      ],
-    }),
+    make(canvas, ctx) {
+      const c = line(canvas, {
+        x: { type: 'linear', integer: true }, y: { type: 'linear', min: 0 }, y2: { type: 'linear', min: 0, max: 1, percent: true }, format: ctx.fmt, legendLines: true,
+        series: [
+          { id: 'plain_loss', color: COLORS.plain, radius: 0, marker: 'line' },
+          { id: 'residual_loss', color: COLORS.residual, radius: 0, marker: 'line' },
+          { id: 'plain_acc', color: COLORS.plain, dash: [5, 4], radius: 0, axis: 'y2', marker: 'line' },
+          { id: 'residual_acc', color: COLORS.residual, dash: [5, 4], radius: 0, axis: 'y2', marker: 'line' },
+          ...ARCHS.map((a) => ({ id: `${a}_diverged`, color: COLORS[a], marker: 'crossRot', radius: 9, pointBorderWidth: 3, line: false, legend: false, pointLabels: true })),
+        ],
+      });
+      /* the switch: null until the student touches it (the axis follows the losses), then theirs */
+      const box = /** @type {HTMLInputElement | null} */ (document.getElementById('loss-log'));
+      const out = Object.assign(c, { log: { choice: /** @type {boolean | null} */ (null), box } });
+      if (box) {
+        box.addEventListener('change', () => {
+          out.log.choice = box.checked;
+          lossScale(out);
+          out.render();
+        });
+      }
+      return out;
+    },
     texts: (c, { t }) => c.setTexts({
       x: t('chart.loss.x'), y: t('chart.loss.y'), y2: t('chart.loss.y2'),
       series: { plain_loss: t('series.plain_loss'), residual_loss: t('series.residual_loss'), plain_acc: t('series.plain_acc'), residual_acc: t('series.residual_acc') },
     }),
-    reset: (c) => c.clear(),
+    reset(c) {
+      c.clear();
+      c.log.choice = null;
+    },
     append(c, r) {
       for (const a of ARCHS) {
         const s = r[a];
@@ -244,10 +284,20 @@ const ENTRIES = [
       }
     },
     render(c, r, ctx) {
+      /* a diverged stack's records keep its last finite one: the cross marks that loss */
+      for (const a of ARCHS) {
+        const s = ctx.latest ? ctx.latest[a] : null;
+        c.set(`${a}_diverged`, s && hasDiverged(s) ? [{ x: s.step, y: s.loss, label: divergedLabel(ctx, a, s) }] : []);
+      }
+      lossScale(c);
       c.setCursor(ctx.cursor ? ctx.cursor.step : null);
       c.render();
     },
-    describe: (r, ctx) => stackTable(ctx, r, ARCHS),
+    describe(r, ctx) {
+      const table = stackTable(ctx, r, ARCHS);
+      const notes = ARCHS.filter((a) => ctx.latest && hasDiverged(ctx.latest[a])).map((a) => divergedLabel(ctx, a, /** @type {LabRecord} */ (ctx.latest)[a]));
+      return notes.length ? { ...table, caption: `${table.caption.replace(/\.$/, '')}. ${notes.join('. ')}.` } : table;
+    },
   },
 
   /* chart 4: saturated or dead units per layer */

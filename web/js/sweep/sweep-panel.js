@@ -7,8 +7,10 @@
  * message (docs/worker-protocol.md) built from the lab's configuration, a
  * progress bar follows `sweep_progress`, Cancel sends `sweep_cancel`; the
  * chart shows the chosen metric of the engine's result against the swept
- * value, plain and residual with their p10-p90 bands and the theory line
- * (grad_ratio_theory_log10) or the value where chi reaches 1.  A refused
+ * value, plain and residual with their p10-p90 bands, the theory line
+ * (grad_ratio_theory_log10) and a grey line at ratio 1 (chi = 1), with a
+ * marker where the theory line meets it and one where the plain stack's
+ * measured curve does (sweep-model.js crossing).  A refused
  * sweep shows the engine's message.  Its state is in the store (`sweep`,
  * and so in the link: url.js, schema.js) and `hide=sweep` hides the card.
  * What it draws is picked by sweep-model.js; exports go through lab.download.
@@ -227,7 +229,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     makeChart();
     const c = d.chart;
     c.clear();
-    c.setMarker(null);
+    c.setMarkers([]);
     const r = d.result;
     if (r) {
       const data = chartData(r, d.state.metric);
@@ -248,7 +250,14 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
         const one = ax === 'log10' ? 0 : 1;
         c.set('one', [{ x: data.values[0], y: one }, { x: data.values[data.values.length - 1], y: one }]);
       }
-      if (data.chiOne !== null) c.setMarker({ x: data.chiOne, label: t('sweep.chi_one'), half: 0 });
+      /* where the drawn lines meet that line: the theory's (chi = 1 in mean-field theory) and the
+         plain stack's measured curve, each marked and labelled on its own (they need not agree:
+         the theory is a prediction, and the swept values are a grid) */
+      const marks = [];
+      if (data.ones.theory) marks.push({ x: data.ones.theory.x, label: t('sweep.one_theory'), half: 0, row: 0 });
+      const measured = ax === 'log' ? 'sweep.one_measured_chi' : 'sweep.one_measured';
+      if (data.ones.measured) marks.push({ x: data.ones.measured.x, label: t(measured), half: 0, row: marks.length });
+      c.setMarkers(marks);
     }
     chartTexts();
     alt.update();
@@ -275,6 +284,8 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     /* the caption is a sentence; the notes after it are sentences of their own */
     const parts = [`${t(table.band ? 'alt.sweep.caption' : 'alt.sweep.caption_share', { metric: t(`sweep.metric.${metric}`), setting, seeds })}.`];
     if (axis === 'log10') parts.push(t('alt.sweep.log10'));
+    if (table.ones.theory) parts.push(t('alt.sweep.one_theory', { a: f.value(table.ones.theory.between[0]), b: f.value(table.ones.theory.between[1]) }));
+    if (table.ones.measured) parts.push(t('alt.sweep.one_measured', { a: f.value(table.ones.measured.between[0]), b: f.value(table.ones.measured.between[1]) }));
     if (table.chiOne !== null) parts.push(t('alt.sweep.chi_one', { setting, value: f.value(table.chiOne) }));
     if (d.running) parts.push(t('alt.sweep.partial', { done: f.int(d.done), total: f.int(d.total) }));
     return { caption: withGapNote(parts.join(' '), rows, t('alt.gap')), head, rows };
@@ -362,7 +373,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     debug: () => ({
       state: { ...d.state }, running: d.running, status: d.status, progress: d.progress, done: d.done, total: d.total,
       error: d.error, result: d.result ? JSON.parse(JSON.stringify(d.result)) : null, request: d.request,
-      chart: d.chart ? d.chart.snapshot() : null, marker: d.chart ? d.chart.marker() : null, visible: !card.hidden,
+      chart: d.chart ? d.chart.snapshot() : null, marker: d.chart ? d.chart.marker() : null, markers: d.chart ? d.chart.markers() : [], visible: !card.hidden,
       sweepText: sweepText(d.state),
     }),
   };

@@ -19,7 +19,7 @@ import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, curs
 /**
  * @typedef {{id: string, label?: string, color: string, fill?: string, dash?: number[], width?: number, axis?: string,
  *            marker?: string, radius?: number, line?: boolean, pointBorder?: string, pointBorderWidth?: number,
- *            order?: number, legendWhenEmpty?: boolean, fillTo?: string, legend?: boolean}} SeriesSpec
+ *            order?: number, legendWhenEmpty?: boolean, fillTo?: string, legend?: boolean, pointLabels?: boolean}} SeriesSpec
  */
 /**
  * @param {HTMLCanvasElement} canvas
@@ -53,6 +53,7 @@ export function line(canvas, spec) {
       glId: s.id,
       glLegendWhenEmpty: s.legendWhenEmpty !== false,
       glLegend: s.legend !== false,
+      glPointLabels: !!s.pointLabels,
     };
     byId[s.id] = ds;
     return ds;
@@ -62,8 +63,12 @@ export function line(canvas, spec) {
     if (s.fillTo) Object.assign(datasets[i], { fill: { target: spec.series.findIndex((o) => o.id === s.fillTo) } });
   });
   const options = baseOptions(spec);
-  options.scales = { x: axisOptions(spec.x, fmt, 'bottom'), y: axisOptions(spec.y, fmt, 'left') };
-  if (spec.y2) options.scales.y2 = axisOptions(Object.assign({ grid: false }, spec.y2), fmt, 'right');
+  /** the axes as specified (setScale replaces one) @type {Record<string, import('./chart-common.js').AxisSpec>} */
+  const axes = { x: spec.x, y: spec.y };
+  if (spec.y2) axes.y2 = Object.assign({ grid: false }, spec.y2);
+  const POSITION = /** @type {Record<string, string>} */ ({ x: 'bottom', y: 'left', y2: 'right' });
+  options.scales = {};
+  for (const [name, a] of Object.entries(axes)) options.scales[name] = axisOptions(a, fmt, POSITION[name]);
   options.plugins.legend.labels.filter = (/** @type {any} */ item, /** @type {any} */ data) => {
     const ds = data.datasets[item.datasetIndex];
     if (!ds.glLegend) return false;
@@ -71,32 +76,104 @@ export function line(canvas, spec) {
   };
   const tooltipTitle = spec.tooltipTitle;
   if (tooltipTitle) options.plugins.tooltip.callbacks = { title: (/** @type {any[]} */ items) => (items.length ? tooltipTitle(items[0].parsed.x) : '') };
-  /** @type {{x: number, label: string, half?: number} | null} */
-  let marker = null;
+  /** @type {Array<{x: number, label: string, half?: number, row?: number}>} */
+  let markers = [];
   /** @type {number | null} the time cursor's x (a step), or null */
   let cursor = null;
-  const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => marker), cursorLine(() => cursor)] });
+  let rtlText = false;
+  /* a label beside a point that carries one (a series with pointLabels: e.g. "diverged at step 2") */
+  const pointLabels = {
+    id: 'glPointLabels',
+    afterDatasetsDraw(/** @type {any} */ ch) {
+      const a = ch.chartArea, ctx = ch.ctx;
+      ch.data.datasets.forEach((/** @type {any} */ ds, /** @type {number} */ k) => {
+        if (!ds.glPointLabels || !ch.isDatasetVisible(k)) return;
+        const meta = ch.getDatasetMeta(k);
+        ds.data.forEach((/** @type {any} */ p, /** @type {number} */ i) => {
+          const el = meta.data[i];
+          if (!p.label || p.y === null || !el || !Number.isFinite(el.x) || !Number.isFinite(el.y)) return;
+          ctx.save();
+          ctx.font = `bold 12px ${Chart.defaults.font.family}`;
+          ctx.direction = rtlText ? 'rtl' : 'ltr';
+          ctx.textBaseline = 'middle';
+          const w = ctx.measureText(p.label).width;
+          /* right of the point, or left of it when it would leave the plot; inside the plot vertically */
+          const right = el.x + 12 + w <= a.right;
+          const x = right ? el.x + 12 : el.x - 12;
+          const y = Math.min(Math.max(el.y, a.top + 9), a.bottom - 9);
+          ctx.textAlign = right ? 'left' : 'right';
+          ctx.lineWidth = 4;
+          ctx.strokeStyle = '#ffffff';
+          ctx.lineJoin = 'round';
+          ctx.strokeText(p.label, x, y);
+          ctx.fillStyle = ds.borderColor;
+          ctx.fillText(p.label, x, y);
+          ctx.restore();
+        });
+      });
+    },
+  };
+  const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => markers), cursorLine(() => cursor), pointLabels] });
 
   const api = {
     ...chartMethods(chart),
     /* {x, label, half?} marks one x value (e.g. a layer; half: the band's half width in x units, default 0.5); null removes it */
     /** @param {any} m */
     setMarker(m) {
-      marker = m && Number.isFinite(m.x) ? Object.assign({ x: m.x, label: m.label || '' }, Number.isFinite(m.half) ? { half: m.half } : {}) : null;
+      api.setMarkers(m ? [m] : []);
     },
+    /* several marks at once, each {x, label, half?, row?} (row: its label that many heights lower) */
+    /** @param {any[]} list */
+    setMarkers(list) {
+      markers = list.filter((m) => m && Number.isFinite(m.x)).map((m) => Object.assign({ x: m.x, label: m.label || '' },
+        Number.isFinite(m.half) ? { half: m.half } : {}, Number.isFinite(m.row) ? { row: m.row } : {}));
+    },
+    /** the first mark, or null */
     marker() {
-      return marker ? Object.assign({}, marker) : null;
+      return markers.length ? Object.assign({}, markers[0]) : null;
     },
+    /** every mark */
+    markers: () => markers.map((m) => Object.assign({}, m)),
     /** a vertical line at x (the time cursor's step); null removes it @param {number | null} x */
     setCursor(x) {
       cursor = typeof x === 'number' && Number.isFinite(x) ? x : null;
     },
-    /* points: [{x, y}] (non-finite y becomes a gap) */
-    /** @param {string} id @param {Array<{x: number, y: any}>} points */
+    /* points: [{x, y}] (non-finite y becomes a gap); a point's `label` is drawn beside it when the series has pointLabels */
+    /** @param {string} id @param {Array<{x: number, y: any, label?: string}>} points */
     set(id, points) {
       const ds = byId[id];
-      ds.data = points.map((p) => ({ x: p.x, y: finite(p.y) }));
+      ds.data = points.map((p) => (p.label ? { x: p.x, y: finite(p.y), label: p.label } : { x: p.x, y: finite(p.y) }));
       thin(ds.data, maxPoints);
+    },
+    /**
+     * One axis anew (its title kept): e.g. the loss axis from linear to logarithmic.
+     * @param {string} name 'x' | 'y' | 'y2' @param {import('./chart-common.js').AxisSpec} axis
+     */
+    setScale(name, axis) {
+      const old = chart.options.scales[name];
+      axes[name] = name === 'y2' ? Object.assign({ grid: false }, axis) : axis;
+      const o = axisOptions(axes[name], fmt, POSITION[name]);
+      o.title = old.title;
+      chart.options.scales[name] = o;
+    },
+    /** the axis's type now ('linear' | 'logarithmic') @param {string} name */
+    scaleType: (name) => chart.options.scales[name].type,
+    /**
+     * The smallest positive and the largest finite value of the series on one y axis, or null.
+     * @param {string} [axis] 'y' (default) | 'y2'
+     * @returns {{min: number, max: number} | null}
+     */
+    range(axis = 'y') {
+      let min = Infinity, max = -Infinity;
+      for (const ds of datasets) {
+        if (ds.yAxisID !== axis) continue;
+        for (const p of ds.data) {
+          if (p.y === null) continue;
+          if (p.y > 0 && p.y < min) min = p.y;
+          if (p.y > max) max = p.y;
+        }
+      }
+      return min <= max ? { min, max } : null;
     },
     /* a point at the same x as the last one replaces it */
     /** @param {string} id @param {number} x @param {any} y */
@@ -127,9 +204,8 @@ export function line(canvas, spec) {
     /** @param {Partial<import('./chart-common.js').TickFormat>} format @param {boolean} [rtl] */
     setFormat(format, rtl) {
       fmt = Object.assign({}, defaultFormat, format);
-      chart.options.scales.y.ticks.callback = axisOptions(spec.y, fmt, 'left').ticks.callback;
-      chart.options.scales.x.ticks.callback = axisOptions(spec.x, fmt, 'bottom').ticks.callback;
-      if (spec.y2) chart.options.scales.y2.ticks.callback = axisOptions(spec.y2, fmt, 'right').ticks.callback;
+      for (const [name, a] of Object.entries(axes)) chart.options.scales[name].ticks.callback = axisOptions(a, fmt, POSITION[name]).ticks.callback;
+      rtlText = !!rtl;
       chart.options.plugins.legend.rtl = !!rtl;
       chart.options.plugins.tooltip.rtl = !!rtl;
       /* the base direction of the legend's and tooltip's text (a Persian label with a Latin
@@ -141,7 +217,7 @@ export function line(canvas, spec) {
       chart.update('none');
     },
     snapshot() {
-      return datasets.map((ds) => ({ id: ds.glId, label: ds.label, data: ds.data.map((p) => ({ x: p.x, y: p.y })) }));
+      return datasets.map((ds) => ({ id: ds.glId, label: ds.label, data: ds.data.map((/** @type {any} */ p) => (p.label ? { x: p.x, y: p.y, label: p.label } : { x: p.x, y: p.y })) }));
     },
     /** the time cursor's x, or null */
     cursor: () => cursor,
