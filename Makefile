@@ -135,12 +135,14 @@ test-browser: all
 	node --test --test-concurrency=1 tests/browser/
 
 # ESLint (eslint.config.mjs) and tsc --checkJs --noEmit: tsconfig.json over every
-# page and engine-wrapper file, tsconfig.strict.json with noImplicitAny over the
-# modules marked // @ts-check; no warning passes
+# page and engine-wrapper file, tsconfig.strict.json with `strict` over the
+# page's modules, tsconfig.engine.json with noImplicitAny over the Worker side;
+# no warning passes
 lint:
 	npx eslint --max-warnings 0 web scripts tests eslint.config.mjs
 	npx tsc -p tsconfig.json
 	npx tsc -p tsconfig.strict.json
+	npx tsc -p tsconfig.engine.json
 
 test: deps
 	$(MAKE) lint

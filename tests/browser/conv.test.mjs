@@ -23,7 +23,7 @@ test('conv mode: both stacks, the digit strip, the degradation experiment', asyn
   await page.selectOption('#set-model', 'conv');
   await page.waitForFunction(() => {
     const d = window.gradlab.debug();
-    return d.config.model === 'conv' && d.layers[0] === 'conv_1' && d.charts.grad[0].data.length === d.layers.length;
+    return d.config.model === 'conv' && d.layers[0] === 'conv_1' && d.charts.grad_norm[0].data.length === d.layers.length;
   }, null, { timeout: TIMEOUT });
   let d = await page.evaluate(() => window.gradlab.debug());
   assert.equal(d.config.data, 'digits');
@@ -33,7 +33,7 @@ test('conv mode: both stacks, the digit strip, the degradation experiment', asyn
   assert.equal(d.layers.length, 22, d.layers.join(','));
   assert.equal(d.layers[d.layers.length - 1], 'fc');
   for (const id of ['plain', 'residual']) {
-    const s = d.charts.grad.find((x) => x.id === id);
+    const s = d.charts.grad_norm.find((x) => x.id === id);
     assert.deepEqual(s.data.map((p) => p.x), d.layers.map((_, i) => i + 1), `${id}: a point for every layer`);
   }
   // the vanishing profile at step 0, from the page's own records

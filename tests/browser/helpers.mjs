@@ -78,7 +78,7 @@ export async function setup({ isolate = true, root = SITE } = {}) {
 
 /* Waits until the page has a configured run charted (step 0 at least). */
 export async function waitReady(page) {
-  await page.waitForFunction(() => window.gradlab && window.gradlab.debug().config && window.gradlab.debug().charts.grad[1].data.length > 0, null, { timeout: TIMEOUT });
+  await page.waitForFunction(() => window.gradlab && window.gradlab.debug().config && window.gradlab.debug().charts.grad_norm[1].data.length > 0, null, { timeout: TIMEOUT });
 }
 
 /* Runs to the end (done, or every stack diverged).  Polled every 250 ms, not

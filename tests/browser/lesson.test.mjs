@@ -191,7 +191,7 @@ test('language and step live in the URL: a reload keeps them, a switch keeps the
   assert.equal((await shown(worse.page)).id, 'descent');
 });
 
-test('the quiz: an answer reveals the explanation, the right answer is marked correct, keyboard only', { timeout: 2 * TIMEOUT }, async () => {
+test('the quiz: a wrong answer may be tried again; the explanation and the right answer only when right or given up; keyboard only', { timeout: 2 * TIMEOUT }, async () => {
   const fa = read('fa.json');
   const quiz = fa.quiz;
   const { page, log } = await openLesson('?lang=fa&step=summary');
@@ -208,15 +208,44 @@ test('the quiz: an answer reveals the explanation, the right answer is marked co
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.className), 'quiz-check');
   await page.keyboard.press('Enter');
-  await item(0).locator('.quiz-explain').waitFor({ state: 'visible', timeout: TIMEOUT });
-  assert.equal(await item(0).getAttribute('data-state'), 'incorrect');
-  assert.equal((await item(0).locator('.quiz-verdict').innerText()).trim(), UI.fa['lesson.incorrect']);
-  assert.equal(await item(0).locator('.choice.is-correct').getAttribute('data-choice'), String(quiz[0].answer), 'the right answer is marked correct');
+  await page.waitForFunction(() => document.querySelector('#lesson .quiz-q[data-q="0"]').dataset.state === 'incorrect', null, { timeout: TIMEOUT });
+  assert.equal((await item(0).locator('.quiz-verdict').innerText()).trim(), UI.fa['lesson.quiz_wrong']);
   assert.equal(await item(0).locator('.choice.is-wrong').getAttribute('data-choice'), String(wrong), 'the chosen wrong answer is marked');
-  assert.ok((await item(0).locator('.quiz-explain .katex').count()) > 0, 'the explanation\'s formulas are typeset');
+  assert.equal(await item(0).locator('.is-correct').count(), 0, 'a wrong try does not give the right answer away');
+  assert.equal(await item(0).locator('.quiz-explain').count(), 0, 'nor the explanation');
+  assert.equal(await page.isDisabled(`#quiz-0-${quiz[0].answer}`), false, 'the question stays open');
 
-  /* every other question, the right answer */
-  for (let qi = 1; qi < quiz.length; qi++) {
+  /* a second try, by keyboard: the right answer */
+  await page.focus(`#quiz-0-${wrong}`);
+  for (let i = wrong; i > quiz[0].answer; i--) await page.keyboard.press('ArrowUp');
+  for (let i = wrong; i < quiz[0].answer; i++) await page.keyboard.press('ArrowDown');
+  assert.equal(await page.isChecked(`#quiz-0-${quiz[0].answer}`), true);
+  await item(0).locator('.quiz-check').focus();
+  await page.keyboard.press('Enter');
+  await item(0).locator('.quiz-explain').waitFor({ state: 'visible', timeout: TIMEOUT });
+  assert.equal(await item(0).getAttribute('data-state'), 'correct');
+  assert.equal((await item(0).locator('.quiz-verdict').innerText()).trim(), UI.fa['lesson.correct']);
+  assert.equal(await item(0).locator('.choice.is-correct').getAttribute('data-choice'), String(quiz[0].answer), 'the right answer is marked correct');
+  assert.equal(await item(0).locator('.choice.is-wrong').getAttribute('data-choice'), String(wrong), 'the first try stays marked');
+  assert.ok((await item(0).locator('.quiz-explain .katex').count()) > 0, 'the explanation\'s formulas are typeset');
+  assert.equal(await page.isDisabled(`#quiz-0-${wrong}`), true, 'then the question is locked');
+
+  /* question 2: a wrong try, then "Show the answer" */
+  const wrong2 = quiz[1].answer === 0 ? 1 : 0;
+  await page.check(`#quiz-1-${wrong2}`);
+  await item(1).locator('.quiz-check').click();
+  await item(1).locator('.quiz-reveal').waitFor({ state: 'visible', timeout: TIMEOUT });
+  assert.equal(await item(1).locator('.quiz-explain').count(), 0);
+  await item(1).locator('.quiz-reveal').click();
+  await item(1).locator('.quiz-explain').waitFor({ state: 'visible', timeout: TIMEOUT });
+  assert.equal(await item(1).getAttribute('data-state'), 'revealed');
+  assert.equal((await item(1).locator('.quiz-verdict').innerText()).trim(), UI.fa['lesson.quiz_revealed']);
+  assert.equal(await item(1).locator('.choice.is-correct').getAttribute('data-choice'), String(quiz[1].answer));
+  assert.equal(await item(1).locator('.quiz-reveal').count(), 0, 'done: no button to show it again');
+
+  /* every other question, the right answer at once */
+  for (let qi = 2; qi < quiz.length; qi++) {
+    assert.equal(await item(qi).locator('.quiz-reveal').count(), 0, 'no "show the answer" before a try');
     await page.check(`#quiz-${qi}-${quiz[qi].answer}`);
     await item(qi).locator('.quiz-check').click();
     await item(qi).locator('.quiz-explain').waitFor({ state: 'visible', timeout: TIMEOUT });
@@ -224,6 +253,7 @@ test('the quiz: an answer reveals the explanation, the right answer is marked co
     assert.equal((await item(qi).locator('.quiz-verdict').innerText()).trim(), UI.fa['lesson.correct']);
     assert.equal(await item(qi).locator('.choice.is-correct').getAttribute('data-choice'), String(quiz[qi].answer));
   }
+  /* right on the second try counts, a shown answer does not */
   const score = await page.textContent('#lesson-quiz-score');
   assert.match(score, /[۰-۹]/, `the score in Persian digits: ${score}`);
   assert.ok(score.includes(new Intl.NumberFormat('fa-IR').format(quiz.length - 1)), score);
@@ -231,8 +261,9 @@ test('the quiz: an answer reveals the explanation, the right answer is marked co
   /* the answers stay answered across a language switch */
   await page.selectOption('#lang-select', 'en');
   await page.waitForFunction(() => document.getElementById('lesson').lang === 'en', null, { timeout: TIMEOUT });
-  assert.equal(await item(0).getAttribute('data-state'), 'incorrect');
-  assert.equal((await item(0).locator('.quiz-verdict').innerText()).trim(), UI.en['lesson.incorrect']);
+  assert.equal(await item(0).getAttribute('data-state'), 'correct');
+  assert.equal(await item(1).getAttribute('data-state'), 'revealed');
+  assert.equal((await item(1).locator('.quiz-verdict').innerText()).trim(), UI.en['lesson.quiz_revealed']);
   assert.deepEqual(log.errors, []);
 });
 
@@ -323,7 +354,7 @@ test('every experiment, run through the lesson\'s buttons, produces the outcome 
       assert.ok(got.focused.length > 0, `${e.id}: a card is outlined`);
       if (x.chart === 'grad_norm' && x.highlight.layer !== null) {
         const want = x.highlight.layer === 'last' ? got.layers : x.highlight.layer;
-        assert.equal(got.markers.grad && got.markers.grad.x, want, `${e.id}: layer ${x.highlight.layer} is marked on chart 1`);
+        assert.equal(got.markers.grad_norm && got.markers.grad_norm.x, want, `${e.id}: layer ${x.highlight.layer} is marked on chart 1`);
       }
       assert.ok(got.answer.length > 20, `${e.id}: the answer is shown`);
       assert.ok(got.numbers.length > 20, `${e.id}: the engine's numbers are shown`);
@@ -341,7 +372,7 @@ test('screenshot per language at 1366x768: a step with formulas and its chart hi
     const { page, log } = await openLesson(`?lang=${lang}&step=vanishing`, { viewport: { width: 1366, height: 768 } });
     await page.$eval('#speed', (e) => { e.value = '4'; e.dispatchEvent(new Event('input')); });
     await runThroughButton(page, 'vanish_depth30');
-    await page.waitForFunction(() => window.gradlab.debug().charts.boundaryResidual.hasImage, null, { timeout: TIMEOUT });
+    await page.waitForFunction(() => window.gradlab.debug().charts.boundary_residual.hasImage, null, { timeout: TIMEOUT });
     await page.evaluate(() => document.fonts.ready);
     await page.waitForTimeout(300);
     const file = shotPath(`lesson-${lang}-1366x768.png`);

@@ -62,7 +62,7 @@ test('the language switch changes text, direction, digits and the URL live', { t
   await page.waitForFunction(() => document.documentElement.dir === 'rtl' && /[۰-۹]/.test(document.getElementById('run-status').textContent), null, { timeout: TIMEOUT });
   assert.equal(new URL(page.url()).searchParams.get('lang'), 'fa');
   assert.equal(await page.getAttribute('html', 'lang'), 'fa');
-  const ticks = await page.evaluate(() => window.gradlab.tickLabels('grad', 'x'));
+  const ticks = await page.evaluate(() => window.gradlab.tickLabels('grad_norm', 'x'));
   assert.ok(ticks.some((l) => /[۰-۹]/.test(l)), `Persian digits on chart ticks: ${ticks.join(' ')}`);
   await page.selectOption('#lang-select', 'en');
   await page.waitForFunction(() => document.documentElement.dir === 'ltr', null, { timeout: TIMEOUT });

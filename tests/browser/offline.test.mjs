@@ -119,7 +119,7 @@ test('one visit, then offline: reload, both stacks, Persian, the lesson with for
   await page.selectOption('#set-model', 'conv');
   await page.waitForFunction(() => {
     const x = window.gradlab.debug();
-    return x.config.model === 'conv' && x.layers[0] === 'conv_1' && x.charts.grad[0].data.length === x.layers.length;
+    return x.config.model === 'conv' && x.layers[0] === 'conv_1' && x.charts.grad_norm[0].data.length === x.layers.length;
   }, null, { timeout: TIMEOUT });
   await runToEnd(page);
   d = await page.evaluate(() => window.gradlab.debug());

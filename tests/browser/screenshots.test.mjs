@@ -1,6 +1,6 @@
 // screenshots.test.mjs - the page after a run, as a student sees it, saved
 // under test-output/screenshots/ (git-ignored): 1366x768 in English and in
-// Persian (right to left, Persian digits), at phone width (390x844), and conv
+// Persian (right to left, Persian digits), at phone width (390x844) in both, and conv
 // mode (the digit strip and the degradation card) in both languages.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,7 +18,7 @@ async function shoot(name, query, viewport) {
   await page.goto(env.url + query);
   await waitReady(page);
   await runToEnd(page);
-  await page.waitForFunction(() => window.gradlab.debug().charts.boundaryResidual.hasImage, null, { timeout: TIMEOUT });
+  await page.waitForFunction(() => window.gradlab.debug().charts.boundary_residual.hasImage, null, { timeout: TIMEOUT });
   await page.evaluate(() => document.fonts.ready);
   await page.waitForTimeout(300); /* one more throttled redraw after the last record */
   const view = shotPath(`${name}.png`);
@@ -49,6 +49,12 @@ test('screenshot after a run at phone width 390x844: one column', { timeout: TIM
   const page = await shoot('run-en-390x844', PRESET + '&lang=en', { width: 390, height: 844 });
   const boxes = await page.evaluate(() => ['stack-plain', 'stack-residual'].map((id) => document.getElementById(id).getBoundingClientRect().toJSON()));
   assert.ok(boxes[1].top >= boxes[0].bottom, 'the two stacks are stacked vertically');
+});
+
+test('screenshot after a run at phone width 390x844, Persian: one column, the time cursor in the run bar', { timeout: TIMEOUT }, async () => {
+  const page = await shoot('run-fa-390x844', PRESET + '&lang=fa', { width: 390, height: 844 });
+  const slider = await page.evaluate(() => document.getElementById('timeline-slider').getBoundingClientRect().toJSON());
+  assert.ok(slider.width >= 100 && slider.right <= 390, `the slider fits: ${JSON.stringify(slider)}`);
 });
 
 test('screenshot of conv mode after a short run at 1366x768, English and Persian: the digit strip and the degradation card', { timeout: 4 * TIMEOUT }, async () => {

@@ -20,7 +20,7 @@ test('deep plain sigmoid: chart 1 holds every layer of both stacks, plain first 
   const L = d.layers.length;
   assert.equal(L, 32, 'depth 30 + input and output layers');
   assert.equal(d.latest.plain.step, 50);
-  const ds = Object.fromEntries(d.charts.grad.map((s) => [s.id, s.data]));
+  const ds = Object.fromEntries(d.charts.grad_norm.map((s) => [s.id, s.data]));
   for (const id of ['plain', 'residual', 'theory']) {
     assert.equal(ds[id].length, L, `${id}: one point per layer`);
     assert.deepEqual(ds[id].map((p) => p.x), Array.from({ length: L }, (_, i) => i + 1), `${id}: x runs 1 (input) .. ${L} (output)`);
@@ -117,10 +117,10 @@ test('export: statistics as JSON and CSV with the record\'s field names, charts 
   const head = lines[0].split(',');
   for (const f of ['step', 'loss', 'acc', 'status', ...fields]) assert.ok(head.includes(f), `CSV column ${f}`);
   assert.equal(lines.length - 1, d.records * 2 * d.layers.length, 'one row per record, stack and layer');
-  const png = await grab('button.png[data-chart="grad"]');
-  assert.equal(png.name, 'gradlab-grad.png');
+  const png = await grab('button.png[data-chart="grad_norm"]');
+  assert.equal(png.name, 'gradlab-grad_norm.png');
   assert.deepEqual([...png.body.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], 'a PNG file');
-  const png2 = await grab('button.png[data-chart="heatPlain"]');
+  const png2 = await grab('button.png[data-chart="heatmap_plain"]');
   assert.ok(png2.body.length > 1000, 'heatmap PNG');
 });
 

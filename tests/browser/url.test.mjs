@@ -96,7 +96,7 @@ test('a malformed link shows the message and falls back to the defaults', { time
   assert.equal(c.depth, def.depth);
   assert.equal(c.lr, def.lr);
   assert.equal(c.act, def.act);
-  const grad = await page.evaluate(() => window.gradlab.debug().charts.grad.find((s) => s.id === 'plain').data);
+  const grad = await page.evaluate(() => window.gradlab.debug().charts.grad_norm.find((s) => s.id === 'plain').data);
   assert.ok(grad.length > 0 && grad.every((p) => Number.isFinite(p.y)), 'the default run is charted');
   assert.ok(!page.url().includes('abc'), 'the URL was rewritten to the valid configuration');
   assert.deepEqual(log.errors, []);
@@ -171,9 +171,9 @@ test('CSV upload: a malformed row shows the engine\'s message naming the line; a
   for (let i = 0; i < 40; i++) good += `${(i % 7) / 7 - 0.5},${(i % 5) / 5 - 0.5},${i % 2}\n`;
   await page.setInputFiles('#csv-file', { name: 'good.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
   await page.waitForFunction(() => window.gradlab.debug().config.data === 'csv', null, { timeout: TIMEOUT });
-  await page.waitForFunction(() => window.gradlab.debug().charts.boundaryPlain.hasImage, null, { timeout: TIMEOUT });
+  await page.waitForFunction(() => window.gradlab.debug().charts.boundary_plain.hasImage, null, { timeout: TIMEOUT });
   const d = await page.evaluate(() => window.gradlab.debug());
-  const points = d.charts.boundaryPlain.datasets.reduce((s, ds) => s + ds.data.length, 0);
+  const points = d.charts.boundary_plain.datasets.reduce((s, ds) => s + ds.data.length, 0);
   assert.equal(points, 40, 'the file\'s points are drawn on the boundary chart');
   assert.match(await page.textContent('#csv-name'), /good\.csv/);
   assert.deepEqual(log.errors, []);

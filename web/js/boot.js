@@ -1,3 +1,4 @@
+// @ts-check
 /*
  * boot.js - starts, before the page's modules have arrived, the two things
  * the first chart waits for: the engine's Worker (its script loads the

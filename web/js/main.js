@@ -12,11 +12,11 @@
  *   (and with it KaTeX) is imported after the first chart.
  */
 import { Protocol, boot } from './vendor.js';
-import { $, download } from './lab/dom.js';
-import { createStore } from './lab/store.js';
-import { createI18n } from './lab/i18n.js';
-import { createMessages } from './lab/messages.js';
-import { createWorkerClient } from './lab/worker-client.js';
+import { $, download } from './ui/dom.js';
+import { createStore } from './ui/store.js';
+import { createI18n } from './ui/i18n.js';
+import { createMessages } from './ui/messages.js';
+import { createWorkerClient } from './ui/worker-client.js';
 import { create as createSchema, LANGS } from './lab/schema.js';
 import { FIXED } from './lab/settings-rules.js';
 import { createSettingsForm } from './lab/settings-form.js';
@@ -25,7 +25,7 @@ import { createSession } from './lab/session.js';
 import { createLabCharts } from './lab/lab-charts.js';
 import { createStacks } from './lab/stacks.js';
 import { createChartText } from './lab/chart-text.js';
-import { createFrame } from './lab/frame.js';
+import { createFrame } from './ui/frame.js';
 import { mountRunControls } from './lab/run-controls.js';
 import { mountBoundary } from './lab/boundary.js';
 import { mountExport } from './lab/export.js';
@@ -33,6 +33,7 @@ import { createHighlight } from './lab/highlight.js';
 import { mountUrl } from './lab/url.js';
 import { applyPageText } from './lab/page-text.js';
 import { mountDebug } from './lab/debug.js';
+import { mountTimeline } from './lab/timeline.js';
 import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
 import { mountChainChart } from './sweep/chain-chart.js';
@@ -61,7 +62,8 @@ function firstLanguage() {
   return (navigator.language || '').toLowerCase().startsWith('fa') ? 'fa' : 'en';
 }
 
-const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null });
+/** @type {import('./lab/state.js').LabStore} */
+const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null });
 const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
 const messages = createMessages(i18n);
@@ -69,7 +71,7 @@ const history = createHistory({ limit: () => historyLimit(ARCHS.length, store.ge
 const labCharts = createLabCharts({ i18n, history });
 labCharts.create();
 const stacks = createStacks({ i18n });
-const chartText = createChartText({ i18n, history });
+const chartText = createChartText({ i18n, labCharts });
 
 /* the engine's Worker: boot.js started it before these modules arrived (it posts `ready` unasked) */
 const port = { postMessage: (/** @type {any} */ m) => { if (raw) raw.postMessage(m); }, onmessage: /** @type {any} */ (null) };
@@ -106,7 +108,7 @@ const exporter = mountExport({ store, history, labCharts, i18n });
 let firstChartSeen = () => {};
 const firstChart = new Promise((ok) => { firstChartSeen = () => ok(undefined); });
 const frame = createFrame(store, [(s) => {
-  labCharts.render(s.latest);
+  labCharts.render(s);
   if (labCharts.firstChartAt !== null) firstChartSeen();
 }, (s) => stacks.render(s), (s) => controls.render(s), () => exporter.render(), (s) => chartText.render(s)]);
 session.onRecord((r) => {
@@ -116,9 +118,10 @@ session.onRecord((r) => {
 store.watch((s) => s.configuredCount, (n, s) => {
   if (n === 1) performance.mark('gradlab:configured');
   labCharts.reset(s.layers);
-  labCharts.append(s.latest);
+  if (s.latest) labCharts.append(s.latest);
 });
 const boundary = mountBoundary({ store, worker, labCharts, i18n });
+const timeline = mountTimeline({ store, history, i18n });
 const highlight = createHighlight({ store, labCharts, i18n, markDirty: frame.markDirty });
 const url = mountUrl({ store, i18n, messages, extra: (s) => (s.sweep ? encodeSweep(s.sweep) : {}) });
 if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => frame.markDirty());
@@ -133,6 +136,7 @@ function retranslate() {
   const s = store.get();
   applyPageText(i18n, { version: s.version, threads: s.threads });
   controls.texts();
+  timeline.texts();
   if (form) form.texts();
   labCharts.texts();
   chartText.texts();
@@ -163,6 +167,7 @@ const lab = {
   message: messages.show,
   download,
   after: /** @type {Element} */ (document.querySelector('.grid2.per-stack')),
+  timeline: { show: timeline.show },
 };
 const conv = mountConvMode({ store, worker, i18n, lab });
 const chain = mountChainChart({ store, worker, i18n, lab });
@@ -177,7 +182,7 @@ Promise.race([firstChart, engineFailed]).then(() => import('./lesson/lesson.js')
   lessonApi = m.mountLesson({ store, worker, i18n, lab: { ...lab, sweep: { run: sweep.run, onResult: sweep.onResult } } });
 }, (e) => messages.show('error', i18n.t('lesson.load_failed'), [/** @type {Error} */ (e).message], 'lesson'));
 mountDebug({
-  store, history, i18n, session, labCharts, highlight, messages, setLanguage,
+  store, history, i18n, session, labCharts, highlight, messages, setLanguage, timeline,
   schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain,
 });
 

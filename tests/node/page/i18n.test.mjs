@@ -1,4 +1,4 @@
-// i18n.test.mjs - web/js/lab/i18n.js: the page's number forms in English
+// i18n.test.mjs - web/js/ui/i18n.js: the page's number forms in English
 // and Persian (Persian digits, the left-to-right isolate around a number in
 // right-to-left text, raised exponents), the key lookup's fallbacks
 // (language, English, the caller's fallback, the key), placeholders, and
@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatters, superscript, fill, createI18n } from '../../../web/js/lab/i18n.js';
+import { formatters, superscript, fill, createI18n } from '../../../web/js/ui/i18n.js';
 import { root } from '../helpers.mjs';
 
 const LRI = '\u2066', PDI = '\u2069';

@@ -1,10 +1,10 @@
-// store.test.mjs - web/js/lab/store.js: the phases move only along the
+// store.test.mjs - web/js/ui/store.js: the phases move only along the
 // arrows of TRANSITIONS (every other move throws and leaves the state as it
 // was), states are frozen, listeners see (state, previous), unsubscribe
 // works, watch() fires only on a change of what it picks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createStore, TRANSITIONS, isRunning, isFinished } from '../../../web/js/lab/store.js';
+import { createStore, TRANSITIONS, isRunning, isFinished } from '../../../web/js/ui/store.js';
 
 const PHASES = ['loading', 'configuring', 'ready', 'running', 'paused', 'finished', 'diverged', 'failed'];
 

@@ -1,4 +1,4 @@
-// worker-client.test.mjs - web/js/lab/worker-client.js with a fake Worker:
+// worker-client.test.mjs - web/js/ui/worker-client.js with a fake Worker:
 // replies go to the listeners of their type, an error to 'error:<where>'
 // (then 'error' if nobody took it), request() matches its reply by id and
 // rejects on an error reply; types outside protocol.js are refused.  Then
@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { createWorkerClient } from '../../../web/js/lab/worker-client.js';
+import { createWorkerClient } from '../../../web/js/ui/worker-client.js';
 import { root, loadEngine, WorkerCore } from '../helpers.mjs';
 
 const Protocol = createRequire(import.meta.url)(join(root, 'web/js/engine/protocol.js'));

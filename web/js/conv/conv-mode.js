@@ -18,25 +18,7 @@
 import { createDigitStrip } from './digit-strip.js';
 import { createDegradationPanel } from './degradation-panel.js';
 
-/**
- * What main.js hands a plug-in.
- * @typedef {{
- *   store: import('../lab/store.js').Store,
- *   worker: import('../lab/worker-client.js').WorkerClient,
- *   i18n: import('../lab/i18n.js').I18n,
- *   lab: {
- *     applySettings: (partial: Record<string, any>, options?: {run?: boolean, fromDefaults?: boolean}) => void,
- *     addPreparer: (fn: (config: Record<string, any>) => any) => void,
- *     records: () => any[],
- *     highlight: (spec: any, options?: {scroll?: boolean}) => any,
- *     message: (kind: 'error' | 'info', title: string, lines?: string[], key?: string | null) => void,
- *     download: (name: string, href: string, revoke?: boolean) => void,
- *     after: Element,
- *     sweep?: {run: (state?: Record<string, any>, overrides?: Record<string, any>) => void,
- *              onResult: (fn: (result: any, request: any) => void) => void},
- *   },
- * }} PluginContext
- */
+/** @typedef {import('../ui/plugin.js').PluginContext} PluginContext */
 
 /** @param {string} name @returns {Promise<Uint8Array>} */
 async function fetchBytes(name) {
@@ -91,8 +73,9 @@ export function mountConvMode(ctx) {
 
   store.watch((s) => s.configuredCount, (n, s) => {
     build();
-    mode = s.config.model === 'conv' ? 'conv' : 'dense';
-    imageMode = s.config.data === 'digits';
+    const config = s.config || {};
+    mode = config.model === 'conv' ? 'conv' : 'dense';
+    imageMode = config.data === 'digits';
     degradation.card.hidden = mode !== 'conv';
     strip.configured(imageMode, s.received || 0);
   });

@@ -7,8 +7,8 @@
  * a PNG export.  Owns #card-degradation.  The chart's text alternative
  * (chart-text.js describeChart) is a table of each curve's newest point.
  */
-import { el } from '../lab/dom.js';
-import { line } from '../lab/chart-line.js';
+import { el } from '../ui/dom.js';
+import { line } from '../ui/chart-line.js';
 import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
 
 export const DEPTHS = [2, 10];      /* the shallow and the deep stack */
@@ -48,7 +48,7 @@ export function newestPoints(records) {
 }
 
 /**
- * @param {import('./conv-mode.js').PluginContext} ctx
+ * @param {import('../ui/plugin.js').PluginContext} ctx
  * @param {{digits: () => any}} conv the digits' bytes (conv-mode.js)
  */
 export function createDegradationPanel({ store, worker, i18n, lab }, conv) {
@@ -88,7 +88,7 @@ export function createDegradationPanel({ store, worker, i18n, lab }, conv) {
   }, { busy: () => d.running });
 
   function makeChart() {
-    if (d.chart) d.chart.chart.destroy();
+    if (d.chart) d.chart.destroy();
     /** @type {any[]} */
     const series = [];
     DEPTHS.forEach((depth, k) => {

@@ -5,14 +5,14 @@
  * (✓ right, ✗ wrong), refreshed while training and after every new record
  * (Worker request predict_test, matched by its id).  Owns #card-digits.
  */
-import { el } from '../lab/dom.js';
-import { isRunning } from '../lab/store.js';
+import { el } from '../ui/dom.js';
+import { isRunning } from '../ui/store.js';
 
 export const STRIP = 20;           /* test digits in the strip: images 0..19, two of each class */
 export const PREDICT_MS = 1000;    /* refresh while training */
 const RIGHT = '#007a4d', WRONG = '#b00020';
 
-/** @typedef {import('./conv-mode.js').PluginContext} PluginContext */
+/** @typedef {import('../ui/plugin.js').PluginContext} PluginContext */
 
 /**
  * Greys of one image, ink dark on white, scaled to the image's own range.
@@ -133,7 +133,7 @@ export function createDigitStrip({ store, worker, i18n }) {
       cell.setAttribute('aria-label', t('conv.strip.alt', alt));
     });
     const latest = store.get().latest, measured = store.get().measured;
-    const acc = (/** @type {string} */ a) => (latest && latest[a] && latest[a].test_acc !== null && latest[a].test_acc !== undefined ? f.percent(latest[a].test_acc) : '–');
+    const acc = (/** @type {import('../lab/state.js').Arch} */ a) => (latest && latest[a] && latest[a].test_acc !== null && latest[a].test_acc !== undefined ? f.percent(latest[a].test_acc) : '–');
     summary.textContent = s.predicted ? t('conv.strip.summary', {
       n: f.int(n), p: f.int(right.plain), r: f.int(right.residual), all: f.int(measured ? measured.test : 0), pa: acc('plain'), ra: acc('residual'),
     }) : '';

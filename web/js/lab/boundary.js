@@ -7,10 +7,9 @@
  * get a note, and image data (the digits) hide the cards, whose place the
  * conv mode's strip takes.  Owns #card-boundary-* and [data-boundary-note].
  */
-import { $ } from './dom.js';
+import { $ } from '../ui/dom.js';
 import { ARCHS } from './history.js';
-import { isRunning } from './store.js';
-import { BOUNDARY } from './lab-charts.js';
+import { isRunning } from '../ui/store.js';
 
 export const GRID = 48;          /* GRID x GRID predictions */
 export const PREDICT_MS = 500;   /* refresh while training */
@@ -33,11 +32,11 @@ export function extentOf(d) {
 }
 
 /**
- * @param {{store: import('./store.js').Store, worker: import('./worker-client.js').WorkerClient,
- *          labCharts: import('./lab-charts.js').LabCharts, i18n: import('./i18n.js').I18n}} deps
+ * @param {{store: import('./state.js').LabStore, worker: import('../ui/worker-client.js').WorkerClient,
+ *          labCharts: import('./lab-charts.js').LabCharts, i18n: import('../ui/i18n.js').I18n}} deps
  */
 export function mountBoundary({ store, worker, labCharts, i18n }) {
-  const chartOf = (/** @type {string} */ a) => labCharts.charts[/** @type {any} */ (BOUNDARY)[a]];
+  const chartOf = (/** @type {string} */ a) => labCharts.get(`boundary_${a}`);
   /** @type {number[] | null} */
   let bounds = null;
   const predict = { pending: false, wanted: false, timer: /** @type {any} */ (0) };

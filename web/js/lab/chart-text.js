@@ -1,11 +1,12 @@
 // @ts-check
 /*
  * chart-text.js - every chart's text alternative: a visually hidden table
- * of the numbers the chart shows now, from the engine's latest record and
- * the page's formatters, which a screen reader reaches after the chart (the
- * canvas is aria-describedby its table).  Per layer for charts 1, 3 and 4
- * (grad_norm, the heatmap's newest column, saturation, update_ratio), per
- * stack for chart 2 (loss, accuracy) and the decision boundaries.  Rewritten
+ * of the numbers the chart shows now, in the page's language and
+ * formatters, which a screen reader reaches after the chart (the canvas is
+ * aria-describedby its table).  The lab's charts: each entry of the
+ * registry (charts.js) says its table (describe: per layer for grad_norm,
+ * the heatmaps, saturation, update_ratio; per stack for loss and accuracy
+ * and the decision boundaries).  Rewritten
  * at most every ALT_MS while training (a table that changes on every frame
  * is unreadable) and at once when the lab stops.  Owns the .chart-text
  * elements it adds after each .chart-box.
@@ -20,9 +21,8 @@
  *                             { busy: () => running });
  *   alt.update();        // the data or the language changed
  */
-import { $, el } from './dom.js';
-import { ARCHS } from './history.js';
-import { isRunning } from './store.js';
+import { $, el } from '../ui/dom.js';
+import { isRunning } from '../ui/store.js';
 
 export const ALT_MS = 2000;
 /** a cell whose number the chart cannot draw (not measured, not finite, or <= 0 on a log axis) */
@@ -43,18 +43,6 @@ export function cell(v, format) {
 export function withGapNote(caption, rows, note) {
   return rows.some((r) => r.includes(GAP)) ? `${caption.replace(/\.$/, '')}. ${note}` : caption;
 }
-
-/** chart name -> its canvas id and what its table lists */
-const CHARTS = /** @type {const} */ ({
-  grad: { canvas: 'chart-grad', kind: 'layers', field: 'grad_norm' },
-  loss: { canvas: 'chart-loss', kind: 'stacks' },
-  sat: { canvas: 'chart-sat', kind: 'layers', field: 'saturation' },
-  update: { canvas: 'chart-update', kind: 'layers', field: 'update_ratio' },
-  heatPlain: { canvas: 'chart-heat-plain', kind: 'layers', field: 'grad_norm', arch: 'plain' },
-  heatResidual: { canvas: 'chart-heat-residual', kind: 'layers', field: 'grad_norm', arch: 'residual' },
-  boundaryPlain: { canvas: 'chart-boundary-plain', kind: 'stacks', arch: 'plain' },
-  boundaryResidual: { canvas: 'chart-boundary-residual', kind: 'stacks', arch: 'residual' },
-});
 
 /**
  * A chart's table: a caption, the column heads and rows whose first cell
@@ -116,18 +104,19 @@ export function describeChart(canvas, data, options = {}) {
 }
 
 /**
- * @param {{i18n: import('./i18n.js').I18n, history: import('./history.js').History}} deps
+ * The lab's charts (the registry, charts.js): each canvas described by its
+ * entry's table of the record shown.
+ * @param {{i18n: import('../ui/i18n.js').I18n, labCharts: import('./lab-charts.js').LabCharts}} deps
  */
-export function createChartText({ i18n, history }) {
-  const t = i18n.t;
+export function createChartText({ i18n, labCharts }) {
   /** @type {Record<string, HTMLElement>} */
   const boxes = {};
-  for (const [name, c] of Object.entries(CHARTS)) boxes[name] = attach($(c.canvas));
+  for (const e of labCharts.entries) boxes[e.name] = attach($(e.canvas));
   let last = 0, shown = /** @type {any} */ (null), lang = '';
 
-  /** @param {import('./store.js').State} state */
+  /** @param {import('./state.js').State} state */
   function render(state) {
-    const r = state.latest;
+    const r = state.shown;
     if (!r || !r.plain) return;
     const now = performance.now();
     if (r === shown && lang === i18n.lang) return;
@@ -135,36 +124,7 @@ export function createChartText({ i18n, history }) {
     last = now;
     shown = r;
     lang = i18n.lang;
-    const f = i18n.format();
-    const num = (/** @type {any} */ v) => cell(v, f.value);
-    const stackName = (/** @type {string} */ a) => t(`stack.${a}`);
-    for (const [name, c] of Object.entries(CHARTS)) {
-      const archs = 'arch' in c ? [c.arch] : ARCHS;
-      const box = boxes[name];
-      if (c.kind === 'layers') {
-        /* update_ratio: the newest record that made an update (lab-charts.js shows the same) */
-        const src = (/** @type {string} */ a) => (c.field === 'update_ratio' ? history.latestWithUpdate(a) : r[a]);
-        const step = src(archs[0]) ? src(archs[0]).step : r.plain.step;
-        const rows = state.layers.map((/** @type {string} */ layer, /** @type {number} */ i) => [`${f.int(i + 1)} · ${layer}`,
-          ...archs.map((a) => {
-            const s = src(a);
-            if (!s) return GAP;
-            if (c.field === 'grad_norm' && s.underflow && s.underflow[i] === 1) return t('alt.underflow');
-            return c.field === 'saturation' ? f.percent(s.saturation[i]) : num(s[c.field][i]);
-          })]);
-        write(box, { head: [t('alt.layer'), ...archs.map(stackName)], rows,
-          caption: t('alt.caption', { what: t(`alt.field.${c.field}`), step: f.int(step) }) });
-      } else {
-        const rows = archs.map((a) => {
-          const s = r[a];
-          return [stackName(a), f.int(s.step), num(s.loss), f.percent(s.acc),
-            ...(r.plain.test_acc !== undefined && r.plain.test_acc !== null ? [num(s.test_loss), f.percent(s.test_acc)] : [])];
-        });
-        const head = [t('alt.stack'), t('alt.step'), t('alt.loss'), t('alt.acc'),
-          ...(r.plain.test_acc !== undefined && r.plain.test_acc !== null ? [t('alt.test_loss'), t('alt.test_acc')] : [])];
-        write(box, { head, rows, caption: t('alt.caption_stacks', { step: f.int(r.plain.step) }) });
-      }
-    }
+    for (const e of labCharts.entries) write(boxes[e.name], labCharts.describe(e.name, r));
   }
 
   return {

@@ -6,7 +6,7 @@
  *   window.gradlab        debug() (a copy of what the page shows and holds),
  *                         records(), t(), format(), setLanguage(), applySettings(),
  *                         message(), lessonStep(), setLessonStep(), highlight(),
- *                         tickLabels(chart, axis)
+ *                         tickLabels(chart, axis), show(what) (the time cursor)
  *   window.GradLabConv    conv mode's debug(), runDegradation(steps), stopDegradation()
  *   window.gradlabLesson  the lesson's debug()
  *   window.GradLabSweep   the Sweep panel's debug(), run(state), cancel(); chain() the chain chart's debug()
@@ -17,14 +17,15 @@
  */
 import { recordCopy } from './export.js';
 import { historyLimit, ARCHS } from './history.js';
-import { isRunning, isFinished } from './store.js';
+import { isRunning, isFinished } from '../ui/store.js';
 
 /**
  * @param {{
- *   store: import('./store.js').Store, history: import('./history.js').History, i18n: import('./i18n.js').I18n,
+ *   store: import('./state.js').LabStore, history: import('./history.js').History, i18n: import('../ui/i18n.js').I18n,
  *   session: import('./session.js').Session, labCharts: import('./lab-charts.js').LabCharts,
- *   highlight: import('./highlight.js').Highlight, messages: ReturnType<typeof import('./messages.js').createMessages>,
+ *   highlight: import('./highlight.js').Highlight, messages: ReturnType<typeof import('../ui/messages.js').createMessages>,
  *   setLanguage: (lang: string) => Promise<void>, schema: () => any, boundaryHidden: () => boolean,
+ *   timeline: import('./timeline.js').Timeline,
  *   conv: any, lesson: any, sweep?: any, chain?: any,
  * }} deps
  */
@@ -43,6 +44,7 @@ export function mountDebug(deps) {
       received: history.received, stride: history.stride,
       historyLimit: historyLimit(ARCHS.length, layers.length, (s.fields || []).length),
       latest: recordCopy(s.latest), charts: labCharts.snapshot(), firstChartAt: labCharts.firstChartAt,
+      cursor: s.cursor ? { ...s.cursor } : null, shown: recordCopy(s.shown), timeline: deps.timeline.debug(), cursors: labCharts.cursors(),
       messages: messages.texts(),
       step: s.step,
       highlight: highlight.get(),
@@ -69,8 +71,10 @@ export function mountDebug(deps) {
     lessonStep: () => store.get().step,
     setLessonStep: (/** @type {string | null} */ id) => store.update({ step: id ? String(id) : null }),
     highlight: (/** @type {any} */ spec, /** @type {any} */ options) => highlight.set(spec, options),
-    /** the tick labels Chart.js drew on one axis of one chart @param {string} chart @param {string} axis */
-    tickLabels: (chart, axis) => labCharts.charts[chart].chart.scales[axis].ticks.map((/** @type {any} */ t) => t.label),
+    /** the record the page shows: 'init', 'end' or a step (timeline.js show) */
+    show: (/** @type {'init' | 'end' | number} */ what) => deps.timeline.show(what),
+    /** the tick labels Chart.js drew on one axis of one chart (a name of charts.js) @param {string} chart @param {string} axis */
+    tickLabels: (chart, axis) => labCharts.get(chart).ticks(axis),
   };
   if (deps.conv) {
     w.GradLabConv = {

@@ -2,10 +2,12 @@
 /*
  * export.js - the run's statistics as JSON or CSV, and the charts as PNG:
  * pure builders (jsonDoc, csvText, recordCopy) and the export card's buttons
- * (#export-*, button.png, #export-note), which hand the files to download().
+ * (#export-*, #export-note) and each lab chart's PNG button
+ * (button.png[data-chart="<name>"], a name of the registry, charts.js),
+ * which hand the files to download().
  * The records are the history's (history.js): the engine's numbers, copied.
  */
-import { $, download } from './dom.js';
+import { $, download } from '../ui/dom.js';
 import { ARCHS } from './history.js';
 
 /** A statistics record as a plain object (typed arrays become arrays). @param {Record<string, any>} s */
@@ -61,26 +63,19 @@ export function csvText({ layers, fields, records }) {
 }
 
 /**
- * @param {{store: import('./store.js').Store, history: import('./history.js').History,
- *          labCharts: import('./lab-charts.js').LabCharts, i18n: import('./i18n.js').I18n}} deps
+ * @param {{store: import('./state.js').LabStore, history: import('./history.js').History,
+ *          labCharts: import('./lab-charts.js').LabCharts, i18n: import('../ui/i18n.js').I18n}} deps
  */
 export function mountExport({ store, history, labCharts, i18n }) {
   const t = i18n.t;
   const run = () => {
     const s = store.get();
-    return { version: s.version, config: s.config, layers: s.layers, fields: s.fields, records: history.records };
+    return { version: s.version || '', config: s.config, layers: s.layers, fields: s.fields, records: history.records };
   };
-  /** @type {Record<string, () => string>} */
-  const TITLES = {
-    grad: () => labCharts.gradTitle(), loss: () => t('chart.loss.title'), sat: () => t('chart.sat.title'),
-    update: () => t('chart.update.title'), heatPlain: () => t('chart.heat.title_plain'), heatResidual: () => t('chart.heat.title_residual'),
-    boundaryPlain: () => t('chart.boundary.title_plain'), boundaryResidual: () => t('chart.boundary.title_residual'),
-  };
-
-  function exportPng(/** @type {string} */ name) {
-    const c = labCharts.charts[name];
-    if (!c) return;
-    download(`gradlab-${name}.png`, c.png(TITLES[name]()), false);
+  /** a chart of the registry (charts.js) as `gradlab-<name>.png`, with its title @param {string} name */
+  function exportPng(name) {
+    if (!labCharts.get(name)) return;
+    download(`gradlab-${name}.png`, labCharts.png(name), false);
   }
 
   $('export-json').addEventListener('click', () => {
@@ -91,7 +86,7 @@ export function mountExport({ store, history, labCharts, i18n }) {
     const blob = new Blob([csvText(run())], { type: 'text/csv' });
     download('gradlab-stats.csv', URL.createObjectURL(blob), true);
   });
-  $('export-png-all').addEventListener('click', () => Object.keys(TITLES).forEach(exportPng));
+  $('export-png-all').addEventListener('click', () => labCharts.names().forEach(exportPng));
   for (const b of document.querySelectorAll('button.png[data-chart]')) b.addEventListener('click', () => exportPng(/** @type {any} */ (b).dataset.chart));
 
   return {

@@ -1,28 +1,17 @@
 // @ts-check
 /*
  * highlight.js - the lesson's "look here": spec = {chart, layer, what} from
- * experiments.json (`chart`: grad_norm, loss, heatmap, saturation,
- * update_ratio, boundary; `layer`: 1, 'last' or null).  The chart's card is
- * outlined (it pulses a few times) and scrolled into view, and the layer is
- * marked on that card's charts that have a layer axis.  A new configuration
- * clears it.  Owns the lesson-focus class on the lab's cards.
+ * experiments.json (`chart`: a name or family of the registry, charts.js:
+ * grad_norm, loss, heatmap, saturation, update_ratio, boundary; or a
+ * plug-in's card `card-<chart>`: chain, sweep; `layer`: 1, 'last' or null).
+ * The chart's card is outlined (it pulses a few times) and scrolled into
+ * view, and the layer is marked on the charts of those cards whose entry
+ * says how (`mark`).  A new configuration clears it.  Owns the lesson-focus
+ * class on the lab's cards.
  */
-import { $ } from './dom.js';
+import { $ } from '../ui/dom.js';
 import { ARCHS } from './history.js';
-import { HEAT } from './lab-charts.js';
 import { hasDiverged } from './stacks.js';
-
-/** the cards of each chart the lesson can point at */
-export const CHART_CARDS = Object.freeze({
-  grad_norm: ['card-grad'],
-  loss: ['card-loss'],
-  heatmap: ['card-heat-plain', 'card-heat-residual'],
-  saturation: ['card-sat'],
-  update_ratio: ['card-update'],
-  boundary: ['card-boundary-plain', 'card-boundary-residual'],
-  chain: ['card-chain'],
-  sweep: ['card-sweep'],
-});
 
 /**
  * The chart a spec means: chart 4 is two cards, and `what` mentioning the
@@ -45,33 +34,40 @@ export function layerOf(layer, n) {
 }
 
 /**
- * @param {{store: import('./store.js').Store, labCharts: import('./lab-charts.js').LabCharts,
- *          i18n: import('./i18n.js').I18n, markDirty: () => void}} deps
+ * @param {{store: import('./state.js').LabStore, labCharts: import('./lab-charts.js').LabCharts,
+ *          i18n: import('../ui/i18n.js').I18n, markDirty: () => void}} deps
  */
 export function createHighlight({ store, labCharts, i18n, markDirty }) {
-  const charts = labCharts.charts;
   /** @type {any} */
   let current = null;
 
+  /** the cards of a chart: its registry entries' (a family: every member's), else a plug-in's card-<name> @param {string} key */
+  function chartCards(key) {
+    const entries = labCharts.entriesOf(key);
+    if (entries.length) return entries.map((e) => e.card);
+    return document.getElementById(`card-${key}`) ? [`card-${key}`] : [];
+  }
+
   function cardsOf(/** @type {any} */ spec) {
-    const ids = (/** @type {Record<string, string[]>} */ (CHART_CARDS)[chartKey(spec)] || []).slice();
+    const ids = chartCards(chartKey(spec));
     /* a diverged run: first the stack cards with their banners (step and layer), then the chart */
     const latest = store.get().latest;
     if (spec.what === 'diverged') ids.unshift(...ARCHS.filter((a) => latest && hasDiverged(latest[a])).map((a) => `stack-${a}`));
     return ids;
   }
 
+  /** the layer marked on every chart that can mark one and whose card is highlighted */
   function setMarkers(/** @type {any} */ h) {
     const x = h ? h.x : null;
     const t = i18n.t;
     const label = x === null ? ''
       : h.layer === 'last' ? t('lesson.mark_last')
         : x === 1 ? t('lesson.mark_first') : t('lesson.mark_layer', { layer: i18n.format().int(x) });
-    const on = (/** @type {string} */ id) => x !== null && h.cards.includes(id);
-    charts.grad.setMarker(on('card-grad') ? { x, label } : null);
-    charts.sat.setMarker(on('card-sat') ? { x, label } : null);
-    charts.update.setMarker(on('card-update') ? { x, label } : null);
-    for (const a of ARCHS) charts[/** @type {any} */ (HEAT)[a]].setMarker(on(`card-heat-${a}`) ? { row: x, label } : null);
+    for (const e of labCharts.entries) {
+      if (!e.mark) continue;
+      const on = x !== null && h.cards.includes(e.card);
+      labCharts.get(e.name).setMarker(on ? (e.mark === 'row' ? { row: x, label } : { x, label }) : null);
+    }
     markDirty();
   }
 
@@ -82,7 +78,6 @@ export function createHighlight({ store, labCharts, i18n, markDirty }) {
   function set(spec, { scroll = true } = {}) {
     for (const c of document.querySelectorAll('.lesson-focus')) c.classList.remove('lesson-focus');
     current = null;
-    if (!charts.grad) return null;
     if (!spec || !spec.chart) {
       setMarkers(null);
       return null;
@@ -110,11 +105,13 @@ export function createHighlight({ store, labCharts, i18n, markDirty }) {
     get: () => (current ? Object.assign({}, current) : null),
     /** the markers again, in the page's language */
     texts: () => { if (current) setMarkers(current); },
-    /** the markers on the charts (the debug surface) */
-    markers: () => (charts.grad ? {
-      grad: charts.grad.marker(), sat: charts.sat.marker(), update: charts.update.marker(),
-      heatPlain: charts.heatPlain.marker(), heatResidual: charts.heatResidual.marker(),
-    } : {}),
+    /** the markers on the charts that can mark a layer, by chart name (the debug surface) */
+    markers() {
+      /** @type {Record<string, any>} */
+      const out = {};
+      for (const e of labCharts.entries) if (e.mark) out[e.name] = labCharts.get(e.name).marker();
+      return out;
+    },
   };
 }
 

@@ -8,6 +8,7 @@
  * the newest are always kept.
  */
 
+/** the two stacks, in the order the page shows them @type {ReadonlyArray<import('./state.js').Arch>} */
 export const ARCHS = ['plain', 'residual'];
 /** numbers the history may hold (about 32 MB) */
 export const HISTORY_VALUES = 4e6;

@@ -1,3 +1,4 @@
+// @ts-check
 /* offline.js - the page's side of offline use: registers the service worker
  * (sw.js, written at build time by scripts/service-worker.mjs with Workbox),
  * says when the lab is available offline, and offers a new build when one is
@@ -40,10 +41,13 @@ const MANIFEST = { en: 'manifest.webmanifest', fa: 'manifest-fa.webmanifest' };
 export function startOffline({ t, host, status = null, after = Promise.resolve(), lang = 'en', url = 'sw.js', sw = globalThis.navigator && navigator.serviceWorker }) {
   if (typeof t !== 'function' || !host) throw new TypeError('startOffline: needs t (an i18n lookup) and host (an element)');
   const doc = host.ownerDocument;
+  /** @type {HTMLElement | null} */
   let prompt = null;          // the shown prompt, or null
   let accepted = false;       // the student asked for the new version
+  /** @type {string | null} */
   let statusKey = null;       // the status line's key, kept to relabel it
 
+  /** @param {string | null} key */
   function setStatus(key) {
     statusKey = key;
     if (status) status.textContent = key ? t(key) : '';
@@ -51,19 +55,22 @@ export function startOffline({ t, host, status = null, after = Promise.resolve()
 
   function relabel() {
     if (prompt) {
-      for (const e of prompt.querySelectorAll('[data-sw-key]')) e.textContent = t(e.dataset.swKey);
-      prompt.querySelector('.dismiss').setAttribute('aria-label', t('sw.later'));
+      for (const e of /** @type {NodeListOf<HTMLElement>} */ (prompt.querySelectorAll('[data-sw-key]'))) e.textContent = t(e.dataset.swKey || '');
+      const dismiss = prompt.querySelector('.dismiss');
+      if (dismiss) dismiss.setAttribute('aria-label', t('sw.later'));
     }
     setStatus(statusKey);
   }
 
+  /** @param {string} next */
   function setLanguage(next) {
     lang = next === 'fa' ? 'fa' : 'en';
     const link = doc.querySelector('link[rel="manifest"]');
-    if (link) link.setAttribute('href', MANIFEST[lang]);
+    if (link) link.setAttribute('href', MANIFEST[lang === 'fa' ? 'fa' : 'en']);
     relabel();
   }
 
+  /** @param {string} tag @param {Record<string, string>} attrs @param {string} [key] @returns {HTMLElement} */
   function make(tag, attrs, key) {
     const e = doc.createElement(tag);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
@@ -72,12 +79,14 @@ export function startOffline({ t, host, status = null, after = Promise.resolve()
   }
 
   /* the prompt for a worker that is installed and waiting */
+  /** @param {ServiceWorker} waiting */
   function offer(waiting) {
     if (prompt) prompt.remove();
-    prompt = make('div', { class: 'message info sw-update', role: 'status' });
+    const box = make('div', { class: 'message info sw-update', role: 'status' });
+    prompt = box;
     const body = make('div', { class: 'message-body' });
     body.append(make('p', { class: 'message-title' }, 'sw.update'), make('p', { class: 'sw-note' }, 'sw.update_note'));
-    const reload = make('button', { type: 'button', class: 'primary sw-reload' }, 'sw.reload');
+    const reload = /** @type {HTMLButtonElement} */ (make('button', { type: 'button', class: 'primary sw-reload' }, 'sw.reload'));
     reload.addEventListener('click', () => {
       accepted = true;
       reload.disabled = true;
@@ -85,22 +94,25 @@ export function startOffline({ t, host, status = null, after = Promise.resolve()
     });
     const later = make('button', { type: 'button', class: 'dismiss', 'aria-label': t('sw.later') });
     later.textContent = '×';
-    later.addEventListener('click', () => { prompt.remove(); prompt = null; });
-    prompt.append(body, reload, later);
-    host.append(prompt);
+    later.addEventListener('click', () => { box.remove(); prompt = null; });
+    box.append(body, reload, later);
+    host.append(box);
   }
 
   const tracked = new WeakSet();
   /* a worker being installed: once installed while another one controls the
      page, it is an update, waiting for the student's "reload" */
+  /** @param {ServiceWorker | null} w */
   function track(w) {
     if (!w || tracked.has(w)) return;
     tracked.add(w);
-    w.addEventListener('statechange', () => {
-      if (w.state === 'installed' && sw.controller) offer(w);
+    const worker = w;
+    worker.addEventListener('statechange', () => {
+      if (worker.state === 'installed' && sw.controller) offer(worker);
     });
   }
 
+  /** @param {ServiceWorkerRegistration} reg */
   function watch(reg) {
     if (reg.waiting && sw.controller) offer(reg.waiting);
     track(reg.installing);
@@ -116,7 +128,7 @@ export function startOffline({ t, host, status = null, after = Promise.resolve()
      first install claims the page); after "reload", the new build serves it */
   if (sw.controller) setStatus('sw.ready');
   sw.addEventListener('controllerchange', () => {
-    if (accepted) doc.defaultView.location.reload();
+    if (accepted && doc.defaultView) doc.defaultView.location.reload();
     else setStatus('sw.ready');
   });
   const registered = Promise.resolve(after).then(() => sw.register(url, { scope: './' })).then((reg) => {

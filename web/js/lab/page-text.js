@@ -5,10 +5,10 @@
  * the document's lang and dir, the title, the language picker and the
  * engine line in the footer.
  */
-import { $ } from './dom.js';
+import { $ } from '../ui/dom.js';
 
 /**
- * @param {import('./i18n.js').I18n} i18n
+ * @param {import('../ui/i18n.js').I18n} i18n
  * @param {{version?: string, threads?: number}} engine what the footer names
  */
 export function applyPageText(i18n, engine) {

@@ -1,15 +1,18 @@
 // @ts-check
 /*
  * run-controls.js - the run bar: Run, Pause, Step, Reset, the speed slider
- * and the run-status line, driven by the store's phase (store.js).  Owns
- * #btn-*, #speed, #speed-out and #run-status.
+ * and the run-status line, driven by the store's phase (store.js); the
+ * line also says which stack diverged or died and when (stacks.js
+ * stackState), so a run that "finished" with one stack lost says so next
+ * to the buttons.  Owns #btn-*, #speed, #speed-out and #run-status.
  */
-import { $ } from './dom.js';
+import { $, el } from '../ui/dom.js';
+import { stackState } from './stacks.js';
 import { ARCHS } from './history.js';
-import { isRunning, isFinished } from './store.js';
+import { isRunning, isFinished } from '../ui/store.js';
 
 /**
- * @param {{store: import('./store.js').Store, session: import('./session.js').Session, i18n: import('./i18n.js').I18n}} deps
+ * @param {{store: import('./state.js').LabStore, session: import('./session.js').Session, i18n: import('../ui/i18n.js').I18n}} deps
  */
 export function mountRunControls({ store, session, i18n }) {
   $('btn-run').addEventListener('click', () => session.run());
@@ -22,7 +25,7 @@ export function mountRunControls({ store, session, i18n }) {
     session.speed(v);
   });
 
-  function buttons(/** @type {import('./store.js').State} */ s) {
+  function buttons(/** @type {import('./state.js').State} */ s) {
     const ready = !!s.config;
     const configuring = s.phase === 'configuring';
     $('btn-run').disabled = !ready || isRunning(s) || isFinished(s) || configuring;
@@ -42,7 +45,7 @@ export function mountRunControls({ store, session, i18n }) {
     texts() {
       $('speed-out').value = i18n.format().int(Number($('speed').value));
     },
-    /** the status line from the latest record @param {import('./store.js').State} s */
+    /** the status line from the latest record @param {import('./state.js').State} s */
     render(s) {
       const r = s.latest;
       if (!r || !s.config) return;
@@ -51,10 +54,19 @@ export function mountRunControls({ store, session, i18n }) {
       const stepNow = Math.max(...ARCHS.map((a) => r[a].steps_done));
       const vars = { step: fmt.int(stepNow), steps: fmt.int(s.config.steps) };
       const t = i18n.t;
-      $('run-status').textContent = both ? t('status.stopped', vars)
+      const status = $('run-status');
+      status.textContent = both ? t('status.stopped', vars)
         : isRunning(s) ? t('status.running', vars)
           : isFinished(s) ? t('status.done', vars)
             : stepNow > 0 ? t('status.paused', vars) : t('status.ready', vars);
+      /* a stack that diverged or died while the other went on: which, and when (both diverged: said above) */
+      if (both) return;
+      for (const a of ARCHS) {
+        const st = stackState(r[a]);
+        if (st.state === 'ok') continue;
+        const key = st.state === 'diverged' ? 'status.stack_diverged' : 'status.stack_dead';
+        status.append(el('span', { class: 'status-note', 'data-arch': a, text: t(key, { stack: t(`stack.${a}`), step: fmt.int(st.step) }) }));
+      }
     },
   };
 }

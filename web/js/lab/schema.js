@@ -17,7 +17,7 @@
  */
 
 /** @typedef {{name: string, type: string, default: any, min?: number, max?: number, choices?: string[], help?: string}} Setting a row of the engine's settings table */
-/** @typedef {{ok: boolean, value?: any, message?: string}} Parsed {ok: true, value} or {ok: false, message} */
+/** @typedef {{ok: true, value: any, message?: undefined} | {ok: false, message: string, value?: undefined}} Parsed {ok: true, value} or {ok: false, message} */
 /** @typedef {Record<string, any>} Config */
 
 /* URL parameters that are page state, not engine settings */

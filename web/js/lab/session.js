@@ -19,9 +19,9 @@ import { ARCHS } from './history.js';
 
 /**
  * @param {{
- *   store: import('./store.js').Store, worker: import('./worker-client.js').WorkerClient,
- *   history: import('./history.js').History, i18n: import('./i18n.js').I18n,
- *   messages: ReturnType<typeof import('./messages.js').createMessages>,
+ *   store: import('./state.js').LabStore, worker: import('../ui/worker-client.js').WorkerClient,
+ *   history: import('./history.js').History, i18n: import('../ui/i18n.js').I18n,
+ *   messages: ReturnType<typeof import('../ui/messages.js').createMessages>,
  * }} deps
  */
 export function createSession({ store, worker, history, i18n, messages }) {
@@ -173,7 +173,7 @@ export function createSession({ store, worker, history, i18n, messages }) {
     },
     reset() {
       resumeAfterConfigure = false;
-      const config = store.get().config;
+      const config = store.get().config || undefined;
       pending.push({ source: 'control', config });
       store.update({ phase: 'configuring', pending: pending.length });
       worker.send({ type: 'reset' });

@@ -7,7 +7,7 @@
  * out a setting that does not apply, and hands a changed configuration to
  * configure() (session.js); it owns #controls and #classroom-list.
  */
-import { $, el } from './dom.js';
+import { $, el } from '../ui/dom.js';
 import { GROUP_OF, GROUPS, TOGGLED, FIXED, APPLIES, impliedBy } from './settings-rules.js';
 
 /** @typedef {Record<string, any>} Config */
@@ -18,10 +18,10 @@ const toggled = (/** @type {string} */ name) => /** @type {Record<string, {onVal
 
 /**
  * @param {{
- *   settings: Setting[], schema: any, i18n: import('./i18n.js').I18n,
- *   messages: ReturnType<typeof import('./messages.js').createMessages>,
+ *   settings: Setting[], schema: any, i18n: import('../ui/i18n.js').I18n,
+ *   messages: ReturnType<typeof import('../ui/messages.js').createMessages>,
  *   current: () => Config | null, hasCsv: () => boolean,
- *   configure: (config: Config, ctx: Record<string, any>) => void,
+ *   configure: (config: Config, ctx: import('./session.js').Context) => void,
  *   onHide: (hide: string[]) => void,
  *   panels?: string[],
  * }} deps

@@ -1,17 +1,32 @@
 // @ts-check
 /*
- * stacks.js - the two stack cards' numbers (step, loss, accuracy) and the
- * "diverged" banners (on the stack card and on its per-stack chart cards),
- * from the latest record.  Owns #numbers-*, #banner-*, [data-banner] and the
+ * stacks.js - the two stack cards' numbers (step, loss, accuracy) of the
+ * record the time cursor shows (timeline.js), and the "diverged" banners
+ * (on the stack card and on its per-stack chart cards) of the run: from
+ * the newest record.  Owns #numbers-*, #banner-*, [data-banner] and the
  * cards' is-diverged class.
  */
-import { $ } from './dom.js';
+import { $ } from '../ui/dom.js';
 import { ARCHS } from './history.js';
 
-/** the record says the stack diverged (and where) @param {any} s */
-export const hasDiverged = (s) => !!(s && s.status === 'diverged' && s.diverged);
+/**
+ * A stack's state in a record, read in this one place: 'diverged' (status
+ * diverged, with its {step, layer, where}), 'dead' (the record's `dead_step`
+ * is a step: from then on every layer's weight gradient is 0 or below
+ * float32's smallest normal number, docs/worker-protocol.md), else 'ok'.
+ * @param {any} s one stack's record
+ * @returns {{state: 'ok'} | {state: 'diverged', step: number, layer: number, where: string} | {state: 'dead', step: number}}
+ */
+export function stackState(s) {
+  if (s && s.status === 'diverged' && s.diverged) return { state: 'diverged', step: s.diverged.step, layer: s.diverged.layer, where: s.diverged.where };
+  if (s && typeof s.dead_step === 'number' && s.dead_step >= 0) return { state: 'dead', step: s.dead_step };
+  return { state: 'ok' };
+}
 
-/** @param {{i18n: import('./i18n.js').I18n}} deps */
+/** the record says the stack diverged (and where) @param {any} s */
+export const hasDiverged = (s) => stackState(s).state === 'diverged';
+
+/** @param {{i18n: import('../ui/i18n.js').I18n}} deps */
 export function createStacks({ i18n }) {
   const t = i18n.t;
 
@@ -23,14 +38,14 @@ export function createStacks({ i18n }) {
     });
   }
 
-  /** @param {import('./store.js').State} state */
+  /** @param {import('./state.js').State} state */
   function render(state) {
-    const r = state.latest;
-    if (!r) return;
+    const r = state.latest, shown = state.shown || r;
+    if (!r || !shown) return;
     const fmt = i18n.format();
     for (const a of ARCHS) {
-      const s = r[a];
-      $(`numbers-${a}`).textContent = t('stack.numbers', { step: fmt.int(s.step), loss: fmt.value(s.loss), acc: fmt.percent(s.acc) });
+      const s = r[a], n = shown[a];
+      $(`numbers-${a}`).textContent = t('stack.numbers', { step: fmt.int(n.step), loss: fmt.value(n.loss), acc: fmt.percent(n.acc) });
       const banner = hasDiverged(s) ? divergedText(s.diverged, state.layers) : '';
       for (const b of [$(`banner-${a}`), ...document.querySelectorAll(`[data-banner="${a}"]`)]) {
         b.hidden = !banner;

@@ -5,11 +5,11 @@
  * any of them changes, and the share box (#share-link, #copy-link) that
  * shows and copies that address.
  */
-import { $ } from './dom.js';
+import { $ } from '../ui/dom.js';
 
 /**
- * @param {{store: import('./store.js').Store, i18n: import('./i18n.js').I18n,
- *          messages: ReturnType<typeof import('./messages.js').createMessages>,
+ * @param {{store: import('./state.js').LabStore, i18n: import('../ui/i18n.js').I18n,
+ *          messages: ReturnType<typeof import('../ui/messages.js').createMessages>,
  *          extra?: (s: any) => Record<string, string>}} deps
  *   extra: the plug-ins' page keys for the link (the Sweep panel's state, `sweep` in the store)
  */

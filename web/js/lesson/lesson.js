@@ -2,7 +2,7 @@
 /*
  * lesson.js - the guided lesson beside the lab, a plug-in that main.js
  * mounts with the store, the Worker client, i18n and the lab's extension
- * points (conv-mode.js PluginContext).
+ * points (ui/plugin.js PluginContext).
  *
  * Renders one step at a time from the content files: the words from
  * lesson/<lang>.json, the experiments' settings from lesson/experiments.json
@@ -19,10 +19,10 @@
  * so in the URL, url.js); schema.js validates it.  Owns #lesson, the toggle
  * #lesson-toggle and #lesson-live.
  */
-import { $, el } from '../lab/dom.js';
+import { $, el } from '../ui/dom.js';
 import { checkStep } from '../lab/schema.js';
 import { chartKey } from '../lab/highlight.js';
-import { isFinished } from '../lab/store.js';
+import { isFinished } from '../ui/store.js';
 import { rich, plain, paragraph, powers, setFormulaLabel } from './rich-text.js';
 import { loadKatex } from '../vendor.js';
 import { numbersOf, numbersText, sweepNumbers } from './numbers.js';
@@ -34,7 +34,7 @@ import { createQuiz } from './quiz.js';
 /** @typedef {{lang: string, dir: string, title: string, steps: Step[], quiz?: import('./quiz.js').QuizItem[]}} LessonDoc lesson/<lang>.json */
 /** @typedef {import('./numbers.js').Experiment} Experiment */
 
-/** @param {import('../conv/conv-mode.js').PluginContext} ctx */
+/** @param {import('../ui/plugin.js').PluginContext} ctx */
 export function mountLesson({ store, i18n, lab }) {
   const t = i18n.t;
   /* one state object for the lesson */
@@ -81,7 +81,7 @@ export function mountLesson({ store, i18n, lab }) {
       if (exps) S.experiments = exps.experiments;
       let doc = await loadDoc(lang);
       S.missing = !doc;
-      if (!doc) doc = await loadDoc('en');
+      if (!doc) doc = /** @type {LessonDoc} */ (await loadDoc('en'));
       if (token !== S.loadToken) return; /* a newer switch is on its way */
       const stepId = S.doc ? S.doc.steps[S.index].id : null;
       S.doc = doc;
@@ -100,7 +100,7 @@ export function mountLesson({ store, i18n, lab }) {
   /* The first render: the step the link names (validated), else the first one. */
   function start() {
     S.started = true;
-    const ids = S.doc.steps.map((st) => st.id);
+    const ids = /** @type {LessonDoc} */ (S.doc).steps.map((st) => st.id);
     const wanted = store.get().step;
     S.index = 0;
     if (wanted !== null && wanted !== undefined) {
@@ -129,7 +129,7 @@ export function mountLesson({ store, i18n, lab }) {
 
   /* ------------------------------------------------------------- rendering */
   function render() {
-    const doc = S.doc;
+    const doc = /** @type {LessonDoc} */ (S.doc);
     const step = doc.steps[S.index];
     const fmt = i18n.format();
     const root = $('lesson');
@@ -198,7 +198,7 @@ export function mountLesson({ store, i18n, lab }) {
   /* ----------------------------------------------------------- experiments */
   /** @param {string} id @returns {Experiment | undefined} */
   function spec(id) {
-    return S.experiments[id];
+    return S.experiments ? S.experiments[id] : undefined;
   }
 
   /* what the page should point at (experiments.json `chart` and `highlight`) */
@@ -210,7 +210,7 @@ export function mountLesson({ store, i18n, lab }) {
 
   /** @param {StepExperiment} e */
   function experimentCard(e) {
-    const x = spec(e.id);
+    const x = /** @type {Experiment} */ (spec(e.id));
     const r = S.results[e.id] || { state: 'idle' };
     const card = el('section', { class: 'experiment', 'data-experiment-id': e.id, 'data-state': r.state });
     const running = r.state === 'running';
@@ -253,7 +253,7 @@ export function mountLesson({ store, i18n, lab }) {
   function updateCard(id) {
     const old = document.querySelector(`#lesson [data-experiment-id="${id}"]`);
     if (!old) return;
-    const e = S.doc.steps[S.index].experiments.find((x) => x.id === id);
+    const e = /** @type {LessonDoc} */ (S.doc).steps[S.index].experiments.find((x) => x.id === id);
     if (!e) return;
     const fresh = experimentCard(e);
     const hadFocus = old.contains(document.activeElement);
@@ -315,7 +315,7 @@ export function mountLesson({ store, i18n, lab }) {
     const a = S.active;
     if (!a || a.phase === 'sweeping') return;
     const x = spec(a.id);
-    if (matches(x.config, config)) {
+    if (x && matches(x.config, config)) {
       if (a.phase === 'configuring') a.phase = 'running';
       lab.highlight(pointer(x), { scroll: onThisStep(a.id) });
       return;
@@ -329,7 +329,7 @@ export function mountLesson({ store, i18n, lab }) {
   function onDone() {
     const a = S.active;
     if (!a || a.phase !== 'running') return;
-    const x = spec(a.id);
+    const x = /** @type {Experiment} */ (spec(a.id));
     S.active = null;
     setResult(a.id, { state: 'done', numbers: numbersOf(x, lab.records()) });
     const here = onThisStep(a.id);
@@ -354,10 +354,11 @@ export function mountLesson({ store, i18n, lab }) {
     return !!S.doc && S.doc.steps[S.index].experiments.some((e) => e.id === id);
   }
 
-  store.watch((s) => s.lang, (lang) => setLanguage(lang));
+  store.watch((s) => s.lang, (lang) => { if (lang) setLanguage(lang); });
   /* mounted after the first chart (main.js): the page's language is known already */
-  if (store.get().lang) setLanguage(store.get().lang);
-  store.watch((s) => s.configuredCount, (n, s) => onConfigured(s.config));
+  const lang0 = store.get().lang;
+  if (lang0) setLanguage(lang0);
+  store.watch((s) => s.configuredCount, (n, s) => onConfigured(s.config || {}));
   store.watch((s) => s.phase, (phase, s) => { if (isFinished(s)) onDone(); });
 
   return {

@@ -90,7 +90,7 @@ export function sweepNumbers(result, metric) {
 /**
  * @param {Numbers | null} n
  * @param {(key: string, vars?: Record<string, any> | null) => string} t
- * @param {import('../lab/i18n.js').Formatters} fmt
+ * @param {import('../ui/i18n.js').Formatters} fmt
  * @returns {string[]}
  */
 export function numbersText(n, t, fmt) {

@@ -7,7 +7,7 @@
  * Persian scientific form.  KaTeX must be loaded (vendor.js loadKatex())
  * before the first rich() call: lesson.js does that before its first render.
  */
-import { el } from '../lab/dom.js';
+import { el } from '../ui/dom.js';
 import { katex } from '../vendor.js';
 
 /* what a display formula's box is called (the lesson sets it in the page's language) */
@@ -32,7 +32,7 @@ export function math(tex, display) {
     katex().render(tex, box, { displayMode: display, throwOnError: true, output: 'htmlAndMathml' });
   } catch (e) {
     /* a formula KaTeX cannot set is an authoring error: say so where it shows */
-    console.error(`lesson: the formula ${JSON.stringify(tex)} does not render: ${e.message}`);
+    console.error(`lesson: the formula ${JSON.stringify(tex)} does not render: ${/** @type {Error} */ (e).message}`);
     box.classList.add('math-error');
     box.textContent = '⚠';
   }
@@ -52,8 +52,9 @@ export function rich(text) {
       if (i > 0) {
         if (strong) strong = null;
         else {
-          strong = el('strong');
-          frag.append(strong);
+          const s = el('strong');
+          strong = s;
+          frag.append(s);
         }
       }
       if (piece) put(document.createTextNode(piece));

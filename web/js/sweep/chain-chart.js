@@ -1,7 +1,8 @@
 // @ts-check
 /*
  * chain-chart.js - the chain rule, layer by layer: a card with two charts of
- * the latest record (a plug-in that main.js mounts; it owns #card-chain):
+ * the record the time cursor shows (the store's `shown`; a plug-in that
+ * main.js mounts; it owns #card-chain):
  *
  *   left   the factor each layer applied to the back-propagated gradient,
  *          chain_factor = sqrt(chi_measured) = ||dL/dh_{l-1}|| / ||dL/dh_l||,
@@ -18,15 +19,16 @@
  * alternative (chart-text.js describeChart) is a table of the same
  * numbers per layer: plain, residual and the mean-field value.  docs/page.md.
  */
-import { el } from '../lab/dom.js';
-import { line } from '../lab/chart-line.js';
-import { COLORS } from '../lab/lab-charts.js';
+import { el } from '../ui/dom.js';
+import { line } from '../ui/chart-line.js';
+import { COLORS } from '../lab/charts.js';
 import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
-import { isRunning } from '../lab/store.js';
+import { isRunning } from '../ui/store.js';
+import { stepOf } from '../lab/timeline.js';
 import { layerPoints, chainSummary, chainRows } from './chain-model.js';
 
 const ONE_COLOR = '#777777', BOUND_COLOR = '#009E73';   /* grey; Okabe–Ito bluish green */
-/** @param {import('../conv/conv-mode.js').PluginContext} ctx */
+/** @param {import('../ui/plugin.js').PluginContext} ctx */
 export function mountChainChart({ store, i18n, lab }) {
   const t = i18n.t;
   const title = el('h2', { id: 'title-chain' });
@@ -101,7 +103,7 @@ export function mountChainChart({ store, i18n, lab }) {
 
   function render() {
     timer = 0;
-    const r = store.get().latest;
+    const r = store.get().shown;
     if (!r || !r.plain || !r.plain.chain_factor) return;
     shown = r;
     const P = r.plain, R = r.residual, L = P.chain_factor.length;
@@ -115,8 +117,14 @@ export function mountChainChart({ store, i18n, lab }) {
     product.set('theory', layerPoints(P.chain_product_theory));
     factor.render();
     product.render();
+    title.textContent = titleText();
     renderLines();
     altUpdate();
+  }
+
+  /** the card's title: the step it shows, once it shows one */
+  function titleText() {
+    return shown ? t('chain.title_step', { step: i18n.format().int(stepOf(shown)) }) : t('chain.title');
   }
 
   function renderLines() {
@@ -141,7 +149,7 @@ export function mountChainChart({ store, i18n, lab }) {
 
   function texts() {
     const f = i18n.format();
-    title.textContent = t('chain.title');
+    title.textContent = titleText();
     note.textContent = t('chain.note');
     titleF.textContent = t('chain.factor.title');
     titleP.textContent = t('chain.product.title');
@@ -167,7 +175,7 @@ export function mountChainChart({ store, i18n, lab }) {
     lab.download(`gradlab-chain-${which}.png`, c.png(t(`chain.${which}.title`)), false);
   }
 
-  store.watch((s) => s.latest, schedule);
+  store.watch((s) => s.shown, schedule);
   store.watch((s) => s.configuredCount, (n, s) => {
     layers = s.layers || [];
     render();

@@ -161,12 +161,39 @@ export function logX(name, values) {
 }
 
 /**
+ * Where a drawn line meets the level `one` (the chart's grey line at
+ * ratio 1, or chi = 1): the first pair of neighbouring points on either
+ * side of it (or on it), and the x at which the straight segment between
+ * them, as the chart draws it (in log10 of x on a log x axis, of y on a
+ * log y axis), crosses the level.  A drawing position for a marker, not a
+ * number to quote: the text says `between`.  null when it never crosses.
+ * @param {number[]} xs @param {Array<number | null>} ys @param {number} one
+ * @param {{logX?: boolean, logY?: boolean}} [scales]
+ * @returns {{x: number, between: [number, number]} | null}
+ */
+export function crossing(xs, ys, one, { logX: lx = false, logY: ly = false } = {}) {
+  const fx = (/** @type {number} */ v) => (lx ? Math.log10(v) : v), fy = (/** @type {number} */ v) => (ly ? Math.log10(v) : v);
+  for (let i = 1; i < xs.length; i++) {
+    const a = ys[i - 1], b = ys[i];
+    if (a === null || b === null || (ly && !(a > 0 && b > 0))) continue;
+    const da = fy(a) - fy(one), db = fy(b) - fy(one);
+    if (da === 0 && i === 1) return { x: xs[0], between: [xs[0], xs[0]] };
+    if (!(da < 0 && db >= 0) && !(da > 0 && db <= 0)) continue;
+    const u = fx(xs[i - 1]) + (fx(xs[i]) - fx(xs[i - 1])) * (da / (da - db));
+    return { x: lx ? Math.pow(10, u) : u, between: [xs[i - 1], xs[i]] };
+  }
+  return null;
+}
+
+/**
  * The chart's numbers, picked out of the engine's result: per stack the
  * median, p10 and p90 of the metric at every swept value (null where no
  * seed gave a number), the theory (grad_ratio_theory_log10 of the plain
- * stack, for the two gradient ratios) and where the plain stack's chi
- * reaches 1 (the first swept value whose median chi_geomean is at least 1
- * after one below it).
+ * stack, for the two gradient ratios), where the plain stack's chi
+ * reaches 1 (chiOne: the first swept value whose median chi_geomean is at
+ * least 1 after one below it), and where the drawn lines cross the chart's
+ * line at 1 (`ones`: the theory line's, the plain stack's measured median's;
+ * crossing()), which the chart marks.
  * @param {any} result the engine's sweep JSON @param {string} metric
  */
 export function chartData(result, metric) {
@@ -199,7 +226,14 @@ export function chartData(result, metric) {
       }
     }
   }
-  return { values, plain: stacks.plain, residual: stacks.residual, theory, chiOne };
+  const axis = (METRICS.find((m) => m.name === metric) || { axis: '' }).axis;
+  const level = axis === 'log10' ? 0 : axis === 'log' ? 1 : null;
+  const scales = { logX: logX(result.name, values), logY: axis === 'log' };
+  const ones = {
+    theory: level !== null && theory ? crossing(values, theory, level, scales) : null,
+    measured: level !== null && stacks.plain ? crossing(values, stacks.plain.median, level, scales) : null,
+  };
+  return { values, plain: stacks.plain, residual: stacks.residual, theory, chiOne, ones };
 }
 
 /**
@@ -213,7 +247,7 @@ export function sweepRows(result, metric) {
   const data = chartData(result, metric);
   const stacks = /** @type {const} */ (['plain', 'residual']).filter((a) => data[a]);
   return {
-    stacks, band: metric !== 'diverged_share', theory: !!data.theory, chiOne: data.chiOne,
+    stacks, band: metric !== 'diverged_share', theory: !!data.theory, chiOne: data.chiOne, ones: data.ones,
     rows: data.values.map((value, i) => ({
       value,
       stacks: stacks.map((a) => {

@@ -7,18 +7,20 @@
  * message (docs/worker-protocol.md) built from the lab's configuration, a
  * progress bar follows `sweep_progress`, Cancel sends `sweep_cancel`; the
  * chart shows the chosen metric of the engine's result against the swept
- * value, plain and residual with their p10-p90 bands and the theory line
- * (grad_ratio_theory_log10) or the value where chi reaches 1.  A refused
+ * value, plain and residual with their p10-p90 bands, the theory line
+ * (grad_ratio_theory_log10) and a grey line at ratio 1 (chi = 1), with a
+ * marker where the theory line meets it and one where the plain stack's
+ * measured curve does (sweep-model.js crossing).  A refused
  * sweep shows the engine's message.  Its state is in the store (`sweep`,
  * and so in the link: url.js, schema.js) and `hide=sweep` hides the card.
  * What it draws is picked by sweep-model.js; exports go through lab.download.
  * The chart's text alternative (chart-text.js describeChart) is a table of
  * the same numbers per swept value (sweep-model.js sweepRows).
  */
-import { el } from '../lab/dom.js';
-import { line } from '../lab/chart-line.js';
+import { el } from '../ui/dom.js';
+import { line } from '../ui/chart-line.js';
 import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
-import { COLORS } from '../lab/lab-charts.js';
+import { COLORS } from '../lab/charts.js';
 import {
   SWEEP_SETTINGS, STEP_CHOICES, MAX_SEEDS, defaultState, sweepText, seedsText, withSetting, sweepConfig,
   metricsFor, metricOf, chartData, logX, resultCsv, sweepRows,
@@ -26,7 +28,7 @@ import {
 
 const BAND = { plain: 'rgba(213, 94, 0, 0.15)', residual: 'rgba(0, 114, 178, 0.15)' };
 
-/** @param {import('../conv/conv-mode.js').PluginContext} ctx */
+/** @param {import('../ui/plugin.js').PluginContext} ctx */
 export function mountSweepPanel({ store, worker, i18n, lab }) {
   const t = i18n.t;
   const d = {
@@ -203,7 +205,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     const metric = metricOf(d.state.metric) || metricOf('grad_ratio_log10');
     const kind = `${metric ? metric.axis : ''}/${r && logX(r.name, r.values) ? 'log' : 'lin'}`;
     if (d.chart && d.chartKind === kind) return;
-    if (d.chart) d.chart.chart.destroy();
+    if (d.chart) d.chart.destroy();
     d.chartKind = kind;
     const ax = metric ? metric.axis : 'log10';
     const y = ax === 'log10' ? { type: 'linear', pow10: true } : ax === 'log' ? { type: 'logarithmic' } : ax === 'percent' ? { type: 'linear', min: 0, max: 1, percent: true } : { type: 'linear', min: 0 };
@@ -227,7 +229,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     makeChart();
     const c = d.chart;
     c.clear();
-    c.setMarker(null);
+    c.setMarkers([]);
     const r = d.result;
     if (r) {
       const data = chartData(r, d.state.metric);
@@ -248,7 +250,14 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
         const one = ax === 'log10' ? 0 : 1;
         c.set('one', [{ x: data.values[0], y: one }, { x: data.values[data.values.length - 1], y: one }]);
       }
-      if (data.chiOne !== null) c.setMarker({ x: data.chiOne, label: t('sweep.chi_one'), half: 0 });
+      /* where the drawn lines meet that line: the theory's (chi = 1 in mean-field theory) and the
+         plain stack's measured curve, each marked and labelled on its own (they need not agree:
+         the theory is a prediction, and the swept values are a grid) */
+      const marks = [];
+      if (data.ones.theory) marks.push({ x: data.ones.theory.x, label: t('sweep.one_theory'), half: 0, row: 0 });
+      const measured = ax === 'log' ? 'sweep.one_measured_chi' : 'sweep.one_measured';
+      if (data.ones.measured) marks.push({ x: data.ones.measured.x, label: t(measured), half: 0, row: marks.length });
+      c.setMarkers(marks);
     }
     chartTexts();
     alt.update();
@@ -275,6 +284,8 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     /* the caption is a sentence; the notes after it are sentences of their own */
     const parts = [`${t(table.band ? 'alt.sweep.caption' : 'alt.sweep.caption_share', { metric: t(`sweep.metric.${metric}`), setting, seeds })}.`];
     if (axis === 'log10') parts.push(t('alt.sweep.log10'));
+    if (table.ones.theory) parts.push(t('alt.sweep.one_theory', { a: f.value(table.ones.theory.between[0]), b: f.value(table.ones.theory.between[1]) }));
+    if (table.ones.measured) parts.push(t('alt.sweep.one_measured', { a: f.value(table.ones.measured.between[0]), b: f.value(table.ones.measured.between[1]) }));
     if (table.chiOne !== null) parts.push(t('alt.sweep.chi_one', { setting, value: f.value(table.chiOne) }));
     if (d.running) parts.push(t('alt.sweep.partial', { done: f.int(d.done), total: f.int(d.total) }));
     return { caption: withGapNote(parts.join(' '), rows, t('alt.gap')), head, rows };
@@ -336,7 +347,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     bar.setAttribute('aria-label', t('sweep.progress'));
     showForm();
     if (d.chart) {
-      d.chart.chart.destroy();
+      d.chart.destroy();
       d.chart = null;
     }
     drawResult();
@@ -362,7 +373,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     debug: () => ({
       state: { ...d.state }, running: d.running, status: d.status, progress: d.progress, done: d.done, total: d.total,
       error: d.error, result: d.result ? JSON.parse(JSON.stringify(d.result)) : null, request: d.request,
-      chart: d.chart ? d.chart.snapshot() : null, marker: d.chart ? d.chart.marker() : null, visible: !card.hidden,
+      chart: d.chart ? d.chart.snapshot() : null, marker: d.chart ? d.chart.marker() : null, markers: d.chart ? d.chart.markers() : [], visible: !card.hidden,
       sweepText: sweepText(d.state),
     }),
   };

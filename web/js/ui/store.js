@@ -11,7 +11,8 @@
  * `failed` is the engine failing to load or a run failing; a new
  * configuration leaves it.  A patch that moves the phase along an arrow not
  * in TRANSITIONS throws: the phase changes only as the lab really can.
- * Listeners get (state, previous) after every update.
+ * Listeners get (state, previous) after every update.  The fields besides
+ * the phase are the caller's: the lab's are lab/state.js State.
  */
 
 /** @typedef {'loading' | 'configuring' | 'ready' | 'running' | 'paused' | 'finished' | 'diverged' | 'failed'} Phase */
@@ -28,42 +29,56 @@ export const TRANSITIONS = Object.freeze({
   failed: ['configuring', 'failed'],
 });
 
-/** @typedef {{phase: Phase, [key: string]: any}} State */
+/** What every state has: its phase. @typedef {{phase: Phase}} Phased */
 
 /**
- * @param {Record<string, any>} [initial] fields besides the phase (which starts at 'loading')
+ * @template {Phased} S
+ * @typedef {{
+ *   get: () => S,
+ *   update: (patch: Partial<S>) => void,
+ *   subscribe: (fn: (s: S, prev: S) => void) => () => void,
+ *   watch: <T>(pick: (s: S) => T, fn: (value: T, s: S) => void) => () => void,
+ * }} Store
  */
-export function createStore(initial = {}) {
-  /** @type {State} */
-  let state = Object.freeze({ ...initial, phase: 'loading' });
-  /** @type {Set<(s: State, prev: State) => void>} */
+
+/**
+ * A store of the state S (the lab's: lab/state.js State).
+ * @template {Phased} S
+ * @param {Omit<S, 'phase'>} initial every field but the phase (which starts at 'loading')
+ * @returns {Store<S>}
+ */
+export function createStore(initial) {
+  /** @type {S} */
+  let state = /** @type {S} */ (Object.freeze({ ...initial, phase: 'loading' }));
+  /** @type {Set<(s: S, prev: S) => void>} */
   const listeners = new Set();
+  /** @param {(s: S, prev: S) => void} fn @returns {() => void} unsubscribe */
+  function subscribe(fn) {
+    listeners.add(fn);
+    return () => { listeners.delete(fn); };
+  }
   return {
-    /** @returns {State} */
     get: () => state,
-    /** @param {Record<string, any>} patch */
+    /** @param {Partial<S>} patch */
     update(patch) {
       const prev = state;
       if (patch.phase !== undefined && patch.phase !== prev.phase) {
         const allowed = /** @type {Record<string, string[]>} */ (TRANSITIONS)[prev.phase];
         if (!allowed || !allowed.includes(patch.phase)) throw new Error(`store: no transition ${prev.phase} -> ${patch.phase}`);
       }
-      state = Object.freeze({ ...prev, ...patch });
+      state = /** @type {S} */ (Object.freeze({ ...prev, ...patch }));
       for (const fn of [...listeners]) fn(state, prev);
     },
-    /** @param {(s: State, prev: State) => void} fn @returns {() => void} unsubscribe */
-    subscribe(fn) {
-      listeners.add(fn);
-      return () => { listeners.delete(fn); };
-    },
+    subscribe,
     /**
      * Calls fn(value, state) when pick(state) changes (compared with ===).
      * @template T
-     * @param {(s: State) => T} pick
-     * @param {(value: T, s: State) => void} fn
+     * @param {(s: S) => T} pick
+     * @param {(value: T, s: S) => void} fn
+     * @returns {() => void} unsubscribe
      */
     watch(pick, fn) {
-      return this.subscribe((s, prev) => {
+      return subscribe((s, prev) => {
         const v = pick(s);
         if (v !== pick(prev)) fn(v, s);
       });
@@ -71,9 +86,7 @@ export function createStore(initial = {}) {
   };
 }
 
-/** @typedef {ReturnType<typeof createStore>} Store */
-
-/** true while the networks train @param {State} s */
+/** true while the networks train @param {Phased} s */
 export const isRunning = (s) => s.phase === 'running';
-/** true when every stack stopped (the run's end, or all diverged) @param {State} s */
+/** true when every stack stopped (the run's end, or all diverged) @param {Phased} s */
 export const isFinished = (s) => s.phase === 'finished' || s.phase === 'diverged';

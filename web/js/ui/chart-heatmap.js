@@ -5,7 +5,7 @@
  * (addColumn), and a marker on one row (setMarker).
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, axisOptions, whiteBackground, pngOf, baseOptions, thin, markerLabel, MARK } from './chart-common.js';
+import { defaultFormat, axisOptions, whiteBackground, baseOptions, thin, markerLabel, MARK, cursorLine, chartMethods } from './chart-common.js';
 /* viridis (perceptually uniform, colour-blind safe), 10 anchors from 0 to 1 */
 const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725']
   .map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
@@ -38,8 +38,8 @@ export function heatmap(canvas, spec) {
   let fmt = Object.assign({}, defaultFormat, spec.format);
   const maxColumns = spec.maxColumns || 400;
   const nullRgb = hexRgb(spec.nullColor || '#c8c8c8');
-  /** @type {{rows: number, columns: Array<{x: number, values: Float64Array}>, vmin: number, vmax: number, dirty: boolean, colorbarTitle: string, nullLabel: string, marker: any}} */
-  const st = { rows: 1, columns: [], vmin: 0, vmax: 1, dirty: true, colorbarTitle: spec.colorbar.title, nullLabel: spec.nullLabel || '', marker: null };
+  /** @type {{rows: number, columns: Array<{x: number, values: Float64Array}>, vmin: number, vmax: number, dirty: boolean, colorbarTitle: string, nullLabel: string, marker: any, cursor: number | null}} */
+  const st = { rows: 1, columns: [], vmin: 0, vmax: 1, dirty: true, colorbarTitle: spec.colorbar.title, nullLabel: spec.nullLabel || '', marker: null, cursor: null };
   const off = document.createElement('canvas');
 
   function paint() {
@@ -47,7 +47,7 @@ export function heatmap(canvas, spec) {
     off.width = Math.max(1, n);
     off.height = Math.max(1, rows);
     if (!n) return;
-    const octx = off.getContext('2d');
+    const octx = /** @type {CanvasRenderingContext2D} */ (off.getContext('2d'));
     const img = octx.createImageData(n, rows);
     const span = st.vmax - st.vmin || 1;
     for (let c = 0; c < n; c++) {
@@ -159,7 +159,7 @@ export function heatmap(canvas, spec) {
   const inColumns = (/** @type {number} */ v) => st.columns.length && v >= st.columns[0].x && v <= st.columns[st.columns.length - 1].x;
   options.scales.x.ticks.callback = (/** @type {number} */ v) => (inColumns(v) && Number.isInteger(v) ? fmt.number(v) : '');
   options.plugins.tooltip.enabled = false;
-  const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [{ data: [] }] }, options, plugins: [whiteBackground, draw] });
+  const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [{ data: [] }] }, options, plugins: [whiteBackground, draw, cursorLine(() => st.cursor)] });
 
   function updateScales() {
     const n = st.columns.length;
@@ -178,7 +178,7 @@ export function heatmap(canvas, spec) {
   }
 
   return {
-    chart,
+    ...chartMethods(chart),
     /* {row, label} outlines one row (e.g. layer 1); null removes it */
     /** @param {any} m */
     setMarker(m) {
@@ -187,6 +187,12 @@ export function heatmap(canvas, spec) {
     marker() {
       return st.marker ? Object.assign({}, st.marker) : null;
     },
+    /** a vertical line at column x (the time cursor's step); null removes it @param {number | null} x */
+    setCursor(x) {
+      st.cursor = typeof x === 'number' && Number.isFinite(x) ? x : null;
+    },
+    /** the time cursor's x, or null */
+    cursor: () => st.cursor,
     /** @param {number} rows */
     reset(rows) {
       st.rows = Math.max(1, rows);
@@ -198,7 +204,7 @@ export function heatmap(canvas, spec) {
     addColumn(x, values) {
       const last = st.columns[st.columns.length - 1];
       if (last && last.x === x) st.columns.pop(); /* same x: the newer column replaces it */
-      st.columns.push({ x, values: Float64Array.from(values, (/** @type {number} */ v) => (v === null || v === undefined ? NaN : v)) });
+      st.columns.push({ x, values: Float64Array.from(values, (v) => (v === null || v === undefined ? NaN : v)) });
       if (st.columns.length > maxColumns) thin(st.columns, maxColumns);
       st.dirty = true;
     },
@@ -232,12 +238,8 @@ export function heatmap(canvas, spec) {
       updateScales();
       chart.update('none');
     },
-    /** @param {string} title */
-    png(title) {
-      return pngOf(chart, title);
-    },
     snapshot() {
-      return { rows: st.rows, vmin: st.vmin, vmax: st.vmax, columns: st.columns.map((c) => ({ x: c.x, values: Array.from(c.values, (/** @type {number} */ v) => (Number.isFinite(v) ? v : null)) })) };
+      return { rows: st.rows, vmin: st.vmin, vmax: st.vmax, cursor: st.cursor, columns: st.columns.map((c) => ({ x: c.x, values: Array.from(c.values, (/** @type {number} */ v) => (Number.isFinite(v) ? v : null)) })) };
     },
   };
 }

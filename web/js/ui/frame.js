@@ -10,8 +10,9 @@ import { isRunning } from './store.js';
 export const RENDER_MS = 100;
 
 /**
- * @param {import('./store.js').Store} store
- * @param {Array<(s: import('./store.js').State) => void>} renderers
+ * @template {import('./store.js').Phased} S
+ * @param {import('./store.js').Store<S>} store
+ * @param {Array<(s: S) => void>} renderers
  */
 export function createFrame(store, renderers) {
   let dirty = false, raf = 0, lastRender = 0;

@@ -4,7 +4,7 @@
  * decision boundary) under a scatter of labelled points.
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, axisOptions, whiteBackground, pngOf, baseOptions, finite } from './chart-common.js';
+import { defaultFormat, axisOptions, whiteBackground, baseOptions, finite, chartMethods } from './chart-common.js';
 import { hexRgb } from './chart-heatmap.js';
 /**
  * @param {HTMLCanvasElement} canvas
@@ -39,7 +39,7 @@ export function field(canvas, spec) {
   const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [] }, options, plugins: [whiteBackground, draw] });
 
   return {
-    chart,
+    ...chartMethods(chart),
     /** @param {number[]} b [x0, x1, y0, y1] */
     setBounds(b) {
       st.bounds = b;
@@ -77,7 +77,7 @@ export function field(canvas, spec) {
     setProbabilities(nx, ny, classes, grid) {
       off.width = nx;
       off.height = ny;
-      const octx = off.getContext('2d');
+      const octx = /** @type {CanvasRenderingContext2D} */ (off.getContext('2d'));
       const img = octx.createImageData(nx, ny);
       for (let iy = 0; iy < ny; iy++) {
         for (let ix = 0; ix < nx; ix++) {
@@ -127,10 +127,6 @@ export function field(canvas, spec) {
     },
     render() {
       chart.update('none');
-    },
-    /** @param {string} title */
-    png(title) {
-      return pngOf(chart, title);
     },
     snapshot() {
       return { hasImage: st.hasImage, bounds: st.bounds, datasets: chart.data.datasets.map((/** @type {any} */ d) => ({ label: d.label, data: d.data.slice() })) };

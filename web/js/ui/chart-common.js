@@ -14,7 +14,7 @@ import { superscript } from './i18n.js';
  * @typedef {{title?: string, type?: string, integer?: boolean, min?: number, max?: number, maxTicks?: number,
  *            includeBounds?: boolean, percent?: boolean, grid?: boolean, pow10?: boolean}} AxisSpec
  */
-/** @typedef {{x: number, y: number | null}} Point */
+/** @typedef {{x: number, y: number | null, label?: string}} Point */
 
 /* ---- formatting (numbers for ticks; the caller may pass a locale's) ---- */
 /** @type {TickFormat} */
@@ -42,6 +42,26 @@ export function logTick(fmt) {
   };
 }
 
+/**
+ * A log axis's range widened to hold two powers of ten (one labelled tick
+ * each), or null when [min, max] already holds two: below a power of ten the
+ * range reaches down to the next one, or up to the next one above, whichever
+ * is nearer (in decades); with no power of ten inside, both ways.
+ * @param {number} min @param {number} max @returns {[number, number] | null}
+ */
+export function decadeRange(min, max) {
+  if (!(min > 0 && max >= min && Number.isFinite(max))) return null;
+  const a = Math.log10(min), b = Math.log10(max), eps = 1e-9;
+  const lo = Math.ceil(a - eps), hi = Math.floor(b + eps);
+  if (hi - lo >= 1) return null;
+  if (hi === lo) {
+    /* one power of ten inside (10^lo): the nearer of 10^(lo-1) below and 10^(lo+1) above */
+    return a - (lo - 1) <= (lo + 1) - b ? [Math.pow(10, lo - 1), max] : [min, Math.pow(10, lo + 1)];
+  }
+  /* none inside: the powers of ten on either side */
+  return [Math.pow(10, hi), Math.pow(10, lo)];
+}
+
 /** Chart.js options of one axis. @param {AxisSpec} axis @param {TickFormat} fmt @param {string} position @returns {any} */
 export function axisOptions(axis, fmt, position) {
   const type = axis.type || 'linear';
@@ -58,6 +78,12 @@ export function axisOptions(axis, fmt, position) {
   if (axis.max !== undefined) o.max = axis.max;
   if (type === 'logarithmic') {
     o.ticks.callback = logTick(fmt);
+    /* a range that holds fewer than two powers of ten (e.g. every value between 2e-4 and 8e-4)
+       had no labelled tick at all: widen it to the nearest powers of ten, by the smaller step */
+    o.afterDataLimits = (/** @type {any} */ scale) => {
+      const range = decadeRange(scale.min, scale.max);
+      if (range) [scale.min, scale.max] = range;
+    };
     /* one tick every k-th power of ten, k chosen so about 8 labels fit */
     o.afterBuildTicks = (/** @type {any} */ scale) => {
       if (!(scale.min > 0 && scale.max > scale.min)) return;
@@ -112,39 +138,100 @@ export function markerLabel(ctx, chart, text, cx, top) {
   ctx.fillText(text, x + w / 2, top + h / 2 + 1);
 }
 
-/* get() -> {x, label} or null: a band at x (one unit wide, at least 12 px) and a label at the top. */
-/** A Chart.js plugin drawing the marker get() returns ({x, label} or null). @param {() => any} get */
+/* get() -> [{x, label, half?, row?}]: per marker a band at x (one unit wide, at least 12 px) and
+   its label at the top (row k: k label heights lower, so that two markers close together both read) */
+/** A Chart.js plugin drawing the markers get() returns. @param {() => Array<{x: number, label?: string, half?: number, row?: number}>} get */
 export function columnMarker(get) {
   return {
     id: 'glMarker',
     beforeDatasetsDraw(/** @type {any} */ chart) {
-      const m = get();
-      if (!m || !chart.scales.x) return;
+      if (!chart.scales.x) return;
       const a = chart.chartArea, sx = chart.scales.x;
-      const cx = sx.getPixelForValue(m.x);
-      if (!(cx >= a.left - 1 && cx <= a.right + 1)) return;
-      /* half a column (a layer) unless the marker says how wide, in x units (0: a thin band) */
-      const half = Math.max(6, Math.abs(sx.getPixelForValue(m.x + (m.half === undefined ? 0.5 : m.half)) - cx));
-      const ctx = chart.ctx;
-      ctx.save();
-      ctx.fillStyle = MARK.fill;
-      const x0 = Math.max(a.left, cx - half), x1 = Math.min(a.right, cx + half);
-      ctx.fillRect(x0, a.top, x1 - x0, a.bottom - a.top);
-      ctx.strokeStyle = MARK.edge;
-      ctx.lineWidth = 1.5;
-      ctx.setLineDash([4, 3]);
-      ctx.strokeRect(x0, a.top, x1 - x0, a.bottom - a.top);
-      ctx.restore();
+      for (const m of get()) {
+        const cx = sx.getPixelForValue(m.x);
+        if (!(cx >= a.left - 1 && cx <= a.right + 1)) continue;
+        /* half a column (a layer) unless the marker says how wide, in x units (0: a thin band) */
+        const half = Math.max(6, Math.abs(sx.getPixelForValue(m.x + (m.half === undefined ? 0.5 : m.half)) - cx));
+        const ctx = chart.ctx;
+        ctx.save();
+        ctx.fillStyle = MARK.fill;
+        const x0 = Math.max(a.left, cx - half), x1 = Math.min(a.right, cx + half);
+        ctx.fillRect(x0, a.top, x1 - x0, a.bottom - a.top);
+        ctx.strokeStyle = MARK.edge;
+        ctx.lineWidth = 1.5;
+        ctx.setLineDash([4, 3]);
+        ctx.strokeRect(x0, a.top, x1 - x0, a.bottom - a.top);
+        ctx.restore();
+      }
     },
     afterDatasetsDraw(/** @type {any} */ chart) {
-      const m = get();
-      if (!m || !m.label || !chart.scales.x) return;
+      if (!chart.scales.x) return;
       const a = chart.chartArea;
-      const cx = chart.scales.x.getPixelForValue(m.x);
-      if (!(cx >= a.left - 1 && cx <= a.right + 1)) return;
-      chart.ctx.save();
-      markerLabel(chart.ctx, chart, m.label, cx, a.top + 4);
-      chart.ctx.restore();
+      for (const m of get()) {
+        if (!m.label) continue;
+        const cx = chart.scales.x.getPixelForValue(m.x);
+        if (!(cx >= a.left - 1 && cx <= a.right + 1)) continue;
+        chart.ctx.save();
+        markerLabel(chart.ctx, chart, m.label, cx, a.top + 4 + 22 * (m.row || 0));
+        chart.ctx.restore();
+      }
+    },
+  };
+}
+
+/** The labels of the ticks Chart.js drew on one axis (none: []). @param {any} chart @param {string} axis @returns {string[]} */
+export function ticksOf(chart, axis) {
+  const scale = chart.scales[axis];
+  return scale ? scale.ticks.map((/** @type {any} */ t) => (Array.isArray(t.label) ? t.label.join(' ') : String(t.label ?? ''))) : [];
+}
+
+/**
+ * What every wrapper hands out of its Chart.js object, so that no caller
+ * touches Chart.js: the tick labels drawn, the chart as a PNG, destroy.
+ * @param {any} chart
+ */
+export function chartMethods(chart) {
+  return {
+    /** the tick labels Chart.js drew on one axis ('x', 'y', 'y2') @param {string} axis @returns {string[]} */
+    ticks: (axis) => ticksOf(chart, axis),
+    /** the chart as a PNG (a data: URL) with a title @param {string} title */
+    png: (title) => pngOf(chart, title),
+    /** frees the canvas for another chart (the wrapper is dead afterwards) */
+    destroy: () => chart.destroy(),
+  };
+}
+
+/* The time cursor: a vertical line at x (a step) across the plot, a small triangle on top. */
+export const CURSOR_COLOR = '#1d2126';
+/** A Chart.js plugin drawing a vertical line at the x get() returns (a number, or null: none). @param {() => number | null} get */
+export function cursorLine(get) {
+  return {
+    id: 'glCursor',
+    afterDatasetsDraw(/** @type {any} */ chart) {
+      const x = get();
+      if (x === null || !chart.scales.x) return;
+      const a = chart.chartArea;
+      const cx = chart.scales.x.getPixelForValue(x);
+      if (!(cx >= a.left - 0.5 && cx <= a.right + 0.5)) return;
+      const ctx = chart.ctx;
+      ctx.save();
+      ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 4;
+      ctx.beginPath();
+      ctx.moveTo(cx, a.top);
+      ctx.lineTo(cx, a.bottom);
+      ctx.stroke();
+      ctx.strokeStyle = CURSOR_COLOR;
+      ctx.lineWidth = 2;
+      ctx.stroke();
+      ctx.fillStyle = CURSOR_COLOR;
+      ctx.beginPath();
+      ctx.moveTo(cx - 6, a.top);
+      ctx.lineTo(cx + 6, a.top);
+      ctx.lineTo(cx, a.top + 8);
+      ctx.closePath();
+      ctx.fill();
+      ctx.restore();
     },
   };
 }

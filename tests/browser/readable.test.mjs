@@ -1,0 +1,172 @@
+// readable.test.mjs - charts that can be read and a run that says how it went
+// (issue 22, items 3 and 4, the page's side), in chromium:
+//   - a stack that diverges while the other goes on: the run status next to
+//     the buttons says which and when (en, fa), and the loss chart draws it
+//     to its last finite loss with a cross and "diverged at step S" (the
+//     residual's 16.33 of the lesson's res_relu_scale1 was not drawn: its
+//     records all keep step 0, one point, and a line of one point is nothing);
+//   - a loss axis that goes logarithmic when the losses span decades, with a
+//     switch that shows it and that the student may turn;
+//   - every chart of the registry has numbers on its y axis (the update-ratio
+//     chart had none when its values sat between two powers of ten);
+//   - the Sweep chart marks where the theory line and where the measured
+//     curve meet the line at 1, each with its own label.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, waitReady, runToEnd, TIMEOUT } from './helpers.mjs';
+import { CHARTS } from '../../web/js/lab/charts.js';
+
+let env;
+before(async () => { env = await setup(); });
+after(async () => { if (env) await env.close(); });
+
+/* the lesson's experiments (web/lesson/experiments.json), as links */
+const RES_RELU_SCALE1 = 'model=dense&depth=30&width=32&block=2&act=relu&init=he&res_scale=1&lr=0.1&seed=2&data=spiral&record_every=10&steps=100';
+const EXPLODE_RELU = 'model=dense&depth=10&width=32&block=2&act=relu&init=normal&init_std=1&res_scale=1&lr=0.1&seed=1&data=spiral&record_every=10&steps=100';
+/* the student's own try: relu, Gaussian weights of std 2, depth 20: the plain stack diverges, the residual goes on */
+const RELU_STD2 = 'act=relu&init=normal&init_std=2&depth=20&steps=100';
+const EXPLODE_RELU_CLIP = 'model=dense&depth=10&width=32&block=2&act=relu&init=normal&init_std=1&res_scale=1&lr=0.1&clip=1&seed=1&data=spiral&record_every=10&steps=100';
+
+/* what the status line and the loss chart say about the stacks */
+function diverged(page) {
+  return page.evaluate(() => {
+    const d = window.gradlab.debug(), f = window.gradlab.format(), t = window.gradlab.t;
+    const notes = [...document.querySelectorAll('#run-status .status-note')].map((n) => ({ arch: n.dataset.arch, text: n.textContent }));
+    const want = {}, marks = {};
+    for (const a of ['plain', 'residual']) {
+      const s = d.latest[a];
+      if (s.status === 'diverged') want[a] = { status: t('status.stack_diverged', { stack: t(`stack.${a}`), step: f.int(s.diverged.step) }), label: t('chart.loss.diverged', { stack: t(`series.${a}`), step: f.int(s.diverged.step) }), step: s.step, loss: s.loss, at: s.diverged.step };
+      marks[a] = d.charts.loss.find((x) => x.id === `${a}_diverged`).data;
+    }
+    return { notes, want, marks, phase: d.phase, lossTable: document.querySelector('#text-chart-loss caption').textContent, status: document.getElementById('run-status').textContent };
+  });
+}
+
+for (const lang of ['en', 'fa']) {
+  test(`one stack diverges (${lang}): the status says which and when; the loss chart marks where`, { timeout: 3 * TIMEOUT }, async () => {
+    const { page, log } = await env.newPage();
+    for (const [query, arch, at] of [[RES_RELU_SCALE1, 'residual', 2], [RELU_STD2, 'plain', 1]]) {
+      await page.goto(`${env.url}?lang=${lang}&${query}`);
+      await waitReady(page);
+      await runToEnd(page);
+      await page.waitForTimeout(300);
+      const g = await diverged(page);
+      const other = arch === 'plain' ? 'residual' : 'plain';
+      assert.equal(g.phase, 'finished', 'the other stack ran to the end');
+      assert.ok(g.want[arch], `${arch} diverged`);
+      assert.equal(g.want[arch].at, at, `${arch} diverged at step ${at}`);
+      assert.equal(g.want[other], undefined, `${other} did not`);
+      assert.deepEqual(g.notes, [{ arch, text: g.want[arch].status }], 'the status line names the stack and the step');
+      if (lang === 'fa') assert.ok(/[۰-۹]/.test(g.notes[0].text) && !/[0-9]/.test(g.notes[0].text), `Persian digits: ${g.notes[0].text}`);
+      /* the loss chart: the stack's last finite loss, marked and labelled */
+      assert.deepEqual(g.marks[arch], [{ x: g.want[arch].step, y: g.want[arch].loss, label: g.want[arch].label }]);
+      assert.deepEqual(g.marks[other], []);
+      assert.ok(g.lossTable.includes(g.want[arch].label), `the loss chart's text alternative says it: ${g.lossTable}`);
+    }
+    /* both stacks diverge (the lesson's explode_relu): the status says so once, both marked */
+    await page.goto(`${env.url}?lang=${lang}&${EXPLODE_RELU}`);
+    await waitReady(page);
+    await runToEnd(page);
+    await page.waitForTimeout(300);
+    const both = await diverged(page);
+    assert.equal(both.phase, 'diverged');
+    assert.deepEqual(both.notes, [], 'no note per stack: the status line itself says both');
+    assert.equal(both.status, await page.evaluate(() => {
+      const d = window.gradlab.debug(), f = window.gradlab.format();
+      return window.gradlab.t('status.stopped', { step: f.int(Math.max(d.latest.plain.steps_done, d.latest.residual.steps_done)), steps: f.int(d.config.steps) });
+    }));
+    for (const a of ['plain', 'residual']) assert.equal(both.marks[a][0].label, both.want[a].label, `${a} marked`);
+    assert.deepEqual(log.errors, []);
+    await page.close();
+  });
+}
+
+test('the loss axis: logarithmic when the losses span decades, a switch that shows it and that the student may turn', { timeout: 3 * TIMEOUT }, async () => {
+  const { page, log } = await env.newPage();
+  const axis = () => page.evaluate(() => {
+    const ticks = window.gradlab.tickLabels('loss', 'y').filter(Boolean);
+    const losses = window.gradlab.debug().charts.loss.filter((s) => /_loss$/.test(s.id)).flatMap((s) => s.data.map((p) => p.y)).filter((y) => y > 0);
+    return { ticks, checked: document.getElementById('loss-log').checked, span: Math.max(...losses) / Math.min(...losses) };
+  });
+  await page.goto(`${env.url}?lang=en&${EXPLODE_RELU_CLIP}`);
+  await waitReady(page);
+  await runToEnd(page);
+  await page.waitForTimeout(300);
+  let a = await axis();
+  assert.ok(a.span >= 100, `the losses span ${a.span.toExponential(1)}`);
+  assert.ok(a.checked, 'the switch shows the log axis');
+  assert.ok(a.ticks.length >= 3 && a.ticks.every((x) => /^10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+$/.test(x)), `powers of ten: ${a.ticks}`);
+  /* the student turns it off: linear, and it stays so */
+  await page.click('#loss-log');
+  await page.waitForFunction(() => !window.gradlab.tickLabels('loss', 'y').some((x) => /^10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]/.test(x)), null, { timeout: TIMEOUT });
+  a = await axis();
+  assert.ok(!a.checked && a.ticks.length >= 2, `linear: ${a.ticks}`);
+  await page.evaluate(() => window.gradlab.show('init'));
+  await page.waitForFunction(() => window.gradlab.debug().cursor !== null, null, { timeout: TIMEOUT });
+  await page.waitForTimeout(200);
+  assert.equal((await axis()).checked, false, 'a redraw keeps the student\'s choice');
+  /* a run whose losses stay within a decade: linear, the switch off */
+  await page.evaluate(() => window.gradlab.applySettings({ depth: 4, act: 'tanh', init: 'xavier', data: 'circles', steps: 60 }, { run: true, fromDefaults: true }));
+  await page.waitForFunction(() => window.gradlab.debug().finished && window.gradlab.debug().config.depth === 4, null, { timeout: TIMEOUT });
+  await page.waitForTimeout(300);
+  a = await axis();
+  assert.ok(a.span < 100 && !a.checked, `span ${a.span}: linear, off`);
+  assert.ok(a.ticks.length >= 2 && a.ticks.every((x) => !/^10[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]/.test(x)), `numbers: ${a.ticks}`);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('every chart of the registry has at least two numbers on its y axis', { timeout: 3 * TIMEOUT }, async () => {
+  const { page, log } = await env.newPage();
+  /* the lesson's first run: its update ratios sit within one decade (no labelled tick before) */
+  for (const query of ['model=dense&depth=4&width=32&block=2&act=tanh&init=xavier&data=circles&record_every=10&steps=400&seed=1', RES_RELU_SCALE1]) {
+    await page.goto(`${env.url}?lang=en&${query}`);
+    await waitReady(page);
+    await runToEnd(page);
+    await page.waitForFunction(() => window.gradlab.debug().charts.boundary_residual.hasImage, null, { timeout: TIMEOUT });
+    await page.waitForTimeout(300);
+    for (const show of ['end', 'init']) {
+      await page.evaluate((w) => window.gradlab.show(w), show);
+      await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+      const ticks = await page.evaluate((names) => Object.fromEntries(names.map((n) => [n, window.gradlab.tickLabels(n, 'y').filter(Boolean)])), CHARTS.map((c) => c.name));
+      for (const [name, labels] of Object.entries(ticks)) assert.ok(labels.length >= 2, `${query.slice(0, 40)}, ${show}: ${name} y ticks ${JSON.stringify(labels)}`);
+    }
+  }
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
+test('the Sweep chart marks where the theory line and the measured curve meet 1, each labelled', { timeout: 3 * TIMEOUT }, async () => {
+  const { page, log } = await env.newPage();
+  /* the lesson's init_std sweep (explode_sweep), smaller: tanh, Gaussian weights, at initialisation */
+  await page.goto(`${env.url}?lang=en&act=tanh&init=normal&depth=10&width=64&block=1&points=64&sweep=init_std=0.02..0.3:8&sweep_seeds=1..2&sweep_metric=act_grad_ratio_log10`);
+  await waitReady(page);
+  await page.click('#sweep-run');
+  await page.waitForFunction(() => window.GradLabSweep.debug().status === 'done', null, { timeout: TIMEOUT });
+  await page.waitForFunction(() => !/partial|running/.test(document.querySelector('#text-chart-sweep caption')?.textContent || 'running'), null, { timeout: TIMEOUT });
+  const g = await page.evaluate(() => {
+    const d = window.GradLabSweep.debug(), t = window.gradlab.t;
+    return { markers: d.markers, r: d.result, labels: [t('sweep.one_theory'), t('sweep.one_measured')], caption: document.querySelector('#text-chart-sweep caption').textContent };
+  });
+  const { r } = g;
+  assert.equal(g.markers.length, 2, JSON.stringify(g.markers));
+  const [theory, measured] = g.markers;
+  assert.deepEqual([theory.label, measured.label], g.labels);
+  assert.notEqual(theory.row, measured.row, 'the two labels on their own rows');
+  /* each mark sits between the two swept values where its own line changes sign */
+  const around = (ys, x) => {
+    const i = r.values.findIndex((v, k) => k > 0 && ys[k - 1] < 0 && ys[k] >= 0);
+    assert.ok(i > 0, `the line crosses 0: ${ys}`);
+    /* strictly inside: where the drawn segment meets 1, not at a swept value (the old mark sat on the next one) */
+    assert.ok(x > r.values[i - 1] && x < r.values[i], `${x} in (${r.values[i - 1]}, ${r.values[i]})`);
+    return [r.values[i - 1], r.values[i]];
+  };
+  const tb = around(r.plain.grad_ratio_theory_log10.median, theory.x);
+  const mb = around(r.plain.act_grad_ratio_log10.median, measured.x);
+  /* the text alternative names the swept values around each crossing, not a computed number */
+  const fmt = (v) => String(Number(v.toPrecision(4)));
+  assert.ok(g.caption.includes(`between ${fmt(tb[0])} and ${fmt(tb[1])}`), g.caption);
+  assert.ok(g.caption.includes(`measured curve crosses 1 between ${fmt(mb[0])} and ${fmt(mb[1])}`), g.caption);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});

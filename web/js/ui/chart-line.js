@@ -1,0 +1,228 @@
+// @ts-check
+/*
+ * chart-line.js - line(canvas, spec): x/y series on linear or log axes (an
+ * optional second y axis), with set/append/clear/render/png/snapshot/
+ * setTexts/setFormat/setAxis and a marker (setMarker: a highlighted band
+ * across one x value with a label, for the lesson's "look here").
+ */
+import { Chart } from '../vendor.js';
+import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, cursorLine, baseOptions, thin, chartMethods } from './chart-common.js';
+/*
+ * spec: { x: {title, type, integer, min, max}, y: {...}, y2: {...} (optional),
+ *         series: [{id, label, color, dash, axis ('y'|'y2'), marker, radius, line (bool),
+ *                   legendWhenEmpty (bool), fill, fillTo (the id of an earlier series:
+ *                   the area between the two is filled with `fill`, a band),
+ *                   legend (false: never in the legend, e.g. a band's edges)}],
+ *         format, maxPoints, legendLines (bool), tooltipTitle: (x) -> text }
+ * An axis may also say maxTicks (log axes), includeBounds, percent, integer.
+ */
+/**
+ * @typedef {{id: string, label?: string, color: string, fill?: string, dash?: number[], width?: number, axis?: string,
+ *            marker?: string, radius?: number, line?: boolean, pointBorder?: string, pointBorderWidth?: number,
+ *            order?: number, legendWhenEmpty?: boolean, fillTo?: string, legend?: boolean, pointLabels?: boolean}} SeriesSpec
+ */
+/**
+ * @param {HTMLCanvasElement} canvas
+ * @param {{x: import('./chart-common.js').AxisSpec, y: import('./chart-common.js').AxisSpec, y2?: import('./chart-common.js').AxisSpec,
+ *          series: SeriesSpec[], format?: Partial<import('./chart-common.js').TickFormat>, maxPoints?: number,
+ *          legendLines?: boolean, tooltipTitle?: (x: number) => string}} spec
+ */
+export function line(canvas, spec) {
+  let fmt = Object.assign({}, defaultFormat, spec.format);
+  const maxPoints = spec.maxPoints || 2000;
+  /** @type {Record<string, any>} */
+  const byId = {};
+  const datasets = spec.series.map((s) => {
+    const ds = {
+      label: s.label,
+      data: /** @type {import('./chart-common.js').Point[]} */ ([]),
+      yAxisID: s.axis || 'y',
+      borderColor: s.color,
+      backgroundColor: s.fill || s.color,
+      borderDash: s.dash || [],
+      borderWidth: s.width || 2,
+      pointStyle: s.marker || 'circle',
+      pointRadius: s.radius === undefined ? 2 : s.radius,
+      pointHoverRadius: (s.radius === undefined ? 2 : s.radius) + 2,
+      pointBorderColor: s.pointBorder || s.color,
+      pointBorderWidth: s.pointBorderWidth || 1,
+      showLine: s.line !== false,
+      spanGaps: false,
+      tension: 0,
+      order: s.order || 0,
+      glId: s.id,
+      glLegendWhenEmpty: s.legendWhenEmpty !== false,
+      glLegend: s.legend !== false,
+      glPointLabels: !!s.pointLabels,
+    };
+    byId[s.id] = ds;
+    return ds;
+  });
+  /* a band: fill from this series to an earlier one (Chart.js's filler, by dataset index) */
+  spec.series.forEach((s, i) => {
+    if (s.fillTo) Object.assign(datasets[i], { fill: { target: spec.series.findIndex((o) => o.id === s.fillTo) } });
+  });
+  const options = baseOptions(spec);
+  /** the axes as specified (setScale replaces one) @type {Record<string, import('./chart-common.js').AxisSpec>} */
+  const axes = { x: spec.x, y: spec.y };
+  if (spec.y2) axes.y2 = Object.assign({ grid: false }, spec.y2);
+  const POSITION = /** @type {Record<string, string>} */ ({ x: 'bottom', y: 'left', y2: 'right' });
+  options.scales = {};
+  for (const [name, a] of Object.entries(axes)) options.scales[name] = axisOptions(a, fmt, POSITION[name]);
+  options.plugins.legend.labels.filter = (/** @type {any} */ item, /** @type {any} */ data) => {
+    const ds = data.datasets[item.datasetIndex];
+    if (!ds.glLegend) return false;
+    return ds.glLegendWhenEmpty || ds.data.some((/** @type {any} */ p) => p.y !== null);
+  };
+  const tooltipTitle = spec.tooltipTitle;
+  if (tooltipTitle) options.plugins.tooltip.callbacks = { title: (/** @type {any[]} */ items) => (items.length ? tooltipTitle(items[0].parsed.x) : '') };
+  /** @type {Array<{x: number, label: string, half?: number, row?: number}>} */
+  let markers = [];
+  /** @type {number | null} the time cursor's x (a step), or null */
+  let cursor = null;
+  let rtlText = false;
+  /* a label beside a point that carries one (a series with pointLabels: e.g. "diverged at step 2") */
+  const pointLabels = {
+    id: 'glPointLabels',
+    afterDatasetsDraw(/** @type {any} */ ch) {
+      const a = ch.chartArea, ctx = ch.ctx;
+      ch.data.datasets.forEach((/** @type {any} */ ds, /** @type {number} */ k) => {
+        if (!ds.glPointLabels || !ch.isDatasetVisible(k)) return;
+        const meta = ch.getDatasetMeta(k);
+        ds.data.forEach((/** @type {any} */ p, /** @type {number} */ i) => {
+          const el = meta.data[i];
+          if (!p.label || p.y === null || !el || !Number.isFinite(el.x) || !Number.isFinite(el.y)) return;
+          ctx.save();
+          ctx.font = `bold 12px ${Chart.defaults.font.family}`;
+          ctx.direction = rtlText ? 'rtl' : 'ltr';
+          ctx.textBaseline = 'middle';
+          const w = ctx.measureText(p.label).width;
+          /* right of the point, or left of it when it would leave the plot; inside the plot vertically */
+          const right = el.x + 12 + w <= a.right;
+          const x = right ? el.x + 12 : el.x - 12;
+          const y = Math.min(Math.max(el.y, a.top + 9), a.bottom - 9);
+          ctx.textAlign = right ? 'left' : 'right';
+          ctx.lineWidth = 4;
+          ctx.strokeStyle = '#ffffff';
+          ctx.lineJoin = 'round';
+          ctx.strokeText(p.label, x, y);
+          ctx.fillStyle = ds.borderColor;
+          ctx.fillText(p.label, x, y);
+          ctx.restore();
+        });
+      });
+    },
+  };
+  const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => markers), cursorLine(() => cursor), pointLabels] });
+
+  const api = {
+    ...chartMethods(chart),
+    /* {x, label, half?} marks one x value (e.g. a layer; half: the band's half width in x units, default 0.5); null removes it */
+    /** @param {any} m */
+    setMarker(m) {
+      api.setMarkers(m ? [m] : []);
+    },
+    /* several marks at once, each {x, label, half?, row?} (row: its label that many heights lower) */
+    /** @param {any[]} list */
+    setMarkers(list) {
+      markers = list.filter((m) => m && Number.isFinite(m.x)).map((m) => Object.assign({ x: m.x, label: m.label || '' },
+        Number.isFinite(m.half) ? { half: m.half } : {}, Number.isFinite(m.row) ? { row: m.row } : {}));
+    },
+    /** the first mark, or null */
+    marker() {
+      return markers.length ? Object.assign({}, markers[0]) : null;
+    },
+    /** every mark */
+    markers: () => markers.map((m) => Object.assign({}, m)),
+    /** a vertical line at x (the time cursor's step); null removes it @param {number | null} x */
+    setCursor(x) {
+      cursor = typeof x === 'number' && Number.isFinite(x) ? x : null;
+    },
+    /* points: [{x, y}] (non-finite y becomes a gap); a point's `label` is drawn beside it when the series has pointLabels */
+    /** @param {string} id @param {Array<{x: number, y: any, label?: string}>} points */
+    set(id, points) {
+      const ds = byId[id];
+      ds.data = points.map((p) => (p.label ? { x: p.x, y: finite(p.y), label: p.label } : { x: p.x, y: finite(p.y) }));
+      thin(ds.data, maxPoints);
+    },
+    /**
+     * One axis anew (its title kept): e.g. the loss axis from linear to logarithmic.
+     * @param {string} name 'x' | 'y' | 'y2' @param {import('./chart-common.js').AxisSpec} axis
+     */
+    setScale(name, axis) {
+      const old = chart.options.scales[name];
+      axes[name] = name === 'y2' ? Object.assign({ grid: false }, axis) : axis;
+      const o = axisOptions(axes[name], fmt, POSITION[name]);
+      o.title = old.title;
+      chart.options.scales[name] = o;
+    },
+    /** the axis's type now ('linear' | 'logarithmic') @param {string} name */
+    scaleType: (name) => chart.options.scales[name].type,
+    /**
+     * The smallest positive and the largest finite value of the series on one y axis, or null.
+     * @param {string} [axis] 'y' (default) | 'y2'
+     * @returns {{min: number, max: number} | null}
+     */
+    range(axis = 'y') {
+      let min = Infinity, max = -Infinity;
+      for (const ds of datasets) {
+        if (ds.yAxisID !== axis) continue;
+        for (const p of ds.data) {
+          if (p.y === null) continue;
+          if (p.y > 0 && p.y < min) min = p.y;
+          if (p.y > max) max = p.y;
+        }
+      }
+      return min <= max ? { min, max } : null;
+    },
+    /* a point at the same x as the last one replaces it */
+    /** @param {string} id @param {number} x @param {any} y */
+    append(id, x, y) {
+      const ds = byId[id];
+      const last = ds.data[ds.data.length - 1];
+      if (last && last.x === x) ds.data.pop();
+      ds.data.push({ x, y: finite(y) });
+      thin(ds.data, maxPoints);
+    },
+    clear() {
+      for (const ds of datasets) ds.data = [];
+    },
+    /** @param {string} name @param {{min?: number, max?: number}} range */
+    setAxis(name, range) {
+      const s = chart.options.scales[name];
+      if ('min' in range) s.min = range.min === null ? undefined : range.min;
+      if ('max' in range) s.max = range.max === null ? undefined : range.max;
+    },
+    /* texts: {x, y, y2, series: {id: label}} */
+    /** @param {any} texts */
+    setTexts(texts) {
+      for (const a of ['x', 'y', 'y2']) {
+        if (texts[a] !== undefined && chart.options.scales[a]) chart.options.scales[a].title.text = texts[a];
+      }
+      for (const [id, label] of Object.entries(texts.series || {})) if (byId[id]) byId[id].label = label;
+    },
+    /** @param {Partial<import('./chart-common.js').TickFormat>} format @param {boolean} [rtl] */
+    setFormat(format, rtl) {
+      fmt = Object.assign({}, defaultFormat, format);
+      for (const [name, a] of Object.entries(axes)) chart.options.scales[name].ticks.callback = axisOptions(a, fmt, POSITION[name]).ticks.callback;
+      rtlText = !!rtl;
+      chart.options.plugins.legend.rtl = !!rtl;
+      chart.options.plugins.tooltip.rtl = !!rtl;
+      /* the base direction of the legend's and tooltip's text (a Persian label with a Latin
+         number in a left-to-right isolate needs an explicit right-to-left paragraph) */
+      chart.options.plugins.legend.textDirection = rtl ? 'rtl' : 'ltr';
+      chart.options.plugins.tooltip.textDirection = rtl ? 'rtl' : 'ltr';
+    },
+    render() {
+      chart.update('none');
+    },
+    snapshot() {
+      return datasets.map((ds) => ({ id: ds.glId, label: ds.label, data: ds.data.map((/** @type {any} */ p) => (p.label ? { x: p.x, y: p.y, label: p.label } : { x: p.x, y: p.y })) }));
+    },
+    /** the time cursor's x, or null */
+    cursor: () => cursor,
+  };
+  return api;
+}
+
+/* ------------------------------------------------------------ colour map */

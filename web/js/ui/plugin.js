@@ -1,0 +1,54 @@
+// @ts-check
+/*
+ * plugin.js - the plug-in contract: what main.js hands every plug-in (conv
+ * mode, the chain chart, the Sweep panel, the lesson, and the views still
+ * to come).  A plug-in is a function mount(ctx) that
+ *
+ *   - watches the store (lab/state.js State; `configuredCount` after every
+ *     configuration, `phase`, `lang`, `latest`, and `shown`: the record
+ *     the time cursor shows, which a view of one moment draws),
+ *   - listens to its own Worker replies (worker.on) and sends its own
+ *     requests (worker.send),
+ *   - reaches the lab only through `lab` below,
+ *   - owns only the DOM it creates.
+ *
+ * Types only: nothing here runs (`import('../ui/plugin.js').PluginContext`).
+ */
+
+/**
+ * The lab's extension points.
+ * @typedef {{
+ *   applySettings: (partial: Record<string, any>, options?: {run?: boolean, fromDefaults?: boolean}) => void,
+ *   addPreparer: (fn: (config: Record<string, any>) => any) => void,
+ *   records: () => import('../lab/state.js').LabRecord[],
+ *   highlight: (spec: any, options?: {scroll?: boolean}) => any,
+ *   message: (kind: 'error' | 'info', title: string, lines?: string[], key?: string | null) => void,
+ *   download: (name: string, href: string, revoke?: boolean) => void,
+ *   after: Element,
+ *   timeline: {show: (what: 'init' | 'end' | number) => void},
+ *   sweep?: {run: (state?: Record<string, any>, overrides?: Record<string, any>) => void,
+ *            onResult: (fn: (result: any, request: any) => void) => void},
+ * }} Lab
+ *   applySettings  loads settings as if typed into the controls (fromDefaults: the others take their defaults)
+ *   addPreparer    adds to every configure message (a promise: configure waits for it)
+ *   records        copies of the records kept since the last (re)configure, oldest first
+ *   highlight      points at a chart ({chart, layer, what}) or clears the pointer (null)
+ *   message        a line in the page's message area
+ *   download       offers a file (a link in the export card's list, clicked)
+ *   after          the element after which a plug-in may insert its cards
+ *   timeline.show  the record the page shows: 'init' (step 0 with the first update's statistics),
+ *                  'end' (the newest; it then follows new records) or the kept record nearest a step
+ *   sweep          the Sweep panel's run and result (the lesson's context only)
+ */
+
+/**
+ * What main.js hands a plug-in.
+ * @typedef {{
+ *   store: import('../lab/state.js').LabStore,
+ *   worker: import('./worker-client.js').WorkerClient,
+ *   i18n: import('./i18n.js').I18n,
+ *   lab: Lab,
+ * }} PluginContext
+ */
+
+export {};
