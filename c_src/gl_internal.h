@@ -16,7 +16,6 @@
 #define GL_ERRMSG_LEN 256
 
 /* ---- settings (one record; the table in settings.c describes every field) ---- */
-enum { ACT_SIGMOID, ACT_TANH, ACT_RELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_GELU, ACT_COUNT };
 enum { INIT_XAVIER, INIT_HE, INIT_NORMAL, INIT_ORTHOGONAL };
 enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM };
 enum { LOSS_XENT, LOSS_MSE };
@@ -34,7 +33,8 @@ typedef struct {
   int depth, width, block;
   int blocks, channels, pool; /* model = conv: residual blocks, channels, 2x2 poolings */
   int norm;           /* NORM_* */
-  int act, init;
+  gl_act act;         /* kernels.h: the index of its name in the table's choices */
+  int init;
   double init_std;
   int res_scale_kind; /* SCALE_* */
   double res_scale;   /* value when SCALE_VALUE */

@@ -31,6 +31,11 @@ typedef struct {
 
 #define OFF(f) offsetof(gl_settings, f)
 
+/* A T_CHOICE setting is stored as the index of its name in `choices`, through
+ * an int: the enum fields (act's gl_act) are int-sized, and C lets an int
+ * lvalue reach an enum whose type is int or unsigned int (C11 6.5p7). */
+_Static_assert(sizeof(gl_act) == sizeof(int), "gl_act is stored through an int");
+
 static const setting SETTINGS[] = {
     {"model", T_CHOICE, "dense", 0, 0, "dense|conv", OFF(model),
      "network kind: dense (fully connected layers) or conv (3x3 convolutions, needs data=digits)"},

@@ -404,6 +404,47 @@ static void expect_create_error(const char *text, const char *csv, int code, con
   gl_config_free(c);
 }
 
+/* The activation enum against the settings table: the table stores the index
+ * of a name in its choices string, so the string must list gl_act in order
+ * (kernels.h).  The names below are the enum's, by designated initialiser: a
+ * new gl_act without one leaves a NULL here and fails. */
+static void test_act_enum(void) {
+  printf("the activation enum and the settings table\n");
+  static const char *const ACT_NAMES[ACT_COUNT] = {
+      [ACT_SIGMOID] = "sigmoid", [ACT_TANH] = "tanh",     [ACT_RELU] = "relu",
+      [ACT_LEAKY_RELU] = "leaky_relu", [ACT_LINEAR] = "linear", [ACT_GELU] = "gelu"};
+  /* the table's choices for act, as gl_settings_json lists them */
+  const char *json = strstr(gl_settings_json(), "{\"name\": \"act\"");
+  const char *p = json ? strstr(json, "\"choices\": [") : NULL;
+  const char *end = p ? strchr(p, ']') : NULL;
+  int n = 0, in_order = p && end;
+  if (p) p += strlen("\"choices\": [");
+  while (p && p < end) {
+    const char *q = strchr(p + 1, '"'); /* p is at the opening quote */
+    const size_t len = (size_t)(q - p - 1);
+    if (n >= ACT_COUNT || !ACT_NAMES[n] || strlen(ACT_NAMES[n]) != len ||
+        strncmp(p + 1, ACT_NAMES[n], len))
+      in_order = 0;
+    n++;
+    p = strchr(q + 1, '"');
+    if (p && p > end) p = NULL;
+  }
+  CHECK(in_order && n == ACT_COUNT, "the table's act choices are the %d gl_act names in enum order "
+        "(%d choices)", ACT_COUNT, n);
+  /* and each name lands on its own enum value, and back */
+  int round_trip = 1;
+  for (int a = 0; a < ACT_COUNT; a++) {
+    gl_config *c;
+    if (gl_config_new(&c)) return;
+    if (!ACT_NAMES[a] || gl_config_set(c, "act", ACT_NAMES[a]) || c->s.act != (gl_act)a ||
+        strcmp(gl_config_get(c, "act"), ACT_NAMES[a]))
+      round_trip = 0;
+    gl_config_free(c);
+  }
+  CHECK(round_trip, "act=<name> sets gl_act <index>, and gl_config_get gives the name back, for all %d",
+        ACT_COUNT);
+}
+
 static void test_bad_input(void) {
   printf("invalid input\n");
   expect_set_error("depth", "0", GL_EINVAL, "depth");
@@ -930,6 +971,7 @@ int main(int argc, char **argv) {
   timed(test_chi);
   timed(test_chain);
   timed(test_predict_and_data);
+  timed(test_act_enum);
   timed(test_bad_input);
   timed(test_error_codes);
   timed(test_threads);
