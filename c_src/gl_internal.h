@@ -63,7 +63,7 @@ struct gl_config {
   char errmsg[GL_ERRMSG_LEN]; /* its message; empty after a success */
 };
 
-/* Writes a message (printf-style, cut at GL_ERRMSG_LEN) into dst, a handle's errmsg. */
+/* Writes a message (printf-style, cut at GL_ERRMSG_LEN) into dst, a handle's errmsg (err.c). */
 void gl_seterr(char *dst, const char *fmt, ...);
 /* The end of every public call on a handle that returns a code: records rc
  * as the handle's code (SQLite's way); a success clears the message, a

@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,13 +88,6 @@ static const setting SETTINGS[] = {
     {"steps", T_INT, "500", 0, 10000000, NULL, OFF(steps), "training steps of a run"},
 };
 #define N_SETTINGS ((int)(sizeof SETTINGS / sizeof SETTINGS[0]))
-
-void gl_seterr(char *dst, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(dst, GL_ERRMSG_LEN, fmt, ap);
-  va_end(ap);
-}
 
 int gl_config_result(gl_config *cfg, int rc) {
   cfg->errcode = rc;
