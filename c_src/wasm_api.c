@@ -1,6 +1,6 @@
 /*
  * wasm_api.c - the WebAssembly export layer: which engine functions the JS
- * wrapper (web/js/gradlab.js) may call, plus helpers that turn
+ * wrapper (web/js/engine/gradlab.js) may call, plus helpers that turn
  * out-parameters into return values.  Each export is declared once, with
  * GL_EXPORT: the Makefile reads these lines to build EXPORTED_FUNCTIONS, and
  * the table below makes the build fail if a name does not exist.

@@ -11,8 +11,8 @@
  *   const s = net.stats();   // { step, loss, acc, status, grad_norm: Float64Array, ... }
  *   net.free();              // a second call does nothing; every other call then throws
  *
- * It uses the engine's one cwrap table (engine.c, checked against the C by
- * tests/node/wrapper.test.mjs) and its errors (engine.error, engine.codes).
+ * It uses the engine's one cwrap table (gradlab.js's `engine.c`, checked against the C
+ * by tests/node/wrapper.test.mjs) and its errors (engine.error, engine.codes).
  * Classic script loaded before gradlab.js (self.GradLabEngineNet: a
  * Worker's importScripts) or CommonJS module (gradlab.js requires it in node).
  */

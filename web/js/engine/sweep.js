@@ -10,7 +10,7 @@
  *   const r = sw.result();            // { name, values, seeds, steps, plain: {...}, residual }
  *   sw.free();
  *
- * It uses the engine's one cwrap table (engine.c.sweep*, checked against the
+ * It uses the engine's one cwrap table (gradlab.js's `engine.c.sweep*`, checked against the
  * C by tests/node/wrapper.test.mjs) and its errors (engine.error, CODES).
  * Classic script loaded before gradlab.js (self.GradLabEngineSweep: a
  * Worker's importScripts; the name GradLabSweep is the page's Sweep panel's
