@@ -41,6 +41,8 @@ const double *gl_record_field(const gl_net *net, int field) {
   return net->rec + (size_t)field * net->n_layers;
 }
 long gl_record_step(const gl_net *net) { return net ? net->rec_step : -1; }
+int gl_record_dead(const gl_net *net) { return net ? net->rec_dead : 0; }
+long gl_dead_step(const gl_net *net) { return net ? net->dead_step : -1; }
 double gl_record_loss(const gl_net *net) { return net ? net->rec_loss : 0; }
 double gl_record_acc(const gl_net *net) { return net ? net->rec_acc : 0; }
 double gl_record_test_loss(const gl_net *net) { return net ? net->rec_test_loss : -1; }

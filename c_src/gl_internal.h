@@ -209,6 +209,8 @@ struct gl_net {
   double *work;            /* n_layers + 1 doubles of scratch for statistics */
   long rec_step;
   double rec_loss, rec_acc;
+  int rec_dead;            /* the record's every weight gradient underflows (gl_record_dead) */
+  long dead_step;          /* the first recorded step with rec_dead; -1 never (gl_dead_step) */
   double rec_test_loss, rec_test_acc; /* on the test split; -1 without one */
   double scale_value;      /* fixed residual scale */
   gl_rng rng_batch;

@@ -235,6 +235,16 @@ const char *gl_field_name(int field);          /* static: "grad_norm", ...; NULL
  * gl_measure, the pointer lives until gl_free.  NULL for a bad field. */
 const double *gl_record_field(const gl_net *net, int field);
 long gl_record_step(const gl_net *net);        /* -1 before the first record */
+/* 1 when the record is dead: every layer's weight gradient ||dLoss/dW_l|| is
+ * exactly 0 or below float32's smallest normal number (GL_UNDERFLOW is 1 in
+ * every layer; in a -DGL_DOUBLE build, double's), so the stack gets no
+ * gradient it can change its weights with; 0 otherwise and for NULL. */
+int gl_record_dead(const gl_net *net);
+/* The first recorded step whose record was dead (it stays set once set: a
+ * stack that died and revives still died there); -1 if none has been, and
+ * for NULL.  Only recorded steps are seen: with record_every 10, a stack dead
+ * from step 1 has gl_dead_step 10. */
+long gl_dead_step(const gl_net *net);
 double gl_record_loss(const gl_net *net);
 double gl_record_acc(const gl_net *net);
 /* Loss and accuracy on the test split at the recorded parameters (data=digits

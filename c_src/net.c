@@ -337,6 +337,8 @@ static int fill_net(gl_config *cfg, gl_net *n) {
     return rc;
   }
   n->rec_step = -1;
+  n->rec_dead = 0;
+  n->dead_step = -1;
   n->rec_test_loss = n->rec_test_acc = -1;
   n->div_step = -1;
   n->div_where = "";

@@ -118,6 +118,11 @@ void gl_measure_batch(gl_net *n, int rows) {
   agn[0] = mean_row_norm(n->bufs[0].g, rows, n->data.d);
   rec_job j = {n, rows};
   gl_parallel(nl, measure_layer, &j);
+  /* dead: every layer's ||dL/dW_l|| is 0 or below the smallest normal number
+   * (underflow = 1 in every layer): no weight gets a gradient it can use */
+  int dead = 1;
+  for (int l = 0; l < nl; l++) dead &= n->rec[GL_UNDERFLOW * nl + l] == 1.0;
+  n->rec_dead = dead;
   for (int l = 0; l < nl; l++) {
     double below = agn[l], here = agn[l + 1];
     n->rec[GL_CHI_MEASURED * nl + l] = here > 0 ? (below / here) * (below / here) : 0;

@@ -296,6 +296,71 @@ static void test_divergence_underflow_clip(void) {
   gl_free(n);
 }
 
+/* dead: every layer's weight gradient 0 or underflowed.  relu with weights of
+ * std 2 (depth 20, width 32, the rest the defaults): the plain stack
+ * diverges at step 1; its residual twin's first update kills every relu
+ * from layer 3 on, and from step 1 every weight gradient is exactly 0 while
+ * the loss sits at ln 2 (the student's "died silently").  A healthy run never
+ * sets it; nor does a plain sigmoid stack whose early gradients underflow,
+ * because its last layers still learn. */
+static void test_dead(void) {
+  printf("dead: every weight gradient 0 or underflowed\n");
+  const char *relu2 = "depth=20 width=32 act=relu init=normal init_std=2 record_every=1";
+  gl_net *p = make(relu2, GL_ARCH_PLAIN), *r = make(relu2, GL_ARCH_RESIDUAL);
+  if (!p || !r) return;
+  gl_step(p, 3);
+  CHECK(gl_status(p) == GL_STATUS_DIVERGED && gl_diverged_step(p) == 1 && gl_dead_step(p) == -1 &&
+            !gl_record_dead(p),
+        "relu std 2, plain: diverged at step %ld, not dead (dead_step %ld)", gl_diverged_step(p),
+        gl_dead_step(p));
+  gl_step(r, 1);
+  const int alive0 = !gl_record_dead(r) && gl_dead_step(r) == -1 && gl_record_step(r) == 0;
+  gl_step(r, 1);
+  const int nl = gl_n_layers(r);
+  const double *g = gl_record_field(r, GL_GRAD_NORM), *u = gl_record_field(r, GL_UNDERFLOW);
+  int zero = 0, flagged = 0;
+  for (int l = 0; l < nl; l++) {
+    zero += g[l] == 0;
+    flagged += u[l] == 1;
+  }
+  CHECK(alive0 && gl_record_dead(r) && gl_dead_step(r) == 1 && zero == nl && flagged == nl &&
+            fabs(gl_record_loss(r) - log(2.0)) < 1e-3,
+        "relu std 2, residual: alive at step 0, dead at step %ld (%d of %d weight gradients exactly 0, "
+        "%d flagged), loss %.5f ~ ln 2", gl_dead_step(r), zero, nl, flagged, gl_record_loss(r));
+  gl_step(r, 30);
+  CHECK(gl_record_dead(r) && gl_dead_step(r) == 1 && gl_record_step(r) == 31,
+        "30 steps on: still dead at step %ld, dead_step stays %ld", gl_record_step(r), gl_dead_step(r));
+  gl_free(p);
+  gl_free(r);
+  /* the default record_every (10): the first record that sees it is step 10 */
+  r = make("depth=20 width=32 act=relu init=normal init_std=2", GL_ARCH_RESIDUAL);
+  if (!r) return;
+  gl_step(r, 11);
+  CHECK(gl_dead_step(r) == 10, "record_every 10: dead_step %ld (10, the first record after it died)",
+        gl_dead_step(r));
+  gl_free(r);
+  /* healthy runs: never set, whatever the early layers do */
+  const char *alive[] = {"depth=20 width=32 record_every=1",
+                         "depth=20 width=32 act=relu init=normal init_std=0.5 record_every=1",
+                         "depth=100 width=32 act=sigmoid init=xavier record_every=1"};
+  for (int k = 0; k < 3; k++)
+    for (int arch = GL_ARCH_PLAIN; arch <= GL_ARCH_RESIDUAL; arch++) {
+      gl_net *n = make(alive[k], arch);
+      if (!n) return;
+      int ever = 0, under = 0;
+      for (int s = 0; s < 40 && gl_status(n) == GL_STATUS_OK; s++) {
+        gl_step(n, 1);
+        ever |= gl_record_dead(n);
+        under |= gl_record_field(n, GL_UNDERFLOW)[0] == 1;
+      }
+      CHECK(!ever && gl_dead_step(n) == -1, "%s %s: 40 steps, never dead (dead_step %ld%s)",
+            arch ? "residual" : "plain", alive[k], gl_dead_step(n),
+            under ? "; layer 1 underflowed" : "");
+      gl_free(n);
+    }
+  CHECK(gl_record_dead(NULL) == 0 && gl_dead_step(NULL) == -1, "NULL: not dead, dead_step -1");
+}
+
 static void test_chi(void) {
   printf("mean-field chi against the measured factor\n");
   gl_net *n = make("depth=20 width=256 act=tanh init=xavier points=256", GL_ARCH_PLAIN);
@@ -740,10 +805,11 @@ static void test_kernels(void) {
 
 /* ---- helper threads ---- */
 
-/* Same record (every field of every layer), loss, accuracy, status, bit for bit. */
+/* Same record (every field of every layer), loss, accuracy, status, dead, bit for bit. */
 static int same_record(const gl_net *a, const gl_net *b) {
   if (gl_n_layers(a) != gl_n_layers(b) || gl_status(a) != gl_status(b) ||
-      gl_record_step(a) != gl_record_step(b) || gl_diverged_step(a) != gl_diverged_step(b))
+      gl_record_step(a) != gl_record_step(b) || gl_diverged_step(a) != gl_diverged_step(b) ||
+      gl_record_dead(a) != gl_record_dead(b) || gl_dead_step(a) != gl_dead_step(b))
     return 0;
   const size_t nl = (size_t)gl_n_layers(a);
   for (int f = 0; f < GL_N_FIELDS; f++)
@@ -810,6 +876,8 @@ static void test_threads(void) {
       "depth=8 width=24 norm=batch form=post act=sigmoid record_every=2 points=100 clip=0.5",
       "depth=8 width=16 block=1 norm=layer act=tanh res_scale=rezero record_every=1 batch=40 points=130",
       "depth=6 width=40 norm=layer form=post act=gelu optimizer=momentum record_every=1 points=41",
+      /* plain diverges at step 1; residual is dead from step 1 (test_dead) */
+      "depth=20 width=32 act=relu init=normal init_std=2 record_every=1",
   };
   const int counts[] = {2, 3, 8};
   for (int c = 0; c < (int)(sizeof cfgs / sizeof *cfgs); c++)
@@ -968,6 +1036,7 @@ int main(int argc, char **argv) {
   timed(test_no_shortcut_is_plain);
   timed(test_determinism_and_records);
   timed(test_divergence_underflow_clip);
+  timed(test_dead);
   timed(test_chi);
   timed(test_chain);
   timed(test_predict_and_data);
