@@ -241,6 +241,50 @@ void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int 
   *n_sat = cnt;
 }
 
+/* rho of (B, C, S) units (kernels.h).  In blocks of 64 units (stack arrays: a
+ * record allocates nothing), rows in order: per unit the sum of d over the
+ * rows and the sum of d^2, in double; then the blocks' columns in unit order.
+ * The same bits in every build.  A record's cost only: O(B C S). */
+double act_slope_rho(const gl_real *x, const gl_real *y, int B, int C, int S, gl_act act,
+                     const gl_real *w_c, const gl_real *rr_r) {
+  enum { BLK = 64 };
+  const size_t F = (size_t)C * S;
+  double cross = 0, diag = 0, col[BLK], sq[BLK], wu[BLK];
+  for (size_t u0 = 0; u0 < F; u0 += BLK) {
+    const int w = F - u0 < BLK ? (int)(F - u0) : BLK;
+    for (int i = 0; i < w; i++) {
+      col[i] = sq[i] = 0;
+      wu[i] = w_c ? (double)w_c[(u0 + i) / S] : 1.0;
+    }
+    for (int r = 0; r < B; r++) {
+      const gl_real *xr = x + (size_t)r * F + u0, *yr = y + (size_t)r * F + u0;
+      const double rr = rr_r ? (double)rr_r[r] : 1.0;
+      (void)xr, (void)yr; /* not every slope reads both */
+#define RHO_ROW(EXPR)                                             \
+  for (int i = 0; i < w; i++) {                                   \
+    const double d = (double)(EXPR) * wu[i] * rr;                 \
+    col[i] += d;                                                  \
+    sq[i] += d * d;                                               \
+  }
+      /* phi' as act_backward computes it */
+      switch (act) {
+      case ACT_SIGMOID: RHO_ROW(yr[i] * (1 - yr[i])); break;
+      case ACT_TANH: RHO_ROW(1 - yr[i] * yr[i]); break;
+      case ACT_RELU: RHO_ROW(xr[i] > 0 ? (gl_real)1 : (gl_real)0); break;
+      case ACT_LEAKY_RELU: RHO_ROW(xr[i] > 0 ? (gl_real)1 : LEAKY); break;
+      case ACT_LINEAR: RHO_ROW((gl_real)1); break;
+      case ACT_GELU: RHO_ROW(gelu_slope(xr[i])); break;
+      }
+#undef RHO_ROW
+    }
+    for (int i = 0; i < w; i++) {
+      cross += col[i] * col[i];
+      diag += sq[i];
+    }
+  }
+  return B > 1 && diag > 0 ? (cross - diag) / ((B - 1) * diag) : 0;
+}
+
 /* ---- residual add ---- */
 
 /* y = keep * x + s * f */

@@ -206,7 +206,15 @@ struct gl_net {
   double *norm_sumsq;      /* per layer: ||dgamma||^2 + ||dbeta||^2 of its normalisation (0: none) */
   double *gamma_sumsq;     /* per layer: ||dgamma||^2 */
   double *rec;             /* GL_N_FIELDS x n_layers: the last record */
-  double *work;            /* n_layers + 1 doubles of scratch for statistics */
+  double *work;            /* 7 n_layers + 1 doubles of scratch for a record (nl = n_layers):
+                              [0, nl]       act_grad_norm, [0] of dL/dx (stats.c), then
+                                            W's mean per layer (step.c: wmean)
+                              nl+1 ..       mean phi'^2 of the phi after each layer (chi)
+                              2nl+1 ..      ||delta W||^2 per layer (step.c: upd)
+                              3nl+1 ..      var(W) per layer (step.c: wvar)
+                              4nl+1 ..      rho of the phi after each layer
+                              5nl+1 ..      the weight-gradient law's per-example sums D_l
+                              6nl+1 .. 7nl  and its cross-example sums O_l (stats.c) */
   long rec_step;
   double rec_loss, rec_acc;
   int rec_dead;            /* the record's every weight gradient underflows (gl_record_dead) */

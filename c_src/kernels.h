@@ -62,6 +62,17 @@ void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, gl_act act, d
 void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int S, gl_act act,
                           const gl_real *w_c, const gl_real *rr_r, double *sum_sq, long *n_sat);
 
+/* How alike the slopes of phi are across the examples of a batch, over (B,
+ * C, S) units with the weights of act_slope_stats_norm (w_c NULL: 1): with
+ * d_ru = phi'(x_ru) w_c(u) rr_r,
+ *   rho = mean over pairs r != s of mean_u d_ru d_su / mean over r of mean_u d_ru^2
+ *       = (sum_u (sum_r d_ru)^2 - sum d^2) / ((B - 1) sum d^2)
+ * in [-1/(B-1), 1]; 0 when every slope is 0 or B = 1.  The mean-field factor
+ * by which the back-propagated gradients of two different examples stay
+ * alike through this phi, relative to chi's for one example (stats.c). */
+double act_slope_rho(const gl_real *x, const gl_real *y, int B, int C, int S, gl_act act,
+                     const gl_real *w_c, const gl_real *rr_r);
+
 /* y = keep * x + s * f  (keep = 1 with the shortcut, 0 without) */
 void residual_forward(gl_real *y, const gl_real *x, const gl_real *f, gl_real s, gl_real keep,
                       size_t n);

@@ -1,6 +1,8 @@
 // parity.test.mjs - the WASM build and the native CLI compute the same
-// numbers: per-layer grad_norm over 50 training steps, for both
-// architectures and every activation, within a relative 1e-5 (float32).
+// numbers: per-layer grad_norm and the theory lines (grad_norm_theory,
+// act_grad_norm_theory, grad_factor_theory: every activation's slopes go into
+// them) over 50 training steps, for both architectures and every activation,
+// within a relative 1e-5 (float32).
 // (Both builds avoid fused multiply-add, so in practice they agree to the
 // CLI's 9 printed digits.)  With batch and layer norm (dense and conv, plain
 // and both residual forms) every field of every record, gamma_grad_norm and
@@ -18,7 +20,7 @@ const ACTS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'gelu'];
 
 for (const act of ACTS) {
   for (const arch of ['plain', 'residual']) {
-    test(`parity ${arch} ${act}: 50 steps, grad_norm within 1e-5`, () => {
+    test(`parity ${arch} ${act}: 50 steps, grad_norm and the theory lines within 1e-5`, () => {
       const cfg = {
         arch, act, depth: 10, width: 32, batch: 32, points: 128, data: 'circles',
         init: act.includes('relu') ? 'he' : 'xavier', steps: 50, record_every: 1, seed: 3,
@@ -30,8 +32,10 @@ for (const act of ACTS) {
       for (let s = 0; s < 50; s++) {
         const st = net.step(1).stats();
         assert.equal(st.step, ref[s].step);
-        const d = maxRelDiff(st.grad_norm, ref[s].grad_norm);
-        if (d.worst > worst) { worst = d.worst; where = `step ${s}, layer ${d.at + 1}`; }
+        for (const f of ['grad_norm', 'grad_norm_theory', 'act_grad_norm_theory', 'grad_factor_theory']) {
+          const d = maxRelDiff(st[f], ref[s][f]);
+          if (d.worst > worst) { worst = d.worst; where = `${f}, step ${s}, layer ${d.at + 1}`; }
+        }
         assert.ok(Math.abs(st.loss - ref[s].loss) <= 1e-5 * Math.abs(ref[s].loss) + 1e-9, `loss at step ${s}`);
       }
       net.free();
