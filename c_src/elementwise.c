@@ -256,27 +256,27 @@ double act_slope_rho(const gl_real *x, const gl_real *y, int B, int C, int S, gl
       col[i] = sq[i] = 0;
       wu[i] = w_c ? (double)w_c[(u0 + i) / S] : 1.0;
     }
-    for (int r = 0; r < B; r++) {
-      const gl_real *xr = x + (size_t)r * F + u0, *yr = y + (size_t)r * F + u0;
-      const double rr = rr_r ? (double)rr_r[r] : 1.0;
-      (void)xr, (void)yr; /* not every slope reads both */
-#define RHO_ROW(EXPR)                                             \
-  for (int i = 0; i < w; i++) {                                   \
-    const double d = (double)(EXPR) * wu[i] * rr;                 \
-    col[i] += d;                                                  \
-    sq[i] += d * d;                                               \
+#define RHO_ROWS(EXPR)                                                      \
+  for (int r = 0; r < B; r++) {                                             \
+    const gl_real *xr = x + (size_t)r * F + u0, *yr = y + (size_t)r * F + u0; \
+    const double rr = rr_r ? (double)rr_r[r] : 1.0;                         \
+    (void)xr, (void)yr; /* not every slope reads both */                    \
+    for (int i = 0; i < w; i++) {                                           \
+      const double d = (double)(EXPR) * wu[i] * rr;                         \
+      col[i] += d;                                                          \
+      sq[i] += d * d;                                                       \
+    }                                                                       \
   }
-      /* phi' as act_backward computes it */
-      switch (act) {
-      case ACT_SIGMOID: RHO_ROW(yr[i] * (1 - yr[i])); break;
-      case ACT_TANH: RHO_ROW(1 - yr[i] * yr[i]); break;
-      case ACT_RELU: RHO_ROW(xr[i] > 0 ? (gl_real)1 : (gl_real)0); break;
-      case ACT_LEAKY_RELU: RHO_ROW(xr[i] > 0 ? (gl_real)1 : LEAKY); break;
-      case ACT_LINEAR: RHO_ROW((gl_real)1); break;
-      case ACT_GELU: RHO_ROW(gelu_slope(xr[i])); break;
-      }
-#undef RHO_ROW
+    /* phi' as act_backward computes it */
+    switch (act) {
+    case ACT_SIGMOID: RHO_ROWS(yr[i] * (1 - yr[i])); break;
+    case ACT_TANH: RHO_ROWS(1 - yr[i] * yr[i]); break;
+    case ACT_RELU: RHO_ROWS(xr[i] > 0 ? (gl_real)1 : (gl_real)0); break;
+    case ACT_LEAKY_RELU: RHO_ROWS(xr[i] > 0 ? (gl_real)1 : LEAKY); break;
+    case ACT_LINEAR: RHO_ROWS((gl_real)1); break;
+    case ACT_GELU: RHO_ROWS(gelu_slope(xr[i])); break;
     }
+#undef RHO_ROWS
     for (int i = 0; i < w; i++) {
       cross += col[i] * col[i];
       diag += sq[i];
