@@ -162,7 +162,23 @@ typedef struct {
   int rows;
 } block_job;
 
-/* Block b's three factors (the formulas at the top of the file). */
+/* The trunk's gradient at point k: k < n_blocks the input of block k, k =
+ * n_blocks the last block's output (the output of block k is the input of
+ * block k+1 in every network graph.c builds, so each is measured once). */
+static const gl_buf *trunk_point(const gl_net *n, int k) {
+  return &n->bufs[k < n->n_blocks ? n->blocks[k].h_in : n->blocks[n->n_blocks - 1].h_out];
+}
+
+static void measure_trunk(void *p, int k, int thread) {
+  const block_job *j = (const block_job *)p;
+  const gl_buf *t = trunk_point(j->n, k);
+  j->n->blk_trunk[k] = mean_row_norm(t->g, j->rows, t->n);
+}
+
+/* Block b's three factors (the formulas at the top of the file).  A norm of
+ * a buffer measured already is taken, not measured again: ||dL/dh_out|| is
+ * the next trunk point's, and in pre form without a pooling s is dL/dh_out
+ * itself (the add's output is the block's output). */
 static void measure_block(void *p, int b, int thread) {
   const block_job *j = (const block_job *)p;
   gl_net *n = j->n;
@@ -171,10 +187,13 @@ static void measure_block(void *p, int b, int thread) {
   const gl_buf *in = &n->bufs[B->h_in], *sum = &n->bufs[B->sum], *out = &n->bufs[B->h_out];
   gl_real *f = n->bscratch + (size_t)thread * n->bs_each;
   branch_part(n, &n->ops[B->branch_op], rows, thread, f);
-  const double g_out = mean_row_norm(out->g, rows, out->n);
-  const double g_in = mean_row_norm(in->g, rows, in->n);                      /* ||dL/dh_in|| */
-  const double g_short = n->keep_shortcut ? mean_row_norm(sum->g, rows, sum->n) : 0; /* ||s|| */
-  const double g_branch = mean_row_norm(f, rows, in->n);                      /* ||f|| */
+  const double g_in = n->blk_trunk[b];                                          /* ||dL/dh_in|| */
+  const double g_out = out == trunk_point(n, b + 1) ? n->blk_trunk[b + 1]
+                                                    : mean_row_norm(out->g, rows, out->n); /* ||dL/dh_out|| */
+  const double g_short = !n->keep_shortcut ? 0
+                         : sum == out      ? g_out
+                                           : mean_row_norm(sum->g, rows, sum->n);  /* ||s|| */
+  const double g_branch = mean_row_norm(f, rows, in->n);                        /* ||f|| */
   n->rec_block[GL_BLOCK_FACTOR * nb + b] = g_out > 0 ? g_in / g_out : 0;
   n->rec_block[GL_BLOCK_SHORTCUT * nb + b] = g_out > 0 ? g_short / g_out : 0;
   n->rec_block[GL_BLOCK_BRANCH * nb + b] = g_out > 0 ? g_branch / g_out : 0;
@@ -184,18 +203,16 @@ void gl_measure_blocks(gl_net *n, int rows) {
   const int nb = n->n_blocks;
   if (!nb) return;
   block_job j = {n, rows};
+  gl_parallel(nb + 1, measure_trunk, &j); /* only reads: any thread */
   if (n->s.model == MODEL_CONV) /* one scratch area; each convolution splits on the threads itself */
     for (int b = 0; b < nb; b++) measure_block(&j, b, 0);
   else
     gl_parallel(nb, measure_block, &j);
   /* stem: x <- h_in of block 0;  head: h_out of the last block <- logits */
   const gl_buf *x = &n->bufs[0], *lg = &n->bufs[n->ops[n->n_ops - 1].out];
-  const gl_buf *first = &n->bufs[n->blocks[0].h_in], *last = &n->bufs[n->blocks[nb - 1].h_out];
   const double g_x = mean_row_norm(x->g, rows, x->n), g_lg = mean_row_norm(lg->g, rows, lg->n);
-  const double g_first = mean_row_norm(first->g, rows, first->n);
-  const double g_last = mean_row_norm(last->g, rows, last->n);
-  n->rec_stem = g_first > 0 ? g_x / g_first : 0;
-  n->rec_head = g_lg > 0 ? g_last / g_lg : 0;
+  n->rec_stem = n->blk_trunk[0] > 0 ? g_x / n->blk_trunk[0] : 0;
+  n->rec_head = g_lg > 0 ? n->blk_trunk[nb] / g_lg : 0;
 }
 
 /* ---- the read side ---- */

@@ -214,6 +214,7 @@ struct gl_net {
   gl_block *blocks;        /* n_blocks */
   double *rec_block;       /* GL_N_BLOCK_FIELDS x n_blocks: the last record's per-block factors */
   double rec_stem, rec_head; /* its stem_factor and head_factor (-1 for a plain net) */
+  double *blk_trunk;       /* n_blocks + 1: ||dL/dh|| at each block's input, and the last one's output */
   gl_real *bscratch;
   size_t bs_each;          /* reals per area: rows x the block input's features, + 2 x channels */
   unsigned char *written;  /* per buffer, at create: its gradient has a writer (plan_passes) */

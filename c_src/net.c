@@ -65,6 +65,7 @@ static void layout(gl_net *n, plan *p) {
   /* residual blocks (blocks.c): their wiring, per-block record, a branch's scratch */
   n->blocks = (gl_block *)carve(p, sizeof(gl_block) * (size_t)n->n_blocks);
   n->rec_block = (double *)carve(p, sizeof(double) * GL_N_BLOCK_FIELDS * (size_t)n->n_blocks);
+  n->blk_trunk = (double *)carve(p, sizeof(double) * ((size_t)n->n_blocks + 1));
   n->bscratch = (gl_real *)carve(p, sizeof(gl_real) * gl_blocks_scratch(n));
 }
 
