@@ -36,7 +36,7 @@
  * batch <= 4096, points <= 65536; model=conv: blocks <= 100, channels <= 64,
  * pool <= 3, digit images of 2..64 pixels a side, at most 65536 of them.
  * gl_memory_bytes() reports what a network holds (depth 30 x width 32 on
- * 256 points: 5.1 MB; the conv net of 8 blocks x 16 channels at batch 32 on
+ * 256 points: 6.0 MB; the conv net of 8 blocks x 16 channels at batch 32 on
  * the digits: 43 MB); the largest legal dense shape (1000 x 1024: a billion
  * weights, about 13 GB at batch 64) is refused with GL_ENOMEM by gl_create's
  * budget check (GL_MAX_BYTES, 1 GiB) before anything is allocated.
