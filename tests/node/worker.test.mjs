@@ -37,6 +37,7 @@ test('ready unasked, then configure, step, run to the end, reset', async () => {
     assert.equal(ready.threads, 1, 'the single-threaded module');
     assert.ok(ready.settings.some((s) => s.name === 'depth' && s.type === 'int'), JSON.stringify(ready.settings[0]));
     assert.ok(ready.fields.includes('grad_norm'), ready.fields.join(','));
+    assert.deepEqual(ready.blockFields, ['block_factor', 'block_shortcut', 'block_branch']);
     assert.equal(ready.speeds, WorkerCore.SPEEDS.length);
     assert.equal(ready.speed, WorkerCore.DEFAULT_SPEED);
     /* asking for it again is no request of the protocol */

@@ -417,7 +417,7 @@
     }
 
     /* the engine is loaded: say so, unprompted, with what the page builds its form from */
-    post({ type: 'ready', version: engine.version, threads: engine.threads, settings: engine.settings, fields: engine.fieldNames, speeds: SPEEDS.length, speed: state.speed });
+    post({ type: 'ready', version: engine.version, threads: engine.threads, settings: engine.settings, fields: engine.fieldNames, blockFields: engine.blockFieldNames, speeds: SPEEDS.length, speed: state.speed });
     return { handle, state };
   }
 
