@@ -207,8 +207,9 @@ test('configured names each stack\'s blocks; change sets lr, clip, momentum of e
     assert.equal(conf.stats.plain.stem_factor, null);
     send({ type: 'step', intervals: 2 });
     await next((m) => m.type === 'stats');
-    /* refused: a bad value, a setting that cannot change, no settings; nothing changes */
-    for (const [settings, re] of [[{ lr: 20 }, /^lr: 20 is out of range \[1e-09, 10\]/], [{ clip: 0.5, depth: 3 }, /^depth: cannot change during a run/],
+    /* refused: a bad value, a setting that cannot change (after momentum, which is put back), no
+       settings; nothing changes */
+    for (const [settings, re] of [[{ lr: 20 }, /^lr: 20 is out of range \[1e-09, 10\]/], [{ momentum: 0.2, depth: 3 }, /^depth: cannot change during a run/],
       [{}, /^change: settings must be an object of lr, clip, momentum/], [null, /^change: settings must be/]]) {
       send({ type: 'change', id: 'bad', settings });
       const err = await next((m) => m.type === 'error');
