@@ -160,6 +160,19 @@ typedef struct {
   gl_real *ca, *ck1, *ck2;
 } gl_norm;
 
+/* One residual block's place in the op list (blocks.c, wired at create).
+ * The trunk runs h_in -> [the add: sum = keep*h_in + a*branch(h_in)] -> h_out,
+ * where h_out is the sum itself (dense pre), pool(sum) (conv pre, a block
+ * that ends a stage), phi(sum) (post) or phi(pool(sum)) (conv post, ending a
+ * stage).  h_in is read by two ops: the add (the shortcut) and branch_op, the
+ * branch's first op; backward, each passes its own part of dL/dh_in back. */
+typedef struct {
+  int add_op;         /* the block's OP_ADD */
+  int branch_op;      /* the branch's first op (OP_ACT or OP_NORM in pre form, OP_LIN or OP_CONV in post) */
+  int h_in, sum, h_out; /* buffers: the block's input, the add's output, the block's output */
+  int first_layer, last_layer; /* 0-based layers inside the block */
+} gl_block;
+
 #define GL_NAME_LEN 24
 
 struct gl_net {
@@ -196,6 +209,14 @@ struct gl_net {
   size_t alpha_off;
   gl_real *scratch;
   size_t n_scratch;        /* reals of scratch: the most a conv layer's kernels need */
+  /* residual blocks (blocks.c): their wiring, the record's per-block factors and the area a
+   * branch's own part of dL/dh_in is computed in (one per thread for a dense net, one for conv) */
+  gl_block *blocks;        /* n_blocks */
+  double *rec_block;       /* GL_N_BLOCK_FIELDS x n_blocks: the last record's per-block factors */
+  double rec_stem, rec_head; /* its stem_factor and head_factor (-1 for a plain net) */
+  double *blk_trunk;       /* n_blocks + 1: ||dL/dh|| at each block's input, and the last one's output */
+  gl_real *bscratch;
+  size_t bs_each;          /* reals per area: rows x the block input's features, + 2 x channels */
   unsigned char *written;  /* per buffer, at create: its gradient has a writer (plan_passes) */
   gl_real *tscratch;       /* per thread (gl_threads_max()): transposes of dense layers' blocks */
   size_t ts_each;
@@ -285,6 +306,21 @@ void gl_measure_batch(gl_net *n, int rows);
 /* The record's chi, update_ratio and theory line, after the optimiser. */
 void gl_measure_weights(gl_net *n, int update, const double *upd, const double *wvar,
                         const double *wmean);
+
+/* blocks.c: the per-block statistics of a residual net */
+/* Reals of bscratch (sets bs_each; 0 for a plain net): net.c's memory plan. */
+size_t gl_blocks_scratch(gl_net *n);
+/* Finds every block's ops, buffers and layers in the op list (after gl_build_graph's filling pass). */
+void gl_blocks_wire(gl_net *n);
+/* The record's block_factor, block_shortcut, block_branch, stem_factor and head_factor from the
+ * batch gl_backward just ran (before anything overwrites its buffers: step.c calls it right
+ * after gl_measure_batch). */
+void gl_measure_blocks(gl_net *n, int rows);
+
+/* settings.c: one setting of a settings record from its text form, with
+ * gl_config_set's checks and messages (into err); a failure changes nothing.
+ * gl_net_set (change.c) uses it on a live network's settings. */
+int gl_settings_set(gl_settings *s, char *err, const char *name, const char *value);
 
 /* optimiser (optim.c): one flat pass; fills per-layer update statistics */
 void gl_optim_step(gl_net *net, double clip_scale, double *upd_sumsq, double *w_var,

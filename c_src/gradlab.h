@@ -36,7 +36,7 @@
  * batch <= 4096, points <= 65536; model=conv: blocks <= 100, channels <= 64,
  * pool <= 3, digit images of 2..64 pixels a side, at most 65536 of them.
  * gl_memory_bytes() reports what a network holds (depth 30 x width 32 on
- * 256 points: 5.1 MB; the conv net of 8 blocks x 16 channels at batch 32 on
+ * 256 points: 6.0 MB; the conv net of 8 blocks x 16 channels at batch 32 on
  * the digits: 43 MB); the largest legal dense shape (1000 x 1024: a billion
  * weights, about 13 GB at batch 64) is refused with GL_ENOMEM by gl_create's
  * budget check (GL_MAX_BYTES, 1 GiB) before anything is allocated.
@@ -182,6 +182,20 @@ int gl_step(gl_net *net, int n);
  * is not). */
 int gl_measure(gl_net *net);
 
+/* Changing course mid-run: sets lr, clip or momentum of a live network, the
+ * settings the optimiser reads at every step, from its text form ("0.01").
+ * The value is validated by the settings table, as gl_config_set does
+ * (GL_EINVAL, the message naming the field and its range: "lr: 20 is out of
+ * range [1e-09, 10]"); any other name is GL_EINVAL with a message naming the
+ * three; NULL name or value GL_EMISUSE.  A failed call changes nothing.
+ * Call it between steps: the value applies from the next step on, so update
+ * gl_steps_done(net) is the first made with it, and a run changed at step k
+ * has every bit of a run created with the new value that starts from the
+ * state at step k (tests/c/test_engine.c).  momentum is read by
+ * optimizer=momentum only: sgd and adam ignore it (adam's betas are fixed),
+ * as they do at create. */
+int gl_net_set(gl_net *net, const char *name, const char *value);
+
 #define GL_STATUS_OK 0
 #define GL_STATUS_DIVERGED 1
 int gl_status(const gl_net *net);
@@ -275,6 +289,42 @@ double gl_record_res_scale(const gl_net *net, int block);
  * sigmoid, 1 for tanh and relu (leaky_relu too), 1.1289 for gelu; the bound
  * on phi' in every chain factor.  0 for NULL. */
 double gl_act_max_slope(const gl_net *net);
+
+/* ---- residual blocks: the chain rule one block at a time ---------------- */
+/* Block b (0-based, as gl_record_res_scale) of a residual net maps its input
+ * h_in on the trunk to its output h_out: h_out = h_in + a*F(h_in) (pre), its
+ * 2x2 pool where the block ends a stage (conv), phi(h_in + a*G(h_in)) (post),
+ * phi(pool(...)) (conv post ending a stage).  Backward, dL/dh_in is the
+ * shortcut's part (what the add passes on unchanged: dL/d(sum), which in
+ * post form is already multiplied by phi') plus the branch's part (the
+ * branch's own backward pass of a*dL/d(sum), computed on its own, exactly).
+ * Each norm below is the mean over the batch of the per-example L2 norm, as
+ * act_grad_norm is measured; a ratio is 0 where its denominator is.  With
+ * stem_factor = ||dL/dx|| / ||dL/dh_in of block 0|| and head_factor =
+ * ||dL/dh_out of the last block|| / ||dL/dlogits||, the product
+ * stem_factor * prod_b block_factor_b * head_factor telescopes to
+ * chain_product of layer 1 (equal to rounding).  docs/architecture.md
+ * ("Statistics") has each form worked out. */
+typedef enum {
+  GL_BLOCK_FACTOR = 0, /* ||dL/dh_in|| / ||dL/dh_out||: what the whole block multiplies by */
+  GL_BLOCK_SHORTCUT,   /* ||the shortcut's part of dL/dh_in|| / ||dL/dh_out|| */
+  GL_BLOCK_BRANCH,     /* ||the branch's part of dL/dh_in|| / ||dL/dh_out|| */
+  GL_N_BLOCK_FIELDS
+} gl_block_field;
+
+const char *gl_block_field_name(int field);    /* static: "block_factor", ...; NULL past the end */
+/* Per-block values of the last record, gl_n_blocks(net) doubles (none for a
+ * plain net), input to output.  Owned by net as gl_record_field's arrays.
+ * NULL for a bad field. */
+const double *gl_record_block_field(const gl_net *net, int field);
+/* The record's stem_factor and head_factor (-1 for a plain net). */
+double gl_record_stem_factor(const gl_net *net);
+double gl_record_head_factor(const gl_net *net);
+/* The 1-based layers inside block b (0-based): Lin_{2+kb} .. Lin_{1+k(b+1)}
+ * of a dense net with k layers a block, conv_{2+2b} .. conv_{3+2b} of a conv
+ * net; 0 outside 0..n_blocks-1.  Fixed at create. */
+int gl_block_first_layer(const gl_net *net, int block);
+int gl_block_last_layer(const gl_net *net, int block);
 
 /* ==== data and predictions ============================================== */
 /* The training set as trained on (standardised if asked).  The arrays are

@@ -103,6 +103,9 @@ void conv3x3_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_re
 void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, const gl_real *x,
                       const gl_real *W, int B, int c_in, int c_out, int H, int Wd, int acc_dx,
                       gl_real *scratch);
+/* dx (+)= the input gradient alone, no dW or db (the same bits as conv3x3_backward's dx) */
+void conv3x3_backward_dx(gl_real *dx, const gl_real *dy, const gl_real *W, int B, int c_in,
+                         int c_out, int H, int Wd, int acc_dx, gl_real *scratch);
 /* y (B, C, H/2, W/2) = mean of each 2x2 window (an odd last row/column is dropped) */
 void avgpool2_forward(gl_real *y, const gl_real *x, int B, int C, int H, int W);
 void avgpool2_backward(gl_real *dx, const gl_real *dy, int B, int C, int H, int W, int acc);

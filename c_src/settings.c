@@ -269,21 +269,27 @@ int gl_config_copy(const gl_config *src, gl_config **out) {
   return GL_OK;
 }
 
+/* One setting by name, validated by the table; a failed set changes nothing.
+ * gl_config_set and gl_net_set (change.c) both come here. */
+int gl_settings_set(gl_settings *s, char *err, const char *name, const char *value) {
+  const setting *st = find_setting(name);
+  if (!st) {
+    gl_seterr(err, "unknown setting '%.60s'", name);
+    return GL_EINVAL;
+  }
+  gl_settings tmp = *s;
+  int rc = set_value(&tmp, err, st, value);
+  if (rc == GL_OK) *s = tmp;
+  return rc;
+}
+
 /* gl_config_set without recording the code (gl_config_parse calls it too). */
 static int config_set(gl_config *cfg, const char *name, const char *value) {
   if (!name || !value) {
     gl_seterr(cfg->errmsg, "setting name and value must not be NULL");
     return GL_EMISUSE;
   }
-  const setting *st = find_setting(name);
-  if (!st) {
-    gl_seterr(cfg->errmsg, "unknown setting '%.60s'", name);
-    return GL_EINVAL;
-  }
-  gl_settings tmp = cfg->s;   /* a failed set changes nothing */
-  int rc = set_value(&tmp, cfg->errmsg, st, value);
-  if (rc == GL_OK) cfg->s = tmp;
-  return rc;
+  return gl_settings_set(&cfg->s, cfg->errmsg, name, value);
 }
 
 int gl_config_set(gl_config *cfg, const char *name, const char *value) {

@@ -850,9 +850,264 @@ static void test_kernels(void) {
   }
 }
 
+/* ---- residual blocks: the chain rule a block at a time (blocks.c) ---- */
+
+/* Every dense form and normalisation, blocks of 1 and 2 layers: the rules
+ * of block_rules (test_util.h) at every step, and the residual net without
+ * shortcuts, whose blocks pass back only their branch's part. */
+static void test_blocks(void) {
+  printf("residual blocks: block_factor, block_shortcut, block_branch, stem and head\n");
+  const char *forms[] = {"pre", "post"}, *norms[] = {"none", "batch", "layer"};
+  for (int nm = 0; nm < 3; nm++)
+    for (int f = 0; f < 2; f++)
+      for (int k = 1; k <= 2; k++) {
+        char t[256], why[256] = "";
+        /* 48 rows: on 3 threads, three blocks of 16 rows (batch norm in phases, passes.c) */
+        snprintf(t, sizeof t, "depth=6 width=12 block=%d form=%s act=%s norm=%s batch=48 points=96 "
+                 "record_every=1 optimizer=momentum lr=0.05 data=spiral",
+                 k, forms[f], k == 1 ? "tanh" : "relu init=he", norms[nm]);
+        gl_config *c = cfg_from(t);
+        int bad = 0, twin_bad = 0, nb = 0;
+        double tele = 0;
+        for (int threads = 1; threads <= 3; threads += 2) {
+          gl_threads_set(threads);
+          gl_net *r = NULL, *w = NULL;
+          gl_create(c, GL_ARCH_RESIDUAL, &r);
+          gl_create_ex(c, GL_ARCH_RESIDUAL, 0, &w);
+          if (!r || !w) { CHECK(0, "create %s", t); gl_free(r); gl_free(w); break; }
+          for (int step = 0; step < 4; step++) {
+            gl_step(r, 1);
+            gl_step(w, 1);
+            bad += block_rules(r, f == 0, 2, k, NULL, &tele, why, sizeof why);
+            twin_bad += twin_rules(w);
+          }
+          nb = gl_n_blocks(r);
+          gl_free(r);
+          gl_free(w);
+        }
+        gl_threads_set(1);
+        gl_config_free(c);
+        CHECK(nb == 6 / k && !bad,
+              "norm %s form %s block %d, 4 steps on 1 and 3 threads: %d blocks; product = chain_product "
+              "(worst %.1e), triangle, layers%s %s", norms[nm], forms[f], k, nb, tele,
+              f == 0 ? ", stem = chain_factor[1] and shortcut 1 exactly" : "", why);
+        CHECK(twin_bad == 0, "norm %s form %s block %d without shortcuts: shortcut 0, branch = factor bit "
+              "for bit (%d blocks of 8 records differ)", norms[nm], forms[f], k, twin_bad);
+      }
+  /* the branch's part is the branch's own backward result, not dL/dh_in - s: in post form the
+   * first Lin adds its products one by one onto s, so the difference of the two rounded vectors
+   * is not f.  f again here, from the buffers: dL/dz of the block's first Lin times W^T. */
+  {
+    gl_net *n = make("depth=12 width=24 block=2 form=post act=tanh batch=32 points=64 data=spiral", GL_ARCH_RESIDUAL);
+    if (!n) return;
+    gl_measure(n);
+    const int nb = gl_n_blocks(n), W = 24, R = 32;
+    gl_real *WT = malloc(sizeof(gl_real) * W * W), *f = malloc(sizeof(gl_real) * R * W);
+    gl_real *d = malloc(sizeof(gl_real) * R * W);
+    int own = 0, diff = 0;
+    for (int b = 0; b < nb; b++) {
+      const gl_block *B = &n->blocks[b];
+      const gl_op *op = &n->ops[B->branch_op];
+      const gl_layer *L = &n->layers[op->layer];
+      transpose(WT, n->params + L->w_off, W, W);
+      gemm_nn(R, W, W, n->bufs[op->out].g, W, WT, W, f, W, 0);
+      double sf = 0, sd = 0, so = 0;
+      for (int r = 0; r < R; r++) {
+        for (int i = 0; i < W; i++) d[r * W + i] = n->bufs[B->h_in].g[r * W + i] - n->bufs[B->sum].g[r * W + i];
+        sf += sqrt(sum_sq(f + r * W, W));
+        sd += sqrt(sum_sq(d + r * W, W));
+        so += sqrt(sum_sq(n->bufs[B->h_out].g + r * W, W));
+      }
+      const double branch = gl_record_block_field(n, GL_BLOCK_BRANCH)[b];
+      own += branch == (sf / R) / (so / R);
+      diff += branch != (sd / R) / (so / R);
+    }
+    CHECK(own == nb && diff > 0, "post form: block_branch is the norm of dL/dz W^T (the first Lin's own dx) "
+          "in %d of %d blocks bit for bit; the difference dL/dh_in - s would differ in %d", own, nb, diff);
+    free(WT);
+    free(f);
+    free(d);
+    gl_free(n);
+  }
+  /* post form: phi sits after the add, so the shortcut's share is at most max phi' (1/4 for sigmoid) */
+  gl_net *n = make("depth=30 width=32 block=2 form=post act=sigmoid data=spiral", GL_ARCH_RESIDUAL);
+  if (!n) return;
+  gl_measure(n);
+  double most = 0;
+  for (int b = 0; b < gl_n_blocks(n); b++) most = fmax(most, gl_record_block_field(n, GL_BLOCK_SHORTCUT)[b]);
+  CHECK(most > 0.1 && most <= 0.25, "post sigmoid: every block's shortcut share <= 1/4 (largest %.4f)", most);
+  gl_free(n);
+  /* rezero starts every a at 0: the branch passes nothing back, a pre block is the identity */
+  n = make("depth=8 width=16 act=relu init=he res_scale=rezero data=spiral", GL_ARCH_RESIDUAL);
+  if (!n) return;
+  gl_measure(n);
+  int id = 1;
+  for (int b = 0; b < gl_n_blocks(n); b++)
+    id &= gl_record_block_field(n, GL_BLOCK_BRANCH)[b] == 0 && gl_record_block_field(n, GL_BLOCK_FACTOR)[b] == 1;
+  CHECK(id, "rezero at init: every block's branch share 0, factor 1 exactly");
+  gl_free(n);
+  /* the lesson's stack: layer by layer the factors zigzag, block by block they are about 1 */
+  n = make("depth=30 width=32 block=2 act=sigmoid init=xavier data=spiral", GL_ARCH_RESIDUAL);
+  if (!n) return;
+  gl_measure(n);
+  const double *cf = gl_record_field(n, GL_CHAIN_FACTOR), *bf = gl_record_block_field(n, GL_BLOCK_FACTOR);
+  double lo = 1e300, hi = 0, zig = 1e300;
+  for (int b = 0; b < gl_n_blocks(n); b++) {
+    lo = fmin(lo, bf[b]);
+    hi = fmax(hi, bf[b]);
+    /* layer by layer: the block's first layer (layer 2+2b, index 1+2b), whose output's
+     * gradient is the branch's, grows it back to the trunk's; the second shrinks it */
+    zig = fmin(zig, cf[1 + 2 * b] / cf[2 + 2 * b]);
+  }
+  CHECK(lo > 0.9 && hi < 1.1 && zig > 5, "depth 30 sigmoid pre at init: block_factor in [%.3f, %.3f]; "
+        "inside every block the first layer's chain_factor is at least %.1fx the second's", lo, hi, zig);
+  gl_free(n);
+  /* a plain net has no blocks */
+  n = make("depth=4 width=8", GL_ARCH_PLAIN);
+  if (!n) return;
+  gl_measure(n);
+  CHECK(gl_n_blocks(n) == 0 && gl_record_stem_factor(n) == -1 && gl_record_head_factor(n) == -1 &&
+            gl_record_block_field(n, GL_BLOCK_FACTOR) != NULL && gl_block_first_layer(n, 0) == 0,
+        "plain: no blocks, stem_factor and head_factor -1, layers of block 0: %d", gl_block_first_layer(n, 0));
+  CHECK(gl_record_block_field(n, GL_N_BLOCK_FIELDS) == NULL && gl_record_block_field(n, -1) == NULL &&
+            gl_record_block_field(NULL, 0) == NULL && gl_record_stem_factor(NULL) == -1 &&
+            gl_block_last_layer(NULL, 0) == 0,
+        "a bad field or a NULL net: NULL, -1, 0");
+  CHECK(!strcmp(gl_block_field_name(GL_BLOCK_FACTOR), "block_factor") &&
+            !strcmp(gl_block_field_name(GL_BLOCK_SHORTCUT), "block_shortcut") &&
+            !strcmp(gl_block_field_name(GL_BLOCK_BRANCH), "block_branch") &&
+            gl_block_field_name(GL_N_BLOCK_FIELDS) == NULL,
+        "block field names: block_factor, block_shortcut, block_branch");
+  gl_free(n);
+}
+
+/* ---- changing course mid-run (change.c) ---- */
+
+/* What a network carries from one step to the next besides its settings:
+ * parameters, optimiser state, the step counter (Adam's bias correction),
+ * the batch order (RNG, epoch permutation, a held batch) and batch norm's
+ * running statistics.  Copied from src into dst, a fresh net of the same
+ * shape, it continues src's run with dst's own settings. */
+static void copy_run_state(gl_net *dst, const gl_net *src) {
+  memcpy(dst->params, src->params, sizeof(gl_real) * src->n_params);
+  if (src->m1) memcpy(dst->m1, src->m1, sizeof(gl_real) * src->n_params);
+  if (src->m2) memcpy(dst->m2, src->m2, sizeof(gl_real) * src->n_params);
+  dst->t = src->t;
+  dst->rng_batch = src->rng_batch;
+  memcpy(dst->perm, src->perm, sizeof(int32_t) * (size_t)src->data.n);
+  dst->perm_pos = src->perm_pos;
+  dst->batch_held = src->batch_held;
+  memcpy(dst->batch_x, src->batch_x, sizeof(gl_real) * (size_t)src->cap * src->data.d);
+  memcpy(dst->batch_y, src->batch_y, sizeof(int32_t) * (size_t)src->cap);
+  memcpy(dst->norm_state, src->norm_state, sizeof(gl_real) * src->n_norm_state);
+  dst->norm_started = src->norm_started;
+}
+
+/* Every parameter and every record field, per layer and per block, bit for bit. */
+static int same_run(const gl_net *a, const gl_net *b) {
+  int same = gl_steps_done(a) == gl_steps_done(b) && gl_record_step(a) == gl_record_step(b) &&
+             gl_status(a) == gl_status(b) &&
+             !memcmp(a->params, b->params, sizeof(gl_real) * a->n_params);
+  for (int f = 0; f < GL_N_FIELDS; f++)
+    same &= !memcmp(gl_record_field(a, f), gl_record_field(b, f), sizeof(double) * (size_t)gl_n_layers(a));
+  for (int f = 0; f < GL_N_BLOCK_FIELDS; f++)
+    same &= !memcmp(gl_record_block_field(a, f), gl_record_block_field(b, f),
+                    sizeof(double) * (size_t)gl_n_blocks(a));
+  const double x[] = {gl_record_loss(a), gl_record_acc(a), gl_record_stem_factor(a), gl_record_head_factor(a)};
+  const double y[] = {gl_record_loss(b), gl_record_acc(b), gl_record_stem_factor(b), gl_record_head_factor(b)};
+  return same && !memcmp(x, y, sizeof x);
+}
+
+static void test_net_set(void) {
+  printf("gl_net_set: lr, clip and momentum between steps\n");
+  /* a run changed at step k = a net created with the new values that continues from step k's state */
+  static const struct { const char *base, *change; int k; } runs[] = {
+      {"depth=6 width=16 act=tanh optimizer=momentum lr=0.1 batch=16 points=80 record_every=1", "lr=0.02 clip=0.5", 7},
+      {"depth=6 width=16 act=relu init=he optimizer=momentum momentum=0.9 lr=0.05 batch=16 points=80 "
+       "record_every=1 norm=batch", "momentum=0.5", 6},
+      {"depth=6 width=16 act=relu init=normal:1.5 optimizer=sgd lr=0.3 clip=2 record_every=1 form=post",
+       "clip=0 lr=0.01", 3},
+      {"depth=4 width=12 act=gelu optimizer=adam lr=0.01 batch=20 points=60 record_every=2 norm=layer",
+       "lr=0.001 clip=0.1", 5},
+  };
+  for (int i = 0; i < (int)(sizeof runs / sizeof *runs); i++) {
+    char newtext[512];
+    snprintf(newtext, sizeof newtext, "%s %s", runs[i].base, runs[i].change);
+    gl_net *a = make(runs[i].base, GL_ARCH_RESIDUAL), *u = make(runs[i].base, GL_ARCH_RESIDUAL);
+    gl_net *b = make(newtext, GL_ARCH_RESIDUAL);
+    if (!a || !u || !b) return;
+    gl_step(a, runs[i].k);
+    gl_step(u, runs[i].k);
+    copy_run_state(b, a);
+    /* each name=value of the change, through gl_net_set */
+    char pairs[256];
+    snprintf(pairs, sizeof pairs, "%s", runs[i].change);
+    int rc = 0;
+    for (char *p = strtok(pairs, " "); p; p = strtok(NULL, " ")) {
+      char *eq = strchr(p, '=');
+      *eq = '\0';
+      rc |= gl_net_set(a, p, eq + 1);
+    }
+    gl_step(a, 10);
+    gl_step(b, 10);
+    gl_step(u, 10);
+    CHECK(rc == 0 && same_run(a, b) && !same_run(a, u),
+          "%s, changed at step %d to %s: 10 steps later every parameter and record field equals the "
+          "run made with the new values from step %d's state, and differs from the unchanged run",
+          runs[i].base, runs[i].k, runs[i].change, runs[i].k);
+    gl_free(a);
+    gl_free(b);
+    gl_free(u);
+  }
+  /* momentum is the momentum optimiser's: adam and sgd ignore it, as at create */
+  const char *ignore[] = {"optimizer=adam lr=0.01", "optimizer=sgd lr=0.1"};
+  for (int i = 0; i < 2; i++) {
+    char t[256];
+    snprintf(t, sizeof t, "depth=4 width=12 act=tanh batch=16 points=64 record_every=1 %s", ignore[i]);
+    gl_net *a = make(t, GL_ARCH_RESIDUAL), *u = make(t, GL_ARCH_RESIDUAL);
+    if (!a || !u) return;
+    gl_step(a, 3);
+    gl_step(u, 3);
+    int rc = gl_net_set(a, "momentum", "0.1");
+    gl_step(a, 5);
+    gl_step(u, 5);
+    CHECK(rc == GL_OK && same_run(a, u), "%s: momentum 0.9 -> 0.1 at step 3 changes no bit", ignore[i]);
+    gl_free(a);
+    gl_free(u);
+  }
+  /* bad input: the table's message, nothing changed */
+  gl_net *n = make("depth=4 width=8 lr=0.1 clip=0 momentum=0.9", GL_ARCH_PLAIN);
+  if (!n) return;
+  const gl_settings before = n->s;
+  static const struct { const char *name, *value, *needle; int code; } bad[] = {
+      {"lr", "20", "lr: 20 is out of range [1e-09, 10]", GL_EINVAL},
+      {"lr", "0", "lr: 0 is out of range", GL_EINVAL},
+      {"clip", "-1", "clip: -1 is out of range [0, 1e+06]", GL_EINVAL},
+      {"momentum", "1", "momentum: 1 is out of range [0, 0.999]", GL_EINVAL},
+      {"momentum", "fast", "momentum: 'fast' is not a finite number", GL_EINVAL},
+      {"lr", "nan", "lr: 'nan' is not a finite number", GL_EINVAL},
+      {"depth", "10", "depth: cannot change during a run; only lr, clip and momentum can", GL_EINVAL},
+      {"bogus", "1", "bogus: cannot change during a run; only lr, clip and momentum can", GL_EINVAL},
+      {NULL, "1", "must not be NULL", GL_EMISUSE},
+      {"lr", NULL, "must not be NULL", GL_EMISUSE},
+  };
+  for (int i = 0; i < (int)(sizeof bad / sizeof *bad); i++) {
+    int rc = gl_net_set(n, bad[i].name, bad[i].value);
+    CHECK(rc == bad[i].code && gl_errcode(n) == rc && strstr(gl_errmsg(n), bad[i].needle) &&
+              !memcmp(&before, &n->s, sizeof before),
+          "gl_net_set(%s, %s): %s, '%s', nothing changed", bad[i].name ? bad[i].name : "NULL",
+          bad[i].value ? bad[i].value : "NULL", gl_errstr(rc), gl_errmsg(n));
+  }
+  int rc = gl_net_set(n, "clip", "1e-2");
+  CHECK(rc == GL_OK && n->s.clip == 0.01 && gl_errcode(n) == GL_OK && !strcmp(gl_errmsg(n), "no error"),
+        "gl_net_set(clip, 1e-2): ok, clip %g, the error cleared", n->s.clip);
+  CHECK(gl_net_set(NULL, "lr", "0.1") == GL_EMISUSE, "gl_net_set(NULL): GL_EMISUSE");
+  gl_free(n);
+}
+
 /* ---- helper threads ---- */
 
-/* Same record (every field of every layer), loss, accuracy, status, dead, bit for bit. */
+/* Same record (every field of every layer and block), loss, accuracy, status, dead, bit for bit. */
 static int same_record(const gl_net *a, const gl_net *b) {
   if (gl_n_layers(a) != gl_n_layers(b) || gl_status(a) != gl_status(b) ||
       gl_record_step(a) != gl_record_step(b) || gl_diverged_step(a) != gl_diverged_step(b) ||
@@ -861,9 +1116,13 @@ static int same_record(const gl_net *a, const gl_net *b) {
   const size_t nl = (size_t)gl_n_layers(a);
   for (int f = 0; f < GL_N_FIELDS; f++)
     if (memcmp(gl_record_field(a, f), gl_record_field(b, f), nl * sizeof(double))) return 0;
-  const double la = gl_record_loss(a), lb = gl_record_loss(b);
-  const double aa = gl_record_acc(a), ab = gl_record_acc(b);
-  return !memcmp(&la, &lb, sizeof la) && !memcmp(&aa, &ab, sizeof aa);
+  for (int f = 0; f < GL_N_BLOCK_FIELDS; f++) /* and the residual blocks' factors */
+    if (memcmp(gl_record_block_field(a, f), gl_record_block_field(b, f),
+               (size_t)gl_n_blocks(a) * sizeof(double)))
+      return 0;
+  const double x[] = {gl_record_loss(a), gl_record_acc(a), gl_record_stem_factor(a), gl_record_head_factor(a)};
+  const double y[] = {gl_record_loss(b), gl_record_acc(b), gl_record_stem_factor(b), gl_record_head_factor(b)};
+  return !memcmp(x, y, sizeof x);
 }
 
 typedef struct {
@@ -1092,6 +1351,8 @@ int main(int argc, char **argv) {
   timed(test_bad_input);
   timed(test_error_codes);
   timed(test_threads);
+  timed(test_blocks);
+  timed(test_net_set);
   timed(test_norm);
   if (!quick) {
     timed(test_lesson_claims);

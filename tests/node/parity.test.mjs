@@ -132,3 +132,72 @@ test('parity relu std 2 (the residual stack dies at step 1): dead and dead_step,
   runs.plain.free();
   net.free();
 });
+
+/* The per-block factors of a residual stack (block_factor, block_shortcut,
+ * block_branch, stem_factor, head_factor) are the same doubles in the WASM
+ * build and the native CLI: printed with --digits 17 every one reads back as
+ * the WASM's, bit for bit (Object.is), with the other fields to the 9 digits
+ * above — dense and conv, pre and post, without, with batch and with layer
+ * norm; the conv stacks pool, so a block ends a stage. */
+const BLOCK_KEYS = [...engine.blockFieldNames, 'stem_factor', 'head_factor'];
+const digits = {
+  train: new Uint8Array(readFileSync(join(root, 'web/data/digits-train.bin'))),
+  test: new Uint8Array(readFileSync(join(root, 'web/data/digits-test.bin'))),
+};
+
+function assertBlocksSame(st, ref, label) {
+  for (const key of BLOCK_KEYS) {
+    const mine = key.startsWith('block_') ? [...st[key]] : [st[key]];
+    const theirs = key.startsWith('block_') ? ref[key] : [ref[key]];
+    assert.equal(mine.length, theirs.length, `${label}: ${key} length`);
+    const at = mine.findIndex((v, i) => !Object.is(v, theirs[i]));
+    assert.equal(at, -1, `${label}: ${key}[${at}] ${mine[at]} (WASM) vs ${theirs[at]} (native)`);
+  }
+}
+
+for (const norm of ['none', 'batch', 'layer']) {
+  for (const form of ['pre', 'post']) {
+    test(`parity blocks dense ${form} norm=${norm}: 12 steps, the per-block factors bit for bit`, () => {
+      const cfg = {
+        arch: 'residual', form, norm, act: 'tanh', depth: 8, width: 20, block: 2, batch: 24, points: 96,
+        data: 'spiral', steps: 12, record_every: 1, seed: 6, optimizer: 'momentum', lr: 0.05,
+      };
+      const ref = cli(cfg, ['--digits', '17']).runs.residual.history;
+      const net = engine.create(cfg, 'residual');
+      for (let s = 0; s < 12; s++) {
+        const st = net.step(1).stats();
+        assertRecordMatches(st, ref[s], `step ${s}`, engine.fieldNames.filter((f) => norm !== 'none' || f !== 'gamma_grad_norm'));
+        assertBlocksSame(st, ref[s], `step ${s}`);
+      }
+      net.free();
+    });
+    test(`parity blocks conv ${form} norm=${norm}: 3 steps, the per-block factors bit for bit`, () => {
+      const cfg = { model: 'conv', data: 'digits', form, norm, blocks: 3, channels: 4, pool: 1, batch: 16, act: 'relu', init: 'he', steps: 3, record_every: 1, seed: 2 };
+      const ref = cli(cfg, ['--digits', '17']).runs.residual.history;
+      const net = engine.create({ ...cfg, digits }, 'residual');
+      for (let s = 0; s < 3; s++) assertBlocksSame(net.step(1).stats(), ref[s], `conv step ${s}`);
+      net.free();
+    });
+  }
+}
+
+/* A course changed mid-run: the CLI's --change STEP:name=value and Net.set between the same
+ * steps make the same run (every field of every record, the blocks' bit for bit). */
+test('parity --change = Net.set: lr, clip and momentum changed at steps 7, 7 and 12', () => {
+  const cfg = {
+    arch: 'residual', act: 'relu', init: 'he', depth: 6, width: 16, batch: 16, points: 64, data: 'circles',
+    steps: 20, record_every: 1, seed: 7, optimizer: 'momentum', lr: 0.1,
+  };
+  const ref = cli(cfg, ['--digits', '17', '--change', '7:lr=0.01', '--change', '7:clip=0.2', '--change', '12:momentum=0.5']);
+  assert.deepEqual(ref.changes, [{ step: 7, settings: { lr: 0.01 } }, { step: 7, settings: { clip: 0.2 } }, { step: 12, settings: { momentum: 0.5 } }]);
+  const net = engine.create(cfg, 'residual');
+  const fields = engine.fieldNames.filter((f) => f !== 'gamma_grad_norm');
+  for (let s = 0; s < 20; s++) {
+    if (s === 7) net.set('lr', 0.01).set('clip', '0.2');
+    if (s === 12) net.set('momentum', 0.5);
+    const st = net.step(1).stats();
+    assertRecordMatches(st, ref.runs.residual.history[s], `step ${s}`, fields);
+    assertBlocksSame(st, ref.runs.residual.history[s], `step ${s}`);
+  }
+  net.free();
+});
