@@ -330,8 +330,9 @@ test('every experiment, run through the lesson\'s buttons, produces the outcome 
       const words = WORDS(lang, e.id);
       for (const [cond, holds] of Object.entries(conditions)) {
         if (!holds) continue;
-        const first = words.if[cond].split('{')[0].trim();
-        assert.ok(got.card.includes(first), `${e.id} (${lang}): ${cond} happened, and its if sentence is shown (“${first}…”)`);
+        /* the sentence's longest stretch without a placeholder or a formula: what the page shows verbatim */
+        const needle = words.if[cond].split(/\{[A-Za-z_][A-Za-z0-9_]*\}|\$[^$]*\$/).map((x) => x.trim()).sort((a, b) => b.length - a.length)[0];
+        assert.ok(got.card.includes(needle), `${e.id} (${lang}): ${cond} happened, and its if sentence is shown (“${needle}”)`);
       }
       measured.push(`${e.id}: ${results.map((r) => `${r.claim.kind}=${typeof r.value === 'number' ? Number(r.value.toPrecision(3)) : r.value}`).join(' ')}`);
       /* the page points at the answer: the chart, the layer, the answer text and numbers */
