@@ -17,7 +17,7 @@
 
 /* ---- settings (one record; the table in settings.c describes every field) ---- */
 enum { ACT_SIGMOID, ACT_TANH, ACT_RELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_GELU, ACT_COUNT };
-enum { INIT_XAVIER, INIT_HE, INIT_NORMAL, INIT_ORTHOGONAL };
+enum { INIT_XAVIER, INIT_HE, INIT_NORMAL, INIT_ORTHOGONAL, INIT_ZEROS, INIT_CONSTANT };
 enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM };
 enum { LOSS_XENT, LOSS_MSE };
 enum { DATA_SPIRAL, DATA_CIRCLES, DATA_XOR, DATA_GAUSS, DATA_CSV, DATA_DIGITS };
@@ -49,6 +49,8 @@ typedef struct {
   int standardize;
   int record_every;
   int steps;
+  double init_value;  /* init = constant: every weight's value */
+  int hist;           /* record the histograms (hist.c) */
 } gl_settings;
 
 struct gl_config {
@@ -162,6 +164,19 @@ typedef struct {
 
 #define GL_NAME_LEN 24
 
+/* The record's histograms (hist.c): GL_N_HISTS of them, each n_layers x
+ * bins[k] counts at counts + at[k] (layer-major), its bins[k] - 1 edges at
+ * edges + edge_at[k]; log_tab: the log bins' table per float32 exponent. */
+typedef struct {
+  int on;                   /* the setting hist: counted at every record */
+  int bins[GL_N_HISTS];
+  size_t at[GL_N_HISTS], edge_at[GL_N_HISTS];
+  size_t total, n_edges;    /* counts and edges of all four */
+  uint32_t *counts;
+  double *edges;
+  uint64_t *log_tab;        /* per float32 exponent: base count << 32 | threshold inside */
+} gl_hists;
+
 struct gl_net {
   gl_settings s;
   int arch;           /* GL_ARCH_PLAIN / GL_ARCH_RESIDUAL */
@@ -221,6 +236,7 @@ struct gl_net {
   void *mem;
   int errcode;             /* result code of the last call on net (gl_errcode) */
   char errmsg[GL_ERRMSG_LEN]; /* its message; empty after a success */
+  gl_hists hist;           /* the record's histograms (hist.c) */
 };
 
 /* gl_config_result for a network (api.c). */
@@ -275,6 +291,16 @@ void gl_measure_batch(gl_net *n, int rows);
 /* The record's chi, update_ratio and theory line, after the optimiser. */
 void gl_measure_weights(gl_net *n, int update, const double *upd, const double *wvar,
                         const double *wmean);
+
+/* hist.c: the histograms' sizes from the settings (before the layout, which
+ * carves hist.counts, hist.edges and hist.log_tab), their edges and table
+ * (fill_net), layer l's counts and its act_unit_std from the batch just
+ * back-propagated (measure_layer); the log bins' thresholds, for the tests. */
+void gl_hist_size(gl_net *n);
+void gl_hist_init(gl_net *n);
+void gl_hist_layer(gl_net *n, int l, int rows);
+double gl_act_unit_std(const gl_net *n, int l, int rows);
+const uint32_t *gl_hist_log_thresholds(void);
 
 /* optimiser (optim.c): one flat pass; fills per-layer update statistics */
 void gl_optim_step(gl_net *net, double clip_scale, double *upd_sumsq, double *w_var,

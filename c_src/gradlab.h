@@ -226,6 +226,9 @@ typedef enum {
   GL_CHAIN_PRODUCT,   /* prod_{m >= l} chain_factor_m = act_grad_norm[l-1] / act_grad_norm[last] */
   GL_CHAIN_PRODUCT_THEORY, /* prod_{m >= l} sqrt(chi_m) (0 where it underflows a double,
                          DBL_MAX where it overflows) */
+  GL_ACT_UNIT_STD,    /* the activation act_mean describes: per example, its std across the
+                         layer's units (conv: across channels, per pixel), averaged over the
+                         batch; exactly 0 when every unit computes the same (symmetric init) */
   GL_N_FIELDS
 } gl_field;
 
@@ -253,6 +256,46 @@ double gl_record_res_scale(const gl_net *net, int block);
  * sigmoid, 1 for tanh and relu (leaky_relu too), 1.1289 for gelu; the bound
  * on phi' in every chain factor.  0 for NULL. */
 double gl_act_max_slope(const gl_net *net);
+
+/* ==== the record's histograms (hist.c) ================================== */
+/* Per layer, exact counts of four distributions of the recorded batch (they
+ * sum to the number of values; nothing is dropped), on fixed bins:
+ *   GL_HIST_PRE    z, the input of the phi that consumes layer l's output
+ *                  (after its normalisation); the output layer: the logits.
+ *                  Edges -8, -7.75, ..., 8 (65).
+ *   GL_HIST_ACT    phi(z): 40 bins over (0, 1] (sigmoid) or (-1, 1] (tanh), else
+ *                  GL_HIST_PRE's edges; all 0 for the output layer (no phi).
+ *   GL_HIST_GRAD   log10 |dL/dh| of the gradient at layer l's output: edges
+ *                  -46, -45.5, ..., 6 (105), in log10 units.
+ *   GL_HIST_WGRAD  log10 |dL/dW| of the weight gradient's elements: the same.
+ * A conv layer counts every element of its map.  With E edges a histogram
+ * has E + 1 counts per layer: count 0 holds v <= edge[0] (for the log ones
+ * |g| <= 1e-46: in float32 exactly 0, the gradient lost to underflow),
+ * count i holds edge[i-1] < v <= edge[i], count E holds v > edge[E-1]:
+ * every bin is right-closed, (a, b].
+ * Counted when the setting hist is 1 (the default; hist=0 skips them and
+ * leaves every count 0: gl_record_hist_on says which). */
+typedef enum { GL_HIST_PRE = 0, GL_HIST_ACT, GL_HIST_GRAD, GL_HIST_WGRAD, GL_N_HISTS } gl_hist;
+/* "hist_pre", "hist_act", "hist_grad", "hist_wgrad": static; NULL outside. */
+const char *gl_hist_name(int which);
+/* Counts per layer (edges + 1) of histogram `which` of net; 0 for NULL or a bad which.
+ * Fixed at create (hist_act's depends on the activation). */
+int gl_hist_bins(const gl_net *net, int which);
+/* Its gl_hist_bins - 1 edges, ascending.  Owned by net, constant: valid until gl_free. */
+const double *gl_hist_edges(const gl_net *net, int which);
+/* The last record's counts: n_layers x gl_hist_bins(net, which), layer-major
+ * (row l - 1 is layer l), input to output.  Owned by net: the counts change
+ * with the next gl_step or gl_measure that records, the pointer lives until
+ * gl_free.  NULL for NULL or a bad which. */
+const uint32_t *gl_record_hist(const gl_net *net, int which);
+/* 1 when net counts its histograms (the setting hist), else 0. */
+int gl_record_hist_on(const gl_net *net);
+/* Where the net's activation is slow: phi'(z) < max phi' / 10 (what
+ * saturation counts) exactly for z <= *lo or z > *hi; -HUGE_VAL / HUGE_VAL
+ * where there is no such side.  sigmoid +-3.6369, tanh +-1.8184, relu and
+ * leaky_relu lo = 0 (phi'(0) is 0 resp. 0.01), gelu lo = -0.4878, linear
+ * none.  GL_EMISUSE for a NULL argument. */
+int gl_act_slow_region(const gl_net *net, double *lo, double *hi);
 
 /* ==== data and predictions ============================================== */
 /* The training set as trained on (standardised if asked).  The arrays are

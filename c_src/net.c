@@ -62,6 +62,10 @@ static void layout(gl_net *n, plan *p) {
   n->gamma_sumsq = (double *)carve(p, sizeof(double) * nl);
   n->rec = (double *)carve(p, sizeof(double) * GL_N_FIELDS * nl);
   n->work = (double *)carve(p, sizeof(double) * (4 * (size_t)nl + 1));
+  gl_hist_size(n); /* the histograms' counts, edges and table (hist.c) */
+  n->hist.counts = (uint32_t *)carve(p, sizeof(uint32_t) * n->hist.total);
+  n->hist.edges = (double *)carve(p, sizeof(double) * n->hist.n_edges);
+  n->hist.log_tab = (uint64_t *)carve(p, sizeof(uint64_t) * 256);
 }
 
 /* Sizes of the buffers and scratch once the graph is known (second carve). */
@@ -336,6 +340,7 @@ static int fill_net(gl_config *cfg, gl_net *n) {
     gl_seterr(cfg->errmsg, "out of memory during initialisation");
     return rc;
   }
+  gl_hist_init(n);
   n->rec_step = -1;
   n->rec_test_loss = n->rec_test_acc = -1;
   n->div_step = -1;
