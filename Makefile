@@ -113,15 +113,17 @@ build/test_%: tests/c/test_%.c $(TEST_DEPS)
 
 test-c: build/test_gradcheck build/test_engine build/test_engine_san build/test_gradcheck_san \
         build/test_conv build/test_conv_san build/test_engine_tsan build/test_conv_tsan build/gradlab \
-        build/gradlab_san build/test_sweep build/test_sweep_san
+        build/gradlab_san build/test_sweep build/test_sweep_san build/test_hist build/test_hist_san
 	./build/test_gradcheck
 	./build/test_engine
 	./build/test_conv
 	./build/test_sweep
+	./build/test_hist
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_engine_san --quick
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_gradcheck_san
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_conv_san --quick
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_sweep_san --quick
+	ASAN_OPTIONS=detect_leaks=1 ./build/test_hist_san --quick
 	TSAN_OPTIONS=halt_on_error=1 ./build/test_engine_tsan --quick
 	TSAN_OPTIONS=halt_on_error=1 ./build/test_conv_tsan --quick
 	bash tests/cli/test_cli.sh

@@ -299,6 +299,8 @@ void gl_measure_weights(gl_net *n, int update, const double *upd, const double *
 void gl_hist_size(gl_net *n);
 void gl_hist_init(gl_net *n);
 void gl_hist_layer(gl_net *n, int l, int rows);
+/* Histogram `which` of n's bins over v[0..count): gl_hist_bins counts into out. */
+void gl_hist_count(const gl_net *n, int which, const gl_real *v, size_t count, uint32_t *out);
 double gl_act_unit_std(const gl_net *n, int l, int rows);
 const uint32_t *gl_hist_log_thresholds(void);
 

@@ -293,7 +293,7 @@ int gl_record_hist_on(const gl_net *net);
 /* Where the net's activation is slow: phi'(z) < max phi' / 10 (what
  * saturation counts) exactly for z <= *lo or z > *hi; -HUGE_VAL / HUGE_VAL
  * where there is no such side.  sigmoid +-3.6369, tanh +-1.8184, relu and
- * leaky_relu lo = 0 (phi'(0) is 0 resp. 0.01), gelu lo = -0.4878, linear
+ * leaky_relu lo = 0 (phi'(0) is 0 resp. 0.01), gelu lo = -0.5327, linear
  * none.  GL_EMISUSE for a NULL argument. */
 int gl_act_slow_region(const gl_net *net, double *lo, double *hi);
 

@@ -172,7 +172,7 @@ static void add_copies(uint32_t *counts, uint32_t (*c)[MAXB], int nb) {
 /* Uniform right-closed bins of width 1/m: v counts in ceil(v m) + off,
  * clamped to [0, nb - 1] (below and above), with m = 4 (hist_pre), 20 (tanh)
  * or 40 (sigmoid), the bin of the real number v m, not of a rounded product:
- *   v m = a + b, a = v p1, b = v p2 with p1 >= p2 powers of two (4 = 4 + 0,
+ *   v m = a + b, a = v p1, b = v p2 with p1 >= p2 powers of two (4 = 2 + 2,
  *   20 = 16 + 4, 40 = 32 + 8), each product exact; t = a + b rounds, and
  *   err = b - (t - a) is exactly what it dropped (Fast2Sum, |a| >= |b|), so
  *   t + err = v m.  ceil(v m) = ceil(t) unless t is an integer (an integer
@@ -186,8 +186,8 @@ static void count_uniform(uint32_t *counts, const gl_real *v, size_t n, int m, i
   uint32_t c[COPIES][MAXB];
   clear_copies(c, nb);
   int32_t idx[CHUNK];
-  const int q = m % 5 ? 0 : m / 5; /* m = 4q + q, or a power of two (q = 0) */
-  const gl_real p1 = (gl_real)(q ? 4 * q : m), p2 = (gl_real)q;
+  const int q = m % 5 ? 0 : m / 5; /* m = 4q + q, or a power of two: m/2 + m/2 */
+  const gl_real p1 = (gl_real)(q ? 4 * q : m / 2), p2 = (gl_real)(q ? q : m / 2);
   const gl_real lo = (gl_real)(-off - 1), hi = (gl_real)(nb - off);
   for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
     const size_t len = n - i0 < CHUNK ? n - i0 : CHUNK;
@@ -239,6 +239,17 @@ static void count_log(uint32_t *counts, const gl_real *v, size_t n, const uint64
   add_copies(counts, c, LOG_EDGES + 1);
 }
 
+/* Histogram `which` of net n over v[0..count): its gl_hist_bins counts into out. */
+void gl_hist_count(const gl_net *n, int which, const gl_real *v, size_t count, uint32_t *out) {
+  const gl_hists *h = &n->hist;
+  int m = PRE_M, off = PRE_OFF;
+  switch (which) {
+  case GL_HIST_ACT: act_bins(n->s.act, &m, &off); /* fallthrough */
+  case GL_HIST_PRE: count_uniform(out, v, count, m, off, h->bins[which]); break;
+  default: count_log(out, v, count, h->log_tab); break;
+  }
+}
+
 /* Layer l's four histograms from the batch of `rows` rows just
  * back-propagated (stats.c's measure_layer, on the thread that has layer l). */
 void gl_hist_layer(gl_net *n, int l, int rows) {
@@ -246,21 +257,18 @@ void gl_hist_layer(gl_net *n, int l, int rows) {
   if (!h->on) return;
   const gl_layer *L = &n->layers[l];
   uint32_t *c[GL_N_HISTS];
-  for (int k = 0; k < GL_N_HISTS; k++) {
-    c[k] = h->counts + h->at[k] + (size_t)l * h->bins[k];
-    memset(c[k], 0, sizeof(uint32_t) * h->bins[k]);
-  }
+  for (int k = 0; k < GL_N_HISTS; k++) c[k] = h->counts + h->at[k] + (size_t)l * h->bins[k];
   const gl_buf *z = &n->bufs[L->act_pre >= 0 ? L->act_pre : L->out_buf]; /* the logits: no phi */
-  count_uniform(c[GL_HIST_PRE], z->v, (size_t)rows * z->n, PRE_M, PRE_OFF, h->bins[GL_HIST_PRE]);
+  gl_hist_count(n, GL_HIST_PRE, z->v, (size_t)rows * z->n, c[GL_HIST_PRE]);
   if (L->act_post >= 0) {
     const gl_buf *a = &n->bufs[L->act_post];
-    int m, off;
-    act_bins(n->s.act, &m, &off);
-    count_uniform(c[GL_HIST_ACT], a->v, (size_t)rows * a->n, m, off, h->bins[GL_HIST_ACT]);
+    gl_hist_count(n, GL_HIST_ACT, a->v, (size_t)rows * a->n, c[GL_HIST_ACT]);
+  } else {
+    memset(c[GL_HIST_ACT], 0, sizeof(uint32_t) * h->bins[GL_HIST_ACT]);
   }
   const gl_buf *o = &n->bufs[L->out_buf];
-  count_log(c[GL_HIST_GRAD], o->g, (size_t)rows * o->n, h->log_tab);
-  count_log(c[GL_HIST_WGRAD], n->grads + L->w_off, (size_t)L->in * L->out, h->log_tab);
+  gl_hist_count(n, GL_HIST_GRAD, o->g, (size_t)rows * o->n, c[GL_HIST_GRAD]);
+  gl_hist_count(n, GL_HIST_WGRAD, n->grads + L->w_off, (size_t)L->in * L->out, c[GL_HIST_WGRAD]);
 }
 
 /* ---- the spread across units ---- */
@@ -376,8 +384,8 @@ static double gelu_slope_d(double z) {
  *   sigmoid  phi' = s(1 - s) < 1/40  <=>  |z| > 2 atanh(sqrt(0.9)) = 3.6369
  *   tanh     1 - t^2 < 1/10          <=>  |z| > atanh(sqrt(0.9))   = 1.8184
  *   relu, leaky_relu   phi' = 0 or 0.01 for z <= 0 (phi'(0) is the left slope)
- *   gelu     phi' < 0.11289 for z < -0.4878 (phi' is negative below -0.75, rises to
- *            1.1289 near 1.5 and falls back to 1; found by bisection)
+ *   gelu     phi' < 0.11289 for z < -0.5327 (phi' is negative below -0.75, rises to
+ *            1.1289 near 1.42 and falls back to 1; found by bisection)
  *   linear   nowhere. */
 int gl_act_slow_region(const gl_net *net, double *lo, double *hi) {
   if (!net || !lo || !hi) return GL_EMISUSE;

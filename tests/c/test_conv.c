@@ -218,7 +218,8 @@ static void test_layers_and_records(void) {
       bits &= !memcmp(gl_record_field(a, f), gl_record_field(c, f),
                       sizeof(double) * (size_t)gl_n_layers(a));
     const double la = gl_record_loss(a), lc = gl_record_loss(c);
-    CHECK(bits && !memcmp(&la, &lc, sizeof la), "%d threads: every field of the record, bit for bit",
+    bits &= same_hist(a, c);
+    CHECK(bits && !memcmp(&la, &lc, sizeof la), "%d threads: every field of the record and its histograms, bit for bit",
           counts[k]);
     gl_free(c);
   }
@@ -249,10 +250,10 @@ static void test_layers_and_records(void) {
                           sizeof(double) * (size_t)gl_n_layers(x));
         const double lx = gl_record_loss(x), lc = gl_record_loss(c);
         const double tx = gl_record_test_loss(x), tc = gl_record_test_loss(c);
-        bits &= !memcmp(&lx, &lc, sizeof lx) && !memcmp(&tx, &tc, sizeof tx);
+        bits &= !memcmp(&lx, &lc, sizeof lx) && !memcmp(&tx, &tc, sizeof tx) && same_hist(x, c);
         gl_free(c);
       }
-      CHECK(bits, "%s %s: 1, 2, 3 and 8 threads, every field, loss and test loss bit for bit",
+      CHECK(bits, "%s %s: 1, 2, 3 and 8 threads, every field, histogram, loss and test loss bit for bit",
             arch ? "residual" : "plain", nt[q]);
       gl_free(x);
     }

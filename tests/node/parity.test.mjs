@@ -5,7 +5,7 @@
 // CLI's 9 printed digits.)  With batch and layer norm (dense and conv, plain
 // and both residual forms) every field of every record, gamma_grad_norm and
 // the evaluation-mode loss, test loss and accuracy included, must agree to
-// those 9 digits.
+// those 9 digits, and the histograms' counts exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -31,11 +31,24 @@ for (const act of ACTS) {
         assert.equal(st.step, ref[s].step);
         const d = maxRelDiff(st.grad_norm, ref[s].grad_norm);
         if (d.worst > worst) { worst = d.worst; where = `step ${s}, layer ${d.at + 1}`; }
+        assertHistMatches(st, ref[s], `step ${s}`);
         assert.ok(Math.abs(st.loss - ref[s].loss) <= 1e-5 * Math.abs(ref[s].loss) + 1e-9, `loss at step ${s}`);
       }
       net.free();
       assert.ok(worst <= 1e-5, `largest relative difference ${worst.toExponential(2)} at ${where}`);
     });
+  }
+}
+
+/** The histograms of a record against the CLI's, count for count (the CLI prints a list per
+ * layer; stats() one Uint32Array, layer-major). */
+function assertHistMatches(st, ref, label) {
+  for (const h of engine.histNames) {
+    assert.ok(ref[h] && st[h], `${label}: ${h} in both`);
+    const want = ref[h].flat();
+    assert.equal(st[h].length, want.length, `${label}: ${h} length`);
+    const at = want.findIndex((c, i) => c !== st[h][i]);
+    assert.equal(at, -1, `${label}: ${h} count ${at}: ${st[h][at]} vs the CLI's ${want[at]}`);
   }
 }
 
@@ -51,6 +64,7 @@ function assertRecordMatches(st, ref, label, fields = engine.fieldNames) {
     const d = maxRelDiff(st[f], ref[f]);
     assert.ok(d.worst <= 5e-9, `${label}: ${f} layer ${d.at + 1}: ${st[f][d.at]} vs ${ref[f][d.at]}`);
   }
+  assertHistMatches(st, ref, label);
 }
 
 for (const norm of ['batch', 'layer']) {

@@ -18,6 +18,7 @@ const ACTS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'gelu'];
 function numbers(st) {
   const out = [st.step, st.loss, st.acc, st.status];
   for (const f of single.fieldNames) out.push(...st[f]);
+  for (const h of single.histNames) out.push(...st[h]); /* the histograms' counts too */
   if (st.test_loss !== undefined) out.push(st.test_loss, st.test_acc);
   return out;
 }

@@ -51,6 +51,12 @@ test('ready unasked, then configure, step, run to the end, reset', async () => {
     assert.equal(conf.config.depth, 10);
     assert.equal(conf.stats.plain.step, 0);
     assert.equal(conf.data.x.length, 2 * conf.data.n);
+    /* the histograms' edges once; every record's counts are nLayers x (edges + 1) */
+    assert.deepEqual(Object.keys(conf.hist_edges), ['hist_pre', 'hist_act', 'hist_grad', 'hist_wgrad']);
+    assert.deepEqual(Object.values(conf.hist_edges).map((e) => e.length), [65, 41, 105, 105]);
+    assert.equal(conf.stats.plain.hist_act.length, 12 * 42);
+    assert.ok(conf.stats.residual.hist_pre instanceof Uint32Array);
+    assert.ok(Math.abs(conf.act_slow_region.hi - 3.6369) < 1e-4 && conf.act_slow_region.lo === -conf.act_slow_region.hi, 'sigmoid: |z| > 3.6369');
     send({ type: 'step' });
     const one = await next((m) => m.type === 'stats');
     assert.equal(one.records.length, 1);

@@ -131,6 +131,12 @@
         sweepUnitsTotal: c('gl_sweep_units_total', 'number', ['number']),
         sweepProgress: c('gl_sweep_progress', 'number', ['number']),
         sweepJson: c('gl_sweep_json', 'string', ['number']),
+        histName: c('gl_hist_name', 'string', ['number']),
+        histBins: c('gl_hist_bins', 'number', ['number', 'number']),
+        histEdges: c('gl_hist_edges', 'number', ['number', 'number']),
+        recordHist: c('gl_record_hist', 'number', ['number', 'number']),
+        recordHistOn: c('gl_record_hist_on', 'number', ['number']),
+        actSlowEdge: c('glw_act_slow_edge', 'number', ['number', 'number']),
       };
       /** the result codes (CODES), for the errors of net.js and sweep.js */
       this.codes = CODES;
@@ -142,6 +148,9 @@
       /** @type {string[]} the per-layer statistics of a record, in the engine's order */
       this.fieldNames = [];
       for (let f = 0; this.c.fieldName(f); f++) this.fieldNames.push(this.c.fieldName(f));
+      /** @type {string[]} the record's histograms, in the engine's order: hist_pre, hist_act, hist_grad, hist_wgrad */
+      this.histNames = [];
+      for (let k = 0; this.c.histName(k); k++) this.histNames.push(this.c.histName(k));
       this.realBytes = this.c.realBytes();
     }
 

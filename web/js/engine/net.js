@@ -20,12 +20,21 @@
 /** @typedef {import('./gradlab.js').Arch} Arch */
 /** @typedef {{n: number, d: number, classes: number, x: Float32Array, y: Int32Array}} DataSet */
 /**
- * One record, copied out of the heap (the per-layer fields, named by engine.fieldNames, are Float64Arrays)
+ * One record, copied out of the heap (the per-layer fields, named by engine.fieldNames, are Float64Arrays;
+ * the histograms, named by engine.histNames, Uint32Arrays of nLayers x bins counts, layer-major:
+ * hist_pre[(l - 1) * bins + b] is count b of layer l, bins = hist_edges.hist_pre.length + 1;
+ * absent when the network does not count them, hist = 0)
  * @typedef {{arch: Arch, step: number, steps_done: number, loss: number, acc: number,
  *   test_loss: number | null, test_acc: number | null, status: 'ok' | 'diverged',
  *   diverged: {step: number, layer: number, where: string} | null, res_scale: Float64Array,
- *   act_max_slope: number, [field: string]: any}} Stats
+ *   act_max_slope: number, act_slow_region: SlowRegion, [field: string]: any}} Stats
  */
+/**
+ * Where the activation's slope is below a tenth of its largest (what `saturation` counts):
+ * z <= lo or z > hi; null where there is no such side (relu: {lo: 0, hi: null}; linear: both null)
+ * @typedef {{lo: number | null, hi: number | null}} SlowRegion
+ */
+/** Each histogram's edges by its name (hist_pre, ...): E edges, E + 1 counts per layer @typedef {{[name: string]: Float64Array}} HistEdges */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
   else root.GradLabEngineNet = factory();
@@ -56,6 +65,23 @@
       this.nPoints = c.nPoints(ptr);
       /** image data (data=digits): { h, w } of each input row; null otherwise */
       this.image = c.imageHeight(ptr) ? { h: c.imageHeight(ptr), w: c.imageWidth(ptr) } : null;
+      const mod = engine.mod;
+      /** @type {HistEdges | null} the histograms' edges (fixed for the network), null when it does not count them (hist = 0) */
+      this.histEdges = null;
+      /** @type {number[]} counts per layer of each histogram, in engine.histNames' order */
+      this.histBins = engine.histNames.map((_, k) => c.histBins(ptr, k));
+      if (c.recordHistOn(ptr)) {
+        /** @type {HistEdges} */
+        const edges = {};
+        engine.histNames.forEach((name, k) => {
+          const at = c.histEdges(ptr, k) / 8;
+          edges[name] = mod.HEAPF64.slice(at, at + this.histBins[k] - 1);
+        });
+        this.histEdges = edges;
+      }
+      const finite = (/** @type {number} */ v) => (Number.isFinite(v) ? v : null);
+      /** @type {SlowRegion} gl_act_slow_region: the shaded region of the z histogram */
+      this.actSlowRegion = Object.freeze({ lo: finite(c.actSlowEdge(ptr, 0)), hi: finite(c.actSlowEdge(ptr, 1)) });
     }
 
     get ptr() {
@@ -123,6 +149,14 @@
       for (let b = 0; b < this.nBlocks; b++) out.res_scale[b] = c.recordResScale(p, b);
       /* the bound on phi' in every chain factor (the network's activation, not the record's) */
       out.act_max_slope = c.actMaxSlope(p);
+      out.act_slow_region = this.actSlowRegion;
+      /* the histograms: nLayers x bins counts each, layer-major */
+      if (this.histEdges) {
+        this.engine.histNames.forEach((name, k) => {
+          const at = c.recordHist(p, k) / 4;
+          out[name] = mod.HEAPU32.slice(at, at + this.nLayers * this.histBins[k]);
+        });
+      }
       return out;
     }
 

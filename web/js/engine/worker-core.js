@@ -107,6 +107,10 @@
         memoryBytes: Object.values(runs).reduce((s, n) => s + n.memoryBytes, 0),
         /* what the records' loss and accuracy are measured on: so many of the training set's and the test split's examples */
         measured: { train: first.evalCount, trainOf: first.nPoints, test: first.evalTestCount, testOf: first.nTest },
+        /* the histograms' edges (every record's hist_* counts are on them; null with hist = 0) and
+           where the activation's slope is below a tenth of its largest (the z histogram's shading) */
+        hist_edges: first.histEdges,
+        act_slow_region: first.actSlowRegion,
         stats: snapshot(),
       });
     }
