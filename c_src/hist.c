@@ -31,8 +31,9 @@
  * Every bin is right-closed, (a, b], so that relu's slow region z <= 0 (its
  * phi'(0) is 0) is a union of whole bins and its saturation is exactly the
  * mass of the bins at or below 0.  The log bins compare |g| itself with
- * 10^(k/2), never a rounded log10.  A NaN counts as below (a record is only
- * made of finite values; +-inf count as above/below).
+ * 10^(k/2), never a rounded log10.  A NaN counts as above, in every
+ * histogram (a record holds none: a step with one diverges and records
+ * nothing), +-inf as above/below (|inf| above).
  *
  * The double build (gradient checks) bins the uniform histograms in double
  * and the log ones on |g| rounded to float32.
@@ -180,7 +181,7 @@ static void add_copies(uint32_t *counts, uint32_t (*c)[MAXB], int nb) {
  *   when err <= 0, t + 1 when err > 0.
  * ceil(t) is trunc(t) + (t above it); t is first clamped to [-off - 1,
  * nb - off] so the conversion cannot overflow (a NaN fails the first
- * comparison and goes below), then the count to [0, nb - 1].  All in v's
+ * comparison and goes above), then the count to [0, nb - 1].  All in v's
  * type, lane by lane: the compilers vectorise it. */
 static void count_uniform(uint32_t *counts, const gl_real *v, size_t n, int m, int off, int nb) {
   uint32_t c[COPIES][MAXB];
@@ -194,8 +195,8 @@ static void count_uniform(uint32_t *counts, const gl_real *v, size_t n, int m, i
     const gl_real *x = v + i0;
     for (size_t i = 0; i < len; i++) {
       const gl_real a = x[i] * p1, b = x[i] * p2, t = a + b, err = b - (t - a);
-      gl_real tc = t > lo ? t : lo;
-      tc = tc < hi ? tc : hi;
+      gl_real tc = t < hi ? t : hi; /* a NaN fails this comparison and goes above */
+      tc = tc > lo ? tc : lo;
       const int32_t k = (int32_t)tc;
       int32_t j = k + ((gl_real)k < tc) + (((gl_real)k == tc) & (err > 0)) + off;
       j = j > 0 ? j : 0;
@@ -283,25 +284,27 @@ void gl_hist_layer(gl_net *n, int l, int rows) {
  * examples differ, which act_std (over every value of the batch) mixes in.
  * The deviations are taken from the first unit's value (d = a_c - a_0), so
  * identical units give d = 0 and a standard deviation of exactly 0. */
+typedef double vd8 __attribute__((vector_size(8 * sizeof(double)), aligned(sizeof(double))));
 typedef gl_real vr8 __attribute__((vector_size(8 * sizeof(gl_real)), aligned(sizeof(gl_real))));
 
 /* The population std of v[0..n) about v[0]: sums of d = v - v[0] and d^2 in
- * 8 lanes (lane k takes values k, k + 8, ...; the lanes added in order at the
- * end, as sums.c's), so identical values give exactly 0. */
+ * 8 double lanes (lane k takes values k, k + 8, ...; the lanes added in order
+ * at the end, as sums.c's: the same bits in every build), so identical values
+ * give exactly 0 and an exploding layer's 1e20s do not overflow. */
 static double row_std(const gl_real *v, int n) {
-  const vr8 c = v[0] - (vr8){0}; /* v[0] - 0 is v[0]: a broadcast */
-  vr8 a1 = {0}, a2 = {0};
+  const vd8 c = (double)v[0] - (vd8){0}; /* v[0] - 0 is v[0]: a broadcast */
+  vd8 a1 = {0}, a2 = {0};
   int i = 0;
   for (; i + 8 <= n; i += 8) {
     vr8 u;
     memcpy(&u, v + i, sizeof u);
-    const vr8 d = u - c;
+    const vd8 d = __builtin_convertvector(u, vd8) - c;
     a1 += d;
     a2 += d * d;
   }
-  gl_real s1 = 0, s2 = 0;
+  double s1 = 0, s2 = 0;
   for (; i < n; i++) {
-    const gl_real d = v[i] - v[0];
+    const double d = (double)v[i] - v[0];
     s1 += d;
     s2 += d * d;
   }
@@ -309,10 +312,20 @@ static double row_std(const gl_real *v, int n) {
     s1 += a1[k];
     s2 += a2[k];
   }
-  const double m1 = (double)s1 / n, var = (double)s2 / n - m1 * m1;
+  const double m1 = s1 / n, var = s2 / n - m1 * m1;
   return var > 0 ? sqrt(var) : 0;
 }
 
+/* act_unit_std of layer l: the activation the record's act_mean/act_std
+ * describe (phi's output; the logits for the output layer), per example the
+ * population standard deviation across the layer's units (a conv map: across
+ * its C channels, at each pixel), averaged over the examples (and pixels):
+ *   (1/(rows S)) sum_{r, p} sqrt( (1/C) sum_c (a_rcp - abar_rp)^2 ).
+ * It is 0 exactly when every unit computes the same number for every example
+ * (a symmetric initialisation: init=zeros or constant), however much the
+ * examples differ, which act_std (over every value of the batch) mixes in.
+ * The deviations are taken from the first unit's value (d = a_c - a_0), so
+ * identical units give d = 0 and a standard deviation of exactly 0. */
 double gl_act_unit_std(const gl_net *n, int l, int rows) {
   const gl_layer *L = &n->layers[l];
   const gl_buf *a = &n->bufs[L->act_post >= 0 ? L->act_post : L->out_buf];
@@ -328,19 +341,19 @@ double gl_act_unit_std(const gl_net *n, int l, int rows) {
     const gl_real *row = a->v + (size_t)r * F;
     for (int p0 = 0; p0 < S; p0 += P) { /* P pixels at a time, their channels in turn */
       const int np = S - p0 < P ? S - p0 : P;
-      gl_real s1[P], s2[P];
+      double s1[P], s2[P];
       const gl_real *first = row + p0;
       for (int p = 0; p < np; p++) s1[p] = s2[p] = 0;
       for (int ch = 1; ch < C; ch++) {
         const gl_real *u = row + (size_t)ch * S + p0;
         for (int p = 0; p < np; p++) {
-          const gl_real d = u[p] - first[p];
+          const double d = (double)u[p] - first[p];
           s1[p] += d;
           s2[p] += d * d;
         }
       }
       for (int p = 0; p < np; p++) {
-        const double m1 = (double)s1[p] / C, var = (double)s2[p] / C - m1 * m1;
+        const double m1 = s1[p] / C, var = s2[p] / C - m1 * m1;
         total += var > 0 ? sqrt(var) : 0;
       }
     }

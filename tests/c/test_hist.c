@@ -27,7 +27,7 @@ static size_t train_len;
 /* ---- the definition: a plain double loop over the edges ---- */
 
 /* The count a value falls in: bins are right-closed, (e[i-1], e[i]]; count 0
- * is v <= e[0], count E is v > e[E-1].  Exact for float32 values: an edge
+ * is v <= e[0], count E is v > e[E-1] (and a NaN, which no edge is above).  Exact for float32 values: an edge
  * that is not a double (k/40) is off by less than 1e-17 relative, and no
  * float lies that close to k/40 or k/20 without being it. */
 static int ref_bin(double v, const double *e, int E) {
@@ -131,9 +131,10 @@ static void test_log_bins(void) {
             engine_bin(n, GL_HIST_GRAD, from_bits(1)) == 3 &&
             engine_bin(n, GL_HIST_GRAD, 1e6f) == 104 &&
             engine_bin(n, GL_HIST_GRAD, next_up(1e6f)) == 105 &&
-            engine_bin(n, GL_HIST_GRAD, INFINITY) == 105 && engine_bin(n, GL_HIST_GRAD, 1.0f) == 92,
+            engine_bin(n, GL_HIST_GRAD, INFINITY) == 105 && engine_bin(n, GL_HIST_GRAD, NAN) == 105 &&
+            engine_bin(n, GL_HIST_GRAD, 1.0f) == 92,
         "|g| = 0: count 0 (exact zeros); 1.4e-45: count 3, (10^-45, 10^-44.5]; 1 in (10^-0.5, 1]; "
-        "1e6 in the last bin, the next float above");
+        "1e6 in the last bin, the next float, inf and NaN above");
   gl_free(n);
 }
 
@@ -169,9 +170,9 @@ static void check_uniform(const char *act, int which, int want_edges, double fir
     }
   }
   CHECK(E == want_edges && e[0] == first && e[E - 1] == last && wrong == 0 &&
-            engine_bin(n, which, NAN) == 0,
+            engine_bin(n, which, NAN) == E,
         "%s %s: %d edges %g .. %g; %ld values (every edge's nearest float and its neighbours, 0, "
-        "denormals, +-inf, random): the double loop's count, %ld differ (first %a); NaN counts below",
+        "denormals, +-inf, random): the double loop's count, %ld differ (first %a); NaN counts above",
         act, gl_hist_name(which), E, e[0], e[E - 1], tried, wrong, first_wrong);
   gl_free(n);
 }
@@ -243,6 +244,27 @@ static int layers_match(gl_net *n, long *values) {
       }
       *values += (long)cnt[k];
     }
+    /* act_unit_std: per example (and pixel) the std across units (channels), in double */
+    const gl_buf *a = &n->bufs[L->act_post >= 0 ? L->act_post : L->out_buf];
+    const int C = L->k2 == 9 && L->act_post >= 0 ? n->s.channels : a->n, S = a->n / C;
+    double ref = 0;
+    for (int r = 0; r < rows; r++)
+      for (int p = 0; p < S; p++) {
+        double m = 0, q = 0;
+        for (int c = 0; c < C; c++) m += a->v[(size_t)r * a->n + (size_t)c * S + p];
+        m /= C;
+        for (int c = 0; c < C; c++) {
+          const double d = a->v[(size_t)r * a->n + (size_t)c * S + p] - m;
+          q += d * d;
+        }
+        ref += sqrt(q / C);
+      }
+    ref /= (double)rows * S;
+    const double got = gl_record_field(n, GL_ACT_UNIT_STD)[l];
+    if (!(fabs(got - ref) <= 1e-5 * ref + 1e-9)) {
+      if (bad < 3) printf("    act_unit_std layer %d: %.9g, the double loop's %.9g\n", l + 1, got, ref);
+      bad++;
+    }
   }
   free(want);
   return bad;
@@ -292,7 +314,8 @@ static void test_layers(void) {
         record_batch(n);
         long values = 0;
         const int bad = layers_match(n, &values);
-        CHECK(bad == 0, "%s %s: 4 x %d histograms = the double loop's, sums = %ld values",
+        CHECK(bad == 0, "%s %s: 4 x %d histograms = the double loop's, sums = %ld values; act_unit_std "
+              "within 1e-5 of it",
               arch ? "residual" : "plain", t, n->n_layers, values);
         gl_free(n);
       }
@@ -315,7 +338,8 @@ static void test_layers(void) {
       long values = 0;
       const int bad = layers_match(n, &values);
       CHECK(bad == 0, "%s %s: 4 x %d histograms (conv: every element of each map) = the double "
-            "loop's, sums = %ld values", arch ? "residual" : "plain", t, n->n_layers, values);
+            "loop's, sums = %ld values; act_unit_std (across channels) within 1e-5 of it",
+            arch ? "residual" : "plain", t, n->n_layers, values);
       gl_free(n);
     }
 }
