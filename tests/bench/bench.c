@@ -21,6 +21,11 @@
  * and W1bn once more with record_every=10 for both nets, the line naming it
  * (batch norm's own cost, mostly without the record's evaluation pass):
  *   bench W1bn native record_every=10 time_ratio_to_W1=1.NN  (...)
+ * W1hist and W3hist are W1 and W3 with the record's histograms (hist=1)
+ * against the same without (the workloads' hist=0), every step recorded,
+ * interleaved likewise, and W1hist once more recording every 10 steps (the
+ * page's default):
+ *   bench W1hist native time_ratio_to_W1=1.NN  (steps/s ... with hist=1, ... with hist=0; ...)
  * The machine's speed drifts by 2x between runs (and within one, when the
  * cores are shared): only a ratio of interleaved runs compares.
  * Environment: RUN_S (default 2), RUNS (default 5), WARM_S (default 1), THREADS (default 2;
@@ -280,5 +285,8 @@ int main(int argc, char **argv) {
     if (argc > 1 && strcmp(argv[1], hnames[w]) != 0) continue;
     if (bench_pair(hnames[w], bases[w], "hist=0", "hist=1", NULL, 0, runs, run_s, warm_s)) return 1;
   }
+  if (argc <= 1 || strcmp(argv[1], "W1hist") == 0)
+    if (bench_pair("W1hist", "W1", "hist=0", "hist=1", "record_every=10", 0, runs, run_s, warm_s))
+      return 1;
   return 0;
 }
