@@ -80,16 +80,16 @@ typedef struct {
 
 /* The histograms' shape, the same for every net of a run: counts per layer
  * and edges of each (gl_hist_bins, gl_hist_edges), copied from the first net;
- * hist_on = 0 when the nets do not count them (hist=0). */
+ * on = the setting hist (0: no histograms, no edges printed). */
 static struct {
   int on, bins[GL_N_HISTS];
   double *edges[GL_N_HISTS];
   size_t total; /* counts of all four per record: n_layers x sum of bins */
 } hist_shape;
 
-static void keep_hist_shape(gl_net *net) {
+static void keep_hist_shape(gl_config *cfg, gl_net *net) {
   if (hist_shape.bins[0]) return;
-  hist_shape.on = gl_record_hist_on(net);
+  hist_shape.on = setting_is(cfg, "hist", "1");
   hist_shape.total = 0;
   for (int k = 0; k < GL_N_HISTS; k++) {
     const int b = hist_shape.bins[k] = gl_hist_bins(net, k);
@@ -124,7 +124,7 @@ static void keep_record(run *r, gl_net *net) {
   for (int k = 0; k < GL_N_FIELDS; k++)
     memcpy(e->f + (size_t)k * nl, gl_record_field(net, k), sizeof(double) * (size_t)nl);
   e->hist = NULL;
-  if (!hist_shape.on) return;
+  if (!gl_record_hist_on(net)) return;
   e->hist = malloc(sizeof(uint32_t) * hist_shape.total);
   uint32_t *h = e->hist;
   for (int k = 0; k < GL_N_HISTS; k++) {
@@ -140,7 +140,7 @@ static void run_one(gl_config *cfg, int arch, run *r, int *n_layers, char ***nam
   if (rc) die("%s (%s)", gl_config_errmsg(cfg), gl_errstr(rc));
   const long steps = setting_long(cfg, "steps"), every = setting_long(cfg, "record_every");
   *n_layers = gl_n_layers(net);
-  keep_hist_shape(net);
+  keep_hist_shape(cfg, net);
   if (!*names) {
     *names = malloc(sizeof(char *) * (size_t)*n_layers);
     for (int l = 0; l < *n_layers; l++) (*names)[l] = strdup(gl_layer_name(net, l + 1));

@@ -168,7 +168,8 @@ typedef struct {
  * bins[k] counts at counts + at[k] (layer-major), its bins[k] - 1 edges at
  * edges + edge_at[k]; log_tab: the log bins' table per float32 exponent. */
 typedef struct {
-  int on;                   /* the setting hist: counted at every record */
+  int on;                   /* count them at the next records (the setting hist; gl_record_hist_set) */
+  int rec_on;               /* the last record holds them */
   int bins[GL_N_HISTS];
   size_t at[GL_N_HISTS], edge_at[GL_N_HISTS];
   size_t total, n_edges;    /* counts and edges of all four */

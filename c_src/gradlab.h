@@ -273,8 +273,10 @@ double gl_act_max_slope(const gl_net *net);
  * |g| <= 1e-46: in float32 exactly 0, the gradient lost to underflow),
  * count i holds edge[i-1] < v <= edge[i], count E holds v > edge[E-1]:
  * every bin is right-closed, (a, b].
- * Counted when the setting hist is 1 (the default; hist=0 skips them and
- * leaves every count 0: gl_record_hist_on says which). */
+ * Counted when the setting hist is 1, or from gl_record_hist_set(net, 1) on
+ * (hist=0, the default, skips them: a record of the W1 benchmark costs about
+ * 1.4x with them; every other number is the same either way).  A record made
+ * without them has every count 0: gl_record_hist_on says which. */
 typedef enum { GL_HIST_PRE = 0, GL_HIST_ACT, GL_HIST_GRAD, GL_HIST_WGRAD, GL_N_HISTS } gl_hist;
 /* "hist_pre", "hist_act", "hist_grad", "hist_wgrad": static; NULL outside. */
 const char *gl_hist_name(int which);
@@ -288,8 +290,13 @@ const double *gl_hist_edges(const gl_net *net, int which);
  * with the next gl_step or gl_measure that records, the pointer lives until
  * gl_free.  NULL for NULL or a bad which. */
 const uint32_t *gl_record_hist(const gl_net *net, int which);
-/* 1 when net counts its histograms (the setting hist), else 0. */
+/* 1 when the last record holds histograms (counted at that record), else 0
+ * (0 before the first record, and for NULL). */
 int gl_record_hist_on(const gl_net *net);
+/* Counts the histograms (on != 0) or not at every record from the next one
+ * on, between steps, whatever the setting hist said at create (the memory is
+ * the net's either way).  GL_OK; GL_EMISUSE for NULL. */
+int gl_record_hist_set(gl_net *net, int on);
 /* Where the net's activation is slow: phi'(z) < max phi' / 10 (what
  * saturation counts) exactly for z <= *lo or z > *hi; -HUGE_VAL / HUGE_VAL
  * where there is no such side.  sigmoid +-3.6369, tanh +-1.8184, relu and

@@ -255,10 +255,14 @@ void gl_hist_count(const gl_net *n, int which, const gl_real *v, size_t count, u
  * back-propagated (stats.c's measure_layer, on the thread that has layer l). */
 void gl_hist_layer(gl_net *n, int l, int rows) {
   gl_hists *h = &n->hist;
-  if (!h->on) return;
+  if (l == 0) h->rec_on = h->on; /* one writer: the thread that has layer 0 */
   const gl_layer *L = &n->layers[l];
   uint32_t *c[GL_N_HISTS];
   for (int k = 0; k < GL_N_HISTS; k++) c[k] = h->counts + h->at[k] + (size_t)l * h->bins[k];
+  if (!h->on) { /* not counted: a record without histograms, every count 0 */
+    for (int k = 0; k < GL_N_HISTS; k++) memset(c[k], 0, sizeof(uint32_t) * h->bins[k]);
+    return;
+  }
   const gl_buf *z = &n->bufs[L->act_pre >= 0 ? L->act_pre : L->out_buf]; /* the logits: no phi */
   gl_hist_count(n, GL_HIST_PRE, z->v, (size_t)rows * z->n, c[GL_HIST_PRE]);
   if (L->act_post >= 0) {
@@ -384,7 +388,13 @@ const uint32_t *gl_record_hist(const gl_net *net, int which) {
   return net->hist.counts + net->hist.at[which];
 }
 
-int gl_record_hist_on(const gl_net *net) { return net ? net->hist.on : 0; }
+int gl_record_hist_on(const gl_net *net) { return net ? net->hist.rec_on : 0; }
+
+int gl_record_hist_set(gl_net *net, int on) {
+  if (!net) return GL_EMISUSE;
+  net->hist.on = on != 0;
+  return gl_net_result(net, GL_OK);
+}
 
 /* phi'(z) of gelu (the engine's tanh form), in double */
 static double gelu_slope_d(double z) {

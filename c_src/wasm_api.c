@@ -120,5 +120,6 @@ GL_EXPORT(gl_hist_bins)
 GL_EXPORT(gl_hist_edges)
 GL_EXPORT(gl_record_hist)
 GL_EXPORT(gl_record_hist_on)
+GL_EXPORT(gl_record_hist_set)
 GL_EXPORT(glw_act_slow_edge)
 };

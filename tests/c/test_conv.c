@@ -196,7 +196,7 @@ static void test_layers_and_records(void) {
         "without a test split: test_acc %g, %d test points", gl_record_test_acc(n), gl_n_test_points(n));
   gl_free(n);
   const char *t = "model=conv data=digits blocks=2 channels=4 act=relu init=he batch=16 record_every=3 "
-                  "optimizer=momentum lr=0.05 clip=1";
+                  "optimizer=momentum lr=0.05 clip=1 hist=1";
   gl_net *a = make(t, GL_ARCH_RESIDUAL, 128, 0), *b = make(t, GL_ARCH_RESIDUAL, 128, 0);
   gl_step(a, 7);
   gl_step(b, 7);
@@ -229,9 +229,9 @@ static void test_layers_and_records(void) {
   /* the same with batch and layer norm (plain and post: pooling before and after the norm) */
   static const char *nt[] = {
       "model=conv data=digits blocks=2 channels=4 act=relu init=he batch=16 record_every=3 "
-      "optimizer=adam lr=0.01 norm=batch",
+      "optimizer=adam lr=0.01 norm=batch hist=1",
       "model=conv data=digits blocks=2 channels=4 act=tanh batch=16 record_every=2 form=post "
-      "optimizer=momentum lr=0.05 clip=1 norm=layer"};
+      "optimizer=momentum lr=0.05 clip=1 norm=layer hist=1"};
   for (int q = 0; q < 2; q++)
     for (int arch = 0; arch < 2; arch++) {
       gl_threads_set(1);

@@ -50,8 +50,10 @@ static int engine_bin(const gl_net *n, int which, gl_real v) {
   return -1;
 }
 
+/* A net from text, counting its histograms (hist=1) unless the text says hist. */
 static gl_net *make(const char *text, int arch) {
   gl_config *c = cfg_from(text);
+  if (!strstr(text, "hist=")) gl_config_set(c, "hist", "1");
   gl_net *n = NULL;
   if (gl_create(c, arch, &n)) {
     CHECK(0, "create '%s': %s", text, gl_config_errmsg(c));
@@ -286,6 +288,7 @@ static gl_config *digits_cfg(const char *text, int n_train) {
 
 static gl_net *make_conv(const char *text, int arch, int images) {
   gl_config *c = digits_cfg(text, images);
+  gl_config_set(c, "hist", "1");
   gl_net *n = NULL;
   if (gl_create(c, arch, &n)) {
     CHECK(0, "create '%s': %s", text, gl_config_errmsg(c));
@@ -344,12 +347,18 @@ static void test_layers(void) {
     }
 }
 
-/* hist=0: no counting, every other number the same; the API around it. */
+/* hist=0: no counting, every other number the same; switched between
+ * steps; the API around it. */
 static void test_off_and_api(void) {
-  printf("hist=0, the API\n");
+  printf("hist=0, gl_record_hist_set, the API\n");
   const char *t = "depth=8 width=16 act=tanh norm=batch points=64 batch=16 record_every=1";
   char t0[160];
   snprintf(t0, sizeof t0, "%s hist=0", t);
+  {
+    gl_config *c = cfg_from(t);
+    CHECK(!strcmp(gl_config_get(c, "hist"), "0"), "hist is 0 by default");
+    gl_config_free(c);
+  }
   gl_net *a = make(t, GL_ARCH_RESIDUAL), *b = make(t0, GL_ARCH_RESIDUAL);
   if (!a || !b) return;
   gl_step(a, 7);
@@ -363,6 +372,28 @@ static void test_off_and_api(void) {
             gl_hist_bins(b, GL_HIST_PRE) == 66,
         "hist=0: gl_record_hist_on 0, every count 0, every field and the loss bit for bit those of "
         "hist=1 (7 steps)");
+  /* switched on and off between steps: the next record has them, or not */
+  gl_net *c = make(t0, GL_ARCH_PLAIN);
+  if (!c) return;
+  const int on0 = gl_record_hist_on(c);
+  gl_step(c, 1);
+  const int on1 = gl_record_hist_on(c);
+  const int set = gl_record_hist_set(c, 1);
+  const int on2 = gl_record_hist_on(c); /* the last record was made without them */
+  gl_step(c, 1);
+  uint64_t sum = 0;
+  for (int i = 0; i < gl_hist_bins(c, GL_HIST_GRAD); i++) sum += gl_record_hist(c, GL_HIST_GRAD)[i];
+  const int on3 = gl_record_hist_on(c);
+  gl_record_hist_set(c, 0);
+  gl_step(c, 1);
+  int cleared = gl_record_hist_on(c) == 0;
+  for (int i = 0; i < gl_n_layers(c) * gl_hist_bins(c, GL_HIST_GRAD); i++) cleared &= gl_record_hist(c, GL_HIST_GRAD)[i] == 0;
+  CHECK(!on0 && !on1 && set == GL_OK && !on2 && on3 && sum == 16 * 16 && cleared &&
+            gl_record_hist_set(NULL, 1) == GL_EMISUSE,
+        "gl_record_hist_set: created with hist=0, no histograms; set 1, the next record has them (layer "
+        "1's dL/dh: %llu values); set 0, the next has none and every count is 0; NULL: GL_EMISUSE",
+        (unsigned long long)sum);
+  gl_free(c);
   CHECK(!strcmp(gl_hist_name(GL_HIST_PRE), "hist_pre") && !strcmp(gl_hist_name(GL_HIST_WGRAD), "hist_wgrad") &&
             !gl_hist_name(-1) && !gl_hist_name(GL_N_HISTS) && gl_hist_bins(NULL, 0) == 0 &&
             gl_hist_bins(a, 4) == 0 && !gl_hist_edges(a, -1) && !gl_record_hist(a, 4) &&

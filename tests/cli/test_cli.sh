@@ -79,13 +79,13 @@ if $G --model conv --blocks 2 --channels 2 --data digits --digits-file web/data/
   node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1])); process.exit(d.runs.plain.history.every((h) => !("test_acc" in h)) ? 0 : 1)' "$tmp/c2.json" && ok "--digits-file without --digits-test-file: no test split, no test_acc" || bad "--digits-file output"
 else bad "--digits-file failed"; fi
 
-echo "CLI: histograms (hist_edges once, hist_pre/act/grad/wgrad per record and layer)"
+echo "CLI: histograms (--hist 1: hist_edges once, hist_pre/act/grad/wgrad per record and layer)"
 # dense, full batch of 64 points, width 16: per layer the counts sum to the
 # values (z and phi(z): 64 x 16, the logits 64 x 2; dL/dh the same; dW fan_in
 # x fan_out), for norm none, batch and layer
 hist_ok=1
 for norm in none batch layer; do
-  if $G --arch both --depth 4 --width 16 --act sigmoid --norm $norm --data spiral --points 64 --steps 4 --record-every 2 --json > "$tmp/h.json"; then
+  if $G --arch both --depth 4 --width 16 --act sigmoid --norm $norm --data spiral --points 64 --steps 4 --record-every 2 --hist 1 --json > "$tmp/h.json"; then
     node -e '
       const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
       const e = d.hist_edges, errs = [];
@@ -107,7 +107,7 @@ for norm in none batch layer; do
 done
 [ $hist_ok = 1 ] && ok "dense, norm none/batch/layer, plain and residual: hist_edges (65, 41, 105, 105 edges), every record and layer's counts sum to its values (the output layer: logits, no phi)"
 # conv: batch 32 of 4 channels, 14x14 then 7x7 after block 1's pooling
-if $G --model conv --blocks 2 --channels 4 --data digits --arch both --batch 32 --steps 2 --record-every 1 --act relu --init he --norm batch --json > "$tmp/hc.json"; then
+if $G --model conv --blocks 2 --channels 4 --data digits --arch both --batch 32 --steps 2 --record-every 1 --act relu --init he --norm batch --hist 1 --json > "$tmp/hc.json"; then
   node -e '
     const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
     const errs = [];
@@ -122,15 +122,15 @@ if $G --model conv --blocks 2 --channels 4 --data digits --arch both --batch 32 
     if (errs.length) { console.error([...new Set(errs)].join("; ")); process.exit(1); }
   ' "$tmp/hc.json" && ok "conv, norm=batch: every element of each map counted (dL/dh 32 x 4 x 14 x 14 or 7 x 7, dW 9 c_in x c_out; z and phi(z) equal counts)" || bad "conv histograms"
 else bad "conv histogram run"; fi
-if $G --arch plain --depth 2 --width 4 --steps 2 --hist 0 --json > "$tmp/h0.json" &&
-   $G --arch plain --depth 2 --width 4 --steps 2 --seeds 1..2 --json > "$tmp/hs.json"; then
+if $G --arch plain --depth 2 --width 4 --steps 2 --json > "$tmp/h0.json" &&
+   $G --arch plain --depth 2 --width 4 --steps 2 --seeds 1..2 --hist 1 --json > "$tmp/hs.json"; then
   node -e '
     const fs = require("fs");
     const a = JSON.parse(fs.readFileSync(process.argv[1])), b = JSON.parse(fs.readFileSync(process.argv[2]));
     const none = (d) => !("hist_edges" in d) && d.runs.plain.history.every((h) => !("hist_pre" in h) && Array.isArray(h.act_unit_std));
     process.exit(a.config.hist === 0 && none(a) && none(b) ? 0 : 1);
-  ' "$tmp/h0.json" "$tmp/hs.json" && ok "--hist 0, and --seeds (medians): no histograms; act_unit_std in every record" || bad "--hist 0 / --seeds output"
-else bad "--hist 0 run"; fi
+  ' "$tmp/h0.json" "$tmp/hs.json" && ok "without --hist 1 (hist is 0 by default), and with --seeds (medians): no histograms; act_unit_std in every record" || bad "default / --seeds output"
+else bad "default or --seeds run"; fi
 
 echo "CLI: init=zeros and init=constant"
 if $G --arch plain --depth 2 --width 4 --steps 1 --init constant:-0.5 --json > "$tmp/i1.json" &&

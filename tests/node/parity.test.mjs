@@ -19,7 +19,7 @@ for (const act of ACTS) {
   for (const arch of ['plain', 'residual']) {
     test(`parity ${arch} ${act}: 50 steps, grad_norm within 1e-5`, () => {
       const cfg = {
-        arch, act, depth: 10, width: 32, batch: 32, points: 128, data: 'circles',
+        arch, act, depth: 10, width: 32, batch: 32, points: 128, data: 'circles', hist: 1,
         init: act.includes('relu') ? 'he' : 'xavier', steps: 50, record_every: 1, seed: 3,
         optimizer: act === 'gelu' ? 'adam' : act === 'tanh' ? 'momentum' : 'sgd', lr: act === 'gelu' ? 0.005 : 0.05,
       };
@@ -71,7 +71,7 @@ for (const norm of ['batch', 'layer']) {
   for (const [arch, form] of [['plain', 'pre'], ['residual', 'pre'], ['residual', 'post']]) {
     test(`parity norm=${norm} ${arch} ${form}: 30 steps, every field to the CLI's 9 digits`, () => {
       const cfg = {
-        arch, form, norm, act: form === 'post' ? 'relu' : 'tanh', depth: 8, width: 24, batch: 16, points: 96,
+        arch, form, norm, act: form === 'post' ? 'relu' : 'tanh', depth: 8, width: 24, batch: 16, points: 96, hist: 1,
         data: 'circles', init: form === 'post' ? 'he' : 'xavier', steps: 30, record_every: 1, seed: 4,
         optimizer: norm === 'batch' ? 'momentum' : 'adam', lr: norm === 'batch' ? 0.05 : 0.005, clip: 2,
       };
@@ -82,7 +82,7 @@ for (const norm of ['batch', 'layer']) {
     });
   }
   test(`parity norm=${norm} conv residual: 4 steps, every field and the test split to the CLI's 9 digits`, () => {
-    const cfg = { model: 'conv', data: 'digits', norm, blocks: 2, channels: 4, batch: 32, act: 'relu', init: 'he', steps: 4, record_every: 1, seed: 2 };
+    const cfg = { model: 'conv', data: 'digits', norm, blocks: 2, channels: 4, batch: 32, act: 'relu', init: 'he', steps: 4, record_every: 1, seed: 2, hist: 1 };
     const ref = cli(cfg).runs.residual.history;
     const digits = {
       train: new Uint8Array(readFileSync(join(root, 'web/data/digits-train.bin'))),
@@ -106,7 +106,7 @@ for (const norm of ['batch', 'layer']) {
 for (const norm of ['none', 'batch']) {
   test(`parity measured as the page does, norm=${norm}: 20 mini-batch steps with measurements between, every field to the CLI's`, () => {
     const cfg = {
-      arch: 'residual', norm, act: 'relu', init: 'he', depth: 6, width: 16, batch: 16, points: 64,
+      arch: 'residual', norm, act: 'relu', init: 'he', depth: 6, width: 16, batch: 16, points: 64, hist: 1,
       data: 'circles', steps: 20, record_every: 1, seed: 5, optimizer: 'momentum', lr: 0.05,
     };
     const ref = cli(cfg).runs.residual.history;

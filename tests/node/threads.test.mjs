@@ -18,13 +18,14 @@ const ACTS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'gelu'];
 function numbers(st) {
   const out = [st.step, st.loss, st.acc, st.status];
   for (const f of single.fieldNames) out.push(...st[f]);
-  for (const h of single.histNames) out.push(...st[h]); /* the histograms' counts too */
+  for (const h of single.histNames) if (st[h]) out.push(h, ...st[h]); /* the histograms' counts too */
   if (st.test_loss !== undefined) out.push(st.test_loss, st.test_acc);
   return out;
 }
 
 function assertSameRuns(config, arch, steps, chunk = 1) {
-  const a = single.create(config, arch), b = mt.create(config, arch);
+  /* with the record's histograms (hist=1): their counts are compared too */
+  const a = single.create({ hist: 1, ...config }, arch), b = mt.create({ hist: 1, ...config }, arch);
   try {
     const go = (n) => (n.diverged ? n : n.step(chunk)); /* a diverged net takes no more steps */
     for (let s = 0; s < steps; s += chunk) {

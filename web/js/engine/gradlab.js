@@ -136,6 +136,7 @@
         histEdges: c('gl_hist_edges', 'number', ['number', 'number']),
         recordHist: c('gl_record_hist', 'number', ['number', 'number']),
         recordHistOn: c('gl_record_hist_on', 'number', ['number']),
+        recordHistSet: c('gl_record_hist_set', 'number', ['number', 'number']),
         actSlowEdge: c('glw_act_slow_edge', 'number', ['number', 'number']),
       };
       /** the result codes (CODES), for the errors of net.js and sweep.js */

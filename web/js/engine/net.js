@@ -22,8 +22,8 @@
 /**
  * One record, copied out of the heap (the per-layer fields, named by engine.fieldNames, are Float64Arrays;
  * the histograms, named by engine.histNames, Uint32Arrays of nLayers x bins counts, layer-major:
- * hist_pre[(l - 1) * bins + b] is count b of layer l, bins = hist_edges.hist_pre.length + 1;
- * absent when the network does not count them, hist = 0)
+ * hist_pre[(l - 1) * bins + b] is count b of layer l, bins = histEdges.hist_pre.length + 1;
+ * absent from a record made without them: hist = 0, the default, until setHist(true))
  * @typedef {{arch: Arch, step: number, steps_done: number, loss: number, acc: number,
  *   test_loss: number | null, test_acc: number | null, status: 'ok' | 'diverged',
  *   diverged: {step: number, layer: number, where: string} | null, res_scale: Float64Array,
@@ -66,19 +66,14 @@
       /** image data (data=digits): { h, w } of each input row; null otherwise */
       this.image = c.imageHeight(ptr) ? { h: c.imageHeight(ptr), w: c.imageWidth(ptr) } : null;
       const mod = engine.mod;
-      /** @type {HistEdges | null} the histograms' edges (fixed for the network), null when it does not count them (hist = 0) */
-      this.histEdges = null;
       /** @type {number[]} counts per layer of each histogram, in engine.histNames' order */
       this.histBins = engine.histNames.map((_, k) => c.histBins(ptr, k));
-      if (c.recordHistOn(ptr)) {
-        /** @type {HistEdges} */
-        const edges = {};
-        engine.histNames.forEach((name, k) => {
-          const at = c.histEdges(ptr, k) / 8;
-          edges[name] = mod.HEAPF64.slice(at, at + this.histBins[k] - 1);
-        });
-        this.histEdges = edges;
-      }
+      /** @type {HistEdges} the histograms' edges: fixed for the network, whether it counts them or not */
+      this.histEdges = {};
+      engine.histNames.forEach((name, k) => {
+        const at = c.histEdges(ptr, k) / 8;
+        this.histEdges[name] = mod.HEAPF64.slice(at, at + this.histBins[k] - 1);
+      });
       const finite = (/** @type {number} */ v) => (Number.isFinite(v) ? v : null);
       /** @type {SlowRegion} gl_act_slow_region: the shaded region of the z histogram */
       this.actSlowRegion = Object.freeze({ lo: finite(c.actSlowEdge(ptr, 0)), hi: finite(c.actSlowEdge(ptr, 1)) });
@@ -104,6 +99,13 @@
         throw this.engine.error(this.engine.codes.EMISUSE, `step: n must be an integer >= 0 (got ${n})`);
       }
       this._check(this.engine.c.step(this.ptr, n));
+      return this;
+    }
+
+    /** Counts the record's histograms (on) or not, from the next record on (gl_record_hist_set):
+     * what the setting hist says at create, changed between steps. @param {boolean} on */
+    setHist(on) {
+      this._check(this.engine.c.recordHistSet(this.ptr, on ? 1 : 0));
       return this;
     }
 
@@ -150,8 +152,8 @@
       /* the bound on phi' in every chain factor (the network's activation, not the record's) */
       out.act_max_slope = c.actMaxSlope(p);
       out.act_slow_region = this.actSlowRegion;
-      /* the histograms: nLayers x bins counts each, layer-major */
-      if (this.histEdges) {
+      /* the histograms, when this record counted them: nLayers x bins counts each, layer-major */
+      if (c.recordHistOn(p)) {
         this.engine.histNames.forEach((name, k) => {
           const at = c.recordHist(p, k) / 4;
           out[name] = mod.HEAPU32.slice(at, at + this.nLayers * this.histBins[k]);
