@@ -226,9 +226,10 @@ typedef enum {
   GL_CHAIN_PRODUCT,   /* prod_{m >= l} chain_factor_m = act_grad_norm[l-1] / act_grad_norm[last] */
   GL_CHAIN_PRODUCT_THEORY, /* prod_{m >= l} sqrt(chi_m) (0 where it underflows a double,
                          DBL_MAX where it overflows) */
-  GL_ACT_UNIT_STD,    /* the activation act_mean describes: per example, its std across the
+  GL_ACT_UNIT_STD,    /* the activation act_mean describes: per example, its variance across the
                          layer's units (conv: across channels, per pixel), averaged over the
-                         batch; exactly 0 when every unit computes the same (symmetric init) */
+                         batch, square-rooted; exactly 0 when every unit computes the same
+                         (a symmetric init) */
   GL_N_FIELDS
 } gl_field;
 
@@ -295,7 +296,8 @@ const uint32_t *gl_record_hist(const gl_net *net, int which);
 int gl_record_hist_on(const gl_net *net);
 /* Counts the histograms (on != 0) or not at every record from the next one
  * on, between steps, whatever the setting hist said at create (the memory is
- * the net's either way).  GL_OK; GL_EMISUSE for NULL. */
+ * the net's either way; switching off zeroes the counts at once).  GL_OK;
+ * GL_EMISUSE for NULL. */
 int gl_record_hist_set(gl_net *net, int on);
 /* Where the net's activation is slow: phi'(z) < max phi' / 10 (what
  * saturation counts) exactly for z <= *lo or z > *hi; -HUGE_VAL / HUGE_VAL

@@ -246,7 +246,8 @@ static int layers_match(gl_net *n, long *values) {
       }
       *values += (long)cnt[k];
     }
-    /* act_unit_std: per example (and pixel) the std across units (channels), in double */
+    /* act_unit_std: per example (and pixel) the variance across units (channels), in
+     * double, averaged, square-rooted */
     const gl_buf *a = &n->bufs[L->act_post >= 0 ? L->act_post : L->out_buf];
     const int C = L->k2 == 9 && L->act_post >= 0 ? n->s.channels : a->n, S = a->n / C;
     double ref = 0;
@@ -259,9 +260,9 @@ static int layers_match(gl_net *n, long *values) {
           const double d = a->v[(size_t)r * a->n + (size_t)c * S + p] - m;
           q += d * d;
         }
-        ref += sqrt(q / C);
+        ref += q / C;
       }
-    ref /= (double)rows * S;
+    ref = sqrt(ref / ((double)rows * S));
     const double got = gl_record_field(n, GL_ACT_UNIT_STD)[l];
     if (!(fabs(got - ref) <= 1e-5 * ref + 1e-9)) {
       if (bad < 3) printf("    act_unit_std layer %d: %.9g, the double loop's %.9g\n", l + 1, got, ref);
