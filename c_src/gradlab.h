@@ -276,7 +276,7 @@ double gl_act_max_slope(const gl_net *net);
  * every bin is right-closed, (a, b].
  * Counted when the setting hist is 1, or from gl_record_hist_set(net, 1) on
  * (hist=0, the default, skips them: a record of the W1 benchmark costs about
- * 1.4x with them; every other number is the same either way).  A record made
+ * 1.5x with them; every other number is the same either way).  A record made
  * without them has every count 0: gl_record_hist_on says which. */
 typedef enum { GL_HIST_PRE = 0, GL_HIST_ACT, GL_HIST_GRAD, GL_HIST_WGRAD, GL_N_HISTS } gl_hist;
 /* "hist_pre", "hist_act", "hist_grad", "hist_wgrad": static; NULL outside. */

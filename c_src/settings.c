@@ -86,7 +86,7 @@ static const setting SETTINGS[] = {
      "record statistics every N steps"},
     {"hist", T_BOOL, "0", 0, 1, NULL, OFF(hist),
      "1: count each layer's histograms of z, phi(z), dL/dh and dL/dW in every record (a record "
-     "of W1 then costs about 1.4x)"},
+     "of W1 then costs about 1.5x)"},
     {"steps", T_INT, "500", 0, 10000000, NULL, OFF(steps), "training steps of a run"},
 };
 #define N_SETTINGS ((int)(sizeof SETTINGS / sizeof SETTINGS[0]))
