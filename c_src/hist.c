@@ -298,18 +298,19 @@ static inline double hsum8(vd8 a) {
   return c[0] + c[1];
 }
 
-/* The population variance of v[0..n) about v[0]: sums of d = v - v[0] and
+/* n times the population variance of v[0..n), the squared deviations from
+ * their mean summed: s2 - s1^2 / n with s1, s2 the sums of d = v - v[0] and
  * d^2 in double (8 lanes for a wide row: lane k takes values k, k + 8, ...,
  * the lanes added as a tree at the end: the same bits in every build), so
  * identical values give exactly 0 and an exploding layer's 1e20s do not
  * overflow. */
-static double row_var(const gl_real *v, int n) {
+static double row_ss(const gl_real *v, int n) {
   double s1 = 0, s2 = 0;
-  int i = 0;
+  int i = 1; /* v[0]'s own d is 0 */
   if (n >= 16) {
     const vd8 c = (double)v[0] - (vd8){0}; /* v[0] - 0 is v[0]: a broadcast */
     vd8 a1 = {0}, a2 = {0};
-    for (; i + 8 <= n; i += 8) {
+    for (i = 0; i + 8 <= n; i += 8) {
       vr8 u;
       memcpy(&u, v + i, sizeof u);
       const vd8 d = __builtin_convertvector(u, vd8) - c;
@@ -324,8 +325,8 @@ static double row_var(const gl_real *v, int n) {
     s1 += d;
     s2 += d * d;
   }
-  const double m1 = s1 / n, var = s2 / n - m1 * m1;
-  return var > 0 ? var : 0;
+  const double ss = s2 - s1 * s1 / n;
+  return ss > 0 ? ss : 0;
 }
 
 /* act_unit_std of layer l: the activation the record's act_mean/act_std
@@ -348,8 +349,8 @@ double gl_act_unit_std(const gl_net *n, int l, int rows) {
   const int C = L->k2 == 9 && L->act_post >= 0 ? n->s.channels : F, S = F / C;
   double total = 0;
   if (S == 1) { /* a dense layer: each row's F units side by side */
-    for (int r = 0; r < rows; r++) total += row_var(a->v + (size_t)r * F, F);
-    return sqrt(total / rows);
+    for (int r = 0; r < rows; r++) total += row_ss(a->v + (size_t)r * F, F);
+    return sqrt(total / ((double)rows * F));
   }
   enum { P = 64 };
   for (int r = 0; r < rows; r++) {
@@ -368,12 +369,12 @@ double gl_act_unit_std(const gl_net *n, int l, int rows) {
         }
       }
       for (int p = 0; p < np; p++) {
-        const double m1 = s1[p] / C, var = s2[p] / C - m1 * m1;
-        total += var > 0 ? var : 0;
+        const double ss = s2[p] - s1[p] * s1[p] / C;
+        total += ss > 0 ? ss : 0;
       }
     }
   }
-  return sqrt(total / ((double)rows * S));
+  return sqrt(total / ((double)rows * S * C));
 }
 
 /* ---- the public read side ---- */
