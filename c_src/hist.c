@@ -340,8 +340,9 @@ static double row_ss(const gl_real *v, int n) {
  * examples differ, which act_std (over every value of the batch) mixes in.
  * The deviations are taken from the first unit's value (d = a_c - a_0), so
  * identical units give d = 0 and a variance of exactly 0.  One root per
- * layer, not per example: a record of a deep, narrow net (1,000 layers of 2
- * units) made one per row cost a fifth of its step. */
+ * layer, not per example: in a deep, narrow net (1,000 layers of 2 units)
+ * recorded every step, one root and one lane reduction per row took 13.5% of
+ * the time; now about 5%. */
 double gl_act_unit_std(const gl_net *n, int l, int rows) {
   const gl_layer *L = &n->layers[l];
   const gl_buf *a = &n->bufs[L->act_post >= 0 ? L->act_post : L->out_buf];
