@@ -22,7 +22,7 @@ EMCC ?= emcc
 ENGINE := c_src/err.c c_src/settings.c c_src/rng.c c_src/data.c c_src/gemm.c c_src/sums.c c_src/elementwise.c c_src/loss.c \
   c_src/conv.c c_src/norm.c c_src/pool.c \
   c_src/graph.c c_src/net.c c_src/init.c c_src/passes.c c_src/stats.c c_src/step.c c_src/optim.c \
-  c_src/api.c c_src/sweep.c c_src/meanfield.c c_src/blocks.c c_src/change.c
+  c_src/api.c c_src/sweep.c c_src/meanfield.c c_src/blocks.c c_src/change.c c_src/hist.c
 HEADERS := c_src/gradlab.h c_src/gl_internal.h c_src/kernels.h
 WARN := -Wall -Wextra -Wno-unused-parameter -Werror=switch
 # -ffp-contract=off: no fused multiply-add, because WebAssembly has none; the
@@ -113,16 +113,19 @@ build/test_%: tests/c/test_%.c $(TEST_DEPS)
 
 test-c: build/test_gradcheck build/test_engine build/test_engine_san build/test_gradcheck_san \
         build/test_conv build/test_conv_san build/test_engine_tsan build/test_conv_tsan build/gradlab \
-        build/gradlab_san build/test_sweep build/test_sweep_san build/test_meanfield
+        build/gradlab_san build/test_sweep build/test_sweep_san build/test_meanfield \
+        build/test_hist build/test_hist_san
 	./build/test_gradcheck
 	./build/test_engine
 	./build/test_conv
 	./build/test_sweep
 	./build/test_meanfield
+	./build/test_hist
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_engine_san --quick
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_gradcheck_san
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_conv_san --quick
 	ASAN_OPTIONS=detect_leaks=1 ./build/test_sweep_san --quick
+	ASAN_OPTIONS=detect_leaks=1 ./build/test_hist_san --quick
 	TSAN_OPTIONS=halt_on_error=1 ./build/test_engine_tsan --quick
 	TSAN_OPTIONS=halt_on_error=1 ./build/test_conv_tsan --quick
 	bash tests/cli/test_cli.sh

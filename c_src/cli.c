@@ -83,7 +83,29 @@ typedef struct {
   int dead;  /* gl_record_dead */
   double *f; /* GL_N_FIELDS x layers */
   double *bf; /* GL_N_BLOCK_FIELDS x blocks (residual), then stem_factor, head_factor; NULL for plain */
+  uint32_t *hist; /* the histograms' counts (hist_shape), NULL when the net does not count them */
 } rec;
+
+/* The histograms' shape, the same for every net of a run: counts per layer
+ * and edges of each (gl_hist_bins, gl_hist_edges), copied from the first net;
+ * on = the setting hist (0: no histograms, no edges printed). */
+static struct {
+  int on, bins[GL_N_HISTS];
+  double *edges[GL_N_HISTS];
+  size_t total; /* counts of all four per record: n_layers x sum of bins */
+} hist_shape;
+
+static void keep_hist_shape(gl_config *cfg, gl_net *net) {
+  if (hist_shape.bins[0]) return;
+  hist_shape.on = setting_is(cfg, "hist", "1");
+  hist_shape.total = 0;
+  for (int k = 0; k < GL_N_HISTS; k++) {
+    const int b = hist_shape.bins[k] = gl_hist_bins(net, k);
+    hist_shape.edges[k] = malloc(sizeof(double) * (size_t)(b - 1));
+    memcpy(hist_shape.edges[k], gl_hist_edges(net, k), sizeof(double) * (size_t)(b - 1));
+    hist_shape.total += (size_t)gl_n_layers(net) * b;
+  }
+}
 
 typedef struct {
   rec *h;
@@ -133,6 +155,15 @@ static void keep_record(run *r, gl_net *net) {
   for (int k = 0; k < GL_N_FIELDS; k++)
     memcpy(e->f + (size_t)k * nl, gl_record_field(net, k), sizeof(double) * (size_t)nl);
   e->bf = copy_blocks(net);
+  e->hist = NULL;
+  if (!gl_record_hist_on(net)) return;
+  e->hist = malloc(sizeof(uint32_t) * hist_shape.total);
+  uint32_t *h = e->hist;
+  for (int k = 0; k < GL_N_HISTS; k++) {
+    const size_t len = (size_t)nl * hist_shape.bins[k];
+    memcpy(h, gl_record_hist(net, k), sizeof(uint32_t) * len);
+    h += len;
+  }
 }
 
 /* Every --change through the engine's own check (gl_net_set: the name is lr,
@@ -160,6 +191,7 @@ static void run_one(gl_config *cfg, int arch, run *r, int *n_layers, char ***nam
   check_changes(cfg, net, ch, nc);
   const long steps = setting_long(cfg, "steps"), every = setting_long(cfg, "record_every");
   *n_layers = gl_n_layers(net);
+  keep_hist_shape(cfg, net);
   if (!*names) {
     *names = malloc(sizeof(char *) * (size_t)*n_layers);
     for (int l = 0; l < *n_layers; l++) (*names)[l] = strdup(gl_layer_name(net, l + 1));
@@ -243,6 +275,17 @@ static void print_history_entry(FILE *o, const rec *e, int nl, int nb) {
     print_array(o, e->f + (size_t)k * nl, nl);
   }
   print_blocks(o, e->bf, nb);
+  /* the histograms: per layer its counts, [[layer 1's], [layer 2's], ...] */
+  const uint32_t *h = e->hist;
+  for (int k = 0; h && k < GL_N_HISTS; k++) {
+    fprintf(o, ", \"%s\": [", gl_hist_name(k));
+    for (int l = 0; l < nl; l++) {
+      fputs(l ? ", [" : "[", o);
+      for (int b = 0; b < hist_shape.bins[k]; b++) fprintf(o, "%s%u", b ? ", " : "", (unsigned)*h++);
+      fputc(']', o);
+    }
+    fputc(']', o);
+  }
   fputc('}', o);
 }
 
@@ -563,7 +606,18 @@ static void print_json(FILE *o, gl_config *cfg, const cli_opts *opt, const exper
   if (opt->n_changes) print_changes(o, cfg, opt);
   fprintf(o, " \"layers\": [");
   for (int l = 0; l < n_layers; l++) fprintf(o, "%s\"%s\"", l ? ", " : "", x->names[l]);
-  fprintf(o, "],\n \"runs\": {");
+  fprintf(o, "],\n");
+  /* the histograms' edges, once (with --seeds the history holds medians, and
+   * no histograms) */
+  if (hist_shape.on && ns == 1) {
+    fprintf(o, " \"hist_edges\": {");
+    for (int k = 0; k < GL_N_HISTS; k++) {
+      fprintf(o, "%s\"%s\": ", k ? ", " : "", gl_hist_name(k));
+      print_array(o, hist_shape.edges[k], hist_shape.bins[k] - 1);
+    }
+    fprintf(o, "},\n");
+  }
+  fprintf(o, " \"runs\": {");
   for (int a = 0; a < x->na; a++) {
     fprintf(o, "%s\n  \"%s\": {", a ? "," : "", ARCH_NAMES[x->archs[a]]);
     run *r0 = &x->runs[a * ns];
@@ -629,6 +683,7 @@ static void free_experiment(experiment *x) {
     for (int k = 0; k < x->runs[i].n; k++) {
       free(x->runs[i].h[k].f);
       free(x->runs[i].h[k].bf);
+      free(x->runs[i].h[k].hist);
     }
     free(x->runs[i].h);
     free(x->runs[i].block_layers);
@@ -636,6 +691,7 @@ static void free_experiment(experiment *x) {
   free(x->runs);
   for (int l = 0; l < x->n_layers; l++) free(x->names[l]);
   free(x->names);
+  for (int k = 0; k < GL_N_HISTS; k++) free(hist_shape.edges[k]);
 }
 
 static void free_changes(cli_opts *o) {

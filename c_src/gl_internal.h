@@ -16,7 +16,7 @@
 #define GL_ERRMSG_LEN 256
 
 /* ---- settings (one record; the table in settings.c describes every field) ---- */
-enum { INIT_XAVIER, INIT_HE, INIT_NORMAL, INIT_ORTHOGONAL };
+enum { INIT_XAVIER, INIT_HE, INIT_NORMAL, INIT_ORTHOGONAL, INIT_ZEROS, INIT_CONSTANT };
 enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM };
 enum { LOSS_XENT, LOSS_MSE };
 enum { DATA_SPIRAL, DATA_CIRCLES, DATA_XOR, DATA_GAUSS, DATA_CSV, DATA_DIGITS };
@@ -49,6 +49,8 @@ typedef struct {
   int standardize;
   int record_every;
   int steps;
+  double init_value;  /* init = constant: every weight's value */
+  int hist;           /* record the histograms (hist.c) */
 } gl_settings;
 
 struct gl_config {
@@ -175,6 +177,20 @@ typedef struct {
 
 #define GL_NAME_LEN 24
 
+/* The record's histograms (hist.c): GL_N_HISTS of them, each n_layers x
+ * bins[k] counts at counts + at[k] (layer-major), its bins[k] - 1 edges at
+ * edges + edge_at[k]; log_tab: the log bins' table per float32 exponent. */
+typedef struct {
+  int on;                   /* count them at the next records (the setting hist; gl_record_hist_set) */
+  int rec_on;               /* the last record holds them */
+  int bins[GL_N_HISTS];
+  size_t at[GL_N_HISTS], edge_at[GL_N_HISTS];
+  size_t total, n_edges;    /* counts and edges of all four */
+  uint32_t *counts;
+  double *edges;
+  uint64_t *log_tab;        /* per float32 exponent: base count << 32 | threshold inside */
+} gl_hists;
+
 struct gl_net {
   gl_settings s;
   int arch;           /* GL_ARCH_PLAIN / GL_ARCH_RESIDUAL */
@@ -252,6 +268,7 @@ struct gl_net {
   void *mem;
   int errcode;             /* result code of the last call on net (gl_errcode) */
   char errmsg[GL_ERRMSG_LEN]; /* its message; empty after a success */
+  gl_hists hist;           /* the record's histograms (hist.c) */
 };
 
 /* gl_config_result for a network (api.c). */
@@ -321,6 +338,18 @@ void gl_measure_blocks(gl_net *n, int rows);
  * gl_config_set's checks and messages (into err); a failure changes nothing.
  * gl_net_set (change.c) uses it on a live network's settings. */
 int gl_settings_set(gl_settings *s, char *err, const char *name, const char *value);
+
+/* hist.c: the histograms' sizes from the settings (before the layout, which
+ * carves hist.counts, hist.edges and hist.log_tab), their edges and table
+ * (fill_net), layer l's counts and its act_unit_std from the batch just
+ * back-propagated (measure_layer); the log bins' thresholds, for the tests. */
+void gl_hist_size(gl_net *n);
+void gl_hist_init(gl_net *n);
+void gl_hist_layer(gl_net *n, int l, int rows);
+/* Histogram `which` of n's bins over v[0..count): gl_hist_bins counts into out. */
+void gl_hist_count(const gl_net *n, int which, const gl_real *v, size_t count, uint32_t *out);
+double gl_act_unit_std(const gl_net *n, int l, int rows);
+const uint32_t *gl_hist_log_thresholds(void);
 
 /* optimiser (optim.c): one flat pass; fills per-layer update statistics */
 void gl_optim_step(gl_net *net, double clip_scale, double *upd_sumsq, double *w_var,

@@ -252,6 +252,10 @@ typedef enum {
   GL_GRAD_FACTOR_THEORY, /* grad_norm_theory[l-1] / grad_norm_theory[l]: the weight-gradient
                          law's factor at layer l, sqrt(chi_l) times the forward signal's
                          (layers 2 .. anchor; 0 elsewhere); see GL_GRAD_NORM_THEORY */
+  GL_ACT_UNIT_STD,    /* the activation act_mean describes: per example, its variance across the
+                         layer's units (conv: across channels, per pixel), averaged over the
+                         batch, square-rooted; exactly 0 when every unit computes the same
+                         (a symmetric init) */
   GL_N_FIELDS
 } gl_field;
 
@@ -325,6 +329,54 @@ double gl_record_head_factor(const gl_net *net);
  * net; 0 outside 0..n_blocks-1.  Fixed at create. */
 int gl_block_first_layer(const gl_net *net, int block);
 int gl_block_last_layer(const gl_net *net, int block);
+
+/* ==== the record's histograms (hist.c) ================================== */
+/* Per layer, exact counts of four distributions of the recorded batch (they
+ * sum to the number of values; nothing is dropped), on fixed bins:
+ *   GL_HIST_PRE    z, the input of the phi that consumes layer l's output
+ *                  (after its normalisation); the output layer: the logits.
+ *                  Edges -8, -7.75, ..., 8 (65).
+ *   GL_HIST_ACT    phi(z): 40 bins over (0, 1] (sigmoid) or (-1, 1] (tanh), else
+ *                  GL_HIST_PRE's edges; all 0 for the output layer (no phi).
+ *   GL_HIST_GRAD   log10 |dL/dh| of the gradient at layer l's output: edges
+ *                  -46, -45.5, ..., 6 (105), in log10 units.
+ *   GL_HIST_WGRAD  log10 |dL/dW| of the weight gradient's elements: the same.
+ * A conv layer counts every element of its map.  With E edges a histogram
+ * has E + 1 counts per layer: count 0 holds v <= edge[0] (for the log ones
+ * |g| <= 1e-46: in float32 exactly 0, the gradient lost to underflow),
+ * count i holds edge[i-1] < v <= edge[i], count E holds v > edge[E-1]:
+ * every bin is right-closed, (a, b].
+ * Counted when the setting hist is 1, or from gl_record_hist_set(net, 1) on
+ * (hist=0, the default, skips them: a record of the W1 benchmark costs about
+ * 1.5x with them; every other number is the same either way).  A record made
+ * without them has every count 0: gl_record_hist_on says which. */
+typedef enum { GL_HIST_PRE = 0, GL_HIST_ACT, GL_HIST_GRAD, GL_HIST_WGRAD, GL_N_HISTS } gl_hist;
+/* "hist_pre", "hist_act", "hist_grad", "hist_wgrad": static; NULL outside. */
+const char *gl_hist_name(int which);
+/* Counts per layer (edges + 1) of histogram `which` of net; 0 for NULL or a bad which.
+ * Fixed at create (hist_act's depends on the activation). */
+int gl_hist_bins(const gl_net *net, int which);
+/* Its gl_hist_bins - 1 edges, ascending.  Owned by net, constant: valid until gl_free. */
+const double *gl_hist_edges(const gl_net *net, int which);
+/* The last record's counts: n_layers x gl_hist_bins(net, which), layer-major
+ * (row l - 1 is layer l), input to output.  Owned by net: the counts change
+ * with the next gl_step or gl_measure that records, the pointer lives until
+ * gl_free.  NULL for NULL or a bad which. */
+const uint32_t *gl_record_hist(const gl_net *net, int which);
+/* 1 when the last record holds histograms (counted at that record), else 0
+ * (0 before the first record, and for NULL). */
+int gl_record_hist_on(const gl_net *net);
+/* Counts the histograms (on != 0) or not at every record from the next one
+ * on, between steps, whatever the setting hist said at create (the memory is
+ * the net's either way; switching off zeroes the counts at once).  GL_OK;
+ * GL_EMISUSE for NULL. */
+int gl_record_hist_set(gl_net *net, int on);
+/* Where the net's activation is slow: phi'(z) < max phi' / 10 (what
+ * saturation counts) exactly for z <= *lo or z > *hi; -HUGE_VAL / HUGE_VAL
+ * where there is no such side.  sigmoid +-3.6369, tanh +-1.8184, relu and
+ * leaky_relu lo = 0 (phi'(0) is 0 resp. 0.01), gelu lo = -0.5327, linear
+ * none.  GL_EMISUSE for a NULL argument. */
+int gl_act_slow_region(const gl_net *net, double *lo, double *hi);
 
 /* ==== data and predictions ============================================== */
 /* The training set as trained on (standardised if asked).  The arrays are

@@ -1,8 +1,10 @@
 /*
  * init.c - the initial weights of a network, from its seed: xavier
  * (uniform, variance 2/(fan_in + fan_out)), he (normal, 2/fan_in), normal
- * (init_std) or orthogonal (Gram-Schmidt on a normal matrix, gain sqrt(2) for
- * the relu family); biases 0; each residual scale a at its start value
+ * (init_std), orthogonal (Gram-Schmidt on a normal matrix, gain sqrt(2) for
+ * the relu family), zeros or constant (every weight init_value: symmetric
+ * starts, where every unit of a layer computes the same thing and, since
+ * its gradient is the same too, keeps doing so); biases 0; each residual scale a at its start value
  * (0 for rezero).  One RNG stream (seed, 1) walks the layers in order, so a
  * seed gives the same weights in every build.
  */
@@ -64,6 +66,10 @@ int gl_init_weights(gl_net *n) {
     }
     case INIT_NORMAL:
       for (size_t i = 0; i < nw; i++) W[i] = (gl_real)(n->s.init_std * gl_rng_normal(&r));
+      break;
+    case INIT_ZEROS: break; /* params are zeroed above */
+    case INIT_CONSTANT:
+      for (size_t i = 0; i < nw; i++) W[i] = (gl_real)n->s.init_value;
       break;
     default: { /* orthogonal, gain sqrt(2) for the relu family */
       const int big = L->in > L->out ? L->in : L->out, small = L->in + L->out - big;

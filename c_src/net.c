@@ -67,6 +67,10 @@ static void layout(gl_net *n, plan *p) {
   n->rec_block = (double *)carve(p, sizeof(double) * GL_N_BLOCK_FIELDS * (size_t)n->n_blocks);
   n->blk_trunk = (double *)carve(p, sizeof(double) * ((size_t)n->n_blocks + 1));
   n->bscratch = (gl_real *)carve(p, sizeof(gl_real) * gl_blocks_scratch(n));
+  gl_hist_size(n); /* the histograms' counts, edges and table (hist.c) */
+  n->hist.counts = (uint32_t *)carve(p, sizeof(uint32_t) * n->hist.total);
+  n->hist.edges = (double *)carve(p, sizeof(double) * n->hist.n_edges);
+  n->hist.log_tab = (uint64_t *)carve(p, sizeof(uint64_t) * 256);
 }
 
 /* Sizes of the buffers and scratch once the graph is known (second carve). */
@@ -342,6 +346,7 @@ static int fill_net(gl_config *cfg, gl_net *n) {
     gl_seterr(cfg->errmsg, "out of memory during initialisation");
     return rc;
   }
+  gl_hist_init(n);
   n->rec_step = -1;
   n->rec_dead = 0;
   n->dead_step = -1;

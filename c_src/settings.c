@@ -58,10 +58,13 @@ static const setting SETTINGS[] = {
      "layer = each example over its features; none"},
     {"act", T_CHOICE, "sigmoid", 0, 0, "sigmoid|tanh|relu|leaky_relu|linear|gelu", OFF(act),
      "activation function phi"},
-    {"init", T_CHOICE, "xavier", 0, 0, "xavier|he|normal|orthogonal", OFF(init),
+    {"init", T_CHOICE, "xavier", 0, 0, "xavier|he|normal|orthogonal|zeros|constant", OFF(init),
      "weight initialisation (normal uses init_std; 'normal:S' sets both)"},
     {"init_std", T_REAL, "1", 1e-6, 100, NULL, OFF(init_std),
      "standard deviation of the weights when init = normal"},
+    {"init_value", T_REAL, "0.1", -100, 100, NULL, OFF(init_value),
+     "the value of every weight when init = constant ('constant:C' sets both); a symmetric start: "
+     "every unit of a layer computes the same"},
     {"res_scale", T_SCALE, "1", 1e-6, 10, "invsqrt|rezero", OFF(res_scale),
      "residual scale a: a number, invsqrt (1/sqrt(blocks)) or rezero (learned, starts at 0)"},
     {"loss", T_CHOICE, "xent", 0, 0, "xent|mse", OFF(loss),
@@ -85,6 +88,9 @@ static const setting SETTINGS[] = {
      "rescale each input feature to mean 0, std 1 (csv data is used as is otherwise)"},
     {"record_every", T_INT, "10", 1, 1000000, NULL, OFF(record_every),
      "record statistics every N steps"},
+    {"hist", T_BOOL, "0", 0, 1, NULL, OFF(hist),
+     "1: count each layer's histograms of z, phi(z), dL/dh and dL/dW in every record (a record "
+     "of W1 then costs about 1.5x)"},
     {"steps", T_INT, "500", 0, 10000000, NULL, OFF(steps), "training steps of a run"},
 };
 #define N_SETTINGS ((int)(sizeof SETTINGS / sizeof SETTINGS[0]))
@@ -168,6 +174,16 @@ static int set_value(gl_settings *s, char *err, const setting *st, const char *v
       }
       s->init = INIT_NORMAL;
       s->init_std = sd;
+      return GL_OK;
+    }
+    if (strcmp(st->name, "init") == 0 && strncmp(value, "constant:", 9) == 0) {
+      double c; /* init_value's range */
+      if (!parse_real(value + 9, &c) || c < -100 || c > 100) {
+        gl_seterr(err, "init: '%.60s' needs a weight value in [-100, 100] after 'constant:'", value);
+        return GL_EINVAL;
+      }
+      s->init = INIT_CONSTANT;
+      s->init_value = c;
       return GL_OK;
     }
     int idx = choice_index(st->choices, value);

@@ -135,6 +135,8 @@ static void measure_layer(void *p, int l, int thread) {
   mean_var(a->v, cnt, &mean, &var);
   n->rec[GL_ACT_MEAN * nl + l] = mean;
   n->rec[GL_ACT_STD * nl + l] = var > 0 ? sqrt(var) : 0;
+  n->rec[GL_ACT_UNIT_STD * nl + l] = gl_act_unit_std(n, l, rows); /* hist.c */
+  gl_hist_layer(n, l, rows);                                      /* hist.c */
   if (L->act_pre >= 0) {
     double sq;
     long sat;

@@ -208,6 +208,10 @@ static int check_meaningful(gl_sweep *sw, const char *n) {
   if (!strcmp(n, "init_std") && strcmp(gl_config_get(sw->cfg, "init"), "normal"))
     return fail(sw, GL_EINVAL, "sweep: init_std sets the weights only when init=normal (init is %s)",
                 gl_config_get(sw->cfg, "init"));
+  if (!strcmp(n, "init_value") && strcmp(gl_config_get(sw->cfg, "init"), "constant"))
+    return fail(sw, GL_EINVAL,
+                "sweep: init_value sets the weights only when init=constant (init is %s)",
+                gl_config_get(sw->cfg, "init"));
   if ((!strcmp(n, "lr") || !strcmp(n, "momentum") || !strcmp(n, "clip")) && sw->steps == 0)
     return fail(sw, GL_EINVAL, "sweep: %s changes nothing at initialisation; give steps > 0", n);
   if (!strcmp(n, "res_scale") && sw->n_archs == 1 && sw->archs[0] == GL_ARCH_PLAIN)
@@ -384,6 +388,7 @@ int gl_sweep_new2(const gl_config *cfg, const char *sweep1, const char *sweep2, 
   if (!sw) return GL_ENOMEM;
   if (!cfg) return fail(sw, GL_EMISUSE, "sweep: no configuration (NULL)");
   if (gl_config_copy(cfg, &sw->cfg)) return fail(sw, GL_ENOMEM, "sweep: out of memory");
+  gl_config_set(sw->cfg, "hist", "0"); /* no metric reads a histogram: the units skip them */
   int rc;
   if ((rc = parse_arch(sw, arch))) return rc;
   if (steps < 0 || steps > 10000000)

@@ -50,6 +50,14 @@ EMSCRIPTEN_KEEPALIVE size_t glw_heap_in_use(void) { return (size_t)mallinfo().uo
 
 EMSCRIPTEN_KEEPALIVE int glw_real_bytes(void) { return (int)sizeof(gl_real); }
 
+/* gl_act_slow_region without the out-parameters: side 0 its lo, 1 its hi
+ * (-Infinity / Infinity where the activation has no such side). */
+EMSCRIPTEN_KEEPALIVE double glw_act_slow_edge(const gl_net *net, int side) {
+  double lo = 0, hi = 0;
+  gl_act_slow_region(net, &lo, &hi);
+  return side ? hi : lo;
+}
+
 #define GL_EXPORT(f) (void (*)(void))f,
 static void (*const exported[])(void) __attribute__((used)) = {
 GL_EXPORT(glw_config_new)
@@ -127,4 +135,11 @@ GL_EXPORT(gl_record_stem_factor)
 GL_EXPORT(gl_record_head_factor)
 GL_EXPORT(gl_block_first_layer)
 GL_EXPORT(gl_block_last_layer)
+GL_EXPORT(gl_hist_name)
+GL_EXPORT(gl_hist_bins)
+GL_EXPORT(gl_hist_edges)
+GL_EXPORT(gl_record_hist)
+GL_EXPORT(gl_record_hist_on)
+GL_EXPORT(gl_record_hist_set)
+GL_EXPORT(glw_act_slow_edge)
 };

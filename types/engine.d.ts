@@ -13,6 +13,7 @@ interface GradLabModule {
   _free(ptr: number): void;
   HEAPU8: Uint8Array;
   HEAP32: Int32Array;
+  HEAPU32: Uint32Array;
   HEAPF32: Float32Array;
   HEAPF64: Float64Array;
   /** the multi-threaded module's helper Workers (node's worker_threads under node) */

@@ -113,10 +113,16 @@
     return { a: summary(ra, ca), b: summary(rb, cb), ratio: summary(q, ca).median, lo: Math.min(...q), hi: Math.max(...q) };
   }
 
+  /** 'bench <name> <where> time_ratio_to_<base>=N.NNN  (...)' from measureTwoNets(a, b): b's step
+   * time over a's; withB and withoutA say what the nets differ by ('with norm=batch', 'without'). */
+  function ratioLine(name, base, where, p, opts, status, withB, withoutA) {
+    return `bench ${name} ${where} time_ratio_to_${base}=${p.ratio.toFixed(3)}  (steps/s ${p.b.median.toFixed(1)} ${withB}, ` +
+      `${p.a.median.toFixed(1)} ${withoutA}; ${opts.RUNS} interleaved pairs of ${opts.RUN_S / 2} s, ratios ${p.lo.toFixed(3)} .. ${p.hi.toFixed(3)}, status ${status})`;
+  }
+
   /** 'bench W1bn <where> time_ratio_to_W1=N.NNN  (...)' from measureTwoNets(base, with norm). */
   function normRatioLine(name, base, where, p, opts, status) {
-    return `bench ${name} ${where} time_ratio_to_${base}=${p.ratio.toFixed(3)}  (steps/s ${p.b.median.toFixed(1)} with norm=batch, ` +
-      `${p.a.median.toFixed(1)} without; ${opts.RUNS} interleaved pairs of ${opts.RUN_S / 2} s, ratios ${p.lo.toFixed(3)} .. ${p.hi.toFixed(3)}, status ${status})`;
+    return ratioLine(name, base, where, p, opts, status, 'with norm=batch', 'without');
   }
 
   /** 'bench W1 <where> steps_per_s=NNN gflops=NNN  (...)' */
@@ -133,7 +139,7 @@
       ` of runs alternating with 1 thread on the same module; 1 thread: ${p.b.median.toFixed(1)} steps/s)`;
   }
 
-  const api = { parseWorkload, takeDigits, stepFlops, measure, measurePaired, measureTwoNets, line, threadLines, normRatioLine };
+  const api = { parseWorkload, takeDigits, stepFlops, measure, measurePaired, measureTwoNets, line, threadLines, ratioLine, normRatioLine };
   if (typeof module === 'object' && module.exports) module.exports = api;
   else root.GradLabBench = api;
 })(typeof globalThis !== 'undefined' ? globalThis : this);

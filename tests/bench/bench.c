@@ -27,6 +27,11 @@
  * for R1 (tests/bench/workloads.json: the lesson's dense pre stack) and W3
  * (conv pre), and both in post form (where the branch's part costs one more
  * matrix product or convolution backward per block).
+ * W1hist and W3hist are W1 and W3 with the record's histograms (hist=1)
+ * against the same without (the workloads' hist=0), every step recorded,
+ * interleaved likewise, and W1hist once more recording every 10 steps (the
+ * page's default):
+ *   bench W1hist native time_ratio_to_W1=1.NN  (steps/s ... with hist=1, ... with hist=0; ...)
  * The machine's speed drifts by 2x between runs (and within one, when the
  * cores are shared): only a ratio of interleaved runs compares.
  * Environment: RUN_S (default 2), RUNS (default 5), WARM_S (default 1), THREADS (default 2;
@@ -150,21 +155,25 @@ static double rate_of(gl_net *net, int eval, double secs) {
   return steps / el;
 }
 
-/* W1bn / W3bn: the base workload and the same with norm=batch, interleaved;
- * extra (or NULL): more settings for both, named in the line.  Without
- * extra, a third net takes its turn too: the base with one more forward pass
- * per step over the examples the batch norm net's record evaluates on,
- * printed as eval_pass_floor, the least time ratio those semantics allow
- * (what the record's evaluation pass costs, batch norm's kernels free). */
-static int bench_norm(const char *name, const char *base, const char *extra, int runs, double run_s,
-                      double warm_s) {
+/* Two variants of a base workload, interleaved: a = base + a_set, b = base +
+ * b_set (both + extra, or NULL: more settings for both, named in the line),
+ * printed as the median ratio of b's step time to a's.
+ * W1bn / W3bn: a = the base (a_set ""), b with norm=batch.  With floor, a
+ * third net takes its turn too: the base with one more forward pass per step
+ * over the examples the batch norm net's record evaluates on, printed as
+ * eval_pass_floor, the least time ratio those semantics allow (what the
+ * record's evaluation pass costs, batch norm's kernels free).
+ * W1hist / W3hist: a with hist=0, b with hist=1 (the record's histograms). */
+static int bench_pair(const char *name, const char *base, const char *a_set, const char *b_set,
+                      const char *extra, int floor, int runs, double run_s, double warm_s) {
   gl_config *ca, *cb;
-  char bn[128];
-  snprintf(bn, sizeof bn, "norm=batch %s", extra ? extra : "");
+  char at[128], bt[128];
+  snprintf(at, sizeof at, "%s %s", a_set, extra ? extra : "");
+  snprintf(bt, sizeof bt, "%s %s", b_set, extra ? extra : "");
   gl_config *cf = NULL;
-  gl_net *a = make_net(base, extra, &ca), *b = a ? make_net(base, bn, &cb) : NULL;
-  gl_net *f = b && !extra ? make_net(base, NULL, &cf) : NULL;
-  if (!a || !b || (!extra && !f)) return 1;
+  gl_net *a = make_net(base, at, &ca), *b = a ? make_net(base, bt, &cb) : NULL;
+  gl_net *f = b && floor ? make_net(base, at, &cf) : NULL;
+  if (!a || !b || (floor && !f)) return 1;
   const int count = gl_eval_count(b);
   const int threads = (int)env_d("THREADS", 2);
   for (int pass = 0; pass < (threads > 1 ? 2 : 1); pass++) {
@@ -189,10 +198,12 @@ static int bench_norm(const char *name, const char *base, const char *extra, int
     char where[64] = "native";
     if (pass) snprintf(where, sizeof where, "native threads=%d", threads);
     if (extra) snprintf(where + strlen(where), sizeof where - strlen(where), " %s", extra);
-    printf("bench %s %s time_ratio_to_%s=%.3f  (steps/s %.1f with norm=batch, %.1f without; "
+    char without[64] = "without";
+    if (a_set[0]) snprintf(without, sizeof without, "with %s", a_set);
+    printf("bench %s %s time_ratio_to_%s=%.3f  (steps/s %.1f with %s, %.1f %s; "
            "%d interleaved pairs of %.1f s, ratios %.3f .. %.3f, status %s)\n",
-           name, where, base, ratio[runs / 2], rb[runs / 2], ra[runs / 2], runs, run_s / 2,
-           ratio[0], ratio[runs - 1], gl_status(b) == GL_STATUS_OK ? "ok" : "diverged");
+           name, where, base, ratio[runs / 2], rb[runs / 2], b_set, ra[runs / 2], without, runs,
+           run_s / 2, ratio[0], ratio[runs - 1], gl_status(b) == GL_STATUS_OK ? "ok" : "diverged");
     if (f)
       printf("bench %s %s eval_pass_floor=%.3f  (%s with one more forward pass over its first %d "
              "examples per step, as the record of norm=batch makes; ratios %.3f .. %.3f)\n",
@@ -323,16 +334,26 @@ int main(int argc, char **argv) {
   const char *nnames[] = {"W1bn", "W3bn"}, *bases[] = {"W1", "W3"};
   for (int w = 0; w < 2; w++) {
     if (argc > 1 && strcmp(argv[1], nnames[w]) != 0) continue;
-    if (bench_norm(nnames[w], bases[w], NULL, runs, run_s, warm_s)) return 1;
+    if (bench_pair(nnames[w], bases[w], "", "norm=batch", NULL, 1, runs, run_s, warm_s)) return 1;
   }
   /* W1bn with a record every 10 steps: batch norm's own cost, mostly without
    * the record's evaluation-mode forward pass (docs/performance.md) */
   if (argc <= 1 || strcmp(argv[1], "W1bn") == 0)
-    if (bench_norm("W1bn", "W1", "record_every=10", runs, run_s, warm_s)) return 1;
+    if (bench_pair("W1bn", "W1", "", "norm=batch", "record_every=10", 0, runs, run_s, warm_s))
+      return 1;
   if (argc <= 1 || strcmp(argv[1], "blocks") == 0) {
     const char *cases[][2] = {{"R1", NULL}, {"R1", "form=post"}, {"W3", NULL}, {"W3", "form=post"}};
     for (int c = 0; c < 4; c++)
       if (bench_blocks(cases[c][0], cases[c][1], runs, run_s, warm_s)) return 1;
   }
+  /* the record's histograms: every step recorded (the workloads' record_every=1) */
+  const char *hnames[] = {"W1hist", "W3hist"};
+  for (int w = 0; w < 2; w++) {
+    if (argc > 1 && strcmp(argv[1], hnames[w]) != 0) continue;
+    if (bench_pair(hnames[w], bases[w], "hist=0", "hist=1", NULL, 0, runs, run_s, warm_s)) return 1;
+  }
+  if (argc <= 1 || strcmp(argv[1], "W1hist") == 0)
+    if (bench_pair("W1hist", "W1", "hist=0", "hist=1", "record_every=10", 0, runs, run_s, warm_s))
+      return 1;
   return 0;
 }

@@ -6,6 +6,8 @@
 //   bench W1bn wasm time_ratio_to_W1=N.NNN               W1 with norm=batch against W1, the two nets
 //   bench W1bn wasm threads=2 time_ratio_to_W1=N.NNN     taking turns (W3bn likewise)
 //   bench W1bn wasm record_every=10 time_ratio_to_W1=N.NNN   both nets recording every 10 steps
+//   bench W1hist wasm time_ratio_to_W1=N.NNN             W1 with hist=1 against hist=0, taking turns
+//   bench W1hist wasm threads=2 time_ratio_to_W1=N.NNN   (W3hist likewise): the record's histograms
 // The timing loop, FLOP counts and line format are bench-core.js's, shared
 // with bench_browser.mjs.  RUN_S, RUNS, WARM_S as for bench.c.
 import { readFileSync } from 'node:fs';
@@ -86,6 +88,20 @@ for (const [name, base, extra] of [['W1bn', 'W1', null], ['W3bn', 'W3', null], [
     const a = mod.create(config, config.arch), b = mod.create({ ...config, norm: 'batch' }, config.arch);
     const p = Bench.measureTwoNets(a, b, opts);
     console.log(Bench.normRatioLine(name, base, (mod === engine ? 'wasm' : `wasm threads=${THREADS}`) + named, p, opts, b.stats().status));
+    a.free();
+    b.free();
+  }
+}
+
+// W1hist, W3hist: the workload with the record's histograms (hist=1) against
+// the same without (the workloads' hist=0), every step recorded, interleaved
+for (const [name, base] of [['W1hist', 'W1'], ['W3hist', 'W3']]) {
+  if (only && only !== name) continue;
+  const config = Bench.takeDigits(Bench.parseWorkload(workloads[base]), trainDigits);
+  for (const mod of mt ? [engine, mt] : [engine]) {
+    const a = mod.create({ ...config, hist: 0 }, config.arch), b = mod.create({ ...config, hist: 1 }, config.arch);
+    const p = Bench.measureTwoNets(a, b, opts);
+    console.log(Bench.ratioLine(name, base, mod === engine ? 'wasm' : `wasm threads=${THREADS}`, p, opts, b.stats().status, 'with hist=1', 'with hist=0'));
     a.free();
     b.free();
   }

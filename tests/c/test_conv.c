@@ -256,7 +256,7 @@ static void test_layers_and_records(void) {
         "without a test split: test_acc %g, %d test points", gl_record_test_acc(n), gl_n_test_points(n));
   gl_free(n);
   const char *t = "model=conv data=digits blocks=2 channels=4 act=relu init=he batch=16 record_every=3 "
-                  "optimizer=momentum lr=0.05 clip=1";
+                  "optimizer=momentum lr=0.05 clip=1 hist=1";
   gl_net *a = make(t, GL_ARCH_RESIDUAL, 128, 0), *b = make(t, GL_ARCH_RESIDUAL, 128, 0);
   gl_step(a, 7);
   gl_step(b, 7);
@@ -279,7 +279,8 @@ static void test_layers_and_records(void) {
                       sizeof(double) * (size_t)gl_n_layers(a));
     bits &= same_blocks(a, c);
     const double la = gl_record_loss(a), lc = gl_record_loss(c);
-    CHECK(bits && !memcmp(&la, &lc, sizeof la), "%d threads: every field of the record, bit for bit",
+    bits &= same_hist(a, c);
+    CHECK(bits && !memcmp(&la, &lc, sizeof la), "%d threads: every field of the record and its histograms, bit for bit",
           counts[k]);
     gl_free(c);
   }
@@ -289,11 +290,11 @@ static void test_layers_and_records(void) {
   /* the same with batch and layer norm (plain and post: pooling before and after the norm) */
   static const char *nt[] = {
       "model=conv data=digits blocks=2 channels=4 act=relu init=he batch=16 record_every=3 "
-      "optimizer=adam lr=0.01 norm=batch",
+      "optimizer=adam lr=0.01 norm=batch hist=1",
       "model=conv data=digits blocks=2 channels=4 act=tanh batch=16 record_every=2 form=post "
-      "optimizer=momentum lr=0.05 clip=1 norm=layer",
+      "optimizer=momentum lr=0.05 clip=1 norm=layer hist=1",
       "model=conv data=digits blocks=3 channels=4 act=relu init=he batch=16 record_every=1 form=post "
-      "optimizer=momentum lr=0.05 norm=batch"};
+      "optimizer=momentum lr=0.05 norm=batch hist=1"};
   for (int q = 0; q < 3; q++)
     for (int arch = 0; arch < 2; arch++) {
       gl_threads_set(1);
@@ -313,10 +314,10 @@ static void test_layers_and_records(void) {
         bits &= same_blocks(x, c);
         const double lx = gl_record_loss(x), lc = gl_record_loss(c);
         const double tx = gl_record_test_loss(x), tc = gl_record_test_loss(c);
-        bits &= !memcmp(&lx, &lc, sizeof lx) && !memcmp(&tx, &tc, sizeof tx);
+        bits &= !memcmp(&lx, &lc, sizeof lx) && !memcmp(&tx, &tc, sizeof tx) && same_hist(x, c);
         gl_free(c);
       }
-      CHECK(bits, "%s %s: 1, 2, 3 and 8 threads, every field, loss and test loss bit for bit",
+      CHECK(bits, "%s %s: 1, 2, 3 and 8 threads, every field, histogram, loss and test loss bit for bit",
             arch ? "residual" : "plain", nt[q]);
       gl_free(x);
     }

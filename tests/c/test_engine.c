@@ -1122,7 +1122,7 @@ static int same_record(const gl_net *a, const gl_net *b) {
       return 0;
   const double x[] = {gl_record_loss(a), gl_record_acc(a), gl_record_stem_factor(a), gl_record_head_factor(a)};
   const double y[] = {gl_record_loss(b), gl_record_acc(b), gl_record_stem_factor(b), gl_record_head_factor(b)};
-  return !memcmp(x, y, sizeof x);
+  return !memcmp(x, y, sizeof x) && same_hist(a, b);
 }
 
 typedef struct {
@@ -1170,20 +1170,20 @@ static void test_threads(void) {
   }
   CHECK(bad == 0, "%ld jobs of 1..3000 chunks on 1..4 threads (some nested): %ld chunks not run exactly once",
         jobs, bad);
-  /* the same bits on 1, 2, 3 and 8 threads */
+  /* the same bits on 1, 2, 3 and 8 threads (hist=1: the histograms too) */
   const char *cfgs[] = {
-      "depth=12 width=25 act=sigmoid record_every=1 points=100",
-      "depth=8 width=16 block=1 act=relu res_scale=rezero optimizer=adam record_every=1 batch=30 points=130",
-      "depth=8 form=post act=gelu res_scale=0.5 optimizer=momentum loss=mse record_every=3 batch=16",
-      "depth=6 width=40 act=tanh clip=0.5 record_every=1 points=41",
-      "depth=30 width=32 act=relu init=normal:1.0 lr=0.1 record_every=1",
-      "depth=20 act=tanh init=normal init_std=4 lr=5 record_every=1 points=64",
-      "depth=8 width=16 norm=batch act=relu optimizer=adam record_every=1 batch=30 points=130",
-      "depth=8 width=24 norm=batch form=post act=sigmoid record_every=2 points=100 clip=0.5",
-      "depth=8 width=16 block=1 norm=layer act=tanh res_scale=rezero record_every=1 batch=40 points=130",
-      "depth=6 width=40 norm=layer form=post act=gelu optimizer=momentum record_every=1 points=41",
+      "depth=12 width=25 act=sigmoid record_every=1 hist=1 points=100",
+      "depth=8 width=16 block=1 act=relu res_scale=rezero optimizer=adam record_every=1 hist=1 batch=30 points=130",
+      "depth=8 form=post act=gelu res_scale=0.5 optimizer=momentum loss=mse record_every=3 hist=1 batch=16",
+      "depth=6 width=40 act=tanh clip=0.5 record_every=1 hist=1 points=41",
+      "depth=30 width=32 act=relu init=normal:1.0 lr=0.1 record_every=1 hist=1",
+      "depth=20 act=tanh init=normal init_std=4 lr=5 record_every=1 hist=1 points=64",
+      "depth=8 width=16 norm=batch act=relu optimizer=adam record_every=1 hist=1 batch=30 points=130",
+      "depth=8 width=24 norm=batch form=post act=sigmoid record_every=2 hist=1 points=100 clip=0.5",
+      "depth=8 width=16 block=1 norm=layer act=tanh res_scale=rezero record_every=1 hist=1 batch=40 points=130",
+      "depth=6 width=40 norm=layer form=post act=gelu optimizer=momentum record_every=1 hist=1 points=41",
       /* plain diverges at step 1; residual is dead from step 1 (test_dead) */
-      "depth=20 width=32 act=relu init=normal init_std=2 record_every=1",
+      "depth=20 width=32 act=relu init=normal init_std=2 record_every=1 hist=1",
   };
   const int counts[] = {2, 3, 8};
   for (int c = 0; c < (int)(sizeof cfgs / sizeof *cfgs); c++)
@@ -1204,7 +1204,7 @@ static void test_threads(void) {
         same &= same_record(a, b);
         gl_free(b);
       }
-      CHECK(same, "%s, %s: 1, 2, 3 and 8 threads give the same bits (25 steps, status %d)",
+      CHECK(same, "%s, %s: 1, 2, 3 and 8 threads give the same bits, histograms too (25 steps, status %d)",
             arch ? "residual" : "plain", cfgs[c], gl_status(a));
       gl_free(a);
     }

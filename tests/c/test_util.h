@@ -103,6 +103,17 @@ static inline int twin_rules(const gl_net *n) {
   return bad;
 }
 
+/* The record's histograms of two nets, count for count (hist.c). */
+static inline int same_hist(const gl_net *a, const gl_net *b) {
+  if (gl_n_layers(a) != gl_n_layers(b) || gl_record_hist_on(a) != gl_record_hist_on(b)) return 0;
+  for (int k = 0; k < GL_N_HISTS; k++)
+    if (gl_hist_bins(a, k) != gl_hist_bins(b, k) ||
+        memcmp(gl_record_hist(a, k), gl_record_hist(b, k),
+               sizeof(uint32_t) * (size_t)gl_n_layers(a) * gl_hist_bins(a, k)))
+      return 0;
+  return 1;
+}
+
 static inline int report(void) {
   printf("%d passed, %d failed\n", t_pass, t_fail);
   return t_fail ? 1 : 0;

@@ -9,17 +9,25 @@
 # Run "save" on the commit before the change (its own build/gradlab), then
 # "check" after; the outputs are not committed (they are the engine's own).
 #
-# Changes since a reference, by design (issue 22's engine piece): a reference
-# saved before it
+# Changes since a reference, by design: a reference saved before them
 #   - has no "dead" in its records, no "dead_step" in its runs and no
-#     "died at step" line under a table (added);
+#     "died at step" line under a table (issue 22's engine piece: added);
 #   - has no "act_grad_norm_theory" and "grad_factor_theory" (added), and its
 #     "grad_norm_theory" is the old line (redefined: now the law of the weight
-#     gradients, its old values are act_grad_norm_theory's law).
-# Checked against such a reference, the added fields are taken out of the new
-# output and grad_norm_theory's values are left out of both, and the script
-# says so; every other byte counts.  Against a reference that has them, every
-# byte counts.
+#     gradients, its old values are act_grad_norm_theory's law);
+#   - has no per-block statistics (issue 25: "block_factor", "block_shortcut",
+#     "block_branch", "stem_factor", "head_factor" in a residual run's
+#     records, "block_layers" in its run: added);
+#   - has no histograms (issue 24: per record "hist_pre", "hist_act",
+#     "hist_grad", "hist_wgrad", "hist_edges" once, printed only with
+#     hist=1), no per-layer "act_unit_std", no settings "init_value" and
+#     "hist" (in the config and in --settings) and no choices "zeros" and
+#     "constant" of init (all added).
+# Checked against such a reference (each change recognised by a name it added
+# missing from the reference's 00.out), the added fields are taken out of the
+# new output and grad_norm_theory's values are left out of both, and the
+# script says so; every other byte counts.  Against a reference that has
+# them, every byte counts.
 set -u
 cd "$(dirname "$0")/../.."
 G=${GRADLAB:-./build/gradlab}
@@ -77,6 +85,13 @@ strip_blocks='s/, "block_(factor|shortcut|branch)": \[[^\]]*\]//g; s/, "(stem|he
 if [ "$mode" = check ] && ! grep -q '"block_layers"' "$dir/00.out"; then
   rules="$rules $strip_blocks"
   echo "the reference predates the per-block statistics of issue 25: block_* fields, stem_factor, head_factor and block_layers (added) are not compared"
+fi
+# line by line, as the others: hist_edges is a line of its own in the JSON, and
+# each setting a line of its own in --settings (never the last: seed follows)
+strip_hist='s/, "hist_(pre|act|grad|wgrad)": \[(\[[0-9, ]*\](, )?)*\]//g; $_ = "" if /^ "hist_edges": \{/; s/, "act_unit_std": \[[^\]]*\]//g; s/, "init_value": [^,}]*//g; s/, "hist": [01]//g; $_ = "" if /^\{"name": "(init_value|hist)", .*\},$/; s/, "zeros", "constant"\]/]/g;'
+if [ "$mode" = check ] && ! grep -q '"act_unit_std"' "$dir/00.out"; then
+  rules="$rules $strip_hist"
+  echo "the reference predates the histograms of issue 24: hist_* and hist_edges, act_unit_std, the settings init_value and hist and init's choices zeros and constant (added) are not compared"
 fi
 norm() { if [ -n "$rules" ]; then perl -pe "$rules" < "$1"; else cat "$1"; fi; }
 same() { cmp -s <(norm "$1") <(norm "$2"); }

@@ -98,6 +98,75 @@ if $G --arch both --depth 20 --width 32 --act relu --init normal --init-std 2 --
     ok "the table says the residual stack died at step 10" || bad "the table's died line: $(cat "$tmp/died")"
 else bad "the relu std 2 run failed"; fi
 
+echo "CLI: histograms (--hist 1: hist_edges once, hist_pre/act/grad/wgrad per record and layer)"
+# dense, full batch of 64 points, width 16: per layer the counts sum to the
+# values (z and phi(z): 64 x 16, the logits 64 x 2; dL/dh the same; dW fan_in
+# x fan_out), for norm none, batch and layer
+hist_ok=1
+for norm in none batch layer; do
+  if $G --arch both --depth 4 --width 16 --act sigmoid --norm $norm --data spiral --points 64 --steps 4 --record-every 2 --hist 1 --json > "$tmp/h.json"; then
+    node -e '
+      const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
+      const e = d.hist_edges, errs = [];
+      const want = { hist_pre: [65, -8, 8], hist_act: [41, 0, 1], hist_grad: [105, -46, 6], hist_wgrad: [105, -46, 6] };
+      for (const [k, [n, a, b]] of Object.entries(want)) if (!e || !e[k] || e[k].length !== n || e[k][0] !== a || e[k][n - 1] !== b) errs.push("edges " + k);
+      const fan = [[2, 16], [16, 16], [16, 16], [16, 16], [16, 16], [16, 2]];
+      for (const run of [d.runs.plain, d.runs.residual]) for (const h of run.history) {
+        if (h.step === undefined || !h.hist_pre) { errs.push("record without histograms"); continue; }
+        fan.forEach(([i, o], l) => {
+          const sum = (k) => h[k][l].reduce((s, c) => s + c, 0);
+          const out = l === 5 ? 64 * 2 : 64 * 16;
+          for (const k of Object.keys(want)) if (h[k][l].length !== e[k].length + 1) errs.push(k + " bins");
+          if (sum("hist_pre") !== out || sum("hist_act") !== (l === 5 ? 0 : out) || sum("hist_grad") !== out || sum("hist_wgrad") !== i * o) errs.push("sums layer " + (l + 1));
+        });
+      }
+      if (errs.length) { console.error([...new Set(errs)].join("; ")); process.exit(1); }
+    ' "$tmp/h.json" || { hist_ok=0; bad "histograms, dense norm=$norm"; }
+  else hist_ok=0; bad "dense norm=$norm run"; fi
+done
+[ $hist_ok = 1 ] && ok "dense, norm none/batch/layer, plain and residual: hist_edges (65, 41, 105, 105 edges), every record and layer's counts sum to its values (the output layer: logits, no phi)"
+# conv: batch 32 of 4 channels, 14x14 then 7x7 after block 1's pooling
+if $G --model conv --blocks 2 --channels 4 --data digits --arch both --batch 32 --steps 2 --record-every 1 --act relu --init he --norm batch --hist 1 --json > "$tmp/hc.json"; then
+  node -e '
+    const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
+    const errs = [];
+    if (d.hist_edges.hist_act.length !== 65) errs.push("relu: hist_act on hist_pre edges");
+    const grad = [196, 196, 196, 49, 49].map((p) => 32 * 4 * p).concat([32 * 10]);
+    const w = [9 * 1 * 4, 9 * 4 * 4, 9 * 4 * 4, 9 * 4 * 4, 9 * 4 * 4, 4 * 10];
+    for (const run of [d.runs.plain, d.runs.residual]) for (const h of run.history) for (let l = 0; l < 6; l++) {
+      const sum = (k) => h[k][l].reduce((s, c) => s + c, 0);
+      if (sum("hist_grad") !== grad[l] || sum("hist_wgrad") !== w[l]) errs.push("grad/wgrad sums layer " + (l + 1));
+      if (l < 5 ? sum("hist_act") !== sum("hist_pre") || ![32 * 4 * 196, 32 * 4 * 49].includes(sum("hist_pre")) : sum("hist_act") !== 0 || sum("hist_pre") !== 320) errs.push("pre/act sums layer " + (l + 1));
+    }
+    if (errs.length) { console.error([...new Set(errs)].join("; ")); process.exit(1); }
+  ' "$tmp/hc.json" && ok "conv, norm=batch: every element of each map counted (dL/dh 32 x 4 x 14 x 14 or 7 x 7, dW 9 c_in x c_out; z and phi(z) equal counts)" || bad "conv histograms"
+else bad "conv histogram run"; fi
+if $G --arch plain --depth 2 --width 4 --steps 2 --json > "$tmp/h0.json" &&
+   $G --arch plain --depth 2 --width 4 --steps 2 --seeds 1..2 --hist 1 --json > "$tmp/hs.json"; then
+  node -e '
+    const fs = require("fs");
+    const a = JSON.parse(fs.readFileSync(process.argv[1])), b = JSON.parse(fs.readFileSync(process.argv[2]));
+    const none = (d) => !("hist_edges" in d) && d.runs.plain.history.every((h) => !("hist_pre" in h) && Array.isArray(h.act_unit_std));
+    process.exit(a.config.hist === 0 && none(a) && none(b) ? 0 : 1);
+  ' "$tmp/h0.json" "$tmp/hs.json" && ok "without --hist 1 (hist is 0 by default), and with --seeds (medians): no histograms; act_unit_std in every record" || bad "default / --seeds output"
+else bad "default or --seeds run"; fi
+
+echo "CLI: init=zeros and init=constant"
+if $G --arch plain --depth 2 --width 4 --steps 1 --init constant:-0.5 --json > "$tmp/i1.json" &&
+   $G --arch plain --depth 2 --width 4 --steps 1 --init constant --init-value 2 --json > "$tmp/i2.json" &&
+   $G --arch plain --depth 2 --width 4 --steps 1 --init zeros --json > "$tmp/i3.json"; then
+  node -e '
+    const fs = require("fs");
+    const [a, b, c] = process.argv.slice(1).map((f) => JSON.parse(fs.readFileSync(f)));
+    const ok = a.config.init === "constant" && a.config.init_value === -0.5 && b.config.init === "constant" && b.config.init_value === 2 &&
+      c.config.init === "zeros" && c.runs.plain.history[0].act_std.slice(0, 3).every((v) => v === 0);
+    process.exit(ok ? 0 : 1);
+  ' "$tmp/i1.json" "$tmp/i2.json" "$tmp/i3.json" && ok "--init constant:-0.5 and --init constant --init-value 2 set init and init_value; --init zeros: act_std 0 in the hidden layers at step 0" || bad "init constant/zeros"
+else bad "init constant/zeros runs"; fi
+if $G --sweep init_value=0.1,0.5 --init constant --arch plain --depth 2 --width 4 --json > "$tmp/si.json"; then
+  node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1])).sweep; process.exit(d.name === "init_value" && d.values.join() === "0.1,0.5" ? 0 : 1)' "$tmp/si.json" && ok "--sweep init_value=0.1,0.5 --init constant" || bad "init_value sweep"
+else bad "the init_value sweep failed"; fi
+
 echo "CLI: threads"
 a=$($G --arch both --depth 12 --act tanh --steps 15 --record-every 1 --json | md5sum)
 b=$($G --arch both --depth 12 --act tanh --steps 15 --record-every 1 --threads 2 --json | md5sum)
@@ -202,6 +271,9 @@ expect_2 "depth: cannot change during a run; only lr, clip and momentum can" --c
 expect_2 "lr: 20 is out of range" --change 5:lr=20 --steps 10
 expect_2 "the run has 10 steps" --change 10:lr=0.1 --steps 10
 expect_2 "a sweep has no run to change" --change 5:lr=0.1 --sweep depth=2,4
+expect_2 "after 'constant:'" --init constant:abc
+expect_2 "init_value: 101 is out of range" --init-value 101
+expect_2 "hist: '2' is not a boolean" --hist 2
 
 echo "CLI: sweeps (--sweep)"
 if $G --sweep depth=4,8,16 --seeds 1..3 --arch both --width 16 --act sigmoid --json > "$tmp/sw.json"; then
@@ -261,6 +333,7 @@ expect_2 "more than 200 values" --sweep "depth=$many"
 expect_2 "201 values, at most 200" --sweep depth=1..500:201
 expect_2 "is not a multiple of block" --sweep depth=2,3 --arch plain
 expect_2 "only when init=normal" --sweep init_std=0.05,0.1
+expect_2 "only when init=constant" --sweep init_value=0.1,0.2
 expect_2 "seeds" --sweep depth=2,4 --seeds 3..1
 echo "CLI: planes (--sweep twice)"
 P="--init normal --act tanh --width 16 --points 64 --block 1 --arch both --seeds 1..2"

@@ -7,8 +7,8 @@
 // CLI's 9 printed digits.)  With batch and layer norm (dense and conv, plain
 // and both residual forms) every field of every record, gamma_grad_norm and
 // the evaluation-mode loss, test loss and accuracy included, must agree to
-// those 9 digits.  A stack that dies (relu std 2) is dead at the same records,
-// with the same dead_step, in both builds.
+// those 9 digits, and the histograms' counts exactly.  A stack that dies (relu
+// std 2) is dead at the same records, with the same dead_step, in both builds.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ for (const act of ACTS) {
   for (const arch of ['plain', 'residual']) {
     test(`parity ${arch} ${act}: 50 steps, grad_norm and the theory lines within 1e-5`, () => {
       const cfg = {
-        arch, act, depth: 10, width: 32, batch: 32, points: 128, data: 'circles',
+        arch, act, depth: 10, width: 32, batch: 32, points: 128, data: 'circles', hist: 1,
         init: act.includes('relu') ? 'he' : 'xavier', steps: 50, record_every: 1, seed: 3,
         optimizer: act === 'gelu' ? 'adam' : act === 'tanh' ? 'momentum' : 'sgd', lr: act === 'gelu' ? 0.005 : 0.05,
       };
@@ -36,11 +36,24 @@ for (const act of ACTS) {
           const d = maxRelDiff(st[f], ref[s][f]);
           if (d.worst > worst) { worst = d.worst; where = `${f}, step ${s}, layer ${d.at + 1}`; }
         }
+        assertHistMatches(st, ref[s], `step ${s}`);
         assert.ok(Math.abs(st.loss - ref[s].loss) <= 1e-5 * Math.abs(ref[s].loss) + 1e-9, `loss at step ${s}`);
       }
       net.free();
       assert.ok(worst <= 1e-5, `largest relative difference ${worst.toExponential(2)} at ${where}`);
     });
+  }
+}
+
+/** The histograms of a record against the CLI's, count for count (the CLI prints a list per
+ * layer; stats() one Uint32Array, layer-major). */
+function assertHistMatches(st, ref, label) {
+  for (const h of engine.histNames) {
+    assert.ok(ref[h] && st[h], `${label}: ${h} in both`);
+    const want = ref[h].flat();
+    assert.equal(st[h].length, want.length, `${label}: ${h} length`);
+    const at = want.findIndex((c, i) => c !== st[h][i]);
+    assert.equal(at, -1, `${label}: ${h} count ${at}: ${st[h][at]} vs the CLI's ${want[at]}`);
   }
 }
 
@@ -57,13 +70,14 @@ function assertRecordMatches(st, ref, label, fields = engine.fieldNames) {
     const d = maxRelDiff(st[f], ref[f]);
     assert.ok(d.worst <= 5e-9, `${label}: ${f} layer ${d.at + 1}: ${st[f][d.at]} vs ${ref[f][d.at]}`);
   }
+  assertHistMatches(st, ref, label);
 }
 
 for (const norm of ['batch', 'layer']) {
   for (const [arch, form] of [['plain', 'pre'], ['residual', 'pre'], ['residual', 'post']]) {
     test(`parity norm=${norm} ${arch} ${form}: 30 steps, every field to the CLI's 9 digits`, () => {
       const cfg = {
-        arch, form, norm, act: form === 'post' ? 'relu' : 'tanh', depth: 8, width: 24, batch: 16, points: 96,
+        arch, form, norm, act: form === 'post' ? 'relu' : 'tanh', depth: 8, width: 24, batch: 16, points: 96, hist: 1,
         data: 'circles', init: form === 'post' ? 'he' : 'xavier', steps: 30, record_every: 1, seed: 4,
         optimizer: norm === 'batch' ? 'momentum' : 'adam', lr: norm === 'batch' ? 0.05 : 0.005, clip: 2,
       };
@@ -74,7 +88,7 @@ for (const norm of ['batch', 'layer']) {
     });
   }
   test(`parity norm=${norm} conv residual: 4 steps, every field and the test split to the CLI's 9 digits`, () => {
-    const cfg = { model: 'conv', data: 'digits', norm, blocks: 2, channels: 4, batch: 32, act: 'relu', init: 'he', steps: 4, record_every: 1, seed: 2 };
+    const cfg = { model: 'conv', data: 'digits', norm, blocks: 2, channels: 4, batch: 32, act: 'relu', init: 'he', steps: 4, record_every: 1, seed: 2, hist: 1 };
     const ref = cli(cfg).runs.residual.history;
     const digits = {
       train: new Uint8Array(readFileSync(join(root, 'web/data/digits-train.bin'))),
@@ -98,7 +112,7 @@ for (const norm of ['batch', 'layer']) {
 for (const norm of ['none', 'batch']) {
   test(`parity measured as the page does, norm=${norm}: 20 mini-batch steps with measurements between, every field to the CLI's`, () => {
     const cfg = {
-      arch: 'residual', norm, act: 'relu', init: 'he', depth: 6, width: 16, batch: 16, points: 64,
+      arch: 'residual', norm, act: 'relu', init: 'he', depth: 6, width: 16, batch: 16, points: 64, hist: 1,
       data: 'circles', steps: 20, record_every: 1, seed: 5, optimizer: 'momentum', lr: 0.05,
     };
     const ref = cli(cfg).runs.residual.history;
@@ -117,7 +131,7 @@ for (const norm of ['none', 'batch']) {
 }
 
 test('parity relu std 2 (the residual stack dies at step 1): dead and dead_step, every field, 12 steps', () => {
-  const cfg = { arch: 'both', act: 'relu', init: 'normal', init_std: 2, depth: 20, width: 32, steps: 12, record_every: 1 };
+  const cfg = { arch: 'both', act: 'relu', init: 'normal', init_std: 2, depth: 20, width: 32, steps: 12, record_every: 1, hist: 1 };
   const ref = cli(cfg).runs;
   const runs = engine.createRuns(cfg);
   const net = runs.residual;
@@ -160,7 +174,7 @@ for (const norm of ['none', 'batch', 'layer']) {
     test(`parity blocks dense ${form} norm=${norm}: 12 steps, the per-block factors bit for bit`, () => {
       const cfg = {
         arch: 'residual', form, norm, act: 'tanh', depth: 8, width: 20, block: 2, batch: 24, points: 96,
-        data: 'spiral', steps: 12, record_every: 1, seed: 6, optimizer: 'momentum', lr: 0.05,
+        data: 'spiral', steps: 12, record_every: 1, seed: 6, optimizer: 'momentum', lr: 0.05, hist: 1,
       };
       const ref = cli(cfg, ['--digits', '17']).runs.residual.history;
       const net = engine.create(cfg, 'residual');
@@ -186,7 +200,7 @@ for (const norm of ['none', 'batch', 'layer']) {
 test('parity --change = Net.set: lr, clip and momentum changed at steps 7, 7 and 12', () => {
   const cfg = {
     arch: 'residual', act: 'relu', init: 'he', depth: 6, width: 16, batch: 16, points: 64, data: 'circles',
-    steps: 20, record_every: 1, seed: 7, optimizer: 'momentum', lr: 0.1,
+    steps: 20, record_every: 1, seed: 7, optimizer: 'momentum', lr: 0.1, hist: 1,
   };
   const ref = cli(cfg, ['--digits', '17', '--change', '7:lr=0.01', '--change', '7:clip=0.2', '--change', '12:momentum=0.5']);
   assert.deepEqual(ref.changes, [{ step: 7, settings: { lr: 0.01 } }, { step: 7, settings: { clip: 0.2 } }, { step: 12, settings: { momentum: 0.5 } }]);

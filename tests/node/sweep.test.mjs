@@ -342,3 +342,27 @@ test('Worker: a sweep with sweep2 streams partial grids at most every 250 ms and
     await w.terminate();
   }
 });
+
+/* the symmetric start's constant is a sweepable setting like init_std: each
+   value's units are networks with every weight that value (engine.create's).
+   (Its grad_ratio_log10 is null at init: with every weight c the two logits
+   are equal for every example, so dL/dh = c (dz_1 + dz_2) = 0 below Lin_out.) */
+test('engine.sweep over init_value with init=constant: the single networks\' numbers; refused without init=constant', async () => {
+  const engine = await loadEngine();
+  const config = { init: 'constant', depth: 4, width: 8, act: 'tanh', block: 1, data: 'spiral', points: 64 };
+  const sw = engine.sweep(config, { sweep: 'init_value=0.1,0.5', seeds: '1..1', arch: 'plain', steps: 5 });
+  runAll(sw);
+  const r = sw.result();
+  sw.free();
+  assert.deepEqual(r.values, [0.1, 0.5]);
+  r.values.forEach((v, i) => {
+    const net = engine.create({ ...config, init_value: v }, 'plain');
+    const s0 = net.measure().stats(), L = s0.grad_norm.length;
+    assert.ok(s0.grad_norm.slice(0, L - 1).every((g) => g === 0) && s0.grad_norm[L - 1] > 0, 'at init only Lin_out has a gradient');
+    const s = net.step(5).measure().stats();
+    net.free();
+    assert.ok(Math.abs(r.plain.final_loss.median[i] - s.loss) <= 5e-9 * s.loss, `init_value=${v}: final_loss ${r.plain.final_loss.median[i]} vs ${s.loss}`);
+    assert.ok(r.plain.final_loss.median[i] !== r.plain.final_loss.median[1 - i], 'the values give different runs');
+  });
+  assert.throws(() => engine.sweep({ init: 'xavier' }, { sweep: 'init_value=0.1,0.5' }), /init_value sets the weights only when init=constant \(init is xavier\)/);
+});

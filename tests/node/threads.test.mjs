@@ -15,18 +15,21 @@ const mt = await GradLab.loadNode(engineDir, { threads: 2 });
 const ACTS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'gelu'];
 
 /** Every number of a stats() record, as one array (NaN-safe comparison by Object.is):
- *  the per-layer fields, and a residual stack's per-block fields, stem_factor and head_factor. */
+ *  the per-layer fields, a residual stack's per-block fields, stem_factor and head_factor, and
+ *  the histograms' counts when the record has them. */
 function numbers(st) {
   const out = [st.step, st.loss, st.acc, st.status];
   for (const f of single.fieldNames) out.push(...st[f]);
   for (const f of single.blockFieldNames) out.push(...st[f]);
   out.push(st.stem_factor, st.head_factor);
+  for (const h of single.histNames) if (st[h]) out.push(h, ...st[h]); /* the histograms' counts too */
   if (st.test_loss !== undefined) out.push(st.test_loss, st.test_acc);
   return out;
 }
 
 function assertSameRuns(config, arch, steps, chunk = 1) {
-  const a = single.create(config, arch), b = mt.create(config, arch);
+  /* with the record's histograms (hist=1): their counts are compared too */
+  const a = single.create({ hist: 1, ...config }, arch), b = mt.create({ hist: 1, ...config }, arch);
   try {
     const go = (n) => (n.diverged ? n : n.step(chunk)); /* a diverged net takes no more steps */
     for (let s = 0; s < steps; s += chunk) {

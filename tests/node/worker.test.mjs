@@ -45,13 +45,19 @@ test('ready unasked, then configure, step, run to the end, reset', async () => {
     const refused = await next((m) => m.type === 'error');
     assert.equal(refused.id, 1);
     assert.match(refused.message, /unknown message type 'init'/);
-    send({ type: 'configure', config: { depth: 10, act: 'sigmoid', steps: 60, record_every: 10, arch: 'both' } });
+    send({ type: 'configure', config: { depth: 10, act: 'sigmoid', steps: 60, record_every: 10, arch: 'both', hist: 1 } });
     const conf = await next((m) => m.type === 'configured');
     assert.deepEqual(conf.archs, ['plain', 'residual']);
     assert.equal(conf.layers.length, 12);
     assert.equal(conf.config.depth, 10);
     assert.equal(conf.stats.plain.step, 0);
     assert.equal(conf.data.x.length, 2 * conf.data.n);
+    /* the histograms' edges once; every record's counts are nLayers x (edges + 1) */
+    assert.deepEqual(Object.keys(conf.hist_edges), ['hist_pre', 'hist_act', 'hist_grad', 'hist_wgrad']);
+    assert.deepEqual(Object.values(conf.hist_edges).map((e) => e.length), [65, 41, 105, 105]);
+    assert.equal(conf.stats.plain.hist_act.length, 12 * 42);
+    assert.ok(conf.stats.residual.hist_pre instanceof Uint32Array);
+    assert.ok(Math.abs(conf.act_slow_region.hi - 3.6369) < 1e-4 && conf.act_slow_region.lo === -conf.act_slow_region.hi, 'sigmoid: |z| > 3.6369');
     send({ type: 'step' });
     const one = await next((m) => m.type === 'stats');
     assert.equal(one.records.length, 1);
@@ -254,5 +260,44 @@ test('configured names each stack\'s blocks; change sets lr, clip, momentum of e
     assert.match((await lone.next((m) => m.type === 'error')).message, /^change: no configuration yet/);
   } finally {
     await lone.w.terminate();
+  }
+});
+
+test('hist: the record\'s histograms switched on and off between steps, kept over a reset, dropped by a configure', async () => {
+  const { w, send, next } = start();
+  try {
+    await next((m) => m.type === 'ready');
+    send({ type: 'hist', on: true, id: 1 });
+    const early = await next((m) => m.type === 'error');
+    assert.match(early.message, /hist: no configuration yet/);
+    send({ type: 'configure', config: { depth: 4, width: 8, act: 'relu', steps: 40, record_every: 5, arch: 'both' } });
+    const conf = await next((m) => m.type === 'configured');
+    assert.equal(conf.config.hist, 0, 'off by default');
+    assert.ok(!('hist_pre' in conf.stats.plain), 'a record without them has no hist_* keys');
+    assert.equal(conf.hist_edges.hist_act.length, 65, 'the edges come anyway (relu: hist_pre\'s)');
+    assert.deepEqual(conf.act_slow_region, { lo: 0, hi: null });
+    send({ type: 'hist', on: 'yes', id: 2 });
+    assert.match((await next((m) => m.type === 'error')).message, /hist: on must be true or false/);
+    send({ type: 'hist', on: true, id: 3 });
+    const on = await next((m) => m.type === 'hist');
+    assert.deepEqual(on, { id: 3, type: 'hist', on: true, steps_done: 0 });
+    send({ type: 'step' });
+    const rec = (await next((m) => m.type === 'stats')).records[0];
+    for (const arch of ['plain', 'residual']) {
+      const h = rec[arch].hist_pre, layers = 6, bins = 66;
+      assert.equal(h.length, layers * bins);
+      for (let l = 0; l < layers; l++) {
+        const sum = h.slice(l * bins, (l + 1) * bins).reduce((s, c) => s + c, 0);
+        assert.equal(sum, 256 * (l < layers - 1 ? 8 : 2), `${arch} layer ${l + 1}: every value counted`);
+      }
+    }
+    send({ type: 'reset' });
+    const again = await next((m) => m.type === 'configured');
+    assert.ok(again.stats.plain.hist_grad instanceof Uint32Array, 'a reset keeps the switch');
+    send({ type: 'configure', config: { depth: 4, width: 8, steps: 40, arch: 'plain' } });
+    const fresh = await next((m) => m.type === 'configured');
+    assert.ok(!('hist_grad' in fresh.stats.plain), 'a configure starts from its config again');
+  } finally {
+    await w.terminate();
   }
 });

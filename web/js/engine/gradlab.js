@@ -141,6 +141,13 @@
         recordHeadFactor: c('gl_record_head_factor', 'number', ['number']),
         blockFirstLayer: c('gl_block_first_layer', 'number', ['number', 'number']),
         blockLastLayer: c('gl_block_last_layer', 'number', ['number', 'number']),
+        histName: c('gl_hist_name', 'string', ['number']),
+        histBins: c('gl_hist_bins', 'number', ['number', 'number']),
+        histEdges: c('gl_hist_edges', 'number', ['number', 'number']),
+        recordHist: c('gl_record_hist', 'number', ['number', 'number']),
+        recordHistOn: c('gl_record_hist_on', 'number', ['number']),
+        recordHistSet: c('gl_record_hist_set', 'number', ['number', 'number']),
+        actSlowEdge: c('glw_act_slow_edge', 'number', ['number', 'number']),
       };
       /** the result codes (CODES), for the errors of net.js and sweep.js */
       this.codes = CODES;
@@ -155,6 +162,9 @@
       /** @type {string[]} a residual stack's per-block statistics (block_factor, ...), in the engine's order */
       this.blockFieldNames = [];
       for (let f = 0; this.c.blockFieldName(f); f++) this.blockFieldNames.push(this.c.blockFieldName(f));
+      /** @type {string[]} the record's histograms, in the engine's order: hist_pre, hist_act, hist_grad, hist_wgrad */
+      this.histNames = [];
+      for (let k = 0; this.c.histName(k); k++) this.histNames.push(this.c.histName(k));
       this.realBytes = this.c.realBytes();
     }
 

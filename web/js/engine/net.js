@@ -20,15 +20,24 @@
 /** @typedef {import('./gradlab.js').Arch} Arch */
 /** @typedef {{n: number, d: number, classes: number, x: Float32Array, y: Int32Array}} DataSet */
 /**
- * One record, copied out of the heap (the per-layer fields, named by engine.fieldNames, are Float64Arrays)
+ * One record, copied out of the heap (the per-layer fields, named by engine.fieldNames, are Float64Arrays;
+ * the histograms, named by engine.histNames, Uint32Arrays of nLayers x bins counts, layer-major:
+ * hist_pre[(l - 1) * bins + b] is count b of layer l, bins = histEdges.hist_pre.length + 1;
+ * absent from a record made without them: hist = 0, the default, until setHist(true))
  * @typedef {{arch: Arch, step: number, steps_done: number, loss: number, acc: number,
  *   test_loss: number | null, test_acc: number | null, status: 'ok' | 'diverged',
  *   diverged: {step: number, layer: number, where: string} | null, dead: number, dead_step: number,
- *   res_scale: Float64Array, act_max_slope: number, stem_factor: number | null, head_factor: number | null,
- *   [field: string]: any}} Stats
+ *   res_scale: Float64Array, act_max_slope: number, act_slow_region: SlowRegion,
+ *   stem_factor: number | null, head_factor: number | null, [field: string]: any}} Stats
  * (a residual stack's per-block fields, named by engine.blockFieldNames, are Float64Arrays of
  * nBlocks values, empty for a plain stack, whose stem_factor and head_factor are null)
  */
+/**
+ * Where the activation's slope is below a tenth of its largest (what `saturation` counts):
+ * z <= lo or z > hi; null where there is no such side (relu: {lo: 0, hi: null}; linear: both null)
+ * @typedef {{lo: number | null, hi: number | null}} SlowRegion
+ */
+/** Each histogram's edges by its name (hist_pre, ...): E edges, E + 1 counts per layer @typedef {{[name: string]: Float64Array}} HistEdges */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
   else root.GradLabEngineNet = factory();
@@ -62,6 +71,18 @@
       this.nPoints = c.nPoints(ptr);
       /** image data (data=digits): { h, w } of each input row; null otherwise */
       this.image = c.imageHeight(ptr) ? { h: c.imageHeight(ptr), w: c.imageWidth(ptr) } : null;
+      const mod = engine.mod;
+      /** @type {number[]} counts per layer of each histogram, in engine.histNames' order */
+      this.histBins = engine.histNames.map((_, k) => c.histBins(ptr, k));
+      /** @type {HistEdges} the histograms' edges: fixed for the network, whether it counts them or not */
+      this.histEdges = {};
+      engine.histNames.forEach((name, k) => {
+        const at = c.histEdges(ptr, k) / 8;
+        this.histEdges[name] = mod.HEAPF64.slice(at, at + this.histBins[k] - 1);
+      });
+      const finite = (/** @type {number} */ v) => (Number.isFinite(v) ? v : null);
+      /** @type {SlowRegion} gl_act_slow_region: the shaded region of the z histogram */
+      this.actSlowRegion = Object.freeze({ lo: finite(c.actSlowEdge(ptr, 0)), hi: finite(c.actSlowEdge(ptr, 1)) });
     }
 
     get ptr() {
@@ -98,6 +119,13 @@
         throw this.engine.error(this.engine.codes.EMISUSE, `set: name must be text and value a number or text (got ${typeof name}, ${typeof value})`);
       }
       this._check(this.engine.c.netSet(this.ptr, name, String(value)));
+      return this;
+    }
+
+    /** Counts the record's histograms (on) or not, from the next record on (gl_record_hist_set):
+     * what the setting hist says at create, changed between steps. @param {boolean} on */
+    setHist(on) {
+      this._check(this.engine.c.recordHistSet(this.ptr, on ? 1 : 0));
       return this;
     }
 
@@ -157,6 +185,14 @@
       for (let b = 0; b < this.nBlocks; b++) out.res_scale[b] = c.recordResScale(p, b);
       /* the bound on phi' in every chain factor (the network's activation, not the record's) */
       out.act_max_slope = c.actMaxSlope(p);
+      out.act_slow_region = this.actSlowRegion;
+      /* the histograms, when this record counted them: nLayers x bins counts each, layer-major */
+      if (c.recordHistOn(p)) {
+        this.engine.histNames.forEach((name, k) => {
+          const at = c.recordHist(p, k) / 4;
+          out[name] = mod.HEAPU32.slice(at, at + this.nLayers * this.histBins[k]);
+        });
+      }
       return out;
     }
 

@@ -15,7 +15,7 @@
  *   intervals?: number, value?: number, nx?: number, ny?: number, bounds?: number[],
  *   first?: number, count?: number, images?: boolean, depths?: number[], steps?: number, every?: number,
  *   sweep?: string, sweep2?: string, seeds?: string | number[], arch?: string,
- *   settings?: {[name: string]: number | string}}} Request
+ *   settings?: {[name: string]: number | string}, on?: boolean}} Request
  */
 /**
  * A reply, worker -> page: its type (REPLIES), the request's id when it answers one, and that
@@ -30,11 +30,12 @@
 
   /** page -> worker (none asks for `ready`: the Worker sends it once its engine is loaded) */
   const REQUESTS = Object.freeze(['configure', 'reset', 'run', 'pause', 'step', 'speed',
-    'predict', 'predict_test', 'degradation', 'degradation_stop', 'sweep', 'sweep_cancel', 'change']);
+    'predict', 'predict_test', 'degradation', 'degradation_stop', 'sweep', 'sweep_cancel', 'change',
+    'hist']);
   /** worker -> page (an `error` reply names the request that failed in `where`, or load/run) */
   const REPLIES = Object.freeze(['ready', 'configured', 'stats', 'done', 'paused', 'speed', 'boundary',
     'test_predictions', 'degradation_stats', 'degradation_done', 'degradation_stopped',
-    'sweep_progress', 'sweep_result', 'sweep_cancelled', 'changed', 'error']);
+    'sweep_progress', 'sweep_result', 'sweep_cancelled', 'changed', 'hist', 'error']);
   /** what an error's `where` can be besides a request type */
   const ERROR_PLACES = Object.freeze(['load', 'run', 'message']);
 

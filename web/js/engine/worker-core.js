@@ -39,7 +39,7 @@
    * worker-sweep.js's).
    * @typedef {{config: Config | null, canonical: Config | null, runs: {[arch: string]: Net} | null, running: boolean,
    *   speed: number, timer: any, generation: number, testData: import('./net.js').DataSet | null,
-   *   degradation: Degradation | null}} CoreState
+   *   degradation: Degradation | null, hist: boolean | null}} CoreState
    */
 
   /* speed levels: intervals per tick (or a time budget per tick) and the pause between ticks */
@@ -65,7 +65,7 @@
     const now = env.now || (() => Date.now());
     const schedule = env.schedule || ((/** @type {() => void} */ fn, /** @type {number} */ ms) => setTimeout(fn, ms));
     /** @type {CoreState} */
-    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null };
+    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null, hist: null };
     /* the sweep in flight (worker-sweep.js): the `sweep` and `sweep_cancel` requests */
     const sweeps = WorkerSweep.create(engine, post, { now, schedule });
 
@@ -95,6 +95,8 @@
       state.testData = null;
       state.config = config;
       state.canonical = engine.normalize(config);
+      /* a `hist` message since the last configure holds for a reset's networks too */
+      if (state.hist !== null) for (const net of Object.values(runs)) net.setHist(state.hist);
       for (const net of Object.values(runs)) net.measure(); /* the record at step 0 */
       const first = Object.values(runs)[0];
       /** @type {{[arch: string]: number[][]}} */
@@ -112,6 +114,10 @@
         memoryBytes: Object.values(runs).reduce((s, n) => s + n.memoryBytes, 0),
         /* what the records' loss and accuracy are measured on: so many of the training set's and the test split's examples */
         measured: { train: first.evalCount, trainOf: first.nPoints, test: first.evalTestCount, testOf: first.nTest },
+        /* the histograms' edges (the hist_* counts of every record that has them are on them) and
+           where the activation's slope is below a tenth of its largest (the z histogram's shading) */
+        hist_edges: first.histEdges,
+        act_slow_region: first.actSlowRegion,
         stats: snapshot(),
       });
     }
@@ -332,6 +338,7 @@
         if (!Protocol.REQUESTS.includes(msg && msg.type)) throw new Error(`unknown message type '${msg && msg.type}'`);
         switch (msg && msg.type) {
           case 'configure':
+            state.hist = null; /* the config's hist setting decides again */
             configure(msg.config || {});
             break;
           case 'reset':
@@ -406,6 +413,15 @@
           case 'sweep_cancel': {
             const was = sweeps.cancel();
             reply(Object.assign({ type: 'sweep_cancelled', was_running: !!was }, was || {}));
+            break;
+          }
+          case 'hist': {
+            /* count the histograms from the next record on (or stop), without a new run */
+            if (!state.runs) throw new Error('hist: no configuration yet (send configure first)');
+            if (typeof msg.on !== 'boolean') throw new Error(`hist: on must be true or false (got ${msg.on})`);
+            for (const net of Object.values(state.runs)) net.setHist(msg.on);
+            state.hist = msg.on;
+            reply({ type: 'hist', on: msg.on, steps_done: stepsDone() });
             break;
           }
           default:
