@@ -377,6 +377,12 @@ int gl_record_hist_set(gl_net *net, int on);
  * leaky_relu lo = 0 (phi'(0) is 0 resp. 0.01), gelu lo = -0.5327, linear
  * none.  GL_EMISUSE for a NULL argument. */
 int gl_act_slow_region(const gl_net *net, double *lo, double *hi);
+/* phi(z) and phi'(z) of the net's activation at n >= 2 points evenly
+ * spread over [z0, z1] (ends included: z_i = z0 + (z1 - z0) i / (n - 1)),
+ * computed by the training step's own kernels in the engine's precision;
+ * phi and dphi hold n doubles each (the caller's).  The curves drawn over
+ * the z histogram.  GL_EMISUSE for NULL, n < 2 or not z0 < z1 (finite). */
+int gl_act_curve(const gl_net *net, double z0, double z1, int n, double *phi, double *dphi);
 
 /* ==== data and predictions ============================================== */
 /* The training set as trained on (standardised if asked).  The arrays are

@@ -450,3 +450,25 @@ int gl_act_slow_region(const gl_net *net, double *lo, double *hi) {
   }
   return GL_OK;
 }
+
+/* phi and phi' of the net's activation at n points evenly spread over
+ * [z0, z1] (both ends included): the very kernels a step runs (act_forward,
+ * act_backward with dL/dy = 1), in gl_real, a chunk at a time on the stack:
+ * nothing allocated.  The curves the z histogram is drawn over. */
+int gl_act_curve(const gl_net *net, double z0, double z1, int n, double *phi, double *dphi) {
+  if (!net || !phi || !dphi || n < 2 || !(z0 < z1) || !isfinite(z0) || !isfinite(z1)) return GL_EMISUSE;
+  enum { CHUNK = 64 };
+  gl_real x[CHUNK], y[CHUNK], one[CHUNK], d[CHUNK];
+  for (int k = 0; k < CHUNK; k++) one[k] = 1;
+  for (int i0 = 0; i0 < n; i0 += CHUNK) {
+    const int m = n - i0 < CHUNK ? n - i0 : CHUNK;
+    for (int k = 0; k < m; k++) x[k] = (gl_real)(z0 + (z1 - z0) * (double)(i0 + k) / (double)(n - 1));
+    act_forward(y, x, (size_t)m, net->s.act);
+    act_backward(d, one, x, y, (size_t)m, net->s.act, 0);
+    for (int k = 0; k < m; k++) {
+      phi[i0 + k] = (double)y[k];
+      dphi[i0 + k] = (double)d[k];
+    }
+  }
+  return GL_OK;
+}

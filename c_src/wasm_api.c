@@ -142,4 +142,5 @@ GL_EXPORT(gl_record_hist)
 GL_EXPORT(gl_record_hist_on)
 GL_EXPORT(gl_record_hist_set)
 GL_EXPORT(glw_act_slow_edge)
+GL_EXPORT(gl_act_curve)
 };

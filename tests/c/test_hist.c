@@ -639,6 +639,44 @@ static unsigned char *read_all(const char *path, size_t *len) {
   return b;
 }
 
+/* gl_act_curve: phi and phi' from the step's kernels; phi' is below a tenth
+ * of its peak exactly in gl_act_slow_region (away from the edges' rounding) */
+static void test_act_curve(void) {
+  printf("gl_act_curve: phi, phi' and the slow region\n");
+  static const char *acts[] = {"sigmoid", "tanh", "relu", "leaky_relu", "gelu", "linear"};
+  static const double peak[] = {0.25, 1, 1, 1, 1.1289, 1};
+  enum { N = 161 };
+  double phi[N], dphi[N];
+  for (int a = 0; a < 6; a++) {
+    char t[120];
+    snprintf(t, sizeof t, "depth=4 width=4 act=%s points=16 batch=16", acts[a]);
+    gl_net *n = make(t, GL_ARCH_PLAIN);
+    if (!n) return;
+    double lo, hi;
+    gl_act_slow_region(n, &lo, &hi);
+    CHECK(gl_act_curve(n, -8, 8, N, phi, dphi) == GL_OK, "%s: GL_OK", acts[a]);
+    int bad = 0;
+    double top = 0;
+    for (int i = 0; i < N; i++) {
+      const double z = -8 + 16.0 * i / (N - 1);
+      if (dphi[i] > top) top = dphi[i];
+      if (fabs(z - lo) < 1e-3 || fabs(z - hi) < 1e-3) continue;
+      if ((dphi[i] < peak[a] / 10) != (z <= lo || z > hi)) bad++;
+    }
+    CHECK(bad == 0, "%s: phi' < peak/10 exactly where z <= %.4f or z > %.4f (%d samples disagree)", acts[a], lo, hi, bad);
+    CHECK(top <= peak[a] * (1 + 1e-4) && top >= peak[a] * 0.97, "%s: largest phi' sampled %.5f, the engine's peak %.4f", acts[a], top, peak[a]);
+    const int mid = N / 2; /* z = 0 */
+    if (a == 0) CHECK(fabs(phi[mid] - 0.5) < 1e-7 && fabs(dphi[mid] - 0.25) < 1e-7 && phi[0] < 4e-4 && phi[N - 1] > 1 - 4e-4,
+                      "sigmoid: phi(0) = %.7f, phi'(0) = %.7f, phi(-8) = %.2e", phi[mid], dphi[mid], phi[0]);
+    if (a == 2) CHECK(phi[mid] == 0 && dphi[mid] == 0 && dphi[mid + 1] == 1 && phi[N - 1] == 8,
+                      "relu: phi(0) = 0, phi'(0) = 0 (the left slope), phi'(0.1) = 1, phi(8) = 8");
+    CHECK(gl_act_curve(n, -8, 8, 1, phi, dphi) == GL_EMISUSE && gl_act_curve(NULL, -8, 8, N, phi, dphi) == GL_EMISUSE &&
+              gl_act_curve(n, 8, -8, N, phi, dphi) == GL_EMISUSE && gl_act_curve(n, -8, 8, N, NULL, dphi) == GL_EMISUSE,
+          "%s: GL_EMISUSE for n < 2, NULL, z0 >= z1", acts[a]);
+    gl_free(n);
+  }
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   train_bytes = read_all("web/data/digits-train.bin", &train_len);
@@ -649,6 +687,7 @@ int main(int argc, char **argv) {
   timed(test_lesson_shares);
   timed(test_saturation);
   timed(test_symmetry);
+  timed(test_act_curve);
   free(train_bytes);
   return report();
 }

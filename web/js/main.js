@@ -35,6 +35,7 @@ import { applyPageText } from './lab/page-text.js';
 import { mountDebug } from './lab/debug.js';
 import { mountTimeline } from './lab/timeline.js';
 import { createSelection } from './lab/selection.js';
+import { mountDistView } from './lab/dist-view.js';
 import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
 import { mountChainChart } from './sweep/chain-chart.js';
@@ -69,7 +70,9 @@ const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
 const messages = createMessages(i18n);
 const history = createHistory({ limit: () => historyLimit(ARCHS.length, store.get().layers.length, store.get().fields.length) });
-const labCharts = createLabCharts({ i18n, history });
+/* the selected layer (selection.js): a click on a chart that can pick one selects it */
+const selection = createSelection({ store });
+const labCharts = createLabCharts({ i18n, history, select: selection.select });
 labCharts.create();
 const stacks = createStacks({ i18n });
 const chartText = createChartText({ i18n, labCharts });
@@ -118,12 +121,13 @@ session.onRecord((r) => {
 });
 store.watch((s) => s.configuredCount, (n, s) => {
   if (n === 1) performance.mark('gradlab:configured');
+  labCharts.setView({ histEdges: s.histEdges || null, actCurve: s.actCurve || null });
   labCharts.reset(s.layers);
   if (s.latest) labCharts.append(s.latest);
 });
 const boundary = mountBoundary({ store, worker, labCharts, i18n });
 const timeline = mountTimeline({ store, history, i18n });
-const selection = createSelection({ store });
+const distView = mountDistView({ store, worker, i18n, select: selection.select, addPreparer: session.addPreparer, markDirty: frame.markDirty });
 const highlight = createHighlight({ store, labCharts, i18n, markDirty: frame.markDirty });
 const url = mountUrl({ store, i18n, messages, extra: (s) => (s.sweep ? encodeSweep(s.sweep) : {}) });
 if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => frame.markDirty());
@@ -171,6 +175,7 @@ const lab = {
   after: /** @type {Element} */ (document.querySelector('.grid2.per-stack')),
   timeline: { show: timeline.show },
   select: selection.select,
+  distributions: { open: distView.open },
 };
 const conv = mountConvMode({ store, worker, i18n, lab });
 const chain = mountChainChart({ store, worker, i18n, lab });
@@ -186,7 +191,7 @@ Promise.race([firstChart, engineFailed]).then(() => import('./lesson/lesson.js')
 }, (e) => messages.show('error', i18n.t('lesson.load_failed'), [/** @type {Error} */ (e).message], 'lesson'));
 mountDebug({
   store, history, i18n, session, labCharts, highlight, messages, setLanguage, timeline,
-  schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain,
+  schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain, distView, selectLayer: selection.select,
 });
 
 worker.on('ready', async (m) => {

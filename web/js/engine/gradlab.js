@@ -148,6 +148,7 @@
         recordHistOn: c('gl_record_hist_on', 'number', ['number']),
         recordHistSet: c('gl_record_hist_set', 'number', ['number', 'number']),
         actSlowEdge: c('glw_act_slow_edge', 'number', ['number', 'number']),
+        actCurve: c('gl_act_curve', 'number', ['number', 'number', 'number', 'number', 'number', 'number']),
       };
       /** the result codes (CODES), for the errors of net.js and sweep.js */
       this.codes = CODES;

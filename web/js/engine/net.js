@@ -129,6 +129,24 @@
       return this;
     }
 
+    /**
+     * phi and phi' of the network's activation at n points from z0 to z1 (ends included), from
+     * the step's own kernels (gl_act_curve): the curves drawn over the z histogram.
+     * @param {number} z0 @param {number} z1 @param {number} n
+     * @returns {{z: Float64Array, phi: Float64Array, dphi: Float64Array}}
+     */
+    actCurve(z0, z1, n) {
+      const mod = this.engine.mod;
+      const buf = mod._malloc(Math.max(2, n) * 16);
+      try {
+        this._check(this.engine.c.actCurve(this.ptr, z0, z1, n, buf, buf + n * 8));
+        const z = Float64Array.from({ length: n }, (_, i) => z0 + ((z1 - z0) * i) / (n - 1));
+        return { z, phi: mod.HEAPF64.slice(buf / 8, buf / 8 + n), dphi: mod.HEAPF64.slice(buf / 8 + n, buf / 8 + 2 * n) };
+      } finally {
+        mod._free(buf);
+      }
+    }
+
     /** Measures the current parameters without an update. */
     measure() {
       this._check(this.engine.c.measure(this.ptr));

@@ -51,6 +51,8 @@
     { maxIntervals: 1e9, budgetMs: 60, delayMs: 0 },
   ];
   const DEFAULT_SPEED = 3;
+  /** where the configured message samples phi and phi': over the z histogram's bins and its two open ends, 0.1 apart */
+  const ACT_CURVE = { z0: -8.25, z1: 8.25, n: 166 };
 
   /**
    * @param {Engine} engine @param {(m: Reply) => void} send
@@ -118,6 +120,8 @@
            where the activation's slope is below a tenth of its largest (the z histogram's shading) */
         hist_edges: first.histEdges,
         act_slow_region: first.actSlowRegion,
+        /* phi and phi' over the z histogram's range, 0.1 apart (gl_act_curve): drawn over it */
+        act_curve: first.actCurve(ACT_CURVE.z0, ACT_CURVE.z1, ACT_CURVE.n),
         stats: snapshot(),
       });
     }

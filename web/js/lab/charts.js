@@ -19,6 +19,7 @@
  *   describe(r, ctx)    its text alternative: a table of the numbers it shows (chart-text.js)
  *   mark                how the lesson marks a layer on it: 'x' (a band on the layer axis),
  *                       'row' (an outlined row of a heatmap), none
+ *   pick(chart, ev, ctx)  the layer a click on it selects ({arch, layer}: selection.js), or null
  *
  * lab-charts.js makes and renders them, chart-text.js writes their text
  * alternatives, export.js their PNGs, highlight.js points at them, and the
@@ -31,6 +32,9 @@ import { ARCHS } from './history.js';
 import { line } from '../ui/chart-line.js';
 import { heatmap } from '../ui/chart-heatmap.js';
 import { field } from '../ui/chart-field.js';
+import { distribution } from '../ui/chart-dist.js';
+import { viridis } from '../ui/chart-heatmap.js';
+import { QUANTITIES, LINES_MAX, GRID_RANGE, LINE_SCALE_TOP, binCentres, layerShares, firstBinShare, modeOf, slowBands, layerOfSeries, hasHist } from './dist-model.js';
 import { cell, GAP } from './chart-text.js';
 import { stepOf, updateSource } from './timeline.js';
 import { hasDiverged } from './stacks.js';
@@ -51,6 +55,9 @@ import { hasDiverged } from './stacks.js';
  *   history: import('./history.js').History, record: LabRecord | null, latest: LabRecord | null,
  *   cursor: {step: number, index: number} | null, records: readonly LabRecord[], index: number,
  *   family: (name: string) => AnyChart[],
+ *   selected: import('./selection.js').Selected | null, quantity: string,
+ *   histEdges: Record<string, ArrayLike<number>> | null,
+ *   actCurve: {z: ArrayLike<number>, phi: ArrayLike<number>, dphi: ArrayLike<number>} | null,
  * }} ChartContext
  *   layers    the configuration's layer names, input first
  *   last      the last layer's number as the axis titles write it ('…' before a configuration)
@@ -60,6 +67,10 @@ import { hasDiverged } from './stacks.js';
  *   cursor    the time cursor (null: it follows the newest record); records, index: the kept
  *             records and the index of `record` among them
  *   family    the charts of a family, in registry order
+ *   selected  the selected layer (selection.js), or null
+ *   quantity  the distributions view's histogram (dist-model.js QUANTITIES)
+ *   histEdges, actCurve  the configuration's histogram edges and phi, phi' samples (the
+ *             `configured` message's hist_edges and act_curve; null before one)
  */
 /**
  * @typedef {{
@@ -74,6 +85,7 @@ import { hasDiverged } from './stacks.js';
  *   note?: {id: string, text: (ctx: ChartContext) => string | null},
  *   describe: (r: LabRecord, ctx: ChartContext) => ChartTable,
  *   mark?: 'x' | 'row',
+ *   pick?: (chart: any, ev: MouseEvent, ctx: ChartContext) => import('./selection.js').Selected | null,
  * }} ChartEntry
  */
 
@@ -185,6 +197,62 @@ function lossScale(c) {
   if (c.log.box) c.log.box.checked = log;
 }
 
+/* ---- the distributions view (dist_plain, dist_residual) ---- */
+
+/** a layer's count of values (the sum of its counts) @param {ArrayLike<number>} counts @param {number} bins @param {number} l */
+function layerTotal(counts, bins, l) {
+  let n = 0;
+  for (let b = 0; b < bins; b++) n += counts[(l - 1) * bins + b];
+  return n;
+}
+
+/** a curve's samples drawn from 0 (its smallest) to 0.92 of the plot (its largest): over the heatmap
+    @param {ArrayLike<number>} xs @param {ArrayLike<number>} ys */
+function scaled(xs, ys) {
+  let lo = Infinity, hi = -Infinity;
+  for (const v of Array.from(ys)) if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+  const span = hi - lo || 1;
+  return Array.from(xs, (x, i) => ({ x, y: 0.03 + (0.89 * (ys[i] - lo)) / span }));
+}
+
+/** "z in the shaded region (the saturation the engine counts): layer 1 3 % … layer 6 45 %; most: 45 % (layer 6)"
+    @param {ChartContext} ctx @param {Stats} s @param {number | null} sel */
+function slowNote(ctx, s, sel) {
+  const f = ctx.fmt, sat = Array.from(/** @type {ArrayLike<number>} */ (s.saturation));
+  const L = sat.length;
+  if (!L || !slowBands(s.act_slow_region).length) return ctx.t('chart.dist.no_slow');
+  let at = 0;
+  sat.forEach((v, i) => { if (v > sat[at]) at = i; });
+  const text = ctx.t('chart.dist.slow', {
+    first: f.percent(sat[0]), last: f.int(L), lastv: f.percent(sat[L - 1]), max: f.percent(sat[at]), at: f.int(at + 1),
+  });
+  return sel === null ? text : `${text} ${ctx.t('chart.dist.slow_selected', { layer: f.int(sel), value: f.percent(sat[sel - 1]) })}`;
+}
+
+/**
+ * The view's text alternative, one stack: per layer the record's act_mean, act_std, saturation
+ * (the share of z in the shaded region) and the share of exact-zero gradients (hist_grad's bin 0).
+ * @param {ChartContext} ctx @param {LabRecord} r @param {Arch} a
+ * @returns {ChartTable}
+ */
+export function distTable(ctx, r, a) {
+  const { t, fmt: f } = ctx;
+  const s = r[a];
+  const e = ctx.histEdges ? ctx.histEdges.hist_grad : null;
+  const rows = ctx.layers.map((layer, i) => {
+    const zero = e && hasHist(s) ? firstBinShare(s.hist_grad, e.length + 1, i + 1) : null;
+    return [`${f.int(i + 1)} · ${layer}`, cell(s.act_mean[i], f.value), cell(s.act_std[i], f.value), f.percent(s.saturation[i]),
+      zero === null ? GAP : f.percent(zero)];
+  });
+  return {
+    head: [t('alt.layer'), t('alt.dist.mean'), t('alt.dist.std'), t('alt.dist.saturated'), t('alt.dist.zero_grad')], rows,
+    caption: t('alt.dist.caption', { stack: t(`stack.${a}`), step: f.int(stepOf(r)) }),
+  };
+}
+
+/** the histograms the view switches between (dist-model.js) */
+export const DIST_QUANTITIES = QUANTITIES;
+
 /* ---- the registry ---- */
 
 /** @type {ChartEntry[]} */
@@ -209,7 +277,7 @@ const ENTRIES = [
       },
     }),
     reset: layerReset,
-    render(c, r) {
+    render(c, r, ctx) {
       let lowest = Infinity;
       let anyUnderflow = false;
       for (const a of ARCHS) {
@@ -230,7 +298,14 @@ const ENTRIES = [
       }
       c.set('theory', layerPoints(r.plain.grad_norm_theory, (v) => (v > 0 ? Math.max(v, floor) : null)));
       c.setAxis('y', { min: floor });
+      const sel = ctx.selected;
+      c.setRings(sel ? [{ series: sel.arch, x: sel.layer }, { series: `${sel.arch}_underflow`, x: sel.layer }] : []);
       c.render();
+    },
+    pick(c, ev) {
+      const p = c.pointAt(ev);
+      const arch = p && ARCHS.find((a) => p.id === a || p.id === `${a}_underflow`);
+      return arch ? { arch, layer: Math.round(p.x) } : null;
     },
     title: ({ t, fmt, record }) => (record ? t('chart.grad_norm.step', { step: fmt.int(stepOf(record)) }) : t('chart.grad_norm.title')),
     describe: (r, ctx) => layerTable(ctx, {
@@ -371,12 +446,130 @@ const ENTRIES = [
         c.setRange(Math.floor(Math.min(...ranges.map((x) => x.min))), Math.ceil(Math.max(...ranges.map((x) => x.max))));
       }
       c.setCursor(ctx.cursor ? ctx.cursor.step : null);
+      c.setSelectedRow(ctx.selected && ctx.selected.arch === a ? ctx.selected.layer : null);
       c.render();
+    },
+    pick(c, ev) {
+      const cell = c.cellAt(ev);
+      return cell ? { arch: a, layer: cell.row } : null;
     },
     describe: (r, ctx) => layerTable(ctx, {
       field: 'grad_norm', archs: [a],
       format: (s, i) => (s.underflow && s.underflow[i] === 1 ? ctx.t('alt.underflow') : cell(s.grad_norm[i], ctx.fmt.value)),
     }),
+  })),
+
+  /* the distributions of each layer's z, phi(z), dL/dh and dL/dW at the step shown (the record's
+     hist_* counts): a line per layer coloured by depth (the heatmaps' viridis) up to LINES_MAX
+     layers, else a layer x value heatmap; on z, phi and phi' (the engine's samples) and the slow
+     region shaded; the selected layer drawn bold (lines) or outlined (heatmap) */
+  ...ARCHS.map((a) => /** @type {ChartEntry} */ ({
+    name: `dist_${a}`, family: 'dist', arch: a, card: 'card-dist', canvas: `chart-dist-${a}`, titleId: `title-dist-${a}`,
+    titleKey: `chart.dist.title_${a}`,
+    make: (canvas, ctx) => distribution(canvas, {
+      lines: {
+        x: { type: 'linear', includeBounds: false, title: ' ' }, y: { type: 'linear', min: 0, percent: true, title: ' ' }, y2: { type: 'linear', display: false, title: ' ' }, format: ctx.fmt, legendLines: true,
+        series: [
+          ...Array.from({ length: LINES_MAX }, (_, i) => ({ id: `l${i + 1}`, color: '#777777', radius: 0, width: 2, legendWhenEmpty: false, marker: 'line' })),
+          { id: 'phi', color: '#000000', radius: 0, width: 1.5, axis: 'y2', legendWhenEmpty: false, marker: 'line', order: -1 },
+          { id: 'dphi', color: '#000000', dash: [5, 4], radius: 0, width: 1.5, axis: 'y2', legendWhenEmpty: false, marker: 'line', order: -1 },
+        ],
+      },
+      grid: { x: { type: 'linear', title: ' ' }, y: { title: ' ' }, colorbar: { title: '' }, nullColor: '#ffffff', format: ctx.fmt },
+    }),
+    texts: (c, ctx) => {
+      const q = ctx.quantity;
+      c.setTexts({
+        lines: {
+          x: ctx.t(`chart.dist.x.${q}`), y: ctx.t('chart.dist.y'), y2: ctx.t('chart.dist.y2'),
+          series: {
+            phi: ctx.t('series.phi'), dphi: ctx.t('series.dphi'),
+            ...Object.fromEntries(Array.from({ length: LINES_MAX }, (_, i) => [`l${i + 1}`, ctx.t('chart.dist.series_layer', { layer: ctx.fmt.int(i + 1) })])),
+          },
+        },
+        grid: { x: ctx.t(`chart.dist.x.${q}`), y: ctx.t('chart.dist.grid_y', { last: ctx.last }), colorbar: ctx.t('chart.dist.colorbar'), nullLabel: ctx.t('chart.dist.empty') },
+      });
+    },
+    reset(c, ctx) {
+      c.setMode(modeOf(ctx.layers.length));
+      const ch = c.chart();
+      if (c.mode() === 'lines') ch.clear();
+      else ch.reset(ctx.layers.length);
+    },
+    render(c, r, ctx) {
+      const s = r[a], q = ctx.quantity, L = ctx.layers.length;
+      const edges = ctx.histEdges ? ctx.histEdges[q] : null;
+      c.setMode(modeOf(L));
+      const ch = c.chart();
+      const centres = edges ? binCentres(edges) : [];
+      const bins = centres.length;
+      const z = q === 'hist_pre';
+      const bands = z ? slowBands(s.act_slow_region) : [];
+      const curve = z ? ctx.actCurve : null;
+      const sel = ctx.selected && ctx.selected.arch === a ? ctx.selected.layer : null;
+      ch.setBands(bands);
+      if (c.mode() === 'lines') {
+        ch.clear();
+        if (edges && hasHist(s)) {
+          for (let l = 1; l <= Math.min(L, LINES_MAX); l++) {
+            const rgb = viridis(L > 1 ? ((l - 1) / (L - 1)) * LINE_SCALE_TOP : 0);
+            const color = `rgb(${rgb.map((v) => Math.round(v)).join(',')})`;
+            ch.style(`l${l}`, { color, width: sel === null ? 2 : l === sel ? 4 : 1 });
+            const shares = layerShares(s[q], bins, l);
+            ch.set(`l${l}`, centres.map((x, b) => ({ x, y: shares[b] })));
+          }
+        }
+        ch.showAxis('y2', !!curve);
+        if (curve) {
+          ch.set('phi', Array.from(curve.z, (x, i) => ({ x, y: curve.phi[i] })));
+          ch.set('dphi', Array.from(curve.z, (x, i) => ({ x, y: curve.dphi[i] })));
+        }
+        if (centres.length) ch.setAxis('x', { min: centres[0], max: centres[bins - 1] });
+      } else {
+        ch.reset(L);
+        if (edges && hasHist(s)) {
+          for (let b = 0; b < bins; b++) {
+            ch.addColumn(centres[b], Array.from({ length: L }, (_, i) => {
+              const v = s[q][i * bins + b];
+              const total = layerTotal(s[q], bins, i + 1);
+              return v > 0 && total > 0 ? Math.max(GRID_RANGE.min, Math.log10(v / total)) : null;
+            }));
+          }
+        }
+        ch.setRange(GRID_RANGE.min, GRID_RANGE.max);
+        ch.setSelectedRow(sel);
+        /* phi and phi' over the image, each from its smallest to its largest sampled value */
+        ch.setCurves(curve ? [
+          { id: 'phi', color: '#000000', points: scaled(curve.z, curve.phi) },
+          { id: 'dphi', color: '#000000', dash: [5, 4], points: scaled(curve.z, curve.dphi) },
+        ] : []);
+      }
+      c.render();
+    },
+    pick(c, ev) {
+      const ch = c.chart();
+      if (c.mode() === 'grid') {
+        const cell = ch.cellAt(ev);
+        return cell ? { arch: a, layer: cell.row } : null;
+      }
+      const p = ch.pointAt(ev);
+      const layer = p ? layerOfSeries(p.id) : null;
+      return layer ? { arch: a, layer } : null;
+    },
+    title: ({ t, fmt, record, quantity }) => (record
+      ? t(`chart.dist.step_${a}`, { what: t(`chart.dist.q.${quantity}`), step: fmt.int(stepOf(record)) })
+      : t(`chart.dist.title_${a}`)),
+    note: {
+      id: `note-dist-${a}`,
+      text(ctx) {
+        const s = ctx.record ? ctx.record[a] : null;
+        if (!s) return null;
+        if (!hasHist(s)) return ctx.t('chart.dist.none');
+        if (ctx.quantity !== 'hist_pre') return null;
+        return slowNote(ctx, s, ctx.selected && ctx.selected.arch === a ? ctx.selected.layer : null);
+      },
+    },
+    describe: (r, ctx) => distTable(ctx, r, a),
   })),
 
   /* the decision boundary of each stack (boundary.js asks the Worker and draws it) */

@@ -26,7 +26,8 @@ import { isRunning, isFinished } from '../ui/store.js';
  *   highlight: import('./highlight.js').Highlight, messages: ReturnType<typeof import('../ui/messages.js').createMessages>,
  *   setLanguage: (lang: string) => Promise<void>, schema: () => any, boundaryHidden: () => boolean,
  *   timeline: import('./timeline.js').Timeline,
- *   conv: any, lesson: any, sweep?: any, chain?: any,
+ *   selectLayer?: (sel: any) => boolean,
+ *   conv: any, lesson: any, sweep?: any, chain?: any, distView?: import('./dist-view.js').DistView,
  * }} deps
  */
 export function mountDebug(deps) {
@@ -52,11 +53,15 @@ export function mountDebug(deps) {
       settings: s.settings ? JSON.parse(JSON.stringify(s.settings)) : null,
       fields: (s.fields || []).slice(),
       defaults: schema ? schema.defaults() : null,
+      selected: s.selected ? { ...s.selected } : null,
+      dist: deps.distView ? deps.distView.debug() : null,
     };
   }
 
   w.gradlab = {
     debug,
+    /** selects a layer ({arch, layer}) or clears (null), as a click on a chart does @param {any} sel */
+    select: (sel) => (deps.selectLayer ? deps.selectLayer(sel) : false),
     t: i18n.t,
     setLanguage: deps.setLanguage,
     applySettings: session.applySettings,

@@ -18,9 +18,10 @@ import { CHARTS, entryOf, entriesOf } from './charts.js';
 
 /**
  * @param {{i18n: import('../ui/i18n.js').I18n, history: import('./history.js').History,
- *          registry?: readonly ChartEntry[]}} deps  registry: the charts (CHARTS)
+ *          registry?: readonly ChartEntry[], select?: (sel: import('./selection.js').Selected | null) => boolean}} deps
+ *   registry: the charts (CHARTS); select: what a click on a chart that can pick a layer calls (selection.js)
  */
-export function createLabCharts({ i18n, history, registry = CHARTS }) {
+export function createLabCharts({ i18n, history, registry = CHARTS, select }) {
   const t = i18n.t;
   /** @type {Record<string, any>} the wrappers by chart name */
   const charts = {};
@@ -34,6 +35,10 @@ export function createLabCharts({ i18n, history, registry = CHARTS }) {
   let cursor = null;
   /** @type {number | null} */
   let firstChartAt = null;
+  /** the store's view of the page the charts read: the selected layer, the distributions' quantity,
+      the configuration's histogram edges and phi, phi' samples
+      @type {{selected: import('./selection.js').Selected | null, quantity: string, histEdges: any, actCurve: any}} */
+  let view = { selected: null, quantity: 'hist_pre', histEdges: null, actCurve: null };
 
   /** @returns {ChartContext} */
   function context() {
@@ -48,13 +53,32 @@ export function createLabCharts({ i18n, history, registry = CHARTS }) {
         return name ? `${fmt.int(Math.round(x))} · ${name}` : '';
       },
       family: (f) => registry.filter((e) => e.family === f).map((e) => charts[e.name]),
+      ...view,
     };
   }
 
   function create() {
     setup({ fontFamily: getComputedStyle(document.body).fontFamily, color: '#333' });
     const ctx = context();
-    for (const e of registry) charts[e.name] = e.make($(e.canvas), ctx);
+    for (const e of registry) {
+      const canvas = $(e.canvas);
+      charts[e.name] = e.make(canvas, ctx);
+      const pick = e.pick;
+      if (pick && select) {
+        canvas.addEventListener('click', (/** @type {MouseEvent} */ ev) => {
+          const sel = pick(charts[e.name], ev, context());
+          if (sel) select(sel);
+        });
+      }
+    }
+  }
+
+  /** The view's state the charts read (the store's); texts again when the quantity changed.
+      @param {{selected?: any, quantity?: string, histEdges?: any, actCurve?: any}} v */
+  function setView(v) {
+    const q = view.quantity;
+    view = { ...view, ...v };
+    if (view.quantity !== q) texts();
   }
 
   /** Axis titles, legends, tick formats and the font (the page's, e.g. Vazirmatn in Persian) in the page's language. */
@@ -82,11 +106,13 @@ export function createLabCharts({ i18n, history, registry = CHARTS }) {
   /**
    * The charts from the record the time cursor shows (the loss chart and the
    * heatmaps mark its step), their titles and notes.
-   * @param {{shown: LabRecord | null, latest: LabRecord | null, cursor: import('./state.js').State['cursor']}} state
+   * @param {{shown: LabRecord | null, latest: LabRecord | null, cursor: import('./state.js').State['cursor'],
+   *          selected?: import('./selection.js').Selected | null, distQuantity?: string}} state
    */
   function render(state) {
     const r = state.shown;
     if (!r) return;
+    setView({ selected: state.selected || null, quantity: state.distQuantity || view.quantity });
     record = r;
     latest = state.latest;
     cursor = state.cursor;
@@ -119,7 +145,7 @@ export function createLabCharts({ i18n, history, registry = CHARTS }) {
   }
 
   return {
-    create, texts, reset, append, render, snapshot, title,
+    create, texts, reset, append, render, snapshot, title, setView,
     /** the registry's entries, in the page's order */
     entries: registry,
     /** the chart names, in the page's order */

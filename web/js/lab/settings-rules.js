@@ -12,7 +12,7 @@
 /** which group a setting's control goes in; a setting not named here goes in 'other' */
 export const GROUP_OF = Object.freeze({
   model: 'network', blocks: 'network', channels: 'network', pool: 'network', norm: 'network',
-  depth: 'network', width: 'network', act: 'network', init: 'network', init_std: 'network',
+  depth: 'network', width: 'network', act: 'network', init: 'network', init_std: 'network', init_value: 'network',
   block: 'residual', form: 'residual', res_scale: 'residual',
   loss: 'training', optimizer: 'training', lr: 'training', momentum: 'training', batch: 'training',
   clip: 'training', steps: 'training', record_every: 'training', seed: 'training',
@@ -31,6 +31,7 @@ export const APPLIES = Object.freeze({
   channels: (/** @type {Config} */ c) => c.model === 'conv',
   pool: (/** @type {Config} */ c) => c.model === 'conv',
   init_std: (/** @type {Config} */ c) => c.init === 'normal',
+  init_value: (/** @type {Config} */ c) => c.init === 'constant',
   momentum: (/** @type {Config} */ c) => c.optimizer === 'momentum',
   points: builtInData,
   noise: builtInData,
@@ -39,8 +40,10 @@ export const APPLIES = Object.freeze({
 
 /** settings whose control is "on/off + a value", off meaning 0 */
 export const TOGGLED = Object.freeze({ clip: { onValue: 1 } });
-/** the page always shows both stacks */
-export const FIXED = Object.freeze({ arch: 'both' });
+/** the page always shows both stacks; it counts the histograms only while the distributions view
+    is open (dist-view.js adds hist = 1 to the configure message then, and sends the Worker `hist`
+    when the view opens or closes): a recorded step costs 1.15-1.5x with them */
+export const FIXED = Object.freeze({ arch: 'both', hist: 0 });
 
 /**
  * What choosing a value sets in other settings, applied when the student

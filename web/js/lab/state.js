@@ -45,6 +45,10 @@
  *   cursor: {step: number, index: number} | null,
  *   shown: LabRecord | null,
  *   selected: import('./selection.js').Selected | null,
+ *   histEdges?: Record<string, Float64Array> | null,
+ *   actCurve?: {z: Float64Array, phi: Float64Array, dphi: Float64Array} | null,
+ *   distQuantity?: string,
+ *   distOpen?: boolean,
  * }} State
  *   phase            where the lab is (above); session.js moves it
  *   lang             the page's language, 'en' | 'fa' (main.js, once the strings are loaded)
@@ -67,6 +71,11 @@
  *                    record (timeline.js)
  *   shown            the record every per-layer view draws: the newest, or the cursor's (timeline.js)
  *   selected         the layer the student selected, {arch, layer} (1-based) or null (selection.js)
+ *   histEdges, actCurve  the configuration's histogram edges and the activation's phi, phi'
+ *                    samples (the `configured` message's hist_edges, act_curve; session.js)
+ *   distQuantity     the histogram the distributions view shows, 'hist_pre' | 'hist_act' |
+ *                    'hist_grad' | 'hist_wgrad'; distOpen: the view is open, so the records count
+ *                    histograms (dist-view.js)
  */
 
 

@@ -12,7 +12,7 @@ import { superscript } from './i18n.js';
 /** @typedef {{number: (x: number) => string, pow10: (e: number) => string, percent: (x: number) => string}} TickFormat */
 /**
  * @typedef {{title?: string, type?: string, integer?: boolean, min?: number, max?: number, maxTicks?: number,
- *            includeBounds?: boolean, percent?: boolean, grid?: boolean, pow10?: boolean}} AxisSpec
+ *            includeBounds?: boolean, percent?: boolean, grid?: boolean, pow10?: boolean, display?: boolean}} AxisSpec
  */
 /** @typedef {{x: number, y: number | null, label?: string}} Point */
 
@@ -73,6 +73,7 @@ export function axisOptions(axis, fmt, position) {
     grid: { color: axis.grid === false ? 'transparent' : '#e6e6e6', drawOnChartArea: axis.grid !== false },
     ticks: { maxRotation: 0, autoSkipPadding: 8 },
   };
+  if (axis.display === false) o.display = false;
   if (axis.includeBounds === false) o.ticks.includeBounds = false;
   if (axis.min !== undefined) o.min = axis.min;
   if (axis.max !== undefined) o.max = axis.max;
@@ -234,6 +235,47 @@ export function cursorLine(get) {
       ctx.restore();
     },
   };
+}
+
+/* Shaded ranges of x (e.g. where the activation's slope is small): get() -> [{lo, hi}], null for
+   the axis's end; hatched grey, readable on white and on every viridis colour.  over: drawn over
+   the datasets (a heatmap paints its image below them) rather than under. */
+/** @param {() => Array<{lo: number | null, hi: number | null}>} get @param {{over?: boolean}} [options] */
+export function xBands(get, { over = false } = {}) {
+  /** @param {any} chart */
+  const paint = (chart) => {
+    if (!chart.scales.x) return;
+    const a = chart.chartArea, sx = chart.scales.x, ctx = chart.ctx;
+    for (const b of get()) {
+      const x0 = Math.max(a.left, b.lo === null ? a.left : sx.getPixelForValue(b.lo));
+      const x1 = Math.min(a.right, b.hi === null ? a.right : sx.getPixelForValue(b.hi));
+      if (!(x1 > x0)) continue;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(x0, a.top, x1 - x0, a.bottom - a.top);
+      ctx.clip();
+      ctx.fillStyle = over ? 'rgba(255, 255, 255, 0.28)' : 'rgba(110, 110, 110, 0.13)';
+      ctx.fillRect(x0, a.top, x1 - x0, a.bottom - a.top);
+      ctx.strokeStyle = over ? 'rgba(255, 255, 255, 0.55)' : 'rgba(90, 90, 90, 0.35)';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      for (let x = x0 - (a.bottom - a.top); x < x1; x += 9) {
+        ctx.moveTo(x, a.bottom);
+        ctx.lineTo(x + (a.bottom - a.top), a.top);
+      }
+      ctx.stroke();
+      ctx.restore();
+    }
+  };
+  return over ? { id: 'glBands', afterDatasetsDraw: paint } : { id: 'glBands', beforeDatasetsDraw: paint };
+}
+
+/** The data coordinates under a mouse event, or null outside the plot. @param {any} chart @param {MouseEvent} ev */
+export function valueAt(chart, ev) {
+  const r = chart.canvas.getBoundingClientRect();
+  const px = ev.clientX - r.left, py = ev.clientY - r.top, a = chart.chartArea;
+  if (!a || px < a.left || px > a.right || py < a.top || py > a.bottom) return null;
+  return { x: chart.scales.x.getValueForPixel(px), y: chart.scales.y.getValueForPixel(py) };
 }
 
 /** @param {any} chart @param {string} title @returns {string} a data: URL */

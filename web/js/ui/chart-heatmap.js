@@ -5,7 +5,7 @@
  * (addColumn), and a marker on one row (setMarker).
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, axisOptions, whiteBackground, baseOptions, thin, markerLabel, MARK, cursorLine, chartMethods } from './chart-common.js';
+import { defaultFormat, axisOptions, whiteBackground, baseOptions, thin, markerLabel, MARK, cursorLine, chartMethods, xBands, valueAt } from './chart-common.js';
 /* viridis (perceptually uniform, colour-blind safe), 10 anchors from 0 to 1 */
 const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725']
   .map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
@@ -40,6 +40,51 @@ export function heatmap(canvas, spec) {
   const nullRgb = hexRgb(spec.nullColor || '#c8c8c8');
   /** @type {{rows: number, columns: Array<{x: number, values: Float64Array}>, vmin: number, vmax: number, dirty: boolean, colorbarTitle: string, nullLabel: string, marker: any, cursor: number | null}} */
   const st = { rows: 1, columns: [], vmin: 0, vmax: 1, dirty: true, colorbarTitle: spec.colorbar.title, nullLabel: spec.nullLabel || '', marker: null, cursor: null };
+  /** @type {Array<{lo: number | null, hi: number | null}>} shaded x ranges */
+  let bands = [];
+  /** @type {number | null} a row outlined in solid dark (a selected layer) */
+  let selectedRow = null;
+  /** @type {Array<{id: string, points: Array<{x: number, y: number}>, color: string, dash?: number[]}>} curves over the image, y in [0, 1] of the plot's height */
+  let curves = [];
+  const over = {
+    id: 'glHeatOver',
+    afterDatasetsDraw(/** @type {any} */ chart) {
+      const { ctx, chartArea: a } = chart;
+      const sx = chart.scales.x, sy = chart.scales.y;
+      for (const c of curves) {
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(a.left, a.top, a.right - a.left, a.bottom - a.top);
+        ctx.clip();
+        ctx.beginPath();
+        c.points.forEach((p, i) => {
+          const x = sx.getPixelForValue(p.x), y = a.bottom - p.y * (a.bottom - a.top);
+          if (i) ctx.lineTo(x, y);
+          else ctx.moveTo(x, y);
+        });
+        ctx.lineWidth = 4;
+        ctx.strokeStyle = '#ffffff';
+        ctx.setLineDash(c.dash || []);
+        ctx.stroke();
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = c.color;
+        ctx.stroke();
+        ctx.restore();
+      }
+      if (selectedRow !== null && selectedRow >= 1 && selectedRow <= st.rows) {
+        const y0 = sy.getPixelForValue(selectedRow + 0.5), y1 = sy.getPixelForValue(selectedRow - 0.5);
+        const top = Math.min(y0, y1), h = Math.max(3, Math.abs(y1 - y0));
+        ctx.save();
+        ctx.lineWidth = 4;
+        ctx.strokeStyle = '#ffffff';
+        ctx.strokeRect(a.left, top, a.right - a.left, h);
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = '#1d2126';
+        ctx.strokeRect(a.left, top, a.right - a.left, h);
+        ctx.restore();
+      }
+    },
+  };
   const off = document.createElement('canvas');
 
   function paint() {
@@ -159,7 +204,7 @@ export function heatmap(canvas, spec) {
   const inColumns = (/** @type {number} */ v) => st.columns.length && v >= st.columns[0].x && v <= st.columns[st.columns.length - 1].x;
   options.scales.x.ticks.callback = (/** @type {number} */ v) => (inColumns(v) && Number.isInteger(v) ? fmt.number(v) : '');
   options.plugins.tooltip.enabled = false;
-  const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [{ data: [] }] }, options, plugins: [whiteBackground, draw, cursorLine(() => st.cursor)] });
+  const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [{ data: [] }] }, options, plugins: [whiteBackground, draw, xBands(() => bands, { over: true }), over, cursorLine(() => st.cursor)] });
 
   function updateScales() {
     const n = st.columns.length;
@@ -193,6 +238,27 @@ export function heatmap(canvas, spec) {
     },
     /** the time cursor's x, or null */
     cursor: () => st.cursor,
+    /** shaded, hatched x ranges ({lo, hi}, null: the axis's end) @param {Array<{lo: number | null, hi: number | null}>} list */
+    setBands(list) {
+      bands = list.map((b) => ({ lo: b.lo, hi: b.hi }));
+    },
+    bands: () => bands.map((b) => ({ ...b })),
+    /** curves drawn over the image, y from 0 (bottom) to 1 (top of the plot); [] removes them
+        @param {Array<{id: string, points: Array<{x: number, y: number}>, color: string, dash?: number[]}>} list */
+    setCurves(list) {
+      curves = list.map((c) => ({ ...c, points: c.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)) }));
+    },
+    curves: () => curves.map((c) => ({ id: c.id, points: c.points.map((p) => ({ ...p })) })),
+    /** outlines one row in solid dark (a selected layer); null removes it @param {number | null} row */
+    setSelectedRow(row) {
+      selectedRow = typeof row === 'number' && Number.isFinite(row) ? row : null;
+    },
+    selectedRow: () => selectedRow,
+    /** the cell under a mouse event: {x, row} (row 1 at the bottom), or null outside the plot @param {MouseEvent} ev */
+    cellAt(ev) {
+      const v = valueAt(chart, ev);
+      return v ? { x: v.x, row: Math.min(st.rows, Math.max(1, Math.round(v.y))) } : null;
+    },
     /** @param {number} rows */
     reset(rows) {
       st.rows = Math.max(1, rows);

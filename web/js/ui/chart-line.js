@@ -6,7 +6,7 @@
  * across one x value with a label, for the lesson's "look here").
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, cursorLine, baseOptions, thin, chartMethods } from './chart-common.js';
+import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, cursorLine, baseOptions, thin, chartMethods, xBands } from './chart-common.js';
 /*
  * spec: { x: {title, type, integer, min, max}, y: {...}, y2: {...} (optional),
  *         series: [{id, label, color, dash, axis ('y'|'y2'), marker, radius, line (bool),
@@ -81,6 +81,33 @@ export function line(canvas, spec) {
   /** @type {number | null} the time cursor's x (a step), or null */
   let cursor = null;
   let rtlText = false;
+  /** @type {Array<{lo: number | null, hi: number | null}>} shaded x ranges (setBands) */
+  let bands = [];
+  /** @type {Array<{series: string, x: number}>} points ringed (setRings: a selected layer) */
+  let rings = [];
+  const ringPlugin = {
+    id: 'glRings',
+    afterDatasetsDraw(/** @type {any} */ ch) {
+      for (const r of rings) {
+        const k = ch.data.datasets.findIndex((/** @type {any} */ ds) => ds.glId === r.series);
+        if (k < 0 || !ch.isDatasetVisible(k)) continue;
+        const i = ch.data.datasets[k].data.findIndex((/** @type {any} */ p) => p.x === r.x && p.y !== null);
+        const el = i < 0 ? null : ch.getDatasetMeta(k).data[i];
+        if (!el || !Number.isFinite(el.x) || !Number.isFinite(el.y)) continue;
+        const ctx = ch.ctx;
+        ctx.save();
+        ctx.lineWidth = 4;
+        ctx.strokeStyle = '#ffffff';
+        ctx.beginPath();
+        ctx.arc(el.x, el.y, 9, 0, 2 * Math.PI);
+        ctx.stroke();
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = '#1d2126';
+        ctx.stroke();
+        ctx.restore();
+      }
+    },
+  };
   /* a label beside a point that carries one (a series with pointLabels: e.g. "diverged at step 2") */
   const pointLabels = {
     id: 'glPointLabels',
@@ -113,7 +140,7 @@ export function line(canvas, spec) {
       });
     },
   };
-  const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => markers), cursorLine(() => cursor), pointLabels] });
+  const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, xBands(() => bands), columnMarker(() => markers), cursorLine(() => cursor), pointLabels, ringPlugin] });
 
   const api = {
     ...chartMethods(chart),
@@ -138,6 +165,33 @@ export function line(canvas, spec) {
     setCursor(x) {
       cursor = typeof x === 'number' && Number.isFinite(x) ? x : null;
     },
+    /** shaded, hatched x ranges ({lo, hi}, null: the axis's end); [] removes them @param {Array<{lo: number | null, hi: number | null}>} list */
+    setBands(list) {
+      bands = list.map((b) => ({ lo: b.lo, hi: b.hi }));
+    },
+    /** the shaded ranges */
+    bands: () => bands.map((b) => ({ ...b })),
+    /** a ring around the point of a series at x (a selected layer); [] removes them @param {Array<{series: string, x: number}>} list */
+    setRings(list) {
+      rings = list.map((r) => ({ series: r.series, x: r.x }));
+    },
+    /** the rings */
+    rings: () => rings.map((r) => ({ ...r })),
+    /** a series' colour and line width from now on @param {string} id @param {{color?: string, width?: number}} st */
+    style(id, st) {
+      const ds = byId[id];
+      if (!ds) return;
+      if (st.color) Object.assign(ds, { borderColor: st.color, backgroundColor: st.color, pointBorderColor: st.color });
+      if (st.width) ds.borderWidth = st.width;
+    },
+    /** the series and point nearest a mouse event ({id, x, y}), or null @param {MouseEvent} ev */
+    pointAt(ev) {
+      const hits = chart.getElementsAtEventForMode(ev, 'nearest', { intersect: false }, true);
+      const h = hits.find((/** @type {any} */ e) => chart.data.datasets[e.datasetIndex].data[e.index].y !== null);
+      if (!h) return null;
+      const ds = chart.data.datasets[h.datasetIndex], p = ds.data[h.index];
+      return { id: ds.glId, x: p.x, y: p.y };
+    },
     /* points: [{x, y}] (non-finite y becomes a gap); a point's `label` is drawn beside it when the series has pointLabels */
     /** @param {string} id @param {Array<{x: number, y: any, label?: string}>} points */
     set(id, points) {
@@ -155,6 +209,10 @@ export function line(canvas, spec) {
       const o = axisOptions(axes[name], fmt, POSITION[name]);
       o.title = old.title;
       chart.options.scales[name] = o;
+    },
+    /** shows or hides one axis (its ticks and title) @param {string} name @param {boolean} on */
+    showAxis(name, on) {
+      if (chart.options.scales[name]) chart.options.scales[name].display = on;
     },
     /** the axis's type now ('linear' | 'logarithmic') @param {string} name */
     scaleType: (name) => chart.options.scales[name].type,

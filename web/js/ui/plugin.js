@@ -27,6 +27,7 @@
  *   after: Element,
  *   timeline: {show: (what: 'init' | 'end' | number) => void},
  *   select: (sel: import('../lab/selection.js').Selected | null) => boolean,
+ *   distributions: {open: () => void},
  *   sweep?: {run: (state?: Record<string, any>, overrides?: Record<string, any>) => void,
  *            onResult: (fn: (result: any, request: any) => void) => void},
  * }} Lab
@@ -41,6 +42,8 @@
  *                  'end' (the newest; it then follows new records) or the kept record nearest a step
  *   select         selects a layer of a stack for every per-layer view ({arch, layer}, 1-based; null
  *                  clears); false when the network has no such layer. Watch the store's `selected`
+ *   distributions.open  opens the distributions view: from the next configure (or record) on the
+ *                  records hold the histograms (hist_pre, ...), which the records count only then
  *   sweep          the Sweep panel's run and result (the lesson's context only)
  */
 
