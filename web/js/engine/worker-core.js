@@ -51,8 +51,8 @@
     { maxIntervals: 1e9, budgetMs: 60, delayMs: 0 },
   ];
   const DEFAULT_SPEED = 3;
-  /** where the configured message samples phi and phi': over the z histogram's bins and its two open ends, 0.1 apart */
-  const ACT_CURVE = { z0: -8.25, z1: 8.25, n: 166 };
+  /** where the configured message samples phi and phi': over the z histogram's bins and its two open ends, 0.05 apart (z = 0 among them) */
+  const ACT_CURVE = { z0: -8.25, z1: 8.25, n: 331 };
 
   /**
    * @param {Engine} engine @param {(m: Reply) => void} send

@@ -9,6 +9,7 @@
  */
 import { $, download } from '../ui/dom.js';
 import { ARCHS } from './history.js';
+import { histCsv } from './dist-model.js';
 
 /** A statistics record as a plain object (typed arrays become arrays). @param {Record<string, any>} s */
 export function plainRecord(s) {
@@ -28,11 +29,14 @@ export function recordCopy(r) {
 }
 
 /**
- * The JSON export: {gradlab, config, layers, fields, records}.
- * @param {{version: string, config: any, layers: string[], fields: string[], records: any[]}} run
+ * The JSON export: {gradlab, config, layers, fields, hist_edges?, records}: the histograms'
+ * edges once (when the configuration has them), each record's hist_* counts as flat arrays.
+ * @param {{version: string, config: any, layers: string[], fields: string[], records: any[],
+ *          histEdges?: Record<string, ArrayLike<number>> | null}} run
  */
-export function jsonDoc({ version, config, layers, fields, records }) {
-  return { gradlab: version, config, layers, fields, records: records.map(recordCopy) };
+export function jsonDoc({ version, config, layers, fields, records, histEdges }) {
+  const edges = histEdges ? { hist_edges: Object.fromEntries(Object.entries(histEdges).map(([k, v]) => [k, Array.from(v)])) } : {};
+  return { gradlab: version, config, layers, fields, ...edges, records: records.map(recordCopy) };
 }
 
 /** one CSV cell: quoted when it holds a quote, comma or newline @param {any} v */
@@ -70,7 +74,7 @@ export function mountExport({ store, history, labCharts, i18n }) {
   const t = i18n.t;
   const run = () => {
     const s = store.get();
-    return { version: s.version || '', config: s.config, layers: s.layers, fields: s.fields, records: history.records };
+    return { version: s.version || '', config: s.config, layers: s.layers, fields: s.fields, records: history.records, histEdges: s.histEdges || null };
   };
   /** a chart of the registry (charts.js) as `gradlab-<name>.png`, with its title @param {string} name */
   function exportPng(name) {
@@ -85,6 +89,11 @@ export function mountExport({ store, history, labCharts, i18n }) {
   $('export-csv').addEventListener('click', () => {
     const blob = new Blob([csvText(run())], { type: 'text/csv' });
     download('gradlab-stats.csv', URL.createObjectURL(blob), true);
+  });
+  $('export-hist-csv').addEventListener('click', () => {
+    const r = run();
+    const blob = new Blob([histCsv(r.records, r.layers, r.histEdges || {}, ARCHS)], { type: 'text/csv' });
+    download('gradlab-hist.csv', URL.createObjectURL(blob), true);
   });
   $('export-png-all').addEventListener('click', () => labCharts.names().forEach(exportPng));
   for (const b of document.querySelectorAll('button.png[data-chart]')) b.addEventListener('click', () => exportPng(/** @type {any} */ (b).dataset.chart));

@@ -12,6 +12,45 @@
 export const ARCHS = ['plain', 'residual'];
 /** numbers the history may hold (about 32 MB) */
 export const HISTORY_VALUES = 4e6;
+/** histogram counts the history may hold besides (Uint32: 16 MB; a record of two 100-layer
+    stacks holds 64,000): past it the oldest records lose their hist_* counts */
+export const HIST_VALUES = 4e6;
+const HIST_KEYS = ['hist_pre', 'hist_act', 'hist_grad', 'hist_wgrad'];
+
+/** the histogram counts a record holds (both stacks) @param {any} r */
+export function histCount(r) {
+  let n = 0;
+  for (const a of ARCHS) {
+    const s = r && r[a];
+    if (s) for (const k of HIST_KEYS) if (s[k]) n += s[k].length;
+  }
+  return n;
+}
+
+/**
+ * Keeps the records' histogram counts within a budget: the oldest records that hold them lose
+ * them (the records at step 0, [0] and [1], the lesson's moment 'init', last of all), the newest
+ * keeps them; the records' other numbers stay.  Returns how many records lost them.
+ * @param {any[]} records @param {number} [budget] HIST_VALUES
+ */
+export function trimHist(records, budget = HIST_VALUES) {
+  let total = 0;
+  for (const r of records) total += histCount(r);
+  let dropped = 0;
+  const order = [...records.keys()].slice(2, -1).concat([0, 1].filter((i) => i < records.length - 1));
+  for (const i of order) {
+    if (total <= budget) break;
+    const n = histCount(records[i]);
+    if (!n) continue;
+    for (const a of ARCHS) {
+      const st = records[i][a];
+      if (st) for (const k of HIST_KEYS) delete st[k];
+    }
+    total -= n;
+    dropped++;
+  }
+  return dropped;
+}
 
 /**
  * Records the history may hold: an even number, at least 200.
@@ -50,6 +89,7 @@ export function createHistory({ limit }) {
         stride *= 2;
         if (h[w - 1] !== r) h.push(r);
       }
+      if (histCount(r)) trimHist(h);
     },
     /** the kept records, oldest first (the live array: read, do not change) */
     get records() {
