@@ -75,6 +75,7 @@ typedef struct {
   long step;
   double loss, acc;
   double test_loss, test_acc; /* -1 without a test split */
+  int dead;  /* gl_record_dead */
   double *f; /* GL_N_FIELDS x layers */
 } rec;
 
@@ -85,6 +86,7 @@ typedef struct {
   long div_step;
   int div_layer;
   const char *div_where;
+  long dead_step; /* gl_dead_step: the first recorded step whose record was dead, -1 never */
 } run;
 
 static void keep_record(run *r, gl_net *net) {
@@ -99,6 +101,7 @@ static void keep_record(run *r, gl_net *net) {
   e->acc = gl_record_acc(net);
   e->test_loss = gl_record_test_loss(net);
   e->test_acc = gl_record_test_acc(net);
+  e->dead = gl_record_dead(net);
   e->f = malloc(sizeof(double) * GL_N_FIELDS * (size_t)nl);
   for (int k = 0; k < GL_N_FIELDS; k++)
     memcpy(e->f + (size_t)k * nl, gl_record_field(net, k), sizeof(double) * (size_t)nl);
@@ -129,6 +132,7 @@ static void run_one(gl_config *cfg, int arch, run *r, int *n_layers, char ***nam
   r->div_step = gl_diverged_step(net);
   r->div_layer = gl_diverged_layer(net);
   r->div_where = gl_diverged_where(net);
+  r->dead_step = gl_dead_step(net);
   gl_free(net);
 }
 
@@ -157,6 +161,7 @@ static void print_history_entry(FILE *o, const rec *e, int nl) {
   fprintf(o, "{\"step\": %ld, \"loss\": %.9g, \"acc\": %.9g", e->step, e->loss, e->acc);
   if (e->test_acc >= 0)
     fprintf(o, ", \"test_loss\": %.9g, \"test_acc\": %.9g", e->test_loss, e->test_acc);
+  fprintf(o, ", \"dead\": %d", e->dead);
   for (int k = 0; k < GL_N_FIELDS; k++) {
     if (!printed(k)) continue;
     fprintf(o, ", \"%s\": ", gl_field_name(k));
@@ -179,8 +184,9 @@ static double percentile(double *v, int n, double q) {
   return v[i] + (pos - i) * (v[i + 1] - v[i]);
 }
 
-/* History over seeds: at each step every seed has reached, per-layer medians
- * of every field, and the 10th/90th percentiles of grad_norm. */
+/* History over seeds: at each step every seed has reached, the medians of
+ * loss, acc, dead (0/1: the majority) and per layer of every field, and the
+ * 10th/90th percentiles of grad_norm. */
 static void print_seed_history(FILE *o, run *runs, int ns, int nl) {
   int len = runs[0].n;
   for (int s = 1; s < ns; s++) len = runs[s].n < len ? runs[s].n : len;
@@ -198,6 +204,8 @@ static void print_seed_history(FILE *o, run *runs, int ns, int nl) {
       for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].test_acc;
       fprintf(o, ", \"test_acc\": %.9g", percentile(tmp, ns, 0.5));
     }
+    for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].dead;
+    fprintf(o, ", \"dead\": %.9g", percentile(tmp, ns, 0.5));
     for (int k = 0; k < GL_N_FIELDS; k++) {
       if (!printed(k)) continue;
       const double qs[3] = {0.5, 0.1, 0.9};
@@ -417,7 +425,7 @@ static void print_json(FILE *o, gl_config *cfg, const cli_opts *opt, const exper
     run *r0 = &x->runs[a * ns];
     if (ns == 1) {
       print_status(o, r0, 0, NULL);
-      fprintf(o, ", \"history\": [");
+      fprintf(o, ", \"dead_step\": %ld, \"history\": [", r0->dead_step);
       for (int i = 0; i < r0->n; i++) {
         fprintf(o, "%s\n      ", i ? "," : "");
         print_history_entry(o, &r0->h[i], n_layers);
@@ -433,7 +441,9 @@ static void print_json(FILE *o, gl_config *cfg, const cli_opts *opt, const exper
           dseeds[nd++] = opt->seed_a + s;
         }
       print_status(o, first_div, nd, dseeds);
-      fprintf(o, ", ");
+      fprintf(o, ", \"dead_step\": [");
+      for (int s = 0; s < ns; s++) fprintf(o, "%s%ld", s ? ", " : "", x->runs[a * ns + s].dead_step);
+      fprintf(o, "], ");
       print_seed_history(o, &x->runs[a * ns], ns, n_layers);
       free(dseeds);
     }
@@ -460,6 +470,9 @@ static void print_table(FILE *o, const cli_opts *opt, const experiment *x) {
       if (has_test) fprintf(o, "  %8.3f", e->test_acc);
       fprintf(o, "\n");
     }
+    if (r->dead_step >= 0)
+      fprintf(o, "  died at step %ld: every layer's weight gradient is 0 or below float32's smallest "
+                 "normal number\n", r->dead_step);
   }
 }
 

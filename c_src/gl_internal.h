@@ -16,7 +16,6 @@
 #define GL_ERRMSG_LEN 256
 
 /* ---- settings (one record; the table in settings.c describes every field) ---- */
-enum { ACT_SIGMOID, ACT_TANH, ACT_RELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_GELU, ACT_COUNT };
 enum { INIT_XAVIER, INIT_HE, INIT_NORMAL, INIT_ORTHOGONAL };
 enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM };
 enum { LOSS_XENT, LOSS_MSE };
@@ -34,7 +33,8 @@ typedef struct {
   int depth, width, block;
   int blocks, channels, pool; /* model = conv: residual blocks, channels, 2x2 poolings */
   int norm;           /* NORM_* */
-  int act, init;
+  gl_act act;         /* kernels.h: the index of its name in the table's choices */
+  int init;
   double init_std;
   int res_scale_kind; /* SCALE_* */
   double res_scale;   /* value when SCALE_VALUE */
@@ -63,7 +63,7 @@ struct gl_config {
   char errmsg[GL_ERRMSG_LEN]; /* its message; empty after a success */
 };
 
-/* Writes a message (printf-style, cut at GL_ERRMSG_LEN) into dst, a handle's errmsg. */
+/* Writes a message (printf-style, cut at GL_ERRMSG_LEN) into dst, a handle's errmsg (err.c). */
 void gl_seterr(char *dst, const char *fmt, ...);
 /* The end of every public call on a handle that returns a code: records rc
  * as the handle's code (SQLite's way); a success clears the message, a
@@ -206,9 +206,19 @@ struct gl_net {
   double *norm_sumsq;      /* per layer: ||dgamma||^2 + ||dbeta||^2 of its normalisation (0: none) */
   double *gamma_sumsq;     /* per layer: ||dgamma||^2 */
   double *rec;             /* GL_N_FIELDS x n_layers: the last record */
-  double *work;            /* n_layers + 1 doubles of scratch for statistics */
+  double *work;            /* 7 n_layers + 1 doubles of scratch for a record (nl = n_layers):
+                              [0, nl]       act_grad_norm, [0] of dL/dx (stats.c), then
+                                            W's mean per layer (step.c: wmean)
+                              nl+1 ..       mean phi'^2 of the phi after each layer (chi)
+                              2nl+1 ..      ||delta W||^2 per layer (step.c: upd)
+                              3nl+1 ..      var(W) per layer (step.c: wvar)
+                              4nl+1 ..      rho of the phi after each layer
+                              5nl+1 ..      the weight-gradient law's per-example sums D_l
+                              6nl+1 .. 7nl  and its cross-example sums O_l (stats.c) */
   long rec_step;
   double rec_loss, rec_acc;
+  int rec_dead;            /* the record's every weight gradient underflows (gl_record_dead) */
+  long dead_step;          /* the first recorded step with rec_dead; -1 never (gl_dead_step) */
   double rec_test_loss, rec_test_acc; /* on the test split; -1 without one */
   double scale_value;      /* fixed residual scale */
   gl_rng rng_batch;

@@ -212,10 +212,14 @@ typedef enum {
   GL_CHI,             /* fan_in * var(W_l) * mean phi'(z_in)^2: mean-field factor */
   GL_CHI_MEASURED,    /* (act_grad_norm of the layer below / this layer's)^2 */
   GL_UNDERFLOW,       /* 1 when grad_norm is below float32's smallest normal number */
-  GL_GRAD_NORM_THEORY,/* mean-field prediction: grad_norm of the output layer times
-                         prod_{m > l} sqrt(chi_m), the theory line of the page's chart
-                         (anchored at the layer nearest the output with a nonzero
-                         grad_norm; 0 above it) */
+  GL_GRAD_NORM_THEORY,/* mean-field prediction of grad_norm itself, the theory line of the
+                         page's chart: grad_norm at the anchor (the layer nearest the output
+                         with a nonzero grad_norm; 0 above it) times prod_{m > l} sqrt(chi_m)
+                         (the back-propagated gradient's factor, as act_grad_norm_theory)
+                         times the forward signal's: sqrt(S_l / S_anchor), S_l the sum over
+                         the batch's pairs of examples of (x_r . x_s)(delta_r . delta_s),
+                         x the layer's inputs, delta the anchor's output gradients carried
+                         down (stats.c, theory_lines; docs/architecture.md "Statistics") */
   GL_GAMMA_GRAD_NORM, /* ||dLoss/dgamma||_2 of the normalisation on layer l's way out
                          (norm = batch or layer; 0 for a layer without one) */
   /* The chain rule, layer by layer: the factor each layer applied to the
@@ -226,6 +230,14 @@ typedef enum {
   GL_CHAIN_PRODUCT,   /* prod_{m >= l} chain_factor_m = act_grad_norm[l-1] / act_grad_norm[last] */
   GL_CHAIN_PRODUCT_THEORY, /* prod_{m >= l} sqrt(chi_m) (0 where it underflows a double,
                          DBL_MAX where it overflows) */
+  /* Added after the chain: the mean-field law of the back-propagated gradient
+   * beside the quantity it predicts, and the weight-gradient law's factors. */
+  GL_ACT_GRAD_NORM_THEORY, /* mean-field prediction of act_grad_norm: act_grad_norm at the
+                         anchor (the layer nearest the output whose act_grad_norm is not 0)
+                         times prod_{m > l} sqrt(chi_m); 0 above the anchor */
+  GL_GRAD_FACTOR_THEORY, /* grad_norm_theory[l-1] / grad_norm_theory[l]: the weight-gradient
+                         law's factor at layer l, sqrt(chi_l) times the forward signal's
+                         (layers 2 .. anchor; 0 elsewhere); see GL_GRAD_NORM_THEORY */
   GL_N_FIELDS
 } gl_field;
 
@@ -235,6 +247,16 @@ const char *gl_field_name(int field);          /* static: "grad_norm", ...; NULL
  * gl_measure, the pointer lives until gl_free.  NULL for a bad field. */
 const double *gl_record_field(const gl_net *net, int field);
 long gl_record_step(const gl_net *net);        /* -1 before the first record */
+/* 1 when the record is dead: every layer's weight gradient ||dLoss/dW_l|| is
+ * exactly 0 or below float32's smallest normal number (GL_UNDERFLOW is 1 in
+ * every layer; in a -DGL_DOUBLE build, double's), so the stack gets no
+ * gradient it can change its weights with; 0 otherwise and for NULL. */
+int gl_record_dead(const gl_net *net);
+/* The first recorded step whose record was dead (it stays set once set: a
+ * stack that died and revives still died there); -1 if none has been, and
+ * for NULL.  Only recorded steps are seen: with record_every 10, a stack dead
+ * from step 1 has gl_dead_step 10. */
+long gl_dead_step(const gl_net *net);
 double gl_record_loss(const gl_net *net);
 double gl_record_acc(const gl_net *net);
 /* Loss and accuracy on the test split at the recorded parameters (data=digits
@@ -297,9 +319,13 @@ int gl_predict_grid(gl_net *net, double x0, double x1, double y0, double y1,
  *   grad_ratio_log10     = log10(grad_norm[1] / grad_norm[n_layers])
  *   act_grad_ratio_log10 = log10(act_grad_norm[1] / act_grad_norm[n_layers])
  *   chi_geomean          = exp(mean of ln chi over the hidden layers 2..n_layers-1)
- *   grad_ratio_theory_log10 = sum over layers 2..n_layers of log10 sqrt(chi): the
- *                          mean-field prediction of grad_ratio_log10 (the slope of
- *                          the grad_norm_theory line, without its underflow)
+ *   grad_ratio_theory_log10 = sum over layers 2..n_layers of log10 grad_factor_theory:
+ *                          the mean-field prediction of grad_ratio_log10 (the slope
+ *                          of the grad_norm_theory line, without its underflow)
+ *   act_grad_ratio_theory_log10 = sum over layers 2..n_layers of log10 sqrt(chi): the
+ *                          mean-field prediction of act_grad_ratio_log10 (the slope of
+ *                          the act_grad_norm_theory line; grad_ratio_theory_log10's
+ *                          value before the weight-gradient law)
  *   final_loss, final_acc (steps > 0): loss and accuracy on the training set
  * A ratio with a zero (underflowed) gradient is null, never -inf; a diverged
  * run gives null for every metric and counts in diverged_share.  Per value
@@ -313,6 +339,7 @@ typedef enum {
   GL_SWEEP_ACT_GRAD_RATIO_LOG10,
   GL_SWEEP_CHI_GEOMEAN,
   GL_SWEEP_GRAD_RATIO_THEORY_LOG10,
+  GL_SWEEP_ACT_GRAD_RATIO_THEORY_LOG10,
   GL_SWEEP_FINAL_LOSS,   /* steps > 0 only */
   GL_SWEEP_FINAL_ACC,    /* steps > 0 only */
   GL_SWEEP_N_METRICS

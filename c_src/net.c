@@ -61,7 +61,7 @@ static void layout(gl_net *n, plan *p) {
   n->norm_sumsq = (double *)carve(p, sizeof(double) * nl);
   n->gamma_sumsq = (double *)carve(p, sizeof(double) * nl);
   n->rec = (double *)carve(p, sizeof(double) * GL_N_FIELDS * nl);
-  n->work = (double *)carve(p, sizeof(double) * (4 * (size_t)nl + 1));
+  n->work = (double *)carve(p, sizeof(double) * (7 * (size_t)nl + 1));
 }
 
 /* Sizes of the buffers and scratch once the graph is known (second carve). */
@@ -337,6 +337,8 @@ static int fill_net(gl_config *cfg, gl_net *n) {
     return rc;
   }
   n->rec_step = -1;
+  n->rec_dead = 0;
+  n->dead_step = -1;
   n->rec_test_loss = n->rec_test_acc = -1;
   n->div_step = -1;
   n->div_where = "";

@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,11 @@ typedef struct {
 } setting;
 
 #define OFF(f) offsetof(gl_settings, f)
+
+/* A T_CHOICE setting is stored as the index of its name in `choices`, through
+ * an int: the enum fields (act's gl_act) are int-sized, and C lets an int
+ * lvalue reach an enum whose type is int or unsigned int (C11 6.5p7). */
+_Static_assert(sizeof(gl_act) == sizeof(int), "gl_act is stored through an int");
 
 static const setting SETTINGS[] = {
     {"model", T_CHOICE, "dense", 0, 0, "dense|conv", OFF(model),
@@ -84,13 +88,6 @@ static const setting SETTINGS[] = {
     {"steps", T_INT, "500", 0, 10000000, NULL, OFF(steps), "training steps of a run"},
 };
 #define N_SETTINGS ((int)(sizeof SETTINGS / sizeof SETTINGS[0]))
-
-void gl_seterr(char *dst, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(dst, GL_ERRMSG_LEN, fmt, ap);
-  va_end(ap);
-}
 
 int gl_config_result(gl_config *cfg, int rc) {
   cfg->errcode = rc;

@@ -125,6 +125,7 @@ static void one_step(gl_net *n, int record, int update) {
   if (record) {
     gl_measure_weights(n, update, upd, wvar, wmean);
     n->rec_step = n->t;
+    if (n->rec_dead && n->dead_step < 0) n->dead_step = n->t; /* it stays set */
     n->rec_loss = rec_loss;
     n->rec_acc = rec_acc;
   }

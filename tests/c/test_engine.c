@@ -158,7 +158,8 @@ static void test_no_shortcut_is_plain(void) {
         gl_step(r, 1);
         for (int fd = 0; fd < GL_N_FIELDS; fd++) {
           /* chi and what is made of it (the theory line, the mean-field chain) are wired per architecture */
-          if (fd == GL_CHI || fd == GL_GRAD_NORM_THEORY || fd == GL_CHAIN_FACTOR_THEORY || fd == GL_CHAIN_PRODUCT_THEORY)
+          if (fd == GL_CHI || fd == GL_GRAD_NORM_THEORY || fd == GL_CHAIN_FACTOR_THEORY || fd == GL_CHAIN_PRODUCT_THEORY ||
+              fd == GL_ACT_GRAD_NORM_THEORY || fd == GL_GRAD_FACTOR_THEORY)
             continue;
           const double *a = gl_record_field(p, fd), *b = gl_record_field(r, fd);
           for (int l = 0; l < gl_n_layers(p); l++) worst = fmax(worst, fabs(a[l] - b[l]));
@@ -296,6 +297,71 @@ static void test_divergence_underflow_clip(void) {
   gl_free(n);
 }
 
+/* dead: every layer's weight gradient 0 or underflowed.  relu with weights of
+ * std 2 (depth 20, width 32, the rest the defaults): the plain stack
+ * diverges at step 1; its residual twin's first update kills every relu
+ * from layer 3 on, and from step 1 every weight gradient is exactly 0 while
+ * the loss sits at ln 2 (the student's "died silently").  A healthy run never
+ * sets it; nor does a plain sigmoid stack whose early gradients underflow,
+ * because its last layers still learn. */
+static void test_dead(void) {
+  printf("dead: every weight gradient 0 or underflowed\n");
+  const char *relu2 = "depth=20 width=32 act=relu init=normal init_std=2 record_every=1";
+  gl_net *p = make(relu2, GL_ARCH_PLAIN), *r = make(relu2, GL_ARCH_RESIDUAL);
+  if (!p || !r) return;
+  gl_step(p, 3);
+  CHECK(gl_status(p) == GL_STATUS_DIVERGED && gl_diverged_step(p) == 1 && gl_dead_step(p) == -1 &&
+            !gl_record_dead(p),
+        "relu std 2, plain: diverged at step %ld, not dead (dead_step %ld)", gl_diverged_step(p),
+        gl_dead_step(p));
+  gl_step(r, 1);
+  const int alive0 = !gl_record_dead(r) && gl_dead_step(r) == -1 && gl_record_step(r) == 0;
+  gl_step(r, 1);
+  const int nl = gl_n_layers(r);
+  const double *g = gl_record_field(r, GL_GRAD_NORM), *u = gl_record_field(r, GL_UNDERFLOW);
+  int zero = 0, flagged = 0;
+  for (int l = 0; l < nl; l++) {
+    zero += g[l] == 0;
+    flagged += u[l] == 1;
+  }
+  CHECK(alive0 && gl_record_dead(r) && gl_dead_step(r) == 1 && zero == nl && flagged == nl &&
+            fabs(gl_record_loss(r) - log(2.0)) < 1e-3,
+        "relu std 2, residual: alive at step 0, dead at step %ld (%d of %d weight gradients exactly 0, "
+        "%d flagged), loss %.5f ~ ln 2", gl_dead_step(r), zero, nl, flagged, gl_record_loss(r));
+  gl_step(r, 30);
+  CHECK(gl_record_dead(r) && gl_dead_step(r) == 1 && gl_record_step(r) == 31,
+        "30 steps on: still dead at step %ld, dead_step stays %ld", gl_record_step(r), gl_dead_step(r));
+  gl_free(p);
+  gl_free(r);
+  /* the default record_every (10): the first record that sees it is step 10 */
+  r = make("depth=20 width=32 act=relu init=normal init_std=2", GL_ARCH_RESIDUAL);
+  if (!r) return;
+  gl_step(r, 11);
+  CHECK(gl_dead_step(r) == 10, "record_every 10: dead_step %ld (10, the first record after it died)",
+        gl_dead_step(r));
+  gl_free(r);
+  /* healthy runs: never set, whatever the early layers do */
+  const char *alive[] = {"depth=20 width=32 record_every=1",
+                         "depth=20 width=32 act=relu init=normal init_std=0.5 record_every=1",
+                         "depth=100 width=32 act=sigmoid init=xavier record_every=1"};
+  for (int k = 0; k < 3; k++)
+    for (int arch = GL_ARCH_PLAIN; arch <= GL_ARCH_RESIDUAL; arch++) {
+      gl_net *n = make(alive[k], arch);
+      if (!n) return;
+      int ever = 0, under = 0;
+      for (int s = 0; s < 40 && gl_status(n) == GL_STATUS_OK; s++) {
+        gl_step(n, 1);
+        ever |= gl_record_dead(n);
+        under |= gl_record_field(n, GL_UNDERFLOW)[0] == 1;
+      }
+      CHECK(!ever && gl_dead_step(n) == -1, "%s %s: 40 steps, never dead (dead_step %ld%s)",
+            arch ? "residual" : "plain", alive[k], gl_dead_step(n),
+            under ? "; layer 1 underflowed" : "");
+      gl_free(n);
+    }
+  CHECK(gl_record_dead(NULL) == 0 && gl_dead_step(NULL) == -1, "NULL: not dead, dead_step -1");
+}
+
 static void test_chi(void) {
   printf("mean-field chi against the measured factor\n");
   gl_net *n = make("depth=20 width=256 act=tanh init=xavier points=256", GL_ARCH_PLAIN);
@@ -345,6 +411,52 @@ static void test_chain(void) {
     }
   }
   CHECK(gl_act_max_slope(NULL) == 0, "gl_act_max_slope(NULL) is 0");
+}
+
+/* The theory lines beside the quantities they predict (issue 22): for the
+ * plain stacks of the lesson (depth 20, width 32, the rest the defaults) at
+ * step 0, the line's layer-1/last ratio within a decade of the measured one,
+ * for the weight gradients (grad_norm_theory) and for the back-propagated
+ * ones (act_grad_norm_theory).  Measured before the change, the line that is
+ * now act_grad_norm_theory stood beside grad_norm: relu std 0.5 +6.20 decades
+ * against a measured -0.81.  And the lines' own arithmetic: anchored at the
+ * measured number, grad_factor_theory their ratios layer by layer. */
+static void test_theory_lines(void) {
+  printf("the theory lines against what they predict (plain, depth 20 x 32, step 0)\n");
+  const char *cfgs[] = {"act=sigmoid init=xavier", "act=tanh init=normal init_std=0.35",
+                        "act=relu init=normal init_std=0.5", "act=linear init=normal init_std=0.25"};
+  for (int k = 0; k < 4; k++) {
+    char s[160];
+    snprintf(s, sizeof s, "depth=20 width=32 %s", cfgs[k]);
+    gl_net *n = make(s, GL_ARCH_PLAIN);
+    if (!n) return;
+    gl_measure(n);
+    const int nl = gl_n_layers(n), a = nl - 1;
+    const double *g = gl_record_field(n, GL_GRAD_NORM), *th = gl_record_field(n, GL_GRAD_NORM_THEORY);
+    const double *ag = gl_record_field(n, GL_ACT_GRAD_NORM);
+    const double *ath = gl_record_field(n, GL_ACT_GRAD_NORM_THEORY);
+    const double *fac = gl_record_field(n, GL_GRAD_FACTOR_THEORY);
+    const double *ct = gl_record_field(n, GL_CHAIN_FACTOR_THEORY);
+    const double meas = log10(g[0] / g[a]), line = log10(th[0] / th[a]);
+    const double ameas = log10(ag[0] / ag[a]), aline = log10(ath[0] / ath[a]);
+    CHECK(fabs(line - meas) < 1, "%s: grad_norm layer 1/last %+.2f decades, grad_norm_theory %+.2f",
+          cfgs[k], meas, line);
+    CHECK(fabs(aline - ameas) < 1,
+          "%s: act_grad_norm layer 1/last %+.2f decades, act_grad_norm_theory %+.2f", cfgs[k],
+          ameas, aline);
+    /* the arithmetic: anchored at the output layer's measured numbers; the weight
+     * line's factors multiply up to it, the act line's are the chain's sqrt(chi) */
+    double worst = 0, p = 1, pa = 1;
+    for (int l = a; l >= 1; l--) {
+      p *= fac[l];
+      pa *= ct[l];
+      worst = fmax(worst, fabs(th[l - 1] / (th[a] * p) - 1) + fabs(ath[l - 1] / (ath[a] * pa) - 1));
+    }
+    CHECK(th[a] == g[a] && ath[a] == ag[a] && fac[0] == 0 && worst < 1e-12,
+          "%s: both lines start at the output's measured norm; the products of grad_factor_theory "
+          "and of sqrt(chi) are the lines (rel. err %.1e)", cfgs[k], worst);
+    gl_free(n);
+  }
 }
 
 static void test_predict_and_data(void) {
@@ -402,6 +514,47 @@ static void expect_create_error(const char *text, const char *csv, int code, con
         "create '%s'%s%s -> %s: %s", text,
         csv ? " csv=" : "", shown, gl_errstr(rc), gl_config_errmsg(c));
   gl_config_free(c);
+}
+
+/* The activation enum against the settings table: the table stores the index
+ * of a name in its choices string, so the string must list gl_act in order
+ * (kernels.h).  The names below are the enum's, by designated initialiser: a
+ * new gl_act without one leaves a NULL here and fails. */
+static void test_act_enum(void) {
+  printf("the activation enum and the settings table\n");
+  static const char *const ACT_NAMES[ACT_COUNT] = {
+      [ACT_SIGMOID] = "sigmoid", [ACT_TANH] = "tanh",     [ACT_RELU] = "relu",
+      [ACT_LEAKY_RELU] = "leaky_relu", [ACT_LINEAR] = "linear", [ACT_GELU] = "gelu"};
+  /* the table's choices for act, as gl_settings_json lists them */
+  const char *json = strstr(gl_settings_json(), "{\"name\": \"act\"");
+  const char *p = json ? strstr(json, "\"choices\": [") : NULL;
+  const char *end = p ? strchr(p, ']') : NULL;
+  int n = 0, in_order = p && end;
+  if (p) p += strlen("\"choices\": [");
+  while (p && p < end) {
+    const char *q = strchr(p + 1, '"'); /* p is at the opening quote */
+    const size_t len = (size_t)(q - p - 1);
+    if (n >= ACT_COUNT || !ACT_NAMES[n] || strlen(ACT_NAMES[n]) != len ||
+        strncmp(p + 1, ACT_NAMES[n], len))
+      in_order = 0;
+    n++;
+    p = strchr(q + 1, '"');
+    if (p && p > end) p = NULL;
+  }
+  CHECK(in_order && n == ACT_COUNT, "the table's act choices are the %d gl_act names in enum order "
+        "(%d choices)", ACT_COUNT, n);
+  /* and each name lands on its own enum value, and back */
+  int round_trip = 1;
+  for (int a = 0; a < ACT_COUNT; a++) {
+    gl_config *c;
+    if (gl_config_new(&c)) return;
+    if (!ACT_NAMES[a] || gl_config_set(c, "act", ACT_NAMES[a]) || c->s.act != (gl_act)a ||
+        strcmp(gl_config_get(c, "act"), ACT_NAMES[a]))
+      round_trip = 0;
+    gl_config_free(c);
+  }
+  CHECK(round_trip, "act=<name> sets gl_act <index>, and gl_config_get gives the name back, for all %d",
+        ACT_COUNT);
 }
 
 static void test_bad_input(void) {
@@ -699,10 +852,11 @@ static void test_kernels(void) {
 
 /* ---- helper threads ---- */
 
-/* Same record (every field of every layer), loss, accuracy, status, bit for bit. */
+/* Same record (every field of every layer), loss, accuracy, status, dead, bit for bit. */
 static int same_record(const gl_net *a, const gl_net *b) {
   if (gl_n_layers(a) != gl_n_layers(b) || gl_status(a) != gl_status(b) ||
-      gl_record_step(a) != gl_record_step(b) || gl_diverged_step(a) != gl_diverged_step(b))
+      gl_record_step(a) != gl_record_step(b) || gl_diverged_step(a) != gl_diverged_step(b) ||
+      gl_record_dead(a) != gl_record_dead(b) || gl_dead_step(a) != gl_dead_step(b))
     return 0;
   const size_t nl = (size_t)gl_n_layers(a);
   for (int f = 0; f < GL_N_FIELDS; f++)
@@ -769,6 +923,8 @@ static void test_threads(void) {
       "depth=8 width=24 norm=batch form=post act=sigmoid record_every=2 points=100 clip=0.5",
       "depth=8 width=16 block=1 norm=layer act=tanh res_scale=rezero record_every=1 batch=40 points=130",
       "depth=6 width=40 norm=layer form=post act=gelu optimizer=momentum record_every=1 points=41",
+      /* plain diverges at step 1; residual is dead from step 1 (test_dead) */
+      "depth=20 width=32 act=relu init=normal init_std=2 record_every=1",
   };
   const int counts[] = {2, 3, 8};
   for (int c = 0; c < (int)(sizeof cfgs / sizeof *cfgs); c++)
@@ -927,9 +1083,12 @@ int main(int argc, char **argv) {
   timed(test_no_shortcut_is_plain);
   timed(test_determinism_and_records);
   timed(test_divergence_underflow_clip);
+  timed(test_dead);
   timed(test_chi);
   timed(test_chain);
+  timed(test_theory_lines);
   timed(test_predict_and_data);
+  timed(test_act_enum);
   timed(test_bad_input);
   timed(test_error_codes);
   timed(test_threads);

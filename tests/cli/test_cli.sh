@@ -79,6 +79,25 @@ if $G --model conv --blocks 2 --channels 2 --data digits --digits-file web/data/
   node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1])); process.exit(d.runs.plain.history.every((h) => !("test_acc" in h)) ? 0 : 1)' "$tmp/c2.json" && ok "--digits-file without --digits-test-file: no test split, no test_acc" || bad "--digits-file output"
 else bad "--digits-file failed"; fi
 
+echo "CLI: a dead stack (relu std 2: the residual stack's every weight gradient is 0 from step 1)"
+if $G --arch both --depth 20 --width 32 --act relu --init normal --init-std 2 --steps 30 --json > "$tmp/dead.json" &&
+   $G --arch both --depth 20 --width 32 --act relu --init normal --init-std 2 --steps 30 > "$tmp/dead.txt"; then
+  node -e '
+    const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
+    const p = d.runs.plain, r = d.runs.residual, errs = [];
+    if (p.status !== "diverged" || p.dead_step !== -1) errs.push("plain: " + p.status + ", dead_step " + p.dead_step);
+    if (r.status !== "ok" || r.dead_step !== 10) errs.push("residual dead_step " + r.dead_step);
+    const dead = r.history.map((h) => h.step + ":" + h.dead).join(",");
+    if (dead !== "0:0,10:1,20:1,30:1") errs.push("residual records " + dead);
+    if (!p.history.every((h) => h.dead === 0)) errs.push("plain records dead");
+    if (errs.length) { console.error(errs.join("; ")); process.exit(1); }
+  ' "$tmp/dead.json" && ok "--json: residual dead_step 10, records dead 0,1,1,1; plain diverged, dead_step -1" || bad "dead in the JSON"
+  # the line sits under the residual table, and the plain table has none
+  awk '/^residual/ {r = 1} /died at step/ {print (r ? "residual" : "plain") ": " $0}' "$tmp/dead.txt" > "$tmp/died"
+  [ "$(cat "$tmp/died")" = "residual:   died at step 10: every layer's weight gradient is 0 or below float32's smallest normal number" ] &&
+    ok "the table says the residual stack died at step 10" || bad "the table's died line: $(cat "$tmp/died")"
+else bad "the relu std 2 run failed"; fi
+
 echo "CLI: threads"
 a=$($G --arch both --depth 12 --act tanh --steps 15 --record-every 1 --json | md5sum)
 b=$($G --arch both --depth 12 --act tanh --steps 15 --record-every 1 --threads 2 --json | md5sum)

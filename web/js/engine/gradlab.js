@@ -97,6 +97,8 @@
         fieldName: c('gl_field_name', 'string', ['number']),
         recordField: c('gl_record_field', 'number', ['number', 'number']),
         recordStep: c('gl_record_step', 'number', ['number']),
+        recordDead: c('gl_record_dead', 'number', ['number']),
+        deadStep: c('gl_dead_step', 'number', ['number']),
         recordLoss: c('gl_record_loss', 'number', ['number']),
         recordAcc: c('gl_record_acc', 'number', ['number']),
         recordTestLoss: c('gl_record_test_loss', 'number', ['number']),

@@ -11,8 +11,8 @@
  *   const s = net.stats();   // { step, loss, acc, status, grad_norm: Float64Array, ... }
  *   net.free();              // a second call does nothing; every other call then throws
  *
- * It uses the engine's one cwrap table (engine.c, checked against the C by
- * tests/node/wrapper.test.mjs) and its errors (engine.error, engine.codes).
+ * It uses the engine's one cwrap table (gradlab.js's `engine.c`, checked against the C
+ * by tests/node/wrapper.test.mjs) and its errors (engine.error, engine.codes).
  * Classic script loaded before gradlab.js (self.GradLabEngineNet: a
  * Worker's importScripts) or CommonJS module (gradlab.js requires it in node).
  */
@@ -23,7 +23,8 @@
  * One record, copied out of the heap (the per-layer fields, named by engine.fieldNames, are Float64Arrays)
  * @typedef {{arch: Arch, step: number, steps_done: number, loss: number, acc: number,
  *   test_loss: number | null, test_acc: number | null, status: 'ok' | 'diverged',
- *   diverged: {step: number, layer: number, where: string} | null, res_scale: Float64Array,
+ *   diverged: {step: number, layer: number, where: string} | null, dead: number, dead_step: number,
+ *   res_scale: Float64Array,
  *   act_max_slope: number, [field: string]: any}} Stats
  */
 (function (root, factory) {
@@ -96,7 +97,7 @@
       return this.engine.c.status(this.ptr) === STATUS_DIVERGED;
     }
 
-    /** The last record, copied: {step, loss, acc, status, diverged, steps_done, res_scale, act_max_slope, <field>: Float64Array}. */
+    /** The last record, copied: {step, loss, acc, status, diverged, dead, dead_step, steps_done, res_scale, act_max_slope, <field>: Float64Array}. */
     /** @returns {Stats} */
     stats() {
       const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
@@ -114,6 +115,10 @@
         diverged: diverged
           ? { step: c.divergedStep(p), layer: c.divergedLayer(p), where: c.divergedWhere(p) }
           : null,
+        /* 1 when every layer's weight gradient is 0 or underflows float32 (gl_record_dead), and
+         * the first recorded step where that was so (gl_dead_step: -1 never; it stays set) */
+        dead: c.recordDead(p),
+        dead_step: c.deadStep(p),
       });
       this.engine.fieldNames.forEach((name, f) => {
         const at = c.recordField(p, f) / 8;
