@@ -168,7 +168,7 @@ test('how lines: a quoted number the charts do not print as it stands says where
     'Gradient norm, Plain stack, step 0, output layer against layer 1: log₁₀(0.1 ÷ 1×10⁻⁹) = 8.0.',
     'Gradient norm, Plain stack, step 0, layer 1 against output layer: 1×10⁻⁹ ÷ 0.1 ≈ 10⁻⁸.',
     'Gradient norm, Plain stack, output layer, step 20 against step 0: −log₁₀(1×10⁻⁶ ÷ 0.1) = 5.0.',
-    '10 to the power 8.0 is 1×10⁸.',
+    '10 to the power 8.000 is 1×10⁸.',
     'Plain stack, step 20: loss 0.5.',
   ], 'the gradient at the moment is in chart 1\'s table as it stands: no line');
 });

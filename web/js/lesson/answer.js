@@ -174,14 +174,15 @@ function shownAsIs(spec, v, moment) {
  * @param {Values} values @param {Moment | null} moment (null: a sweep)
  * @param {any} sweepResult the engine's sweep result (a sweep experiment), else null
  * @param {Formatters} fmt @param {T} t
+ * @param {Set<Value>} [printed] values the panel's first line prints already (numbers.js panelOf)
  * @returns {string[]}
  */
-export function howLines(x, names, values, moment, sweepResult, fmt, t) {
+export function howLines(x, names, values, moment, sweepResult, fmt, t, printed = new Set()) {
   const specs = x.values || {};
   const out = [];
   for (const name of names) {
     const spec = specs[name], v = values[name];
-    if (!spec || !v || shownAsIs(spec, v, moment)) continue;
+    if (!spec || !v || printed.has(v) || shownAsIs(spec, v, moment)) continue;
     const line = howLine(spec, v, values, moment, sweepResult, fmt, t);
     if (line) out.push(line);
   }
@@ -263,14 +264,17 @@ function howLine(spec, v, values, moment, sweepResult, fmt, t) {
       return t('lesson.how.diff', { a: formatValue(a, fmt, t), b: formatValue(b, fmt, t), value });
     }
     case 'pow10': {
+      /* the exponent with two more decimals than the answer prints it, so 10^x gives the value */
       const of = values[/** @type {string} */ (spec.of)];
-      return t('lesson.how.pow10', { x: formatValue(of, fmt, t), value });
+      const x = of && typeof of.value === 'number' ? formatValue({ ...of, unit: 'decades', digits: (of.digits === undefined ? 1 : of.digits) + 2 }, fmt, t) : formatValue(of, fmt, t);
+      return t('lesson.how.pow10', { x, value });
     }
     case 'sweep_at': case 'sweep_slope': case 'sweep_crossing': {
       if (!sweepResult) return null;
       const xs = /** @type {number[]} */ (sweepResult.values);
       const setting = t(`setting.${sweepResult.name}.label`);
-      const metric = t(`sweep.metric.${spec.metric}`);
+      /* the mean-field line is a series of the chart, not a metric of the panel */
+      const metric = /_theory_/.test(String(spec.metric)) ? t('sweep.series.theory') : t(`sweep.metric.${spec.metric}`);
       if (spec.kind === 'sweep_at') {
         const k = /** @type {number} */ (spec.index) < 0 ? xs.length + /** @type {number} */ (spec.index) : /** @type {number} */ (spec.index);
         /* the median as the sweep measured it; a negated value ("5.5 below") says both */

@@ -19,8 +19,10 @@
  * that diverged or died, and asks the lab to point at the chart
  * (lab.highlight).  When the student moves the cursor off that moment (or
  * runs something else), the answer says so and offers the way back.  An experiment with a `sweep`
- * runs it through the Sweep panel (lab.sweep) on its config instead and
- * answers when the panel's result comes back.  The step lives in the store (and
+ * runs it through the Sweep panel (lab.sweep) on its config instead (and
+ * loads that config into the lab, not run, so the settings column shows
+ * what the sweep was built from) and answers when the panel's result
+ * comes back.  The step lives in the store (and
  * so in the URL, url.js); schema.js validates it.  Owns #lesson, the toggle
  * #lesson-toggle and #lesson-live.
  */
@@ -28,7 +30,7 @@ import { $, el } from '../ui/dom.js';
 import { checkStep } from '../lab/schema.js';
 import { chartKey } from '../lab/highlight.js';
 import { isFinished } from '../ui/store.js';
-import { rich, plain, paragraph, powers, setFormulaLabel } from './rich-text.js';
+import { rich, plain, paragraph, ltrRuns, setFormulaLabel } from './rich-text.js';
 import { loadKatex } from '../vendor.js';
 import { panelOf, panelLine, sweepNumbers, sweepLines } from './numbers.js';
 import { resultOf, fillText, ifSentences, quoted, howLines, formatValue } from './answer.js';
@@ -253,12 +255,12 @@ export function mountLesson({ store, i18n, lab }) {
     const names = quoted([e.answer, ...ifs.map((s) => /** @type {Record<string, string>} */ (e.if || {})[s.condition] || '')]);
     S.printed[e.id] = Object.fromEntries(names.map((n) => [n, formatValue(r.values[n], fmt, t)]));
     const lines = r.sweep ? sweepLines(r.sweep, t, fmt) : [panelLine(r.panel, t, fmt)];
-    lines.push(...howLines(x, names, r.values, S.moments[e.id] || null, r.sweepResult || null, fmt, t));
+    lines.push(...howLines(x, names, r.values, S.moments[e.id] || null, r.sweepResult || null, fmt, t, new Set(r.panel ? Object.values(r.panel.v) : [])));
     const shown = lines.filter((l) => !!l);
     if (shown.length) {
       answer.append(el('div', { class: 'numbers' },
         el('p', { class: 'numbers-title', text: t('lesson.numbers_title') }),
-        ...shown.map((line) => el('p', {}, powers(/** @type {string} */ (line))))));
+        ...shown.map((line) => el('p', {}, ltrRuns(/** @type {string} */ (line))))));
     }
     answer.append(el('button', { type: 'button', class: 'ghost show-chart', onclick: () => lab.highlight(pointer(x)), text: t('lesson.show_chart') }));
     momentNote(answer, e.id);
@@ -347,9 +349,12 @@ export function mountLesson({ store, i18n, lab }) {
     if (S.active && S.active.id !== id) setResult(S.active.id, { state: 'cancelled' });
     lab.highlight(null);
     if (x.sweep && lab.sweep) {
-      /* a sweep: the panel runs it on the experiment's config; the lab's networks stay */
+      /* a sweep: the panel runs it on the experiment's config (the lab's stacks are not trained) */
       S.active = { id, phase: 'sweeping' };
       setResult(id, { state: 'running' });
+      /* the settings column shows what the sweep is built from (its card says "from the
+         settings on the left"); the lab's stacks take them too, at step 0, not run */
+      lab.applySettings(x.config, { run: false, fromDefaults: true });
       lab.highlight(pointer(x), { scroll: onThisStep(id) });
       lab.sweep.run(x.sweep, x.config);
       return;
