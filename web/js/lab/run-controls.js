@@ -59,8 +59,9 @@ export function mountRunControls({ store, session, i18n }) {
         : isRunning(s) ? t('status.running', vars)
           : isFinished(s) ? t('status.done', vars)
             : stepNow > 0 ? t('status.paused', vars) : t('status.ready', vars);
-      /* a stack that diverged or died: which, and when (both diverged: each one's step too); the
-         lesson's answer says the same (its `if` sentences read stack-state.js as this does) */
+      /* a stack that diverged or died while the other went on: which, and when (both diverged:
+         said above); the lesson's answer says the same (its `if` sentences read stack-state.js) */
+      if (both) return;
       for (const a of ARCHS) {
         const st = stackState(r[a]);
         if (st.state === 'ok') continue;
