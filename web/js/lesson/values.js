@@ -1,9 +1,10 @@
 // @ts-check
 /*
  * values.js - the named numbers of a lesson experiment, evaluated on the
- * records of its run, and the claims that constrain them.  Pure: no DOM, no
- * import from the page; the page (to fill an answer's {placeholders} and to
- * compare a prediction), the node suite (on the WASM engine) and the browser
+ * records of its run, and the claims that constrain them.  Pure: no DOM; its
+ * one import is the pure lab/stack-state.js (what "diverged" and "dead"
+ * mean, which the page's run status reads too).  The page (to fill an
+ * answer's {placeholders} and to compare a prediction), the node suite (on the WASM engine) and the browser
  * suite (on the records the page received) call the same functions.
  *
  * experiments.json (docs/lesson-authoring.md, "values"):
@@ -34,17 +35,18 @@
  *   arch      'plain' or 'residual', printed as the stack's name
  */
 
-/** float32's smallest normal number: below it a gradient is marked underflow */
-export const FLT_MIN = 1.1754943508222875e-38;
+import { FLT_MIN, underflowed, isDead, deadStep, stackState } from '../lab/stack-state.js';
+
+/* float32's smallest normal number, and the one definition of a stack's state (diverged, dead):
+   lab/stack-state.js, which the page's run status reads too */
+export { FLT_MIN, isDead, deadStep, stackState };
+
 export const ARCHS = Object.freeze(['plain', 'residual']);
 export const MOMENTS = Object.freeze(['init', 'end']);
 /** the condition names of a language file's `if` sentences */
 export const CONDITIONS = Object.freeze(['plain_diverged', 'plain_dead', 'residual_diverged', 'residual_dead']);
 /** the words of a prediction's gap line that are not values of the experiment */
 export const GAP_WORDS = Object.freeze(['guess', 'value', 'off', 'right']);
-
-/** per-layer fields whose 0 means "underflowed", not "no signal" */
-const GRADIENT_FIELDS = new Set(['grad_norm', 'act_grad_norm', 'chain_product', 'gamma_grad_norm']);
 
 /** the value kinds evaluated on one record moment (`at`) */
 const MOMENT_KINDS = new Set(['field', 'log10_field', 'log10_ratio', 'compare_archs', 'loss', 'acc', 'chain_product',
@@ -66,7 +68,7 @@ export const VALUE_KINDS = Object.freeze([...MOMENT_KINDS, ...RUN_KINDS, ...DERI
  *   metric?: string, index?: number, reach?: number, as?: string, digits?: number, negate?: boolean, may_underflow?: boolean}} ValueSpec
  * @typedef {{value: number | string | null, kind: string, unit: string, at: string | null, step: number | null,
  *   digits?: number, underflow?: boolean, upper?: number, lower?: number, arch?: string, layer?: number,
- *   r2?: number, approx?: boolean, where?: string}} Value
+ *   r2?: number, approx?: boolean, where?: string, between?: number[]}} Value
  * @typedef {Record<string, Value>} Values
  */
 
@@ -79,48 +81,15 @@ export function layerIndex(rec, l) {
   return k - 1;
 }
 
-/** Has this per-layer number underflowed? @param {Record<string, any>} rec @param {string} field @param {number} i */
-function underflowed(rec, field, i) {
-  if (!GRADIENT_FIELDS.has(field)) return false;
-  const v = rec[field][i];
-  return v === 0 || (field === 'grad_norm' && !!rec.underflow && rec.underflow[i] === 1);
-}
-
-/**
- * Is a stack dead in this record: every layer's weight gradient exactly 0 or
- * underflowed, so no weight can change?  The engine's own `dead` field when
- * the record has it, else the same test on `grad_norm` and `underflow`.
- * @param {Record<string, any>} rec
- */
-export function isDead(rec) {
-  if (typeof rec.dead === 'number' || typeof rec.dead === 'boolean') return !!rec.dead;
-  const g = rec.grad_norm;
-  for (let i = 0; i < g.length; i++) if (!underflowed(rec, 'grad_norm', i)) return false;
-  return g.length > 0;
-}
-
 /** Did the stack diverge (its newest record says so)? @param {ArchRun | undefined} run */
 export function hasDiverged(run) {
-  return !!run && run.end.status === 'diverged' && !!run.end.diverged;
-}
-
-/**
- * The first step at which a stack was dead, or null: the engine's per-net
- * `dead_step` when the run carries it (−1 = never), else the earliest of
- * `init` and `end` that is dead (`approx`: dead at or before that step).
- * @param {ArchRun} run @returns {{step: number | null, approx: boolean}}
- */
-export function deadStep(run) {
-  const own = run.dead_step !== undefined ? run.dead_step : run.end.dead_step;
-  if (typeof own === 'number') return { step: own >= 0 ? own : null, approx: false };
-  if (isDead(run.init)) return { step: run.init.step, approx: false };
-  if (isDead(run.end)) return { step: run.end.step, approx: true };
-  return { step: null, approx: false };
+  return !!run && stackState(run.end).state === 'diverged';
 }
 
 /**
  * Which `if` sentences of an experiment hold on its run: a stack diverged,
- * or a stack was dead at a recorded step.
+ * or a stack was dead at a recorded step (stack-state.js stackState: the
+ * page's run status says the same; a stack that diverged is not also dead).
  * @param {Runs} runs @returns {Record<string, boolean>}
  */
 export function conditionsOf(runs) {
@@ -128,8 +97,9 @@ export function conditionsOf(runs) {
   const out = {};
   for (const a of ARCHS) {
     const run = /** @type {ArchRun | undefined} */ ((/** @type {any} */ (runs))[a]);
-    out[`${a}_diverged`] = hasDiverged(run);
-    out[`${a}_dead`] = !!run && deadStep(run).step !== null;
+    const st = run ? stackState(run.end, run.init).state : 'ok';
+    out[`${a}_diverged`] = st === 'diverged';
+    out[`${a}_dead`] = st === 'dead';
   }
   return out;
 }
@@ -369,7 +339,7 @@ function finish(v, spec) {
  *   sweep_at       {arch, metric, index}: the median at value index (−1 = the last)
  *   sweep_slope    {arch, metric}: least-squares slope of the median against the value (r2 too)
  *   sweep_crossing {arch, metric}: the swept value where the median first turns from < 0 to ≥ 0
- *                  (linear between the two values around it)
+ *                  (linear between the two values around it, `between`)
  *   sweep_first_reach {arch, metric, reach}: the first swept value whose median is ≥ reach
  *                  after one below it (the Sweep panel's "χ reaches 1" marker: metric
  *                  chi_geomean, reach 1; a swept value, not a crossing between two)
@@ -434,6 +404,7 @@ function sweepValue(spec, result, get) {
         const a = m[i - 1], b = m[i];
         if (a !== null && b !== null && a < 0 && b >= 0) {
           v.value = xs[i - 1] + (xs[i] - xs[i - 1]) * (-a) / (b - a);
+          v.between = [xs[i - 1], xs[i]];
           break;
         }
       }
