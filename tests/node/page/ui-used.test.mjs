@@ -5,7 +5,8 @@
 //     literal of the code builds it (`stack.${a}`) from a value that is
 //     itself a string literal of the code ('plain');
 //   - or data names it, from the short list DATA below: the engine's
-//     settings table, the engine's divergence places, the lesson's charts.
+//     settings table, the engine's divergence places, the lesson's charts,
+//     and the words of a view another piece builds (issue 22's metric switch).
 // And ui-fa.json has exactly the keys of ui-en.json.  The code is read with
 // TypeScript's parser (a dev dependency), so strings inside regular
 // expressions, comments and nested templates are told apart.
@@ -60,6 +61,11 @@ const DATA = [
     keys: [...whereLine[1].matchAll(/"([a-z]+)"/g)].map((m) => `where.${m[1]}`) },
   { family: 'lesson.chart.<chart>', source: 'experiments.json `chart`, and update_ratio (highlight.js chartKey: `what` names the update)',
     keys: [...new Set([...Object.values(experiments).map((x) => x.chart), 'update_ratio'])].map((c) => `lesson.chart.${c}`) },
+  /* issue 22 (the gradient chart's switch between the weight gradient and the back-propagated one):
+     its words came with the lesson branch, which names the two gradients with them; the piece that
+     builds the switch will use them (then this entry goes) */
+  { family: 'chart.grad_norm.metric*, series.theory_*', source: 'issue 22: the gradient chart\'s metric switch, not built yet',
+    keys: ['chart.grad_norm.metric', 'chart.grad_norm.metric.weight', 'chart.grad_norm.metric.backprop', 'series.theory_weight', 'series.theory_backprop'] },
 ];
 const byData = new Map(DATA.flatMap((d) => d.keys.map((k) => [k, d.family])));
 
