@@ -18,6 +18,11 @@
  * answers when the panel's result comes back.  The step lives in the store (and
  * so in the URL, url.js); schema.js validates it.  Owns #lesson, the toggle
  * #lesson-toggle and #lesson-live.
+ *
+ * Two helpers hook into each experiment card: predict.js (the prediction the
+ * student commits before the run, shown beside the measured value after it)
+ * and phone-flow.js (on a narrow screen the chart comes into the lesson, next
+ * to the question; every pointer at a chart goes through its point()).
  */
 import { $, el } from '../ui/dom.js';
 import { checkStep } from '../lab/schema.js';
@@ -27,8 +32,10 @@ import { rich, plain, paragraph, powers, setFormulaLabel } from './rich-text.js'
 import { loadKatex } from '../vendor.js';
 import { numbersOf, numbersText, sweepNumbers } from './numbers.js';
 import { createQuiz } from './quiz.js';
+import { createPredictions, createStorage } from './predict.js';
+import { createPhoneFlow } from './phone-flow.js';
 
-/** @typedef {{id: string, label: string, question: string, answer: string}} StepExperiment an experiment as a step shows it */
+/** @typedef {{id: string, label: string, question: string, answer: string, predict?: import('./predict.js').PredictWords}} StepExperiment an experiment as a step shows it */
 /** @typedef {{label: string, detail?: string}} Stage */
 /** @typedef {{id: string, title: string, body: string[], diagram?: Stage[], experiments: StepExperiment[]}} Step */
 /** @typedef {{lang: string, dir: string, title: string, steps: Step[], quiz?: import('./quiz.js').QuizItem[]}} LessonDoc lesson/<lang>.json */
@@ -52,6 +59,13 @@ export function mountLesson({ store, i18n, lab }) {
   };
   const plainText = (/** @type {any} */ text) => plain(text, !!S.doc && S.doc.dir === 'rtl');
   const quiz = createQuiz({ t, format: () => i18n.format(), doc: () => S.doc });
+  /** localStorage, when the browser lets the page use it */
+  const local = (() => { try { return window.localStorage; } catch { return null; } })();
+  const predictions = createPredictions({
+    t, format: () => i18n.format(), lang: () => i18n.lang, required: () => store.get().predict === 'required',
+    storage: createStorage(local), rerender: (id) => updateCard(id),
+  });
+  const flow = createPhoneFlow({ lab, t });
 
   /** @param {string} url */
   async function getJson(url) {
@@ -116,7 +130,14 @@ export function mountLesson({ store, i18n, lab }) {
     toggle.hidden = false;
     toggle.setAttribute('aria-expanded', 'true');
     toggle.addEventListener('click', () => {
+      /* on a narrow screen the lesson comes first and the button goes to it (phone-flow.js) */
+      if (flow.goToLesson()) {
+        toggle.setAttribute('aria-expanded', 'true');
+        toggleTitle();
+        return;
+      }
       panel.hidden = !panel.hidden;
+      if (panel.hidden) flow.restore();
       toggle.setAttribute('aria-expanded', String(!panel.hidden));
       toggleTitle();
     });
@@ -124,7 +145,7 @@ export function mountLesson({ store, i18n, lab }) {
 
   function toggleTitle() {
     const toggle = $('lesson-toggle');
-    toggle.title = t($('lesson').hidden ? 'lesson.toggle_show' : 'lesson.toggle_hide');
+    toggle.title = t(flow.active() ? 'lesson.flow.go' : $('lesson').hidden ? 'lesson.toggle_show' : 'lesson.toggle_hide');
   }
 
   /* ------------------------------------------------------------- rendering */
@@ -172,6 +193,7 @@ export function mountLesson({ store, i18n, lab }) {
       el('button', { type: 'button', class: 'lesson-prev', id: 'lesson-prev', disabled: S.index === 0, onclick: () => go(S.index - 1), text: t('lesson.previous') }),
       el('span', { class: 'lesson-count', text: stepOf }),
       el('button', { type: 'button', class: 'lesson-next', id: 'lesson-next', disabled: S.index === m - 1, onclick: () => go(S.index + 1), text: t('lesson.next') })));
+    flow.afterRender();
   }
 
   /** @param {number} index */
@@ -212,12 +234,15 @@ export function mountLesson({ store, i18n, lab }) {
   function experimentCard(e) {
     const x = /** @type {Experiment} */ (spec(e.id));
     const r = S.results[e.id] || { state: 'idle' };
-    const card = el('section', { class: 'experiment', 'data-experiment-id': e.id, 'data-state': r.state });
+    const card = el('section', { class: 'experiment', id: `exp-${e.id}`, 'data-experiment-id': e.id, 'data-state': r.state });
     const running = r.state === 'running';
+    const waits = predictions.blockedBy(e.id, x);
     card.append(
-      el('button', { type: 'button', class: 'primary run-experiment', disabled: running || !x, 'aria-describedby': `q-${e.id}`, onclick: () => runExperiment(e.id), text: plainText(e.label) }),
+      el('button', { type: 'button', class: 'primary run-experiment', disabled: running || !x || !!waits, 'aria-describedby': waits ? `q-${e.id} ${waits}` : `q-${e.id}`, onclick: () => runExperiment(e.id), text: plainText(e.label) }),
       el('p', { class: 'question', id: `q-${e.id}` }, el('strong', { text: `${t('lesson.question')}: ` }), rich(e.question)),
-      el('p', { class: 'exp-status', text: statusText(e.id) }));
+      el('p', { class: 'exp-status', text: statusText(e.id) }),
+      /* on a narrow screen the chart it points at, moved here (phone-flow.js); the prediction (predict.js) */
+      ...[flow.slotFor(e.id), predictions.section(e.id, x, e.predict, r.state)].filter((n) => n !== null));
     if (r.state === 'done') {
       const answer = el('div', { class: 'answer' },
         el('p', {}, el('strong', { text: `${t('lesson.answer')}: ` }), rich(e.answer)));
@@ -227,7 +252,7 @@ export function mountLesson({ store, i18n, lab }) {
           el('p', { class: 'numbers-title', text: t('lesson.numbers_title') }),
           ...nums.map((line) => el('p', {}, powers(line)))));
       }
-      answer.append(el('button', { type: 'button', class: 'ghost show-chart', onclick: () => lab.highlight(pointer(x)), text: t('lesson.show_chart') }));
+      answer.append(el('button', { type: 'button', class: 'ghost show-chart', onclick: () => flow.point(e.id, pointer(x)), text: t('lesson.show_chart') }));
       card.append(answer);
     }
     return card;
@@ -267,19 +292,22 @@ export function mountLesson({ store, i18n, lab }) {
   /** @param {string} id */
   function runExperiment(id) {
     const x = spec(id);
-    if (!x) return;
+    if (!x || predictions.blocks(id, x)) return;
     if (S.active && S.active.id !== id) setResult(S.active.id, { state: 'cancelled' });
     lab.highlight(null);
+    predictions.started(id, x);
     if (x.sweep && lab.sweep) {
       /* a sweep: the panel runs it on the experiment's config; the lab's networks stay */
       S.active = { id, phase: 'sweeping' };
       setResult(id, { state: 'running' });
-      lab.highlight(pointer(x), { scroll: onThisStep(id) });
+      flow.point(id, pointer(x), { scroll: onThisStep(id) });
       lab.sweep.run(x.sweep, x.config);
       return;
     }
     S.active = { id, phase: 'configuring' };
     setResult(id, { state: 'running' });
+    /* on a narrow screen the chart comes next to the question at once, and fills as the run goes */
+    if (flow.active()) flow.point(id, pointer(x));
     lab.applySettings(x.config, { run: true, fromDefaults: true });
   }
 
@@ -290,9 +318,10 @@ export function mountLesson({ store, i18n, lab }) {
     const x = spec(a.id);
     if (!x || !x.sweep || !request || request.sweep !== `${x.sweep.name}=${x.sweep.from}..${x.sweep.to}:${x.sweep.count}`) return;
     S.active = null;
+    predictions.finished(a.id, x, { sweep: result });
     setResult(a.id, { state: 'done', numbers: sweepNumbers(result, x.sweep.metric || 'grad_ratio_log10') });
     const here = onThisStep(a.id);
-    lab.highlight(pointer(x), { scroll: here });
+    flow.point(a.id, pointer(x), { scroll: here });
     if (here) reveal(document.querySelector(`#lesson [data-experiment-id="${a.id}"] .answer`));
   }
   if (lab.sweep) lab.sweep.onResult(onSweepResult);
@@ -300,6 +329,10 @@ export function mountLesson({ store, i18n, lab }) {
   /** @param {string} id @param {{state: string, numbers?: any}} r */
   function setResult(id, r) {
     S.results[id] = r;
+    if (r.state === 'cancelled' || r.state === 'refused') {
+      predictions.stopped(id);
+      flow.release(id);
+    }
     updateCard(id);
     const live = $('lesson-live');
     if (live) live.textContent = statusText(id);
@@ -317,7 +350,8 @@ export function mountLesson({ store, i18n, lab }) {
     const x = spec(a.id);
     if (x && matches(x.config, config)) {
       if (a.phase === 'configuring') a.phase = 'running';
-      lab.highlight(pointer(x), { scroll: onThisStep(a.id) });
+      /* on a narrow screen the experiment is in view already (runExperiment) */
+      flow.point(a.id, pointer(x), { scroll: onThisStep(a.id) && !flow.active() });
       return;
     }
     /* an older request still on its way: wait for ours */
@@ -331,9 +365,10 @@ export function mountLesson({ store, i18n, lab }) {
     if (!a || a.phase !== 'running') return;
     const x = /** @type {Experiment} */ (spec(a.id));
     S.active = null;
+    predictions.finished(a.id, x, { records: lab.records() });
     setResult(a.id, { state: 'done', numbers: numbersOf(x, lab.records()) });
     const here = onThisStep(a.id);
-    lab.highlight(pointer(x), { scroll: here });
+    flow.point(a.id, pointer(x), { scroll: here });
     if (here) reveal(document.querySelector(`#lesson [data-experiment-id="${a.id}"] .answer`));
   }
 
@@ -360,6 +395,8 @@ export function mountLesson({ store, i18n, lab }) {
   if (lang0) setLanguage(lang0);
   store.watch((s) => s.configuredCount, (n, s) => onConfigured(s.config || {}));
   store.watch((s) => s.phase, (phase, s) => { if (isFinished(s)) onDone(); });
+  /* a teacher's link may require a prediction before each experiment (predict=required) */
+  store.watch((s) => s.predict, () => { if (S.doc) render(); });
 
   return {
     /* what the tests read */
@@ -371,6 +408,8 @@ export function mountLesson({ store, i18n, lab }) {
         active: S.active ? Object.assign({}, S.active) : null,
         results: JSON.parse(JSON.stringify(S.results)),
         quiz: JSON.parse(JSON.stringify(quiz.answers)),
+        predict: predictions.debug(),
+        flow: flow.debug(),
       };
     },
   };
