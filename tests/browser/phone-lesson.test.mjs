@@ -226,10 +226,24 @@ for (const lang of ['fa', 'en']) {
     /* where the card was, the lab links to it: one tap back to the experiment */
     await page.$eval('.card-moved[data-for="card-grad"]', (e) => e.scrollIntoView({ block: 'center' }));
     await page.screenshot({ path: shot(4, 'lab-link') });
+    assert.equal(await page.textContent('.card-moved[data-for="card-grad"] a'), UI[lang]['lesson.flow.moved'].replace('{chart}', UI[lang]['lesson.chart.grad_norm']), `${lang}: the link names the chart`);
     await page.click('.card-moved[data-for="card-grad"] a');
     const back = await page.$eval(`${card(id)} .question`, (q) => { const r = q.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, left: r.left, right: r.right }; });
     assert.ok(inView(back), `${lang}: one tap returns to the question (${Math.round(back.top)})`);
     assert.ok(inView((await layout(page, id)).chart), `${lang}: with its chart`);
+
+    /* a language switch redraws the lesson: the chart stays with its experiment */
+    const other = lang === 'fa' ? 'en' : 'fa';
+    await page.selectOption('#lang-select', other);
+    await page.waitForFunction((l) => document.getElementById('lesson').lang === l, other, { timeout: TIMEOUT });
+    assert.equal(await page.evaluate((sel) => !!document.querySelector(`${sel} .lesson-charts #card-grad`) && !!document.querySelector(`${sel} .predict.is-result`), card(id)), true, `${lang} -> ${other}: the chart and the prediction stay`);
+    await page.selectOption('#lang-select', lang);
+    await page.waitForFunction((l) => document.getElementById('lesson').lang === l, lang, { timeout: TIMEOUT });
+    /* a screen wide enough for the columns: everything back in the lab */
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.waitForFunction(() => !document.querySelector('.lesson-charts') && !!document.getElementById('card-grad').closest('#lab'), null, { timeout: TIMEOUT });
+    assert.equal(await page.evaluate(() => document.querySelectorAll('.card-moved').length), 0, 'no link left behind');
+    await page.setViewportSize(PHONE);
 
     /* section 6: a choice, by keyboard; then the next step puts the chart back in the lab */
     await page.selectOption('#lesson-jump', String(DOCS[lang].steps.findIndex((s) => s.id === 'residual')));
@@ -294,6 +308,7 @@ test('classroom mode: predict=required holds an experiment\'s Run until a predic
   assert.equal(waits.disabled, true, 'Run waits for a prediction');
   assert.equal(waits.note, UI.fa['lesson.predict.required'], 'and says why (aria-describedby)');
   assert.equal(waits.free, false, 'an experiment without a prediction runs as before');
+  await page.$eval(card('vanish_depth30'), (e) => e.scrollIntoView());
   await page.screenshot({ path: shotPath('phone-lesson-fa-6-required.png') });
   await predict(page, 'vanish_depth30', { value: 20 });
   assert.equal(await page.isDisabled(`${card('vanish_depth30')} .run-experiment`), false, 'committed: Run is free');

@@ -25,6 +25,7 @@
  * placeholders .card-moved.
  */
 import { $, el } from '../ui/dom.js';
+import { chartKey } from '../lab/highlight.js';
 
 /** the lesson is not beside the charts below this width (gradlab.css, the same number) */
 export const FLOW_QUERY = '(max-width: 1180px)';
@@ -55,11 +56,15 @@ export function createPhoneFlow({ lab, t, media }) {
   /** @param {string} id */
   const cardOf = (id) => /** @type {HTMLElement | null} */ (document.querySelector(`#lesson [data-experiment-id="${id}"]`));
 
-  /** a node into the slot, leaving a placeholder in the lab @param {HTMLElement} node @param {string} id */
-  function move(node, id) {
+  /**
+   * A node into the slot, leaving a placeholder in the lab that names it: a chart by the lesson's
+   * name for it (its title changes with the step shown), a stack's card by its heading.
+   * @param {HTMLElement} node @param {string} id @param {string} chart
+   */
+  function move(node, id, chart) {
     if (!homes.has(node)) {
       const heading = node.querySelector('h2');
-      const name = heading ? (heading.textContent || '').trim() : '';
+      const name = node.classList.contains('stack-card') ? (heading ? (heading.textContent || '').trim() : '') : chart;
       /* the time cursor leaves nothing behind (the run bar is shorter without it); a chart, a link to it */
       const home = node.id === 'timeline' ? el('span', { class: 'card-moved', hidden: true })
         : el('p', { class: 'card-moved' }, el('a', { href: `#exp-${id}`, onclick: (/** @type {Event} */ e) => { e.preventDefault(); goToExperiment(id); }, text: t('lesson.flow.moved', { chart: name }) }));
@@ -137,12 +142,13 @@ export function createPhoneFlow({ lab, t, media }) {
     if (owner !== id) restore();
     owner = id;
     if (!slot.isConnected || !card.contains(slot)) placeSlot(card);
+    const chart = t(`lesson.chart.${chartKey(spec)}`);
     for (const cid of (h && h.cards) || []) {
       const node = $(cid);
-      if (node) move(node, id);
+      if (node) move(node, id, chart);
     }
     const cursor = $('timeline');
-    if (cursor && h && h.cards && h.cards.length) move(cursor, id);
+    if (cursor && h && h.cards && h.cards.length) move(cursor, id, chart);
     if (scroll) reveal(card);
     return h;
   }
