@@ -64,7 +64,7 @@ function firstLanguage() {
 }
 
 /** @type {import('./lab/state.js').LabStore} */
-const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null, selected: null });
+const store = createStore({ hide: [], step: null, predict: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null, selected: null });
 const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
 const messages = createMessages(i18n);
@@ -198,7 +198,7 @@ worker.on('ready', async (m) => {
   const decoded = schema.decode(location.search);
   const sweepLink = decodeSweep(decoded.extra);
   decoded.messages.push(...sweepLink.messages);
-  store.update({ settings: m.settings, fields: m.fields, version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step, sweep: sweepLink.state });
+  store.update({ settings: m.settings, fields: m.fields, version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step, predict: decoded.predict, sweep: sweepLink.state });
   await stringsLoaded;
   const lang = decoded.lang || firstLanguage();
   await i18n.load(lang);
@@ -209,6 +209,7 @@ worker.on('ready', async (m) => {
     configure: session.configure,
     onHide: (hide) => store.update({ hide }),
     panels: ['sweep'],
+    predict: { get: () => store.get().predict === 'required', set: (on) => store.update({ predict: on ? 'required' : null }) },
   });
   form = f;
   f.build();

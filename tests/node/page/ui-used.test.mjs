@@ -5,7 +5,8 @@
 //     literal of the code builds it (`stack.${a}`) from a value that is
 //     itself a string literal of the code ('plain');
 //   - or data names it, from the short list DATA below: the engine's
-//     settings table, the engine's divergence places, the lesson's charts.
+//     settings table, the engine's divergence places, the lesson's charts,
+//     and the words of a view another piece builds (issue 22's metric switch).
 // And ui-fa.json has exactly the keys of ui-en.json.  The code is read with
 // TypeScript's parser (a dev dependency), so strings inside regular
 // expressions, comments and nested templates are told apart.

@@ -26,6 +26,7 @@
  *   lang?: string,
  *   hide: string[],
  *   step: string | null,
+ *   predict: string | null,
  *   settings?: any[],
  *   fields: string[],
  *   version?: string,
@@ -50,6 +51,8 @@
  *   lang             the page's language, 'en' | 'fa' (main.js, once the strings are loaded)
  *   hide             the controls (and panels: 'sweep') the link hides (main.js, the classroom list)
  *   step             the lesson step in the link, or null (main.js from the link, the lesson)
+ *   predict          'required': the lesson asks for a prediction before each experiment (the link's
+ *                    predict=required, main.js; the classroom list's box, settings-form.js), else null
  *   settings, fields, version, speed, threads
  *                    the engine's `ready` message: its settings table, the record's per-layer
  *                    field names, its version, speed level and helper threads (main.js; speed: session.js)

@@ -25,6 +25,11 @@
  * comes back.  The step lives in the store (and
  * so in the URL, url.js); schema.js validates it.  Owns #lesson, the toggle
  * #lesson-toggle and #lesson-live.
+ *
+ * Two helpers hook into each experiment card: predict.js (the prediction the
+ * student commits before the run, shown beside the measured value after it)
+ * and phone-flow.js (on a narrow screen the chart comes into the lesson, next
+ * to the question; every pointer at a chart goes through its point()).
  */
 import { $, el } from '../ui/dom.js';
 import { checkStep } from '../lab/schema.js';
@@ -37,8 +42,10 @@ import { resultOf, fillText, ifSentences, quoted, howLines, formatValue } from '
 import { evaluateExperiment } from './values.js';
 import { stepOf } from '../lab/timeline.js';
 import { createQuiz } from './quiz.js';
+import { createPredictions, createStorage } from './predict.js';
+import { createPhoneFlow } from './phone-flow.js';
 
-/** @typedef {{id: string, label: string, question: string, answer: string, if?: Record<string, string>}} StepExperiment an experiment as a step shows it (`if`: the sentences of a stack that diverged or died) */
+/** @typedef {{id: string, label: string, question: string, answer: string, if?: Record<string, string>, predict?: import('./predict.js').PredictWords}} StepExperiment an experiment as a step shows it (`if`: the sentences of a stack that diverged or died) */
 /** @typedef {{label: string, detail?: string}} Stage */
 /** @typedef {{id: string, title: string, body: string[], diagram?: Stage[], experiments: StepExperiment[]}} Step */
 /** @typedef {{lang: string, dir: string, title: string, steps: Step[], quiz?: import('./quiz.js').QuizItem[]}} LessonDoc lesson/<lang>.json */
@@ -69,6 +76,13 @@ export function mountLesson({ store, i18n, lab }) {
   };
   const plainText = (/** @type {any} */ text) => plain(text, !!S.doc && S.doc.dir === 'rtl');
   const quiz = createQuiz({ t, format: () => i18n.format(), doc: () => S.doc });
+  /** localStorage, when the browser lets the page use it */
+  const local = (() => { try { return window.localStorage; } catch { return null; } })();
+  const predictions = createPredictions({
+    t, format: () => i18n.format(), lang: () => i18n.lang, required: () => store.get().predict === 'required',
+    storage: createStorage(local), rerender: (id) => updateCard(id),
+  });
+  const flow = createPhoneFlow({ lab, t });
 
   /** @param {string} url */
   async function getJson(url) {
@@ -133,7 +147,14 @@ export function mountLesson({ store, i18n, lab }) {
     toggle.hidden = false;
     toggle.setAttribute('aria-expanded', 'true');
     toggle.addEventListener('click', () => {
+      /* on a narrow screen the lesson comes first and the button goes to it (phone-flow.js) */
+      if (flow.goToLesson()) {
+        toggle.setAttribute('aria-expanded', 'true');
+        toggleTitle();
+        return;
+      }
       panel.hidden = !panel.hidden;
+      if (panel.hidden) flow.restore();
       toggle.setAttribute('aria-expanded', String(!panel.hidden));
       toggleTitle();
     });
@@ -141,7 +162,7 @@ export function mountLesson({ store, i18n, lab }) {
 
   function toggleTitle() {
     const toggle = $('lesson-toggle');
-    toggle.title = t($('lesson').hidden ? 'lesson.toggle_show' : 'lesson.toggle_hide');
+    toggle.title = t(flow.active() ? 'lesson.flow.go' : $('lesson').hidden ? 'lesson.toggle_show' : 'lesson.toggle_hide');
   }
 
   /* ------------------------------------------------------------- rendering */
@@ -189,6 +210,7 @@ export function mountLesson({ store, i18n, lab }) {
       el('button', { type: 'button', class: 'lesson-prev', id: 'lesson-prev', disabled: S.index === 0, onclick: () => go(S.index - 1), text: t('lesson.previous') }),
       el('span', { class: 'lesson-count', text: stepOf }),
       el('button', { type: 'button', class: 'lesson-next', id: 'lesson-next', disabled: S.index === m - 1, onclick: () => go(S.index + 1), text: t('lesson.next') })));
+    flow.afterRender();
   }
 
   /** @param {number} index */
@@ -229,12 +251,15 @@ export function mountLesson({ store, i18n, lab }) {
   function experimentCard(e) {
     const x = /** @type {Experiment} */ (spec(e.id));
     const r = S.results[e.id] || { state: 'idle' };
-    const card = el('section', { class: 'experiment', 'data-experiment-id': e.id, 'data-state': r.state });
+    const card = el('section', { class: 'experiment', id: `exp-${e.id}`, 'data-experiment-id': e.id, 'data-state': r.state });
     const running = r.state === 'running';
+    const waits = predictions.blockedBy(e.id, x);
     card.append(
-      el('button', { type: 'button', class: 'primary run-experiment', disabled: running || !x, 'aria-describedby': `q-${e.id}`, onclick: () => runExperiment(e.id), text: plainText(e.label) }),
+      el('button', { type: 'button', class: 'primary run-experiment', disabled: running || !x || !!waits, 'aria-describedby': waits ? `q-${e.id} ${waits}` : `q-${e.id}`, onclick: () => runExperiment(e.id), text: plainText(e.label) }),
       el('p', { class: 'question', id: `q-${e.id}` }, el('strong', { text: `${t('lesson.question')}: ` }), rich(e.question)),
-      el('p', { class: 'exp-status', text: statusText(e.id) }));
+      el('p', { class: 'exp-status', text: statusText(e.id) }),
+      /* on a narrow screen the chart it points at, moved here (phone-flow.js); the prediction (predict.js) */
+      ...[flow.slotFor(e.id), predictions.section(e.id, x, e.predict, r.state)].filter((n) => n !== null));
     if (r.state === 'done') card.append(answerBox(e, x, r));
     return card;
   }
@@ -262,7 +287,7 @@ export function mountLesson({ store, i18n, lab }) {
         el('p', { class: 'numbers-title', text: t('lesson.numbers_title') }),
         ...shown.map((line) => el('p', {}, ltrRuns(/** @type {string} */ (line))))));
     }
-    answer.append(el('button', { type: 'button', class: 'ghost show-chart', onclick: () => lab.highlight(pointer(x)), text: t('lesson.show_chart') }));
+    answer.append(el('button', { type: 'button', class: 'ghost show-chart', onclick: () => flow.point(e.id, pointer(x)), text: t('lesson.show_chart') }));
     momentNote(answer, e.id);
     return answer;
   }
@@ -345,9 +370,10 @@ export function mountLesson({ store, i18n, lab }) {
   /** @param {string} id */
   function runExperiment(id) {
     const x = spec(id);
-    if (!x) return;
+    if (!x || predictions.blocks(id, x)) return;
     if (S.active && S.active.id !== id) setResult(S.active.id, { state: 'cancelled' });
     lab.highlight(null);
+    predictions.started(id, x);
     if (x.sweep && lab.sweep) {
       /* a sweep: the panel runs it on the experiment's config (the lab's stacks are not trained) */
       S.active = { id, phase: 'sweeping' };
@@ -355,12 +381,14 @@ export function mountLesson({ store, i18n, lab }) {
       /* the settings column shows what the sweep is built from (its card says "from the
          settings on the left"); the lab's stacks take them too, at step 0, not run */
       lab.applySettings(x.config, { run: false, fromDefaults: true });
-      lab.highlight(pointer(x), { scroll: onThisStep(id) });
+      flow.point(id, pointer(x), { scroll: onThisStep(id) });
       lab.sweep.run(x.sweep, x.config);
       return;
     }
     S.active = { id, phase: 'configuring' };
     setResult(id, { state: 'running' });
+    /* on a narrow screen the chart comes next to the question at once, and fills as the run goes */
+    if (flow.active()) flow.point(id, pointer(x));
     lab.applySettings(x.config, { run: true, fromDefaults: true });
   }
 
@@ -376,8 +404,9 @@ export function mountLesson({ store, i18n, lab }) {
       state: 'done', values, conditions, states: {}, sweep: sweepNumbers(result, x.sweep.metric || 'grad_ratio_log10'),
       sweepResult: { name: result.name, values: result.values },
     });
+    predictions.finished(a.id, x, { sweep: result });
     const here = onThisStep(a.id);
-    lab.highlight(pointer(x), { scroll: here });
+    flow.point(a.id, pointer(x), { scroll: here });
     if (here) reveal(document.querySelector(`#lesson [data-experiment-id="${a.id}"] .answer`));
   }
   if (lab.sweep) lab.sweep.onResult(onSweepResult);
@@ -385,6 +414,10 @@ export function mountLesson({ store, i18n, lab }) {
   /** @param {string} id @param {{state: string, [k: string]: any}} r */
   function setResult(id, r) {
     S.results[id] = r;
+    if (r.state === 'cancelled' || r.state === 'refused') {
+      predictions.stopped(id);
+      flow.release(id);
+    }
     updateCard(id);
     const live = $('lesson-live');
     if (live) live.textContent = statusText(id);
@@ -402,7 +435,8 @@ export function mountLesson({ store, i18n, lab }) {
     const x = spec(a.id);
     if (x && matches(x.config, config)) {
       if (a.phase === 'configuring') a.phase = 'running';
-      lab.highlight(pointer(x), { scroll: onThisStep(a.id) });
+      /* on a narrow screen the experiment is in view already (runExperiment) */
+      flow.point(a.id, pointer(x), { scroll: onThisStep(a.id) && !flow.active() });
       return;
     }
     /* an older request still on its way: wait for ours */
@@ -422,6 +456,7 @@ export function mountLesson({ store, i18n, lab }) {
       setResult(a.id, { state: 'cancelled' });
       return;
     }
+    predictions.finished(a.id, x, { records });
     /* the charts show the record the answer is about (its title says the step) */
     lab.timeline.show(x.at);
     S.moments[a.id] = res.moment;
@@ -432,7 +467,7 @@ export function mountLesson({ store, i18n, lab }) {
       panel: panelOf(chartKey({ chart: x.chart, what: x.highlight && x.highlight.what }), x, res.values, res.moment, records),
     });
     const here = onThisStep(a.id);
-    lab.highlight(pointer(x), { scroll: here });
+    flow.point(a.id, pointer(x), { scroll: here });
     if (here) reveal(document.querySelector(`#lesson [data-experiment-id="${a.id}"] .answer`));
   }
 
@@ -461,6 +496,8 @@ export function mountLesson({ store, i18n, lab }) {
   store.watch((s) => s.phase, (phase, s) => { if (isFinished(s)) onDone(); });
   store.watch((s) => s.shown, refreshMoments);
   store.watch((s) => s.configuredCount, refreshMoments);
+  /* a teacher's link may require a prediction before each experiment (predict=required) */
+  store.watch((s) => s.predict, () => { if (S.doc) render(); });
 
   return {
     /* what the tests read */
@@ -473,6 +510,8 @@ export function mountLesson({ store, i18n, lab }) {
         results: JSON.parse(JSON.stringify(S.results)),
         printed: JSON.parse(JSON.stringify(S.printed)),
         quiz: JSON.parse(JSON.stringify(quiz.answers)),
+        predict: predictions.debug(),
+        flow: flow.debug(),
       };
     },
   };

@@ -6,14 +6,15 @@
  * across one x value with a label, for the lesson's "look here").
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, cursorLine, baseOptions, thin, chartMethods } from './chart-common.js';
+import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, cursorLine, baseOptions, thin, chartMethods, htmlLegend } from './chart-common.js';
 /*
  * spec: { x: {title, type, integer, min, max}, y: {...}, y2: {...} (optional),
  *         series: [{id, label, color, dash, axis ('y'|'y2'), marker, radius, line (bool),
  *                   legendWhenEmpty (bool), fill, fillTo (the id of an earlier series:
  *                   the area between the two is filled with `fill`, a band),
  *                   legend (false: never in the legend, e.g. a band's edges)}],
- *         format, maxPoints, legendLines (bool), tooltipTitle: (x) -> text }
+ *         format, maxPoints, legendLines (bool), legend (false: none), tooltipTitle: (x) -> text }
+ * The legend is HTML, above the chart's box (chart-common.js htmlLegend).
  * An axis may also say maxTicks (log axes), includeBounds, percent, integer.
  */
 /**
@@ -25,7 +26,7 @@ import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, curs
  * @param {HTMLCanvasElement} canvas
  * @param {{x: import('./chart-common.js').AxisSpec, y: import('./chart-common.js').AxisSpec, y2?: import('./chart-common.js').AxisSpec,
  *          series: SeriesSpec[], format?: Partial<import('./chart-common.js').TickFormat>, maxPoints?: number,
- *          legendLines?: boolean, tooltipTitle?: (x: number) => string}} spec
+ *          legendLines?: boolean, legend?: boolean, tooltipTitle?: (x: number) => string}} spec
  */
 export function line(canvas, spec) {
   let fmt = Object.assign({}, defaultFormat, spec.format);
@@ -113,7 +114,14 @@ export function line(canvas, spec) {
       });
     },
   };
-  const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, columnMarker(() => markers), cursorLine(() => cursor), pointLabels] });
+  /* the legend is HTML above the chart (it wraps on a phone); Chart.js's is drawn into the PNG only */
+  /** @type {any[]} */
+  const plugins = [whiteBackground, columnMarker(() => markers), cursorLine(() => cursor), pointLabels];
+  if (spec.legend !== false) {
+    options.plugins.legend.display = false;
+    plugins.push(htmlLegend(canvas));
+  }
+  const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins });
 
   const api = {
     ...chartMethods(chart),
