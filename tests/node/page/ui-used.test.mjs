@@ -60,6 +60,10 @@ const DATA = [
     keys: [...whereLine[1].matchAll(/"([a-z]+)"/g)].map((m) => `where.${m[1]}`) },
   { family: 'lesson.chart.<chart>', source: 'experiments.json `chart`, and update_ratio (highlight.js chartKey: `what` names the update)',
     keys: [...new Set([...Object.values(experiments).map((x) => x.chart), 'update_ratio'])].map((c) => `lesson.chart.${c}`) },
+  /* issue 22: the gradient chart's switch between ‖∂L/∂W‖ and ‖∂L/∂h‖ and its two theory lines;
+     the lesson branch wrote the words (docs/lesson-authoring.md), the page piece of issue 22 will use them */
+  { family: 'chart.grad_norm.metric*, series.theory_*', source: 'issue 22\'s gradient switch, still to come',
+    keys: ['chart.grad_norm.metric', 'chart.grad_norm.metric.weight', 'chart.grad_norm.metric.backprop', 'series.theory_weight', 'series.theory_backprop'] },
 ];
 const byData = new Map(DATA.flatMap((d) => d.keys.map((k) => [k, d.family])));
 
