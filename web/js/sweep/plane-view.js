@@ -38,10 +38,11 @@ export function createPlaneView({ i18n, onCell, busy }) {
   const t = i18n.t;
   /**
    * running: the sweep is on; partial: some cells were not measured (running, or cancelled)
+   * keyboard: the outline was moved by a key after the mouse last moved (the line under the heatmaps follows it)
    * @type {{result: any, metric: string, running: boolean, partial: boolean, done: number, total: number,
-   *         focus: {column: number, row: number}, hover: {column: number, row: number} | null, loaded: string}}
+   *         focus: {column: number, row: number}, hover: {column: number, row: number} | null, keyboard: boolean, loaded: string}}
    */
-  const v = { result: null, metric: 'grad_ratio_log10', running: false, partial: false, done: 0, total: 0, focus: { column: 1, row: 1 }, hover: null, loaded: '' };
+  const v = { result: null, metric: 'grad_ratio_log10', running: false, partial: false, done: 0, total: 0, focus: { column: 1, row: 1 }, hover: null, keyboard: false, loaded: '' };
   /** @type {Record<string, any>} the heatmaps, made when first drawn */
   const charts = { plain: null, residual: null };
   /** @type {Record<string, HTMLElement>} */
@@ -120,10 +121,11 @@ export function createPlaneView({ i18n, onCell, busy }) {
         return;
       } else return;
       e.preventDefault();
-      v.hover = null;
+      v.keyboard = true;
       focusAll();
       writeReadout();
     });
+    canvases[a].addEventListener('mousemove', () => { v.keyboard = false; });
     canvases[a].addEventListener('focus', () => { focusAll(); writeReadout(); });
     canvases[a].addEventListener('blur', () => { focusAll(); });
   }
@@ -230,7 +232,7 @@ export function createPlaneView({ i18n, onCell, busy }) {
       readout.textContent = '';
       return;
     }
-    const at = v.hover || v.focus;
+    const at = (!v.keyboard && v.hover) || v.focus;
     const i = at.column - 1, j = at.row - 1;
     /* a log10 metric reads as log10 of the ratio, two decimals */
     const log = axisKind() === 'log10';
