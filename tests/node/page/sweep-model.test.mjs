@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import {
   SWEEP_SETTINGS, defaultState, sweepText, seedsText, withSetting, sweepConfig, metricsFor,
   decodeState, encodeState, logX, chartData, resultCsv, sweepRows,
-  withSetting2, sweep2Text, sweepSpec, sameSweep, isPlane, axisPosition, logSpaced, planeGrid, planeData, colorRange, planeCsv, cellSettings,
+  withSetting2, sweep2Text, sweepSpec, sameSweep, isPlane, axisPosition, logSpaced, planeGrid, planeData, colorRange, planeCsv, cellSettings, SWEEP_RECORD_EVERY,
 } from '../../../web/js/sweep/sweep-model.js';
 import { layerPoints, chainSummary, chainRows, SHOWN_FACTORS } from '../../../web/js/sweep/chain-model.js';
 import { loadEngine } from '../helpers.mjs';
@@ -50,6 +50,7 @@ test('what a setting needs: block 1 for depth, init=normal for init_std, trainin
   assert.equal(sweepConfig({ block: 2 }, withSetting(defaultState(), 'depth')).block, 1);
   assert.equal(sweepConfig({ init: 'xavier' }, withSetting(defaultState(), 'init_std')).init, 'normal');
   assert.equal(sweepConfig({ arch: 'plain' }, defaultState()).arch, 'both');
+  assert.equal(sweepConfig({ record_every: 10 }, defaultState()).record_every, 1000000, 'a sweep records nothing before a network\'s end');
   assert.ok(withSetting(defaultState(), 'lr').steps > 0);
   assert.deepEqual(metricsFor(0).map((m) => m.name), ['grad_ratio_log10', 'act_grad_ratio_log10', 'chi_geomean']);
   assert.ok(metricsFor(100).some((m) => m.name === 'final_loss'));
@@ -284,9 +285,16 @@ test('a plane\'s grids and overlays come from the engine\'s result: chi = 1 wher
   assert.equal(cellIn.seed, 1);
   assert.equal(cellIn.steps, 500, 'at initialisation the lab keeps its own steps');
   assert.equal(cellIn.init, 'normal');
-  assert.ok(!('arch' in cellIn) && !('csv' in cellIn));
+  assert.ok(!('arch' in cellIn) && !('csv' in cellIn) && !('record_every' in cellIn), 'the lab keeps its stacks, file and records');
   assert.equal(cellSettings(request, { ...r, steps: 300, seeds: [4, 5] }, 0, 0).steps, 300, 'after training: the sweep\'s steps');
   assert.equal(cellSettings(request, { ...r, steps: 300, seeds: [4, 5] }, 0, 0).seed, 4);
+});
+
+test('a sweep records nothing before a network\'s end, and its numbers are the same as with records on the way', () => {
+  const st = { ...withSetting2(withSetting(defaultState(), 'init_std'), 'depth'), from: 0.1, to: 0.3, count: 2, from2: 2, to2: 5, count2: 2, seedTo: 1, steps: 20 };
+  const config = sweepConfig({ act: 'tanh', width: 16, points: 64, batch: 16 }, st);
+  assert.equal(config.record_every, SWEEP_RECORD_EVERY);
+  assert.deepEqual(runSweep({ ...config, record_every: 1 }, sweepSpec(st)), runSweep(config, sweepSpec(st)));
 });
 
 test('a trained plane: final accuracy and the diverged share, each a grid', () => {

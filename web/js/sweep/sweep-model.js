@@ -119,15 +119,22 @@ function minSteps(st) {
   return Math.max(...[st.name, st.name2].map((n) => (settingOf(n) || { minSteps: 0 }).minSteps));
 }
 
+/** the engine's largest record_every (c_src/settings.c): a sweep's networks record nothing before their end */
+export const SWEEP_RECORD_EVERY = 1000000;
+
 /**
  * The configuration the sweep runs: the lab's, with what the settings need
- * (init=normal for init_std, block=1 for depth) and both stacks.
+ * (init=normal for init_std, block=1 for depth), both stacks and no record
+ * before a network's end.
  * @param {Record<string, any>} config @param {SweepState} st @returns {Record<string, any>}
  */
 export function sweepConfig(config, st) {
   const needs = [st.name, st.name2].map((n) => (settingOf(n) || { needs: {} }).needs);
-  return { ...config, ...needs[0], ...needs[1], arch: 'both' };
+  /* record_every at its largest: a sweep measures each network once, after its last step; a
+     record on the way changes no weight (the same bits) and costs a third more time in a trained plane */
+  return { ...config, ...needs[0], ...needs[1], arch: 'both', record_every: SWEEP_RECORD_EVERY };
 }
+
 
 /**
  * What the Worker's `sweep` message (and Engine.sweep) takes besides the
@@ -483,7 +490,7 @@ export function planeCsv(result) {
 /**
  * The settings a cell of the plane stands for, to load into the lab: the
  * sweep's configuration (the lab's when it ran, with what the settings
- * need), the cell's two values, the sweep's first seed and, after training,
+ * need; the lab's own record_every), the cell's two values, the sweep's first seed and, after training,
  * its number of steps (so that pressing Run trains what the cell measured).
  * @param {any} request the `sweep` message that made the result @param {any} result
  * @param {number} i column @param {number} j row
@@ -491,7 +498,8 @@ export function planeCsv(result) {
  */
 export function cellSettings(request, result, i, j) {
   /* not settings a link or a control takes: the stacks (always both), a CSV file's text, the digits' bytes */
-  const config = Object.fromEntries(Object.entries(request.config || {}).filter(([k, v]) => !['arch', 'csv', 'digits'].includes(k) && v !== undefined));
+  /* the lab keeps its own record_every (the sweep's records nothing on the way) */
+  const config = Object.fromEntries(Object.entries(request.config || {}).filter(([k, v]) => !['arch', 'csv', 'digits', 'record_every'].includes(k) && v !== undefined));
   const [c, r] = result.axes;
   /** @type {Record<string, any>} */
   const out = { ...config, [c.name]: c.values[i], [r.name]: r.values[j], seed: result.seeds[0] };
