@@ -27,6 +27,7 @@ import { rich, plain, paragraph, powers, setFormulaLabel } from './rich-text.js'
 import { loadKatex } from '../vendor.js';
 import { numbersOf, numbersText, sweepNumbers } from './numbers.js';
 import { createQuiz } from './quiz.js';
+import { sameSweep, defaultState } from '../sweep/sweep-model.js';
 
 /** @typedef {{id: string, label: string, question: string, answer: string}} StepExperiment an experiment as a step shows it */
 /** @typedef {{label: string, detail?: string}} Stage */
@@ -288,7 +289,8 @@ export function mountLesson({ store, i18n, lab }) {
     const a = S.active;
     if (!a || a.phase !== 'sweeping') return;
     const x = spec(a.id);
-    if (!x || !x.sweep || !request || request.sweep !== `${x.sweep.name}=${x.sweep.from}..${x.sweep.to}:${x.sweep.count}`) return;
+    /* the panel's result is this experiment's sweep: its setting (and a plane's second one) and ranges */
+    if (!x || !x.sweep || !sameSweep(request, { ...defaultState(), name2: '', ...x.sweep })) return;
     S.active = null;
     setResult(a.id, { state: 'done', numbers: sweepNumbers(result, x.sweep.metric || 'grad_ratio_log10') });
     const here = onThisStep(a.id);

@@ -75,9 +75,12 @@ export function numbersOf(x, records) {
  * A sweep experiment's numbers, picked from the engine's sweep result: the
  * metric's median at the first and the last swept value for both stacks,
  * and where the plain stack's chi reaches 1 (sweep-model.js chartData).
- * @param {any} result @param {string} metric @returns {Numbers}
+ * A plane has none here: its answer quotes its named values, its cells are
+ * on the panel.
+ * @param {any} result @param {string} metric @returns {Numbers | null}
  */
 export function sweepNumbers(result, metric) {
+  if (result.axes) return null;
   const d = chartData(result, metric);
   const last = d.values.length - 1;
   const at = (/** @type {any} */ s, /** @type {number} */ i) => (s ? s.median[i] : null);
