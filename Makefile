@@ -19,10 +19,10 @@ CC := gcc
 endif
 EMCC ?= emcc
 
-ENGINE := c_src/settings.c c_src/rng.c c_src/data.c c_src/gemm.c c_src/sums.c c_src/elementwise.c c_src/loss.c \
+ENGINE := c_src/err.c c_src/settings.c c_src/rng.c c_src/data.c c_src/gemm.c c_src/sums.c c_src/elementwise.c c_src/loss.c \
   c_src/conv.c c_src/norm.c c_src/pool.c \
   c_src/graph.c c_src/net.c c_src/init.c c_src/passes.c c_src/stats.c c_src/step.c c_src/optim.c \
-  c_src/api.c c_src/sweep.c c_src/meanfield.c
+  c_src/api.c c_src/sweep.c c_src/meanfield.c c_src/blocks.c c_src/change.c
 HEADERS := c_src/gradlab.h c_src/gl_internal.h c_src/kernels.h
 WARN := -Wall -Wextra -Wno-unused-parameter -Werror=switch
 # -ffp-contract=off: no fused multiply-add, because WebAssembly has none; the

@@ -41,6 +41,8 @@ const double *gl_record_field(const gl_net *net, int field) {
   return net->rec + (size_t)field * net->n_layers;
 }
 long gl_record_step(const gl_net *net) { return net ? net->rec_step : -1; }
+int gl_record_dead(const gl_net *net) { return net ? net->rec_dead : 0; }
+long gl_dead_step(const gl_net *net) { return net ? net->dead_step : -1; }
 double gl_record_loss(const gl_net *net) { return net ? net->rec_loss : 0; }
 double gl_record_acc(const gl_net *net) { return net ? net->rec_acc : 0; }
 double gl_record_test_loss(const gl_net *net) { return net ? net->rec_test_loss : -1; }
@@ -68,7 +70,8 @@ double gl_record_res_scale(const gl_net *net, int block) {
 static const char *FIELD_NAMES[GL_N_FIELDS] = {
     "grad_norm", "act_grad_norm", "act_mean", "act_std", "saturation",
     "update_ratio", "chi", "chi_measured", "underflow", "grad_norm_theory", "gamma_grad_norm",
-    "chain_factor", "chain_factor_theory", "chain_product", "chain_product_theory"};
+    "chain_factor", "chain_factor_theory", "chain_product", "chain_product_theory",
+    "act_grad_norm_theory", "grad_factor_theory"};
 double gl_act_max_slope(const gl_net *net) { return net ? act_max_slope(net->s.act) : 0; }
 
 const char *gl_field_name(int field) {

@@ -6,8 +6,13 @@
  *
  * Every flag is a setting of the engine's table (--res-scale is res_scale);
  * the few flags of the CLI itself are --json, --seeds A..B, --data FILE.csv,
- * --digits-file / --digits-test-file, --threads N, --settings, --help and
- * --version.  A bad flag or value: one line on stderr, exit status 2.
+ * --digits-file / --digits-test-file, --threads N, --change STEP:name=value,
+ * --digits N, --settings, --help and --version.  A bad flag or value: one line on
+ * stderr, exit status 2.
+ *
+ * --change STEP:name=value (repeatable) changes lr, clip or momentum from
+ * update STEP on (gl_net_set), so a run whose course changed mid-run, as on
+ * the page, can be made again here; the JSON lists the changes.
  *
  * --data digits reads web/data/digits-train.bin and digits-test.bin (found
  * next to the executable's ../web/data, else under the current directory)
@@ -75,7 +80,9 @@ typedef struct {
   long step;
   double loss, acc;
   double test_loss, test_acc; /* -1 without a test split */
+  int dead;  /* gl_record_dead */
   double *f; /* GL_N_FIELDS x layers */
+  double *bf; /* GL_N_BLOCK_FIELDS x blocks (residual), then stem_factor, head_factor; NULL for plain */
 } rec;
 
 typedef struct {
@@ -85,7 +92,29 @@ typedef struct {
   long div_step;
   int div_layer;
   const char *div_where;
+  long dead_step; /* gl_dead_step: the first recorded step whose record was dead, -1 never */
+  int n_blocks;     /* residual blocks (0: plain) */
+  int *block_layers; /* first, last layer of each block (1-based) */
 } run;
+
+/* --change STEP:name=value, sorted by step (stable: for one step, the command line's order). */
+typedef struct {
+  long step;
+  const char *name, *value; /* pointers into argv */
+  const char *text;         /* the flag's value as given, for messages */
+} change;
+
+/* The per-block fields of the last record (a residual net): block_factor ..., stem, head. */
+static double *copy_blocks(gl_net *net) {
+  const int nb = gl_n_blocks(net);
+  if (!nb) return NULL;
+  double *bf = malloc(sizeof(double) * (GL_N_BLOCK_FIELDS * (size_t)nb + 2));
+  for (int k = 0; k < GL_N_BLOCK_FIELDS; k++)
+    memcpy(bf + (size_t)k * nb, gl_record_block_field(net, k), sizeof(double) * (size_t)nb);
+  bf[GL_N_BLOCK_FIELDS * nb] = gl_record_stem_factor(net);
+  bf[GL_N_BLOCK_FIELDS * nb + 1] = gl_record_head_factor(net);
+  return bf;
+}
 
 static void keep_record(run *r, gl_net *net) {
   int nl = gl_n_layers(net);
@@ -99,15 +128,36 @@ static void keep_record(run *r, gl_net *net) {
   e->acc = gl_record_acc(net);
   e->test_loss = gl_record_test_loss(net);
   e->test_acc = gl_record_test_acc(net);
+  e->dead = gl_record_dead(net);
   e->f = malloc(sizeof(double) * GL_N_FIELDS * (size_t)nl);
   for (int k = 0; k < GL_N_FIELDS; k++)
     memcpy(e->f + (size_t)k * nl, gl_record_field(net, k), sizeof(double) * (size_t)nl);
+  e->bf = copy_blocks(net);
 }
 
-static void run_one(gl_config *cfg, int arch, run *r, int *n_layers, char ***names) {
+/* Every --change through the engine's own check (gl_net_set: the name is lr,
+ * clip or momentum, the value in the settings table's range) before the run
+ * trains: set, then set back to the config's value (gl_config_get's text
+ * reads back exactly).  A refused one exits 2 naming the flag. */
+static void check_changes(gl_config *cfg, gl_net *net, const change *ch, int nc) {
+  for (int i = 0; i < nc; i++) {
+    if (gl_net_set(net, ch[i].name, ch[i].value) == GL_OK) {
+      gl_net_set(net, ch[i].name, gl_config_get(cfg, ch[i].name));
+      continue;
+    }
+    char msg[512];
+    snprintf(msg, sizeof msg, "%s", gl_errmsg(net));
+    gl_free(net);
+    die("--change %s: %s", ch[i].text, msg);
+  }
+}
+
+static void run_one(gl_config *cfg, int arch, run *r, int *n_layers, char ***names,
+                    const change *ch, int nc) {
   gl_net *net;
   int rc = gl_create(cfg, arch, &net);
   if (rc) die("%s (%s)", gl_config_errmsg(cfg), gl_errstr(rc));
+  check_changes(cfg, net, ch, nc);
   const long steps = setting_long(cfg, "steps"), every = setting_long(cfg, "record_every");
   *n_layers = gl_n_layers(net);
   if (!*names) {
@@ -115,10 +165,22 @@ static void run_one(gl_config *cfg, int arch, run *r, int *n_layers, char ***nam
     for (int l = 0; l < *n_layers; l++) (*names)[l] = strdup(gl_layer_name(net, l + 1));
   }
   memset(r, 0, sizeof *r);
+  r->n_blocks = gl_n_blocks(net);
+  r->block_layers = malloc(sizeof(int) * (2 * (size_t)r->n_blocks + 1));
+  for (int b = 0; b < r->n_blocks; b++) {
+    r->block_layers[2 * b] = gl_block_first_layer(net, b);
+    r->block_layers[2 * b + 1] = gl_block_last_layer(net, b);
+  }
+  int next = 0; /* the next --change */
   while (gl_steps_done(net) < steps && gl_status(net) == GL_STATUS_OK) {
-    long left = steps - gl_steps_done(net);
+    const long done = gl_steps_done(net);
+    for (; next < nc && ch[next].step == done; next++) gl_net_set(net, ch[next].name, ch[next].value);
+    /* to the next record step (each call holds at most one: keep_record sees it), or the
+     * next change, whichever comes first; without changes: record_every steps a call */
+    long n = steps - done < every - done % every ? steps - done : every - done % every;
+    if (next < nc && ch[next].step - done < n) n = ch[next].step - done;
     long before = gl_record_step(net);
-    gl_step(net, (int)(left < every ? left : every));
+    gl_step(net, (int)n);
     if (gl_record_step(net) != before) keep_record(r, net);
   }
   if (gl_status(net) == GL_STATUS_OK) {
@@ -129,12 +191,17 @@ static void run_one(gl_config *cfg, int arch, run *r, int *n_layers, char ***nam
   r->div_step = gl_diverged_step(net);
   r->div_layer = gl_diverged_layer(net);
   r->div_where = gl_diverged_where(net);
+  r->dead_step = gl_dead_step(net);
   gl_free(net);
 }
 
+/* Significant digits of every number the JSON prints (--digits; 17 reads back
+ * as the same double, which tests/node/parity.test.mjs compares bit for bit). */
+static int digits = 9;
+
 static void print_array(FILE *o, const double *v, int n) {
   fputc('[', o);
-  for (int i = 0; i < n; i++) fprintf(o, "%s%.9g", i ? ", " : "", v[i]);
+  for (int i = 0; i < n; i++) fprintf(o, "%s%.*g", i ? ", " : "", digits, v[i]);
   fputc(']', o);
 }
 
@@ -153,15 +220,29 @@ static void print_status(FILE *o, const run *r, int n_seeds_diverged, const long
   fprintf(o, "}");
 }
 
-static void print_history_entry(FILE *o, const rec *e, int nl) {
-  fprintf(o, "{\"step\": %ld, \"loss\": %.9g, \"acc\": %.9g", e->step, e->loss, e->acc);
+/* A residual record's per-block fields and stem/head, after the per-layer ones
+ * (bf: GL_N_BLOCK_FIELDS x nb, stem, head; a plain run has none). */
+static void print_blocks(FILE *o, const double *bf, int nb) {
+  if (!bf) return;
+  for (int k = 0; k < GL_N_BLOCK_FIELDS; k++) {
+    fprintf(o, ", \"%s\": ", gl_block_field_name(k));
+    print_array(o, bf + (size_t)k * nb, nb);
+  }
+  fprintf(o, ", \"stem_factor\": %.*g, \"head_factor\": %.*g", digits, bf[GL_N_BLOCK_FIELDS * nb],
+          digits, bf[GL_N_BLOCK_FIELDS * nb + 1]);
+}
+
+static void print_history_entry(FILE *o, const rec *e, int nl, int nb) {
+  fprintf(o, "{\"step\": %ld, \"loss\": %.*g, \"acc\": %.*g", e->step, digits, e->loss, digits, e->acc);
   if (e->test_acc >= 0)
-    fprintf(o, ", \"test_loss\": %.9g, \"test_acc\": %.9g", e->test_loss, e->test_acc);
+    fprintf(o, ", \"test_loss\": %.*g, \"test_acc\": %.*g", digits, e->test_loss, digits, e->test_acc);
+  fprintf(o, ", \"dead\": %d", e->dead);
   for (int k = 0; k < GL_N_FIELDS; k++) {
     if (!printed(k)) continue;
     fprintf(o, ", \"%s\": ", gl_field_name(k));
     print_array(o, e->f + (size_t)k * nl, nl);
   }
+  print_blocks(o, e->bf, nb);
   fputc('}', o);
 }
 
@@ -179,9 +260,11 @@ static double percentile(double *v, int n, double q) {
   return v[i] + (pos - i) * (v[i + 1] - v[i]);
 }
 
-/* History over seeds: at each step every seed has reached, per-layer medians
- * of every field, and the 10th/90th percentiles of grad_norm. */
+/* History over seeds: at each step every seed has reached, the medians of
+ * loss, acc, dead (0/1: the majority) and per layer of every field, and the
+ * 10th/90th percentiles of grad_norm. */
 static void print_seed_history(FILE *o, run *runs, int ns, int nl) {
+  const int nb = runs[0].n_blocks, nbf = GL_N_BLOCK_FIELDS * nb + 2;
   int len = runs[0].n;
   for (int s = 1; s < ns; s++) len = runs[s].n < len ? runs[s].n : len;
   double *tmp = malloc(sizeof(double) * (size_t)ns), *out = malloc(sizeof(double) * (size_t)nl);
@@ -189,15 +272,17 @@ static void print_seed_history(FILE *o, run *runs, int ns, int nl) {
   for (int i = 0; i < len; i++) {
     fprintf(o, "%s\n      {\"step\": %ld, \"seeds\": %d", i ? "," : "", runs[0].h[i].step, ns);
     for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].loss;
-    fprintf(o, ", \"loss\": %.9g", percentile(tmp, ns, 0.5));
+    fprintf(o, ", \"loss\": %.*g", digits, percentile(tmp, ns, 0.5));
     for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].acc;
-    fprintf(o, ", \"acc\": %.9g", percentile(tmp, ns, 0.5));
+    fprintf(o, ", \"acc\": %.*g", digits, percentile(tmp, ns, 0.5));
     if (runs[0].h[i].test_acc >= 0) {
       for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].test_loss;
-      fprintf(o, ", \"test_loss\": %.9g", percentile(tmp, ns, 0.5));
+      fprintf(o, ", \"test_loss\": %.*g", digits, percentile(tmp, ns, 0.5));
       for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].test_acc;
-      fprintf(o, ", \"test_acc\": %.9g", percentile(tmp, ns, 0.5));
+      fprintf(o, ", \"test_acc\": %.*g", digits, percentile(tmp, ns, 0.5));
     }
+    for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].dead;
+    fprintf(o, ", \"dead\": %.*g", digits, percentile(tmp, ns, 0.5));
     for (int k = 0; k < GL_N_FIELDS; k++) {
       if (!printed(k)) continue;
       const double qs[3] = {0.5, 0.1, 0.9};
@@ -210,6 +295,15 @@ static void print_seed_history(FILE *o, run *runs, int ns, int nl) {
         fprintf(o, ", \"%s%s\": ", gl_field_name(k), suffix[q]);
         print_array(o, out, nl);
       }
+    }
+    if (nb) { /* per block and stem/head: the medians over the seeds */
+      double *bm = malloc(sizeof(double) * (size_t)nbf);
+      for (int j = 0; j < nbf; j++) {
+        for (int s = 0; s < ns; s++) tmp[s] = runs[s].h[i].bf[j];
+        bm[j] = percentile(tmp, ns, 0.5);
+      }
+      print_blocks(o, bm, nb);
+      free(bm);
     }
     fputc('}', o);
   }
@@ -237,6 +331,11 @@ static void usage(void) {
          "  --digits-test-file PATH  another test file\n"
          "  --threads N      threads for the matrix products (1 to %d, default 1); every\n"
          "                   count gives the same numbers\n"
+         "  --digits N       significant digits of the JSON's numbers (default 9; 17: the\n"
+         "                   doubles exactly)\n"
+         "  --change STEP:name=value\n"
+         "                   from update STEP on, lr, clip or momentum takes the value\n"
+         "                   (repeatable; STEP below --steps): a course changed mid-run\n"
          "  --sweep NAME=V1,V2,...  or  --sweep NAME=A..B:N\n"
          "                   measure a numeric setting at each value, over --seeds, for\n"
          "                   --arch; at init unless --steps N; A..B:N is log-spaced for\n"
@@ -279,7 +378,25 @@ typedef struct {
   const char *sweep, *seeds_text; /* --sweep NAME=..., and --seeds as given */
   int steps_given;                /* --steps was on the command line */
   const char *sweep2;             /* a second --sweep: the plane's rows */
+  change *changes;                /* --change STEP:name=value, n_changes of them (argc at most) */
+  int n_changes;
 } cli_opts;
+
+/* --change STEP:name=value into o->changes; exits 2 unless it has that shape. */
+static void parse_change(cli_opts *o, char *value) {
+  char *colon = strchr(value, ':'), *eq = colon ? strchr(colon + 1, '=') : NULL, *end;
+  const long step = colon ? strtol(value, &end, 10) : -1;
+  if (!colon || !eq || end != colon || colon == value || step < 0 || step > 10000000 || eq == colon + 1 ||
+      !eq[1])
+    die("--change: '%s' is not STEP:name=value (STEP an update from 0, name lr, clip or momentum)%s",
+        value, "");
+  change *c = &o->changes[o->n_changes++];
+  c->step = step;
+  c->text = strdup(value);
+  *eq = '\0'; /* argv's own text: name and value in place */
+  c->name = colon + 1;
+  c->value = eq + 1;
+}
 
 /* The flags into cfg and o; exits 2 on a bad one.  Returns 1 when a flag
  * that only prints (--help, --version, --settings) has been handled. */
@@ -307,6 +424,14 @@ static int parse_args(int argc, char **argv, gl_config *cfg, cli_opts *o) {
       if (o->sweep2) die("--sweep: at most two (a plane); '%s' is a third%s", value, "");
       if (o->sweep) o->sweep2 = value;
       else o->sweep = value;
+      continue;
+    }
+    if (!strcmp(name, "change")) { parse_change(o, value); continue; }
+    if (!strcmp(name, "digits")) {
+      char *end;
+      long d = strtol(value, &end, 10);
+      if (*end || end == value || d < 1 || d > 17) die("--digits: '%s' is not a whole number in [1, 17]%s", value, "");
+      digits = (int)d;
       continue;
     }
     if (!strcmp(name, "steps")) o->steps_given = 1;
@@ -395,7 +520,8 @@ static void run_all(gl_config *cfg, const cli_opts *o, experiment *x) {
         snprintf(sv, sizeof sv, "%ld", o->seed_a + s);
         gl_config_set(cfg, "seed", sv);
       }
-      run_one(cfg, x->archs[a], &x->runs[a * x->ns + s], &x->n_layers, &x->names);
+      run_one(cfg, x->archs[a], &x->runs[a * x->ns + s], &x->n_layers, &x->names, o->changes,
+              o->n_changes);
     }
   if (o->seed_a < 0) {
     char sv[24];
@@ -404,11 +530,37 @@ static void run_all(gl_config *cfg, const cli_opts *o, experiment *x) {
   }
 }
 
+/* "changes": [{"step": S, "settings": {"name": value}}, ...]: each --change, its value in
+ * the settings table's canonical form (read back through a scratch config). */
+static void print_changes(FILE *o, gl_config *cfg, const cli_opts *opt) {
+  gl_config *scratch;
+  if (gl_config_copy(cfg, &scratch)) die("%s%s", "out of memory", "");
+  fprintf(o, " \"changes\": [");
+  for (int i = 0; i < opt->n_changes; i++) {
+    const change *c = &opt->changes[i];
+    gl_config_set(scratch, c->name, c->value); /* checked already: gl_net_set took it */
+    fprintf(o, "%s{\"step\": %ld, \"settings\": {\"%s\": %s}}", i ? ", " : "", c->step, c->name,
+            gl_config_get(scratch, c->name));
+  }
+  fprintf(o, "],\n");
+  gl_config_free(scratch);
+}
+
+/* A residual run's blocks, each its first and last layer: , "block_layers": [[2, 3], ...] */
+static void print_block_layers(FILE *o, const run *r) {
+  if (!r->n_blocks) return;
+  fprintf(o, ", \"block_layers\": [");
+  for (int b = 0; b < r->n_blocks; b++)
+    fprintf(o, "%s[%d, %d]", b ? ", " : "", r->block_layers[2 * b], r->block_layers[2 * b + 1]);
+  fprintf(o, "]");
+}
+
 static void print_json(FILE *o, gl_config *cfg, const cli_opts *opt, const experiment *x) {
   print_gamma = !setting_is(cfg, "norm", "none");
   const int ns = x->ns, n_layers = x->n_layers;
   fprintf(o, "{\"config\": %s,\n", gl_config_json(cfg));
   if (opt->seed_a >= 0) fprintf(o, " \"seeds\": [%ld, %ld],\n", opt->seed_a, opt->seed_b);
+  if (opt->n_changes) print_changes(o, cfg, opt);
   fprintf(o, " \"layers\": [");
   for (int l = 0; l < n_layers; l++) fprintf(o, "%s\"%s\"", l ? ", " : "", x->names[l]);
   fprintf(o, "],\n \"runs\": {");
@@ -417,10 +569,12 @@ static void print_json(FILE *o, gl_config *cfg, const cli_opts *opt, const exper
     run *r0 = &x->runs[a * ns];
     if (ns == 1) {
       print_status(o, r0, 0, NULL);
+      fprintf(o, ", \"dead_step\": %ld", r0->dead_step);
+      print_block_layers(o, r0);
       fprintf(o, ", \"history\": [");
       for (int i = 0; i < r0->n; i++) {
         fprintf(o, "%s\n      ", i ? "," : "");
-        print_history_entry(o, &r0->h[i], n_layers);
+        print_history_entry(o, &r0->h[i], n_layers, r0->n_blocks);
       }
       fprintf(o, "]");
     } else {
@@ -433,6 +587,10 @@ static void print_json(FILE *o, gl_config *cfg, const cli_opts *opt, const exper
           dseeds[nd++] = opt->seed_a + s;
         }
       print_status(o, first_div, nd, dseeds);
+      fprintf(o, ", \"dead_step\": [");
+      for (int s = 0; s < ns; s++) fprintf(o, "%s%ld", s ? ", " : "", x->runs[a * ns + s].dead_step);
+      fprintf(o, "]");
+      print_block_layers(o, r0);
       fprintf(o, ", ");
       print_seed_history(o, &x->runs[a * ns], ns, n_layers);
       free(dseeds);
@@ -460,17 +618,48 @@ static void print_table(FILE *o, const cli_opts *opt, const experiment *x) {
       if (has_test) fprintf(o, "  %8.3f", e->test_acc);
       fprintf(o, "\n");
     }
+    if (r->dead_step >= 0)
+      fprintf(o, "  died at step %ld: every layer's weight gradient is 0 or below float32's smallest "
+                 "normal number\n", r->dead_step);
   }
 }
 
 static void free_experiment(experiment *x) {
   for (int i = 0; i < x->na * x->ns; i++) {
-    for (int k = 0; k < x->runs[i].n; k++) free(x->runs[i].h[k].f);
+    for (int k = 0; k < x->runs[i].n; k++) {
+      free(x->runs[i].h[k].f);
+      free(x->runs[i].h[k].bf);
+    }
     free(x->runs[i].h);
+    free(x->runs[i].block_layers);
   }
   free(x->runs);
   for (int l = 0; l < x->n_layers; l++) free(x->names[l]);
   free(x->names);
+}
+
+static void free_changes(cli_opts *o) {
+  for (int i = 0; i < o->n_changes; i++) free((char *)o->changes[i].text);
+  free(o->changes);
+}
+
+/* The changes in step order (a stable insertion sort: for one step, the
+ * command line's order, so the last flag wins); exits 2 on one at or past
+ * the run's end, where it would change nothing. */
+static void sort_changes(cli_opts *o, gl_config *cfg) {
+  const long steps = setting_long(cfg, "steps");
+  for (int i = 0; i < o->n_changes; i++) {
+    if (o->changes[i].step >= steps) {
+      char s[32];
+      snprintf(s, sizeof s, "%ld", steps);
+      die("--change %s: the run has %s steps; a change applies from an update before the last", o->changes[i].text, s);
+    }
+    for (int j = i; j > 0 && o->changes[j - 1].step > o->changes[j].step; j--) {
+      change t = o->changes[j];
+      o->changes[j] = o->changes[j - 1];
+      o->changes[j - 1] = t;
+    }
+  }
 }
 
 /* Errors exit(2) from wherever they are found (die); every other path ends
@@ -478,15 +667,20 @@ static void free_experiment(experiment *x) {
 int main(int argc, char **argv) {
   gl_config *cfg;
   if (gl_config_new(&cfg)) die("%s%s", "out of memory", "");
-  cli_opts o = {0, -1, -1, NULL, NULL, NULL, NULL, 0, NULL};
+  cli_opts o = {0, -1, -1, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0};
+  o.changes = calloc((size_t)argc, sizeof(change));
   if (parse_args(argc, argv, cfg, &o)) {
+    free_changes(&o);
     gl_config_free(cfg);
     return 0;
   }
+  sort_changes(&o, cfg);
   load_digits_files(cfg, &o, argv[0]);
   if (o.sweep) {
+    if (o.n_changes) die("--change: a sweep has no run to change (drop --change or --sweep)%s", "", "");
     int rc = cli_sweep(cfg, o.sweep, o.sweep2, o.seeds_text,
                        o.steps_given ? (int)setting_long(cfg, "steps") : 0, o.json);
+    free_changes(&o);
     gl_config_free(cfg);
     return rc;
   }
@@ -495,6 +689,7 @@ int main(int argc, char **argv) {
   if (o.json) print_json(stdout, cfg, &o, &x);
   else print_table(stdout, &o, &x);
   free_experiment(&x);
+  free_changes(&o);
   gl_config_free(cfg);
   return 0;
 }

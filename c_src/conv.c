@@ -179,14 +179,21 @@ static void fwd_scatter(void *p, int r, int thread) {
            sizeof(gl_real) * HW);
 }
 
-/* backward, before the products: image r's dy into dY's layout and its patch rows */
-static void bwd_gather(void *p, int r, int thread) {
+/* backward, before the products: image r's dy into dY's layout */
+static void bwd_gather_dy(void *p, int r, int thread) {
   (void)thread;
   const conv_job *j = (const conv_job *)p;
   const size_t HW = (size_t)j->H * j->W;
   for (int co = 0; co < j->c_out; co++)
     memcpy(j->out + (size_t)co * j->N + (size_t)r * HW, j->dy + ((size_t)r * j->c_out + co) * HW,
            sizeof(gl_real) * HW);
+}
+
+/* backward, before the products: image r's dy into dY's layout and its patch rows */
+static void bwd_gather(void *p, int r, int thread) {
+  const conv_job *j = (const conv_job *)p;
+  const size_t HW = (size_t)j->H * j->W;
+  bwd_gather_dy(p, r, thread);
   im2row(j->cols + (size_t)r * HW * 9 * j->c_in, j->x + (size_t)r * j->c_in * HW, j->c_in, j->H,
          j->W);
 }
@@ -258,6 +265,28 @@ void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, 
     gl_parallel(nb, bwd_scatter, &j);
   }
   transpose(dW, dWT, c_out, K);
+}
+
+/* conv3x3_backward's dx alone, dx (+)= col2im(W dY), without dW and db: what
+ * a residual branch's first convolution passes back on its own (blocks.c).
+ * Each patch gradient is a sum over c_out in order and each image's col2im
+ * its own, so the chunking does not matter: the same bits as
+ * conv3x3_backward's dx. */
+void conv3x3_backward_dx(gl_real *dx, const gl_real *dy, const gl_real *W, int B, int c_in,
+                         int c_out, int H, int Wd, int acc_dx, gl_real *scratch) {
+  const size_t HW = (size_t)H * Wd;
+  const int K = 9 * c_in, chunk = chunk_images(B, K, HW);
+  gl_real *dcols = scratch + (size_t)c_out * K;         /* (K, n*HW): where conv3x3_backward has it */
+  gl_real *dY = dcols + (size_t)K * chunk * HW;         /* (c_out, n*HW) */
+  for (int r0 = 0; r0 < B; r0 += chunk) {
+    const int nb = B - r0 < chunk ? B - r0 : chunk;
+    const size_t N = (size_t)nb * HW;
+    conv_job j = {NULL, dx + (size_t)r0 * c_in * HW, NULL, dy + (size_t)r0 * c_out * HW, NULL,
+                  dcols, dY, c_in, c_out, H, Wd, acc_dx, N};
+    gl_parallel(nb, bwd_gather_dy, &j);
+    gemm_nn(K, (int)N, c_out, W, c_out, dY, (int)N, dcols, (int)N, 0);
+    gl_parallel(nb, bwd_scatter, &j);
+  }
 }
 
 /* ---- 2x2 average pooling, stride 2 ---- */

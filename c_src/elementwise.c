@@ -47,7 +47,9 @@ static inline float sigmoid_r(float x) { return 0.5f + 0.5f * tanh_r(0.5f * x); 
 #define GELU_C ((gl_real)0.044715)
 #define LEAKY ((gl_real)0.01)
 
-void act_forward(gl_real *restrict y, const gl_real *restrict x, size_t n, int act) {
+/* Every switch over act below lists each gl_act and has no default, so the
+ * build (-Werror=switch) names each one a new activation still needs. */
+void act_forward(gl_real *restrict y, const gl_real *restrict x, size_t n, gl_act act) {
   switch (act) {
   case ACT_SIGMOID: for (size_t i = 0; i < n; i++) y[i] = sigmoid_r(x[i]); break;
   case ACT_TANH: for (size_t i = 0; i < n; i++) y[i] = tanh_r(x[i]); break;
@@ -59,7 +61,7 @@ void act_forward(gl_real *restrict y, const gl_real *restrict x, size_t n, int a
       y[i] = (gl_real)0.5 * v * (1 + tanh_r(GELU_K * (v + GELU_C * v * v * v)));
     }
     break;
-  default: memcpy(y, x, n * sizeof(gl_real)); break;
+  case ACT_LINEAR: memcpy(y, x, n * sizeof(gl_real)); break;
   }
 }
 
@@ -70,7 +72,7 @@ static inline gl_real gelu_slope(gl_real v) {
 
 /* dx (+)= dy * phi'(x) */
 void act_backward(gl_real *restrict dx, const gl_real *restrict dy, const gl_real *restrict x,
-                  const gl_real *restrict y, size_t n, int act, int acc) {
+                  const gl_real *restrict y, size_t n, gl_act act, int acc) {
 #define ACT_BWD(EXPR)                                                     \
   do {                                                                    \
     if (acc) for (size_t i = 0; i < n; i++) dx[i] += dy[i] * (EXPR);      \
@@ -82,17 +84,21 @@ void act_backward(gl_real *restrict dx, const gl_real *restrict dy, const gl_rea
   case ACT_RELU: ACT_BWD(x[i] > 0 ? (gl_real)1 : (gl_real)0); break;
   case ACT_LEAKY_RELU: ACT_BWD(x[i] > 0 ? (gl_real)1 : LEAKY); break;
   case ACT_GELU: ACT_BWD(gelu_slope(x[i])); break;
-  default: ACT_BWD((gl_real)1); break;
+  case ACT_LINEAR: ACT_BWD((gl_real)1); break;
   }
 #undef ACT_BWD
 }
 
-double act_max_slope(int act) {
+double act_max_slope(gl_act act) {
   switch (act) {
   case ACT_SIGMOID: return 0.25;
+  case ACT_TANH: return 1.0;
+  case ACT_RELU: return 1.0;
+  case ACT_LEAKY_RELU: return 1.0;
+  case ACT_LINEAR: return 1.0;
   case ACT_GELU: return 1.1289;  /* at x ~ 1.4 */
-  default: return 1.0;
   }
+  return 1.0; /* not reached: the settings table admits only the names above */
 }
 
 /* Over a run of n units weighted by w: sum of (phi'(x) w)^2 into *sq and the
@@ -126,7 +132,7 @@ static inline lreal gelu_slope_lanes(lreal xv) {
   return d;
 }
 
-static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size_t n, int act,
+static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size_t n, gl_act act,
                       const gl_real *restrict w, gl_real w1, gl_real thr, double *sq, long *sat) {
   const lreal one = lsplat(1), zero = lsplat(0), thrv = lsplat(thr), w1v = lsplat(w1);
   lreal acc = zero;
@@ -165,7 +171,7 @@ static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size
     SLOPE_RUN(lselect((lmask)(xv > zero), one, lsplat(LEAKY)), x[j] > 0 ? (gl_real)1 : LEAKY);
     break;
   case ACT_GELU: SLOPE_RUN(gelu_slope_lanes(xv), gelu_slope(x[j])); break;
-  default: SLOPE_RUN(one, (gl_real)1); break;
+  case ACT_LINEAR: SLOPE_RUN(one, (gl_real)1); break;
   }
 #undef SLOPE_LOOPS
 #undef SLOPE_RUN
@@ -183,7 +189,7 @@ static void slope_run(const gl_real *restrict x, const gl_real *restrict y, size
  * double: a slope is at most ~1.13 and, where not exactly 0, at least ~1e-8
  * in float (sigmoid and tanh round to their limits first), so no square
  * underflows. */
-void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
+void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, gl_act act, double *sum_sq,
                      long *n_sat) {
   enum { BLOCK = 256 };
   const gl_real thr = (gl_real)(0.1 * act_max_slope(act));
@@ -206,7 +212,7 @@ void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, doub
  * norm) and rr_r the row's rstd (layer norm; NULL: 1), and the count of units
  * with phi' below 10% of its maximum.  A dense row (S = 1) or a conv map's
  * channel is one run in float lanes; runs add up in double, rows in order. */
-void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int S, int act,
+void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int S, gl_act act,
                           const gl_real *w_c, const gl_real *rr_r, double *sum_sq, long *n_sat) {
   const gl_real thr = (gl_real)(0.1 * act_max_slope(act));
   const size_t F = (size_t)C * S;
@@ -233,6 +239,50 @@ void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int 
   }
   *sum_sq = total;
   *n_sat = cnt;
+}
+
+/* rho of (B, C, S) units (kernels.h).  In blocks of 64 units (stack arrays: a
+ * record allocates nothing), rows in order: per unit the sum of d over the
+ * rows and the sum of d^2, in double; then the blocks' columns in unit order.
+ * The same bits in every build.  A record's cost only: O(B C S). */
+double act_slope_rho(const gl_real *x, const gl_real *y, int B, int C, int S, gl_act act,
+                     const gl_real *w_c, const gl_real *rr_r) {
+  enum { BLK = 64 };
+  const size_t F = (size_t)C * S;
+  double cross = 0, diag = 0, col[BLK], sq[BLK], wu[BLK];
+  for (size_t u0 = 0; u0 < F; u0 += BLK) {
+    const int w = F - u0 < BLK ? (int)(F - u0) : BLK;
+    for (int i = 0; i < w; i++) {
+      col[i] = sq[i] = 0;
+      wu[i] = w_c ? (double)w_c[(u0 + i) / S] : 1.0;
+    }
+#define RHO_ROWS(EXPR)                                                      \
+  for (int r = 0; r < B; r++) {                                             \
+    const gl_real *xr = x + (size_t)r * F + u0, *yr = y + (size_t)r * F + u0; \
+    const double rr = rr_r ? (double)rr_r[r] : 1.0;                         \
+    (void)xr, (void)yr; /* not every slope reads both */                    \
+    for (int i = 0; i < w; i++) {                                           \
+      const double d = (double)(EXPR) * wu[i] * rr;                         \
+      col[i] += d;                                                          \
+      sq[i] += d * d;                                                       \
+    }                                                                       \
+  }
+    /* phi' as act_backward computes it */
+    switch (act) {
+    case ACT_SIGMOID: RHO_ROWS(yr[i] * (1 - yr[i])); break;
+    case ACT_TANH: RHO_ROWS(1 - yr[i] * yr[i]); break;
+    case ACT_RELU: RHO_ROWS(xr[i] > 0 ? (gl_real)1 : (gl_real)0); break;
+    case ACT_LEAKY_RELU: RHO_ROWS(xr[i] > 0 ? (gl_real)1 : LEAKY); break;
+    case ACT_LINEAR: RHO_ROWS((gl_real)1); break;
+    case ACT_GELU: RHO_ROWS(gelu_slope(xr[i])); break;
+    }
+#undef RHO_ROWS
+    for (int i = 0; i < w; i++) {
+      cross += col[i] * col[i];
+      diag += sq[i];
+    }
+  }
+  return B > 1 && diag > 0 ? (cross - diag) / ((B - 1) * diag) : 0;
 }
 
 /* ---- residual add ---- */

@@ -16,7 +16,6 @@
 #define GL_ERRMSG_LEN 256
 
 /* ---- settings (one record; the table in settings.c describes every field) ---- */
-enum { ACT_SIGMOID, ACT_TANH, ACT_RELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_GELU, ACT_COUNT };
 enum { INIT_XAVIER, INIT_HE, INIT_NORMAL, INIT_ORTHOGONAL };
 enum { OPT_SGD, OPT_MOMENTUM, OPT_ADAM };
 enum { LOSS_XENT, LOSS_MSE };
@@ -34,7 +33,8 @@ typedef struct {
   int depth, width, block;
   int blocks, channels, pool; /* model = conv: residual blocks, channels, 2x2 poolings */
   int norm;           /* NORM_* */
-  int act, init;
+  gl_act act;         /* kernels.h: the index of its name in the table's choices */
+  int init;
   double init_std;
   int res_scale_kind; /* SCALE_* */
   double res_scale;   /* value when SCALE_VALUE */
@@ -63,7 +63,7 @@ struct gl_config {
   char errmsg[GL_ERRMSG_LEN]; /* its message; empty after a success */
 };
 
-/* Writes a message (printf-style, cut at GL_ERRMSG_LEN) into dst, a handle's errmsg. */
+/* Writes a message (printf-style, cut at GL_ERRMSG_LEN) into dst, a handle's errmsg (err.c). */
 void gl_seterr(char *dst, const char *fmt, ...);
 /* The end of every public call on a handle that returns a code: records rc
  * as the handle's code (SQLite's way); a success clears the message, a
@@ -160,6 +160,19 @@ typedef struct {
   gl_real *ca, *ck1, *ck2;
 } gl_norm;
 
+/* One residual block's place in the op list (blocks.c, wired at create).
+ * The trunk runs h_in -> [the add: sum = keep*h_in + a*branch(h_in)] -> h_out,
+ * where h_out is the sum itself (dense pre), pool(sum) (conv pre, a block
+ * that ends a stage), phi(sum) (post) or phi(pool(sum)) (conv post, ending a
+ * stage).  h_in is read by two ops: the add (the shortcut) and branch_op, the
+ * branch's first op; backward, each passes its own part of dL/dh_in back. */
+typedef struct {
+  int add_op;         /* the block's OP_ADD */
+  int branch_op;      /* the branch's first op (OP_ACT or OP_NORM in pre form, OP_LIN or OP_CONV in post) */
+  int h_in, sum, h_out; /* buffers: the block's input, the add's output, the block's output */
+  int first_layer, last_layer; /* 0-based layers inside the block */
+} gl_block;
+
 #define GL_NAME_LEN 24
 
 struct gl_net {
@@ -196,6 +209,14 @@ struct gl_net {
   size_t alpha_off;
   gl_real *scratch;
   size_t n_scratch;        /* reals of scratch: the most a conv layer's kernels need */
+  /* residual blocks (blocks.c): their wiring, the record's per-block factors and the area a
+   * branch's own part of dL/dh_in is computed in (one per thread for a dense net, one for conv) */
+  gl_block *blocks;        /* n_blocks */
+  double *rec_block;       /* GL_N_BLOCK_FIELDS x n_blocks: the last record's per-block factors */
+  double rec_stem, rec_head; /* its stem_factor and head_factor (-1 for a plain net) */
+  double *blk_trunk;       /* n_blocks + 1: ||dL/dh|| at each block's input, and the last one's output */
+  gl_real *bscratch;
+  size_t bs_each;          /* reals per area: rows x the block input's features, + 2 x channels */
   unsigned char *written;  /* per buffer, at create: its gradient has a writer (plan_passes) */
   gl_real *tscratch;       /* per thread (gl_threads_max()): transposes of dense layers' blocks */
   size_t ts_each;
@@ -206,9 +227,19 @@ struct gl_net {
   double *norm_sumsq;      /* per layer: ||dgamma||^2 + ||dbeta||^2 of its normalisation (0: none) */
   double *gamma_sumsq;     /* per layer: ||dgamma||^2 */
   double *rec;             /* GL_N_FIELDS x n_layers: the last record */
-  double *work;            /* n_layers + 1 doubles of scratch for statistics */
+  double *work;            /* 7 n_layers + 1 doubles of scratch for a record (nl = n_layers):
+                              [0, nl]       act_grad_norm, [0] of dL/dx (stats.c), then
+                                            W's mean per layer (step.c: wmean)
+                              nl+1 ..       mean phi'^2 of the phi after each layer (chi)
+                              2nl+1 ..      ||delta W||^2 per layer (step.c: upd)
+                              3nl+1 ..      var(W) per layer (step.c: wvar)
+                              4nl+1 ..      rho of the phi after each layer
+                              5nl+1 ..      the weight-gradient law's per-example sums D_l
+                              6nl+1 .. 7nl  and its cross-example sums O_l (stats.c) */
   long rec_step;
   double rec_loss, rec_acc;
+  int rec_dead;            /* the record's every weight gradient underflows (gl_record_dead) */
+  long dead_step;          /* the first recorded step with rec_dead; -1 never (gl_dead_step) */
   double rec_test_loss, rec_test_acc; /* on the test split; -1 without one */
   double scale_value;      /* fixed residual scale */
   gl_rng rng_batch;
@@ -275,6 +306,21 @@ void gl_measure_batch(gl_net *n, int rows);
 /* The record's chi, update_ratio and theory line, after the optimiser. */
 void gl_measure_weights(gl_net *n, int update, const double *upd, const double *wvar,
                         const double *wmean);
+
+/* blocks.c: the per-block statistics of a residual net */
+/* Reals of bscratch (sets bs_each; 0 for a plain net): net.c's memory plan. */
+size_t gl_blocks_scratch(gl_net *n);
+/* Finds every block's ops, buffers and layers in the op list (after gl_build_graph's filling pass). */
+void gl_blocks_wire(gl_net *n);
+/* The record's block_factor, block_shortcut, block_branch, stem_factor and head_factor from the
+ * batch gl_backward just ran (before anything overwrites its buffers: step.c calls it right
+ * after gl_measure_batch). */
+void gl_measure_blocks(gl_net *n, int rows);
+
+/* settings.c: one setting of a settings record from its text form, with
+ * gl_config_set's checks and messages (into err); a failure changes nothing.
+ * gl_net_set (change.c) uses it on a live network's settings. */
+int gl_settings_set(gl_settings *s, char *err, const char *name, const char *value);
 
 /* optimiser (optim.c): one flat pass; fills per-layer update statistics */
 void gl_optim_step(gl_net *net, double clip_scale, double *upd_sumsq, double *w_var,

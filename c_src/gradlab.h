@@ -36,7 +36,7 @@
  * batch <= 4096, points <= 65536; model=conv: blocks <= 100, channels <= 64,
  * pool <= 3, digit images of 2..64 pixels a side, at most 65536 of them.
  * gl_memory_bytes() reports what a network holds (depth 30 x width 32 on
- * 256 points: 5.1 MB; the conv net of 8 blocks x 16 channels at batch 32 on
+ * 256 points: 6.0 MB; the conv net of 8 blocks x 16 channels at batch 32 on
  * the digits: 43 MB); the largest legal dense shape (1000 x 1024: a billion
  * weights, about 13 GB at batch 64) is refused with GL_ENOMEM by gl_create's
  * budget check (GL_MAX_BYTES, 1 GiB) before anything is allocated.
@@ -182,6 +182,20 @@ int gl_step(gl_net *net, int n);
  * is not). */
 int gl_measure(gl_net *net);
 
+/* Changing course mid-run: sets lr, clip or momentum of a live network, the
+ * settings the optimiser reads at every step, from its text form ("0.01").
+ * The value is validated by the settings table, as gl_config_set does
+ * (GL_EINVAL, the message naming the field and its range: "lr: 20 is out of
+ * range [1e-09, 10]"); any other name is GL_EINVAL with a message naming the
+ * three; NULL name or value GL_EMISUSE.  A failed call changes nothing.
+ * Call it between steps: the value applies from the next step on, so update
+ * gl_steps_done(net) is the first made with it, and a run changed at step k
+ * has every bit of a run created with the new value that starts from the
+ * state at step k (tests/c/test_engine.c).  momentum is read by
+ * optimizer=momentum only: sgd and adam ignore it (adam's betas are fixed),
+ * as they do at create. */
+int gl_net_set(gl_net *net, const char *name, const char *value);
+
 #define GL_STATUS_OK 0
 #define GL_STATUS_DIVERGED 1
 int gl_status(const gl_net *net);
@@ -212,10 +226,14 @@ typedef enum {
   GL_CHI,             /* fan_in * var(W_l) * mean phi'(z_in)^2: mean-field factor */
   GL_CHI_MEASURED,    /* (act_grad_norm of the layer below / this layer's)^2 */
   GL_UNDERFLOW,       /* 1 when grad_norm is below float32's smallest normal number */
-  GL_GRAD_NORM_THEORY,/* mean-field prediction: grad_norm of the output layer times
-                         prod_{m > l} sqrt(chi_m), the theory line of the page's chart
-                         (anchored at the layer nearest the output with a nonzero
-                         grad_norm; 0 above it) */
+  GL_GRAD_NORM_THEORY,/* mean-field prediction of grad_norm itself, the theory line of the
+                         page's chart: grad_norm at the anchor (the layer nearest the output
+                         with a nonzero grad_norm; 0 above it) times prod_{m > l} sqrt(chi_m)
+                         (the back-propagated gradient's factor, as act_grad_norm_theory)
+                         times the forward signal's: sqrt(S_l / S_anchor), S_l the sum over
+                         the batch's pairs of examples of (x_r . x_s)(delta_r . delta_s),
+                         x the layer's inputs, delta the anchor's output gradients carried
+                         down (stats.c, theory_lines; docs/architecture.md "Statistics") */
   GL_GAMMA_GRAD_NORM, /* ||dLoss/dgamma||_2 of the normalisation on layer l's way out
                          (norm = batch or layer; 0 for a layer without one) */
   /* The chain rule, layer by layer: the factor each layer applied to the
@@ -226,6 +244,14 @@ typedef enum {
   GL_CHAIN_PRODUCT,   /* prod_{m >= l} chain_factor_m = act_grad_norm[l-1] / act_grad_norm[last] */
   GL_CHAIN_PRODUCT_THEORY, /* prod_{m >= l} sqrt(chi_m) (0 where it underflows a double,
                          DBL_MAX where it overflows) */
+  /* Added after the chain: the mean-field law of the back-propagated gradient
+   * beside the quantity it predicts, and the weight-gradient law's factors. */
+  GL_ACT_GRAD_NORM_THEORY, /* mean-field prediction of act_grad_norm: act_grad_norm at the
+                         anchor (the layer nearest the output whose act_grad_norm is not 0)
+                         times prod_{m > l} sqrt(chi_m); 0 above the anchor */
+  GL_GRAD_FACTOR_THEORY, /* grad_norm_theory[l-1] / grad_norm_theory[l]: the weight-gradient
+                         law's factor at layer l, sqrt(chi_l) times the forward signal's
+                         (layers 2 .. anchor; 0 elsewhere); see GL_GRAD_NORM_THEORY */
   GL_N_FIELDS
 } gl_field;
 
@@ -235,6 +261,16 @@ const char *gl_field_name(int field);          /* static: "grad_norm", ...; NULL
  * gl_measure, the pointer lives until gl_free.  NULL for a bad field. */
 const double *gl_record_field(const gl_net *net, int field);
 long gl_record_step(const gl_net *net);        /* -1 before the first record */
+/* 1 when the record is dead: every layer's weight gradient ||dLoss/dW_l|| is
+ * exactly 0 or below float32's smallest normal number (GL_UNDERFLOW is 1 in
+ * every layer; in a -DGL_DOUBLE build, double's), so the stack gets no
+ * gradient it can change its weights with; 0 otherwise and for NULL. */
+int gl_record_dead(const gl_net *net);
+/* The first recorded step whose record was dead (it stays set once set: a
+ * stack that died and revives still died there); -1 if none has been, and
+ * for NULL.  Only recorded steps are seen: with record_every 10, a stack dead
+ * from step 1 has gl_dead_step 10. */
+long gl_dead_step(const gl_net *net);
 double gl_record_loss(const gl_net *net);
 double gl_record_acc(const gl_net *net);
 /* Loss and accuracy on the test split at the recorded parameters (data=digits
@@ -253,6 +289,42 @@ double gl_record_res_scale(const gl_net *net, int block);
  * sigmoid, 1 for tanh and relu (leaky_relu too), 1.1289 for gelu; the bound
  * on phi' in every chain factor.  0 for NULL. */
 double gl_act_max_slope(const gl_net *net);
+
+/* ---- residual blocks: the chain rule one block at a time ---------------- */
+/* Block b (0-based, as gl_record_res_scale) of a residual net maps its input
+ * h_in on the trunk to its output h_out: h_out = h_in + a*F(h_in) (pre), its
+ * 2x2 pool where the block ends a stage (conv), phi(h_in + a*G(h_in)) (post),
+ * phi(pool(...)) (conv post ending a stage).  Backward, dL/dh_in is the
+ * shortcut's part (what the add passes on unchanged: dL/d(sum), which in
+ * post form is already multiplied by phi') plus the branch's part (the
+ * branch's own backward pass of a*dL/d(sum), computed on its own, exactly).
+ * Each norm below is the mean over the batch of the per-example L2 norm, as
+ * act_grad_norm is measured; a ratio is 0 where its denominator is.  With
+ * stem_factor = ||dL/dx|| / ||dL/dh_in of block 0|| and head_factor =
+ * ||dL/dh_out of the last block|| / ||dL/dlogits||, the product
+ * stem_factor * prod_b block_factor_b * head_factor telescopes to
+ * chain_product of layer 1 (equal to rounding).  docs/architecture.md
+ * ("Statistics") has each form worked out. */
+typedef enum {
+  GL_BLOCK_FACTOR = 0, /* ||dL/dh_in|| / ||dL/dh_out||: what the whole block multiplies by */
+  GL_BLOCK_SHORTCUT,   /* ||the shortcut's part of dL/dh_in|| / ||dL/dh_out|| */
+  GL_BLOCK_BRANCH,     /* ||the branch's part of dL/dh_in|| / ||dL/dh_out|| */
+  GL_N_BLOCK_FIELDS
+} gl_block_field;
+
+const char *gl_block_field_name(int field);    /* static: "block_factor", ...; NULL past the end */
+/* Per-block values of the last record, gl_n_blocks(net) doubles (none for a
+ * plain net), input to output.  Owned by net as gl_record_field's arrays.
+ * NULL for a bad field. */
+const double *gl_record_block_field(const gl_net *net, int field);
+/* The record's stem_factor and head_factor (-1 for a plain net). */
+double gl_record_stem_factor(const gl_net *net);
+double gl_record_head_factor(const gl_net *net);
+/* The 1-based layers inside block b (0-based): Lin_{2+kb} .. Lin_{1+k(b+1)}
+ * of a dense net with k layers a block, conv_{2+2b} .. conv_{3+2b} of a conv
+ * net; 0 outside 0..n_blocks-1.  Fixed at create. */
+int gl_block_first_layer(const gl_net *net, int block);
+int gl_block_last_layer(const gl_net *net, int block);
 
 /* ==== data and predictions ============================================== */
 /* The training set as trained on (standardised if asked).  The arrays are
@@ -297,9 +369,13 @@ int gl_predict_grid(gl_net *net, double x0, double x1, double y0, double y1,
  *   grad_ratio_log10     = log10(grad_norm[1] / grad_norm[n_layers])
  *   act_grad_ratio_log10 = log10(act_grad_norm[1] / act_grad_norm[n_layers])
  *   chi_geomean          = exp(mean of ln chi over the hidden layers 2..n_layers-1)
- *   grad_ratio_theory_log10 = sum over layers 2..n_layers of log10 sqrt(chi): the
- *                          mean-field prediction of grad_ratio_log10 (the slope of
- *                          the grad_norm_theory line, without its underflow)
+ *   grad_ratio_theory_log10 = sum over layers 2..n_layers of log10 grad_factor_theory:
+ *                          the mean-field prediction of grad_ratio_log10 (the slope
+ *                          of the grad_norm_theory line, without its underflow)
+ *   act_grad_ratio_theory_log10 = sum over layers 2..n_layers of log10 sqrt(chi): the
+ *                          mean-field prediction of act_grad_ratio_log10 (the slope of
+ *                          the act_grad_norm_theory line; grad_ratio_theory_log10's
+ *                          value before the weight-gradient law)
  *   final_loss, final_acc (steps > 0): loss and accuracy on the training set
  * A ratio with a zero (underflowed) gradient is null, never -inf; a diverged
  * run gives null for every metric and counts in diverged_share.  Per value
@@ -313,6 +389,7 @@ typedef enum {
   GL_SWEEP_ACT_GRAD_RATIO_LOG10,
   GL_SWEEP_CHI_GEOMEAN,
   GL_SWEEP_GRAD_RATIO_THEORY_LOG10,
+  GL_SWEEP_ACT_GRAD_RATIO_THEORY_LOG10,
   GL_SWEEP_FINAL_LOSS,   /* steps > 0 only */
   GL_SWEEP_FINAL_ACC,    /* steps > 0 only */
   GL_SWEEP_N_METRICS

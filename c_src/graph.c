@@ -4,11 +4,11 @@
  * it (which backward op adds into a gradient, the row alignment).
  *
  * A network is a list of ops (gl_op_type: OP_LIN, OP_ACT, OP_ADD, OP_CONV,
- * OP_POOL, OP_GAP) over numbered buffers (rows, features), built once at
- * create.  Forward runs the list in order;
- * backward runs it in reverse, each op writing (first contribution) or adding
- * (later ones) into the gradient of its inputs, so a residual add's backward
- * simply feeds both of its branches.
+ * OP_POOL, OP_GAP, OP_NORM) over numbered buffers (rows, features), built
+ * once at create.  Forward runs the list in order; backward runs it in
+ * reverse, each op writing (first contribution) or adding (later ones) into
+ * the gradient of its inputs, so a residual add's backward simply feeds both
+ * of its branches.
  *
  * Layers are numbered 1 .. L+2 (0-based in the arrays): Lin_1 (d -> W), L
  * hidden Lin (W -> W) in blocks of k, Lin_out (W -> C).

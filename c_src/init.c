@@ -29,6 +29,20 @@ static void orthonormalize(double *A, int rows, int cols) {
   }
 }
 
+/* Orthogonal init's gain: sqrt(2) for the relu family, whose phi passes half
+ * of a unit's second moment on (He et al. 2015); 1 otherwise. */
+static double orthogonal_gain(gl_act act) {
+  switch (act) {
+  case ACT_RELU:
+  case ACT_LEAKY_RELU: return sqrt(2.0);
+  case ACT_SIGMOID:
+  case ACT_TANH:
+  case ACT_LINEAR:
+  case ACT_GELU: return 1.0;
+  }
+  return 1.0; /* not reached: the settings table admits only the names above */
+}
+
 int gl_init_weights(gl_net *n) {
   gl_rng r;
   gl_rng_seed(&r, n->s.seed, 1);
@@ -57,7 +71,7 @@ int gl_init_weights(gl_net *n) {
       if (!A) return GL_ENOMEM;
       for (size_t i = 0; i < (size_t)big * small; i++) A[i] = gl_rng_normal(&r);
       orthonormalize(A, big, small);
-      double gain = (n->s.act == ACT_RELU || n->s.act == ACT_LEAKY_RELU) ? sqrt(2.0) : 1.0;
+      const double gain = orthogonal_gain(n->s.act);
       for (int i = 0; i < L->in; i++)
         for (int j = 0; j < L->out; j++)
           W[(size_t)i * L->out + j] = (gl_real)(

@@ -17,6 +17,15 @@
 #include <stdint.h>
 #include "gradlab.h"
 
+/* The activation phi of a network (the setting `act`).  The settings table
+ * (settings.c) stores the index of the name in its choices string
+ * "sigmoid|tanh|relu|leaky_relu|linear|gelu", so the order here is that
+ * string's (test_engine checks it).  Every switch over a gl_act lists every
+ * case and has no default: -Werror=switch then names each place a new
+ * activation still needs (docs/architecture.md, "Adding an activation"). */
+typedef enum { ACT_SIGMOID, ACT_TANH, ACT_RELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_GELU } gl_act;
+#define ACT_COUNT (ACT_GELU + 1)
+
 /* C(M,N) = (acc ? C : 0) + A(M,K) B(K,N), all row-major with leading dimensions. */
 void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
              gl_real *C, int ldc, int acc);
@@ -38,20 +47,31 @@ void transpose(gl_real *dst, const gl_real *src, int rows, int cols); /* dst (co
 /* y (B, out) = x (B, in) W (in, out) + b */
 void dense_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B, int in,
                    int out);
-void act_forward(gl_real *y, const gl_real *x, size_t n, int act);
+void act_forward(gl_real *y, const gl_real *x, size_t n, gl_act act);
 /* dx (+)= dy * phi'(x), using y = phi(x) where that is cheaper */
 void act_backward(gl_real *dx, const gl_real *dy, const gl_real *x, const gl_real *y, size_t n,
-                  int act, int acc);
-double act_max_slope(int act);
+                  gl_act act, int acc);
+double act_max_slope(gl_act act);
 /* Over n units: sum of phi'(x)^2 and the count below 10% of the maximum slope. */
-void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, int act, double *sum_sq,
+void act_slope_stats(const gl_real *x, const gl_real *y, size_t n, gl_act act, double *sum_sq,
                      long *n_sat);
 
 /* act_slope_stats where a normalisation feeds phi, (B, C, S) units: the sum
  * of (phi'(x) w_c rr_r)^2 (w_c = gamma_c rstd_c for batch norm, gamma_c for
  * layer norm with rr_r = its rows' rstd; rr_r NULL: 1) and the saturated count. */
-void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int S, int act,
+void act_slope_stats_norm(const gl_real *x, const gl_real *y, int B, int C, int S, gl_act act,
                           const gl_real *w_c, const gl_real *rr_r, double *sum_sq, long *n_sat);
+
+/* How alike the slopes of phi are across the examples of a batch, over (B,
+ * C, S) units with the weights of act_slope_stats_norm (w_c NULL: 1): with
+ * d_ru = phi'(x_ru) w_c(u) rr_r,
+ *   rho = mean over pairs r != s of mean_u d_ru d_su / mean over r of mean_u d_ru^2
+ *       = (sum_u (sum_r d_ru)^2 - sum d^2) / ((B - 1) sum d^2)
+ * in [-1/(B-1), 1]; 0 when every slope is 0 or B = 1.  The mean-field factor
+ * by which the back-propagated gradients of two different examples stay
+ * alike through this phi, relative to chi's for one example (stats.c). */
+double act_slope_rho(const gl_real *x, const gl_real *y, int B, int C, int S, gl_act act,
+                     const gl_real *w_c, const gl_real *rr_r);
 
 /* y = keep * x + s * f  (keep = 1 with the shortcut, 0 without) */
 void residual_forward(gl_real *y, const gl_real *x, const gl_real *f, gl_real s, gl_real keep,
@@ -83,6 +103,9 @@ void conv3x3_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_re
 void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, const gl_real *x,
                       const gl_real *W, int B, int c_in, int c_out, int H, int Wd, int acc_dx,
                       gl_real *scratch);
+/* dx (+)= the input gradient alone, no dW or db (the same bits as conv3x3_backward's dx) */
+void conv3x3_backward_dx(gl_real *dx, const gl_real *dy, const gl_real *W, int B, int c_in,
+                         int c_out, int H, int Wd, int acc_dx, gl_real *scratch);
 /* y (B, C, H/2, W/2) = mean of each 2x2 window (an odd last row/column is dropped) */
 void avgpool2_forward(gl_real *y, const gl_real *x, int B, int C, int H, int W);
 void avgpool2_backward(gl_real *dx, const gl_real *dy, int B, int C, int H, int W, int acc);

@@ -61,7 +61,12 @@ static void layout(gl_net *n, plan *p) {
   n->norm_sumsq = (double *)carve(p, sizeof(double) * nl);
   n->gamma_sumsq = (double *)carve(p, sizeof(double) * nl);
   n->rec = (double *)carve(p, sizeof(double) * GL_N_FIELDS * nl);
-  n->work = (double *)carve(p, sizeof(double) * (4 * (size_t)nl + 1));
+  n->work = (double *)carve(p, sizeof(double) * (7 * (size_t)nl + 1));
+  /* residual blocks (blocks.c): their wiring, per-block record, a branch's scratch */
+  n->blocks = (gl_block *)carve(p, sizeof(gl_block) * (size_t)n->n_blocks);
+  n->rec_block = (double *)carve(p, sizeof(double) * GL_N_BLOCK_FIELDS * (size_t)n->n_blocks);
+  n->blk_trunk = (double *)carve(p, sizeof(double) * ((size_t)n->n_blocks + 1));
+  n->bscratch = (gl_real *)carve(p, sizeof(gl_real) * gl_blocks_scratch(n));
 }
 
 /* Sizes of the buffers and scratch once the graph is known (second carve). */
@@ -290,6 +295,7 @@ static int carve_net(gl_config *cfg, const gl_net *tmp, double need, gl_net **ou
   n->mem = raw;
   n->bytes = p.off;
   gl_plan_passes(n);
+  gl_blocks_wire(n);
   *out = n;
   return GL_OK;
 }
@@ -337,6 +343,8 @@ static int fill_net(gl_config *cfg, gl_net *n) {
     return rc;
   }
   n->rec_step = -1;
+  n->rec_dead = 0;
+  n->dead_step = -1;
   n->rec_test_loss = n->rec_test_acc = -1;
   n->div_step = -1;
   n->div_where = "";

@@ -10,7 +10,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,11 @@ typedef struct {
 } setting;
 
 #define OFF(f) offsetof(gl_settings, f)
+
+/* A T_CHOICE setting is stored as the index of its name in `choices`, through
+ * an int: the enum fields (act's gl_act) are int-sized, and C lets an int
+ * lvalue reach an enum whose type is int or unsigned int (C11 6.5p7). */
+_Static_assert(sizeof(gl_act) == sizeof(int), "gl_act is stored through an int");
 
 static const setting SETTINGS[] = {
     {"model", T_CHOICE, "dense", 0, 0, "dense|conv", OFF(model),
@@ -84,13 +88,6 @@ static const setting SETTINGS[] = {
     {"steps", T_INT, "500", 0, 10000000, NULL, OFF(steps), "training steps of a run"},
 };
 #define N_SETTINGS ((int)(sizeof SETTINGS / sizeof SETTINGS[0]))
-
-void gl_seterr(char *dst, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(dst, GL_ERRMSG_LEN, fmt, ap);
-  va_end(ap);
-}
 
 int gl_config_result(gl_config *cfg, int rc) {
   cfg->errcode = rc;
@@ -272,21 +269,27 @@ int gl_config_copy(const gl_config *src, gl_config **out) {
   return GL_OK;
 }
 
+/* One setting by name, validated by the table; a failed set changes nothing.
+ * gl_config_set and gl_net_set (change.c) both come here. */
+int gl_settings_set(gl_settings *s, char *err, const char *name, const char *value) {
+  const setting *st = find_setting(name);
+  if (!st) {
+    gl_seterr(err, "unknown setting '%.60s'", name);
+    return GL_EINVAL;
+  }
+  gl_settings tmp = *s;
+  int rc = set_value(&tmp, err, st, value);
+  if (rc == GL_OK) *s = tmp;
+  return rc;
+}
+
 /* gl_config_set without recording the code (gl_config_parse calls it too). */
 static int config_set(gl_config *cfg, const char *name, const char *value) {
   if (!name || !value) {
     gl_seterr(cfg->errmsg, "setting name and value must not be NULL");
     return GL_EMISUSE;
   }
-  const setting *st = find_setting(name);
-  if (!st) {
-    gl_seterr(cfg->errmsg, "unknown setting '%.60s'", name);
-    return GL_EINVAL;
-  }
-  gl_settings tmp = cfg->s;   /* a failed set changes nothing */
-  int rc = set_value(&tmp, cfg->errmsg, st, value);
-  if (rc == GL_OK) cfg->s = tmp;
-  return rc;
+  return gl_settings_set(&cfg->s, cfg->errmsg, name, value);
 }
 
 int gl_config_set(gl_config *cfg, const char *name, const char *value) {

@@ -68,7 +68,52 @@ void gl_evaluate(gl_net *n, const gl_dataset *ds, int count, double *loss, doubl
 typedef struct {
   gl_net *n;
   int rows;
+  int anchor; /* the layer nearest the output whose ||dL/dW|| is not 0 (gl_measure_weights) */
 } rec_job;
+
+/* The batch sums of the weight-gradient law (gl_measure_weights) for a layer
+ * whose input is x (rows, n), against the anchor layer's output gradient
+ * da (rows, m):
+ *   D = k sum_r |x_r|^2 |da_r|^2          (each example with itself)
+ *   O = k ||x^T da||_F^2 - D  = k sum_{r != s} (x_r . x_s)(da_r . da_s)
+ *                                         (each pair of different examples)
+ * k = fan_in / n: 1 for a dense layer, 9/(H W) for a conv layer, whose
+ * weights meet one 3x3 patch of the map at a time.  x^T da is summed in
+ * blocks of 64 of its rows, each a double sum over the examples in order (a
+ * stack array: a record allocates nothing), so every build and thread count
+ * gives the same bits.  At the anchor itself D + O = k ||dL/dW||^2. */
+/* |v|^2 of a short row in double: four partial sums (units 4k, 4k+1, ...),
+ * added in that order, so the adds do not wait on one another */
+static double row_sq(const gl_real *v, int n) {
+  double s[4] = {0, 0, 0, 0};
+  int i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int k = 0; k < 4; k++) s[k] += (double)v[i + k] * v[i + k];
+  for (; i < n; i++) s[0] += (double)v[i] * v[i];
+  return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
+static void law_sums(const gl_buf *x, const gl_buf *da, int rows, double k, double *D, double *O) {
+  enum { BLK = 64 };
+  const int n = x->n, m = da->n;
+  double diag = 0, full = 0, acc[BLK];
+  for (int r = 0; r < rows; r++)
+    diag += row_sq(x->v + (size_t)r * n, n) * row_sq(da->g + (size_t)r * m, m);
+  for (int i0 = 0; i0 < n; i0 += BLK) {
+    const int w = n - i0 < BLK ? n - i0 : BLK;
+    for (int c = 0; c < m; c++) {
+      for (int i = 0; i < w; i++) acc[i] = 0;
+      for (int r = 0; r < rows; r++) {
+        const double dc = da->g[(size_t)r * m + c];
+        const gl_real *xr = x->v + (size_t)r * n + i0;
+        for (int i = 0; i < w; i++) acc[i] += xr[i] * dc;
+      }
+      for (int i = 0; i < w; i++) full += acc[i] * acc[i];
+    }
+  }
+  *D = k * diag;
+  *O = k * (full - diag);
+}
 
 static void measure_layer(void *p, int l, int thread) {
   const rec_job *j = (const rec_job *)p;
@@ -76,6 +121,7 @@ static void measure_layer(void *p, int l, int thread) {
   const int nl = n->n_layers, rows = j->rows;
   double *agn = n->work;            /* [0] = dL/dx, [l+1] = layer l */
   double *msq = n->work + nl + 1;   /* mean phi'^2 of the phi after layer l */
+  double *rho = n->work + 4 * nl + 1, *D = rho + nl, *O = D + nl; /* (gl_internal.h) */
   const gl_layer *L = &n->layers[l];
   double gn = sqrt(n->layer_sumsq[l]);
   n->rec[GL_GRAD_NORM * nl + l] = gn;
@@ -101,14 +147,24 @@ static void measure_layer(void *p, int l, int thread) {
       for (int c = 0; c < N->C; c++) N->rs[c] = bn ? gamma[c] * N->rstd[c] : gamma[c];
       act_slope_stats_norm(n->bufs[L->act_pre].v, a->v, rows, N->C, N->S, n->s.act, N->rs,
                            bn ? NULL : N->rstd, &sq, &sat);
+      rho[l] = act_slope_rho(n->bufs[L->act_pre].v, a->v, rows, N->C, N->S, n->s.act, N->rs,
+                             bn ? NULL : N->rstd);
     } else {
       act_slope_stats(n->bufs[L->act_pre].v, a->v, cnt, n->s.act, &sq, &sat);
+      rho[l] = act_slope_rho(n->bufs[L->act_pre].v, a->v, rows, 1, a->n, n->s.act, NULL, NULL);
     }
     msq[l] = sq / cnt;
     n->rec[GL_SATURATION * nl + l] = (double)sat / cnt;
   } else {
     msq[l] = 1;
+    rho[l] = 1;
     n->rec[GL_SATURATION * nl + l] = 0;
+  }
+  if (l <= j->anchor) {
+    const gl_buf *x = &n->bufs[L->in_buf];
+    law_sums(x, &n->bufs[n->layers[j->anchor].out_buf], rows, (double)L->in / x->n, &D[l], &O[l]);
+  } else {
+    D[l] = O[l] = 0;
   }
 }
 
@@ -116,8 +172,15 @@ void gl_measure_batch(gl_net *n, int rows) {
   const int nl = n->n_layers;
   double *agn = n->work;
   agn[0] = mean_row_norm(n->bufs[0].g, rows, n->data.d);
-  rec_job j = {n, rows};
+  int anchor = nl - 1;
+  while (anchor > 0 && !(n->layer_sumsq[anchor] > 0)) anchor--;
+  rec_job j = {n, rows, anchor};
   gl_parallel(nl, measure_layer, &j);
+  /* dead: every layer's ||dL/dW_l|| is 0 or below the smallest normal number
+   * (underflow = 1 in every layer): no weight gets a gradient it can use */
+  int dead = 1;
+  for (int l = 0; l < nl; l++) dead &= n->rec[GL_UNDERFLOW * nl + l] == 1.0;
+  n->rec_dead = dead;
   for (int l = 0; l < nl; l++) {
     double below = agn[l], here = agn[l + 1];
     n->rec[GL_CHI_MEASURED * nl + l] = here > 0 ? (below / here) * (below / here) : 0;
@@ -135,9 +198,93 @@ void gl_measure_batch(gl_net *n, int rows) {
  *                    (times (gamma rstd)^2 per unit where a normalisation feeds that phi)
  *   gamma_grad_norm_l = ||dgamma|| of the normalisation on layer l's way out
  *   update_ratio_l = ||delta W_l|| / ||W_l||,  ||W||^2 = nw (var + mean^2)
- * and the theory line: anchored at the layer nearest the output whose
- * gradient is not zero (the output layer, unless training has zeroed its
- * gradient), one factor sqrt(chi) per layer below it; 0 above the anchor. */
+ * and the theory lines (theory_lines, below). */
+/* x clamped to a double's range (NaN only from NaN) */
+static double clamp_max(double x) { return x > DBL_MAX ? DBL_MAX : x; }
+
+/* The two theory lines of the record, from the output down: mean field
+ * (Schoenholz et al. 2017) with the record's chi, anchored at a measured
+ * number and 0 above the anchor.
+ *
+ * act_grad_norm_theory predicts act_grad_norm, the back-propagated
+ * ||dL/dh_l||: one layer down delta_{l-1} = phi'(h_{l-1}) (W_l^T delta_l), so
+ * with W_l's entries independent of delta_l, E|delta_{l-1}|^2 = chi_l
+ * E|delta_l|^2.  From the anchor a (the layer nearest the output whose
+ * act_grad_norm is not 0):
+ *   act_grad_norm_theory_l = act_grad_norm_a * prod_{m=l+1..a} sqrt(chi_m)
+ *
+ * grad_norm_theory predicts grad_norm, ||dL/dW_l||.  dL/dW_l = X_l^T Delta_l
+ * with X_l (B, n) the layer's inputs and Delta_l (B, m) its output
+ * gradients, one row per example, so
+ *   ||dL/dW_l||^2 = sum_{r,s} (x_r . x_s)(delta_r . delta_s).
+ * A term r = s is one example's |x_r|^2 |delta_r|^2: mean field's
+ * E[x_l^2] E[delta_l^2].  Mean field carries the products of two examples'
+ * gradients down as it carries the squares (expectations over W_l):
+ *   E delta_{l-1,r} . delta_{l-1,s} = fan_in var(W_l) mean_u phi'_ru phi'_su delta_{l,r} . delta_{l,s},
+ * that is chi_l for r = s and, on average over the pairs r != s, chi_l rho_l
+ * (rho_l of the phi feeding layer l, as chi_l's phi'^2: how alike two
+ * examples' slopes are, act_slope_rho; 1 for a linear phi, less where
+ * different examples pass through different units).  So with
+ * the anchor a (nearest the output with a nonzero grad_norm), its output
+ * gradients Delta_a and each layer's own inputs X_l, as measured:
+ *   ||dL/dW_l||^2 ~ P_l S_l,   P_l = prod_{m=l+1..a} chi_m,   S_l = D_l + R_l O_l,
+ *   D_l = sum_r |x_r|^2 |Delta_a,r|^2,  O_l = sum_{r != s} (x_r . x_s)(Delta_a,r . Delta_a,s),
+ *   R_l = prod_{m=l+1..a} rho_m   (law_sums; at the anchor S_a = ||dL/dW_a||^2),
+ *   grad_norm_theory_l   = grad_norm_a * prod_{m=l+1..a} sqrt(chi_m) * sqrt(S_l / S_a)
+ *   grad_factor_theory_l = grad_norm_theory_{l-1} / grad_norm_theory_l = sqrt(chi_l S_{l-1} / S_l)
+ *                          (layers 2..a; 0 at layer 1, above the anchor and where S_l is 0).
+ * The first factor is the back-propagated gradient's (the act line's), the
+ * second the forward signal's: where that grows as fast as the gradient
+ * shrinks (relu or linear with large weights) they cancel and the weight
+ * gradients stay level while ||dL/dh|| climbs.  The forward signal is
+ * measured, not the mean-field recursion q_l = var(W) E[phi(z)^2]: chi too
+ * uses the batch's own phi', the measurement is exact for every network
+ * (residual adds, normalisations, poolings), and for the plain stacks the
+ * recursion and the measurement agree within half a decade.  The
+ * pairs r != s are the batch: deep layers' inputs are alike across the
+ * examples (a sigmoid's sit near 1/2) and their gradients add up, the first
+ * layer's (the data) are not; without them the line misses relu's by 1.1
+ * decades at depth 20, with them by 0.6 (docs/architecture.md, "Statistics").
+ * Running products are clamped to a double's range (never inf, never
+ * 0 * inf). */
+static void theory_lines(gl_net *n) {
+  const int nl = n->n_layers;
+  const double *chi = n->rec + GL_CHI * nl, *gn = n->rec + GL_GRAD_NORM * nl;
+  const double *agn = n->rec + GL_ACT_GRAD_NORM * nl;
+  const double *rho = n->work + 4 * nl + 1, *D = rho + nl, *O = D + nl;
+  double *act_th = n->rec + GL_ACT_GRAD_NORM_THEORY * nl, *th = n->rec + GL_GRAD_NORM_THEORY * nl;
+  double *fac = n->rec + GL_GRAD_FACTOR_THEORY * nl;
+  int a = nl - 1;
+  while (a > 0 && !(agn[a] > 0)) a--;
+  double back = 1; /* prod_{m=l+1..a} sqrt(chi_m) */
+  for (int l = nl - 1; l >= 0; l--) {
+    /* act_grad_norm_theory_l = act_grad_norm_a prod_{m=l+1..a} sqrt(chi_m) */
+    act_th[l] = l > a ? 0 : clamp_max(agn[a] * back);
+    if (l <= a) back = clamp_max(back * sqrt(chi[l]));
+  }
+  a = nl - 1;
+  while (a > 0 && !(gn[a] > 0)) a--;
+  const double Sa = D[a] + O[a];
+  double R = 1, S_above = 0; /* R_l = prod_{m=l+1..a} rho_m; S_{l+1} */
+  back = 1;                  /* sqrt(P_l) */
+  for (int l = nl - 1; l >= 0; l--) {
+    fac[l] = 0;
+    if (l > a) {
+      th[l] = 0;
+      continue;
+    }
+    /* S_l = D_l + R_l O_l;  grad_norm_theory_l = grad_norm_a sqrt(P_l) sqrt(S_l / S_a) */
+    double S = D[l] + R * O[l];
+    if (!(S > 0)) S = 0; /* >= 0 in exact arithmetic (a Hadamard product of two Gram matrices) */
+    th[l] = Sa > 0 ? clamp_max(gn[a] * back * sqrt(S / Sa)) : 0;
+    if (l < a) fac[l + 1] = S_above > 0 ? clamp_max(sqrt(chi[l + 1] * (S / S_above))) : 0;
+    S_above = S;
+    back = clamp_max(back * sqrt(chi[l]));
+    const int from = n->layers[l].in_from;
+    R *= from >= 0 ? rho[from] : 1.0;
+  }
+}
+
 void gl_measure_weights(gl_net *n, int update, const double *upd, const double *wvar,
                         const double *wmean) {
   const int nl = n->n_layers;
@@ -159,13 +306,7 @@ void gl_measure_weights(gl_net *n, int update, const double *upd, const double *
     n->rec[GL_UPDATE_RATIO * nl + l] = update && w2 > 0 ? sqrt(upd[l] / w2) : 0;
     n->rec[GL_GAMMA_GRAD_NORM * nl + l] = sqrt(n->gamma_sumsq[l]);
   }
-  int anchor = nl - 1;
-  while (anchor > 0 && !(n->rec[GL_GRAD_NORM * nl + anchor] > 0)) anchor--;
-  double pred = n->rec[GL_GRAD_NORM * nl + anchor];
-  for (int l = nl - 1; l >= 0; l--) {
-    n->rec[GL_GRAD_NORM_THEORY * nl + l] = l > anchor ? 0 : pred;
-    if (l <= anchor) pred *= sqrt(n->rec[GL_CHI * nl + l]);
-  }
+  theory_lines(n);
   /* the mean-field chain: sqrt(chi_l) per layer and prod_{m >= l} sqrt(chi_m) from the
    * output down (a double holds 10^-308 .. 10^308: clamped, never 0 * inf or inf) */
   double prod = 1;

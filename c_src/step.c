@@ -115,6 +115,7 @@ static void one_step(gl_net *n, int record, int update) {
      * a conv model's on its first GL_CONV_EVAL images; the test split's likewise
      * (gl_eval_count, api.c, the one rule the readers are told too) */
     gl_measure_batch(n, rows);
+    gl_measure_blocks(n, rows); /* a residual net's per-block factors, from the same buffers */
     /* in evaluation mode: batch norm's loss differs from the training batch's */
     if (!gl_record_is_batch(n))
       gl_evaluate(n, &n->data, gl_eval_count(n), &rec_loss, &rec_acc);
@@ -125,6 +126,7 @@ static void one_step(gl_net *n, int record, int update) {
   if (record) {
     gl_measure_weights(n, update, upd, wvar, wmean);
     n->rec_step = n->t;
+    if (n->rec_dead && n->dead_step < 0) n->dead_step = n->t; /* it stays set */
     n->rec_loss = rec_loss;
     n->rec_acc = rec_acc;
   }

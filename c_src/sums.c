@@ -81,6 +81,14 @@ static inline vf8 load_vf8(const float *p) {
  * four times denser in a v128 than double, which is why this pays. */
 double sum_sq(const gl_real *v, size_t n) {
   enum { BLOCK = 256 };
+  if (n < LANES) {
+    /* a row shorter than the lanes (one example's gradient in a width-2 net, whose
+     * statistics measure it row by row): the loop below with its lanes at 0, which
+     * add nothing (b >= +0 or NaN; b + 0 = b), and s = 0 + b = b: the same bits */
+    float b = 0;
+    for (size_t j = 0; j < n; j++) b += v[j] * v[j];
+    return b >= 1e-28f && b <= 1e37f ? (double)b : sum_sq_double(v, n);
+  }
   double s = 0;
   for (size_t i = 0; i < n; i += BLOCK) {
     const size_t m = n - i < BLOCK ? n - i : BLOCK;

@@ -69,7 +69,7 @@ struct gl_sweep {
 
 static const char *METRIC_NAMES[GL_SWEEP_N_METRICS] = {
     "grad_ratio_log10", "act_grad_ratio_log10", "chi_geomean", "grad_ratio_theory_log10",
-    "final_loss",       "final_acc"};
+    "act_grad_ratio_theory_log10", "final_loss", "final_acc"};
 
 const char *gl_sweep_metric_name(int metric) {
   return metric >= 0 && metric < GL_SWEEP_N_METRICS ? METRIC_NAMES[metric] : NULL;
@@ -458,15 +458,22 @@ static void unit_metrics(const gl_net *net, long steps, double *m) {
     else sum_ln += log(chi[l]);
   }
   m[GL_SWEEP_CHI_GEOMEAN] = nl < 3 ? NAN : zero ? 0 : exp(sum_ln / (nl - 2));
-  /* the mean-field line: grad_norm[1] ~ grad_norm[out] * prod_{l=2..nl} sqrt(chi_l), so
-   *   log10 ratio = sum_l 0.5 log10 chi_l   (summed in logs: no underflow at depth 1000) */
-  double sum_log = 0;
+  /* the mean-field lines, summed in logs (no underflow at depth 1000; a zero factor: null):
+   *   act_grad_norm[1] ~ act_grad_norm[out] * prod_{l=2..nl} sqrt(chi_l)
+   *   grad_norm[1]     ~ grad_norm[out] * prod_{l=2..nl} grad_factor_theory_l
+   * (the record's act_grad_norm_theory and grad_norm_theory lines, end to end) */
+  const double *fac = gl_record_field(net, GL_GRAD_FACTOR_THEORY);
+  double sum_log = 0, sum_fac = 0;
+  int zero_fac = 0;
   zero = 0;
   for (int l = 1; l < nl; l++) {
     if (!(chi[l] > 0)) zero = 1;
     else sum_log += 0.5 * log10(chi[l]);
+    if (!(fac[l] > 0)) zero_fac = 1;
+    else sum_fac += log10(fac[l]);
   }
-  m[GL_SWEEP_GRAD_RATIO_THEORY_LOG10] = zero ? NAN : sum_log;
+  m[GL_SWEEP_ACT_GRAD_RATIO_THEORY_LOG10] = zero ? NAN : sum_log;
+  m[GL_SWEEP_GRAD_RATIO_THEORY_LOG10] = zero_fac ? NAN : sum_fac;
   m[GL_SWEEP_FINAL_LOSS] = steps > 0 ? gl_record_loss(net) : NAN;
   m[GL_SWEEP_FINAL_ACC] = steps > 0 ? gl_record_acc(net) : NAN;
 }

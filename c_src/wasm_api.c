@@ -1,6 +1,6 @@
 /*
  * wasm_api.c - the WebAssembly export layer: which engine functions the JS
- * wrapper (web/js/gradlab.js) may call, plus helpers that turn
+ * wrapper (web/js/engine/gradlab.js) may call, plus helpers that turn
  * out-parameters into return values.  Each export is declared once, with
  * GL_EXPORT: the Makefile reads these lines to build EXPORTED_FUNCTIONS, and
  * the table below makes the build fail if a name does not exist.
@@ -84,6 +84,8 @@ GL_EXPORT(gl_n_classes)
 GL_EXPORT(gl_field_name)
 GL_EXPORT(gl_record_field)
 GL_EXPORT(gl_record_step)
+GL_EXPORT(gl_record_dead)
+GL_EXPORT(gl_dead_step)
 GL_EXPORT(gl_record_loss)
 GL_EXPORT(gl_record_acc)
 GL_EXPORT(gl_record_test_loss)
@@ -118,4 +120,11 @@ GL_EXPORT(gl_sweep_units_total)
 GL_EXPORT(gl_sweep_progress)
 GL_EXPORT(gl_sweep_json)
 GL_EXPORT(glw_sweep_new2)
+GL_EXPORT(gl_net_set)
+GL_EXPORT(gl_block_field_name)
+GL_EXPORT(gl_record_block_field)
+GL_EXPORT(gl_record_stem_factor)
+GL_EXPORT(gl_record_head_factor)
+GL_EXPORT(gl_block_first_layer)
+GL_EXPORT(gl_block_last_layer)
 };

@@ -21,6 +21,12 @@
  * and W1bn once more with record_every=10 for both nets, the line naming it
  * (batch norm's own cost, mostly without the record's evaluation pass):
  *   bench W1bn native record_every=10 time_ratio_to_W1=1.NN  (...)
+ * The per-block statistics of a residual net (blocks.c) against the same net
+ * without them, the two taking turns, every step recorded:
+ *   bench blocks R1 native time_ratio=1.NNN  (...)
+ * for R1 (tests/bench/workloads.json: the lesson's dense pre stack) and W3
+ * (conv pre), and both in post form (where the branch's part costs one more
+ * matrix product or convolution backward per block).
  * The machine's speed drifts by 2x between runs (and within one, when the
  * cores are shared): only a ratio of interleaved runs compares.
  * Environment: RUN_S (default 2), RUNS (default 5), WARM_S (default 1), THREADS (default 2;
@@ -203,6 +209,62 @@ static int bench_norm(const char *name, const char *base, const char *extra, int
   return 0;
 }
 
+/* What the per-block statistics (gl_measure_blocks) add to a recorded step:
+ * net a records them; net b is the same net with n_blocks set to 0 after
+ * create, which skips gl_measure_blocks and nothing else (its res_scale is
+ * not rezero, so no learned scale is counted by n_blocks).  Every step is
+ * recorded (record_every=1); the two take turns, RUNS pairs, and the line
+ * prints the median ratio of step times.  Afterwards every per-layer field of
+ * the two records is compared: the statistics change no other number. */
+static int bench_blocks(const char *base, const char *extra, int runs, double run_s, double warm_s) {
+  gl_config *ca, *cb;
+  gl_net *a = make_net(base, extra, &ca), *b = a ? make_net(base, extra, &cb) : NULL;
+  if (!a || !b) return 1;
+  if (!a->n_blocks || a->s.res_scale_kind == SCALE_REZERO || a->s.record_every != 1) {
+    fprintf(stderr, "bench: blocks %s: needs a residual net without rezero, recording every step\n", base);
+    return 1;
+  }
+  b->n_blocks = 0;
+  const int threads = (int)env_d("THREADS", 2);
+  for (int pass = 0; pass < (threads > 1 ? 2 : 1); pass++) {
+    if (gl_threads_set(pass ? threads : 1)) {
+      fprintf(stderr, "bench: %s\n", gl_threads_errmsg());
+      return 1;
+    }
+    rate_of(a, 0, warm_s / 2);
+    rate_of(b, 0, warm_s / 2);
+    double ratio[50], ra[50], rb[50];
+    for (int r = 0; r < runs; r++) {
+      ra[r] = rate_of(a, 0, run_s / 2);
+      rb[r] = rate_of(b, 0, run_s / 2);
+      ratio[r] = rb[r] / ra[r];
+    }
+    qsort(ra, (size_t)runs, sizeof(double), cmpd);
+    qsort(rb, (size_t)runs, sizeof(double), cmpd);
+    qsort(ratio, (size_t)runs, sizeof(double), cmpd);
+    char where[64] = "native";
+    if (pass) snprintf(where, sizeof where, "native threads=%d", threads);
+    printf("bench blocks %s%s%s %s time_ratio=%.3f  (recorded steps/s %.1f with the block statistics, "
+           "%.1f without; %d blocks; %d interleaved pairs of %.1f s, ratios %.3f .. %.3f)\n",
+           base, extra ? " " : "", extra ? extra : "", where, ratio[runs / 2], ra[runs / 2], rb[runs / 2],
+           a->n_blocks, runs, run_s / 2, ratio[0], ratio[runs - 1]);
+    fflush(stdout);
+  }
+  gl_threads_set(1);
+  /* the same steps apart from the block statistics: one more step each, then every field */
+  while (gl_steps_done(b) < gl_steps_done(a)) gl_step(b, 1);
+  while (gl_steps_done(a) < gl_steps_done(b)) gl_step(a, 1);
+  int same = 1;
+  for (int f = 0; f < GL_N_FIELDS; f++)
+    same &= !memcmp(gl_record_field(a, f), gl_record_field(b, f), sizeof(double) * (size_t)a->n_layers);
+  if (!same) fprintf(stderr, "bench: blocks %s: the two nets' records differ\n", base);
+  gl_free(a);
+  gl_free(b);
+  gl_config_free(ca);
+  gl_config_free(cb);
+  return !same;
+}
+
 int main(int argc, char **argv) {
   const double run_s = env_d("RUN_S", 2), warm_s = env_d("WARM_S", 1);
   int runs = (int)env_d("RUNS", 5);
@@ -267,5 +329,10 @@ int main(int argc, char **argv) {
    * the record's evaluation-mode forward pass (docs/performance.md) */
   if (argc <= 1 || strcmp(argv[1], "W1bn") == 0)
     if (bench_norm("W1bn", "W1", "record_every=10", runs, run_s, warm_s)) return 1;
+  if (argc <= 1 || strcmp(argv[1], "blocks") == 0) {
+    const char *cases[][2] = {{"R1", NULL}, {"R1", "form=post"}, {"W3", NULL}, {"W3", "form=post"}};
+    for (int c = 0; c < 4; c++)
+      if (bench_blocks(cases[c][0], cases[c][1], runs, run_s, warm_s)) return 1;
+  }
   return 0;
 }

@@ -198,8 +198,8 @@ function expectedSweep(page) {
     const m = (a) => (metric === 'diverged_share' ? { median: r[a].diverged_share } : r[a][metric]);
     const rows = r.values.map((x, i) => [f.value(x), ...stacks.flatMap((a) => (band
       ? [cell(m(a).median[i]), t('alt.range', { lo: cell(m(a).p10[i]), hi: cell(m(a).p90[i]) })] : [cell(m(a).median[i])]))]);
-    const theory = metric === 'grad_ratio_log10' || metric === 'act_grad_ratio_log10';
-    if (theory) rows.forEach((row, i) => row.push(cell(r.plain.grad_ratio_theory_log10.median[i])));
+    const law = { grad_ratio_log10: 'grad_ratio_theory_log10', act_grad_ratio_log10: 'act_grad_ratio_theory_log10' }[metric];
+    if (law) rows.forEach((row, i) => row.push(cell(r.plain[law].median[i])));
     return { rows, metric, result: r, theoryHead: t('sweep.series.theory'), caption: t(band ? 'alt.sweep.caption' : 'alt.sweep.caption_share', { metric: t(`sweep.metric.${metric}`), setting: t(`setting.${r.name}.label`), seeds: f.int(r.seeds[1] - r.seeds[0] + 1) }) };
   });
 }

@@ -161,7 +161,7 @@ test('the Sweep chart marks where the theory line and the measured curve meet 1,
     assert.ok(x > r.values[i - 1] && x < r.values[i], `${x} in (${r.values[i - 1]}, ${r.values[i]})`);
     return [r.values[i - 1], r.values[i]];
   };
-  const tb = around(r.plain.grad_ratio_theory_log10.median, theory.x);
+  const tb = around(r.plain.act_grad_ratio_theory_log10.median, theory.x);
   const mb = around(r.plain.act_grad_ratio_log10.median, measured.x);
   /* the text alternative names the swept values around each crossing, not a computed number */
   const fmt = (v) => String(Number(v.toPrecision(4)));

@@ -125,7 +125,8 @@ static void test_no_shortcut_is_plain(void) {
         gl_step(r, 1);
         for (int fd = 0; fd < GL_N_FIELDS; fd++) {
           /* chi and what is made of it (the theory line, the mean-field chain) are wired per architecture */
-          if (fd == GL_CHI || fd == GL_GRAD_NORM_THEORY || fd == GL_CHAIN_FACTOR_THEORY || fd == GL_CHAIN_PRODUCT_THEORY)
+          if (fd == GL_CHI || fd == GL_GRAD_NORM_THEORY || fd == GL_CHAIN_FACTOR_THEORY || fd == GL_CHAIN_PRODUCT_THEORY ||
+              fd == GL_ACT_GRAD_NORM_THEORY || fd == GL_GRAD_FACTOR_THEORY)
             continue;
           const double *a = gl_record_field(p, fd), *b = gl_record_field(r, fd);
           for (int l = 0; l < gl_n_layers(p); l++) worst = fmax(worst, fabs(a[l] - b[l]));
@@ -141,6 +142,65 @@ static void test_no_shortcut_is_plain(void) {
       gl_free(r);
       gl_config_free(c);
     }
+}
+
+/* The per-block factors of the conv net (blocks.c): every form, norm and
+ * pooling, the rules of block_rules (test_util.h: the telescoped product,
+ * the triangle, pre form's exact shortcut share of 1, or 1/2 where a block
+ * pools its sum, the layers of each block), and the net without shortcuts,
+ * whose blocks pass back only their branch's part, bit for bit. */
+static void test_blocks(void) {
+  printf("conv residual blocks: block_factor, block_shortcut, block_branch, stem and head\n");
+  const char *forms[] = {"pre", "post"}, *norms[] = {"none", "batch", "layer"};
+  for (int nm = 0; nm < 3; nm++)
+    for (int f = 0; f < 2; f++)
+      for (int pool = 0; pool <= 1; pool++) {
+        char t[256], why[256] = "";
+        snprintf(t, sizeof t, "model=conv data=digits blocks=3 channels=4 pool=%d form=%s act=relu "
+                 "init=he batch=16 record_every=1 norm=%s optimizer=momentum lr=0.05", pool, forms[f],
+                 norms[nm]);
+        gl_config *c = digits_cfg(t, 64, 0);
+        gl_net *r = NULL, *w = NULL;
+        gl_create(c, GL_ARCH_RESIDUAL, &r);
+        gl_create_ex(c, GL_ARCH_RESIDUAL, 0, &w);
+        gl_config_free(c);
+        if (!r || !w) {
+          CHECK(0, "create %s", t);
+          gl_free(r);
+          gl_free(w);
+          return;
+        }
+        const int ends[3] = {pool, 0, 0}; /* 3 blocks, one pooling: block 0 ends the first stage */
+        int bad = 0, twin_bad = 0;
+        double tele = 0;
+        for (int step = 0; step < 3; step++) {
+          gl_step(r, 1);
+          gl_step(w, 1);
+          bad += block_rules(r, f == 0, 2, 2, ends, &tele, why, sizeof why);
+          twin_bad += twin_rules(w);
+        }
+        CHECK(!bad, "norm %s form %s pool %d, 3 steps: product = chain_product (worst %.1e), triangle, "
+              "layers%s %s", norms[nm], forms[f], pool, tele,
+              f == 0 ? (pool ? ", stem = chain_factor[1], shortcut 1/2 at the pooling block, else 1"
+                             : ", stem = chain_factor[1], shortcut 1")
+                     : "",
+              why);
+        CHECK(twin_bad == 0, "norm %s form %s pool %d without shortcuts: shortcut 0, branch = factor bit "
+              "for bit (%d blocks of 3 records differ)", norms[nm], forms[f], pool, twin_bad);
+        gl_free(r);
+        gl_free(w);
+      }
+}
+
+/* The per-block factors, stem_factor and head_factor of two nets, bit for bit. */
+static int same_blocks(const gl_net *a, const gl_net *b) {
+  int same = gl_n_blocks(a) == gl_n_blocks(b);
+  for (int f = 0; f < GL_N_BLOCK_FIELDS && same; f++)
+    same &= !memcmp(gl_record_block_field(a, f), gl_record_block_field(b, f),
+                    sizeof(double) * (size_t)gl_n_blocks(a));
+  const double x[] = {gl_record_stem_factor(a), gl_record_head_factor(a)};
+  const double y[] = {gl_record_stem_factor(b), gl_record_head_factor(b)};
+  return same && !memcmp(x, y, sizeof x);
 }
 
 static void test_layers_and_records(void) {
@@ -217,6 +277,7 @@ static void test_layers_and_records(void) {
     for (int f = 0; f < GL_N_FIELDS; f++)
       bits &= !memcmp(gl_record_field(a, f), gl_record_field(c, f),
                       sizeof(double) * (size_t)gl_n_layers(a));
+    bits &= same_blocks(a, c);
     const double la = gl_record_loss(a), lc = gl_record_loss(c);
     CHECK(bits && !memcmp(&la, &lc, sizeof la), "%d threads: every field of the record, bit for bit",
           counts[k]);
@@ -230,8 +291,10 @@ static void test_layers_and_records(void) {
       "model=conv data=digits blocks=2 channels=4 act=relu init=he batch=16 record_every=3 "
       "optimizer=adam lr=0.01 norm=batch",
       "model=conv data=digits blocks=2 channels=4 act=tanh batch=16 record_every=2 form=post "
-      "optimizer=momentum lr=0.05 clip=1 norm=layer"};
-  for (int q = 0; q < 2; q++)
+      "optimizer=momentum lr=0.05 clip=1 norm=layer",
+      "model=conv data=digits blocks=3 channels=4 act=relu init=he batch=16 record_every=1 form=post "
+      "optimizer=momentum lr=0.05 norm=batch"};
+  for (int q = 0; q < 3; q++)
     for (int arch = 0; arch < 2; arch++) {
       gl_threads_set(1);
       gl_net *x = make(nt[q], arch, 128, 1);
@@ -247,6 +310,7 @@ static void test_layers_and_records(void) {
         for (int f = 0; f < GL_N_FIELDS; f++)
           bits &= !memcmp(gl_record_field(x, f), gl_record_field(c, f),
                           sizeof(double) * (size_t)gl_n_layers(x));
+        bits &= same_blocks(x, c);
         const double lx = gl_record_loss(x), lc = gl_record_loss(c);
         const double tx = gl_record_test_loss(x), tc = gl_record_test_loss(c);
         bits &= !memcmp(&lx, &lc, sizeof lx) && !memcmp(&tx, &tc, sizeof tx);
@@ -434,6 +498,7 @@ int main(int argc, char **argv) {
   timed(test_layers_and_records);
   timed(test_eval_subset);
   timed(test_no_shortcut_is_plain);
+  timed(test_blocks);
   if (!quick) {
     timed(test_vanishing);
     timed(test_training);

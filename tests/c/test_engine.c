@@ -158,7 +158,8 @@ static void test_no_shortcut_is_plain(void) {
         gl_step(r, 1);
         for (int fd = 0; fd < GL_N_FIELDS; fd++) {
           /* chi and what is made of it (the theory line, the mean-field chain) are wired per architecture */
-          if (fd == GL_CHI || fd == GL_GRAD_NORM_THEORY || fd == GL_CHAIN_FACTOR_THEORY || fd == GL_CHAIN_PRODUCT_THEORY)
+          if (fd == GL_CHI || fd == GL_GRAD_NORM_THEORY || fd == GL_CHAIN_FACTOR_THEORY || fd == GL_CHAIN_PRODUCT_THEORY ||
+              fd == GL_ACT_GRAD_NORM_THEORY || fd == GL_GRAD_FACTOR_THEORY)
             continue;
           const double *a = gl_record_field(p, fd), *b = gl_record_field(r, fd);
           for (int l = 0; l < gl_n_layers(p); l++) worst = fmax(worst, fabs(a[l] - b[l]));
@@ -296,6 +297,71 @@ static void test_divergence_underflow_clip(void) {
   gl_free(n);
 }
 
+/* dead: every layer's weight gradient 0 or underflowed.  relu with weights of
+ * std 2 (depth 20, width 32, the rest the defaults): the plain stack
+ * diverges at step 1; its residual twin's first update kills every relu
+ * from layer 3 on, and from step 1 every weight gradient is exactly 0 while
+ * the loss sits at ln 2 (the student's "died silently").  A healthy run never
+ * sets it; nor does a plain sigmoid stack whose early gradients underflow,
+ * because its last layers still learn. */
+static void test_dead(void) {
+  printf("dead: every weight gradient 0 or underflowed\n");
+  const char *relu2 = "depth=20 width=32 act=relu init=normal init_std=2 record_every=1";
+  gl_net *p = make(relu2, GL_ARCH_PLAIN), *r = make(relu2, GL_ARCH_RESIDUAL);
+  if (!p || !r) return;
+  gl_step(p, 3);
+  CHECK(gl_status(p) == GL_STATUS_DIVERGED && gl_diverged_step(p) == 1 && gl_dead_step(p) == -1 &&
+            !gl_record_dead(p),
+        "relu std 2, plain: diverged at step %ld, not dead (dead_step %ld)", gl_diverged_step(p),
+        gl_dead_step(p));
+  gl_step(r, 1);
+  const int alive0 = !gl_record_dead(r) && gl_dead_step(r) == -1 && gl_record_step(r) == 0;
+  gl_step(r, 1);
+  const int nl = gl_n_layers(r);
+  const double *g = gl_record_field(r, GL_GRAD_NORM), *u = gl_record_field(r, GL_UNDERFLOW);
+  int zero = 0, flagged = 0;
+  for (int l = 0; l < nl; l++) {
+    zero += g[l] == 0;
+    flagged += u[l] == 1;
+  }
+  CHECK(alive0 && gl_record_dead(r) && gl_dead_step(r) == 1 && zero == nl && flagged == nl &&
+            fabs(gl_record_loss(r) - log(2.0)) < 1e-3,
+        "relu std 2, residual: alive at step 0, dead at step %ld (%d of %d weight gradients exactly 0, "
+        "%d flagged), loss %.5f ~ ln 2", gl_dead_step(r), zero, nl, flagged, gl_record_loss(r));
+  gl_step(r, 30);
+  CHECK(gl_record_dead(r) && gl_dead_step(r) == 1 && gl_record_step(r) == 31,
+        "30 steps on: still dead at step %ld, dead_step stays %ld", gl_record_step(r), gl_dead_step(r));
+  gl_free(p);
+  gl_free(r);
+  /* the default record_every (10): the first record that sees it is step 10 */
+  r = make("depth=20 width=32 act=relu init=normal init_std=2", GL_ARCH_RESIDUAL);
+  if (!r) return;
+  gl_step(r, 11);
+  CHECK(gl_dead_step(r) == 10, "record_every 10: dead_step %ld (10, the first record after it died)",
+        gl_dead_step(r));
+  gl_free(r);
+  /* healthy runs: never set, whatever the early layers do */
+  const char *alive[] = {"depth=20 width=32 record_every=1",
+                         "depth=20 width=32 act=relu init=normal init_std=0.5 record_every=1",
+                         "depth=100 width=32 act=sigmoid init=xavier record_every=1"};
+  for (int k = 0; k < 3; k++)
+    for (int arch = GL_ARCH_PLAIN; arch <= GL_ARCH_RESIDUAL; arch++) {
+      gl_net *n = make(alive[k], arch);
+      if (!n) return;
+      int ever = 0, under = 0;
+      for (int s = 0; s < 40 && gl_status(n) == GL_STATUS_OK; s++) {
+        gl_step(n, 1);
+        ever |= gl_record_dead(n);
+        under |= gl_record_field(n, GL_UNDERFLOW)[0] == 1;
+      }
+      CHECK(!ever && gl_dead_step(n) == -1, "%s %s: 40 steps, never dead (dead_step %ld%s)",
+            arch ? "residual" : "plain", alive[k], gl_dead_step(n),
+            under ? "; layer 1 underflowed" : "");
+      gl_free(n);
+    }
+  CHECK(gl_record_dead(NULL) == 0 && gl_dead_step(NULL) == -1, "NULL: not dead, dead_step -1");
+}
+
 static void test_chi(void) {
   printf("mean-field chi against the measured factor\n");
   gl_net *n = make("depth=20 width=256 act=tanh init=xavier points=256", GL_ARCH_PLAIN);
@@ -345,6 +411,52 @@ static void test_chain(void) {
     }
   }
   CHECK(gl_act_max_slope(NULL) == 0, "gl_act_max_slope(NULL) is 0");
+}
+
+/* The theory lines beside the quantities they predict (issue 22): for the
+ * plain stacks of the lesson (depth 20, width 32, the rest the defaults) at
+ * step 0, the line's layer-1/last ratio within a decade of the measured one,
+ * for the weight gradients (grad_norm_theory) and for the back-propagated
+ * ones (act_grad_norm_theory).  Measured before the change, the line that is
+ * now act_grad_norm_theory stood beside grad_norm: relu std 0.5 +6.20 decades
+ * against a measured -0.81.  And the lines' own arithmetic: anchored at the
+ * measured number, grad_factor_theory their ratios layer by layer. */
+static void test_theory_lines(void) {
+  printf("the theory lines against what they predict (plain, depth 20 x 32, step 0)\n");
+  const char *cfgs[] = {"act=sigmoid init=xavier", "act=tanh init=normal init_std=0.35",
+                        "act=relu init=normal init_std=0.5", "act=linear init=normal init_std=0.25"};
+  for (int k = 0; k < 4; k++) {
+    char s[160];
+    snprintf(s, sizeof s, "depth=20 width=32 %s", cfgs[k]);
+    gl_net *n = make(s, GL_ARCH_PLAIN);
+    if (!n) return;
+    gl_measure(n);
+    const int nl = gl_n_layers(n), a = nl - 1;
+    const double *g = gl_record_field(n, GL_GRAD_NORM), *th = gl_record_field(n, GL_GRAD_NORM_THEORY);
+    const double *ag = gl_record_field(n, GL_ACT_GRAD_NORM);
+    const double *ath = gl_record_field(n, GL_ACT_GRAD_NORM_THEORY);
+    const double *fac = gl_record_field(n, GL_GRAD_FACTOR_THEORY);
+    const double *ct = gl_record_field(n, GL_CHAIN_FACTOR_THEORY);
+    const double meas = log10(g[0] / g[a]), line = log10(th[0] / th[a]);
+    const double ameas = log10(ag[0] / ag[a]), aline = log10(ath[0] / ath[a]);
+    CHECK(fabs(line - meas) < 1, "%s: grad_norm layer 1/last %+.2f decades, grad_norm_theory %+.2f",
+          cfgs[k], meas, line);
+    CHECK(fabs(aline - ameas) < 1,
+          "%s: act_grad_norm layer 1/last %+.2f decades, act_grad_norm_theory %+.2f", cfgs[k],
+          ameas, aline);
+    /* the arithmetic: anchored at the output layer's measured numbers; the weight
+     * line's factors multiply up to it, the act line's are the chain's sqrt(chi) */
+    double worst = 0, p = 1, pa = 1;
+    for (int l = a; l >= 1; l--) {
+      p *= fac[l];
+      pa *= ct[l];
+      worst = fmax(worst, fabs(th[l - 1] / (th[a] * p) - 1) + fabs(ath[l - 1] / (ath[a] * pa) - 1));
+    }
+    CHECK(th[a] == g[a] && ath[a] == ag[a] && fac[0] == 0 && worst < 1e-12,
+          "%s: both lines start at the output's measured norm; the products of grad_factor_theory "
+          "and of sqrt(chi) are the lines (rel. err %.1e)", cfgs[k], worst);
+    gl_free(n);
+  }
 }
 
 static void test_predict_and_data(void) {
@@ -402,6 +514,47 @@ static void expect_create_error(const char *text, const char *csv, int code, con
         "create '%s'%s%s -> %s: %s", text,
         csv ? " csv=" : "", shown, gl_errstr(rc), gl_config_errmsg(c));
   gl_config_free(c);
+}
+
+/* The activation enum against the settings table: the table stores the index
+ * of a name in its choices string, so the string must list gl_act in order
+ * (kernels.h).  The names below are the enum's, by designated initialiser: a
+ * new gl_act without one leaves a NULL here and fails. */
+static void test_act_enum(void) {
+  printf("the activation enum and the settings table\n");
+  static const char *const ACT_NAMES[ACT_COUNT] = {
+      [ACT_SIGMOID] = "sigmoid", [ACT_TANH] = "tanh",     [ACT_RELU] = "relu",
+      [ACT_LEAKY_RELU] = "leaky_relu", [ACT_LINEAR] = "linear", [ACT_GELU] = "gelu"};
+  /* the table's choices for act, as gl_settings_json lists them */
+  const char *json = strstr(gl_settings_json(), "{\"name\": \"act\"");
+  const char *p = json ? strstr(json, "\"choices\": [") : NULL;
+  const char *end = p ? strchr(p, ']') : NULL;
+  int n = 0, in_order = p && end;
+  if (p) p += strlen("\"choices\": [");
+  while (p && p < end) {
+    const char *q = strchr(p + 1, '"'); /* p is at the opening quote */
+    const size_t len = (size_t)(q - p - 1);
+    if (n >= ACT_COUNT || !ACT_NAMES[n] || strlen(ACT_NAMES[n]) != len ||
+        strncmp(p + 1, ACT_NAMES[n], len))
+      in_order = 0;
+    n++;
+    p = strchr(q + 1, '"');
+    if (p && p > end) p = NULL;
+  }
+  CHECK(in_order && n == ACT_COUNT, "the table's act choices are the %d gl_act names in enum order "
+        "(%d choices)", ACT_COUNT, n);
+  /* and each name lands on its own enum value, and back */
+  int round_trip = 1;
+  for (int a = 0; a < ACT_COUNT; a++) {
+    gl_config *c;
+    if (gl_config_new(&c)) return;
+    if (!ACT_NAMES[a] || gl_config_set(c, "act", ACT_NAMES[a]) || c->s.act != (gl_act)a ||
+        strcmp(gl_config_get(c, "act"), ACT_NAMES[a]))
+      round_trip = 0;
+    gl_config_free(c);
+  }
+  CHECK(round_trip, "act=<name> sets gl_act <index>, and gl_config_get gives the name back, for all %d",
+        ACT_COUNT);
 }
 
 static void test_bad_input(void) {
@@ -697,19 +850,279 @@ static void test_kernels(void) {
   }
 }
 
+/* ---- residual blocks: the chain rule a block at a time (blocks.c) ---- */
+
+/* Every dense form and normalisation, blocks of 1 and 2 layers: the rules
+ * of block_rules (test_util.h) at every step, and the residual net without
+ * shortcuts, whose blocks pass back only their branch's part. */
+static void test_blocks(void) {
+  printf("residual blocks: block_factor, block_shortcut, block_branch, stem and head\n");
+  const char *forms[] = {"pre", "post"}, *norms[] = {"none", "batch", "layer"};
+  for (int nm = 0; nm < 3; nm++)
+    for (int f = 0; f < 2; f++)
+      for (int k = 1; k <= 2; k++) {
+        char t[256], why[256] = "";
+        /* 48 rows: on 3 threads, three blocks of 16 rows (batch norm in phases, passes.c) */
+        snprintf(t, sizeof t, "depth=6 width=12 block=%d form=%s act=%s norm=%s batch=48 points=96 "
+                 "record_every=1 optimizer=momentum lr=0.05 data=spiral",
+                 k, forms[f], k == 1 ? "tanh" : "relu init=he", norms[nm]);
+        gl_config *c = cfg_from(t);
+        int bad = 0, twin_bad = 0, nb = 0;
+        double tele = 0;
+        for (int threads = 1; threads <= 3; threads += 2) {
+          gl_threads_set(threads);
+          gl_net *r = NULL, *w = NULL;
+          gl_create(c, GL_ARCH_RESIDUAL, &r);
+          gl_create_ex(c, GL_ARCH_RESIDUAL, 0, &w);
+          if (!r || !w) { CHECK(0, "create %s", t); gl_free(r); gl_free(w); break; }
+          for (int step = 0; step < 4; step++) {
+            gl_step(r, 1);
+            gl_step(w, 1);
+            bad += block_rules(r, f == 0, 2, k, NULL, &tele, why, sizeof why);
+            twin_bad += twin_rules(w);
+          }
+          nb = gl_n_blocks(r);
+          gl_free(r);
+          gl_free(w);
+        }
+        gl_threads_set(1);
+        gl_config_free(c);
+        CHECK(nb == 6 / k && !bad,
+              "norm %s form %s block %d, 4 steps on 1 and 3 threads: %d blocks; product = chain_product "
+              "(worst %.1e), triangle, layers%s %s", norms[nm], forms[f], k, nb, tele,
+              f == 0 ? ", stem = chain_factor[1] and shortcut 1 exactly" : "", why);
+        CHECK(twin_bad == 0, "norm %s form %s block %d without shortcuts: shortcut 0, branch = factor bit "
+              "for bit (%d blocks of 8 records differ)", norms[nm], forms[f], k, twin_bad);
+      }
+  /* the branch's part is the branch's own backward result, not dL/dh_in - s: in post form the
+   * first Lin adds its products one by one onto s, so the difference of the two rounded vectors
+   * is not f.  f again here, from the buffers: dL/dz of the block's first Lin times W^T. */
+  {
+    gl_net *n = make("depth=12 width=24 block=2 form=post act=tanh batch=32 points=64 data=spiral", GL_ARCH_RESIDUAL);
+    if (!n) return;
+    gl_measure(n);
+    const int nb = gl_n_blocks(n), W = 24, R = 32;
+    gl_real *WT = malloc(sizeof(gl_real) * W * W), *f = malloc(sizeof(gl_real) * R * W);
+    gl_real *d = malloc(sizeof(gl_real) * R * W);
+    int own = 0, diff = 0;
+    for (int b = 0; b < nb; b++) {
+      const gl_block *B = &n->blocks[b];
+      const gl_op *op = &n->ops[B->branch_op];
+      const gl_layer *L = &n->layers[op->layer];
+      transpose(WT, n->params + L->w_off, W, W);
+      gemm_nn(R, W, W, n->bufs[op->out].g, W, WT, W, f, W, 0);
+      double sf = 0, sd = 0, so = 0;
+      for (int r = 0; r < R; r++) {
+        for (int i = 0; i < W; i++) d[r * W + i] = n->bufs[B->h_in].g[r * W + i] - n->bufs[B->sum].g[r * W + i];
+        sf += sqrt(sum_sq(f + r * W, W));
+        sd += sqrt(sum_sq(d + r * W, W));
+        so += sqrt(sum_sq(n->bufs[B->h_out].g + r * W, W));
+      }
+      const double branch = gl_record_block_field(n, GL_BLOCK_BRANCH)[b];
+      own += branch == (sf / R) / (so / R);
+      diff += branch != (sd / R) / (so / R);
+    }
+    CHECK(own == nb && diff > 0, "post form: block_branch is the norm of dL/dz W^T (the first Lin's own dx) "
+          "in %d of %d blocks bit for bit; the difference dL/dh_in - s would differ in %d", own, nb, diff);
+    free(WT);
+    free(f);
+    free(d);
+    gl_free(n);
+  }
+  /* post form: phi sits after the add, so the shortcut's share is at most max phi' (1/4 for sigmoid) */
+  gl_net *n = make("depth=30 width=32 block=2 form=post act=sigmoid data=spiral", GL_ARCH_RESIDUAL);
+  if (!n) return;
+  gl_measure(n);
+  double most = 0;
+  for (int b = 0; b < gl_n_blocks(n); b++) most = fmax(most, gl_record_block_field(n, GL_BLOCK_SHORTCUT)[b]);
+  CHECK(most > 0.1 && most <= 0.25, "post sigmoid: every block's shortcut share <= 1/4 (largest %.4f)", most);
+  gl_free(n);
+  /* rezero starts every a at 0: the branch passes nothing back, a pre block is the identity */
+  n = make("depth=8 width=16 act=relu init=he res_scale=rezero data=spiral", GL_ARCH_RESIDUAL);
+  if (!n) return;
+  gl_measure(n);
+  int id = 1;
+  for (int b = 0; b < gl_n_blocks(n); b++)
+    id &= gl_record_block_field(n, GL_BLOCK_BRANCH)[b] == 0 && gl_record_block_field(n, GL_BLOCK_FACTOR)[b] == 1;
+  CHECK(id, "rezero at init: every block's branch share 0, factor 1 exactly");
+  gl_free(n);
+  /* the lesson's stack: layer by layer the factors zigzag, block by block they are about 1 */
+  n = make("depth=30 width=32 block=2 act=sigmoid init=xavier data=spiral", GL_ARCH_RESIDUAL);
+  if (!n) return;
+  gl_measure(n);
+  const double *cf = gl_record_field(n, GL_CHAIN_FACTOR), *bf = gl_record_block_field(n, GL_BLOCK_FACTOR);
+  double lo = 1e300, hi = 0, zig = 1e300;
+  for (int b = 0; b < gl_n_blocks(n); b++) {
+    lo = fmin(lo, bf[b]);
+    hi = fmax(hi, bf[b]);
+    /* layer by layer: the block's first layer (layer 2+2b, index 1+2b), whose output's
+     * gradient is the branch's, grows it back to the trunk's; the second shrinks it */
+    zig = fmin(zig, cf[1 + 2 * b] / cf[2 + 2 * b]);
+  }
+  CHECK(lo > 0.9 && hi < 1.1 && zig > 5, "depth 30 sigmoid pre at init: block_factor in [%.3f, %.3f]; "
+        "inside every block the first layer's chain_factor is at least %.1fx the second's", lo, hi, zig);
+  gl_free(n);
+  /* a plain net has no blocks */
+  n = make("depth=4 width=8", GL_ARCH_PLAIN);
+  if (!n) return;
+  gl_measure(n);
+  CHECK(gl_n_blocks(n) == 0 && gl_record_stem_factor(n) == -1 && gl_record_head_factor(n) == -1 &&
+            gl_record_block_field(n, GL_BLOCK_FACTOR) != NULL && gl_block_first_layer(n, 0) == 0,
+        "plain: no blocks, stem_factor and head_factor -1, layers of block 0: %d", gl_block_first_layer(n, 0));
+  CHECK(gl_record_block_field(n, GL_N_BLOCK_FIELDS) == NULL && gl_record_block_field(n, -1) == NULL &&
+            gl_record_block_field(NULL, 0) == NULL && gl_record_stem_factor(NULL) == -1 &&
+            gl_block_last_layer(NULL, 0) == 0,
+        "a bad field or a NULL net: NULL, -1, 0");
+  CHECK(!strcmp(gl_block_field_name(GL_BLOCK_FACTOR), "block_factor") &&
+            !strcmp(gl_block_field_name(GL_BLOCK_SHORTCUT), "block_shortcut") &&
+            !strcmp(gl_block_field_name(GL_BLOCK_BRANCH), "block_branch") &&
+            gl_block_field_name(GL_N_BLOCK_FIELDS) == NULL,
+        "block field names: block_factor, block_shortcut, block_branch");
+  gl_free(n);
+}
+
+/* ---- changing course mid-run (change.c) ---- */
+
+/* What a network carries from one step to the next besides its settings:
+ * parameters, optimiser state, the step counter (Adam's bias correction),
+ * the batch order (RNG, epoch permutation, a held batch) and batch norm's
+ * running statistics.  Copied from src into dst, a fresh net of the same
+ * shape, it continues src's run with dst's own settings. */
+static void copy_run_state(gl_net *dst, const gl_net *src) {
+  memcpy(dst->params, src->params, sizeof(gl_real) * src->n_params);
+  if (src->m1) memcpy(dst->m1, src->m1, sizeof(gl_real) * src->n_params);
+  if (src->m2) memcpy(dst->m2, src->m2, sizeof(gl_real) * src->n_params);
+  dst->t = src->t;
+  dst->rng_batch = src->rng_batch;
+  memcpy(dst->perm, src->perm, sizeof(int32_t) * (size_t)src->data.n);
+  dst->perm_pos = src->perm_pos;
+  dst->batch_held = src->batch_held;
+  memcpy(dst->batch_x, src->batch_x, sizeof(gl_real) * (size_t)src->cap * src->data.d);
+  memcpy(dst->batch_y, src->batch_y, sizeof(int32_t) * (size_t)src->cap);
+  memcpy(dst->norm_state, src->norm_state, sizeof(gl_real) * src->n_norm_state);
+  dst->norm_started = src->norm_started;
+}
+
+/* Every parameter and every record field, per layer and per block, bit for bit. */
+static int same_run(const gl_net *a, const gl_net *b) {
+  int same = gl_steps_done(a) == gl_steps_done(b) && gl_record_step(a) == gl_record_step(b) &&
+             gl_status(a) == gl_status(b) &&
+             !memcmp(a->params, b->params, sizeof(gl_real) * a->n_params);
+  for (int f = 0; f < GL_N_FIELDS; f++)
+    same &= !memcmp(gl_record_field(a, f), gl_record_field(b, f), sizeof(double) * (size_t)gl_n_layers(a));
+  for (int f = 0; f < GL_N_BLOCK_FIELDS; f++)
+    same &= !memcmp(gl_record_block_field(a, f), gl_record_block_field(b, f),
+                    sizeof(double) * (size_t)gl_n_blocks(a));
+  const double x[] = {gl_record_loss(a), gl_record_acc(a), gl_record_stem_factor(a), gl_record_head_factor(a)};
+  const double y[] = {gl_record_loss(b), gl_record_acc(b), gl_record_stem_factor(b), gl_record_head_factor(b)};
+  return same && !memcmp(x, y, sizeof x);
+}
+
+static void test_net_set(void) {
+  printf("gl_net_set: lr, clip and momentum between steps\n");
+  /* a run changed at step k = a net created with the new values that continues from step k's state */
+  static const struct { const char *base, *change; int k; } runs[] = {
+      {"depth=6 width=16 act=tanh optimizer=momentum lr=0.1 batch=16 points=80 record_every=1", "lr=0.02 clip=0.5", 7},
+      {"depth=6 width=16 act=relu init=he optimizer=momentum momentum=0.9 lr=0.05 batch=16 points=80 "
+       "record_every=1 norm=batch", "momentum=0.5", 6},
+      {"depth=6 width=16 act=relu init=normal:1.5 optimizer=sgd lr=0.3 clip=2 record_every=1 form=post",
+       "clip=0 lr=0.01", 3},
+      {"depth=4 width=12 act=gelu optimizer=adam lr=0.01 batch=20 points=60 record_every=2 norm=layer",
+       "lr=0.001 clip=0.1", 5},
+  };
+  for (int i = 0; i < (int)(sizeof runs / sizeof *runs); i++) {
+    char newtext[512];
+    snprintf(newtext, sizeof newtext, "%s %s", runs[i].base, runs[i].change);
+    gl_net *a = make(runs[i].base, GL_ARCH_RESIDUAL), *u = make(runs[i].base, GL_ARCH_RESIDUAL);
+    gl_net *b = make(newtext, GL_ARCH_RESIDUAL);
+    if (!a || !u || !b) return;
+    gl_step(a, runs[i].k);
+    gl_step(u, runs[i].k);
+    copy_run_state(b, a);
+    /* each name=value of the change, through gl_net_set */
+    char pairs[256];
+    snprintf(pairs, sizeof pairs, "%s", runs[i].change);
+    int rc = 0;
+    for (char *p = strtok(pairs, " "); p; p = strtok(NULL, " ")) {
+      char *eq = strchr(p, '=');
+      *eq = '\0';
+      rc |= gl_net_set(a, p, eq + 1);
+    }
+    gl_step(a, 10);
+    gl_step(b, 10);
+    gl_step(u, 10);
+    CHECK(rc == 0 && same_run(a, b) && !same_run(a, u),
+          "%s, changed at step %d to %s: 10 steps later every parameter and record field equals the "
+          "run made with the new values from step %d's state, and differs from the unchanged run",
+          runs[i].base, runs[i].k, runs[i].change, runs[i].k);
+    gl_free(a);
+    gl_free(b);
+    gl_free(u);
+  }
+  /* momentum is the momentum optimiser's: adam and sgd ignore it, as at create */
+  const char *ignore[] = {"optimizer=adam lr=0.01", "optimizer=sgd lr=0.1"};
+  for (int i = 0; i < 2; i++) {
+    char t[256];
+    snprintf(t, sizeof t, "depth=4 width=12 act=tanh batch=16 points=64 record_every=1 %s", ignore[i]);
+    gl_net *a = make(t, GL_ARCH_RESIDUAL), *u = make(t, GL_ARCH_RESIDUAL);
+    if (!a || !u) return;
+    gl_step(a, 3);
+    gl_step(u, 3);
+    int rc = gl_net_set(a, "momentum", "0.1");
+    gl_step(a, 5);
+    gl_step(u, 5);
+    CHECK(rc == GL_OK && same_run(a, u), "%s: momentum 0.9 -> 0.1 at step 3 changes no bit", ignore[i]);
+    gl_free(a);
+    gl_free(u);
+  }
+  /* bad input: the table's message, nothing changed */
+  gl_net *n = make("depth=4 width=8 lr=0.1 clip=0 momentum=0.9", GL_ARCH_PLAIN);
+  if (!n) return;
+  const gl_settings before = n->s;
+  static const struct { const char *name, *value, *needle; int code; } bad[] = {
+      {"lr", "20", "lr: 20 is out of range [1e-09, 10]", GL_EINVAL},
+      {"lr", "0", "lr: 0 is out of range", GL_EINVAL},
+      {"clip", "-1", "clip: -1 is out of range [0, 1e+06]", GL_EINVAL},
+      {"momentum", "1", "momentum: 1 is out of range [0, 0.999]", GL_EINVAL},
+      {"momentum", "fast", "momentum: 'fast' is not a finite number", GL_EINVAL},
+      {"lr", "nan", "lr: 'nan' is not a finite number", GL_EINVAL},
+      {"depth", "10", "depth: cannot change during a run; only lr, clip and momentum can", GL_EINVAL},
+      {"bogus", "1", "bogus: cannot change during a run; only lr, clip and momentum can", GL_EINVAL},
+      {NULL, "1", "must not be NULL", GL_EMISUSE},
+      {"lr", NULL, "must not be NULL", GL_EMISUSE},
+  };
+  for (int i = 0; i < (int)(sizeof bad / sizeof *bad); i++) {
+    int rc = gl_net_set(n, bad[i].name, bad[i].value);
+    CHECK(rc == bad[i].code && gl_errcode(n) == rc && strstr(gl_errmsg(n), bad[i].needle) &&
+              !memcmp(&before, &n->s, sizeof before),
+          "gl_net_set(%s, %s): %s, '%s', nothing changed", bad[i].name ? bad[i].name : "NULL",
+          bad[i].value ? bad[i].value : "NULL", gl_errstr(rc), gl_errmsg(n));
+  }
+  int rc = gl_net_set(n, "clip", "1e-2");
+  CHECK(rc == GL_OK && n->s.clip == 0.01 && gl_errcode(n) == GL_OK && !strcmp(gl_errmsg(n), "no error"),
+        "gl_net_set(clip, 1e-2): ok, clip %g, the error cleared", n->s.clip);
+  CHECK(gl_net_set(NULL, "lr", "0.1") == GL_EMISUSE, "gl_net_set(NULL): GL_EMISUSE");
+  gl_free(n);
+}
+
 /* ---- helper threads ---- */
 
-/* Same record (every field of every layer), loss, accuracy, status, bit for bit. */
+/* Same record (every field of every layer and block), loss, accuracy, status, dead, bit for bit. */
 static int same_record(const gl_net *a, const gl_net *b) {
   if (gl_n_layers(a) != gl_n_layers(b) || gl_status(a) != gl_status(b) ||
-      gl_record_step(a) != gl_record_step(b) || gl_diverged_step(a) != gl_diverged_step(b))
+      gl_record_step(a) != gl_record_step(b) || gl_diverged_step(a) != gl_diverged_step(b) ||
+      gl_record_dead(a) != gl_record_dead(b) || gl_dead_step(a) != gl_dead_step(b))
     return 0;
   const size_t nl = (size_t)gl_n_layers(a);
   for (int f = 0; f < GL_N_FIELDS; f++)
     if (memcmp(gl_record_field(a, f), gl_record_field(b, f), nl * sizeof(double))) return 0;
-  const double la = gl_record_loss(a), lb = gl_record_loss(b);
-  const double aa = gl_record_acc(a), ab = gl_record_acc(b);
-  return !memcmp(&la, &lb, sizeof la) && !memcmp(&aa, &ab, sizeof aa);
+  for (int f = 0; f < GL_N_BLOCK_FIELDS; f++) /* and the residual blocks' factors */
+    if (memcmp(gl_record_block_field(a, f), gl_record_block_field(b, f),
+               (size_t)gl_n_blocks(a) * sizeof(double)))
+      return 0;
+  const double x[] = {gl_record_loss(a), gl_record_acc(a), gl_record_stem_factor(a), gl_record_head_factor(a)};
+  const double y[] = {gl_record_loss(b), gl_record_acc(b), gl_record_stem_factor(b), gl_record_head_factor(b)};
+  return !memcmp(x, y, sizeof x);
 }
 
 typedef struct {
@@ -769,6 +1182,8 @@ static void test_threads(void) {
       "depth=8 width=24 norm=batch form=post act=sigmoid record_every=2 points=100 clip=0.5",
       "depth=8 width=16 block=1 norm=layer act=tanh res_scale=rezero record_every=1 batch=40 points=130",
       "depth=6 width=40 norm=layer form=post act=gelu optimizer=momentum record_every=1 points=41",
+      /* plain diverges at step 1; residual is dead from step 1 (test_dead) */
+      "depth=20 width=32 act=relu init=normal init_std=2 record_every=1",
   };
   const int counts[] = {2, 3, 8};
   for (int c = 0; c < (int)(sizeof cfgs / sizeof *cfgs); c++)
@@ -927,12 +1342,17 @@ int main(int argc, char **argv) {
   timed(test_no_shortcut_is_plain);
   timed(test_determinism_and_records);
   timed(test_divergence_underflow_clip);
+  timed(test_dead);
   timed(test_chi);
   timed(test_chain);
+  timed(test_theory_lines);
   timed(test_predict_and_data);
+  timed(test_act_enum);
   timed(test_bad_input);
   timed(test_error_codes);
   timed(test_threads);
+  timed(test_blocks);
+  timed(test_net_set);
   timed(test_norm);
   if (!quick) {
     timed(test_lesson_claims);

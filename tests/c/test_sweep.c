@@ -87,10 +87,13 @@ static single single_run(const char *config, const char *name, const char *value
     double prod = 1; /* the hidden layers 2..nl-1; a product is fine at these depths */
     for (int l = 1; l < nl - 1; l++) prod *= chi[l];
     r.m[GL_SWEEP_CHI_GEOMEAN] = pow(prod, 1.0 / (nl - 2));
-    /* the engine's theory line grad_norm_theory, end to end */
+    /* the engine's theory lines grad_norm_theory and act_grad_norm_theory, end to end */
     const double *th = gl_record_field(n, GL_GRAD_NORM_THEORY);
+    const double *ath = gl_record_field(n, GL_ACT_GRAD_NORM_THEORY);
     if (th[0] > 0 && th[nl - 1] > 0) /* a zero factor (chi = 0): null, as for the others */
       r.m[GL_SWEEP_GRAD_RATIO_THEORY_LOG10] = log10(th[0] / th[nl - 1]);
+    if (ath[0] > 0 && ath[nl - 1] > 0)
+      r.m[GL_SWEEP_ACT_GRAD_RATIO_THEORY_LOG10] = log10(ath[0] / ath[nl - 1]);
     if (steps > 0) {
       r.m[GL_SWEEP_FINAL_LOSS] = gl_record_loss(n);
       r.m[GL_SWEEP_FINAL_ACC] = gl_record_acc(n);
@@ -309,11 +312,13 @@ static void test_depth_law(void) {
   run_all(sw, 1);
   const double depth[5] = {4, 8, 16, 32, 64};
   const double issue[5] = {-4.0, -6.4, -11.5, -21.8, -42.2}; /* issue 14, measured on main */
-  double p[5], r[5], th[5], q[3];
+  double p[5], r[5], th[5], ath[5], q[3];
   int ok = 1, near = 1;
   for (int i = 0; i < 5; i++) {
     ok &= gl_sweep_summary(sw, i, GL_ARCH_PLAIN, GL_SWEEP_GRAD_RATIO_THEORY_LOG10, q, NULL) > 0;
     th[i] = q[0];
+    ok &= gl_sweep_summary(sw, i, GL_ARCH_PLAIN, GL_SWEEP_ACT_GRAD_RATIO_THEORY_LOG10, q, NULL) > 0;
+    ath[i] = q[0];
     ok &= gl_sweep_summary(sw, i, GL_ARCH_PLAIN, GL_SWEEP_GRAD_RATIO_LOG10, q, NULL) > 0;
     p[i] = q[0];
     ok &= gl_sweep_summary(sw, i, GL_ARCH_RESIDUAL, GL_SWEEP_GRAD_RATIO_LOG10, q, NULL) > 0;
@@ -321,15 +326,17 @@ static void test_depth_law(void) {
     near &= fabs(p[i] - issue[i]) < 0.5;
   }
   /* least-squares slope of the median against depth */
-  double mx = 0, my = 0, ry = 0, ty = 0, sxx = 0, sxy = 0, rxy = 0, txy = 0;
-  for (int i = 0; i < 5; i++) mx += depth[i] / 5, my += p[i] / 5, ry += r[i] / 5, ty += th[i] / 5;
+  double mx = 0, my = 0, ry = 0, ty = 0, ay = 0, sxx = 0, sxy = 0, rxy = 0, txy = 0, axy = 0;
+  for (int i = 0; i < 5; i++)
+    mx += depth[i] / 5, my += p[i] / 5, ry += r[i] / 5, ty += th[i] / 5, ay += ath[i] / 5;
   for (int i = 0; i < 5; i++) {
     sxx += (depth[i] - mx) * (depth[i] - mx);
     sxy += (depth[i] - mx) * (p[i] - my);
     rxy += (depth[i] - mx) * (r[i] - ry);
     txy += (depth[i] - mx) * (th[i] - ty);
+    axy += (depth[i] - mx) * (ath[i] - ay);
   }
-  const double slope = sxy / sxx, rslope = rxy / sxx, tslope = txy / sxx;
+  const double slope = sxy / sxx, rslope = rxy / sxx, tslope = txy / sxx, aslope = axy / sxx;
   double worst = 0; /* largest distance of a median from the fitted line */
   for (int i = 0; i < 5; i++) worst = fmax(worst, fabs(p[i] - (my + slope * (depth[i] - mx))));
   int monotone = 1;
@@ -339,9 +346,13 @@ static void test_depth_law(void) {
         "per layer (a line within %.2f), within 0.5 of the issue's -4.0 .. -42.2",
         p[0], p[1], p[2], p[3], p[4], slope, worst);
   CHECK(ok && fabs(tslope - slope) < 0.05 * fabs(slope),
-        "the mean-field line (grad_ratio_theory_log10: sum of log10 sqrt(chi)) has slope %.3f per "
-        "layer, within 5%% of the measured %.3f; medians %.2f .. %.2f",
+        "the weight-gradient law (grad_ratio_theory_log10: sum of log10 grad_factor_theory) has "
+        "slope %.3f per layer, within 5%% of the measured %.3f; medians %.2f .. %.2f",
         tslope, slope, th[0], th[4]);
+  CHECK(ok && fabs(aslope - slope) < 0.05 * fabs(slope),
+        "the back-propagated law (act_grad_ratio_theory_log10: sum of log10 sqrt(chi)) has slope "
+        "%.3f per layer: for sigmoid, whose forward signal stays put, the same as the weights' %.3f",
+        aslope, slope);
   int flat = 1;
   for (int i = 0; i < 5; i++) flat &= r[i] > -2.5 && r[i] < -0.5;
   CHECK(ok && flat && fabs(rslope) < 0.02,

@@ -79,12 +79,87 @@ if $G --model conv --blocks 2 --channels 2 --data digits --digits-file web/data/
   node -e 'const d = JSON.parse(require("fs").readFileSync(process.argv[1])); process.exit(d.runs.plain.history.every((h) => !("test_acc" in h)) ? 0 : 1)' "$tmp/c2.json" && ok "--digits-file without --digits-test-file: no test split, no test_acc" || bad "--digits-file output"
 else bad "--digits-file failed"; fi
 
+echo "CLI: a dead stack (relu std 2: the residual stack's every weight gradient is 0 from step 1)"
+if $G --arch both --depth 20 --width 32 --act relu --init normal --init-std 2 --steps 30 --json > "$tmp/dead.json" &&
+   $G --arch both --depth 20 --width 32 --act relu --init normal --init-std 2 --steps 30 > "$tmp/dead.txt"; then
+  node -e '
+    const d = JSON.parse(require("fs").readFileSync(process.argv[1]));
+    const p = d.runs.plain, r = d.runs.residual, errs = [];
+    if (p.status !== "diverged" || p.dead_step !== -1) errs.push("plain: " + p.status + ", dead_step " + p.dead_step);
+    if (r.status !== "ok" || r.dead_step !== 10) errs.push("residual dead_step " + r.dead_step);
+    const dead = r.history.map((h) => h.step + ":" + h.dead).join(",");
+    if (dead !== "0:0,10:1,20:1,30:1") errs.push("residual records " + dead);
+    if (!p.history.every((h) => h.dead === 0)) errs.push("plain records dead");
+    if (errs.length) { console.error(errs.join("; ")); process.exit(1); }
+  ' "$tmp/dead.json" && ok "--json: residual dead_step 10, records dead 0,1,1,1; plain diverged, dead_step -1" || bad "dead in the JSON"
+  # the line sits under the residual table, and the plain table has none
+  awk '/^residual/ {r = 1} /died at step/ {print (r ? "residual" : "plain") ": " $0}' "$tmp/dead.txt" > "$tmp/died"
+  [ "$(cat "$tmp/died")" = "residual:   died at step 10: every layer's weight gradient is 0 or below float32's smallest normal number" ] &&
+    ok "the table says the residual stack died at step 10" || bad "the table's died line: $(cat "$tmp/died")"
+else bad "the relu std 2 run failed"; fi
+
 echo "CLI: threads"
 a=$($G --arch both --depth 12 --act tanh --steps 15 --record-every 1 --json | md5sum)
 b=$($G --arch both --depth 12 --act tanh --steps 15 --record-every 1 --threads 2 --json | md5sum)
 c=$($G --model conv --blocks 2 --channels 4 --data digits --arch residual --batch 32 --steps 3 --record-every 1 --json | md5sum)
 d=$($G --model conv --blocks 2 --channels 4 --data digits --arch residual --batch 32 --steps 3 --record-every 1 --threads 3 --json | md5sum)
 [ "$a" = "$b" ] && [ "$c" = "$d" ] && ok "--threads 2 (dense) and --threads 3 (conv) print the same JSON as one thread" || bad "--threads changes the output"
+
+echo "CLI: a residual run's blocks; --change"
+if $G --arch both --depth 8 --width 16 --block 2 --act tanh --data spiral --steps 20 --record-every 10 --json > "$tmp/b.json" &&
+   $G --model conv --blocks 3 --channels 4 --pool 1 --data digits --arch residual --form post --batch 16 --steps 2 --record-every 1 --json > "$tmp/bc.json"; then
+  node -e '
+    const fs = require("fs");
+    const d = JSON.parse(fs.readFileSync(process.argv[1])), c = JSON.parse(fs.readFileSync(process.argv[2]));
+    const errs = [];
+    const p = d.runs.plain, r = d.runs.residual;
+    if ("block_layers" in p || p.history.some((h) => "block_factor" in h || "stem_factor" in h)) errs.push("plain has blocks");
+    if (JSON.stringify(r.block_layers) !== "[[2,3],[4,5],[6,7],[8,9]]") errs.push("dense block_layers " + JSON.stringify(r.block_layers));
+    if (JSON.stringify(c.runs.residual.block_layers) !== "[[2,3],[4,5],[6,7]]") errs.push("conv block_layers " + JSON.stringify(c.runs.residual.block_layers));
+    for (const h of [...r.history, ...c.runs.residual.history]) {
+      const nb = h.block_factor.length;
+      for (const f of ["block_factor", "block_shortcut", "block_branch"]) if (!Array.isArray(h[f]) || h[f].length !== nb || !h[f].every((v) => v > 0)) errs.push(f);
+      /* the telescoped product, to the 9 printed digits */
+      const prod = h.block_factor.reduce((a, v) => a * v, h.stem_factor * h.head_factor);
+      if (!(Math.abs(prod / h.chain_product[0] - 1) < 1e-7)) errs.push("product " + prod + " vs chain_product " + h.chain_product[0]);
+    }
+    if (!r.history.every((h) => h.block_shortcut.every((v) => v === 1))) errs.push("pre shortcut share 1");
+    if (errs.length) { console.error(errs.join("; ")); process.exit(1); }
+  ' "$tmp/b.json" "$tmp/bc.json" && ok "--json: block_layers per residual run, block_factor/shortcut/branch per record, stem * blocks * head = chain_product[1]; none for plain" || bad "blocks in the JSON"
+else bad "the block runs failed"; fi
+if $G --arch both --depth 6 --width 16 --act relu --init he --data spiral --steps 40 --record-every 10 --json > "$tmp/u.json" &&
+   $G --arch both --depth 6 --width 16 --act relu --init he --data spiral --steps 40 --record-every 10 --change 20:lr=5e-2 --change 25:momentum=0.5 --change 13:clip=0.05 --json > "$tmp/ch.json"; then
+  node -e '
+    const fs = require("fs");
+    const u = JSON.parse(fs.readFileSync(process.argv[1])), c = JSON.parse(fs.readFileSync(process.argv[2]));
+    const errs = [];
+    if (JSON.stringify(c.changes) !== JSON.stringify([{ step: 13, settings: { clip: 0.05 } }, { step: 20, settings: { lr: 0.05 } }, { step: 25, settings: { momentum: 0.5 } }])) errs.push("changes " + JSON.stringify(c.changes));
+    if ("changes" in u) errs.push("changes without --change");
+    for (const a of ["plain", "residual"]) {
+      const hu = u.runs[a].history, hc = c.runs[a].history;
+      if (hc.map((h) => h.step).join() !== "0,10,20,30,40") errs.push(a + " steps " + hc.map((h) => h.step));
+      /* up to the first change (update 13) the run is the unchanged one, record 10 and its update included */
+      for (const i of [0, 1]) if (JSON.stringify(hu[i]) !== JSON.stringify(hc[i])) errs.push(a + " record " + hu[i].step + " differs");
+      if (JSON.stringify(hu[2].grad_norm) === JSON.stringify(hc[2].grad_norm)) errs.push(a + " clip at 13 changed nothing");
+    }
+    if (errs.length) { console.error(errs.join("; ")); process.exit(1); }
+  ' "$tmp/u.json" "$tmp/ch.json" && ok "--change 13:clip=0.05 20:lr=5e-2 25:momentum=0.5: listed in step order, canonical values; records 0 and 10 those of the unchanged run, record 20 not" || bad "--change"
+else bad "the --change runs failed"; fi
+
+if $G --arch residual --depth 4 --width 8 --steps 3 --record-every 1 --json --digits 17 > "$tmp/d17.json" &&
+   $G --arch residual --depth 4 --width 8 --steps 3 --record-every 1 --json > "$tmp/d9.json"; then
+  node -e '
+    const fs = require("fs");
+    const a = JSON.parse(fs.readFileSync(process.argv[1])), b = JSON.parse(fs.readFileSync(process.argv[2]));
+    let n = 0, bad = 0, longer = 0;
+    const walk = (x, y) => {
+      if (typeof x === "number") { n++; if (Number(x.toPrecision(9)) !== y) bad++; if (String(x).replace(/[-.]|e.*$/g, "").replace(/^0+/, "").length > 9) longer++; return; }
+      if (x && typeof x === "object") for (const k of Object.keys(x)) walk(x[k], y[k]);
+    };
+    walk(a.runs, b.runs);
+    process.exit(n > 100 && bad === 0 && longer > 0 ? 0 : 1);
+  ' "$tmp/d17.json" "$tmp/d9.json" && ok "--digits 17: every number, rounded to 9 digits, is the default output's" || bad "--digits 17"
+else bad "the --digits runs failed"; fi
 
 echo "CLI: bad flags and values exit 2 with one line on stderr"
 expect_2() {
@@ -117,6 +192,16 @@ expect_2 "channels" --model conv --data digits --channels 65
 expect_2 "out of range" --threads 0
 expect_2 "out of range" --threads 9
 expect_2 "whole number" --threads two
+expect_2 "--digits: '18' is not a whole number in \[1, 17\]" --digits 18
+expect_2 "--digits" --digits x
+expect_2 "is not STEP:name=value" --change 5
+expect_2 "is not STEP:name=value" --change x:lr=1
+expect_2 "is not STEP:name=value" --change -1:lr=1
+expect_2 "is not STEP:name=value" --change 5:lr=
+expect_2 "depth: cannot change during a run; only lr, clip and momentum can" --change 5:depth=3 --steps 10
+expect_2 "lr: 20 is out of range" --change 5:lr=20 --steps 10
+expect_2 "the run has 10 steps" --change 10:lr=0.1 --steps 10
+expect_2 "a sweep has no run to change" --change 5:lr=0.1 --sweep depth=2,4
 
 echo "CLI: sweeps (--sweep)"
 if $G --sweep depth=4,8,16 --seeds 1..3 --arch both --width 16 --act sigmoid --json > "$tmp/sw.json"; then

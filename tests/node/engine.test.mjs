@@ -118,3 +118,45 @@ test('data and predictions come from the engine', () => {
   for (let i = 0; i < 20; i++) assert.ok(Math.abs(g[2 * i] + g[2 * i + 1] - 1) < 1e-12);
   net.free();
 });
+
+test('stats(): a residual stack\'s per-block factors and blockLayers; a plain stack has none', () => {
+  assert.deepEqual(engine.blockFieldNames, ['block_factor', 'block_shortcut', 'block_branch']);
+  const res = engine.create({ ...BASE, depth: 30, act: 'sigmoid', init: 'xavier' }, 'residual');
+  assert.equal(res.nBlocks, 15);
+  assert.deepEqual(res.blockLayers[0], [2, 3]);
+  assert.deepEqual(res.blockLayers[14], [30, 31]);
+  const s = res.measure().stats();
+  for (const f of engine.blockFieldNames) {
+    assert.ok(s[f] instanceof Float64Array && s[f].length === 15, f);
+  }
+  /* the product telescopes: stem * blocks * head = chain_product of layer 1 */
+  const prod = s.block_factor.reduce((a, v) => a * v, s.stem_factor * s.head_factor);
+  assert.ok(Math.abs(prod / s.chain_product[0] - 1) < 1e-12, `${prod} vs ${s.chain_product[0]}`);
+  /* pre form: the shortcut passes the gradient on unchanged; each block multiplies by about 1 */
+  assert.ok(s.block_shortcut.every((v) => v === 1));
+  assert.ok(s.block_factor.every((v) => v > 0.9 && v < 1.1), [...s.block_factor].map((v) => v.toFixed(3)).join(' '));
+  res.free();
+  const plain = engine.create({ ...BASE, depth: 4 }, 'plain');
+  const p = plain.measure().stats();
+  assert.deepEqual(plain.blockLayers, []);
+  for (const f of engine.blockFieldNames) assert.equal(p[f].length, 0, f);
+  assert.equal(p.stem_factor, null);
+  assert.equal(p.head_factor, null);
+  plain.free();
+});
+
+test('Net.set changes lr, clip and momentum between steps; a refused value changes nothing', () => {
+  const cfg = { ...BASE, depth: 6, act: 'tanh', batch: 32, record_every: 1, optimizer: 'momentum', lr: 0.1 };
+  const [a, b, u] = [0, 1, 2].map(() => engine.create(cfg, 'residual').step(5));
+  for (const n of [a, b]) assert.equal(n.set('lr', 0.01).set('clip', '0.5'), n, 'set returns the net');
+  assert.throws(() => a.set('lr', 20), { name: 'GradLabError', code: 1, message: 'lr: 20 is out of range [1e-09, 10]' });
+  assert.throws(() => a.set('depth', 3), { name: 'GradLabError', code: 1, message: 'depth: cannot change during a run; only lr, clip and momentum can' });
+  assert.throws(() => a.set('momentum', 'fast'), { name: 'GradLabError', message: /^momentum: 'fast' is not a finite number/ });
+  assert.throws(() => a.set('lr'), { name: 'GradLabError', code: 5, message: /^set: name must be text/ });
+  const [sa, sb, su] = [a, b, u].map((n) => n.step(5).stats());
+  assert.equal(sa.steps_done, 10);
+  assert.deepEqual(sa, sb, 'the refused calls left lr 0.01 and clip 0.5 as they were');
+  assert.notDeepEqual([...sa.grad_norm], [...su.grad_norm], 'the change changed the run');
+  for (const n of [a, b, u]) n.free();
+  assert.throws(() => a.set('lr', 0.1), /this network has been freed/);
+});

@@ -35,7 +35,7 @@ test('engine.sweep: every summary equals percentiles of single networks made wit
   let compared = 0;
   for (const arch of ['plain', 'residual']) {
     r.values.forEach((depth, i) => {
-      const m = { grad_ratio_log10: [], act_grad_ratio_log10: [], chi_geomean: [], grad_ratio_theory_log10: [] };
+      const m = { grad_ratio_log10: [], act_grad_ratio_log10: [], chi_geomean: [], grad_ratio_theory_log10: [], act_grad_ratio_theory_log10: [] };
       for (let seed = 2; seed <= 5; seed++) {
         const net = engine.create({ ...config, depth, seed }, arch);
         const s = net.measure().stats();
@@ -45,6 +45,7 @@ test('engine.sweep: every summary equals percentiles of single networks made wit
         m.act_grad_ratio_log10.push(Math.log10(s.act_grad_norm[0] / s.act_grad_norm[L - 1]));
         m.chi_geomean.push(Math.exp(s.chi.slice(1, L - 1).reduce((a, c) => a + Math.log(c), 0) / (L - 2)));
         m.grad_ratio_theory_log10.push(Math.log10(s.grad_norm_theory[0] / s.grad_norm_theory[L - 1]));
+        m.act_grad_ratio_theory_log10.push(Math.log10(s.act_grad_norm_theory[0] / s.act_grad_norm_theory[L - 1]));
       }
       for (const [name, v] of Object.entries(m)) {
         for (const [q, key] of [[0.5, 'median'], [0.1, 'p10'], [0.9, 'p90']]) {
@@ -56,7 +57,7 @@ test('engine.sweep: every summary equals percentiles of single networks made wit
       }
     });
   }
-  assert.equal(compared, 2 * 3 * 4 * 3);
+  assert.equal(compared, 2 * 3 * 5 * 3);
 });
 
 test('the WASM sweep prints the native CLI\'s numbers (depth law of the plain sigmoid stack)', async () => {

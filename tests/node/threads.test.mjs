@@ -1,8 +1,8 @@
 // threads.test.mjs - the multi-threaded WASM module (gradlab-engine-mt.js,
 // helper threads on node's worker_threads, the page's build when it is
 // cross-origin isolated) against the single-threaded one: the same bits for
-// every field of every record, for both architectures, every activation and
-// the conv model; thread-count errors carry the C message; create/step/free
+// every field of every record (a residual stack's per-block factors too), for
+// both architectures, every activation and the conv model; thread-count errors carry the C message; create/step/free
 // cycles on two threads leave the heap where it was.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,10 +14,13 @@ const single = await loadEngine();
 const mt = await GradLab.loadNode(engineDir, { threads: 2 });
 const ACTS = ['sigmoid', 'tanh', 'relu', 'leaky_relu', 'linear', 'gelu'];
 
-/** Every number of a stats() record, as one array (NaN-safe comparison by Object.is). */
+/** Every number of a stats() record, as one array (NaN-safe comparison by Object.is):
+ *  the per-layer fields, and a residual stack's per-block fields, stem_factor and head_factor. */
 function numbers(st) {
   const out = [st.step, st.loss, st.acc, st.status];
   for (const f of single.fieldNames) out.push(...st[f]);
+  for (const f of single.blockFieldNames) out.push(...st[f]);
+  out.push(st.stem_factor, st.head_factor);
   if (st.test_loss !== undefined) out.push(st.test_loss, st.test_acc);
   return out;
 }

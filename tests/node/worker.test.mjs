@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
-import { root, engineDir, WorkerCore } from './helpers.mjs';
+import { root, engineDir, WorkerCore, loadEngine } from './helpers.mjs';
 
 function start() {
   const w = new Worker(join(root, 'tests/node/worker-shim.cjs'), {
@@ -37,6 +37,7 @@ test('ready unasked, then configure, step, run to the end, reset', async () => {
     assert.equal(ready.threads, 1, 'the single-threaded module');
     assert.ok(ready.settings.some((s) => s.name === 'depth' && s.type === 'int'), JSON.stringify(ready.settings[0]));
     assert.ok(ready.fields.includes('grad_norm'), ready.fields.join(','));
+    assert.deepEqual(ready.blockFields, ['block_factor', 'block_shortcut', 'block_branch']);
     assert.equal(ready.speeds, WorkerCore.SPEEDS.length);
     assert.equal(ready.speed, WorkerCore.DEFAULT_SPEED);
     /* asking for it again is no request of the protocol */
@@ -190,5 +191,68 @@ test('conv mode: configure with the digits bytes, predict_test, the degradation 
     assert.equal(inbox.filter((m) => m.type === 'error').length, 0);
   } finally {
     await w.terminate();
+  }
+});
+
+test('configured names each stack\'s blocks; change sets lr, clip, momentum of every network between ticks', async () => {
+  const { w, next, send, inbox } = start();
+  const engine = await loadEngine();
+  try {
+    const config = { depth: 6, width: 16, act: 'relu', init: 'he', data: 'spiral', batch: 32, steps: 40, record_every: 5, arch: 'both', optimizer: 'momentum', lr: 0.05 };
+    send({ type: 'configure', config });
+    const conf = await next((m) => m.type === 'configured');
+    assert.deepEqual(conf.blockLayers, { plain: [], residual: [[2, 3], [4, 5], [6, 7]] });
+    assert.equal(conf.stats.residual.block_factor.length, 3);
+    assert.equal(conf.stats.plain.block_factor.length, 0);
+    assert.equal(conf.stats.plain.stem_factor, null);
+    send({ type: 'step', intervals: 2 });
+    await next((m) => m.type === 'stats');
+    /* refused: a bad value, a setting that cannot change (after momentum, which is put back), no
+       settings; nothing changes */
+    for (const [settings, re] of [[{ lr: 20 }, /^lr: 20 is out of range \[1e-09, 10\]/], [{ momentum: 0.2, depth: 3 }, /^depth: cannot change during a run/],
+      [{}, /^change: settings must be an object of lr, clip, momentum/], [null, /^change: settings must be/]]) {
+      send({ type: 'change', id: 'bad', settings });
+      const err = await next((m) => m.type === 'error');
+      assert.equal(err.where, 'change');
+      assert.equal(err.id, 'bad');
+      assert.match(err.message, re);
+    }
+    send({ type: 'change', id: 3, settings: { lr: 0.01, clip: '0.5' } });
+    const changed = await next((m) => m.type === 'changed');
+    assert.deepEqual(changed, { type: 'changed', id: 3, step: 10, settings: { lr: 0.01, clip: 0.5 } });
+    send({ type: 'run' });
+    const records = [];
+    for (;;) {
+      const m = await next((x) => x.type === 'stats' || x.type === 'done');
+      if (m.type === 'done') break;
+      records.push(...m.records);
+    }
+    /* the same runs made with Net.set at step 10 (and only there: the refused changes left nothing) */
+    for (const arch of ['plain', 'residual']) {
+      const net = engine.create(config, arch);
+      net.measure().step(10).set('lr', 0.01).set('clip', 0.5);
+      for (const r of records) {
+        net.step(Math.min(5, 40 - net.stepsDone));
+        if (net.stepsDone >= 40) net.measure();
+        const st = net.stats();
+        assert.deepEqual(r[arch], st, `${arch} step ${st.step}`);
+      }
+      net.free();
+    }
+    send({ type: 'reset' });
+    await next((m) => m.type === 'configured');
+    /* after a reset the next change applies from step 0 */
+    const fresh = await (async () => { send({ type: 'change', settings: { momentum: 0.5 } }); return next((m) => m.type === 'changed'); })();
+    assert.equal(fresh.step, 0);
+    assert.equal(inbox.filter((m) => m.type === 'error').length, 0);
+  } finally {
+    await w.terminate();
+  }
+  const lone = start();
+  try {
+    lone.send({ type: 'change', settings: { lr: 0.1 } });
+    assert.match((await lone.next((m) => m.type === 'error')).message, /^change: no configuration yet/);
+  } finally {
+    await lone.w.terminate();
   }
 });

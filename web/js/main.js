@@ -34,6 +34,7 @@ import { mountUrl } from './lab/url.js';
 import { applyPageText } from './lab/page-text.js';
 import { mountDebug } from './lab/debug.js';
 import { mountTimeline } from './lab/timeline.js';
+import { createSelection } from './lab/selection.js';
 import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
 import { mountChainChart } from './sweep/chain-chart.js';
@@ -63,7 +64,7 @@ function firstLanguage() {
 }
 
 /** @type {import('./lab/state.js').LabStore} */
-const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null });
+const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null, selected: null });
 const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
 const messages = createMessages(i18n);
@@ -122,6 +123,7 @@ store.watch((s) => s.configuredCount, (n, s) => {
 });
 const boundary = mountBoundary({ store, worker, labCharts, i18n });
 const timeline = mountTimeline({ store, history, i18n });
+const selection = createSelection({ store });
 const highlight = createHighlight({ store, labCharts, i18n, markDirty: frame.markDirty });
 const url = mountUrl({ store, i18n, messages, extra: (s) => (s.sweep ? encodeSweep(s.sweep) : {}) });
 if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => frame.markDirty());
@@ -168,6 +170,7 @@ const lab = {
   download,
   after: /** @type {Element} */ (document.querySelector('.grid2.per-stack')),
   timeline: { show: timeline.show },
+  select: selection.select,
 };
 const conv = mountConvMode({ store, worker, i18n, lab });
 const chain = mountChainChart({ store, worker, i18n, lab });

@@ -91,7 +91,8 @@ test('the chart\'s series are the engine\'s medians, bands and theory; chi = 1 i
     assert.deepEqual(d[arch].p90, r[arch].act_grad_ratio_log10.p90);
     d[arch].median.forEach((m, i) => assert.ok(d[arch].p10[i] <= m && m <= d[arch].p90[i], `${arch} band at ${r.values[i]}`));
   }
-  assert.deepEqual(d.theory, r.plain.grad_ratio_theory_log10.median);
+  assert.deepEqual(d.theory, r.plain.act_grad_ratio_theory_log10.median, 'the back-propagated ratio beside its own law');
+  assert.deepEqual(chartData(r, 'grad_ratio_log10').theory, r.plain.grad_ratio_theory_log10.median, 'the weight-gradient ratio beside its law');
   const chi = r.plain.chi_geomean.median, i = r.values.indexOf(d.chiOne);
   assert.ok(i > 0 && chi[i - 1] < 1 && chi[i] >= 1, `chi ${chi} reaches 1 at ${d.chiOne}`);
   // width 64: sigma_w = init_std * 8 = 1 at init_std 0.125, between the two values around the crossing
@@ -111,7 +112,7 @@ test('the chart\'s series are the engine\'s medians, bands and theory; chi = 1 i
   assert.deepEqual(t.rows.map((x) => x.value), r.values);
   t.rows.forEach((x, k) => {
     assert.deepEqual(x.stacks[1], { median: r.residual.act_grad_ratio_log10.median[k], p10: r.residual.act_grad_ratio_log10.p10[k], p90: r.residual.act_grad_ratio_log10.p90[k] });
-    assert.equal(x.theory, r.plain.grad_ratio_theory_log10.median[k]);
+    assert.equal(x.theory, r.plain.act_grad_ratio_theory_log10.median[k]);
   });
   assert.equal(sweepRows(r, 'chi_geomean').theory, false);
 });

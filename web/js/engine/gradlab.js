@@ -97,6 +97,8 @@
         fieldName: c('gl_field_name', 'string', ['number']),
         recordField: c('gl_record_field', 'number', ['number', 'number']),
         recordStep: c('gl_record_step', 'number', ['number']),
+        recordDead: c('gl_record_dead', 'number', ['number']),
+        deadStep: c('gl_dead_step', 'number', ['number']),
         recordLoss: c('gl_record_loss', 'number', ['number']),
         recordAcc: c('gl_record_acc', 'number', ['number']),
         recordTestLoss: c('gl_record_test_loss', 'number', ['number']),
@@ -132,6 +134,13 @@
         sweepProgress: c('gl_sweep_progress', 'number', ['number']),
         sweepJson: c('gl_sweep_json', 'string', ['number']),
         sweepNew2: c('glw_sweep_new2', 'number', ['number', 'string', 'string', 'string', 'string', 'number']),
+        netSet: c('gl_net_set', 'number', ['number', 'string', 'string']),
+        blockFieldName: c('gl_block_field_name', 'string', ['number']),
+        recordBlockField: c('gl_record_block_field', 'number', ['number', 'number']),
+        recordStemFactor: c('gl_record_stem_factor', 'number', ['number']),
+        recordHeadFactor: c('gl_record_head_factor', 'number', ['number']),
+        blockFirstLayer: c('gl_block_first_layer', 'number', ['number', 'number']),
+        blockLastLayer: c('gl_block_last_layer', 'number', ['number', 'number']),
       };
       /** the result codes (CODES), for the errors of net.js and sweep.js */
       this.codes = CODES;
@@ -143,6 +152,9 @@
       /** @type {string[]} the per-layer statistics of a record, in the engine's order */
       this.fieldNames = [];
       for (let f = 0; this.c.fieldName(f); f++) this.fieldNames.push(this.c.fieldName(f));
+      /** @type {string[]} a residual stack's per-block statistics (block_factor, ...), in the engine's order */
+      this.blockFieldNames = [];
+      for (let f = 0; this.c.blockFieldName(f); f++) this.blockFieldNames.push(this.c.blockFieldName(f));
       this.realBytes = this.c.realBytes();
     }
 

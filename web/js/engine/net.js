@@ -11,8 +11,8 @@
  *   const s = net.stats();   // { step, loss, acc, status, grad_norm: Float64Array, ... }
  *   net.free();              // a second call does nothing; every other call then throws
  *
- * It uses the engine's one cwrap table (engine.c, checked against the C by
- * tests/node/wrapper.test.mjs) and its errors (engine.error, engine.codes).
+ * It uses the engine's one cwrap table (gradlab.js's `engine.c`, checked against the C
+ * by tests/node/wrapper.test.mjs) and its errors (engine.error, engine.codes).
  * Classic script loaded before gradlab.js (self.GradLabEngineNet: a
  * Worker's importScripts) or CommonJS module (gradlab.js requires it in node).
  */
@@ -23,8 +23,11 @@
  * One record, copied out of the heap (the per-layer fields, named by engine.fieldNames, are Float64Arrays)
  * @typedef {{arch: Arch, step: number, steps_done: number, loss: number, acc: number,
  *   test_loss: number | null, test_acc: number | null, status: 'ok' | 'diverged',
- *   diverged: {step: number, layer: number, where: string} | null, res_scale: Float64Array,
- *   act_max_slope: number, [field: string]: any}} Stats
+ *   diverged: {step: number, layer: number, where: string} | null, dead: number, dead_step: number,
+ *   res_scale: Float64Array, act_max_slope: number, stem_factor: number | null, head_factor: number | null,
+ *   [field: string]: any}} Stats
+ * (a residual stack's per-block fields, named by engine.blockFieldNames, are Float64Arrays of
+ * nBlocks values, empty for a plain stack, whose stem_factor and head_factor are null)
  */
 (function (root, factory) {
   if (typeof module === 'object' && module.exports) module.exports = factory();
@@ -46,6 +49,9 @@
       this.layers = [];
       for (let l = 1; l <= this.nLayers; l++) this.layers.push(c.layerName(ptr, l));
       this.nBlocks = c.nBlocks(ptr);
+      /** per residual block, its first and last layer (1-based, as layers[l - 1] names them); [] for a plain stack */
+      this.blockLayers = [];
+      for (let b = 0; b < this.nBlocks; b++) this.blockLayers.push([c.blockFirstLayer(ptr, b), c.blockLastLayer(ptr, b)]);
       this.nClasses = c.nClasses(ptr);
       this.memoryBytes = c.memoryBytes(ptr);
       this.nTest = c.nTestPoints(ptr);
@@ -81,6 +87,20 @@
       return this;
     }
 
+    /**
+     * Changes course mid-run: lr, clip or momentum, from the next step on (gl_net_set). The
+     * value is validated by the engine's settings table; a bad name or value throws a
+     * GradLabError with the C message and changes nothing.
+     * @param {string} name @param {number | string} value
+     */
+    set(name, value) {
+      if (typeof name !== 'string' || (typeof value !== 'number' && typeof value !== 'string')) {
+        throw this.engine.error(this.engine.codes.EMISUSE, `set: name must be text and value a number or text (got ${typeof name}, ${typeof value})`);
+      }
+      this._check(this.engine.c.netSet(this.ptr, name, String(value)));
+      return this;
+    }
+
     /** Measures the current parameters without an update. */
     measure() {
       this._check(this.engine.c.measure(this.ptr));
@@ -96,12 +116,14 @@
       return this.engine.c.status(this.ptr) === STATUS_DIVERGED;
     }
 
-    /** The last record, copied: {step, loss, acc, status, diverged, steps_done, res_scale, act_max_slope, <field>: Float64Array}. */
+    /** The last record, copied: {step, loss, acc, status, diverged, dead, dead_step, steps_done, <field>: Float64Array
+     *  per layer, <block field>: Float64Array per block, stem_factor, head_factor, res_scale, act_max_slope}. */
     /** @returns {Stats} */
     stats() {
       const c = this.engine.c, p = this.ptr, mod = this.engine.mod;
       const diverged = this.diverged;
-      /* the per-layer fields, res_scale and act_max_slope are added below, in this order */
+      /* the per-layer fields, the per-block fields, stem_factor, head_factor, res_scale and act_max_slope
+         are added below, in this order */
       const out = /** @type {Stats} */ ({
         arch: this.arch,
         step: c.recordStep(p),
@@ -114,11 +136,23 @@
         diverged: diverged
           ? { step: c.divergedStep(p), layer: c.divergedLayer(p), where: c.divergedWhere(p) }
           : null,
+        /* 1 when every layer's weight gradient is 0 or underflows float32 (gl_record_dead), and
+         * the first recorded step where that was so (gl_dead_step: -1 never; it stays set) */
+        dead: c.recordDead(p),
+        dead_step: c.deadStep(p),
       });
       this.engine.fieldNames.forEach((name, f) => {
         const at = c.recordField(p, f) / 8;
         out[name] = mod.HEAPF64.slice(at, at + this.nLayers);
       });
+      /* a residual stack's chain rule one block at a time (engine.blockFieldNames); stem and head
+         complete the product: stem_factor * prod(block_factor) * head_factor = chain_product[0] */
+      this.engine.blockFieldNames.forEach((name, f) => {
+        const at = c.recordBlockField(p, f) / 8;
+        out[name] = mod.HEAPF64.slice(at, at + this.nBlocks);
+      });
+      out.stem_factor = this.nBlocks ? c.recordStemFactor(p) : null;
+      out.head_factor = this.nBlocks ? c.recordHeadFactor(p) : null;
       out.res_scale = new Float64Array(this.nBlocks);
       for (let b = 0; b < this.nBlocks; b++) out.res_scale[b] = c.recordResScale(p, b);
       /* the bound on phi' in every chain factor (the network's activation, not the record's) */

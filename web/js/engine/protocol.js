@@ -14,7 +14,8 @@
  * @typedef {{type: string, id?: string | number, config?: {[name: string]: any},
  *   intervals?: number, value?: number, nx?: number, ny?: number, bounds?: number[],
  *   first?: number, count?: number, images?: boolean, depths?: number[], steps?: number, every?: number,
- *   sweep?: string, sweep2?: string, seeds?: string | number[], arch?: string}} Request
+ *   sweep?: string, sweep2?: string, seeds?: string | number[], arch?: string,
+ *   settings?: {[name: string]: number | string}}} Request
  */
 /**
  * A reply, worker -> page: its type (REPLIES), the request's id when it answers one, and that
@@ -29,11 +30,11 @@
 
   /** page -> worker (none asks for `ready`: the Worker sends it once its engine is loaded) */
   const REQUESTS = Object.freeze(['configure', 'reset', 'run', 'pause', 'step', 'speed',
-    'predict', 'predict_test', 'degradation', 'degradation_stop', 'sweep', 'sweep_cancel']);
+    'predict', 'predict_test', 'degradation', 'degradation_stop', 'sweep', 'sweep_cancel', 'change']);
   /** worker -> page (an `error` reply names the request that failed in `where`, or load/run) */
   const REPLIES = Object.freeze(['ready', 'configured', 'stats', 'done', 'paused', 'speed', 'boundary',
     'test_predictions', 'degradation_stats', 'degradation_done', 'degradation_stopped',
-    'sweep_progress', 'sweep_result', 'sweep_cancelled', 'error']);
+    'sweep_progress', 'sweep_result', 'sweep_cancelled', 'changed', 'error']);
   /** what an error's `where` can be besides a request type */
   const ERROR_PLACES = Object.freeze(['load', 'run', 'message']);
 

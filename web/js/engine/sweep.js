@@ -17,7 +17,7 @@
  *     { sweep: 'init_std=0.09..0.44:11', sweep2: 'depth=2..100:10', seeds: '1..2', steps: 300 });
  *   pl.result();   // { axes: [{name, values, sigma_w, chi_mf, xi, depth_6xi, ...}, {name, values}], ... }
  *
- * It uses the engine's one cwrap table (engine.c.sweep*, checked against the
+ * It uses the engine's one cwrap table (gradlab.js's `engine.c.sweep*`, checked against the
  * C by tests/node/wrapper.test.mjs) and its errors (engine.error, CODES).
  * Classic script loaded before gradlab.js (self.GradLabEngineSweep: a
  * Worker's importScripts; the name GradLabSweep is the page's Sweep panel's

@@ -97,12 +97,17 @@
       state.canonical = engine.normalize(config);
       for (const net of Object.values(runs)) net.measure(); /* the record at step 0 */
       const first = Object.values(runs)[0];
+      /** @type {{[arch: string]: number[][]}} */
+      const blockLayers = {};
+      for (const [arch, net] of Object.entries(runs)) blockLayers[arch] = net.blockLayers;
       post({
         type: 'configured',
         config: state.canonical,
         archs: Object.keys(runs),
         layers: first.layers,
         blocks: first.nBlocks,
+        /* per stack, each residual block's first and last layer (1-based): [] for a plain stack */
+        blockLayers,
         data: first.data(),
         memoryBytes: Object.values(runs).reduce((s, n) => s + n.memoryBytes, 0),
         /* what the records' loss and accuracy are measured on: so many of the training set's and the test split's examples */
@@ -151,6 +156,43 @@
 
     function stepsDone() {
       return Math.max(...Object.values(state.runs).map((n) => n.stepsDone));
+    }
+
+    /* ---- changing course mid-run: lr, clip, momentum of every network of the configure ---- */
+    const CHANGEABLE = ['lr', 'clip', 'momentum'];
+
+    /**
+     * Applies msg.settings to every network between ticks (Net.set: the engine's checks and
+     * messages); on a bad name or value restores what it had set and throws, so nothing changes.
+     * @param {Request} msg @returns {Reply}
+     */
+    function change(msg) {
+      if (!state.runs) throw new Error('change: no configuration yet (send configure first)');
+      const settings = msg.settings;
+      if (settings === null || typeof settings !== 'object' || Array.isArray(settings) || !Object.keys(settings).length) {
+        throw new Error(`change: settings must be an object of ${CHANGEABLE.join(', ')} (got ${JSON.stringify(settings)})`);
+      }
+      /* the values now, to put back if one is refused: the canonical config with the changes so far */
+      const now = state.canonical;
+      /** @type {[Net, string][]} */
+      const done = [];
+      try {
+        for (const net of Object.values(state.runs)) {
+          for (const [name, value] of Object.entries(settings)) {
+            net.set(name, value);
+            done.push([net, name]);
+          }
+        }
+      } catch (e) {
+        for (const [net, name] of done) net.set(name, now[name]);
+        throw e;
+      }
+      /** @type {{[name: string]: number}} */
+      const applied = {};
+      for (const [name, value] of Object.entries(settings)) applied[name] = Number(value);
+      state.canonical = Object.assign({}, now, applied);
+      /* the first update made with them: the next step of every live network */
+      return { type: 'changed', step: stepsDone(), settings: applied };
     }
 
     function stop() {
@@ -358,6 +400,9 @@
           case 'sweep':
             sweeps.start(msg, state.config, reply);
             break;
+          case 'change':
+            reply(change(msg));
+            break;
           case 'sweep_cancel': {
             const was = sweeps.cancel();
             reply(Object.assign({ type: 'sweep_cancelled', was_running: !!was }, was || {}));
@@ -372,7 +417,7 @@
     }
 
     /* the engine is loaded: say so, unprompted, with what the page builds its form from */
-    post({ type: 'ready', version: engine.version, threads: engine.threads, settings: engine.settings, fields: engine.fieldNames, speeds: SPEEDS.length, speed: state.speed });
+    post({ type: 'ready', version: engine.version, threads: engine.threads, settings: engine.settings, fields: engine.fieldNames, blockFields: engine.blockFieldNames, speeds: SPEEDS.length, speed: state.speed });
     return { handle, state };
   }
 

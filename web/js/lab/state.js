@@ -44,6 +44,7 @@
  *   sweep: import('../sweep/sweep-model.js').SweepState | null,
  *   cursor: {step: number, index: number} | null,
  *   shown: LabRecord | null,
+ *   selected: import('./selection.js').Selected | null,
  * }} State
  *   phase            where the lab is (above); session.js moves it
  *   lang             the page's language, 'en' | 'fa' (main.js, once the strings are loaded)
@@ -65,6 +66,7 @@
  *   cursor           the time cursor: null = follow the newest record; else {step, index} of a kept
  *                    record (timeline.js)
  *   shown            the record every per-layer view draws: the newest, or the cursor's (timeline.js)
+ *   selected         the layer the student selected, {arch, layer} (1-based) or null (selection.js)
  */
 
 

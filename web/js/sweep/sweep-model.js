@@ -261,8 +261,9 @@ export function crossing(xs, ys, one, { logX: lx = false, logY: ly = false } = {
 /**
  * The chart's numbers, picked out of the engine's result: per stack the
  * median, p10 and p90 of the metric at every swept value (null where no
- * seed gave a number), the theory (grad_ratio_theory_log10 of the plain
- * stack, for the two gradient ratios), where the plain stack's chi
+ * seed gave a number), the theory of the plain stack for the two gradient
+ * ratios (grad_ratio_theory_log10 beside grad_ratio_log10,
+ * act_grad_ratio_theory_log10 beside act_grad_ratio_log10), where the plain stack's chi
  * reaches 1 (chiOne: the first swept value whose median chi_geomean is at
  * least 1 after one below it), and where the drawn lines cross the chart's
  * line at 1 (`ones`: the theory line's, the plain stack's measured median's;
@@ -287,8 +288,10 @@ export function chartData(result, metric) {
     const m = r[metric];
     stacks[arch] = m ? { median: m.median, p10: m.p10, p90: m.p90 } : null;
   }
-  const theory = (metric === 'grad_ratio_log10' || metric === 'act_grad_ratio_log10') && result.plain
-    ? result.plain.grad_ratio_theory_log10.median : null;
+  /* each ratio beside its own law: the weight gradients' (forward second moment and
+     backward factor together) and the back-propagated gradients' (sqrt(chi) per layer) */
+  const law = /** @type {Record<string, string>} */ ({ grad_ratio_log10: 'grad_ratio_theory_log10', act_grad_ratio_log10: 'act_grad_ratio_theory_log10' })[metric];
+  const theory = law && result.plain && result.plain[law] ? result.plain[law].median : null;
   let chiOne = null;
   const chi = result.plain && result.plain.chi_geomean ? result.plain.chi_geomean.median : null;
   if (chi) {

@@ -26,6 +26,7 @@
  *   download: (name: string, href: string, revoke?: boolean) => void,
  *   after: Element,
  *   timeline: {show: (what: 'init' | 'end' | number) => void},
+ *   select: (sel: import('../lab/selection.js').Selected | null) => boolean,
  *   sweep?: {run: (state?: Record<string, any>, overrides?: Record<string, any>) => void,
  *            onResult: (fn: (result: any, request: any) => void) => void},
  * }} Lab
@@ -38,6 +39,8 @@
  *   after          the element after which a plug-in may insert its cards
  *   timeline.show  the record the page shows: 'init' (step 0 with the first update's statistics),
  *                  'end' (the newest; it then follows new records) or the kept record nearest a step
+ *   select         selects a layer of a stack for every per-layer view ({arch, layer}, 1-based; null
+ *                  clears); false when the network has no such layer. Watch the store's `selected`
  *   sweep          the Sweep panel's run and result (the lesson's context only)
  */
 
