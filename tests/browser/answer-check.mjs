@@ -161,7 +161,9 @@ export function checkAnswer(id, x, words, got, ui) {
 
   if (x.sweep) {
     /* a sweep experiment: the Sweep panel ran it; its medians are the sweep table's */
+    const second = x.sweep.name2 ? `${x.sweep.name2}=${x.sweep.from2}..${x.sweep.to2}:${x.sweep.count2}` : '';
     if (!got.sweep || !got.sweep.request || got.sweep.request.sweep !== `${x.sweep.name}=${x.sweep.from}..${x.sweep.to}:${x.sweep.count}`) fail('the Sweep panel did not run the experiment\'s sweep');
+    else if ((got.sweep.request.sweep2 || '') !== second) fail(`the Sweep panel's second setting is ${JSON.stringify(got.sweep.request.sweep2)}, the experiment's ${JSON.stringify(second)} (a plane) or none`);
     else {
       for (const c of checkSweepClaims(x, got.sweep.result)) if (!c.ok) fail(`(d) claim ${JSON.stringify(c.claim)} measured ${JSON.stringify(c.value)}`);
       const tb = got.tables['chart-sweep'];

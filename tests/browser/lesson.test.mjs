@@ -274,7 +274,9 @@ test('the quiz: a wrong answer may be tried again; the explanation and the right
 async function runThroughButton(page, id) {
   const t0 = Date.now();
   await page.click(`#lesson [data-experiment-id="${id}"] .run-experiment`);
-  await page.waitForSelector(`#lesson [data-experiment-id="${id}"][data-state="done"]`, { timeout: EXPERIMENT_TIMEOUT });
+  /* a trained plane (phase_plane: 360 networks of 300 steps) takes one to two minutes on two cores */
+  const trained = EXPERIMENTS[id] && EXPERIMENTS[id].sweep && EXPERIMENTS[id].sweep.steps > 0;
+  await page.waitForSelector(`#lesson [data-experiment-id="${id}"][data-state="done"]`, { timeout: trained ? 3 * EXPERIMENT_TIMEOUT : EXPERIMENT_TIMEOUT });
   const got = await page.evaluate((eid) => {
     const records = window.gradlab.records();
     const d = window.gradlab.debug();

@@ -61,8 +61,8 @@ const DATA = [
     keys: [...whereLine[1].matchAll(/"([a-z]+)"/g)].map((m) => `where.${m[1]}`) },
   { family: 'lesson.chart.<chart>', source: 'experiments.json `chart`, and update_ratio (highlight.js chartKey: `what` names the update)',
     keys: [...new Set([...Object.values(experiments).map((x) => x.chart), 'update_ratio'])].map((c) => `lesson.chart.${c}`) },
-  { family: 'lesson.field.<field>', source: 'experiments.json `values`: the `field` of a value (answer.js howLines names it)',
-    keys: [...new Set(Object.values(experiments).flatMap((x) => Object.values(x.values || {}).map((v) => v.field)).filter(Boolean))].map((f) => `lesson.field.${f}`) },
+  { family: 'lesson.field.<field>', source: 'experiments.json `values`: the `field` of a value (answer.js howLines names it; a plane value\'s `field` is an axis\'s, not a record\'s)',
+    keys: [...new Set(Object.values(experiments).flatMap((x) => Object.values(x.values || {}).filter((v) => !String(v.kind).startsWith('plane_')).map((v) => v.field)).filter(Boolean))].map((f) => `lesson.field.${f}`) },
 ];
 const byData = new Map(DATA.flatMap((d) => d.keys.map((k) => [k, d.family])));
 

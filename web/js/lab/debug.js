@@ -94,6 +94,8 @@ export function mountDebug(deps) {
       run: (/** @type {any} */ st, /** @type {any} */ overrides) => deps.sweep.run(st, overrides),
       cancel: () => deps.sweep.cancel(),
       chain: () => deps.chain.debug(),
+      /* a plane's cell (column i, row j) on its stack's heatmap, in CSS pixels of the canvas: where a test clicks */
+      cellCenter: (/** @type {'plain' | 'residual'} */ arch, /** @type {number} */ i, /** @type {number} */ j) => deps.sweep.cellCenter(arch, i, j),
     };
   }
 

@@ -44,6 +44,7 @@ import { stepOf } from '../lab/timeline.js';
 import { createQuiz } from './quiz.js';
 import { createPredictions, createStorage } from './predict.js';
 import { createPhoneFlow } from './phone-flow.js';
+import { sameSweep, defaultState } from '../sweep/sweep-model.js';
 
 /** @typedef {{id: string, label: string, question: string, answer: string, if?: Record<string, string>, predict?: import('./predict.js').PredictWords}} StepExperiment an experiment as a step shows it (`if`: the sentences of a stack that diverged or died) */
 /** @typedef {{label: string, detail?: string}} Stage */
@@ -397,7 +398,8 @@ export function mountLesson({ store, i18n, lab }) {
     const a = S.active;
     if (!a || a.phase !== 'sweeping') return;
     const x = spec(a.id);
-    if (!x || !x.sweep || !request || request.sweep !== `${x.sweep.name}=${x.sweep.from}..${x.sweep.to}:${x.sweep.count}`) return;
+    /* the panel's result is this experiment's sweep: its setting (and a plane's second one) and ranges */
+    if (!x || !x.sweep || !sameSweep(request, { ...defaultState(), name2: '', ...x.sweep })) return;
     S.active = null;
     const { values, conditions } = evaluateExperiment(x, result);
     setResult(a.id, {

@@ -127,10 +127,12 @@ export function panelLine(n, t, fmt) {
  * A sweep experiment's panel, picked from the engine's sweep result: the
  * metric's median at the first and the last swept value for both stacks,
  * and where the plain stack's chi reaches 1 (sweep-model.js chartData, the
- * Sweep chart's own picks).
+ * Sweep chart's own picks). A plane has none here: its answer quotes its
+ * named values, its cells are on the panel.
  * @param {any} result @param {string} metric
  */
 export function sweepNumbers(result, metric) {
+  if (result.axes) return null;
   const d = chartData(result, metric);
   const last = d.values.length - 1;
   const at = (/** @type {any} */ s, /** @type {number} */ i) => (s ? s.median[i] : null);
@@ -142,6 +144,7 @@ export function sweepNumbers(result, metric) {
  * @returns {string[]}
  */
 export function sweepLines(v, t, fmt) {
+  if (!v) return [];
   const num = (/** @type {number | null} */ x) => (x === null ? '–' : fmt.value(x));
   const lines = [t('lesson.num.sweep', { metric: t(`sweep.metric.${v.metric}`), name: t(`setting.${v.name}.label`), x0: fmt.value(v.x0), x1: fmt.value(v.x1), p0: num(v.p0), p1: num(v.p1), r0: num(v.r0), r1: num(v.r1) })];
   if (v.chiOne !== null) lines.push(t('lesson.num.chi_one', { x: fmt.value(v.chiOne) }));

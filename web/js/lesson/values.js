@@ -57,7 +57,9 @@ const RUN_KINDS = new Set(['diverged_step', 'dead_step', 'log10_change']);
 const DERIVED_KINDS = new Set(['diff', 'pow10', 'arch_lower', 'arch_higher']);
 /** the kinds of a sweep experiment, on the engine's sweep result */
 const SWEEP_KINDS = new Set(['sweep_at', 'sweep_slope', 'sweep_crossing', 'sweep_first_reach']);
-export const VALUE_KINDS = Object.freeze([...MOMENT_KINDS, ...RUN_KINDS, ...DERIVED_KINDS, ...SWEEP_KINDS]);
+/** the kinds of a plane (a sweep over two settings), on its grids and axes */
+const PLANE_KINDS = new Set(['plane_at', 'plane_axis', 'plane_last_reach', 'plane_best_col', 'plane_row_min']);
+export const VALUE_KINDS = Object.freeze([...MOMENT_KINDS, ...RUN_KINDS, ...DERIVED_KINDS, ...SWEEP_KINDS, ...PLANE_KINDS]);
 
 /**
  * @typedef {{init: Record<string, any>, end: Record<string, any>, dead_step?: number}} ArchRun
@@ -65,7 +67,8 @@ export const VALUE_KINDS = Object.freeze([...MOMENT_KINDS, ...RUN_KINDS, ...DERI
  * @typedef {{kind: string, at?: string, arch?: string, field?: string, layer?: number | string,
  *   num_layer?: number | string, den_layer?: number | string, from_layer?: number | string, to_layer?: number | string,
  *   part?: string, a?: string, b?: string, of?: string, plain?: string, residual?: string,
- *   metric?: string, index?: number, reach?: number, as?: string, digits?: number, negate?: boolean, may_underflow?: boolean}} ValueSpec
+ *   metric?: string, index?: number, reach?: number, as?: string, digits?: number, negate?: boolean, may_underflow?: boolean,
+ *   col?: number, row?: number, axis?: number}} ValueSpec
  * @typedef {{value: number | string | null, kind: string, unit: string, at: string | null, step: number | null,
  *   digits?: number, underflow?: boolean, upper?: number, lower?: number, arch?: string, layer?: number,
  *   r2?: number, approx?: boolean, where?: string, between?: number[]}} Value
@@ -363,6 +366,7 @@ export function evaluateSweepValues(specs, result) {
 
 /** @param {ValueSpec} spec @param {Record<string, any>} result @param {(name: string) => Value} get @returns {Value} */
 function sweepValue(spec, result, get) {
+  if (PLANE_KINDS.has(spec.kind)) return planeValue(spec, result);
   if (!SWEEP_KINDS.has(spec.kind)) return derivedValue(spec, 'init', get);
   const xs = /** @type {number[]} */ (result.values);
   const series = result[/** @type {string} */ (spec.arch)] && result[/** @type {string} */ (spec.arch)][/** @type {string} */ (spec.metric)];
@@ -408,6 +412,97 @@ function sweepValue(spec, result, get) {
           break;
         }
       }
+    }
+  }
+  return finish(v, spec);
+}
+
+/**
+ * A plane's named values (a sweep over two settings, docs/api.md "Planes"):
+ * every grid is grid[row][col], rows the second setting's values (axes[1]),
+ * columns the first's (axes[0]); an index may count from the end (−1 = the
+ * last).  The cells are the engine's medians over the seeds (the diverged
+ * share as it is); the page picks, it computes no statistic:
+ *   plane_at          {arch, metric, col, row}: one cell
+ *   plane_axis        {axis, field, index}: a number of an axis: its `values`
+ *                     (the default), or the engine's mean field of a weight-scale
+ *                     axis (sigma_w, chi_mf, depth_6xi, depth_6xi_c, ...); null where
+ *                     the engine's is (an infinite depth scale)
+ *   plane_last_reach  {arch, metric, reach, col}: the largest row value whose cell in
+ *                     that column is at least `reach` (the deepest network that trains,
+ *                     when the rows are depths and the metric final_acc); null if none
+ *   plane_best_col    {arch, metric, reach, field?, part?}: the column whose plane_last_reach
+ *                     is the largest (the first of a tie), as its axes[0][field] (default
+ *                     `values`; `sigma_w` for the weight scale), or with part 'row' that
+ *                     largest row value itself; null if no cell reaches
+ *   plane_row_min     {arch, metric, row}: the least cell of a row (null if one is null)
+ * Unit: the metric's (percent for final_acc and diverged_share, decades for a
+ * *_log10 metric, else value); a swept value or an axis number is a value.
+ * @param {ValueSpec} spec @param {Record<string, any>} result @returns {Value}
+ */
+function planeValue(spec, result) {
+  if (!Array.isArray(result.axes) || result.axes.length !== 2) throw new Error(`${spec.kind}: the result is not a plane`);
+  const [cols, rows] = result.axes;
+  const metric = /** @type {string} */ (spec.metric);
+  const at = (/** @type {number} */ i, /** @type {number} */ n) => {
+    const k = i < 0 ? n + i : i;
+    if (!Number.isInteger(k) || k < 0 || k >= n) throw new Error(`${spec.kind}: index ${i} is not one of ${n}`);
+    return k;
+  };
+  const grid = () => {
+    const r = result[/** @type {string} */ (spec.arch)];
+    const g = r ? (metric === 'diverged_share' ? r.diverged_share : r[metric] && r[metric].median) : null;
+    if (!g) throw new Error(`${spec.kind}: no ${spec.arch} ${metric} in the result`);
+    return /** @type {Array<Array<number | null>>} */ (g);
+  };
+  const unit = metric === 'final_acc' || metric === 'diverged_share' ? 'percent' : /_log10$/.test(metric || '') ? 'decades' : 'value';
+  /** the last row whose cell in column c is at least reach, or -1 @param {Array<Array<number | null>>} g @param {number} c */
+  const lastReach = (g, c) => {
+    for (let j = g.length - 1; j >= 0; j--) {
+      const x = g[j][c];
+      if (x !== null && x >= /** @type {number} */ (spec.reach)) return j;
+    }
+    return -1;
+  };
+  /** @type {Value} */
+  const v = { value: null, kind: spec.kind, unit: 'value', at: result.steps > 0 ? 'end' : 'init', step: result.steps };
+  if (spec.arch) v.arch = spec.arch;
+  switch (spec.kind) {
+    case 'plane_at': {
+      const g = grid();
+      v.value = g[at(/** @type {number} */ (spec.row), rows.values.length)][at(/** @type {number} */ (spec.col), cols.values.length)];
+      v.unit = unit;
+      break;
+    }
+    case 'plane_axis': {
+      const a = result.axes[/** @type {number} */ (spec.axis)];
+      const field = spec.field || 'values';
+      if (!a || !Array.isArray(a[field])) throw new Error(`plane_axis: axis ${spec.axis} has no ${field}`);
+      const x = a[field][at(/** @type {number} */ (spec.index), a.values.length)];
+      v.value = x === undefined ? null : x;
+      break;
+    }
+    case 'plane_last_reach': {
+      const j = lastReach(grid(), at(/** @type {number} */ (spec.col), cols.values.length));
+      v.value = j >= 0 ? rows.values[j] : null;
+      break;
+    }
+    case 'plane_best_col': {
+      const g = grid();
+      let best = -1, bestRow = -1;
+      for (let c = 0; c < cols.values.length; c++) {
+        const j = lastReach(g, c);
+        if (j > bestRow) { best = c; bestRow = j; }
+      }
+      const field = spec.field || 'values';
+      if (!Array.isArray(cols[field])) throw new Error(`plane_best_col: axis 0 has no ${field}`);
+      v.value = best < 0 ? null : spec.part === 'row' ? rows.values[bestRow] : cols[field][best];
+      break;
+    }
+    default: { /* plane_row_min */
+      const row = grid()[at(/** @type {number} */ (spec.row), rows.values.length)];
+      v.value = row.some((x) => x === null) ? null : Math.min(.../** @type {number[]} */ (row));
+      v.unit = unit;
     }
   }
   return finish(v, spec);
@@ -529,7 +624,7 @@ export function checkSweepClaims(exp, result, values) {
       const ms = /** @type {number[]} */ (m);
       return { claim: c, value: [Math.min(...ms), Math.max(...ms)], ok: ms.every((x) => (c.min === undefined || x >= c.min) && (c.max === undefined || x <= c.max)) };
     }
-    if (SWEEP_KINDS.has(c.kind)) {
+    if (SWEEP_KINDS.has(c.kind) || PLANE_KINDS.has(c.kind)) {
       const v = sweepValue(/** @type {ValueSpec} */ (c), result, () => { throw new Error('no'); });
       return withR2({ claim: c, value: v.value, ok: inRange(v, c) }, v);
     }
