@@ -20,7 +20,7 @@ import { createWorkerClient } from './ui/worker-client.js';
 import { create as createSchema, LANGS } from './lab/schema.js';
 import { FIXED } from './lab/settings-rules.js';
 import { createSettingsForm } from './lab/settings-form.js';
-import { createHistory, historyLimit, ARCHS } from './lab/history.js';
+import { createHistory } from './lab/history.js';
 import { createSession } from './lab/session.js';
 import { createLabCharts } from './lab/lab-charts.js';
 import { createStacks } from './lab/stacks.js';
@@ -68,7 +68,7 @@ const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0
 const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
 const messages = createMessages(i18n);
-const history = createHistory({ limit: () => historyLimit(ARCHS.length, store.get().layers.length, store.get().fields.length) });
+const history = createHistory();
 const labCharts = createLabCharts({ i18n, history });
 labCharts.create();
 const stacks = createStacks({ i18n });

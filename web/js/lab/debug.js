@@ -16,7 +16,6 @@
  * handed out is a copy, never a live object.  docs/page.md lists the fields.
  */
 import { recordCopy } from './export.js';
-import { historyLimit, ARCHS } from './history.js';
 import { isRunning, isFinished } from '../ui/store.js';
 
 /**
@@ -42,7 +41,7 @@ export function mountDebug(deps) {
       version: s.version, threads: s.threads, lang: s.lang, phase: s.phase, config: s.config, hide: (s.hide || []).slice(), layers: layers.slice(),
       running: isRunning(s), finished: isFinished(s), records: history.records.length,
       received: history.received, stride: history.stride,
-      historyLimit: historyLimit(ARCHS.length, layers.length, (s.fields || []).length),
+      historyLimit: history.limit, historyBytes: history.bytes, recordBytes: history.recordBytes,
       latest: recordCopy(s.latest), charts: labCharts.snapshot(), firstChartAt: labCharts.firstChartAt,
       cursor: s.cursor ? { ...s.cursor } : null, shown: recordCopy(s.shown), timeline: deps.timeline.debug(), cursors: labCharts.cursors(),
       messages: messages.texts(),
