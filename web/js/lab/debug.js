@@ -10,6 +10,8 @@
  *   window.GradLabConv    conv mode's debug(), runDegradation(steps), stopDegradation()
  *   window.gradlabLesson  the lesson's debug()
  *   window.GradLabSweep   the Sweep panel's debug(), run(state), cancel(); chain() the chain chart's debug()
+ *   window.GradLabDiagram the network diagram's debug(), walk() the walk's debug(), and the walk's
+ *                         controls (lab.walk: start, stop, next, previous, go, toggle, state)
  *
  * and the events 'gradlab:language', 'gradlab:configured', 'gradlab:done'
  * and 'gradlab:paused' on document, from the store's changes.  Everything
@@ -25,7 +27,7 @@ import { isRunning, isFinished } from '../ui/store.js';
  *   highlight: import('./highlight.js').Highlight, messages: ReturnType<typeof import('../ui/messages.js').createMessages>,
  *   setLanguage: (lang: string) => Promise<void>, schema: () => any, boundaryHidden: () => boolean,
  *   timeline: import('./timeline.js').Timeline,
- *   conv: any, lesson: any, sweep?: any, chain?: any,
+ *   conv: any, lesson: any, sweep?: any, chain?: any, diagram?: any, walk?: any,
  * }} deps
  */
 export function mountDebug(deps) {
@@ -93,6 +95,16 @@ export function mountDebug(deps) {
       run: (/** @type {any} */ st, /** @type {any} */ overrides) => deps.sweep.run(st, overrides),
       cancel: () => deps.sweep.cancel(),
       chain: () => deps.chain.debug(),
+    };
+  }
+
+  if (deps.diagram && deps.walk) {
+    const api = deps.walk.api;
+    w.GradLabDiagram = {
+      debug: () => deps.diagram.debug(),
+      walk: () => deps.walk.debug(),
+      start: (/** @type {any} */ o) => api.start(o), stop: () => api.stop(), next: () => api.next(), previous: () => api.previous(),
+      go: (/** @type {number} */ p) => api.go(p), toggle: () => api.toggle(), state: () => api.state(),
     };
   }
 
