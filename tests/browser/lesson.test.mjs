@@ -5,18 +5,22 @@
 // the quiz reveals its explanation only after an answer, every experiment of
 // web/lesson/experiments.json run through the page's buttons produces the
 // outcome its step claims (checked on the records the page received, with
-// tests/lib/lesson-claims.mjs), and a screenshot per language (and one of
-// the lesson panel at every step, lesson-step-<lang>-<id>.png).
+// web/js/lesson/values.js through tests/lib/lesson-claims.mjs), its revealed
+// answer has every {placeholder} filled and shows the `if` sentence of a
+// stack that diverged or died in that run, and a screenshot per language
+// (and one of the lesson panel at every step, lesson-step-<lang>-<id>.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setup, waitReady, shotPath, ROOT, TIMEOUT } from './helpers.mjs';
-import { checkClaims, checkSweepClaims } from '../lib/lesson-claims.mjs';
+import { checkClaims, checkSweepClaims, evaluateExperiment } from '../lib/lesson-claims.mjs';
 
 const read = (f) => JSON.parse(readFileSync(join(ROOT, 'web', 'lesson', f), 'utf8'));
 const EXPERIMENTS = read('experiments.json').experiments;
 const UI = { fa: read('ui-fa.json'), en: read('ui-en.json') };
+const DOCS = { fa: read('fa.json'), en: read('en.json') };
+const WORDS = (lang, id) => DOCS[lang].steps.flatMap((s) => s.experiments).find((e) => e.id === id);
 const EXPERIMENT_TIMEOUT = 180_000;
 
 let env;
@@ -287,6 +291,7 @@ async function runThroughButton(page, id) {
       config: d.config, highlight: d.highlight, markers: d.markers, layers: d.layers.length,
       focused: [...document.querySelectorAll('.lesson-focus')].map((e) => e.id),
       answer: card.querySelector('.answer') ? card.querySelector('.answer').innerText : '',
+      card: card.innerText,
       numbers: card.querySelector('.numbers') ? card.querySelector('.numbers').innerText : '',
       depth: document.getElementById('set-depth').value,
       act: document.getElementById('set-act').value,
@@ -324,7 +329,7 @@ test('every experiment, run through the lesson\'s buttons, produces the outcome 
         /* a sweep experiment: the Sweep panel ran it; the claims on the engine's sweep result */
         const sw = await page.evaluate(() => window.GradLabSweep.debug());
         assert.equal(sw.request.sweep, `${x.sweep.name}=${x.sweep.from}..${x.sweep.to}:${x.sweep.count}`, `${e.id}: the panel ran the experiment's sweep`);
-        const results = checkSweepClaims(x.claims, sw.result);
+        const results = checkSweepClaims(x, sw.result);
         for (const r of results) assert.ok(r.ok, `${e.id}: ${JSON.stringify(r.claim)} measured ${JSON.stringify(r.value)}`);
         measured.push(`${e.id}: ${results.map((r) => `${r.claim.kind}=${JSON.stringify(r.value)}`).join(' ')}`);
         assert.equal(got.highlight && got.highlight.chart, 'sweep', `${e.id}: the Sweep panel is highlighted`);
@@ -346,8 +351,20 @@ test('every experiment, run through the lesson\'s buttons, produces the outcome 
         residual: { init: got.first.residual, end: got.last.residual },
       };
       assert.equal(got.first.plain.step, 0, `${e.id}: the first record of the run is step 0`);
-      const results = checkClaims(x.claims, runs);
+      const results = checkClaims(x, runs);
       for (const r of results) assert.ok(r.ok, `${e.id}: ${JSON.stringify(r.claim)} measured ${r.value}`);
+      /* the answer as the student reads it: every {placeholder} filled with the run's number, and
+         the if sentence of a stack that diverged or died in this run shown after it */
+      const lang = await page.evaluate(() => document.getElementById('lesson').lang);
+      assert.deepEqual(got.answer.match(/\{[A-Za-z_][A-Za-z0-9_]*\}/g) || [], [], `${e.id} (${lang}): the answer shows no unfilled placeholder`);
+      const { conditions } = evaluateExperiment(x, runs);
+      const words = WORDS(lang, e.id);
+      for (const [cond, holds] of Object.entries(conditions)) {
+        if (!holds) continue;
+        /* the sentence's longest stretch without a placeholder or a formula: what the page shows verbatim */
+        const needle = words.if[cond].split(/\{[A-Za-z_][A-Za-z0-9_]*\}|\$[^$]*\$/).map((x) => x.trim()).sort((a, b) => b.length - a.length)[0];
+        assert.ok(got.card.includes(needle), `${e.id} (${lang}): ${cond} happened, and its if sentence is shown (“${needle}”)`);
+      }
       measured.push(`${e.id}: ${results.map((r) => `${r.claim.kind}=${typeof r.value === 'number' ? Number(r.value.toPrecision(3)) : r.value}`).join(' ')}`);
       /* the page points at the answer: the chart, the layer, the answer text and numbers */
       assert.equal(got.highlight && got.highlight.chart, x.chart, `${e.id}: the highlighted chart`);

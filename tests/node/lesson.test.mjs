@@ -1,17 +1,27 @@
 // lesson.test.mjs - the lesson's content: every experiment, run on the real
 // WASM engine, produces what its step's text claims (checked from the
-// engine's statistics, not from the text); the Persian and English files
-// have the same steps, experiments and quiz (and the same UI string keys);
-// every formula renders in KaTeX; Persian typography follows the glossary;
-// the first run (the engine's defaults) shows the plain/residual contrast and
-// is step 3's first experiment.
+// engine's statistics, not from the text, by web/js/lesson/values.js: the
+// module the page uses); the data's schema (the moment `at`, the named
+// values, the claims on them, the predictions) and the words that use it:
+// every {placeholder} of an answer or an `if` sentence names a value of its
+// experiment, holds a number on the run (not an underflow, unless the value
+// says the sentence reads with one), and a value of the other moment comes
+// with its step; every stack that diverges or dies in an experiment's run
+// has its `if` sentence in both languages; the Persian and English files
+// have the same steps, experiments, predictions and quiz (and the same UI
+// string keys); every formula renders in KaTeX; Persian typography follows
+// the glossary; the first run (the engine's defaults) shows the
+// plain/residual contrast and is step 3's first experiment.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { loadEngine, root } from './helpers.mjs';
-import { checkClaims, runExperiment, checkSweepClaims, runSweepExperiment } from '../lib/lesson-claims.mjs';
+import {
+  checkClaims, runExperiment, checkSweepClaims, runSweepExperiment, evaluateExperiment, placeholders,
+  CONDITIONS, VALUE_KINDS, GAP_WORDS,
+} from '../lib/lesson-claims.mjs';
 
 const read = (f) => JSON.parse(readFileSync(join(root, 'web/lesson', f), 'utf8'));
 const experiments = read('experiments.json').experiments;
@@ -41,7 +51,10 @@ test('every formula renders with KaTeX in both languages', () => {
   let count = 0;
   for (const doc of [fa, en]) {
     const texts = [];
-    for (const s of doc.steps) texts.push(s.title, ...s.body, ...s.experiments.flatMap((e) => [e.label, e.question, e.answer]));
+    for (const s of doc.steps) {
+      texts.push(s.title, ...s.body, ...s.experiments.flatMap((e) => [e.label, e.question, e.answer, ...Object.values(e.if || {}),
+        ...(e.predict ? [e.predict.q, ...(e.predict.choices || []), e.predict.unit || '', e.predict.gap] : [])]));
+    }
     for (const q of doc.quiz) texts.push(q.q, ...q.choices, q.explain);
     for (const t of texts) {
       for (const m of String(t).matchAll(/\$\$([^$]+)\$\$|\$([^$]+)\$/g)) {
@@ -60,19 +73,135 @@ test('Persian text uses Persian letters and punctuation', () => {
   assert.ok(/[۰-۹]/.test(text), 'Persian digits are used');
 });
 
+/* Every experiment runs once on the engine; the tests below read the runs. */
+const RUNS = {};
+const ran = (id) => {
+  if (!RUNS[id]) {
+    const exp = experiments[id];
+    const input = exp.sweep ? runSweepExperiment(engine, exp) : runExperiment(engine, exp.config);
+    RUNS[id] = { input, ...evaluateExperiment(exp, input) };
+  }
+  return RUNS[id];
+};
+const texts = (doc) => doc.steps.flatMap((s) => s.experiments.map((e) => ({ step: s.id, e })));
+
 for (const [id, exp] of Object.entries(experiments)) {
-  test(`lesson experiment ${id}: ${exp.claims.map((c) => c.kind).join(', ')}`, () => {
-    if (exp.sweep) {
-      /* a sweep experiment: the engine's sweep, as the Sweep panel runs it */
-      const results = checkSweepClaims(exp.claims, runSweepExperiment(engine, exp));
-      for (const r of results) assert.ok(r.ok, `${JSON.stringify(r.claim)} measured ${JSON.stringify(r.value)}`);
-      return;
-    }
-    const runs = runExperiment(engine, exp.config);
-    const results = checkClaims(exp.claims, runs);
-    for (const r of results) assert.ok(r.ok, `${JSON.stringify(r.claim)} measured ${r.value}${r.r2 === undefined ? '' : ` (r² ${r.r2})`}`);
+  test(`lesson experiment ${id} (at ${exp.at}): ${exp.claims.map((c) => c.value || c.kind).join(', ')}`, () => {
+    const r = ran(id);
+    const results = exp.sweep ? checkSweepClaims(exp, r.input, r.values) : checkClaims(exp, r.input, r.values);
+    for (const c of results) assert.ok(c.ok, `${JSON.stringify(c.claim)} measured ${JSON.stringify(c.value)}${c.r2 === undefined ? '' : ` (r² ${c.r2})`}`);
   });
 }
+
+test('experiments.json: every experiment has a moment, named values of known kinds, and claims on them', () => {
+  const moments = new Set(['init', 'end']);
+  const runLong = new Set(['log10_change', 'diverged']);
+  for (const [id, exp] of Object.entries(experiments)) {
+    assert.ok(moments.has(exp.at), `${id}: at is init or end (${exp.at})`);
+    assert.ok(exp.values && Object.keys(exp.values).length > 0, `${id}: named values`);
+    for (const [name, v] of Object.entries(exp.values)) {
+      assert.match(name, /^[a-z][A-Za-z0-9_]*$/, `${id}: value name ${name}`);
+      assert.ok(VALUE_KINDS.includes(v.kind), `${id}.${name}: kind ${v.kind} is one values.js knows`);
+      if (v.at !== undefined) assert.ok(moments.has(v.at) && v.at !== exp.at, `${id}.${name}: its own at names the other moment (${v.at})`);
+    }
+    assert.ok(exp.claims.length > 0, `${id}: at least one claim`);
+    for (const c of exp.claims) {
+      if (c.value !== undefined) assert.ok(exp.values[c.value], `${id}: claim on a value that exists: ${c.value}`);
+      else assert.ok(c.kind, `${id}: a claim is a value constraint or a kind`);
+      if (c.at !== undefined) assert.ok(runLong.has(c.kind) || c.at === exp.at, `${id}: a claim takes the experiment's moment (${JSON.stringify(c)})`);
+    }
+    const p = exp.predict;
+    if (p) {
+      assert.ok(exp.values[p.value], `${id}: the prediction names a value (${p.value})`);
+      if (p.kind === 'choice') {
+        assert.ok(Array.isArray(p.choices) && p.choices.length >= 2, `${id}: a choice has at least two choices`);
+        for (const c of p.choices) assert.ok(c.arch !== undefined || c.min !== undefined || c.max !== undefined, `${id}: each choice states a range or a stack`);
+      } else {
+        assert.equal(p.kind, 'slider', `${id}: predict is a choice or a slider`);
+        assert.ok(p.min < p.max && p.step > 0, `${id}: the slider's min < max, step > 0`);
+      }
+    }
+  }
+});
+
+test('every lesson step has an experiment with a prediction, and the measured value lands in the prediction\'s range', () => {
+  for (const s of en.steps) {
+    const withPredict = s.experiments.filter((e) => experiments[e.id].predict);
+    assert.ok(withPredict.length >= 1, `step ${s.id} has a prediction`);
+  }
+  for (const [id, exp] of Object.entries(experiments)) {
+    if (!exp.predict) continue;
+    const v = ran(id).values[exp.predict.value];
+    if (exp.predict.kind === 'choice') {
+      const holds = exp.predict.choices.filter((c) => (c.arch !== undefined ? v.value === c.arch
+        : typeof v.value === 'number' && (c.min === undefined || v.value >= c.min) && (c.max === undefined || v.value <= c.max)));
+      assert.equal(holds.length, 1, `${id}: the measured ${exp.predict.value} = ${v.value} is in exactly one choice`);
+    } else {
+      assert.ok(typeof v.value === 'number' && v.value >= exp.predict.min && v.value <= exp.predict.max, `${id}: the measured ${v.value} is on the slider`);
+    }
+  }
+});
+
+for (const [lang, doc] of [['en', en], ['fa', fa]]) {
+  test(`${lang}: every {placeholder} names a value of its experiment and is a number on the run; a value of the other moment comes with its step`, () => {
+    const problems = [];
+    for (const { e } of texts(doc)) {
+      const exp = experiments[e.id], r = ran(e.id);
+      for (const field of ['label', 'question']) {
+        if (placeholders(e[field]).length) problems.push(`${e.id}.${field} has a placeholder: the run has not happened yet`);
+      }
+      const check = (where, text, mustHold) => {
+        for (const name of placeholders(text)) {
+          const spec = exp.values[name];
+          if (!spec) { problems.push(`${e.id}.${where}: {${name}} is not a value of ${e.id}`); continue; }
+          if (!mustHold) continue;
+          const v = r.values[name];
+          if (v.value === null && !(v.underflow && spec.may_underflow)) problems.push(`${e.id}.${where}: {${name}} has no number on the run (${v.underflow ? 'underflow' : 'none'})`);
+          /* a value of the other moment: the sentence says which step (a step value of that moment) */
+          if (spec.at !== undefined && spec.at !== exp.at) {
+            const says = placeholders(text).some((n) => exp.values[n] && exp.values[n].kind === 'step' && (exp.values[n].at || exp.at) === spec.at);
+            if (!says) problems.push(`${e.id}.${where}: {${name}} is at ${spec.at}, but the sentence names no step of that moment`);
+          }
+        }
+      };
+      check('answer', e.answer, true);
+      for (const [cond, sentence] of Object.entries(e.if || {})) {
+        if (!CONDITIONS.includes(cond)) problems.push(`${e.id}.if: unknown condition ${cond} (${CONDITIONS.join(', ')})`);
+        check(`if.${cond}`, sentence, r.conditions[cond]);
+      }
+    }
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
+
+  test(`${lang}: a stack that diverges or dies in an experiment's run is mentioned by its if sentence`, () => {
+    const missing = [];
+    for (const { e } of texts(doc)) {
+      for (const [cond, holds] of Object.entries(ran(e.id).conditions)) {
+        if (holds && !(e.if && typeof e.if[cond] === 'string' && e.if[cond].length > 20)) missing.push(`${e.id}: ${cond} happens in its run, and there is no if.${cond}`);
+      }
+    }
+    assert.deepEqual(missing, [], missing.join('\n'));
+  });
+
+  test(`${lang}: the prediction's words: a question, a word per choice (or a unit for a slider), a gap line`, () => {
+    for (const { e } of texts(doc)) {
+      const p = experiments[e.id].predict, w = e.predict;
+      if (!p) { assert.equal(w, undefined, `${e.id}: words for a prediction experiments.json does not have`); continue; }
+      assert.ok(w && typeof w.q === 'string' && w.q.length > 10, `${e.id}: predict.q`);
+      assert.deepEqual(placeholders(w.q), [], `${e.id}: the question is asked before the run`);
+      if (p.kind === 'choice') assert.ok(Array.isArray(w.choices) && w.choices.length === p.choices.length && w.choices.every((c) => c.length > 0), `${e.id}: one word per choice`);
+      else assert.ok(typeof w.unit === 'string' && w.unit.length > 0, `${e.id}: a slider's unit`);
+      assert.ok(typeof w.gap === 'string' && w.gap.length > 10, `${e.id}: predict.gap`);
+      for (const n of placeholders(w.gap)) assert.ok(GAP_WORDS.includes(n), `${e.id}: predict.gap says {${n}} (${GAP_WORDS.join(', ')})`);
+      assert.ok(placeholders(w.gap).includes('value'), `${e.id}: the gap line shows the measured {value}`);
+    }
+  });
+}
+
+test('Persian and English have the same if sentences and predictions', () => {
+  const shape = (doc) => texts(doc).map(({ e }) => [e.id, Object.keys(e.if || {}).sort(), e.predict ? [e.predict.choices ? e.predict.choices.length : 'slider'] : null]);
+  assert.deepEqual(shape(fa), shape(en));
+});
 
 /* The first run: what a student sees after pressing Run on the page as it
    opens (the engine's defaults) makes the lesson's point, and it is the run
@@ -90,21 +219,20 @@ test('the first run (engine defaults): the plain network stays at ln 2, the resi
   assert.deepEqual(stall, defaults, 'step 3 says its first experiment is the page\'s default run');
 });
 
-/* The two claim kinds of step 8 can fail: a straight line passes, a bent one
-   or one of the wrong slope does not; a lower residual loss passes, a higher
-   one does not (records made up here, not the engine's: this checks the checker). */
-test('claims log10_slope and loss_compare pass and fail on what they measure', () => {
+/* The old claim kind log10_slope, written inline, can fail: a straight line
+   passes, a bent one or one of the wrong slope does not (records made up
+   here, not the engine's: this checks the checker; tests/node/lesson-values.test.mjs
+   checks every value kind and constraint). */
+test('the inline claim log10_slope passes and fails on what it measures', () => {
   const rec = (g, loss) => ({ grad_norm: Float64Array.from(g), loss });
   const line = [4, 3, 2, 1, 0].map((e) => 10 ** e);      /* -1 decade per layer, r² = 1 */
   const bent = [0, 3, 0, 3, 0].map((e) => 10 ** e);
   const runs = (g, lp, lr) => ({ plain: { init: rec(g, lp), end: rec(g, lp) }, residual: { init: rec(g, lr), end: rec(g, lr) } });
   const slope = { kind: 'log10_slope', arch: 'plain', field: 'grad_norm', at: 'init', from_layer: 1, to_layer: 5, min: -1.1, max: -0.9, r2_min: 0.9 };
-  const [ok] = checkClaims([slope], runs(line, 1, 0.5));
+  const check = (claims, r) => checkClaims({ at: 'init', claims }, r);
+  const [ok] = check([slope], runs(line, 1, 0.5));
   assert.ok(ok.ok, `a straight line: slope ${ok.value}, r² ${ok.r2}`);
   assert.ok(Math.abs(ok.value + 1) < 1e-12 && Math.abs(ok.r2 - 1) < 1e-12);
-  assert.equal(checkClaims([slope], runs(bent, 1, 0.5))[0].ok, false, 'a zigzag is not a line');
-  assert.equal(checkClaims([{ ...slope, min: -0.5, max: 0 }], runs(line, 1, 0.5))[0].ok, false, 'the wrong slope');
-  const cmp = { kind: 'loss_compare', at: 'end', residual_minus_plain_max: -0.1 };
-  assert.equal(checkClaims([cmp], runs(line, 1, 0.5))[0].ok, true, 'residual 0.5 below plain 1');
-  assert.equal(checkClaims([cmp], runs(line, 1, 0.95))[0].ok, false, 'residual only 0.05 below');
+  assert.equal(check([slope], runs(bent, 1, 0.5))[0].ok, false, 'a zigzag is not a line');
+  assert.equal(check([{ ...slope, min: -0.5, max: 0 }], runs(line, 1, 0.5))[0].ok, false, 'the wrong slope');
 });
