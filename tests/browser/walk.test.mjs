@@ -278,3 +278,22 @@ test('depth 100 and conv: every layer keeps its colour, the shortcuts and poolin
     }
   }
 });
+
+for (const [step, id] of [['vanishing', 'vanish_walk'], ['residual', 'res_walk']]) {
+  test(`the lesson's ${step} step starts the walk (${id}) on the network diagram`, { timeout: 3 * TIMEOUT }, async () => {
+    const { page, log } = await env.newPage();
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${env.url}?lang=en&step=${step}`);
+    await waitReady(page);
+    await page.waitForSelector(`#lesson [data-experiment-id="${id}"] .run-experiment`, { timeout: TIMEOUT });
+    assert.equal(await page.evaluate(() => window.GradLabDiagram.walk().state), null, 'no walk before');
+    await page.click(`#lesson [data-experiment-id="${id}"] .run-experiment`);
+    await page.waitForSelector(`#lesson [data-experiment-id="${id}"][data-state="done"]`, { timeout: 2 * TIMEOUT });
+    await page.waitForFunction(() => window.GradLabDiagram.walk().state !== null, null, { timeout: TIMEOUT });
+    const s = await page.evaluate(() => ({ walk: window.GradLabDiagram.walk(), focus: [...document.querySelectorAll('.lesson-focus')].map((e) => e.id) }));
+    assert.ok(s.focus.includes('card-diagram'), `the lesson points at the diagram (${s.focus})`);
+    assert.equal(s.walk.lines.length, 2, 'both stacks walk');
+    assert.deepEqual(log.errors, []);
+    await page.close();
+  });
+}

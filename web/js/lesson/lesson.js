@@ -13,7 +13,8 @@
  * An experiment button calls lab.applySettings(config, {run: true}), waits
  * for the store's next configuration with that config and for the run's
  * end (phase finished or diverged), then shows the answer and asks the lab
- * to point at the chart (lab.highlight).  An experiment with a `sweep`
+ * to point at the chart (lab.highlight); an experiment with `walk` then
+ * starts the walk through the backward pass (lab.walk).  An experiment with a `sweep`
  * runs it through the Sweep panel (lab.sweep) on its config instead and
  * answers when the panel's result comes back.  The step lives in the store (and
  * so in the URL, url.js); schema.js validates it.  Owns #lesson, the toggle
@@ -334,6 +335,8 @@ export function mountLesson({ store, i18n, lab }) {
     setResult(a.id, { state: 'done', numbers: numbersOf(x, lab.records()) });
     const here = onThisStep(a.id);
     lab.highlight(pointer(x), { scroll: here });
+    /* the walk through the backward pass, at the record the page shows (experiments.json `walk`) */
+    if (x.walk && lab.walk) lab.walk.start();
     if (here) reveal(document.querySelector(`#lesson [data-experiment-id="${a.id}"] .answer`));
   }
 

@@ -15,7 +15,7 @@ import { chartData } from '../sweep/sweep-model.js';
  * answers the question decides which.  Kept raw, formatted when shown, so
  * a change of language re-formats them.
  */
-/** @typedef {{chart: string, highlight?: {layer?: any, what?: string}, config: Record<string, any>, sweep?: Record<string, any>}} Experiment experiments.json's entry */
+/** @typedef {{chart: string, highlight?: {layer?: any, what?: string}, config: Record<string, any>, sweep?: Record<string, any>, walk?: boolean}} Experiment experiments.json's entry */
 /** @typedef {{v: number, under?: boolean}} LayerValue */
 /** @typedef {{kind: string, step: number, v: Record<string, any>, diverged: Array<{arch: string, step: number}>}} Numbers */
 
@@ -60,8 +60,11 @@ export function numbersOf(x, records) {
     case 'boundary':
       out.v = { pa: P.acc, ra: R.acc };
       break;
+    case 'diagram':
     case 'chain':
-      /* the product of every layer's factor (chain_product at layer 1) and the slope bound */
+      /* the product of every layer's factor (chain_product at layer 1) and the slope bound; the
+         network diagram's walk ends on the same product */
+      out.kind = 'chain';
       out.v = { p: P.chain_product[0], r: R.chain_product[0], n: L, bound: P.act_max_slope, pL: P.chain_factor[L - 2] };
       break;
     default: /* loss */
