@@ -112,6 +112,8 @@ export function mountDiagram({ store, i18n, lab }) {
   let builtFor = '';
   /** @type {{min: number, max: number} | null} */
   let scaleShown = null;
+  /** @type {any} the record the boxes were last painted from */
+  let painted = null;
 
   const state = () => store.get();
   const layers = () => state().layers || [];
@@ -146,6 +148,7 @@ export function mountDiagram({ store, i18n, lab }) {
     const s = state();
     const L = layers().length;
     svg.textContent = '';
+    painted = null;
     els = { plain: [], residual: [] };
     arcs = [];
     if (!L || !s.config) {
@@ -283,6 +286,7 @@ export function mountDiagram({ store, i18n, lab }) {
     const f = i18n.format();
     const scale = scaleOf(r);
     scaleShown = scale;
+    painted = r;
     const L = layers().length;
     const P = parts();
     for (const arch of ARCHS) {
@@ -588,9 +592,9 @@ export function mountDiagram({ store, i18n, lab }) {
     walkHost,
     /** what the tests read: per stack and layer the fill, the scale, the marks, the layout */
     debug() {
-      const s = state();
       return {
-        step: s.shown ? stepOf(s.shown) : null,
+        /* the step of the record the boxes show (painted, not just asked for) */
+        step: painted ? stepOf(painted) : null,
         scale: scaleShown ? { ...scaleShown } : null,
         width: lay ? lay.width : 0,
         compressed: lay && lay.compressed ? { ...lay.compressed } : null,
