@@ -343,3 +343,34 @@ test('placeholders: the {name}s of a text', () => {
   assert.deepEqual(placeholders('no values, $x^{2}$ and $10^{-20}$'), []);
   assert.deepEqual(placeholders('TeX braces are not placeholders: $1/\\sqrt{B}$, $\\chi_{\\text{batch}}$, then {a}'), ['a']);
 });
+
+test('the residual blocks: block_field, block_stat and part_factor read the moment\'s per-block fields; a stack without blocks is an error', () => {
+  const blocks = (step, f) => ({ block_factor: Float64Array.from(f), block_shortcut: Float64Array.from(f.map(() => 1)), block_branch: Float64Array.from(f.map((x) => Math.abs(x - 1) + 0.05)), stem_factor: 0.2 + step / 1000, head_factor: 0.3 });
+  const runs = runsOf(P0, P1, rec(0, [-1, -1, -0.5, -0.5, 0], blocks(0, [0.99, 1.02, 0.97])), rec(50, [-1, -1, -1, -1, -1], blocks(50, [0.9, 1.1, 1.0])));
+  const specs = {
+    b1: { kind: 'block_field', arch: 'residual', field: 'block_factor', block: 1 },
+    blast: { kind: 'block_field', arch: 'residual', field: 'block_branch', block: 'last' },
+    lo: { kind: 'block_stat', arch: 'residual', field: 'block_factor', stat: 'min' },
+    hi: { kind: 'block_stat', arch: 'residual', field: 'block_factor', stat: 'max' },
+    med: { kind: 'block_stat', arch: 'residual', field: 'block_factor' },
+    sc: { kind: 'block_stat', arch: 'residual', field: 'block_shortcut', stat: 'min' },
+    stem: { kind: 'part_factor', arch: 'residual', part: 'stem' },
+    head: { kind: 'part_factor', arch: 'residual', part: 'head' },
+    stem_end: { kind: 'part_factor', arch: 'residual', part: 'stem', at: 'end' },
+  };
+  const v = evaluateValues(specs, runs, 'init');
+  assert.equal(v.b1.value, 0.99);
+  assert.equal(v.b1.block, 1);
+  assert.ok(Math.abs(v.blast.value - 0.08) < 1e-12);
+  assert.deepEqual([v.lo.value, v.hi.value, v.med.value, v.sc.value], [0.97, 1.02, 0.99, 1]);
+  assert.equal(v.stem.value, 0.2);
+  assert.equal(v.head.value, 0.3);
+  assert.equal(v.stem_end.value, 0.25, 'its own moment');
+  assert.equal(v.stem.unit, 'value');
+  for (const k of ['block_field', 'block_stat', 'part_factor']) assert.ok(VALUE_KINDS.includes(k), k);
+  assert.throws(() => evaluateValues({ x: { kind: 'block_stat', arch: 'plain', field: 'block_factor' } }, runs, 'init'), /no blocks/);
+  assert.throws(() => evaluateValues({ x: { kind: 'block_stat', arch: 'residual', field: 'chain_factor' } }, runs, 'init'), /not a per-block field/);
+  assert.throws(() => evaluateValues({ x: { kind: 'block_field', arch: 'residual', field: 'block_factor', block: 4 } }, runs, 'init'), /not a block/);
+  assert.throws(() => evaluateValues({ x: { kind: 'part_factor', arch: 'residual', part: 'tail' } }, runs, 'init'), /neither stem nor head/);
+  assert.throws(() => evaluateValues({ x: { kind: 'part_factor', arch: 'plain', part: 'stem' } }, runs, 'init'), /no stem/);
+});

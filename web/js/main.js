@@ -20,7 +20,7 @@ import { createWorkerClient } from './ui/worker-client.js';
 import { create as createSchema, LANGS } from './lab/schema.js';
 import { FIXED } from './lab/settings-rules.js';
 import { createSettingsForm } from './lab/settings-form.js';
-import { createHistory, historyLimit, ARCHS } from './lab/history.js';
+import { createHistory } from './lab/history.js';
 import { createSession } from './lab/session.js';
 import { createLabCharts } from './lab/lab-charts.js';
 import { createStacks } from './lab/stacks.js';
@@ -39,6 +39,9 @@ import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
 import { mountChainChart } from './sweep/chain-chart.js';
 import { mountSweepPanel } from './sweep/sweep-panel.js';
+import { mountDiagram } from './diagram/diagram.js';
+import { mountWalk } from './diagram/walk.js';
+import { heatScale } from './lab/charts.js';
 import { URL_KEYS as SWEEP_KEYS, decodeState as decodeSweep, encodeState as encodeSweep } from './sweep/sweep-model.js';
 
 /* the way to the first chart, for tests/bench/bench_load.mjs: performance marks
@@ -64,11 +67,11 @@ function firstLanguage() {
 }
 
 /** @type {import('./lab/state.js').LabStore} */
-const store = createStore({ hide: [], step: null, predict: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null, selected: null });
+const store = createStore({ hide: [], step: null, predict: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null, selected: null, blockLayers: { plain: [], residual: [] }, walk: null });
 const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
 const messages = createMessages(i18n);
-const history = createHistory({ limit: () => historyLimit(ARCHS.length, store.get().layers.length, store.get().fields.length) });
+const history = createHistory();
 const labCharts = createLabCharts({ i18n, history });
 labCharts.create();
 const stacks = createStacks({ i18n });
@@ -171,8 +174,13 @@ const lab = {
   after: /** @type {Element} */ (document.querySelector('.grid2.per-stack')),
   timeline: { show: timeline.show },
   select: selection.select,
+  heatScale: () => heatScale(labCharts.entriesOf('heatmap').map((e) => labCharts.get(e.name))),
 };
 const conv = mountConvMode({ store, worker, i18n, lab });
+/* the network drawn, and the walk through its backward pass in the same card */
+const diagram = mountDiagram({ store, worker, i18n, lab });
+const walk = mountWalk({ store, worker, i18n, lab, host: diagram.walkHost });
+/** @type {import('./ui/plugin.js').Lab} */ (lab).walk = walk.api;
 const chain = mountChainChart({ store, worker, i18n, lab });
 const sweep = mountSweepPanel({ store, worker, i18n, lab });
 /* the lesson (its modules, content and KaTeX) loads once the first chart is drawn, or the engine failed */
@@ -186,7 +194,7 @@ Promise.race([firstChart, engineFailed]).then(() => import('./lesson/lesson.js')
 }, (e) => messages.show('error', i18n.t('lesson.load_failed'), [/** @type {Error} */ (e).message], 'lesson'));
 mountDebug({
   store, history, i18n, session, labCharts, highlight, messages, setLanguage, timeline,
-  schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain,
+  schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain, diagram, walk,
 });
 
 worker.on('ready', async (m) => {
@@ -198,7 +206,7 @@ worker.on('ready', async (m) => {
   const decoded = schema.decode(location.search);
   const sweepLink = decodeSweep(decoded.extra);
   decoded.messages.push(...sweepLink.messages);
-  store.update({ settings: m.settings, fields: m.fields, version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step, predict: decoded.predict, sweep: sweepLink.state });
+  store.update({ settings: m.settings, fields: m.fields, blockFields: m.blockFields || [], version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step, predict: decoded.predict, sweep: sweepLink.state });
   await stringsLoaded;
   const lang = decoded.lang || firstLanguage();
   await i18n.load(lang);

@@ -111,6 +111,7 @@ export function createSession({ store, worker, history, i18n, messages }) {
     store.update({
       phase: pending.length > 0 ? 'configuring' : 'ready', pending: pending.length,
       config, csv, layers: m.layers, data: m.data, measured: m.measured, latest: m.stats, received: history.received,
+      blockLayers: m.blockLayers || { plain: [], residual: [] },
       stepsDone: 0, configuredCount: (s.configuredCount || 0) + 1,
     });
     if (resume) run();

@@ -46,6 +46,9 @@
  *   cursor: {step: number, index: number} | null,
  *   shown: LabRecord | null,
  *   selected: import('./selection.js').Selected | null,
+ *   blockLayers: {plain: number[][], residual: number[][]},
+ *   blockFields?: string[],
+ *   walk: {pos: number, playing: boolean} | null,
  * }} State
  *   phase            where the lab is (above); session.js moves it
  *   lang             the page's language, 'en' | 'fa' (main.js, once the strings are loaded)
@@ -70,6 +73,11 @@
  *                    record (timeline.js)
  *   shown            the record every per-layer view draws: the newest, or the cursor's (timeline.js)
  *   selected         the layer the student selected, {arch, layer} (1-based) or null (selection.js)
+ *   blockFields      the engine's per-block field names (the `ready` message's blockFields; main.js)
+ *   blockLayers      per stack, each residual block's first and last layer, 1-based ([] for a plain
+ *                    stack; the `configured` message's, session.js)
+ *   walk             the walk through the backward pass: null, or {pos, playing} with pos 0 (the
+ *                    output layer) .. L-1 (layer 1) (diagram/walk.js)
  */
 
 

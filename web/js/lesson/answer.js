@@ -285,6 +285,20 @@ function howLine(spec, v, values, moment, sweepResult, fmt, t) {
       const between = /** @type {any} */ (v).between;
       return between ? t('lesson.how.sweep_crossing', { stack, metric, setting, a: fmt.value(between[0]), b: fmt.value(between[1]), value }) : null;
     }
+    case 'block_field': {
+      const r = rec(spec.arch, v.at);
+      if (!r) return null;
+      return t('lesson.how.block_field', { what, stack, step, value, block: fmt.int(/** @type {number} */ (v.block)) });
+    }
+    case 'block_stat': {
+      const r = rec(spec.arch, v.at);
+      if (!r) return null;
+      const n = Array.from(/** @type {ArrayLike<number>} */ (r[/** @type {string} */ (spec.field)] || [])).length;
+      const stat = spec.stat || 'median';
+      return t(`lesson.how.block_stat.${stat}`, { what, stack, step, value, n: fmt.int(n) });
+    }
+    case 'part_factor':
+      return t(`lesson.how.part_factor.${spec.part}`, { stack, step, value });
     default:
       return null;
   }

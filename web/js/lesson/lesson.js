@@ -17,7 +17,8 @@
  * record of the answer's moment (lab.timeline.show(at)), shows the answer
  * with its numbers filled from that record, the `if` sentences of a stack
  * that diverged or died, and asks the lab to point at the chart
- * (lab.highlight).  When the student moves the cursor off that moment (or
+ * (lab.highlight); an experiment with `walk` then starts the walk through
+ * the backward pass (lab.walk).  When the student moves the cursor off that moment (or
  * runs something else), the answer says so and offers the way back.  An experiment with a `sweep`
  * runs it through the Sweep panel (lab.sweep) on its config instead (and
  * loads that config into the lab, not run, so the settings column shows
@@ -470,6 +471,8 @@ export function mountLesson({ store, i18n, lab }) {
     });
     const here = onThisStep(a.id);
     flow.point(a.id, pointer(x), { scroll: here });
+    /* the walk through the backward pass, at the record the page shows (experiments.json `walk`) */
+    if (x.walk && lab.walk) lab.walk.start();
     if (here) reveal(document.querySelector(`#lesson [data-experiment-id="${a.id}"] .answer`));
   }
 

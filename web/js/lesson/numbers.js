@@ -22,7 +22,7 @@ import { formatValue } from './answer.js';
 /** @typedef {import('./answer.js').Moment} Moment */
 /** @typedef {import('./answer.js').T} T */
 /** @typedef {import('../ui/i18n.js').Formatters} Formatters */
-/** @typedef {{chart: string, at: 'init' | 'end', highlight?: {layer?: any, what?: string}, config: Record<string, any>, sweep?: Record<string, any>, values?: Record<string, ValueSpec>}} Experiment experiments.json's entry */
+/** @typedef {{chart: string, at: 'init' | 'end', highlight?: {layer?: any, what?: string}, config: Record<string, any>, sweep?: Record<string, any>, values?: Record<string, ValueSpec>, walk?: boolean}} Experiment experiments.json's entry */
 /** @typedef {{kind: string, step: number, v: Record<string, Value>, bound?: number}} Panel */
 
 /**
@@ -86,6 +86,7 @@ export function panelOf(kind, x, values, moment, records) {
       };
     case 'boundary':
       return { kind: 'boundary', step: moment.step, v: read({ pa: { kind: 'acc', arch: 'plain' }, ra: { kind: 'acc', arch: 'residual' } }, moment.runs) };
+    case 'diagram': /* the network diagram's walk ends on the same product */
     case 'chain':
       return {
         kind: 'chain', step: moment.step, bound: runs.plain[at].act_max_slope, v: read({

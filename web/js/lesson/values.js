@@ -50,7 +50,9 @@ export const GAP_WORDS = Object.freeze(['guess', 'value', 'off', 'right']);
 
 /** the value kinds evaluated on one record moment (`at`) */
 const MOMENT_KINDS = new Set(['field', 'log10_field', 'log10_ratio', 'compare_archs', 'loss', 'acc', 'chain_product',
-  'max_saturation', 'underflow_count', 'layers', 'step', 'log10_slope', 'hidden_median']);
+  'max_saturation', 'underflow_count', 'layers', 'step', 'log10_slope', 'hidden_median', 'block_field', 'block_stat', 'part_factor']);
+/** a residual stack's per-block fields (the record's arrays of n_blocks numbers) */
+const BLOCK_FIELDS = new Set(['block_factor', 'block_shortcut', 'block_branch']);
 /** the kinds over the whole run (no moment): they say their own steps */
 const RUN_KINDS = new Set(['diverged_step', 'dead_step', 'log10_change']);
 /** the kinds made of other named values */
@@ -66,12 +68,12 @@ export const VALUE_KINDS = Object.freeze([...MOMENT_KINDS, ...RUN_KINDS, ...DERI
  * @typedef {{plain?: ArchRun, residual?: ArchRun}} Runs
  * @typedef {{kind: string, at?: string, arch?: string, field?: string, layer?: number | string,
  *   num_layer?: number | string, den_layer?: number | string, from_layer?: number | string, to_layer?: number | string,
- *   part?: string, a?: string, b?: string, of?: string, plain?: string, residual?: string,
+ *   part?: string, block?: number | string, stat?: string, a?: string, b?: string, of?: string, plain?: string, residual?: string,
  *   metric?: string, index?: number, reach?: number, as?: string, digits?: number, negate?: boolean, may_underflow?: boolean,
  *   col?: number, row?: number, axis?: number}} ValueSpec
  * @typedef {{value: number | string | null, kind: string, unit: string, at: string | null, step: number | null,
  *   digits?: number, underflow?: boolean, upper?: number, lower?: number, arch?: string, layer?: number,
- *   r2?: number, approx?: boolean, where?: string, between?: number[]}} Value
+ *   r2?: number, approx?: boolean, where?: string, between?: number[], block?: number}} Value
  * @typedef {Record<string, Value>} Values
  */
 
@@ -242,6 +244,34 @@ function valueOf(spec, runs, at, get) {
       v = { value: fit ? fit.slope : null, kind: spec.kind, unit: 'decades', digits: 2, at, step: r.step, arch: spec.arch };
       if (fit) v.r2 = fit.r2;
       else v.underflow = true;
+      break;
+    }
+    case 'block_field':
+    case 'block_stat': {
+      /* a residual stack's block: one block's block_factor, block_shortcut or block_branch (block 1, 'last'
+         or n), or their min, max or median over the blocks (what the chain chart's block view and the walk show) */
+      const r = rec(spec.arch), field = /** @type {string} */ (spec.field);
+      if (!BLOCK_FIELDS.has(field)) throw new Error(`${spec.kind}: '${field}' is not a per-block field`);
+      const xs = Array.from(/** @type {ArrayLike<number>} */ (r[field] || []));
+      if (!xs.length) throw new Error(`${spec.kind}: the ${spec.arch} stack has no blocks`);
+      if (spec.kind === 'block_field') {
+        const b = spec.block === 'last' ? xs.length : Number(spec.block);
+        if (!Number.isInteger(b) || b < 1 || b > xs.length) throw new Error(`block ${spec.block} is not a block of ${xs.length}`);
+        v = { value: xs[b - 1], kind: spec.kind, unit: 'value', at, step: r.step, arch: spec.arch, block: b };
+      } else {
+        const stat = spec.stat || 'median';
+        if (!['min', 'max', 'median'].includes(stat)) throw new Error(`block_stat: stat '${stat}' is not min, max or median`);
+        v = { value: stat === 'min' ? Math.min(...xs) : stat === 'max' ? Math.max(...xs) : median(xs), kind: spec.kind, unit: 'value', at, step: r.step, arch: spec.arch };
+      }
+      break;
+    }
+    case 'part_factor': {
+      /* the factor of a residual stack's stem (the input x up to block 1) or head (the last block's output up to the logits) */
+      const r = rec(spec.arch), part = spec.part;
+      if (part !== 'stem' && part !== 'head') throw new Error(`part_factor: part '${part}' is neither stem nor head`);
+      const x = r[`${part}_factor`];
+      if (typeof x !== 'number') throw new Error(`part_factor: the ${spec.arch} stack has no ${part}`);
+      v = { value: x, kind: spec.kind, unit: 'value', at, step: r.step, arch: spec.arch };
       break;
     }
     case 'hidden_median': {

@@ -22,6 +22,24 @@ export function viridis(t) {
   return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
 }
 
+/**
+ * The colour of a value on a heatmap's scale [vmin, vmax] (viridis; a value
+ * outside it takes the end's colour): what paint() fills a cell with, and
+ * what a view that colours the same numbers the same way (the network
+ * diagram) calls.  null for a value that is not finite (the null colour's).
+ * @param {number | null} value @param {number} vmin @param {number} vmax
+ * @returns {number[] | null} r, g, b
+ */
+export function heatColor(value, vmin, vmax) {
+  if (value === null || !Number.isFinite(value)) return null;
+  return viridis((value - vmin) / (vmax - vmin || 1));
+}
+
+/** '#rrggbb' of r, g, b (0..255, rounded) @param {number[]} rgb */
+export function rgbHex(rgb) {
+  return '#' + rgb.map((v) => Math.round(Math.min(255, Math.max(0, v))).toString(16).padStart(2, '0')).join('');
+}
+
 /** @param {string} hex '#rrggbb' @returns {number[]} r, g, b */
 export function hexRgb(hex) {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
@@ -136,12 +154,10 @@ export function heatmap(canvas, spec) {
     if (!n) return;
     const octx = /** @type {CanvasRenderingContext2D} */ (off.getContext('2d'));
     const img = octx.createImageData(n, rows);
-    const span = st.vmax - st.vmin || 1;
     for (let c = 0; c < n; c++) {
       const v = st.columns[c].values;
       for (let r = 0; r < rows; r++) {
-        const val = v[r];
-        const rgb = Number.isFinite(val) ? viridis((val - st.vmin) / span) : nullRgb;
+        const rgb = heatColor(v[r], st.vmin, st.vmax) || nullRgb;
         const at = ((rows - 1 - r) * n + c) * 4; /* row 1 at the bottom */
         img.data[at] = rgb[0];
         img.data[at + 1] = rgb[1];
@@ -402,6 +418,8 @@ export function heatmap(canvas, spec) {
       for (const c of st.columns) for (const v of c.values) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
       return lo <= hi ? { min: lo, max: hi } : null;
     },
+    /** the colour scale now: heatColor(value, vmin, vmax) is a cell's colour */
+    scale: () => ({ vmin: st.vmin, vmax: st.vmax }),
     /** @param {number} vmin @param {number} vmax */
     setRange(vmin, vmax) {
       if (!(Number.isFinite(vmin) && Number.isFinite(vmax))) return;

@@ -195,7 +195,7 @@ export function line(canvas, spec) {
     clear() {
       for (const ds of datasets) ds.data = [];
     },
-    /** @param {string} name @param {{min?: number, max?: number}} range */
+    /** @param {string} name @param {{min?: number | null, max?: number | null}} range null: Chart.js chooses */
     setAxis(name, range) {
       const s = chart.options.scales[name];
       if ('min' in range) s.min = range.min === null ? undefined : range.min;
