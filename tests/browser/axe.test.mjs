@@ -3,7 +3,11 @@
 // lab with every panel shown (settings, classroom mode opened, the lesson on
 // a step with display formulas, the charts after a short run and a short
 // sweep with their text alternatives' tables, the export downloads), in
-// English and in Persian, and in conv mode with its digit strip: 0
+// English and in Persian, and in conv mode with its digit strip; and the
+// lesson on a phone (390x844, both languages): a prediction's form (a
+// slider, choices, the classroom's "required" note), a committed prediction,
+// and after a run the chart moved into the lesson with the time cursor, the
+// prediction beside the measured value and the link left in the lab: 0
 // violations of any impact, all WCAG 2.x A/AA rules and axe's best practices.
 //
 // KNOWN_JS_FAILURES: violations the lab still has, each with the element and
@@ -78,6 +82,39 @@ test('axe: conv mode with its digit strip, in English and Persian', { timeout: 4
   await check(page, 'conv fa');
   assert.deepEqual(log.errors, []);
 });
+
+for (const lang of ['fa', 'en']) {
+  test(`axe: the lesson on a phone (${lang}): predictions before and after a run, the chart in the lesson`, { timeout: 4 * TIMEOUT }, async () => {
+    const { page, log } = await env.newPage({ viewport: { width: 390, height: 844 } });
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${env.url}?lang=${lang}&step=vanishing&predict=required`);
+    await waitReady(page);
+    await page.waitForSelector('#lesson .lesson-step .katex', { timeout: TIMEOUT });
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    await waitReady(page);
+    await page.waitForSelector('#lesson [data-experiment-id="vanish_depth30"] .predict-form input[type="range"]', { timeout: TIMEOUT });
+    assert.ok(await page.isDisabled('#lesson [data-experiment-id="vanish_depth30"] .run-experiment'), 'required: Run waits');
+    /* the forms: a slider, choices, the required note */
+    await check(page, `${lang} phone: prediction forms`);
+    /* a slider committed, a choice committed; run the slider's experiment */
+    await page.fill('#lesson [data-experiment-id="vanish_depth30"] .predict input[type="range"]', '15');
+    await page.click('#lesson [data-experiment-id="vanish_depth30"] .predict-commit');
+    await page.check('#lesson [data-experiment-id="vanish_chain"] .predict input[type="radio"] >> nth=1');
+    await page.click('#lesson [data-experiment-id="vanish_chain"] .predict-commit');
+    await page.click('#lesson [data-experiment-id="vanish_depth30"] .run-experiment');
+    await page.waitForFunction(() => { const r = window.gradlabLesson.debug().results.vanish_depth30; return r && r.state === 'done'; }, null, { timeout: TIMEOUT });
+    await page.waitForSelector('#lesson [data-experiment-id="vanish_depth30"] .predict.is-result', { timeout: TIMEOUT });
+    assert.ok(await page.$('#lesson .lesson-charts #card-grad'), 'the chart is in the lesson');
+    assert.ok(await page.$('.card-moved[data-for="card-grad"] a'), 'and the lab links to it');
+    await check(page, `${lang} phone: after the run`);
+    /* the folded description, open */
+    await page.click('#lesson .lesson-charts .flow-unfold');
+    await check(page, `${lang} phone: the chart's description unfolded`);
+    assert.deepEqual(log.errors, []);
+    await page.close();
+  });
+}
 
 test('every known failure is still reported (otherwise remove it from KNOWN_JS_FAILURES)', () => {
   assert.deepEqual(Object.keys(KNOWN_JS_FAILURES).filter((id) => !seen.has(id)), []);

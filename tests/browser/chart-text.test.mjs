@@ -143,6 +143,8 @@ test('chart text alternatives: the chain chart\'s two tables follow the record a
   const { page, log } = await env.newPage();
   await page.goto(`${env.url}?lang=en&depth=6&act=sigmoid&block=1&steps=30&record_every=10`);
   await waitReady(page);
+  /* the residual stack layer by layer (the block view's tables: walk.test.mjs) */
+  await page.check('#chain-per-layer');
   await page.waitForFunction(() => window.GradLabSweep.chain().step === 0, null, { timeout: TIMEOUT });
   await page.waitForFunction(() => /\(step 0;/.test(document.querySelector('#text-chart-chain-factor caption')?.textContent || ''), null, { timeout: TIMEOUT });
   let want = await expectedChain(page);

@@ -2,25 +2,19 @@
 // every step renders in Persian and in English (direction, language, KaTeX,
 // no raw TeX), both languages show the same steps and experiments, language
 // and step survive a reload through the URL and a bad step= shows a message,
-// the quiz reveals its explanation only after an answer, every experiment of
-// web/lesson/experiments.json run through the page's buttons produces the
-// outcome its step claims (checked on the records the page received, with
-// web/js/lesson/values.js through tests/lib/lesson-claims.mjs), its revealed
-// answer has every {placeholder} filled and shows the `if` sentence of a
-// stack that diverged or died in that run, and a screenshot per language
-// (and one of the lesson panel at every step, lesson-step-<lang>-<id>.png).
+// the quiz reveals its explanation only after an answer, and a screenshot
+// per language (and one of the lesson panel at every step,
+// lesson-step-<lang>-<id>.png).  Every experiment, its answer and its claims,
+// in both languages: lesson-answers.test.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { setup, waitReady, shotPath, ROOT, TIMEOUT } from './helpers.mjs';
-import { checkClaims, checkSweepClaims, evaluateExperiment } from '../lib/lesson-claims.mjs';
 
 const read = (f) => JSON.parse(readFileSync(join(ROOT, 'web', 'lesson', f), 'utf8'));
 const EXPERIMENTS = read('experiments.json').experiments;
 const UI = { fa: read('ui-fa.json'), en: read('ui-en.json') };
-const DOCS = { fa: read('fa.json'), en: read('en.json') };
-const WORDS = (lang, id) => DOCS[lang].steps.flatMap((s) => s.experiments).find((e) => e.id === id);
 const EXPERIMENT_TIMEOUT = 180_000;
 
 let env;
@@ -280,7 +274,9 @@ test('the quiz: a wrong answer may be tried again; the explanation and the right
 async function runThroughButton(page, id) {
   const t0 = Date.now();
   await page.click(`#lesson [data-experiment-id="${id}"] .run-experiment`);
-  await page.waitForSelector(`#lesson [data-experiment-id="${id}"][data-state="done"]`, { timeout: EXPERIMENT_TIMEOUT });
+  /* a trained plane (phase_plane: 360 networks of 300 steps) takes one to two minutes on two cores */
+  const trained = EXPERIMENTS[id] && EXPERIMENTS[id].sweep && EXPERIMENTS[id].sweep.steps > 0;
+  await page.waitForSelector(`#lesson [data-experiment-id="${id}"][data-state="done"]`, { timeout: trained ? 3 * EXPERIMENT_TIMEOUT : EXPERIMENT_TIMEOUT });
   const got = await page.evaluate((eid) => {
     const records = window.gradlab.records();
     const d = window.gradlab.debug();
@@ -300,89 +296,6 @@ async function runThroughButton(page, id) {
   got.ms = Date.now() - t0;
   return got;
 }
-
-test('every experiment, run through the lesson\'s buttons, produces the outcome its step claims', { timeout: 20 * 60_000 }, async () => {
-  const { page, log } = await openLesson('?lang=fa&step=descent');
-  await page.$eval('#speed', (e) => { e.value = '4'; e.dispatchEvent(new Event('input')); });
-  const total = Date.now();
-  const timings = [];
-  const measured = [];
-  let ran = 0;
-  const nSteps = await page.$$eval('#lesson-jump option', (o) => o.length);
-  for (let si = 0; si < nSteps; si++) {
-    if (si === Math.floor(nSteps / 2)) {
-      /* the second half in English: the switch keeps the step */
-      await page.selectOption('#lang-select', 'en');
-      await page.waitForFunction(() => document.getElementById('lesson').lang === 'en', null, { timeout: TIMEOUT });
-    }
-    await page.selectOption('#lesson-jump', String(si));
-    await page.waitForFunction((i) => document.querySelector('#lesson-jump').value === String(i) && document.querySelector('#lesson .lesson-step'), si, { timeout: TIMEOUT });
-    /* the experiments as the page shows them (their buttons) */
-    const ids = await page.$$eval('#lesson .lesson-step [data-experiment-id]', (els) => els.map((e) => e.dataset.experimentId));
-    for (const id of ids) {
-      const e = { id };
-      const x = EXPERIMENTS[e.id];
-      assert.ok(x, `${e.id} is defined in experiments.json`);
-      const got = await runThroughButton(page, e.id);
-      timings.push(`${e.id} ${got.ms} ms`);
-      if (x.sweep) {
-        /* a sweep experiment: the Sweep panel ran it; the claims on the engine's sweep result */
-        const sw = await page.evaluate(() => window.GradLabSweep.debug());
-        assert.equal(sw.request.sweep, `${x.sweep.name}=${x.sweep.from}..${x.sweep.to}:${x.sweep.count}`, `${e.id}: the panel ran the experiment's sweep`);
-        const results = checkSweepClaims(x, sw.result);
-        for (const r of results) assert.ok(r.ok, `${e.id}: ${JSON.stringify(r.claim)} measured ${JSON.stringify(r.value)}`);
-        measured.push(`${e.id}: ${results.map((r) => `${r.claim.kind}=${JSON.stringify(r.value)}`).join(' ')}`);
-        assert.equal(got.highlight && got.highlight.chart, 'sweep', `${e.id}: the Sweep panel is highlighted`);
-        assert.ok(got.focused.includes('card-sweep'), `${e.id}: the Sweep panel is outlined`);
-        assert.ok(got.answer.length > 20 && got.numbers.length > 20, `${e.id}: the answer and the sweep's numbers are shown`);
-        ran++;
-        continue;
-      }
-      /* the lab ran the experiment's settings */
-      for (const [k, v] of Object.entries(x.config)) {
-        if (got.config[k] !== undefined) assert.equal(String(got.config[k]), String(v), `${e.id}: setting ${k}`);
-      }
-      if (x.config.depth !== undefined) assert.equal(got.depth, String(x.config.depth), `${e.id}: the depth control shows the experiment's value`);
-      if (x.config.act !== undefined) assert.equal(got.act, x.config.act, `${e.id}: the activation control shows the experiment's value`);
-      /* the claims, on the records the page received */
-      assert.ok(got.n >= 2, `${e.id}: ${got.n} records`);
-      const runs = {
-        plain: { init: got.first.plain, end: got.last.plain },
-        residual: { init: got.first.residual, end: got.last.residual },
-      };
-      assert.equal(got.first.plain.step, 0, `${e.id}: the first record of the run is step 0`);
-      const results = checkClaims(x, runs);
-      for (const r of results) assert.ok(r.ok, `${e.id}: ${JSON.stringify(r.claim)} measured ${r.value}`);
-      /* the answer as the student reads it: every {placeholder} filled with the run's number, and
-         the if sentence of a stack that diverged or died in this run shown after it */
-      const lang = await page.evaluate(() => document.getElementById('lesson').lang);
-      assert.deepEqual(got.answer.match(/\{[A-Za-z_][A-Za-z0-9_]*\}/g) || [], [], `${e.id} (${lang}): the answer shows no unfilled placeholder`);
-      const { conditions } = evaluateExperiment(x, runs);
-      const words = WORDS(lang, e.id);
-      for (const [cond, holds] of Object.entries(conditions)) {
-        if (!holds) continue;
-        /* the sentence's longest stretch without a placeholder or a formula: what the page shows verbatim */
-        const needle = words.if[cond].split(/\{[A-Za-z_][A-Za-z0-9_]*\}|\$[^$]*\$/).map((x) => x.trim()).sort((a, b) => b.length - a.length)[0];
-        assert.ok(got.card.includes(needle), `${e.id} (${lang}): ${cond} happened, and its if sentence is shown (“${needle}”)`);
-      }
-      measured.push(`${e.id}: ${results.map((r) => `${r.claim.kind}=${typeof r.value === 'number' ? Number(r.value.toPrecision(3)) : r.value}`).join(' ')}`);
-      /* the page points at the answer: the chart, the layer, the answer text and numbers */
-      assert.equal(got.highlight && got.highlight.chart, x.chart, `${e.id}: the highlighted chart`);
-      assert.ok(got.focused.length > 0, `${e.id}: a card is outlined`);
-      if (x.chart === 'grad_norm' && x.highlight.layer !== null) {
-        const want = x.highlight.layer === 'last' ? got.layers : x.highlight.layer;
-        assert.equal(got.markers.grad_norm && got.markers.grad_norm.x, want, `${e.id}: layer ${x.highlight.layer} is marked on chart 1`);
-      }
-      assert.ok(got.answer.length > 20, `${e.id}: the answer is shown`);
-      assert.ok(got.numbers.length > 20, `${e.id}: the engine's numbers are shown`);
-      ran++;
-    }
-  }
-  console.log(`${ran} experiments in ${Date.now() - total} ms: ${timings.join(', ')}`);
-  console.log(`claims measured on the page's records: ${measured.join('; ')}`);
-  assert.equal(ran, Object.keys(EXPERIMENTS).length, 'every experiment ran');
-  assert.deepEqual(log.errors, []);
-});
 
 test('screenshot per language at 1366x768: a step with formulas and its chart highlighted', { timeout: 4 * TIMEOUT }, async () => {
   for (const lang of ['fa', 'en']) {

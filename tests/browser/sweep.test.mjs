@@ -20,6 +20,8 @@ test('the chain chart shows the record\'s factors and their product', async () =
   const { page, log } = await env.newPage();
   await page.goto(`${env.url}?lang=en&depth=12&act=sigmoid&block=1&steps=20`);
   await waitReady(page);
+  /* the residual stack layer by layer (its default is block by block: walk.test.mjs) */
+  await page.check('#chain-per-layer');
   await page.waitForFunction(() => window.GradLabSweep.chain().step !== null, null, { timeout: TIMEOUT });
   const { chain, latest } = await page.evaluate(() => ({ chain: window.GradLabSweep.chain(), latest: window.gradlab.debug().latest }));
   const P = latest.plain, R = latest.residual, L = P.chain_factor.length;

@@ -90,6 +90,8 @@ for (const lang of ['en', 'fa']) {
     const { page, log } = await env.newPage();
     await page.goto(`${env.url}?lang=${lang}&${QUERY}`);
     await waitReady(page);
+    /* the chain chart's residual stack layer by layer (its default is block by block: walk.test.mjs) */
+    await page.check('#chain-per-layer');
     await runToEnd(page);
     const records = await page.evaluate(() => window.gradlab.records());
     const n = records.length;

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { setup, waitReady, runToEnd, chartNumbers, TIMEOUT } from './helpers.mjs';
+import { historyLimit, HISTORY_MAX_BYTES } from '../../web/js/lab/history.js';
 
 let env;
 before(async () => { env = await setup(); });
@@ -126,12 +127,15 @@ test('export: statistics as JSON and CSV with the record\'s field names, charts 
 
 test('a long run keeps a bounded export history, evenly spread, the first and the newest record included', { timeout: 120_000 }, async () => {
   const { page, log } = await env.newPage();
-  // 1001 layers: the history's limit is its floor, 200 records; 450 steps send about 450
+  // 1002 layers: a record of about 300 KB, so the history's limit is what fits under its ceiling
+  // (HISTORY_MAX_BYTES: 48 MB), fewer than the usual floor of 200 records; 450 steps send about 450
   await page.goto(env.url + '?depth=1000&width=2&steps=450&record_every=1&lang=en');
   await waitReady(page);
   await runToEnd(page);
   const d = await page.evaluate(() => window.gradlab.debug());
-  assert.equal(d.historyLimit, 200);
+  assert.equal(d.historyLimit, historyLimit(d.recordBytes));
+  assert.ok(d.historyLimit < 200 && (d.historyLimit + 1) * d.recordBytes <= HISTORY_MAX_BYTES, `limit ${d.historyLimit} of ${d.recordBytes} bytes`);
+  assert.ok(d.historyBytes <= HISTORY_MAX_BYTES, `${d.historyBytes} bytes held`);
   assert.ok(d.received >= 450, `${d.received} records received`);
   // the stride: the smallest power of two whose multiples among the received records fit the limit
   const kept = (s) => Math.floor((d.received - 1) / s) + 1;

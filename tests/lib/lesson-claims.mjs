@@ -6,7 +6,7 @@
 //   runs = { plain: { init, end }, residual: {...} }, records as Net.stats():
 //   init = step 0 with the first update's statistics, end = the last record.
 import { readFileSync } from 'node:fs';
-import { defaultState, sweepConfig, sweepText, seedsText } from '../../web/js/sweep/sweep-model.js';
+import { defaultState, sweepConfig, sweepSpec } from '../../web/js/sweep/sweep-model.js';
 
 export {
   evaluateValues, evaluateSweepValues, evaluateExperiment, conditionsOf, checkClaims, checkSweepClaims,
@@ -46,11 +46,11 @@ export function runExperiment(engine, config) {
   return out;
 }
 
-/** The engine's sweep for an experiment's `sweep` spec on its config (node), as the page's panel sends it. */
+/** The engine's sweep (a plane when the spec has a second setting, name2) for an experiment's `sweep` spec on its config (node), as the page's panel sends it. */
 export function runSweepExperiment(engine, exp) {
-  /* the panel's own state and configuration (web/js/sweep/sweep-model.js) */
+  /* the panel's own state, configuration and message (web/js/sweep/sweep-model.js) */
   const st = Object.assign(defaultState(), exp.sweep);
-  const sw = engine.sweep(sweepConfig(exp.config, st), { sweep: sweepText(st), seeds: seedsText(st), arch: 'both', steps: st.steps });
+  const sw = engine.sweep(sweepConfig(exp.config, st), sweepSpec(st));
   try {
     while (!sw.finished) sw.run(1000);
     return sw.result();

@@ -3,7 +3,9 @@
 // every value kind reads the record of its moment, an underflowed gradient
 // is "underflow" and not −Infinity (and still proves an upper bound), the
 // derived kinds combine named values, a claim passes and fails on what it
-// constrains, the `if` conditions (diverged, dead) and the placeholders.
+// constrains, the `if` conditions (diverged, dead) and the placeholders; a
+// plane's values (a cell, an axis number, the deepest row that reaches a
+// level per column, the column that reaches deepest, a row's least cell).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -262,8 +264,113 @@ test('sweep values and claims: slope, a value at an index, the crossing of 0, th
   assert.deepEqual(Object.values(both.conditions), [false, false, false, false], 'a sweep has no stack that diverged or died');
 });
 
+test('plane values and claims: a cell, an axis number, the deepest row that reaches a level, the best column, a row\'s least', () => {
+  /* 3 weight scales (columns) x 4 depths (rows, from the first): plain trains to depth 8 at sigma_w 1, to 4 at 2 */
+  const result = {
+    axes: [{ name: 'init_std', values: [0.05, 0.1, 0.2], sigma_w: [0.5, 1, 2], depth_6xi: [4.3, 3e16, null], depth_6xi_c: [4.3, 3e16, 48] },
+      { name: 'depth', values: [2, 4, 8, 16] }],
+    seeds: [1, 2], steps: 300,
+    plain: {
+      final_acc: { median: [[0.92, 0.97, 0.99], [0.5, 0.95, 0.93], [null, 0.91, 0.5], [0.5, 0.5, 0.5]] },
+      grad_ratio_log10: { median: [[-1, 0, 1], [-2, 0, 2], [-3, 0, 3], [-4, 0, 4]] },
+      diverged_share: [[0, 0, 0], [0, 0, 0], [0.5, 0, 0], [0, 0, 0]],
+    },
+    residual: { final_acc: { median: [[0.9, 0.95, 0.99], [0.92, 0.99, 0.97], [0.93, 0.98, 0.91], [0.7, 0.8, 0.85]] } },
+  };
+  const exp = {
+    at: 'end',
+    values: {
+      cell: { kind: 'plane_at', arch: 'plain', metric: 'final_acc', col: 1, row: -2 },
+      ratio: { kind: 'plane_at', arch: 'plain', metric: 'grad_ratio_log10', col: -1, row: 3 },
+      share: { kind: 'plane_at', arch: 'plain', metric: 'diverged_share', col: 0, row: 2 },
+      sigma: { kind: 'plane_axis', axis: 0, field: 'sigma_w', index: -1 },
+      depth: { kind: 'plane_axis', axis: 1, index: 2 },
+      inf: { kind: 'plane_axis', axis: 0, field: 'depth_6xi', index: 2 },
+      d1: { kind: 'plane_last_reach', arch: 'plain', metric: 'final_acc', reach: 0.9, col: 1 },
+      d2: { kind: 'plane_last_reach', arch: 'plain', metric: 'final_acc', reach: 0.9, col: 2 },
+      d0: { kind: 'plane_last_reach', arch: 'plain', metric: 'final_acc', reach: 0.9, col: 0 },
+      best: { kind: 'plane_best_col', arch: 'plain', metric: 'final_acc', reach: 0.9, field: 'sigma_w' },
+      bestDepth: { kind: 'plane_best_col', arch: 'plain', metric: 'final_acc', reach: 0.9, part: 'row' },
+      bestStd: { kind: 'plane_best_col', arch: 'plain', metric: 'final_acc', reach: 0.9 },
+      none: { kind: 'plane_best_col', arch: 'plain', metric: 'final_acc', reach: 1 },
+      rmin: { kind: 'plane_row_min', arch: 'residual', metric: 'final_acc', row: 2 },
+      pmin: { kind: 'plane_row_min', arch: 'plain', metric: 'final_acc', row: 2 },
+      narrow: { kind: 'diff', a: 'd1', b: 'd2' },
+      gap: { kind: 'diff', a: 'xc', b: 'd2' },
+      xc: { kind: 'plane_axis', axis: 0, field: 'depth_6xi_c', index: 2 },
+    },
+    claims: [
+      { value: 'best', min: 0.9, max: 1.3 },
+      { value: 'narrow', min: 3 },
+      { value: 'd0', null: true },
+      { value: 'gap', min: 0 },
+      { value: 'rmin', min: 0.95 },
+      { value: 'd2', null: true },
+      { kind: 'plane_last_reach', arch: 'plain', metric: 'final_acc', reach: 0.9, col: 1, min: 8, max: 8 },
+    ],
+  };
+  const v = evaluateSweepValues(exp.values, result);
+  assert.equal(v.cell.value, 0.91);
+  assert.equal(v.cell.unit, 'percent');
+  assert.equal(v.ratio.value, 4);
+  assert.equal(v.ratio.unit, 'decades');
+  assert.equal(v.share.value, 0.5, 'the diverged share is a grid of its own');
+  assert.equal(v.sigma.value, 2);
+  assert.equal(v.depth.value, 8);
+  assert.equal(v.inf.value, null, 'the engine\'s null (an infinite depth scale) stays null');
+  assert.equal(v.d1.value, 8, 'sigma_w 1: 90% up to depth 8');
+  assert.equal(v.d2.value, 4, 'sigma_w 2: up to depth 4, not 8 (0.5) nor 16');
+  assert.equal(v.d0.value, 2, 'sigma_w 0.5: the deepest row that reaches 0.9, even with a gap (null) above the first');
+  assert.equal(v.best.value, 1);
+  assert.equal(v.bestDepth.value, 8);
+  assert.equal(v.bestStd.value, 0.1);
+  assert.equal(v.none.value, null, 'no cell reaches 100%');
+  assert.equal(v.rmin.value, 0.91);
+  assert.equal(v.pmin.value, null, 'a row with a null cell has no least');
+  assert.equal(v.narrow.value, 4);
+  assert.equal(v.gap.value, 44);
+  assert.equal(v.cell.at, 'end', 'a trained plane speaks of the end of training');
+  assert.deepEqual(checkSweepClaims(exp, result).map((r) => r.ok), [true, true, false, true, false, false, true]);
+  assert.throws(() => evaluateSweepValues({ x: { kind: 'plane_at', arch: 'plain', metric: 'final_acc', col: 3, row: 0 } }, result), /index 3 is not one of 3/);
+  assert.throws(() => evaluateSweepValues({ x: { kind: 'plane_at', arch: 'plain', metric: 'final_loss', col: 0, row: 0 } }, result), /no plain final_loss/);
+  assert.throws(() => evaluateSweepValues({ x: { kind: 'plane_axis', axis: 1, field: 'chi_mf', index: 0 } }, result), /axis 1 has no chi_mf/);
+  assert.throws(() => evaluateSweepValues({ x: { kind: 'plane_at', arch: 'plain', metric: 'final_acc', col: 0, row: 0 } }, { name: 'depth', values: [1], plain: {} }), /not a plane/);
+  for (const k of ['plane_at', 'plane_axis', 'plane_last_reach', 'plane_best_col', 'plane_row_min']) assert.ok(VALUE_KINDS.includes(k), k);
+});
+
 test('placeholders: the {name}s of a text', () => {
   assert.deepEqual(placeholders('layer 1 is {p_drop} decades below ({p_ratio}) after {steps} steps; $\\tfrac{1}{4}$'), ['p_drop', 'p_ratio', 'steps']);
   assert.deepEqual(placeholders('no values, $x^{2}$ and $10^{-20}$'), []);
   assert.deepEqual(placeholders('TeX braces are not placeholders: $1/\\sqrt{B}$, $\\chi_{\\text{batch}}$, then {a}'), ['a']);
+});
+
+test('the residual blocks: block_field, block_stat and part_factor read the moment\'s per-block fields; a stack without blocks is an error', () => {
+  const blocks = (step, f) => ({ block_factor: Float64Array.from(f), block_shortcut: Float64Array.from(f.map(() => 1)), block_branch: Float64Array.from(f.map((x) => Math.abs(x - 1) + 0.05)), stem_factor: 0.2 + step / 1000, head_factor: 0.3 });
+  const runs = runsOf(P0, P1, rec(0, [-1, -1, -0.5, -0.5, 0], blocks(0, [0.99, 1.02, 0.97])), rec(50, [-1, -1, -1, -1, -1], blocks(50, [0.9, 1.1, 1.0])));
+  const specs = {
+    b1: { kind: 'block_field', arch: 'residual', field: 'block_factor', block: 1 },
+    blast: { kind: 'block_field', arch: 'residual', field: 'block_branch', block: 'last' },
+    lo: { kind: 'block_stat', arch: 'residual', field: 'block_factor', stat: 'min' },
+    hi: { kind: 'block_stat', arch: 'residual', field: 'block_factor', stat: 'max' },
+    med: { kind: 'block_stat', arch: 'residual', field: 'block_factor' },
+    sc: { kind: 'block_stat', arch: 'residual', field: 'block_shortcut', stat: 'min' },
+    stem: { kind: 'part_factor', arch: 'residual', part: 'stem' },
+    head: { kind: 'part_factor', arch: 'residual', part: 'head' },
+    stem_end: { kind: 'part_factor', arch: 'residual', part: 'stem', at: 'end' },
+  };
+  const v = evaluateValues(specs, runs, 'init');
+  assert.equal(v.b1.value, 0.99);
+  assert.equal(v.b1.block, 1);
+  assert.ok(Math.abs(v.blast.value - 0.08) < 1e-12);
+  assert.deepEqual([v.lo.value, v.hi.value, v.med.value, v.sc.value], [0.97, 1.02, 0.99, 1]);
+  assert.equal(v.stem.value, 0.2);
+  assert.equal(v.head.value, 0.3);
+  assert.equal(v.stem_end.value, 0.25, 'its own moment');
+  assert.equal(v.stem.unit, 'value');
+  for (const k of ['block_field', 'block_stat', 'part_factor']) assert.ok(VALUE_KINDS.includes(k), k);
+  assert.throws(() => evaluateValues({ x: { kind: 'block_stat', arch: 'plain', field: 'block_factor' } }, runs, 'init'), /no blocks/);
+  assert.throws(() => evaluateValues({ x: { kind: 'block_stat', arch: 'residual', field: 'chain_factor' } }, runs, 'init'), /not a per-block field/);
+  assert.throws(() => evaluateValues({ x: { kind: 'block_field', arch: 'residual', field: 'block_factor', block: 4 } }, runs, 'init'), /not a block/);
+  assert.throws(() => evaluateValues({ x: { kind: 'part_factor', arch: 'residual', part: 'tail' } }, runs, 'init'), /neither stem nor head/);
+  assert.throws(() => evaluateValues({ x: { kind: 'part_factor', arch: 'plain', part: 'stem' } }, runs, 'init'), /no stem/);
 });

@@ -236,3 +236,43 @@ test('the inline claim log10_slope passes and fails on what it measures', () => 
   assert.equal(check([slope], runs(bent, 1, 0.5))[0].ok, false, 'a zigzag is not a line');
   assert.equal(check([{ ...slope, min: -0.5, max: 0 }], runs(line, 1, 0.5))[0].ok, false, 'the wrong slope');
 });
+
+test('the vanishing and residual steps walk the backward pass: the walk\'s numbers are the values their answers quote', async () => {
+  const { walkAt, residualParts } = await import('../../web/js/diagram/walk-model.js');
+  const walkers = Object.entries(experiments).filter(([, x]) => x.walk);
+  for (const step of ['vanishing', 'residual']) {
+    const s = en.steps.find((x) => x.id === step);
+    assert.ok(s.experiments.some((e) => experiments[e.id].walk), `step ${step} has an experiment that starts the walk`);
+  }
+  assert.ok(walkers.some(([, x]) => Object.values(x.values).some((v) => ['block_stat', 'block_field', 'part_factor'].includes(v.kind))), 'and one quotes the per-block factors');
+  for (const [id, x] of walkers) {
+    assert.equal(x.walk, true, `${id}: walk is true`);
+    assert.ok(['diagram', 'chain'].includes(x.chart), `${id}: its chart is the diagram or the chain (${x.chart})`);
+    const r = ran(id);
+    const runs = engine.createRuns(x.config);
+    const blockLayers = runs.residual.blockLayers;
+    for (const n of Object.values(runs)) n.free();
+    const rec = { plain: r.input.plain[x.at], residual: r.input.residual[x.at] };
+    const L = rec.plain.chain_factor.length, parts = residualParts(blockLayers, L);
+    /* walk every position as the page does and collect what the lines say */
+    const seen = { plain: [], residual: [] };
+    let last = null;
+    for (let k = 0; k < L; k++) {
+      last = { plain: walkAt(rec.plain, 'plain', k, []), residual: walkAt(rec.residual, 'residual', k, parts) };
+      seen.plain.push(last.plain.factor);
+      if (!seen.residual.length || seen.residual.at(-1).part !== last.residual.part) seen.residual.push(last.residual);
+    }
+    const quote = (kind, arch, test) => Object.entries(x.values).filter(([, v]) => v.kind === kind && v.arch === arch && (!test || test(v))).map(([n]) => r.values[n].value);
+    for (const v of quote('chain_product', 'plain')) assert.equal(v, last.plain.product, `${id}: the plain walk ends on the quoted product`);
+    for (const v of quote('chain_product', 'residual')) assert.equal(v, last.residual.product, `${id}: the residual walk ends on the quoted product`);
+    const blocks = seen.residual.filter((w) => w.part.kind === 'block');
+    const stat = (xs, how) => (how === 'min' ? Math.min(...xs) : how === 'max' ? Math.max(...xs) : [...xs].sort((a, b) => a - b)[xs.length >> 1]);
+    for (const [name, v] of Object.entries(x.values)) {
+      if (v.kind === 'block_stat') {
+        const xs = blocks.map((w) => (v.field === 'block_factor' ? w.factor : v.field === 'block_shortcut' ? w.shortcut : w.branch));
+        if (v.stat !== 'median' || xs.length % 2) assert.equal(r.values[name].value, stat(xs, v.stat || 'median'), `${id}.${name}: what the walk shows over the blocks`);
+      }
+      if (v.kind === 'part_factor') assert.equal(r.values[name].value, seen.residual.find((w) => w.part.kind === v.part).factor, `${id}.${name}: the walk's ${v.part}`);
+    }
+  }
+});

@@ -76,3 +76,19 @@ test('a plug-in\'s page keys and panels: decoded raw into extra, encoded back, h
   assert.deepEqual(plain.extra, {});
   assert.equal(plain.messages.length, 2, plain.messages.join('; '));
 });
+
+test('predict=required (classroom mode): a page key, decoded, encoded back, a bad value reported like the others', () => {
+  const d = schema.decode('?depth=12&lang=fa&step=vanishing&predict=required');
+  assert.equal(d.predict, 'required');
+  assert.deepEqual(d.messages, []);
+  const q = schema.encode(d.config, { lang: d.lang, step: d.step, predict: d.predict });
+  assert.ok(q.includes('predict=required'), q);
+  assert.equal(schema.decode(q).predict, 'required');
+  assert.ok(!schema.encode(d.config, { predict: null }).includes('predict'), 'left out when not required');
+  assert.ok(!schema.encode(d.config, { predict: 'maybe' }).includes('predict'), 'only a known mode is written');
+  const bad = schema.decode('?predict=yes&depth=12');
+  assert.equal(bad.predict, null);
+  assert.equal(bad.config.depth, 12, 'the rest of the link is kept');
+  assert.deepEqual(bad.messages, ["predict: unknown value 'yes' (choose one of required)"]);
+  assert.ok(GradLabState.PAGE_KEYS.includes('predict'));
+});

@@ -20,7 +20,7 @@ import { createWorkerClient } from './ui/worker-client.js';
 import { create as createSchema, LANGS } from './lab/schema.js';
 import { FIXED } from './lab/settings-rules.js';
 import { createSettingsForm } from './lab/settings-form.js';
-import { createHistory, historyLimit, ARCHS } from './lab/history.js';
+import { createHistory } from './lab/history.js';
 import { createSession } from './lab/session.js';
 import { createLabCharts } from './lab/lab-charts.js';
 import { createStacks } from './lab/stacks.js';
@@ -40,6 +40,9 @@ import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
 import { mountChainChart } from './sweep/chain-chart.js';
 import { mountSweepPanel } from './sweep/sweep-panel.js';
+import { mountDiagram } from './diagram/diagram.js';
+import { mountWalk } from './diagram/walk.js';
+import { heatScale } from './lab/charts.js';
 import { URL_KEYS as SWEEP_KEYS, decodeState as decodeSweep, encodeState as encodeSweep } from './sweep/sweep-model.js';
 
 /* the way to the first chart, for tests/bench/bench_load.mjs: performance marks
@@ -65,11 +68,11 @@ function firstLanguage() {
 }
 
 /** @type {import('./lab/state.js').LabStore} */
-const store = createStore({ hide: [], step: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null, selected: null });
+const store = createStore({ hide: [], step: null, predict: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null, selected: null, blockLayers: { plain: [], residual: [] }, walk: null });
 const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
 const messages = createMessages(i18n);
-const history = createHistory({ limit: () => historyLimit(ARCHS.length, store.get().layers.length, store.get().fields.length) });
+const history = createHistory();
 /* the selected layer (selection.js): a click on a chart that can pick one selects it */
 const selection = createSelection({ store });
 const labCharts = createLabCharts({ i18n, history, select: selection.select });
@@ -175,9 +178,14 @@ const lab = {
   after: /** @type {Element} */ (document.querySelector('.grid2.per-stack')),
   timeline: { show: timeline.show },
   select: selection.select,
+  heatScale: () => heatScale(labCharts.entriesOf('heatmap').map((e) => labCharts.get(e.name))),
   distributions: { open: distView.open },
 };
 const conv = mountConvMode({ store, worker, i18n, lab });
+/* the network drawn, and the walk through its backward pass in the same card */
+const diagram = mountDiagram({ store, worker, i18n, lab });
+const walk = mountWalk({ store, worker, i18n, lab, host: diagram.walkHost });
+/** @type {import('./ui/plugin.js').Lab} */ (lab).walk = walk.api;
 const chain = mountChainChart({ store, worker, i18n, lab });
 const sweep = mountSweepPanel({ store, worker, i18n, lab });
 /* the lesson (its modules, content and KaTeX) loads once the first chart is drawn, or the engine failed */
@@ -191,7 +199,7 @@ Promise.race([firstChart, engineFailed]).then(() => import('./lesson/lesson.js')
 }, (e) => messages.show('error', i18n.t('lesson.load_failed'), [/** @type {Error} */ (e).message], 'lesson'));
 mountDebug({
   store, history, i18n, session, labCharts, highlight, messages, setLanguage, timeline,
-  schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain, distView, selectLayer: selection.select,
+  schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain, diagram, walk, distView, selectLayer: selection.select,
 });
 
 worker.on('ready', async (m) => {
@@ -203,7 +211,7 @@ worker.on('ready', async (m) => {
   const decoded = schema.decode(location.search);
   const sweepLink = decodeSweep(decoded.extra);
   decoded.messages.push(...sweepLink.messages);
-  store.update({ settings: m.settings, fields: m.fields, version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step, sweep: sweepLink.state });
+  store.update({ settings: m.settings, fields: m.fields, blockFields: m.blockFields || [], version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step, predict: decoded.predict, sweep: sweepLink.state });
   await stringsLoaded;
   const lang = decoded.lang || firstLanguage();
   await i18n.load(lang);
@@ -214,6 +222,7 @@ worker.on('ready', async (m) => {
     configure: session.configure,
     onHide: (hide) => store.update({ hide }),
     panels: ['sweep'],
+    predict: { get: () => store.get().predict === 'required', set: (on) => store.update({ predict: on ? 'required' : null }) },
   });
   form = f;
   f.build();

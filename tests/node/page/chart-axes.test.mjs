@@ -2,11 +2,13 @@
 // a log axis always holds two labelled powers of ten (ui/chart-common.js
 // decadeRange: the update-ratio chart had no y number when its values sat
 // between two powers of ten), and where a drawn line meets the Sweep chart's
-// line at 1 (sweep/sweep-model.js crossing), on linear and log axes.
+// line at 1 (sweep/sweep-model.js crossing), on linear and log axes; the
+// ticks of a heatmap's colour bar (ui/chart-heatmap.js colorbarTicks).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decadeRange } from '../../../web/js/ui/chart-common.js';
 import { crossing } from '../../../web/js/sweep/sweep-model.js';
+import { colorbarTicks } from '../../../web/js/ui/chart-heatmap.js';
 
 const powersIn = ([lo, hi]) => {
   const out = [];
@@ -46,4 +48,17 @@ test('crossing: where the drawn segment meets the level, and the two swept value
   const m = crossing([0.02, 0.05, 0.08, 0.2], [-3, -0.6, 0.4, 3], 0, { logX: true });
   assert.deepEqual(m.between, [0.05, 0.08]);
   assert.ok(m.x > 0.05 && m.x < 0.08, `${m.x}`);
+});
+
+test('colorbarTicks: a colour bar\'s ticks lie in its range, a handful, on round numbers of its kind', () => {
+  assert.deepEqual(colorbarTicks(-3, 2, 'pow10'), [-3, -2, -1, 0, 1, 2]);
+  assert.deepEqual(colorbarTicks(-30, 2, 'integer'), [-30, -24, -18, -12, -6, 0], 'thinned to about six');
+  assert.deepEqual(colorbarTicks(0.5, 1, 'percent'), [0.5, 0.6, 0.7, 0.8, 0.9, 1]);
+  assert.deepEqual(colorbarTicks(0, 1, 'percent'), [0, 0.2, 0.4, 0.6, 0.8, 1]);
+  assert.deepEqual(colorbarTicks(0.25, 1.61, 'number'), [0.25, 0.5, 0.75, 1, 1.25, 1.5]);
+  for (const [lo, hi] of [[0.0137, 0.0291], [3, 4100], [-7.3, -1.2]]) {
+    const t = colorbarTicks(lo, hi, 'number');
+    assert.ok(t.length >= 2 && t.length <= 8 && t.every((v) => v >= lo && v <= hi), `${lo}..${hi}: ${t}`);
+  }
+  assert.deepEqual(colorbarTicks(1, 1, 'number'), [1], 'one value: one tick');
 });

@@ -2,15 +2,14 @@
 // on the engine's own records: where each bin is drawn, a layer's shares, the
 // shaded slow region and the share of z in it against the engine's
 // `saturation` (the view shows saturation as that share: the two must
-// agree), phi and phi' from gl_act_curve, the long-format CSV, the JSON's
-// hist_edges and the history's histogram budget.
+// agree), phi and phi' from gl_act_curve, the long-format CSV and the JSON's
+// hist_edges.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   QUANTITIES, binCentres, binEdges, layerCounts, layerShares, firstBinShare, modeOf, slowBands, layerOfSeries, histCsv, hasHist, LINES_MAX,
 } from '../../../web/js/lab/dist-model.js';
 import { jsonDoc } from '../../../web/js/lab/export.js';
-import { createHistory, trimHist, histCount } from '../../../web/js/lab/history.js';
 import { loadEngine } from '../helpers.mjs';
 
 const engine = await loadEngine();
@@ -149,19 +148,4 @@ test('the JSON: hist_edges once, each record\'s counts as flat arrays', () => {
   assert.equal(doc.records[1].plain.hist_pre.length, layers.length * 66);
   assert.equal(doc.records[1].plain.hist_edges, undefined);
   assert.ok(!('hist_edges' in jsonDoc({ version: 'v', config: {}, layers, fields: [], records: [] })));
-});
-
-test('the history keeps the histograms within their budget, the newest and step 0 last to go', () => {
-  const { records } = run({ depth: 4, width: 8 }, 1);
-  const per = histCount(records[0]);
-  assert.ok(per > 0 && hasHist(records[0].plain));
-  const copies = Array.from({ length: 10 }, (_, i) => ({ plain: { ...records[i % 2].plain, step: i }, residual: { ...records[i % 2].residual, step: i } }));
-  const dropped = trimHist(copies, per * 4);
-  assert.equal(dropped, 6);
-  assert.deepEqual(copies.map((r) => hasHist(r.plain)), [true, true, false, false, false, false, false, false, true, true]);
-  assert.equal(copies.reduce((n, r) => n + histCount(r), 0), per * 4);
-  const h = createHistory({ limit: () => 1000 });
-  for (let i = 0; i < 300; i++) h.keep({ plain: { ...records[1].plain, step: i }, residual: { ...records[1].residual, step: i } });
-  const held = h.records.reduce((n, r) => n + histCount(r), 0);
-  assert.ok(held <= 4e6 && held > 0 && hasHist(h.records[h.records.length - 1].plain), `${held} counts held`);
 });

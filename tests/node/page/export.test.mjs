@@ -43,3 +43,35 @@ test('the JSON document: plain arrays equal to the typed ones', () => {
   assert.ok(Array.isArray(recordCopy(records[0]).residual.saturation));
   assert.equal(recordCopy(null), null);
 });
+
+test('the CSV with the residual stack\'s blocks: part, block and the block fields by name on each residual row', () => {
+  const blockLayers = { plain: runs.plain.blockLayers, residual: runs.residual.blockLayers };
+  const blockFields = engine.blockFieldNames;
+  assert.deepEqual(blockFields, ['block_factor', 'block_shortcut', 'block_branch']);
+  assert.deepEqual(blockLayers.residual, [[2, 3], [4, 5]], 'depth 4, blocks of 2: layers 2-3 and 4-5');
+  const lines = csvText({ layers, fields, records, blockLayers, blockFields }).trimEnd().split('\n').map((x) => x.split(','));
+  const head = lines[0];
+  assert.deepEqual(head.slice(8 + fields.length), ['part', 'block', ...blockFields, 'stem_factor', 'head_factor']);
+  const col = (name) => head.indexOf(name);
+  assert.equal(lines.length, 1 + 2 * records.length * layers.length, 'still one row per stack, record and layer');
+  const rec = records[2].residual;
+  const rows = lines.filter((r) => r[0] === 'residual' && r[1] === String(rec.step) && r[2] === '20');
+  assert.deepEqual(rows.map((r) => r[col('part')]), ['stem', 'block', 'block', 'block', 'block', 'head']);
+  assert.deepEqual(rows.map((r) => r[col('block')]), ['', '1', '1', '2', '2', '']);
+  for (const r of rows) {
+    const b = Number(r[col('block')]);
+    for (const f of blockFields) assert.equal(r[col(f)], b ? String(rec[f][b - 1]) : '', `${f} of layer ${r[6]}`);
+    assert.equal(Number(r[col('stem_factor')]), rec.stem_factor);
+    assert.equal(Number(r[col('head_factor')]), rec.head_factor);
+  }
+  /* the product of the parts is the chain's (the engine's identity, read back from the file) */
+  const parts = [rows[0], rows[1], rows[3]].map((r, i) => Number(r[col(i ? 'block_factor' : 'stem_factor')]));
+  const product = parts.reduce((a, b) => a * b, 1) * Number(rows[0][col('head_factor')]);
+  assert.ok(Math.abs(product / rec.chain_product[0] - 1) < 1e-9, `${product} vs ${rec.chain_product[0]}`);
+  const plainRows = lines.filter((r) => r[0] === 'plain');
+  assert.ok(plainRows.every((r) => r.slice(col('part')).every((c) => c === '')), 'the plain stack\'s rows leave them empty');
+  /* the JSON has them already: the record's own names */
+  const doc = jsonDoc({ version: engine.version, config: {}, layers, fields, records });
+  for (const f of [...blockFields, 'stem_factor', 'head_factor']) assert.ok(f in doc.records[2].residual, `JSON ${f}`);
+  assert.deepEqual(doc.records[2].residual.block_factor, Array.from(rec.block_factor));
+});

@@ -5,7 +5,8 @@
 //     literal of the code builds it (`stack.${a}`) from a value that is
 //     itself a string literal of the code ('plain');
 //   - or data names it, from the short list DATA below: the engine's
-//     settings table, the engine's divergence places, the lesson's charts.
+//     settings table, the engine's divergence places, the lesson's charts,
+//     and the words of a view another piece builds (issue 22's metric switch).
 // And ui-fa.json has exactly the keys of ui-en.json.  The code is read with
 // TypeScript's parser (a dev dependency), so strings inside regular
 // expressions, comments and nested templates are told apart.
@@ -60,6 +61,8 @@ const DATA = [
     keys: [...whereLine[1].matchAll(/"([a-z]+)"/g)].map((m) => `where.${m[1]}`) },
   { family: 'lesson.chart.<chart>', source: 'experiments.json `chart`, and update_ratio (highlight.js chartKey: `what` names the update)',
     keys: [...new Set([...Object.values(experiments).map((x) => x.chart), 'update_ratio'])].map((c) => `lesson.chart.${c}`) },
+  { family: 'lesson.field.<field>', source: 'experiments.json `values`: the `field` of a value (answer.js howLines names it; a plane value\'s `field` is an axis\'s, not a record\'s)',
+    keys: [...new Set(Object.values(experiments).flatMap((x) => Object.values(x.values || {}).filter((v) => !String(v.kind).startsWith('plane_')).map((v) => v.field)).filter(Boolean))].map((f) => `lesson.field.${f}`) },
 ];
 const byData = new Map(DATA.flatMap((d) => d.keys.map((k) => [k, d.family])));
 

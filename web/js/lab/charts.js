@@ -180,6 +180,32 @@ function updateSources(ctx) {
   return { src, step };
 }
 
+/* ---- the heatmaps' colour scale, shared with the views that colour a layer by its gradient norm ---- */
+
+/** the colour of a layer whose gradient norm is 0 or lost to float32 (the heatmaps' null) */
+export const HEAT_NULL = '#c8c8c8';
+
+/**
+ * The value a heatmap's cell of layer i holds for a stack's record: log10
+ * grad_norm, or null (drawn HEAT_NULL) where the gradient underflows or is 0.
+ * @param {Stats} s @param {number} i 0-based
+ */
+export const heatValue = (s, i) => (underflows(s, i) ? null : Math.log10(s.grad_norm[i]));
+
+/**
+ * The heatmaps' one colour range: from the floor of the smallest log10 grad_norm
+ * they hold to the ceiling of the largest (both stacks, every step they keep);
+ * null while they hold none.  The heatmaps draw with it, and so does every view
+ * that colours a layer the same way (the network diagram: ui/chart-heatmap.js heatColor).
+ * @param {any[]} heatmaps the wrappers of the family 'heatmap'
+ * @returns {{min: number, max: number} | null}
+ */
+export function heatScale(heatmaps) {
+  const ranges = heatmaps.map((h) => h.dataRange()).filter(Boolean);
+  if (!ranges.length) return null;
+  return { min: Math.floor(Math.min(...ranges.map((x) => x.min))), max: Math.ceil(Math.max(...ranges.map((x) => x.max))) };
+}
+
 /** the losses span this factor or more: the loss axis goes logarithmic (unless the student chose) */
 export const LOG_SPAN = 100;
 
@@ -431,26 +457,24 @@ const ENTRIES = [
     name: `heatmap_${a}`, family: 'heatmap', arch: a, card: `card-heat-${a}`, canvas: `chart-heat-${a}`, titleId: `title-heat-${a}`,
     titleKey: `chart.heatmap.title_${a}`, mark: 'row',
     make: (canvas, ctx) => heatmap(canvas, {
-      x: { type: 'linear', integer: true }, y: {}, colorbar: { title: '' }, nullColor: '#c8c8c8', format: ctx.fmt,
+      x: { type: 'linear', integer: true }, y: {}, colorbar: { title: '' }, nullColor: HEAT_NULL, format: ctx.fmt,
     }),
     texts: (c, { t }) => c.setTexts({ x: t('chart.heatmap.x'), y: t('chart.heatmap.y'), colorbar: t('chart.heatmap.colorbar'), nullLabel: t('chart.heatmap.null') }),
     reset: (c, ctx) => c.reset(ctx.layers.length),
     append(c, r) {
       const s = r[a];
       if (!s) return;
-      c.addColumn(s.step, Array.from(s.grad_norm, (/** @type {number} */ g, i) => (s.underflow[i] === 1 || !(g > 0) ? null : Math.log10(g))));
+      c.addColumn(s.step, Array.from(s.grad_norm, (_, i) => heatValue(s, i)));
     },
     render(c, r, ctx) {
-      const ranges = ctx.family('heatmap').map((h) => /** @type {any} */ (h).dataRange()).filter(Boolean);
-      if (ranges.length) {
-        c.setRange(Math.floor(Math.min(...ranges.map((x) => x.min))), Math.ceil(Math.max(...ranges.map((x) => x.max))));
-      }
+      const scale = heatScale(ctx.family('heatmap'));
+      if (scale) c.setRange(scale.min, scale.max);
       c.setCursor(ctx.cursor ? ctx.cursor.step : null);
       c.setSelectedRow(ctx.selected && ctx.selected.arch === a ? ctx.selected.layer : null);
       c.render();
     },
     pick(c, ev) {
-      const cell = c.cellAt(ev);
+      const cell = c.valueAt(ev);
       return cell ? { arch: a, layer: cell.row } : null;
     },
     describe: (r, ctx) => layerTable(ctx, {
@@ -549,7 +573,7 @@ const ENTRIES = [
     pick(c, ev) {
       const ch = c.chart();
       if (c.mode() === 'grid') {
-        const cell = ch.cellAt(ev);
+        const cell = ch.valueAt(ev);
         return cell ? { arch: a, layer: cell.row } : null;
       }
       const p = ch.pointAt(ev);

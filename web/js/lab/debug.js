@@ -10,13 +10,14 @@
  *   window.GradLabConv    conv mode's debug(), runDegradation(steps), stopDegradation()
  *   window.gradlabLesson  the lesson's debug()
  *   window.GradLabSweep   the Sweep panel's debug(), run(state), cancel(); chain() the chain chart's debug()
+ *   window.GradLabDiagram the network diagram's debug(), walk() the walk's debug(), and the walk's
+ *                         controls (lab.walk: start, stop, next, previous, go, toggle, state)
  *
  * and the events 'gradlab:language', 'gradlab:configured', 'gradlab:done'
  * and 'gradlab:paused' on document, from the store's changes.  Everything
  * handed out is a copy, never a live object.  docs/page.md lists the fields.
  */
 import { recordCopy } from './export.js';
-import { historyLimit, ARCHS } from './history.js';
 import { isRunning, isFinished } from '../ui/store.js';
 
 /**
@@ -27,7 +28,7 @@ import { isRunning, isFinished } from '../ui/store.js';
  *   setLanguage: (lang: string) => Promise<void>, schema: () => any, boundaryHidden: () => boolean,
  *   timeline: import('./timeline.js').Timeline,
  *   selectLayer?: (sel: any) => boolean,
- *   conv: any, lesson: any, sweep?: any, chain?: any, distView?: import('./dist-view.js').DistView,
+ *   conv: any, lesson: any, sweep?: any, chain?: any, diagram?: any, walk?: any, distView?: import('./dist-view.js').DistView,
  * }} deps
  */
 export function mountDebug(deps) {
@@ -43,7 +44,7 @@ export function mountDebug(deps) {
       version: s.version, threads: s.threads, lang: s.lang, phase: s.phase, config: s.config, hide: (s.hide || []).slice(), layers: layers.slice(),
       running: isRunning(s), finished: isFinished(s), records: history.records.length,
       received: history.received, stride: history.stride,
-      historyLimit: historyLimit(ARCHS.length, layers.length, (s.fields || []).length),
+      historyLimit: history.limit, historyBytes: history.bytes, recordBytes: history.recordBytes,
       latest: recordCopy(s.latest), charts: labCharts.snapshot(), firstChartAt: labCharts.firstChartAt,
       cursor: s.cursor ? { ...s.cursor } : null, shown: recordCopy(s.shown), timeline: deps.timeline.debug(), cursors: labCharts.cursors(),
       messages: messages.texts(),
@@ -99,6 +100,18 @@ export function mountDebug(deps) {
       run: (/** @type {any} */ st, /** @type {any} */ overrides) => deps.sweep.run(st, overrides),
       cancel: () => deps.sweep.cancel(),
       chain: () => deps.chain.debug(),
+      /* a plane's cell (column i, row j) on its stack's heatmap, in CSS pixels of the canvas: where a test clicks */
+      cellCenter: (/** @type {'plain' | 'residual'} */ arch, /** @type {number} */ i, /** @type {number} */ j) => deps.sweep.cellCenter(arch, i, j),
+    };
+  }
+
+  if (deps.diagram && deps.walk) {
+    const api = deps.walk.api;
+    w.GradLabDiagram = {
+      debug: () => deps.diagram.debug(),
+      walk: () => deps.walk.debug(),
+      start: (/** @type {any} */ o) => api.start(o), stop: () => api.stop(), next: () => api.next(), previous: () => api.previous(),
+      go: (/** @type {number} */ p) => api.go(p), toggle: () => api.toggle(), state: () => api.state(),
     };
   }
 

@@ -9,6 +9,7 @@
  */
 import { $, download } from '../ui/dom.js';
 import { ARCHS } from './history.js';
+import { residualParts, partOf } from './blocks.js';
 import { histCsv } from './dist-model.js';
 
 /** A statistics record as a plain object (typed arrays become arrays). @param {Record<string, any>} s */
@@ -46,12 +47,24 @@ export function csvCell(v) {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** the per-block columns of the CSV after the block fields: the record's two scalars */
+export const BLOCK_SCALARS = ['stem_factor', 'head_factor'];
+
 /**
- * The CSV export: one row per stack, record and layer.
- * @param {{layers: string[], fields: string[], records: any[]}} run
+ * The CSV export: one row per stack, record and layer.  With a residual
+ * stack that has blocks (blockLayers.residual, the engine's blockFields) the
+ * rows also say which part of it the layer is in, `part` (stem, block, head)
+ * and `block` (1-based; empty for the stem and the head), and carry that
+ * block's fields by their names (block_factor, block_shortcut, block_branch:
+ * the same on each of the block's rows) and the record's stem_factor and
+ * head_factor (on every residual row); the plain stack's rows leave them empty.
+ * @param {{layers: string[], fields: string[], records: any[],
+ *          blockLayers?: {residual?: number[][]} | null, blockFields?: string[]}} run
  */
-export function csvText({ layers, fields, records }) {
-  const head = ['arch', 'step', 'steps_done', 'loss', 'acc', 'status', 'layer', 'layer_name', ...fields];
+export function csvText({ layers, fields, records, blockLayers = null, blockFields = [] }) {
+  const parts = blockFields.length ? residualParts((blockLayers && blockLayers.residual) || [], layers.length) : [];
+  const blockCols = parts.length ? ['part', 'block', ...blockFields, ...BLOCK_SCALARS] : [];
+  const head = ['arch', 'step', 'steps_done', 'loss', 'acc', 'status', 'layer', 'layer_name', ...fields, ...blockCols];
   const lines = [head.join(',')];
   for (const r of records) {
     for (const a of ARCHS) {
@@ -59,6 +72,14 @@ export function csvText({ layers, fields, records }) {
       if (!s) continue;
       for (let l = 0; l < layers.length; l++) {
         const row = [a, s.step, s.steps_done, s.loss, s.acc, s.status, l + 1, layers[l], ...fields.map((f) => s[f][l])];
+        if (blockCols.length) {
+          const p = a === 'residual' && s.block_factor ? parts[partOf(parts, l + 1)] : null;
+          if (!p) row.push(...blockCols.map(() => null));
+          else {
+            const b = p.kind === 'block' ? p.b : null;
+            row.push(p.kind, b, ...blockFields.map((f) => (b === null ? null : s[f][b - 1])), ...BLOCK_SCALARS.map((f) => s[f]));
+          }
+        }
         lines.push(row.map(csvCell).join(','));
       }
     }
@@ -74,7 +95,7 @@ export function mountExport({ store, history, labCharts, i18n }) {
   const t = i18n.t;
   const run = () => {
     const s = store.get();
-    return { version: s.version || '', config: s.config, layers: s.layers, fields: s.fields, records: history.records, histEdges: s.histEdges || null };
+    return { version: s.version || '', config: s.config, layers: s.layers, fields: s.fields, records: history.records, blockLayers: s.blockLayers, blockFields: s.blockFields || [], histEdges: s.histEdges || null };
   };
   /** a chart of the registry (charts.js) as `gradlab-<name>.png`, with its title @param {string} name */
   function exportPng(name) {

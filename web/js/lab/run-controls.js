@@ -2,12 +2,12 @@
 /*
  * run-controls.js - the run bar: Run, Pause, Step, Reset, the speed slider
  * and the run-status line, driven by the store's phase (store.js); the
- * line also says which stack diverged or died and when (stacks.js
- * stackState), so a run that "finished" with one stack lost says so next
+ * line also says which stack diverged or died and when (stack-state.js
+ * stackState, the lesson's definition too), so a run that "finished" with one stack lost says so next
  * to the buttons.  Owns #btn-*, #speed, #speed-out and #run-status.
  */
 import { $, el } from '../ui/dom.js';
-import { stackState } from './stacks.js';
+import { stackState } from './stack-state.js';
 import { ARCHS } from './history.js';
 import { isRunning, isFinished } from '../ui/store.js';
 
@@ -59,13 +59,14 @@ export function mountRunControls({ store, session, i18n }) {
         : isRunning(s) ? t('status.running', vars)
           : isFinished(s) ? t('status.done', vars)
             : stepNow > 0 ? t('status.paused', vars) : t('status.ready', vars);
-      /* a stack that diverged or died while the other went on: which, and when (both diverged: said above) */
+      /* a stack that diverged or died while the other went on: which, and when (both diverged:
+         said above); the lesson's answer says the same (its `if` sentences read stack-state.js) */
       if (both) return;
       for (const a of ARCHS) {
         const st = stackState(r[a]);
         if (st.state === 'ok') continue;
         const key = st.state === 'diverged' ? 'status.stack_diverged' : 'status.stack_dead';
-        status.append(el('span', { class: 'status-note', 'data-arch': a, text: t(key, { stack: t(`stack.${a}`), step: fmt.int(st.step) }) }));
+        status.append(el('span', { class: 'status-note', 'data-arch': a, 'data-state': st.state, text: t(key, { stack: t(`stack.${a}`), step: fmt.int(st.step) }) }));
       }
     },
   };

@@ -9,8 +9,8 @@
  * the engine's words ("depth: 'abc' is not an integer").
  *
  *   const schema = create(settings, { fixed: { arch: 'both' } });
- *   const { config, hide, lang, step, messages } = schema.decode(location.search);
- *   const query = schema.encode(config, { hide, lang, step });   // '?form=pre&depth=20&...'
+ *   const { config, hide, lang, step, predict, messages } = schema.decode(location.search);
+ *   const query = schema.encode(config, { hide, lang, step, predict });   // '?form=pre&depth=20&...'
  *   checkStep(step, ['descent', ...])   // {ok, value} or {ok: false, message}
  *
  * An ES module: import { create, checkStep, LANGS } from './schema.js'.
@@ -21,8 +21,10 @@
 /** @typedef {Record<string, any>} Config */
 
 /* URL parameters that are page state, not engine settings */
-const PAGE_KEYS = ['lang', 'hide', 'step'];
+const PAGE_KEYS = ['lang', 'hide', 'step', 'predict'];
 const LANGS = ['en', 'fa'];
+/* predict=required: the lesson asks for a prediction before each experiment runs (classroom mode) */
+const PREDICT_MODES = ['required'];
 /* a lesson step id as the content files write it (snake_case) */
 const STEP_RE = /^[a-z][a-z0-9_]{0,63}$/;
 
@@ -147,7 +149,7 @@ function create(settings, options = {}) {
   }
 
   /*
-   * decode(search) -> {config, hide, lang, step, extra, messages, invalid}
+   * decode(search) -> {config, hide, lang, step, predict, extra, messages, invalid}
    * Every valid setting is kept; an invalid one takes its default and adds
    * a message; `invalid` lists the names that fell back.
    */
@@ -164,13 +166,15 @@ function create(settings, options = {}) {
     let lang = null;
     /** @type {string | null} */
     let step = null;
+    /** @type {string | null} */
+    let predict = null;
     /** @type {Record<string, string>} */
     const extra = {};
     let params;
     try {
       params = new URLSearchParams(typeof search === 'string' ? search : '');
     } catch (e) {
-      return { config, hide, lang, step, extra, messages: [`the link could not be read: ${/** @type {Error} */ (e).message}`], invalid };
+      return { config, hide, lang, step, predict, extra, messages: [`the link could not be read: ${/** @type {Error} */ (e).message}`], invalid };
     }
     for (const [key, text] of params) {
       if (key === 'lang') {
@@ -181,6 +185,11 @@ function create(settings, options = {}) {
       if (key === 'step') {
         if (STEP_RE.test(text)) step = text;
         else messages.push(`step: '${quote(text)}' is not a lesson step id (lower-case letters, digits and _)`);
+        continue;
+      }
+      if (key === 'predict') {
+        if (PREDICT_MODES.includes(text)) predict = text;
+        else messages.push(`predict: unknown value '${quote(text)}' (choose one of ${PREDICT_MODES.join('|')})`);
         continue;
       }
       if (pageKeys.includes(key)) {
@@ -217,11 +226,11 @@ function create(settings, options = {}) {
         config[key] = defaults()[key];
       }
     }
-    return { config, hide, lang, step, extra, messages, invalid };
+    return { config, hide, lang, step, predict, extra, messages, invalid };
   }
 
-  /* encode(config, {hide, lang, step}) -> '?name=value&...' in table order (fixed settings left out) */
-  /** @param {Config} config @param {{hide?: string[], lang?: string | null, step?: string | null, extra?: Record<string, string>}} [extra] */
+  /* encode(config, {hide, lang, step, predict}) -> '?name=value&...' in table order (fixed settings left out) */
+  /** @param {Config} config @param {{hide?: string[], lang?: string | null, step?: string | null, predict?: string | null, extra?: Record<string, string>}} [extra] */
   function encode(config, extra = {}) {
     const params = new URLSearchParams();
     for (const s of settings) {
@@ -232,6 +241,7 @@ function create(settings, options = {}) {
     if (extra.hide && extra.hide.length) params.set('hide', extra.hide.join(','));
     if (extra.lang) params.set('lang', extra.lang);
     if (extra.step) params.set('step', extra.step);
+    if (extra.predict && PREDICT_MODES.includes(extra.predict)) params.set('predict', extra.predict);
     for (const [k, v] of Object.entries(extra.extra || {})) if (pageKeys.includes(k)) params.set(k, v);
     return '?' + params.toString().replace(/%2C/g, ',');
   }
@@ -251,4 +261,4 @@ function create(settings, options = {}) {
   return { settings, byName, defaults, parse, decode, encode, fromCanonical, valueText };
 }
 
-export { create, parseValue, checkStep, PAGE_KEYS, LANGS };
+export { create, parseValue, checkStep, PAGE_KEYS, LANGS, PREDICT_MODES };

@@ -112,6 +112,7 @@ export function createSession({ store, worker, history, i18n, messages }) {
       phase: pending.length > 0 ? 'configuring' : 'ready', pending: pending.length,
       config, csv, layers: m.layers, data: m.data, measured: m.measured, latest: m.stats, received: history.received,
       histEdges: m.hist_edges || null, actCurve: m.act_curve || null,
+      blockLayers: m.blockLayers || { plain: [], residual: [] },
       stepsDone: 0, configuredCount: (s.configuredCount || 0) + 1,
     });
     if (resume) run();

@@ -24,8 +24,10 @@ const toggled = (/** @type {string} */ name) => /** @type {Record<string, {onVal
  *   configure: (config: Config, ctx: import('./session.js').Context) => void,
  *   onHide: (hide: string[]) => void,
  *   panels?: string[],
+ *   predict?: {get: () => boolean, set: (on: boolean) => void},
  * }} deps
  *   panels: plug-in cards the classroom list may hide too (label: ui key `panel.<name>`)
+ *   predict: the classroom's "a prediction before each lesson experiment" (#classroom-predict; the link's predict=required)
  */
 export function createSettingsForm(deps) {
   const { settings, schema, i18n, messages } = deps;
@@ -231,6 +233,12 @@ export function createSettingsForm(deps) {
 
   /* ---- classroom: controls hidden from students (URL `hide`) ---- */
   function buildClassroom() {
+    const predict = /** @type {HTMLInputElement | null} */ ($('classroom-predict'));
+    if (predict && deps.predict) {
+      const p = deps.predict;
+      predict.checked = p.get();
+      predict.onchange = () => p.set(predict.checked);
+    }
     const list = $('classroom-list');
     list.textContent = '';
     for (const c of Object.values(controls)) {

@@ -8,20 +8,11 @@
  */
 import { $ } from '../ui/dom.js';
 import { ARCHS } from './history.js';
+import { stackState } from './stack-state.js';
 
-/**
- * A stack's state in a record, read in this one place: 'diverged' (status
- * diverged, with its {step, layer, where}), 'dead' (the record's `dead_step`
- * is a step: from then on every layer's weight gradient is 0 or below
- * float32's smallest normal number, docs/worker-protocol.md), else 'ok'.
- * @param {any} s one stack's record
- * @returns {{state: 'ok'} | {state: 'diverged', step: number, layer: number, where: string} | {state: 'dead', step: number}}
- */
-export function stackState(s) {
-  if (s && s.status === 'diverged' && s.diverged) return { state: 'diverged', step: s.diverged.step, layer: s.diverged.layer, where: s.diverged.where };
-  if (s && typeof s.dead_step === 'number' && s.dead_step >= 0) return { state: 'dead', step: s.dead_step };
-  return { state: 'ok' };
-}
+/* A stack's state (ok, diverged, dead), read in one place: stack-state.js, which the lesson's
+   `if` sentences read too (lesson/values.js). */
+export { stackState };
 
 /** the record says the stack diverged (and where) @param {any} s */
 export const hasDiverged = (s) => stackState(s).state === 'diverged';

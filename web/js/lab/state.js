@@ -26,6 +26,7 @@
  *   lang?: string,
  *   hide: string[],
  *   step: string | null,
+ *   predict: string | null,
  *   settings?: any[],
  *   fields: string[],
  *   version?: string,
@@ -49,11 +50,16 @@
  *   actCurve?: {z: Float64Array, phi: Float64Array, dphi: Float64Array} | null,
  *   distQuantity?: string,
  *   distOpen?: boolean,
+ *   blockLayers: {plain: number[][], residual: number[][]},
+ *   blockFields?: string[],
+ *   walk: {pos: number, playing: boolean} | null,
  * }} State
  *   phase            where the lab is (above); session.js moves it
  *   lang             the page's language, 'en' | 'fa' (main.js, once the strings are loaded)
  *   hide             the controls (and panels: 'sweep') the link hides (main.js, the classroom list)
  *   step             the lesson step in the link, or null (main.js from the link, the lesson)
+ *   predict          'required': the lesson asks for a prediction before each experiment (the link's
+ *                    predict=required, main.js; the classroom list's box, settings-form.js), else null
  *   settings, fields, version, speed, threads
  *                    the engine's `ready` message: its settings table, the record's per-layer
  *                    field names, its version, speed level and helper threads (main.js; speed: session.js)
@@ -76,6 +82,11 @@
  *   distQuantity     the histogram the distributions view shows, 'hist_pre' | 'hist_act' |
  *                    'hist_grad' | 'hist_wgrad'; distOpen: the view is open, so the records count
  *                    histograms (dist-view.js)
+ *   blockFields      the engine's per-block field names (the `ready` message's blockFields; main.js)
+ *   blockLayers      per stack, each residual block's first and last layer, 1-based ([] for a plain
+ *                    stack; the `configured` message's, session.js)
+ *   walk             the walk through the backward pass: null, or {pos, playing} with pos 0 (the
+ *                    output layer) .. L-1 (layer 1) (diagram/walk.js)
  */
 
 

@@ -112,3 +112,34 @@ export function powers(text) {
   frag.append(text.slice(last));
   return frag;
 }
+
+/*
+ * A line of numbers in a right-to-left text: each outermost left-to-right
+ * isolate (U+2066 ... U+2069: a number, or a formula such as
+ * log₁₀(a ÷ b) = v) becomes one unbreakable left-to-right span, so a narrow
+ * column never breaks a formula across two lines (each half would then be
+ * read in the wrong order); exponents written "^k" are raised (powers).
+ */
+/** @param {string} text @returns {DocumentFragment} */
+export function ltrRuns(text) {
+  const frag = document.createDocumentFragment();
+  let depth = 0, start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\u2066') {
+      if (depth === 0) {
+        frag.append(powers(text.slice(start, i)));
+        start = i;
+      }
+      depth++;
+    } else if (c === '\u2069' && depth > 0) {
+      depth--;
+      if (depth === 0) {
+        frag.append(el('span', { class: 'nowrap', dir: 'ltr' }, powers(text.slice(start + 1, i))));
+        start = i + 1;
+      }
+    }
+  }
+  frag.append(powers(text.slice(start)));
+  return frag;
+}

@@ -1,9 +1,10 @@
 // @ts-check
 /*
  * values.js - the named numbers of a lesson experiment, evaluated on the
- * records of its run, and the claims that constrain them.  Pure: no DOM, no
- * import from the page; the page (to fill an answer's {placeholders} and to
- * compare a prediction), the node suite (on the WASM engine) and the browser
+ * records of its run, and the claims that constrain them.  Pure: no DOM; its
+ * one import is the pure lab/stack-state.js (what "diverged" and "dead"
+ * mean, which the page's run status reads too).  The page (to fill an
+ * answer's {placeholders} and to compare a prediction), the node suite (on the WASM engine) and the browser
  * suite (on the records the page received) call the same functions.
  *
  * experiments.json (docs/lesson-authoring.md, "values"):
@@ -34,8 +35,12 @@
  *   arch      'plain' or 'residual', printed as the stack's name
  */
 
-/** float32's smallest normal number: below it a gradient is marked underflow */
-export const FLT_MIN = 1.1754943508222875e-38;
+import { FLT_MIN, underflowed, isDead, deadStep, stackState } from '../lab/stack-state.js';
+
+/* float32's smallest normal number, and the one definition of a stack's state (diverged, dead):
+   lab/stack-state.js, which the page's run status reads too */
+export { FLT_MIN, isDead, deadStep, stackState };
+
 export const ARCHS = Object.freeze(['plain', 'residual']);
 export const MOMENTS = Object.freeze(['init', 'end']);
 /** the condition names of a language file's `if` sentences */
@@ -43,30 +48,32 @@ export const CONDITIONS = Object.freeze(['plain_diverged', 'plain_dead', 'residu
 /** the words of a prediction's gap line that are not values of the experiment */
 export const GAP_WORDS = Object.freeze(['guess', 'value', 'off', 'right']);
 
-/** per-layer fields whose 0 means "underflowed", not "no signal" */
-const GRADIENT_FIELDS = new Set(['grad_norm', 'act_grad_norm', 'chain_product', 'gamma_grad_norm']);
-
 /** the value kinds evaluated on one record moment (`at`) */
 const MOMENT_KINDS = new Set(['field', 'log10_field', 'log10_ratio', 'compare_archs', 'loss', 'acc', 'chain_product',
-  'max_saturation', 'underflow_count', 'layers', 'step', 'log10_slope', 'hidden_median']);
+  'max_saturation', 'underflow_count', 'layers', 'step', 'log10_slope', 'hidden_median', 'block_field', 'block_stat', 'part_factor']);
+/** a residual stack's per-block fields (the record's arrays of n_blocks numbers) */
+const BLOCK_FIELDS = new Set(['block_factor', 'block_shortcut', 'block_branch']);
 /** the kinds over the whole run (no moment): they say their own steps */
 const RUN_KINDS = new Set(['diverged_step', 'dead_step', 'log10_change']);
 /** the kinds made of other named values */
 const DERIVED_KINDS = new Set(['diff', 'pow10', 'arch_lower', 'arch_higher']);
 /** the kinds of a sweep experiment, on the engine's sweep result */
 const SWEEP_KINDS = new Set(['sweep_at', 'sweep_slope', 'sweep_crossing', 'sweep_first_reach']);
-export const VALUE_KINDS = Object.freeze([...MOMENT_KINDS, ...RUN_KINDS, ...DERIVED_KINDS, ...SWEEP_KINDS]);
+/** the kinds of a plane (a sweep over two settings), on its grids and axes */
+const PLANE_KINDS = new Set(['plane_at', 'plane_axis', 'plane_last_reach', 'plane_best_col', 'plane_row_min']);
+export const VALUE_KINDS = Object.freeze([...MOMENT_KINDS, ...RUN_KINDS, ...DERIVED_KINDS, ...SWEEP_KINDS, ...PLANE_KINDS]);
 
 /**
  * @typedef {{init: Record<string, any>, end: Record<string, any>, dead_step?: number}} ArchRun
  * @typedef {{plain?: ArchRun, residual?: ArchRun}} Runs
  * @typedef {{kind: string, at?: string, arch?: string, field?: string, layer?: number | string,
  *   num_layer?: number | string, den_layer?: number | string, from_layer?: number | string, to_layer?: number | string,
- *   part?: string, a?: string, b?: string, of?: string, plain?: string, residual?: string,
- *   metric?: string, index?: number, reach?: number, as?: string, digits?: number, negate?: boolean, may_underflow?: boolean}} ValueSpec
+ *   part?: string, block?: number | string, stat?: string, a?: string, b?: string, of?: string, plain?: string, residual?: string,
+ *   metric?: string, index?: number, reach?: number, as?: string, digits?: number, negate?: boolean, may_underflow?: boolean,
+ *   col?: number, row?: number, axis?: number}} ValueSpec
  * @typedef {{value: number | string | null, kind: string, unit: string, at: string | null, step: number | null,
  *   digits?: number, underflow?: boolean, upper?: number, lower?: number, arch?: string, layer?: number,
- *   r2?: number, approx?: boolean, where?: string}} Value
+ *   r2?: number, approx?: boolean, where?: string, between?: number[], block?: number}} Value
  * @typedef {Record<string, Value>} Values
  */
 
@@ -79,48 +86,15 @@ export function layerIndex(rec, l) {
   return k - 1;
 }
 
-/** Has this per-layer number underflowed? @param {Record<string, any>} rec @param {string} field @param {number} i */
-function underflowed(rec, field, i) {
-  if (!GRADIENT_FIELDS.has(field)) return false;
-  const v = rec[field][i];
-  return v === 0 || (field === 'grad_norm' && !!rec.underflow && rec.underflow[i] === 1);
-}
-
-/**
- * Is a stack dead in this record: every layer's weight gradient exactly 0 or
- * underflowed, so no weight can change?  The engine's own `dead` field when
- * the record has it, else the same test on `grad_norm` and `underflow`.
- * @param {Record<string, any>} rec
- */
-export function isDead(rec) {
-  if (typeof rec.dead === 'number' || typeof rec.dead === 'boolean') return !!rec.dead;
-  const g = rec.grad_norm;
-  for (let i = 0; i < g.length; i++) if (!underflowed(rec, 'grad_norm', i)) return false;
-  return g.length > 0;
-}
-
 /** Did the stack diverge (its newest record says so)? @param {ArchRun | undefined} run */
 export function hasDiverged(run) {
-  return !!run && run.end.status === 'diverged' && !!run.end.diverged;
-}
-
-/**
- * The first step at which a stack was dead, or null: the engine's per-net
- * `dead_step` when the run carries it (−1 = never), else the earliest of
- * `init` and `end` that is dead (`approx`: dead at or before that step).
- * @param {ArchRun} run @returns {{step: number | null, approx: boolean}}
- */
-export function deadStep(run) {
-  const own = run.dead_step !== undefined ? run.dead_step : run.end.dead_step;
-  if (typeof own === 'number') return { step: own >= 0 ? own : null, approx: false };
-  if (isDead(run.init)) return { step: run.init.step, approx: false };
-  if (isDead(run.end)) return { step: run.end.step, approx: true };
-  return { step: null, approx: false };
+  return !!run && stackState(run.end).state === 'diverged';
 }
 
 /**
  * Which `if` sentences of an experiment hold on its run: a stack diverged,
- * or a stack was dead at a recorded step.
+ * or a stack was dead at a recorded step (stack-state.js stackState: the
+ * page's run status says the same; a stack that diverged is not also dead).
  * @param {Runs} runs @returns {Record<string, boolean>}
  */
 export function conditionsOf(runs) {
@@ -128,8 +102,9 @@ export function conditionsOf(runs) {
   const out = {};
   for (const a of ARCHS) {
     const run = /** @type {ArchRun | undefined} */ ((/** @type {any} */ (runs))[a]);
-    out[`${a}_diverged`] = hasDiverged(run);
-    out[`${a}_dead`] = !!run && deadStep(run).step !== null;
+    const st = run ? stackState(run.end, run.init).state : 'ok';
+    out[`${a}_diverged`] = st === 'diverged';
+    out[`${a}_dead`] = st === 'dead';
   }
   return out;
 }
@@ -271,6 +246,34 @@ function valueOf(spec, runs, at, get) {
       else v.underflow = true;
       break;
     }
+    case 'block_field':
+    case 'block_stat': {
+      /* a residual stack's block: one block's block_factor, block_shortcut or block_branch (block 1, 'last'
+         or n), or their min, max or median over the blocks (what the chain chart's block view and the walk show) */
+      const r = rec(spec.arch), field = /** @type {string} */ (spec.field);
+      if (!BLOCK_FIELDS.has(field)) throw new Error(`${spec.kind}: '${field}' is not a per-block field`);
+      const xs = Array.from(/** @type {ArrayLike<number>} */ (r[field] || []));
+      if (!xs.length) throw new Error(`${spec.kind}: the ${spec.arch} stack has no blocks`);
+      if (spec.kind === 'block_field') {
+        const b = spec.block === 'last' ? xs.length : Number(spec.block);
+        if (!Number.isInteger(b) || b < 1 || b > xs.length) throw new Error(`block ${spec.block} is not a block of ${xs.length}`);
+        v = { value: xs[b - 1], kind: spec.kind, unit: 'value', at, step: r.step, arch: spec.arch, block: b };
+      } else {
+        const stat = spec.stat || 'median';
+        if (!['min', 'max', 'median'].includes(stat)) throw new Error(`block_stat: stat '${stat}' is not min, max or median`);
+        v = { value: stat === 'min' ? Math.min(...xs) : stat === 'max' ? Math.max(...xs) : median(xs), kind: spec.kind, unit: 'value', at, step: r.step, arch: spec.arch };
+      }
+      break;
+    }
+    case 'part_factor': {
+      /* the factor of a residual stack's stem (the input x up to block 1) or head (the last block's output up to the logits) */
+      const r = rec(spec.arch), part = spec.part;
+      if (part !== 'stem' && part !== 'head') throw new Error(`part_factor: part '${part}' is neither stem nor head`);
+      const x = r[`${part}_factor`];
+      if (typeof x !== 'number') throw new Error(`part_factor: the ${spec.arch} stack has no ${part}`);
+      v = { value: x, kind: spec.kind, unit: 'value', at, step: r.step, arch: spec.arch };
+      break;
+    }
     case 'hidden_median': {
       /* the median over the hidden layers (2 .. L+1, not layer 1 and the output layer) of a per-layer field */
       const r = rec(spec.arch);
@@ -369,7 +372,7 @@ function finish(v, spec) {
  *   sweep_at       {arch, metric, index}: the median at value index (−1 = the last)
  *   sweep_slope    {arch, metric}: least-squares slope of the median against the value (r2 too)
  *   sweep_crossing {arch, metric}: the swept value where the median first turns from < 0 to ≥ 0
- *                  (linear between the two values around it)
+ *                  (linear between the two values around it, `between`)
  *   sweep_first_reach {arch, metric, reach}: the first swept value whose median is ≥ reach
  *                  after one below it (the Sweep panel's "χ reaches 1" marker: metric
  *                  chi_geomean, reach 1; a swept value, not a crossing between two)
@@ -393,6 +396,7 @@ export function evaluateSweepValues(specs, result) {
 
 /** @param {ValueSpec} spec @param {Record<string, any>} result @param {(name: string) => Value} get @returns {Value} */
 function sweepValue(spec, result, get) {
+  if (PLANE_KINDS.has(spec.kind)) return planeValue(spec, result);
   if (!SWEEP_KINDS.has(spec.kind)) return derivedValue(spec, 'init', get);
   const xs = /** @type {number[]} */ (result.values);
   const series = result[/** @type {string} */ (spec.arch)] && result[/** @type {string} */ (spec.arch)][/** @type {string} */ (spec.metric)];
@@ -434,9 +438,101 @@ function sweepValue(spec, result, get) {
         const a = m[i - 1], b = m[i];
         if (a !== null && b !== null && a < 0 && b >= 0) {
           v.value = xs[i - 1] + (xs[i] - xs[i - 1]) * (-a) / (b - a);
+          v.between = [xs[i - 1], xs[i]];
           break;
         }
       }
+    }
+  }
+  return finish(v, spec);
+}
+
+/**
+ * A plane's named values (a sweep over two settings, docs/api.md "Planes"):
+ * every grid is grid[row][col], rows the second setting's values (axes[1]),
+ * columns the first's (axes[0]); an index may count from the end (−1 = the
+ * last).  The cells are the engine's medians over the seeds (the diverged
+ * share as it is); the page picks, it computes no statistic:
+ *   plane_at          {arch, metric, col, row}: one cell
+ *   plane_axis        {axis, field, index}: a number of an axis: its `values`
+ *                     (the default), or the engine's mean field of a weight-scale
+ *                     axis (sigma_w, chi_mf, depth_6xi, depth_6xi_c, ...); null where
+ *                     the engine's is (an infinite depth scale)
+ *   plane_last_reach  {arch, metric, reach, col}: the largest row value whose cell in
+ *                     that column is at least `reach` (the deepest network that trains,
+ *                     when the rows are depths and the metric final_acc); null if none
+ *   plane_best_col    {arch, metric, reach, field?, part?}: the column whose plane_last_reach
+ *                     is the largest (the first of a tie), as its axes[0][field] (default
+ *                     `values`; `sigma_w` for the weight scale), or with part 'row' that
+ *                     largest row value itself; null if no cell reaches
+ *   plane_row_min     {arch, metric, row}: the least cell of a row (null if one is null)
+ * Unit: the metric's (percent for final_acc and diverged_share, decades for a
+ * *_log10 metric, else value); a swept value or an axis number is a value.
+ * @param {ValueSpec} spec @param {Record<string, any>} result @returns {Value}
+ */
+function planeValue(spec, result) {
+  if (!Array.isArray(result.axes) || result.axes.length !== 2) throw new Error(`${spec.kind}: the result is not a plane`);
+  const [cols, rows] = result.axes;
+  const metric = /** @type {string} */ (spec.metric);
+  const at = (/** @type {number} */ i, /** @type {number} */ n) => {
+    const k = i < 0 ? n + i : i;
+    if (!Number.isInteger(k) || k < 0 || k >= n) throw new Error(`${spec.kind}: index ${i} is not one of ${n}`);
+    return k;
+  };
+  const grid = () => {
+    const r = result[/** @type {string} */ (spec.arch)];
+    const g = r ? (metric === 'diverged_share' ? r.diverged_share : r[metric] && r[metric].median) : null;
+    if (!g) throw new Error(`${spec.kind}: no ${spec.arch} ${metric} in the result`);
+    return /** @type {Array<Array<number | null>>} */ (g);
+  };
+  const unit = metric === 'final_acc' || metric === 'diverged_share' ? 'percent' : /_log10$/.test(metric || '') ? 'decades' : 'value';
+  /** the last row whose cell in column c is at least reach, or -1 @param {Array<Array<number | null>>} g @param {number} c */
+  const lastReach = (g, c) => {
+    for (let j = g.length - 1; j >= 0; j--) {
+      const x = g[j][c];
+      if (x !== null && x >= /** @type {number} */ (spec.reach)) return j;
+    }
+    return -1;
+  };
+  /** @type {Value} */
+  const v = { value: null, kind: spec.kind, unit: 'value', at: result.steps > 0 ? 'end' : 'init', step: result.steps };
+  if (spec.arch) v.arch = spec.arch;
+  switch (spec.kind) {
+    case 'plane_at': {
+      const g = grid();
+      v.value = g[at(/** @type {number} */ (spec.row), rows.values.length)][at(/** @type {number} */ (spec.col), cols.values.length)];
+      v.unit = unit;
+      break;
+    }
+    case 'plane_axis': {
+      const a = result.axes[/** @type {number} */ (spec.axis)];
+      const field = spec.field || 'values';
+      if (!a || !Array.isArray(a[field])) throw new Error(`plane_axis: axis ${spec.axis} has no ${field}`);
+      const x = a[field][at(/** @type {number} */ (spec.index), a.values.length)];
+      v.value = x === undefined ? null : x;
+      break;
+    }
+    case 'plane_last_reach': {
+      const j = lastReach(grid(), at(/** @type {number} */ (spec.col), cols.values.length));
+      v.value = j >= 0 ? rows.values[j] : null;
+      break;
+    }
+    case 'plane_best_col': {
+      const g = grid();
+      let best = -1, bestRow = -1;
+      for (let c = 0; c < cols.values.length; c++) {
+        const j = lastReach(g, c);
+        if (j > bestRow) { best = c; bestRow = j; }
+      }
+      const field = spec.field || 'values';
+      if (!Array.isArray(cols[field])) throw new Error(`plane_best_col: axis 0 has no ${field}`);
+      v.value = best < 0 ? null : spec.part === 'row' ? rows.values[bestRow] : cols[field][best];
+      break;
+    }
+    default: { /* plane_row_min */
+      const row = grid()[at(/** @type {number} */ (spec.row), rows.values.length)];
+      v.value = row.some((x) => x === null) ? null : Math.min(.../** @type {number[]} */ (row));
+      v.unit = unit;
     }
   }
   return finish(v, spec);
@@ -558,7 +654,7 @@ export function checkSweepClaims(exp, result, values) {
       const ms = /** @type {number[]} */ (m);
       return { claim: c, value: [Math.min(...ms), Math.max(...ms)], ok: ms.every((x) => (c.min === undefined || x >= c.min) && (c.max === undefined || x <= c.max)) };
     }
-    if (SWEEP_KINDS.has(c.kind)) {
+    if (SWEEP_KINDS.has(c.kind) || PLANE_KINDS.has(c.kind)) {
       const v = sweepValue(/** @type {ValueSpec} */ (c), result, () => { throw new Error('no'); });
       return withR2({ claim: c, value: v.value, ok: inRange(v, c) }, v);
     }

@@ -16,15 +16,24 @@
  * What it draws is picked by sweep-model.js; exports go through lab.download.
  * The chart's text alternative (chart-text.js describeChart) is a table of
  * the same numbers per swept value (sweep-model.js sweepRows).
+ *
+ * A second setting (its range and count; none = the 1-D sweep) makes a
+ * plane: the message gets `sweep2`, and plane-view.js shows a heatmap of the
+ * metric per stack with the engine's mean field over it, the grids filling
+ * in as the progress messages bring them; a click on a cell (or Enter on
+ * the outlined one) loads that network into the lab (lab.applySettings with
+ * the sweep's configuration and the cell's two values: sweep-model.js
+ * cellSettings), so the link follows and Run trains it.
  */
 import { el } from '../ui/dom.js';
 import { line } from '../ui/chart-line.js';
 import { describeChart, cell, withGapNote } from '../lab/chart-text.js';
 import { COLORS } from '../lab/charts.js';
 import {
-  SWEEP_SETTINGS, STEP_CHOICES, MAX_SEEDS, defaultState, sweepText, seedsText, withSetting, sweepConfig,
-  metricsFor, metricOf, chartData, logX, resultCsv, sweepRows,
+  SWEEP_SETTINGS, STEP_CHOICES, MAX_SEEDS, defaultState, sweepText, sweep2Text, withSetting, withSetting2, sweepConfig, sweepSpec,
+  metricsFor, metricOf, chartData, logX, resultCsv, sweepRows, planeCsv, cellSettings,
 } from './sweep-model.js';
+import { createPlaneView } from './plane-view.js';
 
 const BAND = { plain: 'rgba(213, 94, 0, 0.15)', residual: 'rgba(0, 114, 178, 0.15)' };
 
@@ -42,6 +51,9 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     id: 0,
     chart: /** @type {any} */ (null),
     chartKind: '',
+    started: 0,              /* performance.now() when the sweep was sent */
+    seconds: 0,              /* how long it has run (it ran) */
+    loadedCell: /** @type {{i: number, j: number, settings: Record<string, any>} | null} */ (null),
   };
   /** @type {Array<(result: any, request: any) => void>} */
   const listeners = [];
@@ -53,12 +65,18 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
   const csvBtn = el('button', { type: 'button', class: 'png', id: 'sweep-csv', onclick: () => exportFile('csv') });
   const note = el('p', { class: 'card-note', id: 'note-sweep' });
   /** @param {string} id @param {Record<string, any>} attrs */
-  const input = (id, attrs) => el('input', Object.assign({ id, type: 'number', onchange: readForm }, attrs));
+  /* numbers read left to right in Persian too (a long value shows its start, 0.0883…) */
+  const input = (id, attrs) => el('input', Object.assign({ id, type: 'number', dir: 'ltr', onchange: readForm }, attrs));
   const nameSel = el('select', { id: 'sweep-name', onchange: () => { setState(withSetting(d.state, nameSel.value)); } },
     ...SWEEP_SETTINGS.map((s) => el('option', { value: s.name })));
   const fromIn = input('sweep-from', { step: 'any' });
   const toIn = input('sweep-to', { step: 'any' });
   const countIn = input('sweep-count', { min: '2', max: '200', step: '1' });
+  /* the second setting: none (the 1-D sweep) or another one, with its range */
+  const name2Sel = el('select', { id: 'sweep-name2', onchange: () => { setState(withSetting2(d.state, name2Sel.value)); drawResult(); } });
+  const from2In = input('sweep-from2', { step: 'any' });
+  const to2In = input('sweep-to2', { step: 'any' });
+  const count2In = input('sweep-count2', { min: '1', max: '200', step: '1' });
   const seedFromIn = input('sweep-seed-from', { min: '0', step: '1' });
   const seedToIn = input('sweep-seed-to', { min: '0', step: '1' });
   const stepsSel = el('select', { id: 'sweep-steps', onchange: readForm }, ...STEP_CHOICES.map((n) => el('option', { value: String(n) })));
@@ -68,6 +86,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
   const bar = /** @type {HTMLProgressElement} */ (el('progress', { id: 'sweep-progress', max: '1', value: '0' }));
   const status = el('p', { class: 'card-note', id: 'sweep-status', 'aria-live': 'polite' });
   const canvas = el('canvas', { id: 'chart-sweep', role: 'img' });
+  const plane = createPlaneView({ i18n, onCell: loadCell, busy: () => d.running });
   /** @type {Record<string, HTMLElement>} */
   const labels = {};
   /** @param {string} key @param {HTMLElement} control */
@@ -75,14 +94,17 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     labels[key] = el('label', { for: control.id });
     return el('div', { class: 'sweep-field' }, labels[key], control);
   };
+  const second = [field('from2', from2In), field('to2', to2In), field('count2', count2In)];
+  const lineView = el('div', { class: 'sweep-line' }, el('div', { class: 'chart-box tall' }, canvas));
   const card = el('section', { class: 'card wide', id: 'card-sweep', 'aria-labelledby': 'title-sweep' },
     el('div', { class: 'card-head' }, title, el('span', { class: 'sweep-exports' }, pngBtn, jsonBtn, csvBtn)), note,
     el('div', { class: 'sweep-controls' },
-      field('name', nameSel), field('from', fromIn), field('to', toIn), field('count', countIn),
-      field('seed_from', seedFromIn), field('seed_to', seedToIn), field('steps', stepsSel), field('metric', metricSel),
+      el('div', { class: 'sweep-axis' }, field('name', nameSel), field('from', fromIn), field('to', toIn), field('count', countIn)),
+      el('div', { class: 'sweep-axis' }, field('name2', name2Sel), ...second),
+      el('div', { class: 'sweep-axis' }, field('seed_from', seedFromIn), field('seed_to', seedToIn), field('steps', stepsSel), field('metric', metricSel)),
       el('div', { class: 'sweep-buttons' }, runBtn, cancelBtn)),
     el('div', { class: 'sweep-run-line' }, bar, status),
-    el('div', { class: 'chart-box tall' }, canvas));
+    lineView, plane.root);
   lab.after.after(card);
   const alt = describeChart(canvas, altTable, { busy: () => d.running });
 
@@ -100,6 +122,15 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     fromIn.value = String(st.from);
     toIn.value = String(st.to);
     countIn.value = String(st.count);
+    /* the second setting: none, or one of the others */
+    name2Sel.textContent = '';
+    name2Sel.append(el('option', { value: '', text: t('sweep.none') }),
+      ...SWEEP_SETTINGS.filter((x) => x.name !== st.name).map((x) => el('option', { value: x.name, text: t(`setting.${x.name}.label`, null, x.name) })));
+    name2Sel.value = st.name2;
+    from2In.value = st.name2 ? String(st.from2) : '';
+    to2In.value = st.name2 ? String(st.to2) : '';
+    count2In.value = st.name2 ? String(st.count2) : '';
+    for (const f2 of second) f2.hidden = !st.name2;
     seedFromIn.value = String(st.seedFrom);
     seedToIn.value = String(st.seedTo);
     stepsSel.value = String(st.steps);
@@ -114,8 +145,9 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
   function readForm() {
     const num = (/** @type {HTMLInputElement} */ x) => Number(x.value);
     const metric = metricSel.value;
+    const two = d.state.name2 ? { from2: num(from2In), to2: num(to2In), count2: Math.round(num(count2In)) } : {};
     setState({
-      ...d.state, from: num(fromIn), to: num(toIn), count: Math.round(num(countIn)),
+      ...d.state, from: num(fromIn), to: num(toIn), count: Math.round(num(countIn)), ...two,
       seedFrom: Math.round(num(seedFromIn)), seedTo: Math.round(num(seedToIn)), steps: Number(stepsSel.value), metric,
     });
     drawResult();
@@ -128,7 +160,8 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
    * @param {Partial<import('./sweep-model.js').SweepState>} [st] @param {Record<string, any>} [overrides]
    */
   function run(st, overrides) {
-    if (st) setState({ ...withSetting(d.state, st.name || d.state.name), ...st });
+    /* a state given without a second setting is a 1-D sweep, whatever the panel had */
+    if (st) setState({ ...withSetting2(withSetting(d.state, st.name || d.state.name), ''), ...st });
     const s = d.state;
     const base = store.get().config;
     if (!base) return;
@@ -141,12 +174,17 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     const csv = store.get().csv;
     if (config.data === 'csv' && csv) config.csv = csv.text;
     d.id += 1;
-    const msg = { type: 'sweep', id: `sweep${d.id}`, config, sweep: sweepText(s), seeds: seedsText(s), arch: 'both', steps: s.steps };
+    const msg = { type: 'sweep', id: `sweep${d.id}`, config, ...sweepSpec(s) };
     d.request = { ...msg, config: { ...config, csv: undefined } };
     d.running = true;
     d.status = 'running';
     d.progress = 0;
+    d.done = 0;
+    d.total = 0;
     d.result = null;
+    d.started = performance.now();
+    d.seconds = 0;
+    plane.reset();
     worker.send(msg);
     renderStatus();
   }
@@ -170,6 +208,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     d.progress = m.progress;
     d.done = m.done;
     d.total = m.total;
+    d.seconds = (performance.now() - d.started) / 1000;
     if (m.result) {
       d.result = m.result;
       drawResult();
@@ -181,6 +220,7 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     d.running = false;
     d.status = 'done';
     d.progress = 1;
+    d.seconds = (performance.now() - d.started) / 1000;
     d.done = m.done;
     d.total = m.total;
     d.result = m.result;
@@ -192,6 +232,8 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     if (m.replaced || !d.running) return;
     d.running = false;
     d.status = 'cancelled';
+    d.seconds = (performance.now() - d.started) / 1000;
+    drawResult();
     renderStatus();
   });
   worker.on('error:sweep', (m) => {
@@ -225,7 +267,17 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     chartTexts();
   }
 
+  /* a plane (a result with axes, or a plane asked for and nothing yet) in plane-view.js; a 1-D sweep in the line chart */
+  const showsPlane = () => (d.result ? !!d.result.axes : !!d.state.name2);
+
   function drawResult() {
+    lineView.hidden = showsPlane();
+    if (showsPlane()) {
+      if (d.result) plane.draw(d.result, { metric: d.state.metric, running: d.running, partial: d.status !== 'done', done: d.done, total: d.total });
+      else plane.hide();
+      return;
+    }
+    plane.hide();
     makeChart();
     const c = d.chart;
     c.clear();
@@ -267,7 +319,8 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
   function altTable() {
     const f = i18n.format();
     const r = d.result, metric = d.state.metric;
-    if (!r) return { caption: t('alt.sweep.none'), head: [], rows: [] };
+    /* a plane has its own tables (plane-view.js); this chart is hidden then */
+    if (!r || r.axes) return { caption: t('alt.sweep.none'), head: [], rows: [] };
     const table = sweepRows(r, metric);
     const axis = (metricOf(metric) || { axis: 'log10' }).axis;
     const num = (/** @type {number | null} */ v) => cell(v, axis === 'percent' ? f.percent : f.value);
@@ -313,8 +366,19 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
     bar.hidden = d.status !== 'running';
     status.classList.toggle('error', d.status === 'failed');
     let text = t('sweep.idle');
-    if (d.status === 'running') text = t('sweep.running', { done: f.int(d.done), total: f.int(d.total), percent: f.percent(d.progress) });
-    else if (d.status === 'done') text = t('sweep.done', { total: f.int(d.total), values: f.int(d.result.values.length), seeds: f.int(d.result.seeds[1] - d.result.seeds[0] + 1) });
+    const r = d.result, req = d.request;
+    const seeds = r ? r.seeds[1] - r.seeds[0] + 1 : 0;
+    const secs = f.int(Math.round(d.seconds));
+    if (d.status === 'running' && req && req.sweep2) {
+      /* a plane runs seed by seed: every cell has its first seed's number before any has its second */
+      const cells = r ? r.axes[0].values.length * r.axes[1].values.length * 2 : 0;
+      const seed = cells && seeds ? Math.min(seeds, Math.floor(d.done / cells) + 1) : 1;
+      text = t('sweep.running_plane', { done: f.int(d.done), total: f.int(d.total), percent: f.percent(d.progress), seconds: secs, seed: f.int(seed), seeds: f.int(seeds || 1) });
+    } else if (d.status === 'running') text = t('sweep.running', { done: f.int(d.done), total: f.int(d.total), percent: f.percent(d.progress) });
+    else if (d.status === 'done' && r.axes) {
+      text = t('sweep.done_plane', { total: f.int(d.total), cols: f.int(r.axes[0].values.length), rows: f.int(r.axes[1].values.length), seeds: f.int(seeds), seconds: secs });
+    } else if (d.status === 'done') text = t('sweep.done', { total: f.int(d.total), values: f.int(r.values.length), seeds: f.int(seeds) });
+    else if (d.status === 'cancelled' && r && r.axes) text = t('sweep.cancelled_plane', { done: f.int(d.done), total: f.int(d.total) });
     else if (d.status === 'cancelled') text = t('sweep.cancelled');
     else if (d.status === 'failed') text = t('sweep.failed', { message: d.error || '' });
     status.textContent = text;
@@ -324,13 +388,17 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
   /** @param {'png' | 'json' | 'csv'} kind */
   function exportFile(kind) {
     if (kind === 'png') {
+      if (showsPlane()) {
+        plane.png().then((url) => { if (url) lab.download('gradlab-sweep.png', url, false); });
+        return;
+      }
       if (d.chart) lab.download('gradlab-sweep.png', d.chart.png(`${t('sweep.title')}: ${t(`sweep.metric.${d.state.metric}`)}`), false);
       return;
     }
     if (!d.result) return;
     const text = kind === 'json'
       ? JSON.stringify({ gradlab: 'sweep', request: d.request, sweep: d.result }, null, 1)
-      : resultCsv(d.result);
+      : d.result.axes ? planeCsv(d.result) : resultCsv(d.result);
     const blob = new Blob([text], { type: kind === 'json' ? 'application/json' : 'text/csv' });
     lab.download(`gradlab-sweep.${kind}`, URL.createObjectURL(blob), true);
   }
@@ -350,8 +418,28 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
       d.chart.destroy();
       d.chart = null;
     }
+    plane.texts();
     drawResult();
     renderStatus();
+  }
+
+  /**
+   * A cell of the plane into the lab: the sweep's configuration with the
+   * cell's two values (sweep-model.js cellSettings); the link follows.
+   * @param {number} i column @param {number} j row
+   */
+  function loadCell(i, j) {
+    const r = d.result;
+    if (!r || !r.axes || !d.request) return;
+    const settings = cellSettings(d.request, r, i, j);
+    lab.applySettings(settings, { run: false, fromDefaults: false });
+    const f = i18n.format();
+    const [c, w] = r.axes;
+    d.loadedCell = { i, j, settings };
+    plane.loaded(t('sweep.plane.loaded', {
+      col: t(`setting.${c.name}.label`, null, c.name), x: f.value(c.values[i]), row: t(`setting.${w.name}.label`, null, w.name), y: f.value(w.values[j]),
+      seed: f.int(settings.seed), steps: f.int(Number(settings.steps)),
+    }));
   }
 
   store.watch((s) => s.lang, texts);
@@ -374,7 +462,11 @@ export function mountSweepPanel({ store, worker, i18n, lab }) {
       state: { ...d.state }, running: d.running, status: d.status, progress: d.progress, done: d.done, total: d.total,
       error: d.error, result: d.result ? JSON.parse(JSON.stringify(d.result)) : null, request: d.request,
       chart: d.chart ? d.chart.snapshot() : null, marker: d.chart ? d.chart.marker() : null, markers: d.chart ? d.chart.markers() : [], visible: !card.hidden,
-      sweepText: sweepText(d.state),
+      sweepText: sweepText(d.state), sweep2Text: sweep2Text(d.state),
+      view: showsPlane() ? 'plane' : 'line', plane: plane.debug(), loaded: d.loadedCell ? JSON.parse(JSON.stringify(d.loadedCell)) : null,
+      seconds: d.seconds,
     }),
+    /** a plane cell's centre on its heatmap (CSS pixels), for the tests' clicks @param {'plain' | 'residual'} a @param {number} i @param {number} j */
+    cellCenter: (a, i, j) => plane.cellCenter(a, i, j),
   };
 }

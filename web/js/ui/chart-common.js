@@ -282,14 +282,105 @@ export function valueAt(chart, ev) {
 export function pngOf(chart, title) {
   const t = chart.options.plugins.title;
   const was = { display: t.display, text: t.text };
+  /* a chart whose legend is HTML (htmlLegend) draws Chart.js's into its PNG */
+  const legend = chart.options.plugins.legend;
+  const legendWas = legend.display;
+  if (HTML_LEGEND.has(chart)) legend.display = true;
   t.display = true;
   t.text = title || '';
   chart.update('none');
   const url = chart.canvas.toDataURL('image/png');
   t.display = was.display;
   t.text = was.text;
+  legend.display = legendWas;
   chart.update('none');
   return url;
+}
+
+/** the charts whose legend is HTML (htmlLegend) */
+const HTML_LEGEND = new WeakSet();
+
+/**
+ * The legend as HTML above the chart's box: a list of buttons, one per
+ * series in the legend, each with the series' marker (drawn by Chart.js's own
+ * legend helper) and its label, which shows or hides the series
+ * (aria-pressed).  Chart.js's legend, drawn in the canvas, cut a long label
+ * off on a narrow screen ("theory for plain (mean field: ×√chi per la");
+ * the list wraps.  Chart.js's legend is then hidden but still decides the
+ * items (its labels' filter) and is drawn into a PNG (pngOf).  Returns the
+ * Chart.js plugin that keeps the list in step with the chart.
+ * @param {HTMLCanvasElement} canvas
+ */
+export function htmlLegend(canvas) {
+  const list = document.createElement('ul');
+  list.className = 'chart-legend';
+  const box = canvas.parentElement;
+  (box && box.classList.contains('chart-box') ? box : canvas).before(list);
+  let key = '';
+  return {
+    id: 'glHtmlLegend',
+    /** @param {any} chart */
+    beforeInit(chart) {
+      HTML_LEGEND.add(chart);
+    },
+    /** @param {any} chart */
+    afterUpdate(chart) {
+      const opts = chart.options.plugins.legend;
+      if (opts.display) return; /* a PNG is being drawn */
+      const labels = opts.labels;
+      const make = labels.generateLabels || Chart.defaults.plugins.legend.labels.generateLabels;
+      let items = make(chart);
+      if (labels.filter) items = items.filter((/** @type {any} */ it) => labels.filter(it, chart.data));
+      const k = JSON.stringify([items.map((/** @type {any} */ it) => [it.text, it.hidden, it.fillStyle, it.strokeStyle, it.pointStyle, it.lineDash, it.lineWidth, it.datasetIndex]), opts.rtl, labels.pointStyleWidth]);
+      if (k === key) return;
+      key = k;
+      list.textContent = '';
+      for (const it of items) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.setAttribute('aria-pressed', String(!it.hidden));
+        b.append(marker(it, labels));
+        const text = document.createElement('span');
+        text.className = 'legend-text';
+        text.textContent = it.text;
+        b.append(text);
+        b.addEventListener('click', () => {
+          chart.setDatasetVisibility(it.datasetIndex, !chart.isDatasetVisible(it.datasetIndex));
+          chart.update();
+        });
+        const li = document.createElement('li');
+        li.append(b);
+        list.append(li);
+      }
+    },
+    /** @param {any} chart */
+    afterDestroy(chart) {
+      HTML_LEGEND.delete(chart);
+      list.remove();
+    },
+  };
+}
+
+/** one legend item's marker, as Chart.js's legend draws it, on a small canvas @param {any} it @param {any} labels */
+function marker(it, labels) {
+  const w = labels.pointStyleWidth || 12, h = 12, ratio = window.devicePixelRatio || 1;
+  const c = document.createElement('canvas');
+  c.width = Math.ceil((w + 4) * ratio);
+  c.height = Math.ceil((h + 4) * ratio);
+  c.style.width = `${w + 4}px`;
+  c.style.height = `${h + 4}px`;
+  c.setAttribute('aria-hidden', 'true');
+  const ctx = c.getContext('2d');
+  if (!ctx) return c;
+  ctx.scale(ratio, ratio);
+  ctx.fillStyle = it.fillStyle;
+  ctx.strokeStyle = it.strokeStyle;
+  ctx.lineWidth = it.lineWidth === undefined ? 1 : it.lineWidth;
+  ctx.setLineDash(it.lineDash || []);
+  const box = labels.boxHeight || 8;
+  const draw = Chart.helpers && (Chart.helpers.drawPointLegend || Chart.helpers.drawPoint);
+  if (draw) draw(ctx, { radius: box * Math.SQRT2 / 2, pointStyle: it.pointStyle, rotation: it.rotation, borderWidth: ctx.lineWidth }, (w + 4) / 2, (h + 4) / 2, labels.pointStyleWidth && w);
+  return c;
 }
 
 /** @param {{padding?: number, legend?: boolean, legendLines?: boolean, [k: string]: any}} spec @returns {any} */

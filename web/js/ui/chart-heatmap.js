@@ -2,7 +2,11 @@
 /*
  * chart-heatmap.js - heatmap(canvas, spec): a rows x columns grid of values
  * coloured by viridis, with a colour bar, one column added per step
- * (addColumn), and a marker on one row (setMarker).
+ * (addColumn), and a marker on one row (setMarker).  A grid of categories
+ * (a plane of two swept settings) is set whole (setGrid) with a label per
+ * column and row (setLabels); lines drawn over it (setOverlays) get a
+ * legend, a cell can be outlined (setFocus), clicked (onCell) and found by
+ * its pixels (cellAt, cellCenter).
  */
 import { Chart } from '../vendor.js';
 import { defaultFormat, axisOptions, whiteBackground, baseOptions, thin, markerLabel, MARK, cursorLine, chartMethods, xBands, valueAt } from './chart-common.js';
@@ -18,29 +22,130 @@ export function viridis(t) {
   return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
 }
 
+/**
+ * The colour of a value on a heatmap's scale [vmin, vmax] (viridis; a value
+ * outside it takes the end's colour): what paint() fills a cell with, and
+ * what a view that colours the same numbers the same way (the network
+ * diagram) calls.  null for a value that is not finite (the null colour's).
+ * @param {number | null} value @param {number} vmin @param {number} vmax
+ * @returns {number[] | null} r, g, b
+ */
+export function heatColor(value, vmin, vmax) {
+  if (value === null || !Number.isFinite(value)) return null;
+  return viridis((value - vmin) / (vmax - vmin || 1));
+}
+
+/** '#rrggbb' of r, g, b (0..255, rounded) @param {number[]} rgb */
+export function rgbHex(rgb) {
+  return '#' + rgb.map((v) => Math.round(Math.min(255, Math.max(0, v))).toString(16).padStart(2, '0')).join('');
+}
+
 /** @param {string} hex '#rrggbb' @returns {number[]} r, g, b */
 export function hexRgb(hex) {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
 
+/**
+ * The ticks of a colour bar over [lo, hi]: 'integer' (every whole number,
+ * thinned to about six), 'pow10' (the same, read as powers of ten),
+ * 'percent' (tenths, fifths or quarters) and 'number' (1, 2 or 5 times a
+ * power of ten): values inside the range, at most about seven.
+ * @param {number} lo @param {number} hi @param {'integer' | 'pow10' | 'percent' | 'number'} kind
+ * @returns {number[]}
+ */
+export function colorbarTicks(lo, hi, kind) {
+  if (!(hi > lo)) return Number.isFinite(lo) ? [lo] : [];
+  let step;
+  if (kind === 'integer' || kind === 'pow10') step = Math.max(1, Math.ceil((Math.floor(hi) - Math.ceil(lo)) / 6));
+  else {
+    const raw = (hi - lo) / 6, p = Math.pow(10, Math.floor(Math.log10(raw)));
+    step = [1, 2, 2.5, 5, 10].map((m) => m * p).find((x) => x >= raw - 1e-12) || 10 * p;
+  }
+  const out = [];
+  for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + 1e-9 * step; k++) out.push(Number((k * step).toPrecision(12)));
+  return out;
+}
+
+/**
+ * A legend's picture of an overlay (a canvas, 30 x 12): its line (dash,
+ * width) on a white halo, with its point marker, or a filled square (a
+ * colour's meaning, e.g. the null colour).  The caller puts it beside the
+ * overlay's words (an HTML legend, a PNG).
+ * @param {{color: string, dash?: number[], width?: number, marker?: string, square?: boolean}} o
+ */
+export function overlaySwatch(o) {
+  const c = document.createElement('canvas');
+  c.width = 30;
+  c.height = 12;
+  const ctx = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d'));
+  if (o.square) {
+    ctx.fillStyle = o.color;
+    ctx.fillRect(9, 0.5, 11, 11);
+    ctx.strokeStyle = '#555';
+    ctx.strokeRect(9.5, 0.5, 11, 11);
+    return c;
+  }
+  ctx.lineCap = 'butt';
+  ctx.strokeStyle = '#ffffff';
+  ctx.lineWidth = (o.width || 2) + 3;
+  ctx.beginPath();
+  ctx.moveTo(1, 6);
+  ctx.lineTo(29, 6);
+  ctx.stroke();
+  ctx.strokeStyle = o.color;
+  ctx.lineWidth = o.width || 2;
+  ctx.setLineDash(o.dash || []);
+  ctx.stroke();
+  if (o.marker) {
+    ctx.setLineDash([]);
+    ctx.fillStyle = o.color;
+    ctx.beginPath();
+    ctx.moveTo(15, 1.5);
+    ctx.lineTo(19.5, 6);
+    ctx.lineTo(15, 10.5);
+    ctx.lineTo(10.5, 6);
+    ctx.closePath();
+    ctx.fill();
+  }
+  return c;
+}
+
 /* --------------------------------------------------------------- heatmap */
 /*
- * spec: { x: {title}, y: {title}, colorbar: {title}, nullColor, nullLabel, format, maxColumns }
+ * spec: { x: {title}, y: {title}, colorbar: {title, ticks}, nullColor, nullLabel, format, maxColumns }
  * Rows are numbered 1..rows from the bottom; a column is {x, values[rows]};
- * a null value is drawn in nullColor (explained above the chart).
+ * a null value is drawn in nullColor (explained above the chart when
+ * nullLabel is given).  Overlays have no legend of their own: the caller
+ * says what they are (overlaySwatch draws each one's picture).
+ */
+/**
+ * A line over the grid, in cell units (column i at x = i, row j at y = j,
+ * both from 1), with a white halo so that it reads on every colour.
+ * @typedef {{id: string, label?: string, color: string, dash?: number[], width?: number, marker?: string,
+ *            points: Array<{x: number, y: number}>}} Overlay
  */
 /**
  * @param {HTMLCanvasElement} canvas
- * @param {{x: import('./chart-common.js').AxisSpec, y: import('./chart-common.js').AxisSpec, colorbar: {title: string},
+ * @param {{x: import('./chart-common.js').AxisSpec, y: import('./chart-common.js').AxisSpec,
+ *          colorbar: {title: string, ticks?: 'integer' | 'pow10' | 'percent' | 'number'},
  *          nullColor?: string, nullLabel?: string, format?: Partial<import('./chart-common.js').TickFormat>, maxColumns?: number}} spec
  */
 export function heatmap(canvas, spec) {
   let fmt = Object.assign({}, defaultFormat, spec.format);
   const maxColumns = spec.maxColumns || 400;
   const nullRgb = hexRgb(spec.nullColor || '#c8c8c8');
-  /** @type {{rows: number, columns: Array<{x: number, values: Float64Array}>, vmin: number, vmax: number, dirty: boolean, colorbarTitle: string, nullLabel: string, marker: any, cursor: number | null}} */
-  const st = { rows: 1, columns: [], vmin: 0, vmax: 1, dirty: true, colorbarTitle: spec.colorbar.title, nullLabel: spec.nullLabel || '', marker: null, cursor: null };
-  /** @type {Array<{lo: number | null, hi: number | null}>} shaded x ranges */
+  /**
+   * @type {{rows: number, columns: Array<{x: number, values: Float64Array}>, vmin: number, vmax: number, dirty: boolean, colorbarTitle: string,
+   *         nullLabel: string, marker: any, cursor: number | null, ticks: 'integer' | 'pow10' | 'percent' | 'number',
+   *         labels: {x: Array<string | string[]> | null, y: Array<string | string[]> | null}, overlays: Overlay[],
+   *         focus: {column: number, row: number} | null, onCell: ((cell: {column: number, row: number}) => void) | null,
+   *         onHover: ((cell: {column: number, row: number} | null) => void) | null}}
+   */
+  const st = {
+    rows: 1, columns: [], vmin: 0, vmax: 1, dirty: true, colorbarTitle: spec.colorbar.title, nullLabel: spec.nullLabel || '', marker: null, cursor: null,
+    ticks: spec.colorbar.ticks || 'integer', labels: { x: null, y: null }, overlays: [], focus: null, onCell: null, onHover: null,
+  };
+  /** @type {Array<{lo: number | null, hi: number | null}>} shaded x ranges (setBands) */
   let bands = [];
   /** @type {number | null} a row outlined in solid dark (a selected layer) */
   let selectedRow = null;
@@ -94,12 +199,10 @@ export function heatmap(canvas, spec) {
     if (!n) return;
     const octx = /** @type {CanvasRenderingContext2D} */ (off.getContext('2d'));
     const img = octx.createImageData(n, rows);
-    const span = st.vmax - st.vmin || 1;
     for (let c = 0; c < n; c++) {
       const v = st.columns[c].values;
       for (let r = 0; r < rows; r++) {
-        const val = v[r];
-        const rgb = Number.isFinite(val) ? viridis((val - st.vmin) / span) : nullRgb;
+        const rgb = heatColor(v[r], st.vmin, st.vmax) || nullRgb;
         const at = ((rows - 1 - r) * n + c) * 4; /* row 1 at the bottom */
         img.data[at] = rgb[0];
         img.data[at + 1] = rgb[1];
@@ -126,6 +229,21 @@ export function heatmap(canvas, spec) {
     },
     /* the marker: an outlined band around one row (white and dark, visible on every viridis colour) */
     afterDatasetsDraw(/** @type {any} */ chart) {
+      const f = st.focus;
+      if (f && st.columns.length) {
+        /* the focused cell: a white and a dark outline, visible on every colour */
+        const { ctx } = chart, sx = chart.scales.x, sy = chart.scales.y;
+        const x0 = sx.getPixelForValue(f.column - 0.5), x1 = sx.getPixelForValue(f.column + 0.5);
+        const y0 = sy.getPixelForValue(f.row + 0.5), y1 = sy.getPixelForValue(f.row - 0.5);
+        ctx.save();
+        ctx.lineWidth = 4;
+        ctx.strokeStyle = '#ffffff';
+        ctx.strokeRect(x0 + 2, y0 + 2, x1 - x0 - 4, y1 - y0 - 4);
+        ctx.lineWidth = 2;
+        ctx.strokeStyle = '#000000';
+        ctx.strokeRect(x0 + 2, y0 + 2, x1 - x0 - 4, y1 - y0 - 4);
+        ctx.restore();
+      }
       const m = st.marker;
       if (!m || m.row < 1 || m.row > st.rows) return;
       const { ctx, chartArea: a } = chart;
@@ -163,12 +281,11 @@ export function heatmap(canvas, spec) {
       ctx.font = `11px ${Chart.defaults.font.family}`;
       ctx.textBaseline = 'middle';
       ctx.textAlign = 'left';
-      const lo = Math.ceil(st.vmin), hi = Math.floor(st.vmax);
-      const stepTick = Math.max(1, Math.ceil((hi - lo) / 6));
-      for (let v = lo; v <= hi; v += stepTick) {
+      const label = st.ticks === 'pow10' ? fmt.pow10 : st.ticks === 'percent' ? fmt.percent : fmt.number;
+      for (const v of colorbarTicks(st.vmin, st.vmax, st.ticks)) {
         const y = top + h * (1 - (v - st.vmin) / (st.vmax - st.vmin || 1));
         ctx.fillRect(x + w, y, 3, 1);
-        ctx.fillText(fmt.number(v), x + w + 5, y);
+        ctx.fillText(label(v), x + w + 5, y);
       }
       /* colour bar title, rotated, at the right edge */
       ctx.translate(chart.width - 6, top + h / 2);
@@ -202,9 +319,42 @@ export function heatmap(canvas, spec) {
     y: axisOptions(Object.assign({ grid: false, integer: true, includeBounds: false, min: 0.5, max: 1.5 }, spec.y), fmt, 'left'),
   };
   const inColumns = (/** @type {number} */ v) => st.columns.length && v >= st.columns[0].x && v <= st.columns[st.columns.length - 1].x;
-  options.scales.x.ticks.callback = (/** @type {number} */ v) => (inColumns(v) && Number.isInteger(v) ? fmt.number(v) : '');
+  /* the ticks: the columns' x (steps) and the rows' numbers, or the labels of a grid of categories */
+  /** @type {any} the Chart.js object once made (its options hold the scales from then on) */
+  let made = null;
+  function tickCallbacks() {
+    const xl = st.labels.x, yl = st.labels.y, scales = made ? made.options.scales : options.scales;
+    scales.x.ticks.callback = xl
+      ? (/** @type {number} */ v) => (Number.isInteger(v) && v >= 1 && v <= xl.length ? xl[v - 1] : '')
+      : (/** @type {number} */ v) => (inColumns(v) && Number.isInteger(v) ? fmt.number(v) : '');
+    scales.y.ticks.callback = yl
+      ? (/** @type {number} */ v) => (Number.isInteger(v) && v >= 1 && v <= yl.length ? yl[v - 1] : '')
+      : (/** @type {number} */ v) => (Number.isInteger(v) ? fmt.number(v) : '');
+    /* a grid of categories: one tick per column and per row, at its centre */
+    scales.x.afterBuildTicks = xl ? (/** @type {any} */ scale) => { scale.ticks = xl.map((_, i) => ({ value: i + 1 })); } : undefined;
+    scales.y.afterBuildTicks = yl ? (/** @type {any} */ scale) => { scale.ticks = yl.map((_, i) => ({ value: i + 1 })); } : undefined;
+  }
+  tickCallbacks();
   options.plugins.tooltip.enabled = false;
+  /** the cell under a point of the canvas (CSS pixels), or null @param {number} px @param {number} py */
+  function cellAt(px, py) {
+    const a = chart.chartArea;
+    if (!st.columns.length || !a || px < a.left || px > a.right || py < a.top || py > a.bottom) return null;
+    const column = Math.round(chart.scales.x.getValueForPixel(px)), row = Math.round(chart.scales.y.getValueForPixel(py));
+    const first = st.columns[0].x, last = st.columns[st.columns.length - 1].x;
+    return column >= first && column <= last && row >= 1 && row <= st.rows ? { column, row } : null;
+  }
+  options.onClick = (/** @type {any} */ e) => {
+    const cell = cellAt(e.x, e.y);
+    if (cell && st.onCell) st.onCell(cell);
+  };
+  options.onHover = (/** @type {any} */ e) => {
+    const cell = st.onCell ? cellAt(e.x, e.y) : null;
+    canvas.style.cursor = cell ? 'pointer' : '';
+    if (st.onHover) st.onHover(cell);
+  };
   const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [{ data: [] }] }, options, plugins: [whiteBackground, draw, xBands(() => bands, { over: true }), over, cursorLine(() => st.cursor)] });
+  made = chart;
 
   function updateScales() {
     const n = st.columns.length;
@@ -254,10 +404,65 @@ export function heatmap(canvas, spec) {
       selectedRow = typeof row === 'number' && Number.isFinite(row) ? row : null;
     },
     selectedRow: () => selectedRow,
-    /** the cell under a mouse event: {x, row} (row 1 at the bottom), or null outside the plot @param {MouseEvent} ev */
-    cellAt(ev) {
+    /** the value and row under a mouse event: {x, row} (row 1 at the bottom), or null outside the plot @param {MouseEvent} ev */
+    valueAt(ev) {
       const v = valueAt(chart, ev);
       return v ? { x: v.x, row: Math.min(st.rows, Math.max(1, Math.round(v.y))) } : null;
+    },
+    /**
+     * A whole grid of categories: grid[j][i] is row j + 1 (from the bottom), column i + 1; null a gap.
+     * @param {Array<Array<number | null>>} grid
+     */
+    setGrid(grid) {
+      st.rows = Math.max(1, grid.length);
+      const n = grid.length ? grid[0].length : 0;
+      st.columns = Array.from({ length: n }, (_, i) => ({ x: i + 1, values: Float64Array.from(grid, (row) => (row[i] === null || row[i] === undefined ? NaN : /** @type {number} */ (row[i]))) }));
+      st.dirty = true;
+    },
+    /**
+     * The tick labels of a grid of categories (one per column, one per row; an
+     * array is a label of several lines); null: the numbers again.
+     * @param {{x?: Array<string | string[]> | null, y?: Array<string | string[]> | null}} labels
+     */
+    setLabels(labels) {
+      if (labels.x !== undefined) st.labels.x = labels.x;
+      if (labels.y !== undefined) st.labels.y = labels.y;
+      tickCallbacks();
+    },
+    /** lines over the grid, in cell units; [] removes them @param {Overlay[]} list */
+    setOverlays(list) {
+      st.overlays = list.map((o) => ({ ...o, points: o.points.map((p) => ({ x: p.x, y: p.y })) }));
+      const lines = st.overlays.map((o) => ({
+        data: o.points, showLine: true, borderColor: o.color, backgroundColor: o.color, borderWidth: o.width || 2, borderDash: o.dash || [],
+        pointRadius: o.marker ? 4 : 0, pointStyle: o.marker || 'circle', pointBorderColor: '#ffffff', pointBorderWidth: 1, tension: 0, order: 0, glId: o.id,
+      }));
+      const halos = st.overlays.map((o) => ({
+        data: o.points, showLine: true, borderColor: '#ffffff', borderWidth: (o.width || 2) + 3, pointRadius: 0, tension: 0, order: 1, glId: `${o.id}_halo`,
+      }));
+      chart.data.datasets = [{ data: [], order: 2 }, ...lines, ...halos];
+    },
+    /** the overlays as set @returns {Overlay[]} */
+    overlays: () => st.overlays.map((o) => ({ ...o, points: o.points.map((p) => ({ ...p })) })),
+    /** outlines one cell (keyboard focus); null removes it @param {{column: number, row: number} | null} cell */
+    setFocus(cell) {
+      st.focus = cell ? { column: cell.column, row: cell.row } : null;
+    },
+    focus: () => (st.focus ? { ...st.focus } : null),
+    /** called with {column, row} when a cell is clicked @param {(cell: {column: number, row: number}) => void} fn */
+    onCell(fn) {
+      st.onCell = fn;
+    },
+    /** called with the cell under the mouse, or null @param {(cell: {column: number, row: number} | null) => void} fn */
+    onHover(fn) {
+      st.onHover = fn;
+    },
+    /** the cell at a point of the canvas (CSS pixels), or null @param {number} px @param {number} py */
+    cellAt,
+    /** a cell's centre on the canvas (CSS pixels) @param {number} column @param {number} row */
+    cellCenter: (column, row) => ({ x: chart.scales.x.getPixelForValue(column), y: chart.scales.y.getPixelForValue(row) }),
+    /** how the colour bar's ticks read @param {'integer' | 'pow10' | 'percent' | 'number'} kind */
+    setColorbarTicks(kind) {
+      st.ticks = kind;
     },
     /** @param {number} rows */
     reset(rows) {
@@ -279,6 +484,8 @@ export function heatmap(canvas, spec) {
       for (const c of st.columns) for (const v of c.values) if (Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
       return lo <= hi ? { min: lo, max: hi } : null;
     },
+    /** the colour scale now: heatColor(value, vmin, vmax) is a cell's colour */
+    scale: () => ({ vmin: st.vmin, vmax: st.vmax }),
     /** @param {number} vmin @param {number} vmax */
     setRange(vmin, vmax) {
       if (!(Number.isFinite(vmin) && Number.isFinite(vmax))) return;
@@ -289,23 +496,31 @@ export function heatmap(canvas, spec) {
     },
     /** @param {any} texts */
     setTexts(texts) {
-      if (texts.x !== undefined) chart.options.scales.x.title.text = texts.x;
-      if (texts.y !== undefined) chart.options.scales.y.title.text = texts.y;
+      /* an axis title is drawn when it has words */
+      for (const a of ['x', 'y']) {
+        if (texts[a] === undefined) continue;
+        chart.options.scales[a].title.text = texts[a];
+        chart.options.scales[a].title.display = !!texts[a];
+      }
       if (texts.colorbar !== undefined) st.colorbarTitle = texts.colorbar;
       if (texts.nullLabel !== undefined) st.nullLabel = texts.nullLabel;
     },
     /** @param {Partial<import('./chart-common.js').TickFormat>} format */
     setFormat(format) {
       fmt = Object.assign({}, defaultFormat, format);
-      chart.options.scales.x.ticks.callback = (/** @type {number} */ v) => (inColumns(v) && Number.isInteger(v) ? fmt.number(v) : '');
-      chart.options.scales.y.ticks.callback = (/** @type {number} */ v) => (Number.isInteger(v) ? fmt.number(v) : '');
+      tickCallbacks();
     },
     render() {
       updateScales();
       chart.update('none');
     },
     snapshot() {
-      return { rows: st.rows, vmin: st.vmin, vmax: st.vmax, cursor: st.cursor, columns: st.columns.map((c) => ({ x: c.x, values: Array.from(c.values, (/** @type {number} */ v) => (Number.isFinite(v) ? v : null)) })) };
+      return {
+        rows: st.rows, vmin: st.vmin, vmax: st.vmax, cursor: st.cursor,
+        columns: st.columns.map((c) => ({ x: c.x, values: Array.from(c.values, (/** @type {number} */ v) => (Number.isFinite(v) ? v : null)) })),
+        ...(st.labels.x || st.labels.y ? { labels: { x: st.labels.x, y: st.labels.y } } : {}),
+        ...(st.overlays.length ? { overlays: st.overlays.map((o) => ({ id: o.id, label: o.label, points: o.points.map((p) => ({ ...p })) })) } : {}),
+      };
     },
   };
 }

@@ -6,14 +6,15 @@
  * across one x value with a label, for the lesson's "look here").
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, cursorLine, baseOptions, thin, chartMethods, xBands } from './chart-common.js';
+import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, cursorLine, baseOptions, thin, chartMethods, htmlLegend, xBands } from './chart-common.js';
 /*
  * spec: { x: {title, type, integer, min, max}, y: {...}, y2: {...} (optional),
  *         series: [{id, label, color, dash, axis ('y'|'y2'), marker, radius, line (bool),
  *                   legendWhenEmpty (bool), fill, fillTo (the id of an earlier series:
  *                   the area between the two is filled with `fill`, a band),
  *                   legend (false: never in the legend, e.g. a band's edges)}],
- *         format, maxPoints, legendLines (bool), tooltipTitle: (x) -> text }
+ *         format, maxPoints, legendLines (bool), legend (false: none), tooltipTitle: (x) -> text }
+ * The legend is HTML, above the chart's box (chart-common.js htmlLegend).
  * An axis may also say maxTicks (log axes), includeBounds, percent, integer.
  */
 /**
@@ -25,7 +26,7 @@ import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, curs
  * @param {HTMLCanvasElement} canvas
  * @param {{x: import('./chart-common.js').AxisSpec, y: import('./chart-common.js').AxisSpec, y2?: import('./chart-common.js').AxisSpec,
  *          series: SeriesSpec[], format?: Partial<import('./chart-common.js').TickFormat>, maxPoints?: number,
- *          legendLines?: boolean, tooltipTitle?: (x: number) => string}} spec
+ *          legendLines?: boolean, legend?: boolean, tooltipTitle?: (x: number) => string}} spec
  */
 export function line(canvas, spec) {
   let fmt = Object.assign({}, defaultFormat, spec.format);
@@ -140,7 +141,14 @@ export function line(canvas, spec) {
       });
     },
   };
-  const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins: [whiteBackground, xBands(() => bands), columnMarker(() => markers), cursorLine(() => cursor), pointLabels, ringPlugin] });
+  /* the legend is HTML above the chart (it wraps on a phone); Chart.js's is drawn into the PNG only */
+  /** @type {any[]} */
+  const plugins = [whiteBackground, xBands(() => bands), columnMarker(() => markers), cursorLine(() => cursor), pointLabels, ringPlugin];
+  if (spec.legend !== false) {
+    options.plugins.legend.display = false;
+    plugins.push(htmlLegend(canvas));
+  }
+  const chart = new Chart(canvas, { type: 'line', data: { datasets }, options, plugins });
 
   const api = {
     ...chartMethods(chart),
@@ -164,6 +172,28 @@ export function line(canvas, spec) {
     /** a vertical line at x (the time cursor's step); null removes it @param {number | null} x */
     setCursor(x) {
       cursor = typeof x === 'number' && Number.isFinite(x) ? x : null;
+    },
+    /* points: [{x, y}] (non-finite y becomes a gap); a point's `label` is drawn beside it when the series has pointLabels */
+    /** @param {string} id @param {Array<{x: number, y: any, label?: string}>} points */
+    set(id, points) {
+      const ds = byId[id];
+      ds.data = points.map((p) => (p.label ? { x: p.x, y: finite(p.y), label: p.label } : { x: p.x, y: finite(p.y) }));
+      thin(ds.data, maxPoints);
+    },
+    /**
+     * One axis anew (its title kept): e.g. the loss axis from linear to logarithmic.
+     * @param {string} name 'x' | 'y' | 'y2' @param {import('./chart-common.js').AxisSpec} axis
+     */
+    setScale(name, axis) {
+      const old = chart.options.scales[name];
+      axes[name] = name === 'y2' ? Object.assign({ grid: false }, axis) : axis;
+      const o = axisOptions(axes[name], fmt, POSITION[name]);
+      o.title = old.title;
+      chart.options.scales[name] = o;
+    },
+    /** shows or hides one axis (its ticks and title) @param {string} name @param {boolean} on */
+    showAxis(name, on) {
+      if (chart.options.scales[name]) chart.options.scales[name].display = on;
     },
     /** shaded, hatched x ranges ({lo, hi}, null: the axis's end); [] removes them @param {Array<{lo: number | null, hi: number | null}>} list */
     setBands(list) {
@@ -191,28 +221,6 @@ export function line(canvas, spec) {
       if (!h) return null;
       const ds = chart.data.datasets[h.datasetIndex], p = ds.data[h.index];
       return { id: ds.glId, x: p.x, y: p.y };
-    },
-    /* points: [{x, y}] (non-finite y becomes a gap); a point's `label` is drawn beside it when the series has pointLabels */
-    /** @param {string} id @param {Array<{x: number, y: any, label?: string}>} points */
-    set(id, points) {
-      const ds = byId[id];
-      ds.data = points.map((p) => (p.label ? { x: p.x, y: finite(p.y), label: p.label } : { x: p.x, y: finite(p.y) }));
-      thin(ds.data, maxPoints);
-    },
-    /**
-     * One axis anew (its title kept): e.g. the loss axis from linear to logarithmic.
-     * @param {string} name 'x' | 'y' | 'y2' @param {import('./chart-common.js').AxisSpec} axis
-     */
-    setScale(name, axis) {
-      const old = chart.options.scales[name];
-      axes[name] = name === 'y2' ? Object.assign({ grid: false }, axis) : axis;
-      const o = axisOptions(axes[name], fmt, POSITION[name]);
-      o.title = old.title;
-      chart.options.scales[name] = o;
-    },
-    /** shows or hides one axis (its ticks and title) @param {string} name @param {boolean} on */
-    showAxis(name, on) {
-      if (chart.options.scales[name]) chart.options.scales[name].display = on;
     },
     /** the axis's type now ('linear' | 'logarithmic') @param {string} name */
     scaleType: (name) => chart.options.scales[name].type,
@@ -245,7 +253,7 @@ export function line(canvas, spec) {
     clear() {
       for (const ds of datasets) ds.data = [];
     },
-    /** @param {string} name @param {{min?: number, max?: number}} range */
+    /** @param {string} name @param {{min?: number | null, max?: number | null}} range null: Chart.js chooses */
     setAxis(name, range) {
       const s = chart.options.scales[name];
       if ('min' in range) s.min = range.min === null ? undefined : range.min;

@@ -14,7 +14,11 @@
  *   i18n.t('stack.numbers', { step: i18n.format().int(5) });
  */
 
-/** @typedef {{number: (x: number) => string, percent: (x: number) => string, pow10: (e: number) => string, value: (x: number) => string, int: (x: number) => string}} Formatters */
+/**
+ * @typedef {{number: (x: number) => string, percent: (x: number) => string, pow10: (e: number) => string, value: (x: number) => string,
+ *   int: (x: number) => string, fixed: (x: number, digits: number) => string}} Formatters
+ *   fixed  a number with exactly `digits` decimals (the lesson's decades: 19.5, −0.43); never "−0"
+ */
 
 const SUP = { '-': '⁻', 0: '⁰', 1: '¹', 2: '²', 3: '³', 4: '⁴', 5: '⁵', 6: '⁶', 7: '⁷', 8: '⁸', 9: '⁹' };
 
@@ -47,6 +51,8 @@ export function formatters(lang) {
   };
   /* in right-to-left text a number stays one left-to-right run (LRI ... PDI) */
   const iso = fa ? (/** @type {(x: number) => string} */ f) => (/** @type {number} */ x) => `\u2066${f(x)}\u2069` : (/** @type {(x: number) => string} */ f) => f;
+  /** @type {Map<number, Intl.NumberFormat>} */
+  const fixedFormats = new Map();
   const big = (/** @type {number} */ x) => x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-3);
   return {
     number: iso((x) => (big(x) ? sci.format(x) : Number.isInteger(x) ? int.format(x) : sig.format(x))),
@@ -60,6 +66,16 @@ export function formatters(lang) {
       return a !== 0 && (a < 1e-3 || a >= 1e5) ? sci.format(x) : sig.format(x);
     }),
     int: iso((x) => int.format(x)),
+    fixed: (x, digits) => {
+      let f = fixedFormats.get(digits);
+      if (!f) {
+        f = new Intl.NumberFormat(loc, { minimumFractionDigits: digits, maximumFractionDigits: digits, useGrouping: false });
+        fixedFormats.set(digits, f);
+      }
+      const text = f.format(x);
+      /* −0.04 to one decimal is "−0.0": a rounded zero has no sign */
+      return iso(() => (/[1-9\u06F1-\u06F9]/.test(text) ? text : f.format(0)))(x);
+    },
   };
 }
 

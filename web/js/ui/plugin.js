@@ -28,6 +28,9 @@
  *   timeline: {show: (what: 'init' | 'end' | number) => void},
  *   select: (sel: import('../lab/selection.js').Selected | null) => boolean,
  *   distributions: {open: () => void},
+ *   heatScale: () => {min: number, max: number} | null,
+ *   walk?: {start: (options?: {play?: boolean}) => boolean, stop: () => void, next: () => void, previous: () => void,
+ *           go: (pos: number) => void, toggle: () => boolean, state: () => {pos: number, playing: boolean, length: number} | null},
  *   sweep?: {run: (state?: Record<string, any>, overrides?: Record<string, any>) => void,
  *            onResult: (fn: (result: any, request: any) => void) => void},
  * }} Lab
@@ -44,6 +47,14 @@
  *                  clears); false when the network has no such layer. Watch the store's `selected`
  *   distributions.open  opens the distributions view: from the next configure (or record) on the
  *                  records hold the histograms (hist_pre, ...), which the records count only then
+ *   heatScale      the heatmaps' colour range now, {min, max} in log10 grad_norm (null before they hold a
+ *                  value): with ui/chart-heatmap.js heatColor and lab/charts.js heatValue, a layer's
+ *                  colour as the heatmaps draw it (the network diagram)
+ *   walk           the walk through the backward pass (diagram/walk.js; mounted with the diagram):
+ *                  start() from the output layer, playing unless {play: false}; stop(); next() and
+ *                  previous() one layer towards the input / the output; go(pos) (0 = the output layer);
+ *                  toggle() plays or pauses; state() null or {pos, playing, length}. The lesson starts it
+ *                  for an experiment whose `walk` is true once its answer is shown
  *   sweep          the Sweep panel's run and result (the lesson's context only)
  */
 
