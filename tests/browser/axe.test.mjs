@@ -2,7 +2,8 @@
 // @axe-core/playwright, run in the page; CSP does not apply to it) checks the
 // lab with every panel shown (settings, classroom mode opened, the lesson on
 // a step with display formulas, the charts after a short run and a short
-// sweep with their text alternatives' tables, the export downloads), in
+// sweep with their text alternatives' tables, the distributions view open,
+// the export downloads), in
 // English and in Persian, and in conv mode with its digit strip; and the
 // lesson on a phone (390x844, both languages): a prediction's form (a
 // slider, choices, the classroom's "required" note), a committed prediction,
@@ -47,6 +48,9 @@ async function everyPanel(lang) {
   await page.goto(`${env.url}?lang=${lang}&depth=6&steps=20&record_every=5&step=descent&sweep=depth=2..10:3&sweep_seeds=1..2`);
   await waitReady(page);
   await page.waitForSelector('#lesson .lesson-step .katex', { timeout: TIMEOUT });
+  /* the distributions view open: its switch, its layer picker, its two charts' tables */
+  await page.evaluate(() => { document.getElementById('card-dist').open = true; });
+  await page.waitForFunction(() => window.gradlab.debug().dist.told === true, null, { timeout: TIMEOUT });
   await runToEnd(page);
   /* a short sweep: its chart and its text alternative's table hold numbers */
   await page.click('#sweep-run');

@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  QUANTITIES, binCentres, binEdges, layerCounts, layerShares, firstBinShare, modeOf, slowBands, layerOfSeries, histCsv, hasHist, LINES_MAX,
+  QUANTITIES, binCentres, binEdges, layerCounts, layerShares, firstBinShare, modeOf, slowBands, layerOfSeries, histCsv, LINES_MAX,
 } from '../../../web/js/lab/dist-model.js';
 import { jsonDoc } from '../../../web/js/lab/export.js';
 import { loadEngine } from '../helpers.mjs';

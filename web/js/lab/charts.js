@@ -531,6 +531,7 @@ const ENTRIES = [
       const bands = z ? slowBands(s.act_slow_region) : [];
       const curve = z ? ctx.actCurve : null;
       const sel = ctx.selected && ctx.selected.arch === a ? ctx.selected.layer : null;
+      c.setEmphasis(sel);
       ch.setBands(bands);
       if (c.mode() === 'lines') {
         ch.clear();

@@ -81,6 +81,18 @@ export function mountDebug(deps) {
     show: (/** @type {'init' | 'end' | number} */ what) => deps.timeline.show(what),
     /** the tick labels Chart.js drew on one axis of one chart (a name of charts.js) @param {string} chart @param {string} axis */
     tickLabels: (chart, axis) => labCharts.get(chart).ticks(axis),
+    /** what marks the selected layer: chart 1's rings, each heatmap's outlined row */
+    ringed: () => ({
+      grad_norm: labCharts.get('grad_norm').rings(),
+      heatmap_plain: labCharts.get('heatmap_plain').selectedRow(), heatmap_residual: labCharts.get('heatmap_residual').selectedRow(),
+    }),
+    /** where data coordinates (x, y) of a registry chart are in the page (CSS pixels, for a click) @param {string} chart @param {number} x @param {number} y */
+    pixel(chart, x, y) {
+      const e = labCharts.entries.find((en) => en.name === chart);
+      if (!e) return null;
+      const p = labCharts.get(chart).pixel(x, y), r = document.getElementById(e.canvas)?.getBoundingClientRect();
+      return r ? { x: r.left + p.x, y: r.top + p.y } : null;
+    },
   };
   if (deps.conv) {
     w.GradLabConv = {

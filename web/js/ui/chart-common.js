@@ -199,6 +199,8 @@ export function chartMethods(chart) {
     png: (title) => pngOf(chart, title),
     /** frees the canvas for another chart (the wrapper is dead afterwards) */
     destroy: () => chart.destroy(),
+    /** where data coordinates (x, y) are on the canvas, in CSS pixels (the tests click there) @param {number} x @param {number} y */
+    pixel: (x, y) => ({ x: chart.scales.x.getPixelForValue(x), y: chart.scales.y.getPixelForValue(y) }),
   };
 }
 

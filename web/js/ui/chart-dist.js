@@ -27,6 +27,8 @@ export function distribution(canvas, spec) {
   /** @type {any} */
   let format = spec.lines.format || {};
   let rtl = false;
+  /** @type {number | null} */
+  let emphasis = null;
 
   function make() {
     if (inner) inner.destroy();
@@ -65,7 +67,13 @@ export function distribution(canvas, spec) {
     /** @param {string} title */
     png: (title) => inner.png(title),
     destroy: () => inner.destroy(),
-    snapshot: () => ({ mode, ...(mode === 'lines' ? { datasets: inner.snapshot() } : inner.snapshot()),
+    /** @param {number} x @param {number} y */
+    pixel: (x, y) => inner.pixel(x, y),
+    /** the layer drawn emphasised (the selected one), for the snapshot @param {number | null} layer */
+    setEmphasis(layer) {
+      emphasis = layer;
+    },
+    snapshot: () => ({ mode, emphasis, ...(mode === 'lines' ? { datasets: inner.snapshot() } : inner.snapshot()),
       bands: inner.bands(), ...(mode === 'lines' ? { rings: inner.rings() } : { selectedRow: inner.selectedRow(), curves: inner.curves() }) }),
   };
 }
