@@ -27,9 +27,13 @@ export function digitsBytes() {
 }
 
 /** Runs an experiment's config on the engine (node): {plain, residual} with init/end records.
-    A data=digits config gets the bytes of web/data/digits-*.bin, as the page sends them. */
-export function runExperiment(engine, config) {
-  const full = config.data === 'digits' && !config.digits ? Object.assign({}, config, { digits: digitsBytes() }) : config;
+    A data=digits config gets the bytes of web/data/digits-*.bin, as the page sends them; hist: the
+    records count the histograms (an experiment with `dist`). */
+export function runExperiment(engine, config, { hist = false } = {}) {
+  let full = config.data === 'digits' && !config.digits ? Object.assign({}, config, { digits: digitsBytes() }) : config;
+  /* an experiment about the distributions (experiments.json `dist`) counts the histograms, as the
+     page does once it has opened the distributions view */
+  if (hist) full = Object.assign({}, full, { hist: 1 });
   const runs = engine.createRuns(full);
   const out = {};
   try {

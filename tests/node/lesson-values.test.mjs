@@ -5,7 +5,9 @@
 // derived kinds combine named values, a claim passes and fails on what it
 // constrains, the `if` conditions (diverged, dead) and the placeholders; a
 // plane's values (a cell, an axis number, the deepest row that reaches a
-// level per column, the column that reaches deepest, a row's least cell).
+// level per column, the column that reaches deepest, a row's least cell);
+// the histogram kinds (a share of a layer's bins, the bins a layer fills,
+// where half its values are reached).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -373,4 +375,63 @@ test('the residual blocks: block_field, block_stat and part_factor read the mome
   assert.throws(() => evaluateValues({ x: { kind: 'block_field', arch: 'residual', field: 'block_factor', block: 4 } }, runs, 'init'), /not a block/);
   assert.throws(() => evaluateValues({ x: { kind: 'part_factor', arch: 'residual', part: 'tail' } }, runs, 'init'), /neither stem nor head/);
   assert.throws(() => evaluateValues({ x: { kind: 'part_factor', arch: 'plain', part: 'stem' } }, runs, 'init'), /no stem/);
+});
+
+/* the histogram kinds: a made-up record of 4 layers with hist_pre on the edges -1, 0, 1, 2 (5 bins,
+   right-closed: v <= -1, (-1, 0], (0, 1], (1, 2], v > 2) and hist_grad on -46, -45 (3 bins) */
+function histRec() {
+  const r = rec(0, [-1, -2, -3, -4]);
+  r.hist_edges = { hist_pre: Float64Array.from([-1, 0, 1, 2]), hist_grad: Float64Array.from([-46, -45]) };
+  r.hist_pre = Uint32Array.from([
+    0, 5, 5, 0, 0, /* layer 1 */
+    1, 4, 4, 1, 0, /* layer 2: 80 % in (-1, 1] */
+    0, 0, 10, 0, 0, /* layer 3: one bin, a spike */
+    2, 2, 2, 2, 2, /* output */
+  ]);
+  r.hist_grad = Uint32Array.from([9, 1, 0, 0, 2, 8, 0, 0, 10, 0, 1, 3]);
+  return r;
+}
+
+test('hist_share: the share of a layer\'s values in a range of its bins, outside it, over the hidden layers', () => {
+  const r = histRec(), runs = { plain: { init: r, end: r } };
+  const v = evaluateValues({
+    in1: { kind: 'hist_share', arch: 'plain', hist: 'hist_pre', layer: 2, in: [-1, 1] },
+    out1: { kind: 'hist_share', arch: 'plain', hist: 'hist_pre', layer: 2, out: [-1, 1] },
+    le0: { kind: 'hist_share', arch: 'plain', hist: 'hist_pre', layer: 'last', in: [null, 0] },
+    min: { kind: 'hist_share', arch: 'plain', hist: 'hist_pre', layer: 'hidden', stat: 'min', in: [-1, 1] },
+    max: { kind: 'hist_share', arch: 'plain', hist: 'hist_pre', layer: 'hidden', stat: 'max', in: [-1, 1] },
+    zero1: { kind: 'hist_share', arch: 'plain', hist: 'hist_grad', layer: 1, in: [null, -46] },
+    zeroL: { kind: 'hist_share', arch: 'plain', hist: 'hist_grad', layer: 'last', in: [null, -46] },
+  }, runs, 'init');
+  assert.equal(v.in1.value, 0.8);
+  assert.ok(Math.abs(v.out1.value - 0.2) < 1e-15);
+  assert.equal(v.le0.value, 0.4);
+  assert.deepEqual([v.min.value, v.min.layer], [0.8, 2], 'hidden: layers 2 and 3, the smaller share and its layer');
+  assert.deepEqual([v.max.value, v.max.layer], [1, 3]);
+  assert.equal(v.zero1.value, 0.9);
+  assert.equal(v.zeroL.value, 0);
+  assert.equal(v.in1.unit, 'percent');
+  assert.throws(() => evaluateValues({ x: { kind: 'hist_share', arch: 'plain', hist: 'hist_pre', layer: 2, in: [-0.5, 1] } }, runs, 'init'), /not an edge/);
+  const bare = rec(0, [-1, -2, -3, -4]);
+  assert.throws(() => evaluateValues({ x: { kind: 'hist_share', arch: 'plain', hist: 'hist_pre', layer: 2, in: [-1, 1] } }, { plain: { init: bare, end: bare } }, 'init'), /no histograms/);
+});
+
+test('hist_bins counts the bins a layer fills (a spike: 1); hist_median is the edge where half the values are reached', () => {
+  const r = histRec(), runs = { plain: { init: r, end: r } };
+  const v = evaluateValues({
+    spike: { kind: 'hist_bins', arch: 'plain', hist: 'hist_pre', layer: 3 },
+    most: { kind: 'hist_bins', arch: 'plain', hist: 'hist_pre', layer: 'hidden', stat: 'max' },
+    least: { kind: 'hist_bins', arch: 'plain', hist: 'hist_pre', layer: 'hidden', stat: 'min' },
+    m1: { kind: 'hist_median', arch: 'plain', hist: 'hist_pre', layer: 1 },
+    mL: { kind: 'hist_median', arch: 'plain', hist: 'hist_pre', layer: 'last' },
+    g2: { kind: 'hist_median', arch: 'plain', hist: 'hist_grad', layer: 2 },
+  }, runs, 'init');
+  assert.equal(v.spike.value, 1);
+  assert.deepEqual([v.most.value, v.most.layer], [4, 2]);
+  assert.deepEqual([v.least.value, v.least.layer], [1, 3]);
+  assert.equal(v.m1.value, 0, 'layer 1: (-1, 0] completes the first half: its upper edge');
+  assert.equal(v.mL.value, 1);
+  assert.equal(v.g2.value, null, 'half of them in the open top bin: no edge to name');
+  assert.equal(v.g2.unit, 'decades');
+  assert.ok(VALUE_KINDS.includes('hist_share') && VALUE_KINDS.includes('hist_bins') && VALUE_KINDS.includes('hist_median'));
 });

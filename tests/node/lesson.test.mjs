@@ -78,7 +78,7 @@ const RUNS = {};
 const ran = (id) => {
   if (!RUNS[id]) {
     const exp = experiments[id];
-    const input = exp.sweep ? runSweepExperiment(engine, exp) : runExperiment(engine, exp.config);
+    const input = exp.sweep ? runSweepExperiment(engine, exp) : runExperiment(engine, exp.config, { hist: !!exp.dist });
     RUNS[id] = { input, ...evaluateExperiment(exp, input) };
   }
   return RUNS[id];

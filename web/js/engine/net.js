@@ -210,6 +210,8 @@
           const at = c.recordHist(p, k) / 4;
           out[name] = mod.HEAPU32.slice(at, at + this.nLayers * this.histBins[k]);
         });
+        /* and their edges, so that a record read alone (the lesson's values) knows its bins */
+        out.hist_edges = this.histEdges;
       }
       return out;
     }

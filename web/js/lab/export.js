@@ -37,7 +37,12 @@ export function recordCopy(r) {
  */
 export function jsonDoc({ version, config, layers, fields, records, histEdges }) {
   const edges = histEdges ? { hist_edges: Object.fromEntries(Object.entries(histEdges).map(([k, v]) => [k, Array.from(v)])) } : {};
-  return { gradlab: version, config, layers, fields, ...edges, records: records.map(recordCopy) };
+  /* the edges once, beside the layers: not in every record that holds histograms */
+  const copies = records.map(recordCopy).map((r) => {
+    if (r) for (const a of ARCHS) if (r[a]) delete r[a].hist_edges;
+    return r;
+  });
+  return { gradlab: version, config, layers, fields, ...edges, records: copies };
 }
 
 /** one CSV cell: quoted when it holds a quote, comma or newline @param {any} v */

@@ -189,6 +189,9 @@ export function howLines(x, names, values, moment, sweepResult, fmt, t, printed 
   return out;
 }
 
+/* a histogram value over the hidden layers picks the smallest share unless it says (values.js) */
+const DEFAULT_STAT = 'min';
+
 /**
  * @param {ValueSpec} spec @param {Value} v @param {Values} values @param {Moment | null} moment @param {any} sweepResult
  * @param {Formatters} fmt @param {T} t @returns {string | null}
@@ -299,6 +302,33 @@ function howLine(spec, v, values, moment, sweepResult, fmt, t) {
     }
     case 'part_factor':
       return t(`lesson.how.part_factor.${spec.part}`, { stack, step, value });
+    case 'hist_share': {
+      const r = rec(spec.arch, v.at);
+      if (!r) return null;
+      const range = /** @type {Array<number | null>} */ (spec.out || spec.in || [null, null]);
+      const num = (/** @type {number | null} */ x) => (x === null ? '' : fmt.number(x));
+      const grad = spec.hist === 'hist_grad' || spec.hist === 'hist_wgrad';
+      const where = spec.out ? 'out' : grad && range[0] === null && range[1] === r.hist_edges[/** @type {string} */ (spec.hist)][0] ? 'zero'
+        : range[0] === null ? 'le' : range[1] === null ? 'gt' : 'in';
+      const stat = spec.stat || DEFAULT_STAT;
+      const layer = spec.layer === 'hidden'
+        ? t(`lesson.how.hist_layer.${stat}`, { layer: v.layer === undefined ? '' : fmt.int(v.layer), last: fmt.int(r.grad_norm.length - 1) })
+        : layerWords(spec.layer, r, fmt, t);
+      return t('lesson.how.hist_share', {
+        stack, step, layer, value, hist: t(`lesson.hist.${spec.hist}`),
+        range: t(`lesson.how.range.${where}`, { lo: num(range[0]), hi: num(range[1]) }),
+      });
+    }
+    case 'hist_bins': {
+      const r = rec(spec.arch, v.at);
+      if (!r) return null;
+      return t('lesson.how.hist_bins', { stack, step, value, hist: t(`lesson.hist.${spec.hist}`), layer: v.layer === undefined ? '' : fmt.int(v.layer) });
+    }
+    case 'hist_median': {
+      const r = rec(spec.arch, v.at);
+      if (!r) return null;
+      return t('lesson.how.hist_median', { stack, step, value, hist: t(`lesson.hist.${spec.hist}`), layer: layerWords(spec.layer, r, fmt, t) });
+    }
     default:
       return null;
   }

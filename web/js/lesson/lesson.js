@@ -389,6 +389,8 @@ export function mountLesson({ store, i18n, lab }) {
     }
     S.active = { id, phase: 'configuring' };
     setResult(id, { state: 'running' });
+    /* an experiment about the distributions opens their view first: the configure then counts them */
+    if (x.dist && lab.distributions) lab.distributions.open();
     /* on a narrow screen the chart comes next to the question at once, and fills as the run goes */
     if (flow.active()) flow.point(id, pointer(x));
     lab.applySettings(x.config, { run: true, fromDefaults: true });

@@ -22,7 +22,7 @@ import { formatValue } from './answer.js';
 /** @typedef {import('./answer.js').Moment} Moment */
 /** @typedef {import('./answer.js').T} T */
 /** @typedef {import('../ui/i18n.js').Formatters} Formatters */
-/** @typedef {{chart: string, at: 'init' | 'end', highlight?: {layer?: any, what?: string}, config: Record<string, any>, sweep?: Record<string, any>, values?: Record<string, ValueSpec>, walk?: boolean}} Experiment experiments.json's entry */
+/** @typedef {{chart: string, at: 'init' | 'end', highlight?: {layer?: any, what?: string}, config: Record<string, any>, sweep?: Record<string, any>, values?: Record<string, ValueSpec>, walk?: boolean, dist?: boolean}} Experiment experiments.json's entry (dist: the run counts the histograms: the lesson opens the distributions view first) */
 /** @typedef {{kind: string, step: number, v: Record<string, Value>, bound?: number}} Panel */
 
 /**
@@ -31,7 +31,8 @@ import { formatValue } from './answer.js';
  *   grad_norm, heatmap  gradient norm of layer 1 and the output layer, both stacks
  *   update_ratio  the same layers' update ratio, from the record the chart shows
  *                 for this moment (timeline.js updateSource: its own, else the nearest update)
- *   saturation    the largest saturated share and its layer
+ *   saturation, dist  the largest saturated share and its layer (the distributions view: the
+ *                 share of z where phi' is small)
  *   boundary      the accuracy;  chain  the product of the factors, their median, the bound
  *   loss          loss at step 0 (init), or from step 0 to the end and the accuracy (end)
  * @param {string} kind @param {Experiment} x @param {Values} values the experiment's values
@@ -77,6 +78,7 @@ export function panelOf(kind, x, values, moment, records) {
       const src = own ? moment.runs : { plain: { init: p, end: p }, residual: { init: r, end: r } };
       return { kind: 'update', step: Math.max(p.step, r.step), v: read(four('update_ratio'), src) };
     }
+    case 'dist': /* the distributions view: its z panel shows each layer's saturated share */
     case 'saturation':
       return {
         kind: 'saturation', step: moment.step, v: read({

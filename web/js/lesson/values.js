@@ -50,7 +50,8 @@ export const GAP_WORDS = Object.freeze(['guess', 'value', 'off', 'right']);
 
 /** the value kinds evaluated on one record moment (`at`) */
 const MOMENT_KINDS = new Set(['field', 'log10_field', 'log10_ratio', 'compare_archs', 'loss', 'acc', 'chain_product',
-  'max_saturation', 'underflow_count', 'layers', 'step', 'log10_slope', 'hidden_median', 'block_field', 'block_stat', 'part_factor']);
+  'max_saturation', 'underflow_count', 'layers', 'step', 'log10_slope', 'hidden_median', 'block_field', 'block_stat', 'part_factor',
+  'hist_share', 'hist_bins', 'hist_median']);
 /** a residual stack's per-block fields (the record's arrays of n_blocks numbers) */
 const BLOCK_FIELDS = new Set(['block_factor', 'block_shortcut', 'block_branch']);
 /** the kinds over the whole run (no moment): they say their own steps */
@@ -70,7 +71,7 @@ export const VALUE_KINDS = Object.freeze([...MOMENT_KINDS, ...RUN_KINDS, ...DERI
  *   num_layer?: number | string, den_layer?: number | string, from_layer?: number | string, to_layer?: number | string,
  *   part?: string, block?: number | string, stat?: string, a?: string, b?: string, of?: string, plain?: string, residual?: string,
  *   metric?: string, index?: number, reach?: number, as?: string, digits?: number, negate?: boolean, may_underflow?: boolean,
- *   col?: number, row?: number, axis?: number}} ValueSpec
+ *   col?: number, row?: number, axis?: number, hist?: string, in?: Array<number | null>, out?: Array<number | null>}} ValueSpec
  * @typedef {{value: number | string | null, kind: string, unit: string, at: string | null, step: number | null,
  *   digits?: number, underflow?: boolean, upper?: number, lower?: number, arch?: string, layer?: number,
  *   r2?: number, approx?: boolean, where?: string, between?: number[], block?: number}} Value
@@ -121,6 +122,60 @@ function fitLine(xs, ys) {
 function median(v) {
   const s = [...v].sort((a, b) => a - b), m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/* ---- the histograms (hist_pre, hist_act, hist_grad, hist_wgrad): a record counted with them
+   holds, per histogram, layers x (E + 1) exact counts and its E edges (`hist_edges`); bins are
+   right-closed (bin b holds e[b-1] < v <= e[b]; bin 0 v <= e[0], bin E v > e[E-1]) */
+
+/** a record's histogram: its counts, edges and bins per layer @param {Record<string, any>} r @param {string | undefined} hist */
+function histOf(r, hist) {
+  const h = /** @type {string} */ (hist);
+  if (!r[h] || !r.hist_edges || !r.hist_edges[h]) throw new Error(`${h}: the record (step ${r.step}) holds no histograms (counted only with hist = 1)`);
+  const edges = /** @type {ArrayLike<number>} */ (r.hist_edges[h]);
+  return { counts: /** @type {ArrayLike<number>} */ (r[h]), edges, bins: edges.length + 1 };
+}
+
+/** the bin index an edge closes (bin k holds v <= edges[k]); null: the open end @param {ArrayLike<number>} edges @param {number | null} x @param {number} fallback */
+function edgeIndex(edges, x, fallback) {
+  if (x === null || x === undefined) return fallback;
+  for (let k = 0; k < edges.length; k++) if (edges[k] === x) return k;
+  throw new Error(`${x} is not an edge of the histogram (${edges[0]} .. ${edges[edges.length - 1]}): a share must follow its bins`);
+}
+
+/**
+ * Layer l's (0-based) share of values v with lo < v <= hi (lo, hi: edges or null for an open end),
+ * or, `out`, outside that: v <= lo or v > hi.  null when the layer has no values.
+ * @param {{counts: ArrayLike<number>, edges: ArrayLike<number>, bins: number}} h @param {number} l
+ * @param {Array<number | null>} range @param {boolean} out
+ */
+function histShare(h, l, range, out) {
+  const first = edgeIndex(h.edges, range[0], -1) + 1, last = edgeIndex(h.edges, range[1], h.bins - 1);
+  let inside = 0, total = 0;
+  for (let b = 0; b < h.bins; b++) {
+    const c = h.counts[l * h.bins + b];
+    total += c;
+    if (b >= first && b <= last) inside += c;
+  }
+  if (!total) return null;
+  return out ? (total - inside) / total : inside / total;
+}
+
+/** the layers a histogram value reads: one (1, 'last', n) or the hidden ones ('hidden': not layer 1, not the output)
+    @param {Record<string, any>} r @param {number | string | undefined} layer */
+function histLayers(r, layer) {
+  if (layer !== 'hidden') return [layerIndex(r, layer)];
+  const n = r.grad_norm.length;
+  return Array.from({ length: Math.max(0, n - 2) }, (_, i) => i + 1);
+}
+
+/** one number of several layers: 'min', 'max' or 'median', and the layer it came from
+    @param {Array<{v: number, l: number}>} xs @param {string | undefined} stat */
+function pickStat(xs, stat = 'min') {
+  if (!xs.length) return { v: null, l: null };
+  if (stat === 'median') return { v: median(xs.map((x) => x.v)), l: null };
+  const best = xs.reduce((a, x) => ((stat === 'max' ? x.v > a.v : x.v < a.v) ? x : a));
+  return best;
 }
 
 /**
@@ -278,6 +333,44 @@ function valueOf(spec, runs, at, get) {
       /* the median over the hidden layers (2 .. L+1, not layer 1 and the output layer) of a per-layer field */
       const r = rec(spec.arch);
       v = { value: median(Array.from(/** @type {ArrayLike<number>} */ (r[/** @type {string} */ (spec.field)])).slice(1, -1)), kind: spec.kind, unit: spec.field === 'saturation' ? 'percent' : 'value', at, step: r.step, arch: spec.arch };
+      break;
+    }
+    case 'hist_share': {
+      /* the share of a layer's values in (in: [lo, hi]) or outside (out: [lo, hi]) a range of
+         its bins' edges; 'hidden': the smallest (stat min), largest or median share over them */
+      const r = rec(spec.arch), h = histOf(r, spec.hist), out = !!spec.out;
+      const range = /** @type {Array<number | null>} */ (spec.out || spec.in || [null, null]);
+      const xs = histLayers(r, spec.layer).map((l) => ({ v: histShare(h, l, range, out), l })).filter((x) => x.v !== null);
+      const best = pickStat(/** @type {Array<{v: number, l: number}>} */ (xs), spec.stat);
+      v = { value: best.v, kind: spec.kind, unit: 'percent', at, step: r.step, arch: spec.arch };
+      if (best.l !== null) v.layer = best.l + 1;
+      break;
+    }
+    case 'hist_bins': {
+      /* how many bins of a layer hold any value (1: every value in one bin, a spike); 'hidden': the most */
+      const r = rec(spec.arch), h = histOf(r, spec.hist);
+      const xs = histLayers(r, spec.layer).map((l) => {
+        let n = 0;
+        for (let b = 0; b < h.bins; b++) if (h.counts[l * h.bins + b] > 0) n++;
+        return { v: n, l };
+      });
+      const best = pickStat(xs, spec.stat || 'max');
+      v = { value: best.v, kind: spec.kind, unit: 'count', at, step: r.step, arch: spec.arch };
+      if (best.l !== null) v.layer = best.l + 1;
+      break;
+    }
+    case 'hist_median': {
+      /* where a layer's values reach half their count: the upper edge of that bin (log10 units for
+         hist_grad and hist_wgrad: decades; null when half of them sit in the open top bin) */
+      const r = rec(spec.arch), h = histOf(r, spec.hist), l = layerIndex(r, spec.layer);
+      let total = 0, run = 0, at2 = -1;
+      for (let b = 0; b < h.bins; b++) total += h.counts[l * h.bins + b];
+      for (let b = 0; b < h.bins && at2 < 0; b++) {
+        run += h.counts[l * h.bins + b];
+        if (2 * run >= total && total > 0) at2 = b;
+      }
+      const grad = spec.hist === 'hist_grad' || spec.hist === 'hist_wgrad';
+      v = { value: at2 >= 0 && at2 < h.edges.length ? h.edges[at2] : null, kind: spec.kind, unit: grad ? 'decades' : 'value', at, step: r.step, arch: spec.arch, layer: l + 1 };
       break;
     }
     case 'diverged_step': {
