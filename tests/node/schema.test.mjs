@@ -92,3 +92,20 @@ test('predict=required (classroom mode): a page key, decoded, encoded back, a ba
   assert.deepEqual(bad.messages, ["predict: unknown value 'yes' (choose one of required)"]);
   assert.ok(GradLabState.PAGE_KEYS.includes('predict'));
 });
+
+test('the symmetric starts in the link: init=zeros, init=constant with init_value, and the page\'s fixed hist', async () => {
+  const { FIXED, applies, GROUP_OF } = await import('../../web/js/lab/settings-rules.js');
+  const page = GradLabState.create(engine.settings, { fixed: FIXED, notFromUrl: { data: ['csv'] } });
+  for (const cfg of [{ init: 'zeros' }, { init: 'constant', init_value: 0.3 }, { init: 'constant', init_value: -0.25 }]) {
+    const config = { ...page.defaults(), ...cfg };
+    const back = page.decode(page.encode(config, { lang: 'en' }));
+    assert.deepEqual(back.messages, []);
+    for (const [k, v] of Object.entries(cfg)) assert.equal(String(back.config[k]), String(v), `${k} round-trips`);
+    assert.equal(back.config.hist, 0, 'the page keeps hist at 0 (the distributions view turns it on)');
+    assert.ok(!/hist=/.test(page.encode(config, { lang: 'en' })), 'hist is not in the link');
+  }
+  assert.match(page.decode('?hist=1').messages.join(' '), /hist: the page always uses 0/);
+  assert.equal(GROUP_OF.init_value, 'network');
+  assert.equal(applies('init_value', { init: 'constant' }), true);
+  assert.equal(applies('init_value', { init: 'zeros' }), false);
+});
