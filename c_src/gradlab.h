@@ -252,6 +252,14 @@ typedef enum {
   GL_GRAD_FACTOR_THEORY, /* grad_norm_theory[l-1] / grad_norm_theory[l]: the weight-gradient
                          law's factor at layer l, sqrt(chi_l) times the forward signal's
                          (layers 2 .. anchor; 0 elsewhere); see GL_GRAD_NORM_THEORY */
+  /* Added for a layer's card: the factors of chi = fan_in * var(W_l) * mean phi'^2 one by
+   * one (chi is their product, computed in that order) and the norm update_ratio divides
+   * by; all of the weights the recorded gradient was taken at (before its update). */
+  GL_WEIGHT_NORM,     /* ||W_l||_F */
+  GL_WEIGHT_VAR,      /* var(W_l): the variance of the layer's weights (about their mean) */
+  GL_ACT_SLOPE_SQ,    /* mean phi'(z)^2 of the phi feeding layer l (times (gamma rstd)^2 per
+                         unit where a normalisation feeds that phi; 1 for Lin_1, whose input is x) */
+  GL_FAN_IN,          /* inputs per unit: the width before the layer (9 x channels for a conv) */
   GL_N_FIELDS
 } gl_field;
 

@@ -16,6 +16,8 @@
 #   - has no "act_grad_norm_theory" and "grad_factor_theory" (added), and its
 #     "grad_norm_theory" is the old line (redefined: now the law of the weight
 #     gradients, its old values are act_grad_norm_theory's law).
+#   - has no "weight_norm", "weight_var", "act_slope_sq" and "fan_in" (added for
+#     the layer's card, issue 25: chi's factors one by one and ||W||).
 # Checked against such a reference, the added fields are taken out of the new
 # output and grad_norm_theory's values are left out of both, and the script
 # says so; every other byte counts.  Against a reference that has them, every
@@ -77,6 +79,11 @@ strip_blocks='s/, "block_(factor|shortcut|branch)": \[[^\]]*\]//g; s/, "(stem|he
 if [ "$mode" = check ] && ! grep -q '"block_layers"' "$dir/00.out"; then
   rules="$rules $strip_blocks"
   echo "the reference predates the per-block statistics of issue 25: block_* fields, stem_factor, head_factor and block_layers (added) are not compared"
+fi
+strip_card='s/, "(weight_norm|weight_var|act_slope_sq|fan_in)(_p10|_p90)?": \[[^\]]*\]//g;'
+if [ "$mode" = check ] && ! grep -q '"weight_norm"' "$dir/00.out"; then
+  rules="$rules $strip_card"
+  echo "the reference predates the layer card's fields of issue 25: weight_norm, weight_var, act_slope_sq and fan_in (added) are not compared"
 fi
 norm() { if [ -n "$rules" ]; then perl -pe "$rules" < "$1"; else cat "$1"; fi; }
 same() { cmp -s <(norm "$1") <(norm "$2"); }
