@@ -9,6 +9,7 @@
  */
 import { $, download } from '../ui/dom.js';
 import { ARCHS } from './history.js';
+import { inForce } from './schema.js';
 
 /** A statistics record as a plain object (typed arrays become arrays). @param {Record<string, any>} s */
 export function plainRecord(s) {
@@ -28,12 +29,16 @@ export function recordCopy(r) {
 }
 
 /**
- * The JSON export: {gradlab, config, layers, fields, records}.
- * @param {{version: string, config: any, layers: string[], fields: string[], records: any[]}} run
+ * The JSON export: {gradlab, config, changes, layers, fields, records}; `changes` the run's
+ * changes of course as the CLI's JSON lists its --change flags ([{step, settings}], [] none).
+ * @param {{version: string, config: any, changes?: Array<{step: number, settings: Record<string, number>}>, layers: string[], fields: string[], records: any[]}} run
  */
-export function jsonDoc({ version, config, layers, fields, records }) {
-  return { gradlab: version, config, layers, fields, records: records.map(recordCopy) };
+export function jsonDoc({ version, config, changes = [], layers, fields, records }) {
+  return { gradlab: version, config, changes: changes.map((c) => ({ step: c.step, settings: { ...c.settings } })), layers, fields, records: records.map(recordCopy) };
 }
+
+/* the settings a run may change mid-run: a CSV column each, the value its record's update used */
+const COURSE = ['lr', 'clip', 'momentum'];
 
 /** one CSV cell: quoted when it holds a quote, comma or newline @param {any} v */
 export function csvCell(v) {
@@ -43,18 +48,23 @@ export function csvCell(v) {
 }
 
 /**
- * The CSV export: one row per stack, record and layer.
- * @param {{layers: string[], fields: string[], records: any[]}} run
+ * The CSV export: one row per stack, record and layer; with the config, the columns lr, clip
+ * and momentum after status: the values the record's update was made with (the config's, or a
+ * change of course's from its step on; a record without an update: the values then in force).
+ * @param {{layers: string[], fields: string[], records: any[], config?: Record<string, any> | null,
+ *          changes?: Array<{step: number, settings: Record<string, number>}>}} run
  */
-export function csvText({ layers, fields, records }) {
-  const head = ['arch', 'step', 'steps_done', 'loss', 'acc', 'status', 'layer', 'layer_name', ...fields];
+export function csvText({ layers, fields, records, config = null, changes = [] }) {
+  const course = config ? COURSE : [];
+  const head = ['arch', 'step', 'steps_done', 'loss', 'acc', 'status', ...course, 'layer', 'layer_name', ...fields];
   const lines = [head.join(',')];
   for (const r of records) {
     for (const a of ARCHS) {
       const s = r[a];
       if (!s) continue;
+      const now = config ? inForce(config, changes, s.step) : {};
       for (let l = 0; l < layers.length; l++) {
-        const row = [a, s.step, s.steps_done, s.loss, s.acc, s.status, l + 1, layers[l], ...fields.map((f) => s[f][l])];
+        const row = [a, s.step, s.steps_done, s.loss, s.acc, s.status, ...course.map((k) => now[k]), l + 1, layers[l], ...fields.map((f) => s[f][l])];
         lines.push(row.map(csvCell).join(','));
       }
     }
@@ -70,7 +80,7 @@ export function mountExport({ store, history, labCharts, i18n }) {
   const t = i18n.t;
   const run = () => {
     const s = store.get();
-    return { version: s.version || '', config: s.config, layers: s.layers, fields: s.fields, records: history.records };
+    return { version: s.version || '', config: s.config, changes: s.changes || [], layers: s.layers, fields: s.fields, records: history.records };
   };
   /** a chart of the registry (charts.js) as `gradlab-<name>.png`, with its title @param {string} name */
   function exportPng(name) {

@@ -45,6 +45,8 @@
  *   cursor: {step: number, index: number} | null,
  *   shown: LabRecord | null,
  *   selected: import('./selection.js').Selected | null,
+ *   changes: import('./schema.js').Change[],
+ *   blockLayers: {plain: number[][], residual: number[][]} | null,
  * }} State
  *   phase            where the lab is (above); session.js moves it
  *   lang             the page's language, 'en' | 'fa' (main.js, once the strings are loaded)
@@ -67,6 +69,9 @@
  *                    record (timeline.js)
  *   shown            the record every per-layer view draws: the newest, or the cursor's (timeline.js)
  *   selected         the layer the student selected, {arch, layer} (1-based) or null (selection.js)
+ *   changes          the run's changes of course, [{step, settings}] in step order: made mid-run, or
+ *                    the link's or the lesson's, held by the Worker for their steps (session.js)
+ *   blockLayers      each residual block's first and last layer, per stack (the `configured` message; session.js)
  */
 
 

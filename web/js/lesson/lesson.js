@@ -280,7 +280,9 @@ export function mountLesson({ store, i18n, lab }) {
     }
     S.active = { id, phase: 'configuring' };
     setResult(id, { state: 'running' });
-    lab.applySettings(x.config, { run: true, fromDefaults: true });
+    /* a scheduled change of course (experiments.json `changes`: [{step, clip: 1}]) from its step on */
+    const changes = (x.changes || []).map((/** @type {Record<string, any>} */ c) => ({ step: c.step, settings: Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'step')) }));
+    lab.applySettings(x.config, { run: true, fromDefaults: true, changes });
   }
 
   /** @param {any} result @param {any} request the panel's finished sweep */

@@ -15,7 +15,8 @@ import { chartData } from '../sweep/sweep-model.js';
  * answers the question decides which.  Kept raw, formatted when shown, so
  * a change of language re-formats them.
  */
-/** @typedef {{chart: string, highlight?: {layer?: any, what?: string}, config: Record<string, any>, sweep?: Record<string, any>}} Experiment experiments.json's entry */
+/** @typedef {{chart: string, highlight?: {layer?: any, what?: string}, config: Record<string, any>, sweep?: Record<string, any>,
+ *   changes?: Array<{step: number, [name: string]: number}>}} Experiment experiments.json's entry (changes: the run's scheduled changes of course) */
 /** @typedef {{v: number, under?: boolean}} LayerValue */
 /** @typedef {{kind: string, step: number, v: Record<string, any>, diverged: Array<{arch: string, step: number}>}} Numbers */
 

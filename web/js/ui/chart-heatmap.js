@@ -5,7 +5,7 @@
  * (addColumn), and a marker on one row (setMarker).
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, axisOptions, whiteBackground, baseOptions, thin, markerLabel, MARK, cursorLine, chartMethods } from './chart-common.js';
+import { defaultFormat, axisOptions, whiteBackground, baseOptions, thin, markerLabel, MARK, cursorLine, eventLines, chartMethods } from './chart-common.js';
 /* viridis (perceptually uniform, colour-blind safe), 10 anchors from 0 to 1 */
 const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725']
   .map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
@@ -38,8 +38,8 @@ export function heatmap(canvas, spec) {
   let fmt = Object.assign({}, defaultFormat, spec.format);
   const maxColumns = spec.maxColumns || 400;
   const nullRgb = hexRgb(spec.nullColor || '#c8c8c8');
-  /** @type {{rows: number, columns: Array<{x: number, values: Float64Array}>, vmin: number, vmax: number, dirty: boolean, colorbarTitle: string, nullLabel: string, marker: any, cursor: number | null}} */
-  const st = { rows: 1, columns: [], vmin: 0, vmax: 1, dirty: true, colorbarTitle: spec.colorbar.title, nullLabel: spec.nullLabel || '', marker: null, cursor: null };
+  /** @type {{rows: number, columns: Array<{x: number, values: Float64Array}>, vmin: number, vmax: number, dirty: boolean, colorbarTitle: string, nullLabel: string, marker: any, cursor: number | null, events: Array<{x: number, label: string}>, rtl: boolean}} */
+  const st = { rows: 1, columns: [], vmin: 0, vmax: 1, dirty: true, colorbarTitle: spec.colorbar.title, nullLabel: spec.nullLabel || '', marker: null, cursor: null, events: [], rtl: false };
   const off = document.createElement('canvas');
 
   function paint() {
@@ -159,7 +159,7 @@ export function heatmap(canvas, spec) {
   const inColumns = (/** @type {number} */ v) => st.columns.length && v >= st.columns[0].x && v <= st.columns[st.columns.length - 1].x;
   options.scales.x.ticks.callback = (/** @type {number} */ v) => (inColumns(v) && Number.isInteger(v) ? fmt.number(v) : '');
   options.plugins.tooltip.enabled = false;
-  const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [{ data: [] }] }, options, plugins: [whiteBackground, draw, cursorLine(() => st.cursor)] });
+  const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [{ data: [] }] }, options, plugins: [whiteBackground, draw, eventLines(() => st.events, () => st.rtl), cursorLine(() => st.cursor)] });
 
   function updateScales() {
     const n = st.columns.length;
@@ -193,6 +193,28 @@ export function heatmap(canvas, spec) {
     },
     /** the time cursor's x, or null */
     cursor: () => st.cursor,
+    /** events on the step axis, each a dashed line with its label (a run's changes of course) @param {Array<{x: number, label: string}>} list */
+    setEvents(list) {
+      st.events = list.filter((e) => Number.isFinite(e.x)).map((e) => ({ x: e.x, label: e.label || '' }));
+    },
+    /** the events drawn (copies) */
+    events: () => st.events.map((e) => ({ ...e })),
+    /** where the cell of a row (layer) at column x (a step) is on the canvas (CSS pixels), or null @param {number} row @param {number} x */
+    pixelOf(row, x) {
+      if (!chart.chartArea || row < 1 || row > st.rows) return null;
+      return { x: chart.scales.x.getPixelForValue(x), y: chart.scales.y.getPixelForValue(row) };
+    },
+    /**
+     * The layer (row) and step (column) under a point of the canvas (CSS pixels from its
+     * top left), or null outside the plot: a click picks a layer.
+     * @param {number} px @param {number} py @returns {{row: number, x: number} | null}
+     */
+    pick(px, py) {
+      const a = chart.chartArea;
+      if (!a || px < a.left || px > a.right || py < a.top || py > a.bottom) return null;
+      const row = Math.round(chart.scales.y.getValueForPixel(py));
+      return row >= 1 && row <= st.rows ? { row, x: chart.scales.x.getValueForPixel(px) } : null;
+    },
     /** @param {number} rows */
     reset(rows) {
       st.rows = Math.max(1, rows);
@@ -228,9 +250,10 @@ export function heatmap(canvas, spec) {
       if (texts.colorbar !== undefined) st.colorbarTitle = texts.colorbar;
       if (texts.nullLabel !== undefined) st.nullLabel = texts.nullLabel;
     },
-    /** @param {Partial<import('./chart-common.js').TickFormat>} format */
-    setFormat(format) {
+    /** @param {Partial<import('./chart-common.js').TickFormat>} format @param {boolean} [rtl] */
+    setFormat(format, rtl) {
       fmt = Object.assign({}, defaultFormat, format);
+      st.rtl = !!rtl;
       chart.options.scales.x.ticks.callback = (/** @type {number} */ v) => (inColumns(v) && Number.isInteger(v) ? fmt.number(v) : '');
       chart.options.scales.y.ticks.callback = (/** @type {number} */ v) => (Number.isInteger(v) ? fmt.number(v) : '');
     },
