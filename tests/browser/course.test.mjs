@@ -191,20 +191,49 @@ test('changing clipping mid-run changes course (the run goes on from step 3), th
   await page.close();
 });
 
-test('in Persian: the marks and the control\'s line in Persian words and digits', { timeout: 3 * TIMEOUT }, async () => {
-  for (const width of [1366, 390]) {
-    const { page, log } = await env.newPage(width === 390 ? { viewport: { width: 390, height: 844 } } : {});
-    await page.goto(`${env.url}?${RUN}&lang=fa&change=1:clip=1`);
-    await waitReady(page);
-    await runToEnd(page);
-    const d = await page.evaluate(() => ({ events: window.gradlab.debug().events, note: document.getElementById('change-note-clip').textContent }));
-    const iso = (s) => s.replace(/[\u2066\u2069]/g, '');
-    assert.equal(iso(d.events.loss[0].label), 'برش گرادیان خاموش ← ۱');
-    assert.equal(iso(d.note), 'از گام ۱ به بعد: ۱ (پیش از آن: خاموش)؛ اجرا با همان وزن‌ها ادامه یافت.');
-    await page.locator('#card-loss').screenshot({ path: shotPath(`course-loss-fa-${width}.png`) });
-    await page.locator('[data-setting="clip"]').screenshot({ path: shotPath(`course-clip-fa-${width}.png`) });
-    if (width === 390) await page.locator('#card-heat-plain').screenshot({ path: shotPath('course-heatmap-fa-390.png') });
-    assert.deepEqual(log.errors, []);
-    await page.close();
+test('a changed run in Persian and English at 1366 x 768 and 390 x 844: the marks and the control\'s line in the page\'s words and digits', { timeout: 5 * TIMEOUT }, async () => {
+  const want = {
+    en: { mark: 'clip off → 1', note: '1 from step 1 on (was off): the run went on from its weights.' },
+    fa: { mark: 'برش گرادیان خاموش ← ۱', note: 'از گام ۱ به بعد: ۱ (پیش از آن: خاموش)؛ اجرا با همان وزن‌ها ادامه یافت.' },
+  };
+  for (const lang of ['fa', 'en']) {
+    for (const width of [1366, 390]) {
+      const { page, log } = await env.newPage(width === 390 ? { viewport: { width: 390, height: 844 } } : {});
+      await page.goto(`${env.url}?${RUN}&lang=${lang}&change=1:clip=1`);
+      await waitReady(page);
+      await runToEnd(page);
+      const d = await page.evaluate(() => ({ events: window.gradlab.debug().events, note: document.getElementById('change-note-clip').textContent }));
+      const iso = (x) => x.replace(/[\u2066\u2069]/g, '');
+      assert.equal(iso(d.events.loss[0].label), want[lang].mark);
+      assert.equal(iso(d.events.heatmap_residual[0].label), want[lang].mark);
+      assert.equal(iso(d.note), want[lang].note);
+      await page.locator('#card-loss').screenshot({ path: shotPath(`course-loss-${lang}-${width}.png`) });
+      await page.locator('#card-heat-plain').screenshot({ path: shotPath(`course-heatmap-${lang}-${width}.png`) });
+      await page.locator('[data-setting="clip"]').screenshot({ path: shotPath(`course-clip-${lang}-${width}.png`) });
+      assert.deepEqual(log.errors, []);
+      await page.close();
+    }
   }
+});
+
+test('the lesson\'s rescue experiment runs with its change of course: clipping from step 1, marked, no stack diverges', { timeout: 4 * TIMEOUT }, async () => {
+  const { page, log } = await env.newPage();
+  await page.goto(`${env.url}?lang=en&step=exploding`);
+  await waitReady(page);
+  await page.waitForSelector('#lesson [data-experiment-id="explode_rescue"] .run-experiment', { timeout: TIMEOUT });
+  await page.click('#lesson [data-experiment-id="explode_rescue"] .run-experiment');
+  await page.waitForFunction(() => {
+    const r = window.gradlabLesson.debug().results.explode_rescue;
+    return r && r.state === 'done';
+  }, null, { timeout: 3 * TIMEOUT, polling: 250 });
+  const d = await page.evaluate(() => ({ d: window.gradlab.debug(), url: location.search }));
+  assert.deepEqual(d.d.changes, [{ step: 1, settings: { clip: 1 } }]);
+  assert.equal(d.d.config.clip, 0, 'the run starts without clipping');
+  assert.deepEqual(d.d.events.loss, [{ x: 1, label: 'clip off → 1' }]);
+  assert.match(d.url, /&change=1:clip=1/);
+  for (const a of ['plain', 'residual']) assert.equal(d.d.latest[a].status, 'ok', `${a} did not diverge`);
+  /* the same records as the CLI's --change run (the lesson's claims are checked on that run in node) */
+  await sameAsCli(page, 'the lesson\'s rescue');
+  assert.deepEqual(log.errors, []);
+  await page.close();
 });
