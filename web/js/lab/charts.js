@@ -51,6 +51,7 @@ import { hasDiverged } from './stacks.js';
  *   history: import('./history.js').History, record: LabRecord | null, latest: LabRecord | null,
  *   cursor: {step: number, index: number} | null, records: readonly LabRecord[], index: number,
  *   family: (name: string) => AnyChart[],
+ *   course: import('./course.js').Mark[], marks: Array<{x: number, label: string}>,
  * }} ChartContext
  *   layers    the configuration's layer names, input first
  *   last      the last layer's number as the axis titles write it ('…' before a configuration)
@@ -60,6 +61,8 @@ import { hasDiverged } from './stacks.js';
  *   cursor    the time cursor (null: it follows the newest record); records, index: the kept
  *             records and the index of `record` among them
  *   family    the charts of a family, in registry order
+ *   course, marks  the run's changes of course it has reached (course.js) and their labels at
+ *             their steps ("lr 0.1 → 0.01"): the loss chart and the heatmaps draw them
  */
 /**
  * @typedef {{
@@ -317,11 +320,14 @@ const ENTRIES = [
       }
       lossScale(c);
       c.setCursor(ctx.cursor ? ctx.cursor.step : null);
+      c.setEvents(ctx.marks);
       c.render();
     },
     describe(r, ctx) {
       const table = stackTable(ctx, r, ARCHS);
       const notes = ARCHS.filter((a) => ctx.latest && hasDiverged(ctx.latest[a])).map((a) => divergedLabel(ctx, a, /** @type {LabRecord} */ (ctx.latest)[a]));
+      /* the changes of course: "from step 37: lr 0.1 → 0.01" */
+      notes.push(...ctx.marks.map((m) => ctx.t('change.alt', { step: ctx.fmt.int(m.x), what: m.label })));
       return notes.length ? { ...table, caption: `${table.caption.replace(/\.$/, '')}. ${notes.join('. ')}.` } : table;
     },
   },
@@ -395,6 +401,7 @@ const ENTRIES = [
       const scale = heatScale(ctx.family('heatmap'));
       if (scale) c.setRange(scale.min, scale.max);
       c.setCursor(ctx.cursor ? ctx.cursor.step : null);
+      c.setEvents(ctx.marks);
       c.render();
     },
     describe: (r, ctx) => layerTable(ctx, {

@@ -46,6 +46,7 @@
  *   cursor: {step: number, index: number} | null,
  *   shown: LabRecord | null,
  *   selected: import('./selection.js').Selected | null,
+ *   changes: import('./schema.js').Change[],
  *   blockLayers: {plain: number[][], residual: number[][]},
  *   blockFields?: string[],
  *   walk: {pos: number, playing: boolean} | null,
@@ -73,6 +74,8 @@
  *                    record (timeline.js)
  *   shown            the record every per-layer view draws: the newest, or the cursor's (timeline.js)
  *   selected         the layer the student selected, {arch, layer} (1-based) or null (selection.js)
+ *   changes          the run's changes of course, [{step, settings}] in step order: made mid-run, or
+ *                    the link's or the lesson's, held by the Worker for their steps (session.js)
  *   blockFields      the engine's per-block field names (the `ready` message's blockFields; main.js)
  *   blockLayers      per stack, each residual block's first and last layer, 1-based ([] for a plain
  *                    stack; the `configured` message's, session.js)
