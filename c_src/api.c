@@ -71,7 +71,9 @@ static const char *FIELD_NAMES[GL_N_FIELDS] = {
     "grad_norm", "act_grad_norm", "act_mean", "act_std", "saturation",
     "update_ratio", "chi", "chi_measured", "underflow", "grad_norm_theory", "gamma_grad_norm",
     "chain_factor", "chain_factor_theory", "chain_product", "chain_product_theory",
-    "act_grad_norm_theory", "grad_factor_theory", "act_unit_std"};
+    "act_grad_norm_theory", "grad_factor_theory", "act_unit_std",
+    "weight_norm", "weight_var", "act_slope_sq",
+    "fan_in"};
 double gl_act_max_slope(const gl_net *net) { return net ? act_max_slope(net->s.act) : 0; }
 
 const char *gl_field_name(int field) {

@@ -256,6 +256,14 @@ typedef enum {
                          layer's units (conv: across channels, per pixel), averaged over the
                          batch, square-rooted; exactly 0 when every unit computes the same
                          (a symmetric init) */
+  /* Added for a layer's card: the factors of chi = fan_in * var(W_l) * mean phi'^2 one by
+   * one (chi is their product, computed in that order) and the norm update_ratio divides
+   * by; all of the weights the recorded gradient was taken at (before its update). */
+  GL_WEIGHT_NORM,     /* ||W_l||_F */
+  GL_WEIGHT_VAR,      /* var(W_l): the variance of the layer's weights (about their mean) */
+  GL_ACT_SLOPE_SQ,    /* mean phi'(z)^2 of the phi feeding layer l (times (gamma rstd)^2 per
+                         unit where a normalisation feeds that phi; 1 for Lin_1, whose input is x) */
+  GL_FAN_IN,          /* inputs per unit: the width before the layer (9 x channels for a conv) */
   GL_N_FIELDS
 } gl_field;
 

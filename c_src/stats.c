@@ -200,6 +200,8 @@ void gl_measure_batch(gl_net *n, int rows) {
  *                    (times (gamma rstd)^2 per unit where a normalisation feeds that phi)
  *   gamma_grad_norm_l = ||dgamma|| of the normalisation on layer l's way out
  *   update_ratio_l = ||delta W_l|| / ||W_l||,  ||W||^2 = nw (var + mean^2)
+ *   weight_norm_l = ||W_l||, weight_var_l = var(W_l), act_slope_sq_l = mean phi'^2 and
+ *   fan_in_l: chi's factors and update_ratio's denominator, each on its own
  * and the theory lines (theory_lines, below). */
 /* x clamped to a double's range (NaN only from NaN) */
 static double clamp_max(double x) { return x > DBL_MAX ? DBL_MAX : x; }
@@ -305,6 +307,11 @@ void gl_measure_weights(gl_net *n, int update, const double *upd, const double *
     const double *msq = n->work + nl + 1;
     double e = L->in_from >= 0 ? msq[L->in_from] : 1.0;
     n->rec[GL_CHI * nl + l] = L->in * var * e;
+    /* chi's factors one by one, for a layer's card (the page multiplies nothing) */
+    n->rec[GL_FAN_IN * nl + l] = L->in;
+    n->rec[GL_WEIGHT_VAR * nl + l] = var;
+    n->rec[GL_ACT_SLOPE_SQ * nl + l] = e;
+    n->rec[GL_WEIGHT_NORM * nl + l] = sqrt(w2);
     n->rec[GL_UPDATE_RATIO * nl + l] = update && w2 > 0 ? sqrt(upd[l] / w2) : 0;
     n->rec[GL_GAMMA_GRAD_NORM * nl + l] = sqrt(n->gamma_sumsq[l]);
   }

@@ -126,7 +126,7 @@ static void test_no_shortcut_is_plain(void) {
         for (int fd = 0; fd < GL_N_FIELDS; fd++) {
           /* chi and what is made of it (the theory line, the mean-field chain) are wired per architecture */
           if (fd == GL_CHI || fd == GL_GRAD_NORM_THEORY || fd == GL_CHAIN_FACTOR_THEORY || fd == GL_CHAIN_PRODUCT_THEORY ||
-              fd == GL_ACT_GRAD_NORM_THEORY || fd == GL_GRAD_FACTOR_THEORY)
+              fd == GL_ACT_GRAD_NORM_THEORY || fd == GL_GRAD_FACTOR_THEORY || fd == GL_ACT_SLOPE_SQ)
             continue;
           const double *a = gl_record_field(p, fd), *b = gl_record_field(r, fd);
           for (int l = 0; l < gl_n_layers(p); l++) worst = fmax(worst, fabs(a[l] - b[l]));
@@ -486,6 +486,29 @@ static void test_bad_input(void) {
   }
 }
 
+/* A layer's card on the conv model (test_util.h card_rules): fan_in = 9 x the
+ * channels in, chi's factors and ||W||, plain and residual, with batch norm. */
+static void test_card_fields(void) {
+  printf("the layer card's fields on conv layers\n");
+  for (int norm = 0; norm < 2; norm++) {
+    for (int arch = GL_ARCH_PLAIN; arch <= GL_ARCH_RESIDUAL; arch++) {
+      gl_net *n = make(norm ? "model=conv data=digits blocks=2 channels=3 batch=16 record_every=1 act=relu init=he norm=batch"
+                            : "model=conv data=digits blocks=2 channels=3 batch=16 record_every=1 act=tanh",
+                       arch, 64, 0);
+      if (!n) continue;
+      int bad[4] = {0, 0, 0, 0};
+      card_rules(n, 0, bad);
+      card_rules(n, 1, bad);
+      const double *fan = gl_record_field(n, GL_FAN_IN);
+      CHECK(!bad[0] && !bad[1] && !bad[2] && !bad[3] && fan[0] == 9 && fan[1] == 27,
+            "conv %s norm=%s: chi's factors (%d), fan_in %g, %g (%d), weight_norm (%d), weight_var (%d)",
+            arch == GL_ARCH_PLAIN ? "plain" : "residual", norm ? "batch" : "none", bad[0], fan[0], fan[1], bad[1],
+            bad[2], bad[3]);
+      gl_free(n);
+    }
+  }
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   train_bytes = read_all("web/data/digits-train.bin", &train_len);
@@ -500,6 +523,7 @@ int main(int argc, char **argv) {
   timed(test_eval_subset);
   timed(test_no_shortcut_is_plain);
   timed(test_blocks);
+  timed(test_card_fields);
   if (!quick) {
     timed(test_vanishing);
     timed(test_training);

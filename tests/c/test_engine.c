@@ -157,9 +157,10 @@ static void test_no_shortcut_is_plain(void) {
         gl_step(p, 1);
         gl_step(r, 1);
         for (int fd = 0; fd < GL_N_FIELDS; fd++) {
-          /* chi and what is made of it (the theory line, the mean-field chain) are wired per architecture */
+          /* chi and what is made of it (the theory line, the mean-field chain, its factor mean phi'^2:
+             in post form a norm's scale is in it where the norm feeds phi) are wired per architecture */
           if (fd == GL_CHI || fd == GL_GRAD_NORM_THEORY || fd == GL_CHAIN_FACTOR_THEORY || fd == GL_CHAIN_PRODUCT_THEORY ||
-              fd == GL_ACT_GRAD_NORM_THEORY || fd == GL_GRAD_FACTOR_THEORY)
+              fd == GL_ACT_GRAD_NORM_THEORY || fd == GL_GRAD_FACTOR_THEORY || fd == GL_ACT_SLOPE_SQ)
             continue;
           const double *a = gl_record_field(p, fd), *b = gl_record_field(r, fd);
           for (int l = 0; l < gl_n_layers(p); l++) worst = fmax(worst, fabs(a[l] - b[l]));
@@ -373,6 +374,39 @@ static void test_chi(void) {
   double gm = exp(lr / k);
   CHECK(gm > 0.7 && gm < 1.4, "width 256 tanh: geometric mean of chi_measured/chi over hidden layers %.3f in (0.7, 1.4)", gm);
   gl_free(n);
+}
+
+/* A layer's card: chi's factors one by one (fan_in, weight_var, act_slope_sq:
+ * their product is chi, bit for bit, in that order) and ||W|| (weight_norm),
+ * against the weights themselves at a measurement without an update, and
+ * after a recorded update the weights the gradient was taken at (before it):
+ * update_ratio * weight_norm is ||delta W||.  Dense and conv, with and
+ * without normalisation, plain and residual. */
+static void test_card_fields(void) {
+  printf("the layer card's fields: fan_in, weight_var, act_slope_sq, weight_norm\n");
+  const char *cfgs[] = {
+      "depth=6 width=16 act=tanh init=xavier record_every=1",
+      "depth=6 width=16 act=relu init=he norm=batch batch=32 optimizer=momentum lr=0.05 record_every=1",
+      "depth=4 width=12 act=sigmoid norm=layer form=post optimizer=adam lr=0.01 record_every=1",
+  };
+  for (size_t c = 0; c < sizeof cfgs / sizeof *cfgs; c++) {
+    for (int arch = GL_ARCH_PLAIN; arch <= GL_ARCH_RESIDUAL; arch++) {
+      gl_net *n = make(cfgs[c], arch);
+      if (!n) continue;
+      int bad[4] = {0, 0, 0, 0};
+      card_rules(n, 0, bad);
+      card_rules(n, 1, bad);
+      card_rules(n, 1, bad);
+      CHECK(!bad[0] && !bad[1] && !bad[2] && !bad[3],
+            "%s %s: chi = fan_in * weight_var * act_slope_sq bit for bit (%d bad), fan_in (%d), "
+            "weight_norm = ||W|| (%d) and weight_var = var(W) (%d) of the weights the gradient was taken at",
+            cfgs[c], arch == GL_ARCH_PLAIN ? "plain" : "residual", bad[0], bad[1], bad[2], bad[3]);
+      gl_free(n);
+    }
+  }
+  CHECK(!strcmp(gl_field_name(GL_WEIGHT_NORM), "weight_norm") && !strcmp(gl_field_name(GL_FAN_IN), "fan_in") &&
+            gl_field_name(GL_N_FIELDS) == NULL,
+        "the card's fields are named and appended last");
 }
 
 /* The chain fields: each factor is sqrt of its chi, the running product from
@@ -1344,6 +1378,7 @@ int main(int argc, char **argv) {
   timed(test_divergence_underflow_clip);
   timed(test_dead);
   timed(test_chi);
+  timed(test_card_fields);
   timed(test_chain);
   timed(test_theory_lines);
   timed(test_predict_and_data);

@@ -114,6 +114,41 @@ static inline int same_hist(const gl_net *a, const gl_net *b) {
   return 1;
 }
 
+/* A layer's card (issue 25): chi's factors one by one and ||W||.  Measures n
+ * (update = 0: gl_measure, the weights now; 1: one recorded step, the weights
+ * the gradient was taken at, before its update) and counts the layers where
+ * chi != fan_in * weight_var * act_slope_sq bit for bit (and layer 1's
+ * act_slope_sq != 1: its input is x), fan_in is not the layer's, or
+ * weight_norm, weight_var are not ||W||, var(W) of those weights.  bad[4]. */
+static inline void card_rules(gl_net *n, int update, int bad[4]) {
+  const int nl = gl_n_layers(n);
+  double *w2 = malloc(sizeof(double) * (size_t)nl), *wv = malloc(sizeof(double) * (size_t)nl);
+  for (int l = 0; l < nl; l++) {
+    const gl_layer *L = &n->layers[l];
+    const size_t nw = (size_t)L->in * L->out;
+    double s = 0, m = 0;
+    for (size_t i = 0; i < nw; i++) m += n->params[L->w_off + i];
+    m /= (double)nw;
+    for (size_t i = 0; i < nw; i++) s += (double)n->params[L->w_off + i] * n->params[L->w_off + i];
+    w2[l] = s;
+    wv[l] = s / (double)nw - m * m;
+  }
+  if (update) gl_step(n, 1);
+  else gl_measure(n);
+  const double *chi = gl_record_field(n, GL_CHI), *fan = gl_record_field(n, GL_FAN_IN);
+  const double *var = gl_record_field(n, GL_WEIGHT_VAR), *e = gl_record_field(n, GL_ACT_SLOPE_SQ);
+  const double *wn = gl_record_field(n, GL_WEIGHT_NORM);
+  for (int l = 0; l < nl; l++) {
+    bad[0] += fan[l] * var[l] * e[l] != chi[l];
+    bad[1] += fan[l] != n->layers[l].in;
+    bad[2] += !(fabs(wn[l] - sqrt(w2[l])) <= 1e-6 * sqrt(w2[l]));
+    bad[3] += !(fabs(var[l] - wv[l]) <= 1e-5 * wv[l]);
+  }
+  bad[0] += e[0] != 1.0;
+  free(w2);
+  free(wv);
+}
+
 static inline int report(void) {
   printf("%d passed, %d failed\n", t_pass, t_fail);
   return t_fail ? 1 : 0;

@@ -34,8 +34,15 @@ if $G --arch both --depth 30 --width 32 --block 2 --act sigmoid --init xavier --
     const g = p.history[0].grad_norm, gr = r.history[0].grad_norm;
     if (!(Math.log10(g[0] / g[31]) < -15)) errs.push("plain ratio " + Math.log10(g[0] / g[31]));
     if (!(Math.log10(gr[0] / gr[31]) > -3)) errs.push("residual ratio");
+    /* a layer card'"'"'s fields: chi is fan_in * weight_var * act_slope_sq (9 digits printed), fan_in 2, 32, ..., 32 */
+    for (const run of [p, r]) for (const h of run.history) {
+      for (const f of ["weight_norm", "weight_var", "act_slope_sq", "fan_in"]) if (!Array.isArray(h[f]) || h[f].length !== 32 || h[f].some((v) => !(v > 0))) errs.push(f);
+      if (h.fan_in && (h.fan_in[0] !== 2 || h.fan_in.slice(1).some((v) => v !== 32))) errs.push("fan_in " + h.fan_in.slice(0, 3));
+      if (h.chi && h.chi.some((c, l) => Math.abs(h.fan_in[l] * h.weight_var[l] * h.act_slope_sq[l] - c) > 2e-8 * c)) errs.push("chi != fan_in * weight_var * act_slope_sq");
+      if (h.act_slope_sq && h.act_slope_sq[0] !== 1) errs.push("act_slope_sq[1] " + h.act_slope_sq[0]);
+    }
     if (errs.length) { console.error(errs.join("; ")); process.exit(1); }
-  ' "$tmp/a.json" && ok "--arch both --json: config, 32 layers, history at steps 0,10,20 with every field, vanishing plain vs residual" || bad "JSON shape"
+  ' "$tmp/a.json" && ok "--arch both --json: config, 32 layers, history at steps 0,10,20 with every field, vanishing plain vs residual; chi = fan_in x weight_var x act_slope_sq" || bad "JSON shape"
 else bad "the example command failed"; fi
 
 echo "CLI: seeds"

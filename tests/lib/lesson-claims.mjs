@@ -26,10 +26,26 @@ export function digitsBytes() {
   return digitsCache;
 }
 
+/** An experiment's `changes` ([{step, clip: 1}, ...]) as the page sends them: [{step, settings}]. */
+export function changesOf(exp) {
+  return (exp.changes || []).map((c) => ({ step: c.step, settings: Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'step')) }));
+}
+
+/** n steps of a net from its steps_done, each change of course set just before its update (the Worker's held changes). */
+function stepWith(net, n, changes) {
+  const end = net.stepsDone + n;
+  while (net.stepsDone < end && !net.diverged) {
+    for (const c of changes) if (c.step === net.stepsDone) for (const [k, v] of Object.entries(c.settings)) net.set(k, v);
+    const next = changes.find((c) => c.step > net.stepsDone);
+    net.step(Math.min(end, next ? next.step : end) - net.stepsDone);
+  }
+}
+
 /** Runs an experiment's config on the engine (node): {plain, residual} with init/end records.
-    A data=digits config gets the bytes of web/data/digits-*.bin, as the page sends them; hist: the
-    records count the histograms (an experiment with `dist`). */
-export function runExperiment(engine, config, { hist = false } = {}) {
+    A data=digits config gets the bytes of web/data/digits-*.bin, as the page sends them;
+    changes (changesOf: the experiment's scheduled changes of course) apply from their steps; hist:
+    the records count the histograms (an experiment with `dist`). */
+export function runExperiment(engine, config, changes = [], { hist = false } = {}) {
   let full = config.data === 'digits' && !config.digits ? Object.assign({}, config, { digits: digitsBytes() }) : config;
   /* an experiment about the distributions (experiments.json `dist`) counts the histograms, as the
      page does once it has opened the distributions view */
@@ -38,9 +54,9 @@ export function runExperiment(engine, config, { hist = false } = {}) {
   const out = {};
   try {
     for (const [arch, net] of Object.entries(runs)) {
-      net.step(1);
+      stepWith(net, 1, changes);
       const init = net.stats();
-      net.step(Math.max(0, config.steps - 1));
+      stepWith(net, Math.max(0, config.steps - 1), changes);
       if (net.stats().status === 'ok') net.measure();
       out[arch] = { init, end: net.stats() };
     }

@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { loadEngine, root } from './helpers.mjs';
 import {
-  checkClaims, runExperiment, checkSweepClaims, runSweepExperiment, evaluateExperiment, placeholders,
+  checkClaims, runExperiment, checkSweepClaims, runSweepExperiment, evaluateExperiment, placeholders, changesOf,
   CONDITIONS, VALUE_KINDS, GAP_WORDS,
 } from '../lib/lesson-claims.mjs';
 
@@ -78,7 +78,7 @@ const RUNS = {};
 const ran = (id) => {
   if (!RUNS[id]) {
     const exp = experiments[id];
-    const input = exp.sweep ? runSweepExperiment(engine, exp) : runExperiment(engine, exp.config, { hist: !!exp.dist });
+    const input = exp.sweep ? runSweepExperiment(engine, exp) : runExperiment(engine, exp.config, changesOf(exp), { hist: !!exp.dist });
     RUNS[id] = { input, ...evaluateExperiment(exp, input) };
   }
   return RUNS[id];
@@ -122,6 +122,52 @@ test('experiments.json: every experiment has a moment, named values of known kin
       }
     }
   }
+});
+
+/* A scheduled change of course (experiments.json `changes`: [{step, lr?, clip?, momentum?}], applied
+ * from that update on, as the page's Worker holds it and the CLI's --change does): a step of the
+ * run, settings a run can change, values the engine takes; `unchanged` names the same run without
+ * the changes (the same config; the run is the same, bit for bit, up to the first change); each
+ * language's label says the step of the change, in its own digits. */
+test('experiments.json: scheduled changes of course are steps of the run and values the engine takes; the run without them is named', () => {
+  const faDigits = (n) => String(n).replace(/[0-9]/g, (d) => '۰۱۲۳۴۵۶۷۸۹'[d]);
+  let seen = 0;
+  for (const [id, exp] of Object.entries(experiments)) {
+    if (!exp.changes) {
+      assert.equal(exp.unchanged, undefined, `${id}: unchanged only with changes`);
+      continue;
+    }
+    seen++;
+    assert.ok(Array.isArray(exp.changes) && exp.changes.length > 0, `${id}: changes is a list`);
+    const net = engine.create(exp.config, 'plain');
+    try {
+      for (const c of exp.changes) {
+        assert.ok(Number.isInteger(c.step) && c.step >= 0 && c.step < exp.config.steps, `${id}: step ${c.step} is an update of the run`);
+        const names = Object.keys(c).filter((k) => k !== 'step');
+        assert.ok(names.length > 0 && names.every((k) => ['lr', 'clip', 'momentum'].includes(k)), `${id}: ${names} can change mid-run`);
+        for (const k of names) net.set(k, c[k]); /* throws the engine's message for a value it refuses */
+      }
+    } finally {
+      net.free();
+    }
+    const steps = [...new Set(exp.changes.map((c) => c.step))];
+    for (const [lang, doc] of [['en', en], ['fa', fa]]) {
+      const e = doc.steps.flatMap((st) => st.experiments).find((x) => x.id === id);
+      for (const st of steps) assert.ok(e.label.includes(lang === 'en' ? `step ${st}` : `گام ${faDigits(st)}`), `${id} (${lang}): the label names the change's step ${st}: ${e.label}`);
+    }
+    if (exp.unchanged !== undefined) {
+      const base = experiments[exp.unchanged];
+      assert.ok(base && !base.changes, `${id}: unchanged names an experiment without changes (${exp.unchanged})`);
+      assert.deepEqual(base.config, exp.config, `${id}: the same config as ${exp.unchanged}`);
+      if (Math.min(...steps) > 0) {
+        for (const arch of ['plain', 'residual']) {
+          const a = ran(id).input[arch].init, b = ran(exp.unchanged).input[arch].init;
+          for (const f of engine.fieldNames) assert.deepEqual([...a[f]], [...b[f]], `${id} ${arch}: step 0 is ${exp.unchanged}'s (${f})`);
+        }
+      }
+    }
+  }
+  assert.ok(seen >= 1, 'the exploding step has a run that changes course');
 });
 
 test('every lesson step has an experiment with a prediction, and the measured value lands in the prediction\'s range', () => {

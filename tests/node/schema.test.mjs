@@ -109,3 +109,43 @@ test('the symmetric starts in the link: init=zeros, init=constant with init_valu
   assert.equal(applies('init_value', { init: 'constant' }), true);
   assert.equal(applies('init_value', { init: 'zeros' }), false);
 });
+
+/* The changes of course a link carries (change=STEP:name=value,...): the CLI's --change, checked
+ * the same way with the same words (the CLI's "--change" is the link's "change"). */
+test('change=: parts in step order, each malformed part left out with the CLI\'s own message', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const { root } = await import('./helpers.mjs');
+  const r = schema.decode('?steps=100&change=20:momentum=0.5,7:lr=0.01,7:clip=1,0:clip=0.5');
+  assert.deepEqual(r.messages, []);
+  assert.deepEqual(r.changes, [{ step: 0, settings: { clip: 0.5 } }, { step: 7, settings: { lr: 0.01 } }, { step: 7, settings: { clip: 1 } }, { step: 20, settings: { momentum: 0.5 } }]);
+  /* encode writes them in that order, the CLI's syntax; decode reads them back */
+  const q = schema.encode(r.config, { changes: r.changes });
+  assert.match(q, /&change=0:clip=0.5,7:lr=0.01,7:clip=1,20:momentum=0.5$/);
+  assert.deepEqual(schema.decode(q).changes, r.changes);
+  assert.doesNotMatch(schema.encode(r.config, { changes: [] }), /change=/);
+  /* two change= parameters are read as one list */
+  assert.deepEqual(schema.decode('?change=3:lr=0.2&change=1:lr=0.3').changes.map((c) => c.step), [1, 3]);
+  /* malformed parts: the valid ones stay, each bad one says why in the engine's (the CLI's) words */
+  const bad = ['7lr=0.01', '-1:lr=0.1', '7:', '7:lr=', '99999999:lr=0.1', '7:depth=3', '7:foo=1', '7:lr=20', '7:lr=abc', '7:clip=-1', '500:lr=0.1', '700:momentum=0.5'];
+  const d = schema.decode(`?steps=500&change=${bad.join(',')},9:lr=0.05`);
+  assert.deepEqual(d.changes, [{ step: 9, settings: { lr: 0.05 } }]);
+  assert.equal(d.messages.length, bad.length);
+  bad.forEach((part, i) => {
+    let cliMsg = '';
+    try {
+      execFileSync(join(root, 'build/gradlab'), ['--steps', '500', '--change', part], { stdio: 'pipe' });
+    } catch (e) {
+      cliMsg = e.stderr.toString().trim().replace(/^gradlab: --change/, 'change');
+    }
+    assert.equal(d.messages[i], cliMsg, `change part ${part}`);
+  });
+  /* the values in force at an update: the config's, then each change from its step on */
+  const { inForce, changesText } = GradLabState;
+  const cfg = { lr: 0.1, clip: 0, momentum: 0.9 };
+  const ch = [{ step: 3, settings: { clip: 1 } }, { step: 7, settings: { lr: 0.01 } }, { step: 7, settings: { lr: 0.02 } }];
+  assert.deepEqual(inForce(cfg, ch, 2), cfg);
+  assert.deepEqual(inForce(cfg, ch, 3), { lr: 0.1, clip: 1, momentum: 0.9 });
+  assert.deepEqual(inForce(cfg, ch), { lr: 0.02, clip: 1, momentum: 0.9 }, 'for one step, the later change wins');
+  assert.equal(changesText(ch), '3:clip=1,7:lr=0.01,7:lr=0.02');
+});

@@ -301,3 +301,84 @@ test('hist: the record\'s histograms switched on and off between steps, kept ove
     await w.terminate();
   }
 });
+
+/**
+ * A record of the Worker against the CLI's of the same step, printed with --digits 17 (which
+ * reads back as the same doubles): every per-layer field the CLI prints, loss, accuracy and the
+ * per-block factors, bit for bit.  Returns the first difference, or ''.
+ */
+function firstDifference(mine, ref, fields) {
+  if (mine.step !== ref.step) return `step ${mine.step} vs ${ref.step}`;
+  for (const k of ['loss', 'acc']) if (!Object.is(mine[k], ref[k])) return `${k} ${mine[k]} vs ${ref[k]}`;
+  for (const f of [...fields, ...(ref.block_factor ? ['block_factor', 'block_shortcut', 'block_branch'] : [])]) {
+    const a = [...mine[f]], b = ref[f];
+    if (!b || a.length !== b.length) return `${f}: length`;
+    const at = a.findIndex((v, i) => !Object.is(v, b[i]));
+    if (at >= 0) return `${f}[${at}] ${a[at]} vs ${b[at]}`;
+  }
+  return '';
+}
+
+test('change with a step: held and applied exactly at that update, as the CLI\'s --change (every record bit for bit); refused at once when it cannot be', async () => {
+  const { cli } = await import('./helpers.mjs');
+  const { w, next, send, inbox } = start();
+  const engine = await loadEngine();
+  const fields = engine.fieldNames.filter((f) => f !== 'gamma_grad_norm');
+  try {
+    const config = { depth: 6, width: 16, act: 'relu', init: 'he', data: 'spiral', points: 128, batch: 32, steps: 40, record_every: 5, arch: 'both', optimizer: 'momentum', lr: 0.05, seed: 3 };
+    const changes = [[0, 'clip', '0.5'], [7, 'lr', '0.01'], [7, 'clip', '0'], [12, 'momentum', '0.5'], [20, 'lr', '0.2'], [20, 'lr', '0.03']];
+    send({ type: 'configure', config });
+    await next((m) => m.type === 'configured');
+    /* the later ones held (sent out of order: they are kept in step order, for one step in the order sent) */
+    for (const [step, name, value] of [changes[3], changes[0], changes[1], changes[2], changes[4], changes[5]]) send({ type: 'change', id: `${step}${name}${value}`, step, settings: { [name]: value } });
+    for (const [step, name, value] of changes) {
+      const m = await next((x) => x.type === 'changed' && x.id === `${step}${name}${value}`);
+      assert.deepEqual(m, step === 0 ? { type: 'changed', id: m.id, step: 0, settings: { [name]: Number(value) } }
+        : { type: 'changed', id: m.id, step, settings: { [name]: Number(value) }, scheduled: true });
+    }
+    /* refused at once, nothing held: a step past, the last step or beyond, a bad value, a setting that cannot change */
+    send({ type: 'step' });
+    const records = [...(await next((m) => m.type === 'stats')).records];
+    for (const [msg, re] of [[{ step: 3, settings: { lr: 0.1 } }, /^change: step 3 has passed \(the networks have made 5 updates\)/],
+      [{ step: 40, settings: { lr: 0.1 } }, /^change: the run has 40 steps; a change applies from an update before the last/],
+      [{ step: 30, settings: { lr: 20 } }, /^lr: 20 is out of range \[1e-09, 10\]/],
+      [{ step: 30, settings: { depth: 3 } }, /^depth: cannot change during a run/],
+      [{ step: 1.5, settings: { lr: 0.1 } }, /^change: step must be an integer >= 0/]]) {
+      send({ type: 'change', id: 'bad', ...msg });
+      const err = await next((m) => m.type === 'error');
+      assert.equal(err.where, 'change');
+      assert.match(err.message, re);
+    }
+    send({ type: 'run' });
+    for (;;) {
+      const m = await next((x) => x.type === 'stats' || x.type === 'done');
+      if (m.type === 'done') break;
+      records.push(...m.records);
+    }
+    const ref = cli(config, ['--digits', '17', ...changes.flatMap(([s, n, v]) => ['--change', `${s}:${n}=${v}`])]);
+    assert.equal(ref.changes.length, changes.length);
+    for (const arch of ['plain', 'residual']) {
+      const hist = ref.runs[arch].history;
+      /* the Worker's records from step 0 (its `configured` has the measurement before the first
+         update); the last interval's record is the final measurement (step 40: the CLI also
+         keeps step 35's, measured inside it) */
+      assert.deepEqual(records.map((r) => r[arch].step), hist.map((h) => h.step).filter((x) => x !== 35), `${arch}: the same records`);
+      for (const r of records) assert.equal(firstDifference(r[arch], hist.find((h) => h.step === r[arch].step), fields), '', `${arch} step ${r[arch].step}`);
+    }
+    /* a reset forgets what was held: the run is the unchanged one again */
+    send({ type: 'configure', config });
+    await next((m) => m.type === 'configured');
+    send({ type: 'change', step: 10, settings: { lr: 0.3 } });
+    await next((m) => m.type === 'changed');
+    send({ type: 'reset' });
+    await next((m) => m.type === 'configured');
+    send({ type: 'step', intervals: 8 });
+    const again = (await next((m) => m.type === 'stats')).records;
+    const plainRef = cli(config, ['--digits', '17']).runs.plain.history;
+    assert.equal(again.length, 8);
+    for (const r of again) assert.equal(firstDifference(r.plain, plainRef.find((h) => h.step === r.plain.step), fields), '', `after reset, step ${r.plain.step}`);
+    assert.equal(inbox.filter((m) => m.type === 'error').length, 0);
+  } finally {
+    await w.terminate();
+  }
+});

@@ -36,6 +36,8 @@ import { mountDebug } from './lab/debug.js';
 import { mountTimeline } from './lab/timeline.js';
 import { createSelection } from './lab/selection.js';
 import { mountDistView } from './lab/dist-view.js';
+import { mountCourse } from './lab/course.js';
+import { mountLayerCard } from './lab/layer-card.js';
 import { startOffline } from './lab/offline.js';
 import { mountConvMode } from './conv/conv-mode.js';
 import { mountChainChart } from './sweep/chain-chart.js';
@@ -68,7 +70,7 @@ function firstLanguage() {
 }
 
 /** @type {import('./lab/state.js').LabStore} */
-const store = createStore({ hide: [], step: null, predict: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null, selected: null, blockLayers: { plain: [], residual: [] }, walk: null });
+const store = createStore({ hide: [], step: null, predict: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null, selected: null, changes: [], blockLayers: { plain: [], residual: [] }, walk: null });
 const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
 const messages = createMessages(i18n);
@@ -131,6 +133,7 @@ store.watch((s) => s.configuredCount, (n, s) => {
 const boundary = mountBoundary({ store, worker, labCharts, i18n });
 const timeline = mountTimeline({ store, history, i18n });
 const distView = mountDistView({ store, worker, i18n, select: selection.select, addPreparer: session.addPreparer, markDirty: frame.markDirty });
+const layerCard = mountLayerCard({ store, i18n, selection, labCharts, history });
 const highlight = createHighlight({ store, labCharts, i18n, markDirty: frame.markDirty });
 const url = mountUrl({ store, i18n, messages, extra: (s) => (s.sweep ? encodeSweep(s.sweep) : {}) });
 if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => frame.markDirty());
@@ -199,7 +202,7 @@ Promise.race([firstChart, engineFailed]).then(() => import('./lesson/lesson.js')
 }, (e) => messages.show('error', i18n.t('lesson.load_failed'), [/** @type {Error} */ (e).message], 'lesson'));
 mountDebug({
   store, history, i18n, session, labCharts, highlight, messages, setLanguage, timeline,
-  schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain, diagram, walk, distView, selectLayer: selection.select,
+  schema: () => schema, boundaryHidden: boundary.hidden, conv, lesson, sweep, chain, diagram, walk, layerCard, select: selection.select, distView,
 });
 
 worker.on('ready', async (m) => {
@@ -217,16 +220,18 @@ worker.on('ready', async (m) => {
   await i18n.load(lang);
   const f = createSettingsForm({
     settings: m.settings, schema, i18n, messages,
-    current: () => store.get().config,
+    current: session.current,
     hasCsv: () => !!store.get().csv,
-    configure: session.configure,
+    /* lr, clip, momentum changed mid-run change course; anything else configures */
+    configure: session.fromControls,
     onHide: (hide) => store.update({ hide }),
     panels: ['sweep'],
     predict: { get: () => store.get().predict === 'required', set: (on) => store.update({ predict: on ? 'required' : null }) },
   });
   form = f;
   f.build();
-  session.setForm({ showConfig: f.set, relevance: f.relevance, clearCsv: f.clearCsv, showCsvName: f.showCsvName });
+  session.setForm({ showConfig: f.set, relevance: f.relevance, clearCsv: f.clearCsv, showCsvName: f.showCsvName, showValues: f.showValues });
+  mountCourse({ store, i18n, form: f, current: session.current, upTo: session.horizon });
   retranslate();
   f.set(decoded.config);
   f.setHidden(decoded.hide);
@@ -234,7 +239,7 @@ worker.on('ready', async (m) => {
   offline.setLanguage(lang);
   if (decoded.messages.length) messages.show('error', i18n.t('msg.bad_link'), decoded.messages, 'link');
   performance.mark('gradlab:configure');
-  session.configure(decoded.config, { source: 'url' });
+  session.configure(decoded.config, { source: 'url', changes: decoded.changes });
 });
 /* every listener is in place: the replies that came before this module ran, then the rest */
 performance.mark('gradlab:wired');

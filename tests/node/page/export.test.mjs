@@ -75,3 +75,19 @@ test('the CSV with the residual stack\'s blocks: part, block and the block field
   for (const f of [...blockFields, 'stem_factor', 'head_factor']) assert.ok(f in doc.records[2].residual, `JSON ${f}`);
   assert.deepEqual(doc.records[2].residual.block_factor, Array.from(rec.block_factor));
 });
+
+test('a run that changed course: the JSON lists its changes as the CLI does; the CSV says per record the lr, clip and momentum its update used', () => {
+  const config = { depth: 4, lr: 0.1, clip: 0, momentum: 0.9 };
+  const changes = [{ step: 10, settings: { clip: 1 } }, { step: 20, settings: { lr: 0.01 } }];
+  const doc = JSON.parse(JSON.stringify(jsonDoc({ version: engine.version, config, changes, layers, fields, records })));
+  assert.deepEqual(doc.changes, changes);
+  assert.deepEqual(Object.keys(doc), ['gradlab', 'config', 'changes', 'layers', 'fields', 'records']);
+  assert.deepEqual(jsonDoc({ version: '', config, layers, fields, records: [] }).changes, [], 'none: an empty list');
+  const lines = csvText({ layers, fields, records, config, changes }).trimEnd().split('\n').map((l) => l.split(','));
+  assert.deepEqual(lines[0].slice(0, 11), ['arch', 'step', 'steps_done', 'loss', 'acc', 'status', 'lr', 'clip', 'momentum', 'layer', 'layer_name']);
+  /* the records' steps 0, 0 and 10: clip 1 from the update at step 10 (lr 0.01 from 20, not reached) */
+  const bySteps = lines.slice(1).filter((r) => r[0] === 'plain' && r[9] === '1').map((r) => r.slice(1, 2).concat(r.slice(6, 9)));
+  assert.deepEqual(bySteps, [['0', '0.1', '0', '0.9'], ['0', '0.1', '0', '0.9'], ['10', '0.1', '1', '0.9']]);
+  const later = csvText({ layers, fields, records, config, changes: [{ step: 10, settings: { lr: 0.01 } }, { step: 10, settings: { lr: 0.02 } }] }).trimEnd().split('\n');
+  assert.equal(later[later.length - 1].split(',')[6], '0.02', 'for one step, the later change');
+});

@@ -15,7 +15,7 @@
  *   intervals?: number, value?: number, nx?: number, ny?: number, bounds?: number[],
  *   first?: number, count?: number, images?: boolean, depths?: number[], steps?: number, every?: number,
  *   sweep?: string, sweep2?: string, seeds?: string | number[], arch?: string,
- *   settings?: {[name: string]: number | string}, on?: boolean}} Request
+ *   settings?: {[name: string]: number | string}, on?: boolean, step?: number}} Request
  */
 /**
  * A reply, worker -> page: its type (REPLIES), the request's id when it answers one, and that

@@ -39,7 +39,14 @@
    * worker-sweep.js's).
    * @typedef {{config: Config | null, canonical: Config | null, runs: {[arch: string]: Net} | null, running: boolean,
    *   speed: number, timer: any, generation: number, testData: import('./net.js').DataSet | null,
-   *   degradation: Degradation | null, hist: boolean | null}} CoreState
+   *   degradation: Degradation | null, hist: boolean | null, schedule: Scheduled[]}} CoreState
+   *   schedule: the changes of course held for a later step (`change` with `step`), in step order
+   */
+  /**
+   * A change of course held for its step: applied to each network just before its update `step`
+   * (a record interval is cut there), as the CLI's --change does; `done` lists the networks it has
+   * been applied to.
+   * @typedef {{step: number, settings: {[name: string]: number | string}, done: Set<Net>}} Scheduled
    */
 
   /* speed levels: intervals per tick (or a time budget per tick) and the pause between ticks */
@@ -67,7 +74,7 @@
     const now = env.now || (() => Date.now());
     const schedule = env.schedule || ((/** @type {() => void} */ fn, /** @type {number} */ ms) => setTimeout(fn, ms));
     /** @type {CoreState} */
-    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null, hist: null };
+    const state = { config: null, canonical: null, runs: null, running: false, speed: DEFAULT_SPEED, timer: 0, generation: 0, testData: null, degradation: null, hist: null, schedule: /** @type {Scheduled[]} */ ([]) };
     /* the sweep in flight (worker-sweep.js): the `sweep` and `sweep_cancel` requests */
     const sweeps = WorkerSweep.create(engine, post, { now, schedule });
 
@@ -94,6 +101,7 @@
       const runs = engine.createRuns(config); /* throws with the C message */
       freeRuns();
       state.runs = runs;
+      state.schedule = [];
       state.testData = null;
       state.config = config;
       state.canonical = engine.normalize(config);
@@ -126,15 +134,38 @@
       });
     }
 
-    /* One record interval for every network: record_every steps (fewer at the end). */
+    /* One record interval for every network: record_every steps (fewer at the end), cut where a
+       held change of course is due (the engine records by the step's number, so the cut changes
+       no record). */
     function interval() {
       const every = state.canonical.record_every, total = state.canonical.steps;
       for (const net of Object.values(state.runs)) {
-        const left = total - net.stepsDone;
-        if (left > 0 && !net.diverged) net.step(Math.min(every, left));
+        let left = Math.min(every, total - net.stepsDone);
+        while (left > 0 && !net.diverged) {
+          applyDue(net);
+          const next = state.schedule.find((c) => !c.done.has(net) && c.step > net.stepsDone);
+          const n = next ? Math.min(left, next.step - net.stepsDone) : left;
+          net.step(n);
+          left -= n;
+        }
         if (net.stepsDone >= total && !net.diverged) net.measure();
       }
       return snapshot();
+    }
+
+    /** The held changes due at this network's next update, applied in order. @param {Net} net */
+    function applyDue(net) {
+      for (const c of state.schedule) {
+        if (c.done.has(net) || c.step > net.stepsDone) continue;
+        for (const [name, value] of Object.entries(c.settings)) net.set(name, value);
+        c.done.add(net);
+      }
+      /* the values in force: those of the changes every network has taken */
+      const nets = Object.values(state.runs);
+      while (state.schedule.length && nets.every((n) => state.schedule[0].done.has(n) || n.diverged)) {
+        const c = /** @type {Scheduled} */ (state.schedule.shift());
+        for (const [name, value] of Object.entries(c.settings)) state.canonical = Object.assign({}, state.canonical, { [name]: Number(value) });
+      }
     }
 
     /** @param {number} gen the run it belongs to: a tick of an older one does nothing */
@@ -182,6 +213,15 @@
       if (settings === null || typeof settings !== 'object' || Array.isArray(settings) || !Object.keys(settings).length) {
         throw new Error(`change: settings must be an object of ${CHANGEABLE.join(', ')} (got ${JSON.stringify(settings)})`);
       }
+      if (msg.step !== undefined && msg.step !== null) {
+        const step = msg.step, total = state.canonical.steps;
+        if (!Number.isInteger(step) || step < 0) throw new Error(`change: step must be an integer >= 0 (got ${JSON.stringify(step)})`);
+        if (step >= total) throw new Error(`change: the run has ${total} steps; a change applies from an update before the last (got step ${step})`);
+        if (step < stepsDone()) throw new Error(`change: step ${step} has passed (the networks have made ${stepsDone()} updates)`);
+        if (step > stepsDone()) return hold(step, settings);
+      }
+      /* a held change due now goes first: this one, sent later, is the newer word */
+      for (const net of Object.values(state.runs)) if (!net.diverged) applyDue(net);
       /* the values now, to put back if one is refused: the canonical config with the changes so far */
       const now = state.canonical;
       /** @type {[Net, string][]} */
@@ -203,6 +243,31 @@
       state.canonical = Object.assign({}, now, applied);
       /* the first update made with them: the next step of every live network */
       return { type: 'changed', step: stepsDone(), settings: applied };
+    }
+
+    /**
+     * Holds a change for update `step` of every network (interval() applies it there). Checked
+     * now by the engine's own rules: each value set, then the value in force put back (the CLI's
+     * check of --change), so a refused one is refused at once and changes nothing.
+     * @param {number} step @param {{[name: string]: number | string}} settings @returns {Reply}
+     */
+    function hold(step, settings) {
+      const nets = Object.values(state.runs);
+      for (const [name, value] of Object.entries(settings)) {
+        if (!CHANGEABLE.includes(name)) nets[0].set(name, value); /* throws the engine's message */
+        for (const net of nets) {
+          net.set(name, value);
+          net.set(name, state.canonical[name]);
+        }
+      }
+      /** @type {{[name: string]: number}} */
+      const applied = {};
+      for (const [name, value] of Object.entries(settings)) applied[name] = Number(value);
+      /* after every change already held for this step or before it (the CLI's order for one step) */
+      let at = state.schedule.length;
+      while (at > 0 && state.schedule[at - 1].step > step) at--;
+      state.schedule.splice(at, 0, { step, settings: Object.assign({}, settings), done: new Set() });
+      return { type: 'changed', step, settings: applied, scheduled: true };
     }
 
     function stop() {

@@ -58,6 +58,7 @@ import { hasDiverged } from './stacks.js';
  *   selected: import('./selection.js').Selected | null, quantity: string,
  *   histEdges: Record<string, ArrayLike<number>> | null,
  *   actCurve: {z: ArrayLike<number>, phi: ArrayLike<number>, dphi: ArrayLike<number>} | null,
+ *   course: import('./course.js').Mark[], marks: Array<{x: number, label: string}>,
  * }} ChartContext
  *   layers    the configuration's layer names, input first
  *   last      the last layer's number as the axis titles write it ('…' before a configuration)
@@ -71,6 +72,8 @@ import { hasDiverged } from './stacks.js';
  *   quantity  the distributions view's histogram (dist-model.js QUANTITIES)
  *   histEdges, actCurve  the configuration's histogram edges and phi, phi' samples (the
  *             `configured` message's hist_edges and act_curve; null before one)
+ *   course, marks  the run's changes of course it has reached (course.js) and their labels at
+ *             their steps ("lr 0.1 → 0.01"): the loss chart and the heatmaps draw them
  */
 /**
  * @typedef {{
@@ -328,11 +331,6 @@ const ENTRIES = [
       c.setRings(sel ? [{ series: sel.arch, x: sel.layer }, { series: `${sel.arch}_underflow`, x: sel.layer }] : []);
       c.render();
     },
-    pick(c, ev) {
-      const p = c.pointAt(ev);
-      const arch = p && ARCHS.find((a) => p.id === a || p.id === `${a}_underflow`);
-      return arch ? { arch, layer: Math.round(p.x) } : null;
-    },
     title: ({ t, fmt, record }) => (record ? t('chart.grad_norm.step', { step: fmt.int(stepOf(record)) }) : t('chart.grad_norm.title')),
     describe: (r, ctx) => layerTable(ctx, {
       field: 'grad_norm',
@@ -392,11 +390,14 @@ const ENTRIES = [
       }
       lossScale(c);
       c.setCursor(ctx.cursor ? ctx.cursor.step : null);
+      c.setEvents(ctx.marks);
       c.render();
     },
     describe(r, ctx) {
       const table = stackTable(ctx, r, ARCHS);
       const notes = ARCHS.filter((a) => ctx.latest && hasDiverged(ctx.latest[a])).map((a) => divergedLabel(ctx, a, /** @type {LabRecord} */ (ctx.latest)[a]));
+      /* the changes of course: "from step 37: lr 0.1 → 0.01" */
+      notes.push(...ctx.marks.map((m) => ctx.t('change.alt', { step: ctx.fmt.int(m.x), what: m.label })));
       return notes.length ? { ...table, caption: `${table.caption.replace(/\.$/, '')}. ${notes.join('. ')}.` } : table;
     },
   },
@@ -471,11 +472,8 @@ const ENTRIES = [
       if (scale) c.setRange(scale.min, scale.max);
       c.setCursor(ctx.cursor ? ctx.cursor.step : null);
       c.setSelectedRow(ctx.selected && ctx.selected.arch === a ? ctx.selected.layer : null);
+      c.setEvents(ctx.marks);
       c.render();
-    },
-    pick(c, ev) {
-      const cell = c.valueAt(ev);
-      return cell ? { arch: a, layer: cell.row } : null;
     },
     describe: (r, ctx) => layerTable(ctx, {
       field: 'grad_norm', archs: [a],

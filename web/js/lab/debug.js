@@ -6,7 +6,9 @@
  *   window.gradlab        debug() (a copy of what the page shows and holds),
  *                         records(), t(), format(), setLanguage(), applySettings(),
  *                         message(), lessonStep(), setLessonStep(), highlight(),
- *                         tickLabels(chart, axis), show(what) (the time cursor)
+ *                         tickLabels(chart, axis), show(what) (the time cursor),
+ *                         select(sel) (a layer, as lab.select: the layer's card opens),
+ *                         pixelOf(chart, what, x) (where a chart draws a point or a cell)
  *   window.GradLabConv    conv mode's debug(), runDegradation(steps), stopDegradation()
  *   window.gradlabLesson  the lesson's debug()
  *   window.GradLabSweep   the Sweep panel's debug(), run(state), cancel(); chain() the chain chart's debug()
@@ -27,8 +29,8 @@ import { isRunning, isFinished } from '../ui/store.js';
  *   highlight: import('./highlight.js').Highlight, messages: ReturnType<typeof import('../ui/messages.js').createMessages>,
  *   setLanguage: (lang: string) => Promise<void>, schema: () => any, boundaryHidden: () => boolean,
  *   timeline: import('./timeline.js').Timeline,
- *   selectLayer?: (sel: any) => boolean,
- *   conv: any, lesson: any, sweep?: any, chain?: any, diagram?: any, walk?: any, distView?: import('./dist-view.js').DistView,
+ *   conv: any, lesson: any, sweep?: any, chain?: any, diagram?: any, walk?: any, layerCard?: {debug: () => any}, distView?: import('./dist-view.js').DistView,
+ *   select: (sel: any) => boolean,
  * }} deps
  */
 export function mountDebug(deps) {
@@ -47,6 +49,8 @@ export function mountDebug(deps) {
       historyLimit: history.limit, historyBytes: history.bytes, recordBytes: history.recordBytes,
       latest: recordCopy(s.latest), charts: labCharts.snapshot(), firstChartAt: labCharts.firstChartAt,
       cursor: s.cursor ? { ...s.cursor } : null, shown: recordCopy(s.shown), timeline: deps.timeline.debug(), cursors: labCharts.cursors(),
+      changes: JSON.parse(JSON.stringify(s.changes || [])), events: labCharts.events(), selected: s.selected ? { ...s.selected } : null,
+      card: deps.layerCard ? deps.layerCard.debug() : null,
       messages: messages.texts(),
       step: s.step,
       highlight: highlight.get(),
@@ -54,15 +58,12 @@ export function mountDebug(deps) {
       settings: s.settings ? JSON.parse(JSON.stringify(s.settings)) : null,
       fields: (s.fields || []).slice(),
       defaults: schema ? schema.defaults() : null,
-      selected: s.selected ? { ...s.selected } : null,
       dist: deps.distView ? deps.distView.debug() : null,
     };
   }
 
   w.gradlab = {
     debug,
-    /** selects a layer ({arch, layer}) or clears (null), as a click on a chart does @param {any} sel */
-    select: (sel) => (deps.selectLayer ? deps.selectLayer(sel) : false),
     t: i18n.t,
     setLanguage: deps.setLanguage,
     applySettings: session.applySettings,
@@ -79,6 +80,12 @@ export function mountDebug(deps) {
     highlight: (/** @type {any} */ spec, /** @type {any} */ options) => highlight.set(spec, options),
     /** the record the page shows: 'init', 'end' or a step (timeline.js show) */
     show: (/** @type {'init' | 'end' | number} */ what) => deps.timeline.show(what),
+    /** where a chart draws something, in CSS pixels of its canvas: a line chart's point of series
+        `what` at x, a heatmap's cell of row `what` (a layer) at x (a step); null if not drawn
+        @param {string} chart @param {any} what @param {number} x */
+    pixelOf: (chart, what, x) => labCharts.get(chart).pixelOf(what, x),
+    /** selects a layer as another view does (lab.select: the network diagram, ...); null clears @param {any} sel */
+    select: (sel) => deps.select(sel),
     /** the tick labels Chart.js drew on one axis of one chart (a name of charts.js) @param {string} chart @param {string} axis */
     tickLabels: (chart, axis) => labCharts.get(chart).ticks(axis),
     /** what marks the selected layer: chart 1's rings, each heatmap's outlined row */

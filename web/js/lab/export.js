@@ -11,6 +11,7 @@ import { $, download } from '../ui/dom.js';
 import { ARCHS } from './history.js';
 import { residualParts, partOf } from './blocks.js';
 import { histCsv } from './dist-model.js';
+import { inForce } from './schema.js';
 
 /** A statistics record as a plain object (typed arrays become arrays). @param {Record<string, any>} s */
 export function plainRecord(s) {
@@ -30,20 +31,25 @@ export function recordCopy(r) {
 }
 
 /**
- * The JSON export: {gradlab, config, layers, fields, hist_edges?, records}: the histograms'
- * edges once (when the configuration has them), each record's hist_* counts as flat arrays.
- * @param {{version: string, config: any, layers: string[], fields: string[], records: any[],
+ * The JSON export: {gradlab, config, changes, layers, fields, hist_edges?, records}; `changes` the
+ * run's changes of course as the CLI's JSON lists its --change flags ([{step, settings}], [] none);
+ * the histograms' edges once (when the configuration has them), each record's hist_* counts as
+ * flat arrays.
+ * @param {{version: string, config: any, changes?: Array<{step: number, settings: Record<string, number>}>, layers: string[], fields: string[], records: any[],
  *          histEdges?: Record<string, ArrayLike<number>> | null}} run
  */
-export function jsonDoc({ version, config, layers, fields, records, histEdges }) {
+export function jsonDoc({ version, config, changes = [], layers, fields, records, histEdges }) {
   const edges = histEdges ? { hist_edges: Object.fromEntries(Object.entries(histEdges).map(([k, v]) => [k, Array.from(v)])) } : {};
   /* the edges once, beside the layers: not in every record that holds histograms */
   const copies = records.map(recordCopy).map((r) => {
     if (r) for (const a of ARCHS) if (r[a]) delete r[a].hist_edges;
     return r;
   });
-  return { gradlab: version, config, layers, fields, ...edges, records: copies };
+  return { gradlab: version, config, changes: changes.map((c) => ({ step: c.step, settings: { ...c.settings } })), layers, fields, ...edges, records: copies };
 }
+
+/* the settings a run may change mid-run: a CSV column each, the value its record's update used */
+const COURSE = ['lr', 'clip', 'momentum'];
 
 /** one CSV cell: quoted when it holds a quote, comma or newline @param {any} v */
 export function csvCell(v) {
@@ -56,27 +62,33 @@ export function csvCell(v) {
 export const BLOCK_SCALARS = ['stem_factor', 'head_factor'];
 
 /**
- * The CSV export: one row per stack, record and layer.  With a residual
+ * The CSV export: one row per stack, record and layer.  With the config, the
+ * columns lr, clip and momentum after status: the values the record's update
+ * was made with (the config's, or a change of course's from its step on; a
+ * record without an update: the values then in force).  With a residual
  * stack that has blocks (blockLayers.residual, the engine's blockFields) the
  * rows also say which part of it the layer is in, `part` (stem, block, head)
  * and `block` (1-based; empty for the stem and the head), and carry that
  * block's fields by their names (block_factor, block_shortcut, block_branch:
  * the same on each of the block's rows) and the record's stem_factor and
  * head_factor (on every residual row); the plain stack's rows leave them empty.
- * @param {{layers: string[], fields: string[], records: any[],
+ * @param {{layers: string[], fields: string[], records: any[], config?: Record<string, any> | null,
+ *          changes?: Array<{step: number, settings: Record<string, number>}>,
  *          blockLayers?: {residual?: number[][]} | null, blockFields?: string[]}} run
  */
-export function csvText({ layers, fields, records, blockLayers = null, blockFields = [] }) {
+export function csvText({ layers, fields, records, config = null, changes = [], blockLayers = null, blockFields = [] }) {
+  const course = config ? COURSE : [];
   const parts = blockFields.length ? residualParts((blockLayers && blockLayers.residual) || [], layers.length) : [];
   const blockCols = parts.length ? ['part', 'block', ...blockFields, ...BLOCK_SCALARS] : [];
-  const head = ['arch', 'step', 'steps_done', 'loss', 'acc', 'status', 'layer', 'layer_name', ...fields, ...blockCols];
+  const head = ['arch', 'step', 'steps_done', 'loss', 'acc', 'status', ...course, 'layer', 'layer_name', ...fields, ...blockCols];
   const lines = [head.join(',')];
   for (const r of records) {
     for (const a of ARCHS) {
       const s = r[a];
       if (!s) continue;
+      const now = config ? inForce(config, changes, s.step) : {};
       for (let l = 0; l < layers.length; l++) {
-        const row = [a, s.step, s.steps_done, s.loss, s.acc, s.status, l + 1, layers[l], ...fields.map((f) => s[f][l])];
+        const row = [a, s.step, s.steps_done, s.loss, s.acc, s.status, ...course.map((k) => now[k]), l + 1, layers[l], ...fields.map((f) => s[f][l])];
         if (blockCols.length) {
           const p = a === 'residual' && s.block_factor ? parts[partOf(parts, l + 1)] : null;
           if (!p) row.push(...blockCols.map(() => null));
@@ -100,7 +112,7 @@ export function mountExport({ store, history, labCharts, i18n }) {
   const t = i18n.t;
   const run = () => {
     const s = store.get();
-    return { version: s.version || '', config: s.config, layers: s.layers, fields: s.fields, records: history.records, blockLayers: s.blockLayers, blockFields: s.blockFields || [], histEdges: s.histEdges || null };
+    return { version: s.version || '', config: s.config, changes: s.changes || [], layers: s.layers, fields: s.fields, records: history.records, blockLayers: s.blockLayers, blockFields: s.blockFields || [], histEdges: s.histEdges || null };
   };
   /** a chart of the registry (charts.js) as `gradlab-<name>.png`, with its title @param {string} name */
   function exportPng(name) {

@@ -11,6 +11,8 @@
 import { $ } from '../ui/dom.js';
 import { setup } from '../ui/chart-common.js';
 import { CHARTS, entryOf, entriesOf } from './charts.js';
+import { courseMarks, markLabel } from './course.js';
+import { stepOf } from './timeline.js';
 
 /** @typedef {import('./charts.js').ChartEntry} ChartEntry */
 /** @typedef {import('./charts.js').ChartContext} ChartContext */
@@ -39,6 +41,8 @@ export function createLabCharts({ i18n, history, registry = CHARTS, select }) {
       the configuration's histogram edges and phi, phi' samples
       @type {{selected: import('./selection.js').Selected | null, quantity: string, histEdges: any, actCurve: any}} */
   let view = { selected: null, quantity: 'hist_pre', histEdges: null, actCurve: null };
+  /** @type {import('./course.js').Mark[]} the run's changes of course it has reached */
+  let course = [];
 
   /** @returns {ChartContext} */
   function context() {
@@ -54,6 +58,8 @@ export function createLabCharts({ i18n, history, registry = CHARTS, select }) {
       },
       family: (f) => registry.filter((e) => e.family === f).map((e) => charts[e.name]),
       ...view,
+      course,
+      marks: course.map((m) => ({ x: m.step, label: markLabel(t, fmt, m) })),
     };
   }
 
@@ -107,7 +113,8 @@ export function createLabCharts({ i18n, history, registry = CHARTS, select }) {
    * The charts from the record the time cursor shows (the loss chart and the
    * heatmaps mark its step), their titles and notes.
    * @param {{shown: LabRecord | null, latest: LabRecord | null, cursor: import('./state.js').State['cursor'],
-   *          selected?: import('./selection.js').Selected | null, distQuantity?: string}} state
+   *          selected?: import('./selection.js').Selected | null, distQuantity?: string,
+   *          config?: Record<string, any> | null, changes?: import('./schema.js').Change[]}} state
    */
   function render(state) {
     const r = state.shown;
@@ -116,6 +123,8 @@ export function createLabCharts({ i18n, history, registry = CHARTS, select }) {
     record = r;
     latest = state.latest;
     cursor = state.cursor;
+    /* the changes of course the run has reached (its newest record's step) */
+    course = state.config && state.changes && state.latest ? courseMarks(state.config, state.changes, stepOf(state.latest)) : [];
     const ctx = context();
     for (const e of registry) if (e.render) e.render(charts[e.name], r, ctx);
     for (const e of registry) {
@@ -160,6 +169,13 @@ export function createLabCharts({ i18n, history, registry = CHARTS, select }) {
     describe(name, r) {
       const e = /** @type {ChartEntry} */ (entryOf(registry, name));
       return e.describe(r, Object.assign(context(), { record: r, index: history.records.indexOf(r) }));
+    },
+    /** the changes of course each chart marks, by name: [{x, label}] (the debug surface) */
+    events() {
+      /** @type {Record<string, Array<{x: number, label: string}>>} */
+      const out = {};
+      for (const e of registry) if (charts[e.name].events) out[e.name] = charts[e.name].events();
+      return out;
     },
     /** the time cursor's x on each chart that draws one, by name (the debug surface) */
     cursors() {

@@ -12,6 +12,11 @@
  *   const { config, hide, lang, step, predict, messages } = schema.decode(location.search);
  *   const query = schema.encode(config, { hide, lang, step, predict });   // '?form=pre&depth=20&...'
  *   checkStep(step, ['descent', ...])   // {ok, value} or {ok: false, message}
+ *   schema.parseChanges('7:lr=0.01,7:clip=1', 500)   // {changes: [{step, settings}], messages}
+ *
+ * `change=` carries the run's changes of course (lr, clip, momentum from an
+ * update on: docs/page.md), each part STEP:name=value as the CLI's --change,
+ * in step order (for one step, in the order they were made).
  *
  * An ES module: import { create, checkStep, LANGS } from './schema.js'.
  */
@@ -21,7 +26,12 @@
 /** @typedef {Record<string, any>} Config */
 
 /* URL parameters that are page state, not engine settings */
-const PAGE_KEYS = ['lang', 'hide', 'step', 'predict'];
+const PAGE_KEYS = ['lang', 'hide', 'step', 'predict', 'change'];
+/* the settings a run may change mid-run (the engine's gl_net_set) */
+const CHANGEABLE = Object.freeze(['lr', 'clip', 'momentum']);
+/* one part of `change=`: STEP:name=value */
+const CHANGE_RE = /^(\d{1,8}):([^=]+)=(.+)$/;
+const MAX_CHANGE_STEP = 10000000;
 const LANGS = ['en', 'fa'];
 /* predict=required: the lesson asks for a prediction before each experiment runs (classroom mode) */
 const PREDICT_MODES = ['required'];
@@ -141,6 +151,44 @@ function create(settings, options = {}) {
     return Object.assign(out, fixed);
   }
 
+  /**
+   * The changes of course of a link (`change=7:lr=0.01,7:clip=1`), checked as the engine checks
+   * the CLI's --change: STEP an update of the run (0 .. steps - 1), name lr, clip or momentum,
+   * the value in the settings table's range.  A malformed part is left out with a message in
+   * the engine's words; the rest are kept, in step order (stable).
+   * @param {string} text @param {number} steps the run's steps
+   * @returns {{changes: Change[], messages: string[]}}
+   */
+  function parseChanges(text, steps) {
+    /** @type {Change[]} */
+    const changes = [];
+    /** @type {string[]} */
+    const messages = [];
+    for (const part of String(text).split(',').map((w) => w.trim()).filter(Boolean)) {
+      const m = CHANGE_RE.exec(part);
+      if (!m || Number(m[1]) > MAX_CHANGE_STEP) {
+        messages.push(`change: '${quote(part)}' is not STEP:name=value (STEP an update from 0, name lr, clip or momentum)`);
+        continue;
+      }
+      const step = Number(m[1]), name = m[2];
+      if (!CHANGEABLE.includes(name) || !byName[name]) {
+        messages.push(`change ${quote(part)}: ${quote(name)}: cannot change during a run; only lr, clip and momentum can`);
+        continue;
+      }
+      const r = parseValue(byName[name], m[3]);
+      if (!r.ok) {
+        messages.push(`change ${quote(part)}: ${r.message}`);
+        continue;
+      }
+      if (!(step < steps)) {
+        messages.push(`change ${quote(part)}: the run has ${steps} steps; a change applies from an update before the last`);
+        continue;
+      }
+      changes.push({ step, settings: { [name]: r.value } });
+    }
+    return { changes: sortChanges(changes), messages };
+  }
+
   /** @param {string} name @param {any} text @returns {Parsed} */
   function parse(name, text) {
     const s = byName[name];
@@ -170,13 +218,21 @@ function create(settings, options = {}) {
     let predict = null;
     /** @type {Record<string, string>} */
     const extra = {};
+    /** @type {Change[]} */
+    let changes = [];
+    /** @type {string | null} */
+    let changeText = null;
     let params;
     try {
       params = new URLSearchParams(typeof search === 'string' ? search : '');
     } catch (e) {
-      return { config, hide, lang, step, predict, extra, messages: [`the link could not be read: ${/** @type {Error} */ (e).message}`], invalid };
+      return { config, hide, lang, step, predict, extra, changes, messages: [`the link could not be read: ${/** @type {Error} */ (e).message}`], invalid };
     }
     for (const [key, text] of params) {
+      if (key === 'change') {
+        changeText = changeText === null ? text : `${changeText},${text}`;
+        continue;
+      }
       if (key === 'lang') {
         if (LANGS.includes(text)) lang = text;
         else messages.push(`lang: unknown value '${quote(text)}' (choose one of ${LANGS.join('|')})`);
@@ -226,11 +282,17 @@ function create(settings, options = {}) {
         config[key] = defaults()[key];
       }
     }
-    return { config, hide, lang, step, predict, extra, messages, invalid };
+    /* the changes of course, against the run's steps (known once every setting is read) */
+    if (changeText !== null) {
+      const r = parseChanges(changeText, Number(config.steps));
+      changes = r.changes;
+      messages.push(...r.messages);
+    }
+    return { config, hide, lang, step, predict, extra, changes, messages, invalid };
   }
 
-  /* encode(config, {hide, lang, step, predict}) -> '?name=value&...' in table order (fixed settings left out) */
-  /** @param {Config} config @param {{hide?: string[], lang?: string | null, step?: string | null, predict?: string | null, extra?: Record<string, string>}} [extra] */
+  /* encode(config, {hide, lang, step, predict, changes}) -> '?name=value&...' in table order (fixed settings left out) */
+  /** @param {Config} config @param {{hide?: string[], lang?: string | null, step?: string | null, predict?: string | null, extra?: Record<string, string>, changes?: Change[]}} [extra] */
   function encode(config, extra = {}) {
     const params = new URLSearchParams();
     for (const s of settings) {
@@ -243,7 +305,9 @@ function create(settings, options = {}) {
     if (extra.step) params.set('step', extra.step);
     if (extra.predict && PREDICT_MODES.includes(extra.predict)) params.set('predict', extra.predict);
     for (const [k, v] of Object.entries(extra.extra || {})) if (pageKeys.includes(k)) params.set(k, v);
-    return '?' + params.toString().replace(/%2C/g, ',');
+    /* the changes as the CLI writes them (numbers, ':', '=' and ',' need no escape in a query) */
+    const change = extra.changes && extra.changes.length ? `&change=${changesText(extra.changes)}` : '';
+    return '?' + params.toString().replace(/%2C/g, ',') + change;
   }
 
   /* Canonical engine config (the worker's `configured.config`) -> the page's values. */
@@ -258,7 +322,34 @@ function create(settings, options = {}) {
     return Object.assign(out, fixed);
   }
 
-  return { settings, byName, defaults, parse, decode, encode, fromCanonical, valueText };
+  return { settings, byName, defaults, parse, parseChanges, decode, encode, fromCanonical, valueText };
 }
 
-export { create, parseValue, checkStep, PAGE_KEYS, LANGS, PREDICT_MODES };
+/**
+ * A change of course: from update `step` on, the run uses `settings` (one setting each when a
+ * link or the CLI made it) — the CLI's JSON `changes` and the exports' form.
+ * @typedef {{step: number, settings: Record<string, number>}} Change
+ */
+
+/** Changes in step order; for one step, the order they were made (a stable sort). @param {Change[]} list */
+function sortChanges(list) {
+  return list.map((c, i) => ({ c, i })).sort((a, b) => a.c.step - b.c.step || a.i - b.i).map((x) => x.c);
+}
+
+/** The link's text of changes: '7:lr=0.01,7:clip=1' (each setting of a change its own part). @param {Change[]} changes */
+function changesText(changes) {
+  return changes.flatMap((c) => Object.entries(c.settings).map(([name, v]) => `${c.step}:${name}=${valueText(v)}`)).join(',');
+}
+
+/**
+ * The values in force after the changes made before or at update `step` (all of them without
+ * one): the config's, each setting overridden by its latest change.
+ * @param {Config} config @param {Change[]} changes @param {number} [step]
+ */
+function inForce(config, changes, step = Infinity) {
+  const out = Object.assign({}, config);
+  for (const c of changes) if (c.step <= step) Object.assign(out, c.settings);
+  return out;
+}
+
+export { create, parseValue, checkStep, sortChanges, changesText, inForce, PAGE_KEYS, LANGS, PREDICT_MODES, CHANGEABLE };

@@ -6,16 +6,29 @@
  * store's phase (store.js) and keeps the history (history.js); it never
  * touches the DOM except the page's busy cursor.
  *
- * A configuration in flight is a context {source, config, csv?, resume?}:
- * source 'url' (the link), 'control' (a changed control, a reset, the
- * lesson), 'csv' (a picked file) or 'fallback' (the previous or default
- * settings after a refusal).  Replies come in the order of the requests.
+ * A configuration in flight is a context {source, config, csv?, resume?,
+ * changes?}: source 'url' (the link), 'control' (a changed control, a reset,
+ * the lesson), 'csv' (a picked file) or 'fallback' (the previous or default
+ * settings after a refusal); changes: the run's changes of course (the
+ * link's, the lesson's, or the ones a reset replays).  Replies come in the
+ * order of the requests.
+ *
+ * Changing course (docs/page.md): lr, clip and momentum changed in their
+ * controls during a run (after step 0, before its end) go to the Worker as
+ * `change` instead of a new configuration; the run goes on from its weights.
+ * The store's `changes` lists the run's course, [{step, settings}] in step
+ * order: what was changed and the link's or lesson's changes, which the
+ * Worker holds for their steps (sent after `configured`, again after a
+ * reset).  Any other configuration starts a run without changes, from the
+ * values the controls show.
  */
 import { FIXED } from './settings-rules.js';
 import { ARCHS } from './history.js';
+import { CHANGEABLE, inForce, sortChanges } from './schema.js';
 
 /** @typedef {Record<string, any>} Config */
-/** @typedef {{source: string, config?: Config, csv?: {name: string, text: string}, resume?: boolean}} Context */
+/** @typedef {import('./schema.js').Change} Change */
+/** @typedef {{source: string, config?: Config, csv?: {name: string, text: string}, resume?: boolean, changes?: Change[]}} Context */
 
 /**
  * @param {{
@@ -31,7 +44,8 @@ export function createSession({ store, worker, history, i18n, messages }) {
   let resumeAfterConfigure = false;
   /** @type {any} */
   let schema = null;
-  /** @type {{showConfig: (c: Config) => void, relevance: (c: Config) => void, clearCsv: () => void, showCsvName: (n: string) => void} | null} */
+  /** @type {{showConfig: (c: Config) => void, relevance: (c: Config) => void, clearCsv: () => void, showCsvName: (n: string) => void,
+   *           showValues?: (c: Config) => void} | null} */
   let form = null;
   /** @type {Array<(config: Config) => null | Config | Promise<Config>>} */
   const preparers = [];
@@ -39,6 +53,10 @@ export function createSession({ store, worker, history, i18n, messages }) {
   const recordListeners = [];
   /** @type {Config | null} */
   let lastGood = null;
+  /** @type {Array<'held' | 'now'>} the `change` requests in flight, oldest first: held for a step, or now */
+  const changing = [];
+  /** the step of the last change made now (its `changed` reply): in force from there at once */
+  let changedAt = -1;
 
   const setBusy = (/** @type {boolean} */ busy) => document.body.classList.toggle('busy', busy);
   const phase = () => store.get().phase;
@@ -108,14 +126,44 @@ export function createSession({ store, worker, history, i18n, messages }) {
     const resume = resumeAfterConfigure && pending.length === 0;
     resumeAfterConfigure = false;
     const s = store.get();
+    /* the run's course: the link's, the lesson's or a reset's changes, held by the Worker for their steps */
+    const changes = (ctx.changes || []).filter((c) => c.step < Number(config.steps));
+    changedAt = -1;
+    for (const c of changes) {
+      changing.push('held');
+      worker.send({ type: 'change', step: c.step, settings: c.settings });
+    }
     store.update({
       phase: pending.length > 0 ? 'configuring' : 'ready', pending: pending.length,
       config, csv, layers: m.layers, data: m.data, measured: m.measured, latest: m.stats, received: history.received,
       histEdges: m.hist_edges || null, actCurve: m.act_curve || null,
       blockLayers: m.blockLayers || { plain: [], residual: [] },
-      stepsDone: 0, configuredCount: (s.configuredCount || 0) + 1,
+      stepsDone: 0, configuredCount: (s.configuredCount || 0) + 1, changes,
     });
     if (resume) run();
+  });
+
+  /* a change of course: a held one is in the store's list already; one made now joins it at its step */
+  worker.on('changed', (m) => {
+    const kind = changing.shift();
+    if (kind !== 'now' || phase() === 'configuring') return;
+    const s = store.get();
+    if (!s.config) return;
+    if (m.step >= Number(s.config.steps)) {
+      /* the run had ended before the change reached it: a new run with the values the controls show */
+      configure(inForce(s.config, [...(s.changes || []), { step: m.step, settings: m.settings }]), { source: 'control' });
+      return;
+    }
+    changedAt = Math.max(changedAt, m.step);
+    const added = Object.entries(m.settings).map(([name, value]) => ({ step: m.step, settings: { [name]: value } }));
+    store.update({ changes: sortChanges([...(s.changes || []), ...added]) });
+  });
+  worker.on('error:change', (m) => {
+    const kind = changing.shift();
+    messages.show('error', t('msg.change_refused'), [m.message], 'change');
+    /* the control goes back to the value in force */
+    const now = current();
+    if (kind === 'now' && form && form.showValues && now) form.showValues(now);
   });
 
   const onRefused = (/** @type {any} */ m) => onConfigureFailed(pending.shift() || { source: 'control' }, m.message);
@@ -155,6 +203,52 @@ export function createSession({ store, worker, history, i18n, messages }) {
     messages.show('error', t('msg.worker_error'), [m.message]);
   });
 
+  /** the networks' updates so far: the newest record's */
+  function stepsNow() {
+    const r = store.get().latest;
+    return r ? Math.max(...ARCHS.map((a) => (r[a] ? r[a].steps_done : 0))) : 0;
+  }
+
+  /**
+   * The settings in force now: the configuration with each change made or reached so far (a held
+   * change counts from when the networks reach its step).
+   * @returns {Config | null}
+   */
+  function current() {
+    const s = store.get();
+    return s.config ? inForce(s.config, s.changes || [], Math.max(stepsNow(), changedAt)) : null;
+  }
+
+  /** Mid-run: trained past step 0, not at its end, a stack still going (a change then changes course). */
+  function midRun() {
+    const s = store.get();
+    const r = s.latest;
+    if (!s.config || !r || s.phase === 'configuring' || s.phase === 'finished' || s.phase === 'diverged' || s.phase === 'failed') return false;
+    const n = stepsNow();
+    return n > 0 && n < Number(s.config.steps) && ARCHS.some((a) => r[a] && r[a].status !== 'diverged');
+  }
+
+  /**
+   * What a changed control asks for: mid-run, when only lr, clip or momentum differ from the
+   * values in force, a change of course (the run goes on); else a new configuration.
+   * @param {Config} config @param {Context} ctx
+   */
+  function fromControls(config, ctx) {
+    const now = current();
+    if (ctx.source === 'control' && now && midRun()) {
+      const differ = Object.keys(config).filter((k) => String(config[k]) !== String(now[k]));
+      if (differ.length && differ.every((k) => CHANGEABLE.includes(k))) {
+        /** @type {Record<string, number>} */
+        const settings = {};
+        for (const k of differ) settings[k] = config[k];
+        changing.push('now');
+        worker.send({ type: 'change', settings });
+        return;
+      }
+    }
+    configure(config, ctx);
+  }
+
   function run() {
     const s = store.get();
     if (!s.config || s.phase === 'finished' || s.phase === 'diverged' || s.phase === 'configuring') return;
@@ -176,7 +270,8 @@ export function createSession({ store, worker, history, i18n, messages }) {
     reset() {
       resumeAfterConfigure = false;
       const config = store.get().config || undefined;
-      pending.push({ source: 'control', config });
+      /* the same run again: its changes of course too */
+      pending.push({ source: 'control', config, changes: (store.get().changes || []).slice() });
       store.update({ phase: 'configuring', pending: pending.length });
       worker.send({ type: 'reset' });
     },
@@ -188,6 +283,10 @@ export function createSession({ store, worker, history, i18n, messages }) {
     setSchema(s) {
       schema = s;
     },
+    fromControls,
+    current,
+    /** the updates the run has made, as far as the page knows (a change made now counts at once) */
+    horizon: () => Math.max(stepsNow(), changedAt),
     /** the settings form, which shows a configuration the page chose @param {any} f */
     setForm(f) {
       form = f;
@@ -206,11 +305,12 @@ export function createSession({ store, worker, history, i18n, messages }) {
     },
     /**
      * Loads settings (a partial config) as if typed into the controls; fromDefaults:
-     * the settings it leaves out take their defaults, not the current values.
+     * the settings it leaves out take their defaults, not the current values; changes: the
+     * run's changes of course, [{step, settings}] (the lesson's `changes`), each from its step.
      * @param {Config} partial
-     * @param {{run?: boolean, fromDefaults?: boolean}} [options]
+     * @param {{run?: boolean, fromDefaults?: boolean, changes?: Array<{step: number, settings: Record<string, any>}>}} [options]
      */
-    applySettings(partial, { run: start = false, fromDefaults = false } = {}) {
+    applySettings(partial, { run: start = false, fromDefaults = false, changes = [] } = {}) {
       const cur = store.get().config;
       const base = Object.assign({}, fromDefaults || !cur ? schema.defaults() : cur);
       /** @type {string[]} */
@@ -220,9 +320,13 @@ export function createSession({ store, worker, history, i18n, messages }) {
         if (r.ok) base[k] = r.value;
         else problems.push(r.message);
       }
+      /* the changes in the link's words, checked as a link's are */
+      const text = changes.flatMap((c) => Object.entries(c.settings).map(([k, v]) => `${c.step}:${k}=${v}`)).join(',');
+      const course = text ? schema.parseChanges(text, Number(base.steps)) : { changes: [], messages: [] };
+      problems.push(...course.messages);
       if (problems.length) messages.show('error', t('msg.bad_value'), problems, 'value');
       if (form) form.showConfig(base);
-      configure(base, { source: 'control', resume: start });
+      configure(base, { source: 'control', resume: start, changes: course.changes });
     },
   };
 }

@@ -306,8 +306,36 @@ export function createSettingsForm(deps) {
     }
   }
 
+  /**
+   * The values of a run's changes of course in their controls (lr, clip, momentum: the values in
+   * force), without touching any other control or what applies.
+   * @param {Config} config
+   */
+  function showValues(config) {
+    for (const name of ['lr', 'clip', 'momentum']) {
+      const c = controls[name];
+      if (c && config[name] !== undefined && readControl(c) !== String(config[name])) writeControl(c, config[name]);
+    }
+  }
+
+  /**
+   * A line under a control (the course it took: "0.01 from step 37 on, was 0.1"), or none.
+   * @param {string} name @param {string | null} text
+   */
+  function setNote(name, text) {
+    const c = controls[name];
+    if (!c) return;
+    if (!c.note) {
+      c.note = el('small', { class: 'change-note', id: `change-note-${name}` });
+      c.root.append(c.note);
+      for (const x of c.root.querySelectorAll('input, select')) x.setAttribute('aria-describedby', `${x.getAttribute('aria-describedby') || ''} ${c.note.id}`.trim());
+    }
+    c.note.hidden = !text;
+    c.note.textContent = text || '';
+  }
+
   return {
-    build, set, relevance, read, texts,
+    build, set, relevance, read, texts, showValues, setNote,
     /** @param {string[]} h */
     setHidden(h) {
       hide = h.slice();

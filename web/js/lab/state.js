@@ -50,6 +50,7 @@
  *   actCurve?: {z: Float64Array, phi: Float64Array, dphi: Float64Array} | null,
  *   distQuantity?: string,
  *   distOpen?: boolean,
+ *   changes: import('./schema.js').Change[],
  *   blockLayers: {plain: number[][], residual: number[][]},
  *   blockFields?: string[],
  *   walk: {pos: number, playing: boolean} | null,
@@ -82,6 +83,8 @@
  *   distQuantity     the histogram the distributions view shows, 'hist_pre' | 'hist_act' |
  *                    'hist_grad' | 'hist_wgrad'; distOpen: the view is open, so the records count
  *                    histograms (dist-view.js)
+ *   changes          the run's changes of course, [{step, settings}] in step order: made mid-run, or
+ *                    the link's or the lesson's, held by the Worker for their steps (session.js)
  *   blockFields      the engine's per-block field names (the `ready` message's blockFields; main.js)
  *   blockLayers      per stack, each residual block's first and last layer, 1-based ([] for a plain
  *                    stack; the `configured` message's, session.js)

@@ -1,8 +1,8 @@
 // @ts-check
 /*
- * url.js - the page's state in its address: the configuration, the hidden
- * controls, the language, the lesson step and the classroom's
- * predict=required, written (replaceState) when
+ * url.js - the page's state in its address: the configuration, the run's
+ * changes of course (change=7:lr=0.01), the hidden controls, the language,
+ * the lesson step and the classroom's predict=required, written (replaceState) when
  * any of them changes, and the share box (#share-link, #copy-link) that
  * shows and copies that address.
  */
@@ -21,13 +21,13 @@ export function mountUrl({ store, i18n, messages, extra }) {
   function write() {
     const s = store.get();
     if (!s.config || !schema) return;
-    const q = schema.encode(s.config, { hide: s.hide, lang: s.lang, step: s.step, predict: s.predict, extra: extra ? extra(s) : {} });
+    const q = schema.encode(s.config, { hide: s.hide, lang: s.lang, step: s.step, predict: s.predict, extra: extra ? extra(s) : {}, changes: s.changes || [] });
     history.replaceState(null, '', q + location.hash);
     $('share-link').value = location.href;
   }
 
   store.subscribe((s, prev) => {
-    if (s.config !== prev.config || s.hide !== prev.hide || s.lang !== prev.lang || s.step !== prev.step || s.predict !== prev.predict || s.sweep !== prev.sweep) write();
+    if (s.config !== prev.config || s.hide !== prev.hide || s.lang !== prev.lang || s.step !== prev.step || s.predict !== prev.predict || s.sweep !== prev.sweep || s.changes !== prev.changes) write();
   });
 
   $('copy-link').addEventListener('click', async () => {

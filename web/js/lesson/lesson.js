@@ -393,7 +393,8 @@ export function mountLesson({ store, i18n, lab }) {
     if (x.dist && lab.distributions) lab.distributions.open();
     /* on a narrow screen the chart comes next to the question at once, and fills as the run goes */
     if (flow.active()) flow.point(id, pointer(x));
-    lab.applySettings(x.config, { run: true, fromDefaults: true });
+    const changes = (x.changes || []).map((/** @type {Record<string, any>} */ c) => ({ step: c.step, settings: Object.fromEntries(Object.entries(c).filter(([k]) => k !== 'step')) }));
+    lab.applySettings(x.config, { run: true, fromDefaults: true, changes });
   }
 
   /** @param {any} result @param {any} request the panel's finished sweep */

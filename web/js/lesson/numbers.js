@@ -22,7 +22,8 @@ import { formatValue } from './answer.js';
 /** @typedef {import('./answer.js').Moment} Moment */
 /** @typedef {import('./answer.js').T} T */
 /** @typedef {import('../ui/i18n.js').Formatters} Formatters */
-/** @typedef {{chart: string, at: 'init' | 'end', highlight?: {layer?: any, what?: string}, config: Record<string, any>, sweep?: Record<string, any>, values?: Record<string, ValueSpec>, walk?: boolean, dist?: boolean}} Experiment experiments.json's entry (dist: the run counts the histograms: the lesson opens the distributions view first) */
+/** @typedef {{chart: string, at: 'init' | 'end', highlight?: {layer?: any, what?: string}, config: Record<string, any>, sweep?: Record<string, any>, values?: Record<string, ValueSpec>, walk?: boolean, dist?: boolean,
+ *   changes?: Array<{step: number, [name: string]: number}>}} Experiment experiments.json's entry (changes: the run's scheduled changes of course; dist: the run counts the histograms: the lesson opens the distributions view first) */
 /** @typedef {{kind: string, step: number, v: Record<string, Value>, bound?: number}} Panel */
 
 /**

@@ -280,6 +280,64 @@ export function valueAt(chart, ev) {
   return { x: chart.scales.x.getValueForPixel(px), y: chart.scales.y.getValueForPixel(py) };
 }
 
+/* Events on the step axis (a run's changes of course): a dashed line at x and a label at the top. */
+export const EVENT_COLOR = '#6a3d9a';
+/**
+ * A Chart.js plugin drawing a dashed vertical line at each x get() returns, with its label in
+ * a small box at the top of the plot (beside the line, inside the plot; a label that would
+ * overlap the one before goes a row lower).
+ * @param {() => Array<{x: number, label: string}>} get @param {() => boolean} [rtl] the labels' text runs right to left
+ */
+export function eventLines(get, rtl) {
+  return {
+    id: 'glEvents',
+    afterDatasetsDraw(/** @type {any} */ chart) {
+      const list = get();
+      if (!list.length || !chart.scales.x) return;
+      const a = chart.chartArea, ctx = chart.ctx;
+      /** @type {Array<{x0: number, x1: number, row: number}>} */
+      const placed = [];
+      for (const e of list) {
+        const cx = chart.scales.x.getPixelForValue(e.x);
+        if (!(cx >= a.left - 0.5 && cx <= a.right + 0.5)) continue;
+        ctx.save();
+        ctx.strokeStyle = '#ffffff';
+        ctx.lineWidth = 4;
+        ctx.beginPath();
+        ctx.moveTo(cx, a.top);
+        ctx.lineTo(cx, a.bottom);
+        ctx.stroke();
+        ctx.strokeStyle = EVENT_COLOR;
+        ctx.lineWidth = 2;
+        ctx.setLineDash([6, 4]);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        if (e.label) {
+          ctx.font = `bold 11px ${Chart.defaults.font.family}`;
+          ctx.direction = rtl && rtl() ? 'rtl' : 'ltr';
+          ctx.textBaseline = 'middle';
+          ctx.textAlign = 'left';
+          const w = Math.min(ctx.measureText(e.label).width + 10, a.right - a.left - 4), h = 16;
+          let x0 = cx + 4 + w <= a.right ? cx + 4 : Math.max(a.left + 2, cx - 4 - w);
+          let row = 0;
+          while (placed.some((p) => p.row === row && x0 < p.x1 + 2 && x0 + w > p.x0 - 2)) row++;
+          placed.push({ x0, x1: x0 + w, row });
+          const y0 = a.top + 12 + row * (h + 3);
+          ctx.fillStyle = 'rgba(255, 255, 255, 0.92)';
+          ctx.fillRect(x0, y0, w, h);
+          ctx.strokeStyle = EVENT_COLOR;
+          ctx.lineWidth = 1;
+          ctx.strokeRect(x0 + 0.5, y0 + 0.5, w - 1, h - 1);
+          ctx.fillStyle = EVENT_COLOR;
+          ctx.textAlign = ctx.direction === 'rtl' ? 'right' : 'left';
+          ctx.fillText(e.label, ctx.direction === 'rtl' ? x0 + w - 5 : x0 + 5, y0 + h / 2 + 1, w - 10);
+        }
+        ctx.restore();
+      }
+    },
+  };
+}
+
 /** @param {any} chart @param {string} title @returns {string} a data: URL */
 export function pngOf(chart, title) {
   const t = chart.options.plugins.title;

@@ -9,7 +9,7 @@
  * its pixels (cellAt, cellCenter).
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, axisOptions, whiteBackground, baseOptions, thin, markerLabel, MARK, cursorLine, chartMethods, xBands, valueAt } from './chart-common.js';
+import { defaultFormat, axisOptions, whiteBackground, baseOptions, thin, markerLabel, MARK, cursorLine, eventLines, chartMethods, xBands, valueAt } from './chart-common.js';
 /* viridis (perceptually uniform, colour-blind safe), 10 anchors from 0 to 1 */
 const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725']
   .map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
@@ -139,11 +139,12 @@ export function heatmap(canvas, spec) {
    *         nullLabel: string, marker: any, cursor: number | null, ticks: 'integer' | 'pow10' | 'percent' | 'number',
    *         labels: {x: Array<string | string[]> | null, y: Array<string | string[]> | null}, overlays: Overlay[],
    *         focus: {column: number, row: number} | null, onCell: ((cell: {column: number, row: number}) => void) | null,
-   *         onHover: ((cell: {column: number, row: number} | null) => void) | null}}
+   *         onHover: ((cell: {column: number, row: number} | null) => void) | null,
+   *         events: Array<{x: number, label: string}>, rtl: boolean}}
    */
   const st = {
     rows: 1, columns: [], vmin: 0, vmax: 1, dirty: true, colorbarTitle: spec.colorbar.title, nullLabel: spec.nullLabel || '', marker: null, cursor: null,
-    ticks: spec.colorbar.ticks || 'integer', labels: { x: null, y: null }, overlays: [], focus: null, onCell: null, onHover: null,
+    ticks: spec.colorbar.ticks || 'integer', labels: { x: null, y: null }, overlays: [], focus: null, onCell: null, onHover: null, events: [], rtl: false,
   };
   /** @type {Array<{lo: number | null, hi: number | null}>} shaded x ranges (setBands) */
   let bands = [];
@@ -353,7 +354,7 @@ export function heatmap(canvas, spec) {
     canvas.style.cursor = cell ? 'pointer' : '';
     if (st.onHover) st.onHover(cell);
   };
-  const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [{ data: [] }] }, options, plugins: [whiteBackground, draw, xBands(() => bands, { over: true }), over, cursorLine(() => st.cursor)] });
+  const chart = new Chart(canvas, { type: 'scatter', data: { datasets: [{ data: [] }] }, options, plugins: [whiteBackground, draw, xBands(() => bands, { over: true }), over, eventLines(() => st.events, () => st.rtl), cursorLine(() => st.cursor)] });
   made = chart;
 
   function updateScales() {
@@ -464,6 +465,28 @@ export function heatmap(canvas, spec) {
     setColorbarTicks(kind) {
       st.ticks = kind;
     },
+    /** events on the step axis, each a dashed line with its label (a run's changes of course) @param {Array<{x: number, label: string}>} list */
+    setEvents(list) {
+      st.events = list.filter((e) => Number.isFinite(e.x)).map((e) => ({ x: e.x, label: e.label || '' }));
+    },
+    /** the events drawn (copies) */
+    events: () => st.events.map((e) => ({ ...e })),
+    /** where the cell of a row (layer) at column x (a step) is on the canvas (CSS pixels), or null @param {number} row @param {number} x */
+    pixelOf(row, x) {
+      if (!chart.chartArea || row < 1 || row > st.rows) return null;
+      return { x: chart.scales.x.getPixelForValue(x), y: chart.scales.y.getPixelForValue(row) };
+    },
+    /**
+     * The layer (row) and step (column) under a point of the canvas (CSS pixels from its
+     * top left), or null outside the plot: a click picks a layer.
+     * @param {number} px @param {number} py @returns {{row: number, x: number} | null}
+     */
+    pick(px, py) {
+      const a = chart.chartArea;
+      if (!a || px < a.left || px > a.right || py < a.top || py > a.bottom) return null;
+      const row = Math.round(chart.scales.y.getValueForPixel(py));
+      return row >= 1 && row <= st.rows ? { row, x: chart.scales.x.getValueForPixel(px) } : null;
+    },
     /** @param {number} rows */
     reset(rows) {
       st.rows = Math.max(1, rows);
@@ -505,9 +528,10 @@ export function heatmap(canvas, spec) {
       if (texts.colorbar !== undefined) st.colorbarTitle = texts.colorbar;
       if (texts.nullLabel !== undefined) st.nullLabel = texts.nullLabel;
     },
-    /** @param {Partial<import('./chart-common.js').TickFormat>} format */
-    setFormat(format) {
+    /** @param {Partial<import('./chart-common.js').TickFormat>} format @param {boolean} [rtl] */
+    setFormat(format, rtl) {
       fmt = Object.assign({}, defaultFormat, format);
+      st.rtl = !!rtl;
       tickCallbacks();
     },
     render() {

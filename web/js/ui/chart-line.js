@@ -6,7 +6,7 @@
  * across one x value with a label, for the lesson's "look here").
  */
 import { Chart } from '../vendor.js';
-import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, cursorLine, baseOptions, thin, chartMethods, htmlLegend, xBands } from './chart-common.js';
+import { defaultFormat, finite, axisOptions, whiteBackground, columnMarker, cursorLine, eventLines, baseOptions, thin, chartMethods, htmlLegend, xBands } from './chart-common.js';
 /*
  * spec: { x: {title, type, integer, min, max}, y: {...}, y2: {...} (optional),
  *         series: [{id, label, color, dash, axis ('y'|'y2'), marker, radius, line (bool),
@@ -81,6 +81,8 @@ export function line(canvas, spec) {
   let markers = [];
   /** @type {number | null} the time cursor's x (a step), or null */
   let cursor = null;
+  /** @type {Array<{x: number, label: string}>} events on the x axis (a run's changes of course) */
+  let events = [];
   let rtlText = false;
   /** @type {Array<{lo: number | null, hi: number | null}>} shaded x ranges (setBands) */
   let bands = [];
@@ -143,7 +145,7 @@ export function line(canvas, spec) {
   };
   /* the legend is HTML above the chart (it wraps on a phone); Chart.js's is drawn into the PNG only */
   /** @type {any[]} */
-  const plugins = [whiteBackground, xBands(() => bands), columnMarker(() => markers), cursorLine(() => cursor), pointLabels, ringPlugin];
+  const plugins = [whiteBackground, xBands(() => bands), columnMarker(() => markers), eventLines(() => events, () => rtlText), cursorLine(() => cursor), pointLabels, ringPlugin];
   if (spec.legend !== false) {
     options.plugins.legend.display = false;
     plugins.push(htmlLegend(canvas));
@@ -287,6 +289,44 @@ export function line(canvas, spec) {
     },
     /** the time cursor's x, or null */
     cursor: () => cursor,
+    /** events on the x axis, each a dashed line with its label (a run's changes of course) @param {Array<{x: number, label: string}>} list */
+    setEvents(list) {
+      events = list.filter((e) => Number.isFinite(e.x)).map((e) => ({ x: e.x, label: e.label || '' }));
+    },
+    /** the events drawn (copies) */
+    events: () => events.map((e) => ({ ...e })),
+    /** where a drawn point of series `id` at x is on the canvas (CSS pixels), or null @param {string} id @param {number} x */
+    pixelOf(id, x) {
+      const k = datasets.findIndex((ds) => ds.glId === id);
+      if (k < 0) return null;
+      const i = datasets[k].data.findIndex((/** @type {any} */ p) => p.x === x && p.y !== null);
+      const el = i < 0 ? null : chart.getDatasetMeta(k).data[i];
+      return el && Number.isFinite(el.x) ? { x: el.x, y: el.y } : null;
+    },
+    /**
+     * The drawn point nearest a point of the canvas (CSS pixels from its top left) among the
+     * series `ids`, within `reach` pixels: {id, x, y}, or null (a click picks a layer).
+     * @param {number} px @param {number} py @param {string[]} ids @param {number} [reach]
+     * @returns {{id: string, x: number, y: number} | null}
+     */
+    pick(px, py, ids, reach = 24) {
+      /** @type {{id: string, x: number, y: number} | null} */
+      let best = null;
+      let gap = reach;
+      datasets.forEach((ds, k) => {
+        if (!ids.includes(ds.glId) || !chart.isDatasetVisible(k)) return;
+        chart.getDatasetMeta(k).data.forEach((/** @type {any} */ el, /** @type {number} */ i) => {
+          const p = ds.data[i];
+          if (!p || p.y === null || !Number.isFinite(el.x) || !Number.isFinite(el.y)) return;
+          const d = Math.hypot(el.x - px, el.y - py);
+          if (d <= gap) {
+            gap = d;
+            best = { id: ds.glId, x: p.x, y: p.y };
+          }
+        });
+      });
+      return best;
+    },
   };
   return api;
 }

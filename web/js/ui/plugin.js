@@ -18,7 +18,8 @@
 /**
  * The lab's extension points.
  * @typedef {{
- *   applySettings: (partial: Record<string, any>, options?: {run?: boolean, fromDefaults?: boolean}) => void,
+ *   applySettings: (partial: Record<string, any>, options?: {run?: boolean, fromDefaults?: boolean,
+ *                   changes?: Array<{step: number, settings: Record<string, any>}>}) => void,
  *   addPreparer: (fn: (config: Record<string, any>) => any) => void,
  *   records: () => import('../lab/state.js').LabRecord[],
  *   highlight: (spec: any, options?: {scroll?: boolean}) => any,
@@ -34,7 +35,8 @@
  *   sweep?: {run: (state?: Record<string, any>, overrides?: Record<string, any>) => void,
  *            onResult: (fn: (result: any, request: any) => void) => void},
  * }} Lab
- *   applySettings  loads settings as if typed into the controls (fromDefaults: the others take their defaults)
+ *   applySettings  loads settings as if typed into the controls (fromDefaults: the others take their defaults;
+ *                  changes: the run's changes of course, each from its step, held by the Worker)
  *   addPreparer    adds to every configure message (a promise: configure waits for it)
  *   records        copies of the records kept since the last (re)configure, oldest first
  *   highlight      points at a chart ({chart, layer, what}) or clears the pointer (null)
