@@ -58,7 +58,8 @@ export function mountDistView({ store, worker, i18n, select, addPreparer, markDi
     const opts = [el('option', { value: '', text: t('dist.layer_none') })];
     for (const a of ARCHS) {
       opts.push(el('optgroup', { label: t(`stack.${a}`) },
-        ...s.layers.map((name, i) => el('option', { value: `${a}:${i + 1}`, text: `${t(`stack.${a}`)} · ${f.int(i + 1)} · ${name}` }))));
+        /* the group names the stack: an option is the layer alone (it fits the box at 1366 px and on a phone) */
+        ...s.layers.map((name, i) => el('option', { value: `${a}:${i + 1}`, text: `${f.int(i + 1)} · ${name}` }))));
     }
     picker.replaceChildren(...opts);
     showSelected();
