@@ -84,8 +84,9 @@ function layout(page, id) {
     const root = document.querySelector(`#lesson [data-experiment-id="${x}"]`);
     const h = window.gradlab.debug().highlight;
     const cards = h ? h.cards.map((c) => document.getElementById(c)) : [];
-    const chartCard = cards.find((c) => c && c.querySelector('.chart-box canvas'));
-    const canvas = chartCard ? chartCard.querySelector('.chart-box canvas') : null;
+    /* a chart: a canvas, or the network diagram's SVG (the walk's experiments point at it) */
+    const chartCard = cards.find((c) => c && c.querySelector('.chart-box canvas, .chart-box svg'));
+    const canvas = chartCard ? chartCard.querySelector('.chart-box canvas, .chart-box svg') : null;
     const cb = canvas ? box(canvas) : null;
     /* what the eye meets over the chart: every point of a 5 x 5 grid over its box (inside the screen) */
     const covered = [];

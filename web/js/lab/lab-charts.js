@@ -38,6 +38,8 @@ export function createLabCharts({ i18n, history, registry = CHARTS }) {
   let firstChartAt = null;
   /** @type {import('./course.js').Mark[]} the run's changes of course it has reached */
   let course = [];
+  /** the gradient chart's metric (store key gradMetric, GRAD_METRICS of charts.js) */
+  let gradMetric = 'weight';
 
   /** @returns {ChartContext} */
   function context() {
@@ -52,7 +54,7 @@ export function createLabCharts({ i18n, history, registry = CHARTS }) {
         return name ? `${fmt.int(Math.round(x))} · ${name}` : '';
       },
       family: (f) => registry.filter((e) => e.family === f).map((e) => charts[e.name]),
-      course,
+      course, gradMetric,
       marks: course.map((m) => ({ x: m.step, label: markLabel(t, fmt, m) })),
     };
   }
@@ -89,7 +91,7 @@ export function createLabCharts({ i18n, history, registry = CHARTS }) {
    * The charts from the record the time cursor shows (the loss chart and the
    * heatmaps mark its step), their titles and notes.
    * @param {{shown: LabRecord | null, latest: LabRecord | null, cursor: import('./state.js').State['cursor'],
-   *          config?: Record<string, any> | null, changes?: import('./schema.js').Change[]}} state
+   *          config?: Record<string, any> | null, changes?: import('./schema.js').Change[], gradMetric?: string}} state
    */
   function render(state) {
     const r = state.shown;
@@ -97,6 +99,7 @@ export function createLabCharts({ i18n, history, registry = CHARTS }) {
     record = r;
     latest = state.latest;
     cursor = state.cursor;
+    gradMetric = state.gradMetric || 'weight';
     /* the changes of course the run has reached (its newest record's step) */
     course = state.config && state.changes && state.latest ? courseMarks(state.config, state.changes, stepOf(state.latest)) : [];
     const ctx = context();
