@@ -84,8 +84,9 @@ function layout(page, id) {
     const root = document.querySelector(`#lesson [data-experiment-id="${x}"]`);
     const h = window.gradlab.debug().highlight;
     const cards = h ? h.cards.map((c) => document.getElementById(c)) : [];
-    const chartCard = cards.find((c) => c && c.querySelector('.chart-box canvas'));
-    const canvas = chartCard ? chartCard.querySelector('.chart-box canvas') : null;
+    /* a chart: a canvas, or the network diagram's SVG (the walk's experiments point at it) */
+    const chartCard = cards.find((c) => c && c.querySelector('.chart-box canvas, .chart-box svg'));
+    const canvas = chartCard ? chartCard.querySelector('.chart-box canvas, .chart-box svg') : null;
     const cb = canvas ? box(canvas) : null;
     /* what the eye meets over the chart: every point of a 5 x 5 grid over its box (inside the screen) */
     const covered = [];
@@ -109,7 +110,7 @@ function layout(page, id) {
     const answer = root.querySelector('.answer');
     return {
       question: box(root.querySelector('.question')), chart: cb, answer: answer ? box(answer) : null,
-      cards: h ? h.cards : [], inLesson: cards.map((c) => !!c && !!c.closest('#lesson')), tallCards: cards.length > 1 || cards.some((c) => c && c.querySelectorAll('.chart-box canvas').length > 1) || cards.some((c) => c && c.id === 'card-sweep'),
+      cards: h ? h.cards : [], inLesson: cards.map((c) => !!c && !!c.closest('#lesson')), tallCards: cards.length > 1 || cards.some((c) => c && c.querySelectorAll('.chart-box canvas').length > 1) || cards.some((c) => c && (c.id === 'card-sweep' || c.id === 'card-diagram')),
       covered, pinned, timelineInLesson: !!document.getElementById('timeline').closest('#lesson'),
     };
   }, id);
@@ -138,7 +139,8 @@ async function checkRun(page, lang, id, { guess, shot }) {
   assert.ok(inView(L.chart), `${where}: the chart is on the screen with it (${Math.round(L.chart.top)}..${Math.round(L.chart.bottom)})`);
   assert.ok(L.chart.top >= L.question.bottom, `${where}: the chart is under the question`);
   assert.ok(L.answer && L.answer.top >= L.chart.bottom, `${where}: the answer follows the chart`);
-  /* one chart: question, chart and the start of the answer on one screen; two charts or a tall card:
+  /* one chart: question, chart and the start of the answer on one screen; two charts or a tall card
+     (the Sweep panel; the network diagram with its walk's controls and lines under it):
      the answer starts within the next screen (one screen of scrolling) */
   const limit = L.tallCards ? 2 * PHONE.height : PHONE.height - 24;
   assert.ok(L.answer.top <= limit, `${where}: the answer starts at ${Math.round(L.answer.top)} px (limit ${limit}: ${L.tallCards ? 'tall card' : 'one chart'})`);

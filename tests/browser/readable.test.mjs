@@ -31,14 +31,18 @@ const EXPLODE_RELU_CLIP = 'model=dense&depth=10&width=32&block=2&act=relu&init=n
 function diverged(page) {
   return page.evaluate(() => {
     const d = window.gradlab.debug(), f = window.gradlab.format(), t = window.gradlab.t;
-    const notes = [...document.querySelectorAll('#run-status .status-note')].map((n) => ({ arch: n.dataset.arch, text: n.textContent }));
+    const notes = [...document.querySelectorAll('#run-status .status-note[data-state="diverged"]')].map((n) => ({ arch: n.dataset.arch, text: n.textContent }));
+    /* a stack that stopped learning (every weight gradient zero or underflowed: stack-state.js) has its own note */
+    const dead = [...document.querySelectorAll('#run-status .status-note[data-state="dead"]')].map((n) => ({ arch: n.dataset.arch, text: n.textContent }));
+    const deadWant = Object.fromEntries(['plain', 'residual'].filter((a) => d.latest[a].dead_step >= 0 && d.latest[a].status !== 'diverged')
+      .map((a) => [a, t('status.stack_dead', { stack: t(`stack.${a}`), step: f.int(d.latest[a].dead_step) })]));
     const want = {}, marks = {};
     for (const a of ['plain', 'residual']) {
       const s = d.latest[a];
       if (s.status === 'diverged') want[a] = { status: t('status.stack_diverged', { stack: t(`stack.${a}`), step: f.int(s.diverged.step) }), label: t('chart.loss.diverged', { stack: t(`series.${a}`), step: f.int(s.diverged.step) }), step: s.step, loss: s.loss, at: s.diverged.step };
       marks[a] = d.charts.loss.find((x) => x.id === `${a}_diverged`).data;
     }
-    return { notes, want, marks, phase: d.phase, lossTable: document.querySelector('#text-chart-loss caption').textContent, status: document.getElementById('run-status').textContent };
+    return { notes, dead, deadWant, want, marks, phase: d.phase, lossTable: document.querySelector('#text-chart-loss caption').textContent, status: document.getElementById('run-status').textContent };
   });
 }
 
@@ -57,6 +61,8 @@ for (const lang of ['en', 'fa']) {
       assert.equal(g.want[arch].at, at, `${arch} diverged at step ${at}`);
       assert.equal(g.want[other], undefined, `${other} did not`);
       assert.deepEqual(g.notes, [{ arch, text: g.want[arch].status }], 'the status line names the stack and the step');
+      /* the relu std 2 residual stack stops learning (its weight gradients underflow) while the plain one diverges: its own note, with the engine's dead_step */
+      assert.deepEqual(g.dead, Object.entries(g.deadWant).map(([a, text]) => ({ arch: a, text })), 'a stack that stopped learning has its note, with the engine\'s dead_step');
       if (lang === 'fa') assert.ok(/[۰-۹]/.test(g.notes[0].text) && !/[0-9]/.test(g.notes[0].text), `Persian digits: ${g.notes[0].text}`);
       /* the loss chart: the stack's last finite loss, marked and labelled */
       assert.deepEqual(g.marks[arch], [{ x: g.want[arch].step, y: g.want[arch].loss, label: g.want[arch].label }]);
@@ -170,3 +176,60 @@ test('the Sweep chart marks where the theory line and the measured curve meet 1,
   assert.deepEqual(log.errors, []);
   await page.close();
 });
+
+/* issue 22 item 5: the gradient chart draws one gradient beside its own law, and a switch shows
+   the other.  ReLU with Gaussian weights of std 0.5 (depth 20, width 32): the forward signal grows
+   as fast as the backward one, so the weight gradients stay within a decade from layer 1 to the
+   output while the back-propagated ones climb several decades towards the input. */
+for (const lang of ['en', 'fa']) {
+  test(`the gradient chart's switch (${lang}): the weight gradients with their law, the back-propagated ones with theirs; the table and the words follow`, { timeout: 2 * TIMEOUT }, async () => {
+    const { page, log } = await env.newPage();
+    await page.goto(`${env.url}?lang=${lang}&act=relu&init=normal&init_std=0.5&depth=20&width=32&steps=20`);
+    await waitReady(page);
+    const read = () => page.evaluate(() => {
+      const d = window.gradlab.debug(), t = window.gradlab.t;
+      const series = Object.fromEntries(d.charts.grad_norm.map((s) => [s.id, s]));
+      const rows = [...document.querySelectorAll('#text-chart-grad tbody tr')].map((tr) => [...tr.children].map((c) => c.textContent));
+      return {
+        shown: d.shown || d.latest, series, rows,
+        note: document.getElementById('note-grad').textContent, select: document.getElementById('grad-metric').value,
+        words: { weight: t('series.theory_weight'), backprop: t('series.theory_backprop'), noteW: t('chart.grad_norm.note'), noteB: t('chart.grad_norm.note_backprop') },
+        fmtFirst: window.gradlab.format().value((d.shown || d.latest).plain.act_grad_norm[0]), fmtFirstW: window.gradlab.format().value((d.shown || d.latest).plain.grad_norm[0]),
+      };
+    });
+    const decades = (arr) => Math.log10(arr[0] / arr[arr.length - 1]);
+    const check = (g, field, theory, words, note, first) => {
+      const rec = g.shown.plain;
+      const ys = g.series.plain.data.map((p) => p.y);
+      assert.deepEqual(ys, Array.from(rec[field]), `the plain series is the record's ${field}`);
+      assert.deepEqual(g.series.theory.data.map((p) => p.y), Array.from(rec[theory]), `the dashed line is the record's ${theory}`);
+      assert.equal(g.series.theory.label, words, 'the legend names the law drawn');
+      assert.equal(g.note, note, 'the note under the title says which gradient');
+      assert.equal(g.rows[0][1], first, 'the text alternative\'s first plain cell is the drawn gradient');
+      return { measured: decades(Array.from(rec[field])), law: decades(Array.from(rec[theory])) };
+    };
+    let g = await read();
+    assert.equal(g.select, 'weight', 'the weight gradients first');
+    const w = check(g, 'grad_norm', 'grad_norm_theory', g.words.weight, g.words.noteW, g.fmtFirstW);
+    await page.selectOption('#grad-metric', 'backprop');
+    await page.waitForFunction(() => window.gradlab.debug().charts.grad_norm.find((s) => s.id === 'theory').label === window.gradlab.t('series.theory_backprop'), null, { timeout: TIMEOUT });
+    g = await read();
+    const b = check(g, 'act_grad_norm', 'act_grad_norm_theory', g.words.backprop, g.words.noteB, g.fmtFirst);
+    assert.ok(Math.abs(w.measured) < 1, `weight gradients level: layer 1 vs the output ${w.measured.toFixed(2)} decades`);
+    assert.ok(b.measured > 3, `back-propagated gradients climb: ${b.measured.toFixed(2)} decades`);
+    assert.ok(Math.abs(w.measured - w.law) < 1 && Math.abs(b.measured - b.law) < 1,
+      `each law within a decade of its gradient (weight ${w.measured.toFixed(2)} vs ${w.law.toFixed(2)}, back-propagated ${b.measured.toFixed(2)} vs ${b.law.toFixed(2)})`);
+    /* a language switch keeps the choice and says it in the new words */
+    const other = lang === 'en' ? 'fa' : 'en';
+    await page.selectOption('#lang-select', other);
+    await page.waitForFunction((l) => document.documentElement.lang === l, other, { timeout: TIMEOUT });
+    await page.waitForTimeout(200);
+    g = await read();
+    assert.equal(g.select, 'backprop');
+    assert.equal(g.series.theory.label, g.words.backprop);
+    await page.selectOption('#grad-metric', 'weight');
+    await page.waitForFunction(() => window.gradlab.debug().charts.grad_norm.find((s) => s.id === 'theory').label === window.gradlab.t('series.theory_weight'), null, { timeout: TIMEOUT });
+    assert.deepEqual(log.errors, [], 'no error on the page');
+    await page.close();
+  });
+}

@@ -70,7 +70,7 @@ function firstLanguage() {
 }
 
 /** @type {import('./lab/state.js').LabStore} */
-const store = createStore({ hide: [], step: null, predict: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null, selected: null, changes: [], blockLayers: { plain: [], residual: [] }, walk: null });
+const store = createStore({ hide: [], step: null, predict: null, pending: 0, configuredCount: 0, received: 0, layers: [], fields: [], config: null, latest: null, csv: null, sweep: null, cursor: null, shown: null, selected: null, gradMetric: 'weight', changes: [], blockLayers: { plain: [], residual: [] }, walk: null });
 const i18n = createI18n(fetchJson);
 const stringsLoaded = i18n.load(firstLanguage());
 const messages = createMessages(i18n);
@@ -134,6 +134,13 @@ const boundary = mountBoundary({ store, worker, labCharts, i18n });
 const timeline = mountTimeline({ store, history, i18n });
 const distView = mountDistView({ store, worker, i18n, select: selection.select, addPreparer: session.addPreparer, markDirty: frame.markDirty });
 const layerCard = mountLayerCard({ store, i18n, selection, labCharts, history });
+/* the gradient chart's switch: the weight gradients or the back-propagated ones (charts.js GRAD_METRICS) */
+const gradMetric = /** @type {HTMLSelectElement} */ ($('grad-metric'));
+gradMetric.addEventListener('change', () => store.update({ gradMetric: gradMetric.value === 'backprop' ? 'backprop' : 'weight' }));
+store.watch((s) => s.gradMetric, (m) => {
+  gradMetric.value = m;
+  frame.markDirty();
+});
 const highlight = createHighlight({ store, labCharts, i18n, markDirty: frame.markDirty });
 const url = mountUrl({ store, i18n, messages, extra: (s) => (s.sweep ? encodeSweep(s.sweep) : {}) });
 if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => frame.markDirty());

@@ -6,7 +6,7 @@
 //     itself a string literal of the code ('plain');
 //   - or data names it, from the short list DATA below: the engine's
 //     settings table, the engine's divergence places, the lesson's charts,
-//     and the words of a view another piece builds (issue 22's metric switch).
+//     and the lesson's value fields.
 // And ui-fa.json has exactly the keys of ui-en.json.  The code is read with
 // TypeScript's parser (a dev dependency), so strings inside regular
 // expressions, comments and nested templates are told apart.
@@ -68,12 +68,7 @@ const byData = new Map(DATA.flatMap((d) => d.keys.map((k) => [k, d.family])));
 
 /* PLANNED: keys whose words are written before the code that uses them; each names the issue that
    will use it.  A key leaves this list when its code lands (the test below then fails until it does). */
-const PLANNED = new Map([
-  /* issue 22 item 5: the gradient chart's switch between the weight gradient and the
-     back-propagated one, and the two theory lines' legends (words from the lesson branch) */
-  ...['chart.grad_norm.metric', 'chart.grad_norm.metric.weight', 'chart.grad_norm.metric.backprop',
-    'series.theory_weight', 'series.theory_backprop'].map((k) => [k, 'planned: issue 22 item 5 (the gradient chart\'s metric switch)']),
-]);
+const PLANNED = new Map([]);
 
 /** how a key is used, or null (planned = false: what the code and data use, the PLANNED list aside) */
 function usedBy(key, planned = true) {

@@ -112,18 +112,20 @@ export function createChartText({ i18n, labCharts }) {
   /** @type {Record<string, HTMLElement>} */
   const boxes = {};
   for (const e of labCharts.entries) boxes[e.name] = attach($(e.canvas));
-  let last = 0, shown = /** @type {any} */ (null), lang = '';
+  let last = 0, shown = /** @type {any} */ (null), lang = '', metric = '';
 
   /** @param {import('./state.js').State} state */
   function render(state) {
     const r = state.shown;
     if (!r || !r.plain) return;
     const now = performance.now();
-    if (r === shown && lang === i18n.lang) return;
+    /* the gradient chart's switch changes what its table holds */
+    if (r === shown && lang === i18n.lang && metric === state.gradMetric) return;
     if (isRunning(state) && now - last < ALT_MS) return;
     last = now;
     shown = r;
     lang = i18n.lang;
+    metric = state.gradMetric;
     for (const e of labCharts.entries) write(boxes[e.name], labCharts.describe(e.name, r));
   }
 

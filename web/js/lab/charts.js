@@ -59,6 +59,7 @@ import { hasDiverged } from './stacks.js';
  *   histEdges: Record<string, ArrayLike<number>> | null,
  *   actCurve: {z: ArrayLike<number>, phi: ArrayLike<number>, dphi: ArrayLike<number>} | null,
  *   course: import('./course.js').Mark[], marks: Array<{x: number, label: string}>,
+ *   gradMetric: string,
  * }} ChartContext
  *   layers    the configuration's layer names, input first
  *   last      the last layer's number as the axis titles write it ('…' before a configuration)
@@ -72,6 +73,7 @@ import { hasDiverged } from './stacks.js';
  *   quantity  the distributions view's histogram (dist-model.js QUANTITIES)
  *   histEdges, actCurve  the configuration's histogram edges and phi, phi' samples (the
  *             `configured` message's hist_edges and act_curve; null before one)
+ *   gradMetric  the gradient chart's metric: 'weight' (grad_norm) or 'backprop' (act_grad_norm)
  *   course, marks  the run's changes of course it has reached (course.js) and their labels at
  *             their steps ("lr 0.1 → 0.01"): the loss chart and the heatmaps draw them
  */
@@ -282,11 +284,27 @@ export function distTable(ctx, r, a) {
 /** the histograms the view switches between (dist-model.js) */
 export const DIST_QUANTITIES = QUANTITIES;
 
+const GRAD_BACKPROP = 'backprop';
+/** the gradient chart draws the back-propagated gradients @param {ChartContext} ctx */
+const backprop = (ctx) => ctx.gradMetric === GRAD_BACKPROP;
+
+/**
+ * The gradient chart's two metrics (the switch #grad-metric): each record field with the
+ * engine's law for it and when a layer is drawn at the floor (lost to float32, or exactly 0).
+ * @type {Record<string, {field: string, theory: string, lost: (s: Stats, i: number) => boolean}>}
+ */
+export const GRAD_METRICS = {
+  weight: { field: 'grad_norm', theory: 'grad_norm_theory', lost: underflows },
+  [GRAD_BACKPROP]: { field: 'act_grad_norm', theory: 'act_grad_norm_theory', lost: (s, i) => !(s.act_grad_norm[i] > 0) },
+};
+
 /* ---- the registry ---- */
 
 /** @type {ChartEntry[]} */
 const ENTRIES = [
-  /* chart 1: grad_norm per layer, underflow drawn at the floor, the theory line */
+  /* chart 1: per layer, the weight-gradient norm grad_norm beside its law grad_norm_theory, or
+     (the switch #grad-metric, store key gradMetric) the back-propagated act_grad_norm beside
+     act_grad_norm_theory; underflow drawn at the floor */
   {
     name: 'grad_norm', card: 'card-grad', canvas: 'chart-grad', titleId: 'title-grad', titleKey: 'chart.grad_norm.title', mark: 'x',
     make: (canvas, ctx) => line(canvas, {
@@ -299,43 +317,54 @@ const ENTRIES = [
       ],
     }),
     texts: (c, ctx) => c.setTexts({
-      x: ctx.t('chart.grad_norm.x', { last: ctx.last }), y: ctx.t('chart.grad_norm.y'),
+      x: ctx.t('chart.grad_norm.x', { last: ctx.last }), y: ctx.t(backprop(ctx) ? 'chart.grad_norm.y_backprop' : 'chart.grad_norm.y'),
       series: {
-        ...stackNames(ctx), theory: ctx.t('series.theory'),
+        ...stackNames(ctx), theory: ctx.t(backprop(ctx) ? 'series.theory_backprop' : 'series.theory_weight'),
         plain_underflow: ctx.t('series.plain_underflow'), residual_underflow: ctx.t('series.residual_underflow'),
       },
     }),
     reset: layerReset,
     render(c, r, ctx) {
+      const m = GRAD_METRICS[ctx.gradMetric] || GRAD_METRICS.weight;
+      const lost = (/** @type {Stats} */ s, /** @type {number} */ i) => m.lost(s, i);
       let lowest = Infinity;
       let anyUnderflow = false;
       for (const a of ARCHS) {
         const s = r[a];
-        s.grad_norm.forEach((/** @type {number} */ g, /** @type {number} */ i) => {
-          if (s.underflow[i] === 1 || !(g > 0)) anyUnderflow = true;
+        s[m.field].forEach((/** @type {number} */ g, /** @type {number} */ i) => {
+          if (lost(s, i)) anyUnderflow = true;
           else if (Number.isFinite(g) && g < lowest) lowest = g;
         });
       }
-      for (const v of r.plain.grad_norm_theory) if (v > 0 && Number.isFinite(v) && v < lowest) lowest = v;
+      for (const v of r.plain[m.theory]) if (v > 0 && Number.isFinite(v) && v < lowest) lowest = v;
       if (anyUnderflow) lowest = Math.min(lowest, FLOAT32_MIN_NORMAL);
       if (!Number.isFinite(lowest)) lowest = 1e-12;
       const floor = Math.max(1e-300, Math.pow(10, Math.floor(Math.log10(lowest)) - 1));
       for (const a of ARCHS) {
         const s = r[a];
-        c.set(a, layerPoints(s.grad_norm, (v, i) => (underflows(s, i) ? floor : v)));
-        c.set(`${a}_underflow`, layerPoints(s.grad_norm, (v, i) => (underflows(s, i) ? floor : null)));
+        c.set(a, layerPoints(s[m.field], (v, i) => (lost(s, i) ? floor : v)));
+        c.set(`${a}_underflow`, layerPoints(s[m.field], (v, i) => (lost(s, i) ? floor : null)));
       }
-      c.set('theory', layerPoints(r.plain.grad_norm_theory, (v) => (v > 0 ? Math.max(v, floor) : null)));
+      c.set('theory', layerPoints(r.plain[m.theory], (v) => (v > 0 ? Math.max(v, floor) : null)));
       c.setAxis('y', { min: floor });
       const sel = ctx.selected;
       c.setRings(sel ? [{ series: sel.arch, x: sel.layer }, { series: `${sel.arch}_underflow`, x: sel.layer }] : []);
+      if (c.metric !== ctx.gradMetric) {
+        /* the switch moved: the axis title and the theory line's legend say which gradient */
+        c.metric = ctx.gradMetric;
+        ENTRIES[0].texts(c, ctx);
+      }
       c.render();
     },
     title: ({ t, fmt, record }) => (record ? t('chart.grad_norm.step', { step: fmt.int(stepOf(record)) }) : t('chart.grad_norm.title')),
-    describe: (r, ctx) => layerTable(ctx, {
-      field: 'grad_norm',
-      format: (s, i) => (s.underflow && s.underflow[i] === 1 ? ctx.t('alt.underflow') : cell(s.grad_norm[i], ctx.fmt.value)),
-    }),
+    note: { id: 'note-grad', text: (ctx) => ctx.t(backprop(ctx) ? 'chart.grad_norm.note_backprop' : 'chart.grad_norm.note') },
+    describe: (r, ctx) => {
+      const m = GRAD_METRICS[ctx.gradMetric] || GRAD_METRICS.weight;
+      return layerTable(ctx, {
+        field: m.field,
+        format: (s, i) => (m.field === 'grad_norm' && s.underflow && s.underflow[i] === 1 ? ctx.t('alt.underflow') : cell(s[m.field][i], ctx.fmt.value)),
+      });
+    },
   },
 
   /* chart 2: loss and accuracy over the steps; each stack drawn to its last finite loss, a

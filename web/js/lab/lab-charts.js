@@ -43,6 +43,8 @@ export function createLabCharts({ i18n, history, registry = CHARTS, select }) {
   let view = { selected: null, quantity: 'hist_pre', histEdges: null, actCurve: null };
   /** @type {import('./course.js').Mark[]} the run's changes of course it has reached */
   let course = [];
+  /** the gradient chart's metric (store key gradMetric, GRAD_METRICS of charts.js) */
+  let gradMetric = 'weight';
 
   /** @returns {ChartContext} */
   function context() {
@@ -58,7 +60,7 @@ export function createLabCharts({ i18n, history, registry = CHARTS, select }) {
       },
       family: (f) => registry.filter((e) => e.family === f).map((e) => charts[e.name]),
       ...view,
-      course,
+      course, gradMetric,
       marks: course.map((m) => ({ x: m.step, label: markLabel(t, fmt, m) })),
     };
   }
@@ -114,7 +116,7 @@ export function createLabCharts({ i18n, history, registry = CHARTS, select }) {
    * heatmaps mark its step), their titles and notes.
    * @param {{shown: LabRecord | null, latest: LabRecord | null, cursor: import('./state.js').State['cursor'],
    *          selected?: import('./selection.js').Selected | null, distQuantity?: string,
-   *          config?: Record<string, any> | null, changes?: import('./schema.js').Change[]}} state
+   *          config?: Record<string, any> | null, changes?: import('./schema.js').Change[], gradMetric?: string}} state
    */
   function render(state) {
     const r = state.shown;
@@ -123,6 +125,7 @@ export function createLabCharts({ i18n, history, registry = CHARTS, select }) {
     record = r;
     latest = state.latest;
     cursor = state.cursor;
+    gradMetric = state.gradMetric || 'weight';
     /* the changes of course the run has reached (its newest record's step) */
     course = state.config && state.changes && state.latest ? courseMarks(state.config, state.changes, stepOf(state.latest)) : [];
     const ctx = context();

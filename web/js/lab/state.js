@@ -54,6 +54,7 @@
  *   blockLayers: {plain: number[][], residual: number[][]},
  *   blockFields?: string[],
  *   walk: {pos: number, playing: boolean} | null,
+ *   gradMetric: 'weight' | 'backprop',
  * }} State
  *   phase            where the lab is (above); session.js moves it
  *   lang             the page's language, 'en' | 'fa' (main.js, once the strings are loaded)
@@ -83,6 +84,8 @@
  *   distQuantity     the histogram the distributions view shows, 'hist_pre' | 'hist_act' |
  *                    'hist_grad' | 'hist_wgrad'; distOpen: the view is open, so the records count
  *                    histograms (dist-view.js)
+ *   gradMetric       what the gradient chart draws: 'weight' (‖∂L/∂W‖, grad_norm) or 'backprop'
+ *                    (‖∂L/∂h‖, act_grad_norm), each beside its own law (main.js, the switch #grad-metric)
  *   changes          the run's changes of course, [{step, settings}] in step order: made mid-run, or
  *                    the link's or the lesson's, held by the Worker for their steps (session.js)
  *   blockFields      the engine's per-block field names (the `ready` message's blockFields; main.js)

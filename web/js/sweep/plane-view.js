@@ -195,6 +195,8 @@ export function createPlaneView({ i18n, onCell, busy }) {
     const metric = t(`sweep.metric.${v.metric}`);
     for (const a of ARCHS) {
       titles[a].textContent = t('sweep.plane.title', { stack: t(`stack.${a}`), metric });
+      /* named before a plane is drawn too (the heatmaps wait, hidden, for a second setting) */
+      canvases[a].setAttribute('aria-label', `${t('sweep.plane.title', { stack: t(`stack.${a}`), metric })}. ${t('sweep.plane.keys')}`);
       const c = charts[a];
       if (!c) continue;
       const colName = d ? settingName(d.cols.name) : '', rowName = d ? settingName(d.rows.name) : '';
@@ -205,7 +207,6 @@ export function createPlaneView({ i18n, onCell, busy }) {
       });
       c.setFormat(f);
       c.render();
-      canvases[a].setAttribute('aria-label', `${t('sweep.plane.title', { stack: t(`stack.${a}`), metric })}. ${t('sweep.plane.keys')}`);
     }
     /* the legend: each overlay's line, then the grey */
     if (legendItems.length) legendItems[legendItems.length - 1].text = t(v.partial ? 'sweep.plane.null_running' : 'sweep.plane.null');
