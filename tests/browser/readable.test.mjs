@@ -128,6 +128,9 @@ test('every chart of the registry has at least two numbers on its y axis', { tim
   for (const query of ['model=dense&depth=4&width=32&block=2&act=tanh&init=xavier&data=circles&record_every=10&steps=400&seed=1', RES_RELU_SCALE1]) {
     await page.goto(`${env.url}?lang=en&${query}`);
     await waitReady(page);
+    /* the distributions view open (a closed one draws nothing): its records count the histograms */
+    await page.evaluate(() => { document.getElementById('card-dist').open = true; });
+    await page.waitForFunction(() => window.gradlab.debug().dist.told === true, null, { timeout: TIMEOUT });
     await runToEnd(page);
     await page.waitForFunction(() => window.gradlab.debug().charts.boundary_residual.hasImage, null, { timeout: TIMEOUT });
     await page.waitForTimeout(300);

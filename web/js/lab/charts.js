@@ -571,6 +571,8 @@ const ENTRIES = [
             ch.set(`l${l}`, centres.map((x, b) => ({ x, y: shares[b] })));
           }
         }
+        /* no histograms in this record (the view was closed): an empty 0 to 100 % axis */
+        ch.setAxis('y', { max: edges && hasHist(s) ? null : 1 });
         ch.showAxis('y2', !!curve);
         if (curve) {
           ch.set('phi', Array.from(curve.z, (x, i) => ({ x, y: curve.phi[i] })));
