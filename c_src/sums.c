@@ -51,11 +51,25 @@ __attribute__((noinline)) static void shifted_sums_double(const gl_real *v, size
   *s2 = x2;
 }
 
-/* Sum of squares in double: the shifted sums about 0. */
-static double sum_sq_double(const gl_real *v, size_t n) {
-  double s1, s2;
-  shifted_sums_double(v, n, 0, &s1, &s2);
-  return s2;
+/* Sum of squares in double: shifted_sums_double's s2 about c = 0, the same
+ * lanes and the same order (d = v - 0 as there), without its unused s1. */
+__attribute__((noinline)) static double sum_sq_double(const gl_real *v, size_t n) {
+  const vd8 cv = 0.0 - (vd8){0};
+  vd8 b = {0};
+  double x2 = 0;
+  size_t i = 0;
+  for (; i + LANES <= n; i += LANES) {
+    vr8 u;
+    memcpy(&u, v + i, sizeof u);
+    const vd8 d = __builtin_convertvector(u, vd8) - cv;
+    b += d * d;
+  }
+  for (; i < n; i++) {
+    double d = (double)v[i] - 0.0;
+    x2 += d * d;
+  }
+  for (int k = 0; k < LANES; k++) x2 += b[k];
+  return x2;
 }
 
 #ifdef GL_DOUBLE

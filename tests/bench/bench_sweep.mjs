@@ -11,9 +11,17 @@
 // process (the median of RUNS paired ratios; aim <= 1.2):
 //   bench sweep2d wasm units=864 grid=12x12 seeds=3 width=32 seconds=N.NN us_per_hidden_layer=N.N
 //   bench sweep2d wasm per_hidden_layer plane/1d=N.NN  (paired with the 1-D sweep, 1-D: N.N us)
-// RUNS (default 5) as for the other benchmarks.
+// Per hidden layer-example (a sweep's CPU time / (10,100 hidden layers x 256 points): this
+// process's own time, which the other work on a shared machine moves less than wall time), the
+// sigmoid sweep, the same sweep with tanh (no subnormals: issue 26) and W1's training step
+// (/ (50 hidden layers x 32 examples)), in the same rounds, and their ratios:
+//   bench sweep wasm act=sigmoid ns_per_layer_example=N.N of_W1=N.NN of_tanh=N.NN
+//   bench sweep wasm act=tanh ns_per_layer_example=N.N of_W1=N.NN   (aim <= 1.5)
+//   bench sweep wasm W1 ns_per_layer_example=N.N
+// RUNS (default 5) as for the other benchmarks; W1_S (default 1) seconds of W1 per round.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { loadEngine, root } from '../node/helpers.mjs';
 
@@ -24,7 +32,33 @@ const spec = { sweep: 'depth=' + depths.join(','), seeds: '1..5', arch: 'both', 
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
 const engine = await loadEngine();
-const times = [], cpu = [];
+/* W1 (workloads.json), trained on the same module between the sweeps: its time per hidden
+ * layer-example (a step's time / (50 hidden layers x 32 examples)) beside the sweeps' */
+const Bench = createRequire(import.meta.url)('./bench-core.js');
+const w1cfg = Bench.parseWorkload(JSON.parse(readFileSync(join(root, 'tests/bench/workloads.json'), 'utf8')).W1);
+const w1 = engine.create(w1cfg, w1cfg.arch);
+const w1LayerExamples = Number(w1cfg.depth) * Number(w1cfg.points);
+const W1_S = Number(process.env.W1_S || 1);
+let w1chunk = 1;
+for (let t0 = performance.now(); performance.now() - t0 < 500;) {
+  const s0 = performance.now();
+  w1.step(w1chunk);
+  if (performance.now() - s0 < 20) w1chunk *= 2;
+}
+const cpuS = (c0) => { const c = process.cpuUsage(c0); return (c.user + c.system) / 1e6; };
+/** W1's CPU seconds per hidden layer-example over W1_S seconds of steps */
+function timeW1() {
+  let steps = 0;
+  const t0 = performance.now(), c0 = process.cpuUsage();
+  do {
+    w1.step(w1chunk);
+    steps += w1chunk;
+  } while (performance.now() - t0 < W1_S * 1000);
+  return cpuS(c0) / steps / w1LayerExamples;
+}
+const tanhConfig = { ...config, act: 'tanh' };
+const layerExamples = depths.reduce((a, b) => a + b, 0) * 5 * 2 * config.points; /* 10,100 hidden layers x 256 */
+const times = [], cpu = [], tanhPer = [], sigPer = [], w1Per = [], tanhW1 = [], sigW1 = [], sigTanh = [];
 let units = 0, slope = 0;
 for (let r = 0; r < RUNS; r++) {
   const t0 = performance.now(), c0 = process.cpuUsage();
@@ -40,9 +74,30 @@ for (let r = 0; r < RUNS; r++) {
   const p = res.plain.grad_ratio_log10;
   const last = p.median.findLastIndex((v) => v !== null);
   slope = (p.median[last] - p.median[0]) / (res.values[last] - res.values[0]);
+  /* the same sweep with tanh, then W1, in the same round */
+  const c1 = process.cpuUsage();
+  const tw = engine.sweep(tanhConfig, spec);
+  while (!tw.finished) tw.run(1);
+  tw.result();
+  tw.free();
+  const tanhS = cpuS(c1) / layerExamples, sigS = cpu[r] / layerExamples, w1S = timeW1();
+  tanhPer.push(tanhS);
+  sigPer.push(sigS);
+  w1Per.push(w1S);
+  tanhW1.push(tanhS / w1S);
+  sigW1.push(sigS / w1S);
+  sigTanh.push(sigS / tanhS);
 }
+w1.free();
 console.log(`bench sweep wasm units=${units} depths=1..100:20 seeds=5 width=32 seconds=${median(times).toFixed(2)}` +
   ` cpu_seconds=${median(cpu).toFixed(2)} (median of ${RUNS}; aim < 2 s; cpu: this process's own time, which a busy machine moves less; plain slope ${slope.toFixed(3)} log10/layer)`);
+const ns = (v) => (1e9 * median(v)).toFixed(1);
+console.log(`bench sweep wasm act=sigmoid ns_per_layer_example=${ns(sigPer)} of_W1=${median(sigW1).toFixed(2)} of_tanh=${median(sigTanh).toFixed(2)}` +
+  `  (the sweep above, CPU time per hidden layer-example, ${layerExamples} of them; medians of ${RUNS} rounds' ratios)`);
+console.log(`bench sweep wasm act=tanh ns_per_layer_example=${ns(tanhPer)} of_W1=${median(tanhW1).toFixed(2)}` +
+  `  (the same sweep with tanh, no subnormals, in the same rounds; aim of_W1 <= 1.5)`);
+console.log(`bench sweep wasm W1 ns_per_layer_example=${ns(w1Per)}  (W1's training step's CPU time, every step recorded, / (50 hidden layers x 32 examples),` +
+  ` ${W1_S} s of steps in each round, same module)`);
 
 const exe = join(root, 'build/gradlab');
 if (existsSync(exe)) {
