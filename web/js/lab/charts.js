@@ -349,11 +349,6 @@ const ENTRIES = [
       c.setAxis('y', { min: floor });
       const sel = ctx.selected;
       c.setRings(sel ? [{ series: sel.arch, x: sel.layer }, { series: `${sel.arch}_underflow`, x: sel.layer }] : []);
-      if (c.metric !== ctx.gradMetric) {
-        /* the switch moved: the axis title and the theory line's legend say which gradient */
-        c.metric = ctx.gradMetric;
-        ENTRIES[0].texts(c, ctx);
-      }
       c.render();
     },
     title: ({ t, fmt, record }) => (record ? t('chart.grad_norm.step', { step: fmt.int(stepOf(record)) }) : t('chart.grad_norm.title')),

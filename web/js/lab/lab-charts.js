@@ -125,7 +125,11 @@ export function createLabCharts({ i18n, history, registry = CHARTS, select }) {
     record = r;
     latest = state.latest;
     cursor = state.cursor;
-    gradMetric = state.gradMetric || 'weight';
+    /* the gradient chart's switch moved: its axis title and legend say which gradient (texts) */
+    const metric = state.gradMetric || 'weight';
+    const switched = metric !== gradMetric;
+    gradMetric = metric;
+    if (switched) texts();
     /* the changes of course the run has reached (its newest record's step) */
     course = state.config && state.changes && state.latest ? courseMarks(state.config, state.changes, stepOf(state.latest)) : [];
     const ctx = context();

@@ -206,6 +206,27 @@ export function chartMethods(chart) {
 
 /* The time cursor: a vertical line at x (a step) across the plot, a small triangle on top. */
 export const CURSOR_COLOR = '#1d2126';
+/**
+ * A vertical line across the plot at pixel cx, in `color` (dashed when `dash`
+ * is given) over a white halo, so it reads over any colour under it: the time
+ * cursor's and a change of course's.
+ * @param {CanvasRenderingContext2D} ctx @param {number} cx
+ * @param {{top: number, bottom: number}} a the chart area @param {string} color @param {number[]} [dash]
+ */
+function haloLine(ctx, cx, a, color, dash = []) {
+  ctx.strokeStyle = '#ffffff';
+  ctx.lineWidth = 4;
+  ctx.beginPath();
+  ctx.moveTo(cx, a.top);
+  ctx.lineTo(cx, a.bottom);
+  ctx.stroke();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2;
+  ctx.setLineDash(dash);
+  ctx.stroke();
+  ctx.setLineDash([]);
+}
+
 /** A Chart.js plugin drawing a vertical line at the x get() returns (a number, or null: none). @param {() => number | null} get */
 export function cursorLine(get) {
   return {
@@ -218,15 +239,7 @@ export function cursorLine(get) {
       if (!(cx >= a.left - 0.5 && cx <= a.right + 0.5)) return;
       const ctx = chart.ctx;
       ctx.save();
-      ctx.strokeStyle = '#ffffff';
-      ctx.lineWidth = 4;
-      ctx.beginPath();
-      ctx.moveTo(cx, a.top);
-      ctx.lineTo(cx, a.bottom);
-      ctx.stroke();
-      ctx.strokeStyle = CURSOR_COLOR;
-      ctx.lineWidth = 2;
-      ctx.stroke();
+      haloLine(ctx, cx, a, CURSOR_COLOR);
       ctx.fillStyle = CURSOR_COLOR;
       ctx.beginPath();
       ctx.moveTo(cx - 6, a.top);
@@ -301,17 +314,7 @@ export function eventLines(get, rtl) {
         const cx = chart.scales.x.getPixelForValue(e.x);
         if (!(cx >= a.left - 0.5 && cx <= a.right + 0.5)) continue;
         ctx.save();
-        ctx.strokeStyle = '#ffffff';
-        ctx.lineWidth = 4;
-        ctx.beginPath();
-        ctx.moveTo(cx, a.top);
-        ctx.lineTo(cx, a.bottom);
-        ctx.stroke();
-        ctx.strokeStyle = EVENT_COLOR;
-        ctx.lineWidth = 2;
-        ctx.setLineDash([6, 4]);
-        ctx.stroke();
-        ctx.setLineDash([]);
+        haloLine(ctx, cx, a, EVENT_COLOR, [6, 4]);
         if (e.label) {
           ctx.font = `bold 11px ${Chart.defaults.font.family}`;
           ctx.direction = rtl && rtl() ? 'rtl' : 'ltr';
