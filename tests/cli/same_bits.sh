@@ -75,31 +75,24 @@ configs=(
 strip_dead='s/, "dead": [0-9.e+-]+//g; s/, "dead_step": (-?[0-9]+|\[[^\]]*\])//g; $_ = "" if /^  died at step /;'
 strip_theory='s/, "(act_grad_norm_theory|grad_factor_theory)": \[[^\]]*\]//g; s/"grad_norm_theory": \[[^\]]*\]/"grad_norm_theory": [redefined]/g;'
 rules=""
-if [ "$mode" = check ] && ! grep -q '"dead_step"' "$dir/00.out"; then
-  rules="$rules $strip_dead"
-  echo "the reference predates dead/dead_step: those fields and the tables' 'died at step' lines are not compared"
-fi
-if [ "$mode" = check ] && ! grep -q '"act_grad_norm_theory"' "$dir/00.out"; then
-  rules="$rules $strip_theory"
-  echo "the reference predates the theory lines of issue 22: act_grad_norm_theory and grad_factor_theory (added) are not compared, nor are grad_norm_theory's values (redefined); every other field is"
-fi
+# older_than MARKER RULES MESSAGE: a reference saved before MARKER (a name a change added) existed
+# has its fields taken out of the new output by RULES (perl), and the script says MESSAGE
+older_than() {
+  if [ "$mode" = check ] && ! grep -q "$1" "$dir/00.out"; then
+    rules="$rules $2"
+    echo "$3"
+  fi
+}
+older_than '"dead_step"' "$strip_dead" "the reference predates dead/dead_step: those fields and the tables' 'died at step' lines are not compared"
+older_than '"act_grad_norm_theory"' "$strip_theory" "the reference predates the theory lines of issue 22: act_grad_norm_theory and grad_factor_theory (added) are not compared, nor are grad_norm_theory's values (redefined); every other field is"
 strip_blocks='s/, "block_(factor|shortcut|branch)": \[[^\]]*\]//g; s/, "(stem|head)_factor": [^,}]*//g; s/, "block_layers": \[(\[[0-9]+, [0-9]+\](, )?)*\]//g;'
-if [ "$mode" = check ] && ! grep -q '"block_layers"' "$dir/00.out"; then
-  rules="$rules $strip_blocks"
-  echo "the reference predates the per-block statistics of issue 25: block_* fields, stem_factor, head_factor and block_layers (added) are not compared"
-fi
+older_than '"block_layers"' "$strip_blocks" "the reference predates the per-block statistics of issue 25: block_* fields, stem_factor, head_factor and block_layers (added) are not compared"
 # line by line, as the others: hist_edges is a line of its own in the JSON, and
 # each setting a line of its own in --settings (never the last: seed follows)
 strip_hist='s/, "hist_(pre|act|grad|wgrad)": \[(\[[0-9, ]*\](, )?)*\]//g; $_ = "" if /^ "hist_edges": \{/; s/, "act_unit_std": \[[^\]]*\]//g; s/, "init_value": [^,}]*//g; s/, "hist": [01]//g; $_ = "" if /^\{"name": "(init_value|hist)", .*\},$/; s/, "zeros", "constant"\]/]/g;'
-if [ "$mode" = check ] && ! grep -q '"act_unit_std"' "$dir/00.out"; then
-  rules="$rules $strip_hist"
-  echo "the reference predates the histograms of issue 24: hist_* and hist_edges, act_unit_std, the settings init_value and hist and init's choices zeros and constant (added) are not compared"
-fi
+older_than '"act_unit_std"' "$strip_hist" "the reference predates the histograms of issue 24: hist_* and hist_edges, act_unit_std, the settings init_value and hist and init's choices zeros and constant (added) are not compared"
 strip_card='s/, "(weight_norm|weight_var|act_slope_sq|fan_in)(_p10|_p90)?": \[[^\]]*\]//g;'
-if [ "$mode" = check ] && ! grep -q '"weight_norm"' "$dir/00.out"; then
-  rules="$rules $strip_card"
-  echo "the reference predates the layer card's fields of issue 25: weight_norm, weight_var, act_slope_sq and fan_in (added) are not compared"
-fi
+older_than '"weight_norm"' "$strip_card" "the reference predates the layer card's fields of issue 25: weight_norm, weight_var, act_slope_sq and fan_in (added) are not compared"
 norm() { if [ -n "$rules" ]; then perl -pe "$rules" < "$1"; else cat "$1"; fi; }
 same() { cmp -s <(norm "$1") <(norm "$2"); }
 fail=0; unsaved=0
