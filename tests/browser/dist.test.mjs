@@ -51,12 +51,35 @@ test('closed: no histograms; open: the records count them; closed again: they st
   await page.close();
 });
 
+test('opened before the first step: step 0 measured again with its histograms, drawn at once, its other numbers the same', async () => {
+  const { page, log } = await env.newPage();
+  await page.goto(`${env.url}?lang=fa&depth=4&act=tanh&steps=20&record_every=10`);
+  await waitReady(page);
+  const before = await page.evaluate(() => window.gradlab.records().map((r) => ({ ...r.plain })));
+  assert.equal(before.length, 1);
+  assert.ok(!before[0].hist_pre, 'measured with the view closed');
+  await open(page);
+  await page.waitForFunction(() => !!window.gradlab.records()[0].plain.hist_pre, null, { timeout: TIMEOUT });
+  await frame(page);
+  const after = await page.evaluate(() => {
+    const x = window.gradlab.debug();
+    return { records: window.gradlab.records().map((r) => ({ ...r.plain })), chart: x.charts.dist_plain, shownHas: !!x.shown.plain.hist_pre, layers: x.layers.length };
+  });
+  assert.equal(after.records.length, 1, 'still one record: step 0');
+  for (const [k, v] of Object.entries(before[0])) assert.deepEqual(after.records[0][k], v, `step 0's ${k} unchanged`);
+  assert.ok(after.shownHas, 'the time cursor shows the new step 0');
+  assert.equal(after.chart.datasets.filter((d) => /^l\d+$/.test(d.id) && d.data.length).length, after.layers, 'a line per layer at step 0');
+  const note = await page.evaluate(() => Array.from(document.querySelectorAll('#note-dist-plain, #note-dist-residual')).map((n) => n.hidden ? '' : n.textContent).join(' '));
+  assert.doesNotMatch(note, /بدون هیستوگرام|without histograms/);
+  assert.deepEqual(log.errors, []);
+  await page.close();
+});
+
 test('a tanh run: lines per layer, the slow region and phi\' from the engine, saturation in the table = the bins\' share', async () => {
   const { page, log } = await env.newPage();
   await page.goto(`${env.url}?lang=en&depth=4&act=tanh&init=normal&init_std=1&steps=20&record_every=10`);
   await waitReady(page);
   await open(page);
-  await page.click('#btn-reset');
   await page.waitForFunction(() => window.gradlab.records().length === 1 && !!window.gradlab.records()[0].plain.hist_pre, null, { timeout: TIMEOUT });
   await runToEnd(page);
   const d = await page.evaluate(() => {

@@ -280,7 +280,13 @@ test('hist: the record\'s histograms switched on and off between steps, kept ove
     assert.match((await next((m) => m.type === 'error')).message, /hist: on must be true or false/);
     send({ type: 'hist', on: true, id: 3 });
     const on = await next((m) => m.type === 'hist');
-    assert.deepEqual(on, { id: 3, type: 'hist', on: true, steps_done: 0 });
+    assert.deepEqual({ ...on, stats: undefined }, { id: 3, type: 'hist', on: true, steps_done: 0, stats: undefined });
+    /* before the first step: step 0 measured again, the same numbers with the histograms beside them */
+    for (const arch of ['plain', 'residual']) {
+      const { hist_pre, hist_act, hist_grad, hist_wgrad, hist_edges, ...rest } = on.stats[arch];
+      assert.ok(hist_pre instanceof Uint32Array && hist_act && hist_grad && hist_wgrad && hist_edges, `${arch}: step 0 now has its histograms`);
+      assert.deepEqual(rest, conf.stats[arch], `${arch}: step 0's other numbers unchanged`);
+    }
     send({ type: 'step' });
     const rec = (await next((m) => m.type === 'stats')).records[0];
     for (const arch of ['plain', 'residual']) {
@@ -300,6 +306,36 @@ test('hist: the record\'s histograms switched on and off between steps, kept ove
   } finally {
     await w.terminate();
   }
+});
+
+test('hist: switched on at step 0, the run keeps the bits of one configured with histograms (batch norm, batches)', async () => {
+  const config = { depth: 6, width: 8, act: 'tanh', norm: 'batch', batch: 16, steps: 20, record_every: 5, arch: 'both', seed: 3 };
+  /** @param {boolean} late the histograms switched on after configuring, or carried by the configure */
+  async function records(late) {
+    const { w, send, next } = start();
+    try {
+      await next((m) => m.type === 'ready');
+      send({ type: 'configure', config: { ...config, hist: late ? 0 : 1 } });
+      const conf = await next((m) => m.type === 'configured');
+      let first = conf.stats;
+      if (late) {
+        send({ type: 'hist', on: true });
+        first = (await next((m) => m.type === 'hist')).stats;
+      }
+      const out = [first];
+      while (out.length < 5) {
+        send({ type: 'step' });
+        out.push(...(await next((m) => m.type === 'stats')).records);
+      }
+      return out;
+    } finally {
+      await w.terminate();
+    }
+  }
+  const [late, early] = [await records(true), await records(false)];
+  assert.equal(late.length, 5);
+  assert.deepEqual(late, early, 'every record, histograms included, the same bits');
+  assert.ok(late[4].plain.step === 20 && late[4].plain.hist_pre instanceof Uint32Array);
 });
 
 /**

@@ -178,6 +178,14 @@ export function createSession({ store, worker, history, i18n, messages }) {
     if (m.records.length) store.update({ latest: m.records[m.records.length - 1], received: history.received });
   });
 
+  /* the histograms switched on before the first step: step 0 measured again, with them */
+  worker.on('hist', (m) => {
+    if (!m.stats || phase() === 'configuring') return;
+    history.clear();
+    history.keep(m.stats);
+    store.update({ latest: m.stats, received: history.received });
+  });
+
   worker.on('done', (m) => {
     if (phase() === 'configuring') return; /* the old configuration's end */
     const latest = store.get().latest;
