@@ -230,7 +230,18 @@ for (const lang of ['en', 'fa']) {
     g = await read();
     assert.equal(g.select, 'backprop');
     assert.equal(g.series.theory.label, g.words.backprop);
+    /* the link carries the choice (grad=backprop), and a page opened from it shows the same chart */
+    const link = await page.evaluate(() => location.href);
+    assert.match(link, /[?&]grad=backprop(&|$)/);
+    const again = await env.newPage();
+    await again.page.goto(link);
+    await waitReady(again.page);
+    assert.equal(await again.page.evaluate(() => document.getElementById('grad-metric').value), 'backprop');
+    assert.equal(await again.page.evaluate(() => window.gradlab.debug().charts.grad_norm.find((s) => s.id === 'theory').label), g.words.backprop);
+    assert.deepEqual(again.log.errors, []);
+    await again.page.close();
     await page.selectOption('#grad-metric', 'weight');
+    await page.waitForFunction(() => !/[?&]grad=/.test(location.search), null, { timeout: TIMEOUT });
     await page.waitForFunction(() => window.gradlab.debug().charts.grad_norm.find((s) => s.id === 'theory').label === window.gradlab.t('series.theory_weight'), null, { timeout: TIMEOUT });
     assert.deepEqual(log.errors, [], 'no error on the page');
     await page.close();

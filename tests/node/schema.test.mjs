@@ -93,6 +93,23 @@ test('predict=required (classroom mode): a page key, decoded, encoded back, a ba
   assert.ok(GradLabState.PAGE_KEYS.includes('predict'));
 });
 
+test('grad=backprop (what the gradient chart shows): a page key, decoded, encoded back, the default left out, a bad value reported', () => {
+  const d = schema.decode('?depth=12&grad=backprop');
+  assert.equal(d.grad, 'backprop');
+  assert.deepEqual(d.messages, []);
+  const q = schema.encode(d.config, { grad: d.grad });
+  assert.ok(q.includes('grad=backprop'), q);
+  assert.equal(schema.decode(q).grad, 'backprop');
+  assert.equal(schema.decode('?grad=weight').grad, 'weight', 'the default read when written');
+  assert.ok(!schema.encode(d.config, { grad: 'weight' }).includes('grad'), 'the default is not written');
+  assert.ok(!schema.encode(d.config, { grad: 'both' }).includes('grad'), 'only a known choice is written');
+  const bad = schema.decode('?grad=both&depth=12');
+  assert.equal(bad.grad, null);
+  assert.equal(bad.config.depth, 12, 'the rest of the link is kept');
+  assert.deepEqual(bad.messages, ["grad: unknown value 'both' (choose one of weight|backprop)"]);
+  assert.ok(GradLabState.PAGE_KEYS.includes('grad'));
+});
+
 test('the symmetric starts in the link: init=zeros, init=constant with init_value, and the page\'s fixed hist', async () => {
   const { FIXED, applies, GROUP_OF } = await import('../../web/js/lab/settings-rules.js');
   const page = GradLabState.create(engine.settings, { fixed: FIXED, notFromUrl: { data: ['csv'] } });

@@ -221,7 +221,7 @@ worker.on('ready', async (m) => {
   const decoded = schema.decode(location.search);
   const sweepLink = decodeSweep(decoded.extra);
   decoded.messages.push(...sweepLink.messages);
-  store.update({ settings: m.settings, fields: m.fields, blockFields: m.blockFields || [], version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step, predict: decoded.predict, sweep: sweepLink.state });
+  store.update({ settings: m.settings, fields: m.fields, blockFields: m.blockFields || [], version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step, predict: decoded.predict, sweep: sweepLink.state, gradMetric: decoded.grad === 'backprop' ? 'backprop' : 'weight' });
   await stringsLoaded;
   const lang = decoded.lang || firstLanguage();
   await i18n.load(lang);

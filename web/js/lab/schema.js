@@ -26,7 +26,7 @@
 /** @typedef {Record<string, any>} Config */
 
 /* URL parameters that are page state, not engine settings */
-const PAGE_KEYS = ['lang', 'hide', 'step', 'predict', 'change'];
+const PAGE_KEYS = ['lang', 'hide', 'step', 'predict', 'grad', 'change'];
 /* the settings a run may change mid-run (the engine's gl_net_set) */
 const CHANGEABLE = Object.freeze(['lr', 'clip', 'momentum']);
 /* one part of `change=`: STEP:name=value */
@@ -35,6 +35,8 @@ const MAX_CHANGE_STEP = 10000000;
 const LANGS = ['en', 'fa'];
 /* predict=required: the lesson asks for a prediction before each experiment runs (classroom mode) */
 const PREDICT_MODES = ['required'];
+/* grad=backprop: the gradient chart shows the back-propagated ||dL/dh|| (the default, weight, is not written) */
+const GRAD_MODES = ['weight', 'backprop'];
 /* a lesson step id as the content files write it (snake_case) */
 const STEP_RE = /^[a-z][a-z0-9_]{0,63}$/;
 
@@ -197,7 +199,7 @@ function create(settings, options = {}) {
   }
 
   /*
-   * decode(search) -> {config, hide, lang, step, predict, extra, messages, invalid}
+   * decode(search) -> {config, hide, lang, step, predict, grad, extra, messages, invalid}
    * Every valid setting is kept; an invalid one takes its default and adds
    * a message; `invalid` lists the names that fell back.
    */
@@ -216,6 +218,8 @@ function create(settings, options = {}) {
     let step = null;
     /** @type {string | null} */
     let predict = null;
+    /** @type {string | null} */
+    let grad = null;
     /** @type {Record<string, string>} */
     const extra = {};
     /** @type {Change[]} */
@@ -226,7 +230,7 @@ function create(settings, options = {}) {
     try {
       params = new URLSearchParams(typeof search === 'string' ? search : '');
     } catch (e) {
-      return { config, hide, lang, step, predict, extra, changes, messages: [`the link could not be read: ${/** @type {Error} */ (e).message}`], invalid };
+      return { config, hide, lang, step, predict, grad, extra, changes, messages: [`the link could not be read: ${/** @type {Error} */ (e).message}`], invalid };
     }
     for (const [key, text] of params) {
       if (key === 'change') {
@@ -246,6 +250,11 @@ function create(settings, options = {}) {
       if (key === 'predict') {
         if (PREDICT_MODES.includes(text)) predict = text;
         else messages.push(`predict: unknown value '${quote(text)}' (choose one of ${PREDICT_MODES.join('|')})`);
+        continue;
+      }
+      if (key === 'grad') {
+        if (GRAD_MODES.includes(text)) grad = text;
+        else messages.push(`grad: unknown value '${quote(text)}' (choose one of ${GRAD_MODES.join('|')})`);
         continue;
       }
       if (pageKeys.includes(key)) {
@@ -288,11 +297,11 @@ function create(settings, options = {}) {
       changes = r.changes;
       messages.push(...r.messages);
     }
-    return { config, hide, lang, step, predict, extra, changes, messages, invalid };
+    return { config, hide, lang, step, predict, grad, extra, changes, messages, invalid };
   }
 
-  /* encode(config, {hide, lang, step, predict, changes}) -> '?name=value&...' in table order (fixed settings left out) */
-  /** @param {Config} config @param {{hide?: string[], lang?: string | null, step?: string | null, predict?: string | null, extra?: Record<string, string>, changes?: Change[]}} [extra] */
+  /* encode(config, {hide, lang, step, predict, grad, changes}) -> '?name=value&...' in table order (fixed settings left out) */
+  /** @param {Config} config @param {{hide?: string[], lang?: string | null, step?: string | null, predict?: string | null, grad?: string | null, extra?: Record<string, string>, changes?: Change[]}} [extra] */
   function encode(config, extra = {}) {
     const params = new URLSearchParams();
     for (const s of settings) {
@@ -304,6 +313,7 @@ function create(settings, options = {}) {
     if (extra.lang) params.set('lang', extra.lang);
     if (extra.step) params.set('step', extra.step);
     if (extra.predict && PREDICT_MODES.includes(extra.predict)) params.set('predict', extra.predict);
+    if (extra.grad && extra.grad !== GRAD_MODES[0] && GRAD_MODES.includes(extra.grad)) params.set('grad', extra.grad);
     for (const [k, v] of Object.entries(extra.extra || {})) if (pageKeys.includes(k)) params.set(k, v);
     /* the changes as the CLI writes them (numbers, ':', '=' and ',' need no escape in a query) */
     const change = extra.changes && extra.changes.length ? `&change=${changesText(extra.changes)}` : '';

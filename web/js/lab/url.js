@@ -2,7 +2,8 @@
 /*
  * url.js - the page's state in its address: the configuration, the run's
  * changes of course (change=7:lr=0.01), the hidden controls, the language,
- * the lesson step and the classroom's predict=required, written (replaceState) when
+ * the lesson step, the classroom's predict=required and what the gradient
+ * chart shows (grad=backprop), written (replaceState) when
  * any of them changes, and the share box (#share-link, #copy-link) that
  * shows and copies that address.
  */
@@ -21,13 +22,13 @@ export function mountUrl({ store, i18n, messages, extra }) {
   function write() {
     const s = store.get();
     if (!s.config || !schema) return;
-    const q = schema.encode(s.config, { hide: s.hide, lang: s.lang, step: s.step, predict: s.predict, extra: extra ? extra(s) : {}, changes: s.changes || [] });
+    const q = schema.encode(s.config, { hide: s.hide, lang: s.lang, step: s.step, predict: s.predict, grad: s.gradMetric, extra: extra ? extra(s) : {}, changes: s.changes || [] });
     history.replaceState(null, '', q + location.hash);
     $('share-link').value = location.href;
   }
 
   store.subscribe((s, prev) => {
-    if (s.config !== prev.config || s.hide !== prev.hide || s.lang !== prev.lang || s.step !== prev.step || s.predict !== prev.predict || s.sweep !== prev.sweep || s.changes !== prev.changes) write();
+    if (s.config !== prev.config || s.hide !== prev.hide || s.lang !== prev.lang || s.step !== prev.step || s.predict !== prev.predict || s.gradMetric !== prev.gradMetric || s.sweep !== prev.sweep || s.changes !== prev.changes) write();
   });
 
   $('copy-link').addEventListener('click', async () => {
