@@ -164,7 +164,14 @@ test('the card in Persian and English, at 1366 x 768 and 390 x 844: axe finds no
       await waitReady(page);
       await runToEnd(page);
       await page.evaluate(() => window.gradlab.select({ arch: 'residual', layer: 4 }));
-      await page.waitForSelector('#layer-card .layer-card-formula .katex', { timeout: TIMEOUT });
+      await page.waitForSelector('#layer-card .layer-card-formula .katex', { state: 'attached', timeout: TIMEOUT });
+      /* another view's select: on a phone the card opens folded (its head and step line), unfolded by its button */
+      const folded = await page.evaluate(() => document.getElementById('layer-card-body').hidden);
+      assert.equal(folded, w < 420, `${lang} ${w}: folded ${folded}`);
+      if (folded) {
+        await page.click('#layer-card-fold');
+        assert.equal(await page.getAttribute('#layer-card-fold', 'aria-expanded'), 'true');
+      }
       await cardMatchesRecord(page, `${lang} ${w}`);
       const look = await page.evaluate(() => {
         const card = document.getElementById('layer-card').getBoundingClientRect();
@@ -179,5 +186,45 @@ test('the card in Persian and English, at 1366 x 768 and 390 x 844: axe finds no
       assert.deepEqual(log.errors, []);
       await page.close();
     }
+  }
+});
+
+test('on a phone, a layer picked in the distributions view opens the card folded: the view stays in sight; a chart click opens it whole', { timeout: 4 * TIMEOUT }, async () => {
+  for (const lang of ['fa', 'en']) {
+    const { page, log } = await env.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(`${env.url}?${RUN}&lang=${lang}`);
+    await waitReady(page);
+    await page.click('#card-dist > summary');
+    await page.waitForFunction(() => !!window.gradlab.records()[0].plain.hist_pre, null, { timeout: TIMEOUT });
+    await page.locator('#dist-layer').scrollIntoViewIfNeeded();
+    await page.selectOption('#dist-layer', 'plain:3');
+    await page.waitForFunction(() => window.gradlab.debug().card.open, null, { timeout: TIMEOUT });
+    const look = await page.evaluate(() => {
+      const card = document.getElementById('layer-card').getBoundingClientRect();
+      const view = document.getElementById('chart-dist-plain').getBoundingClientRect();
+      return { cardTop: card.top, cardH: card.height, viewBottom: view.bottom, vh: innerHeight, folded: document.getElementById('layer-card-body').hidden, fold: document.getElementById('layer-card-fold').textContent, title: document.getElementById('layer-card-title').textContent };
+    });
+    assert.ok(look.folded, `${lang}: folded`);
+    assert.ok(look.cardH < 0.2 * look.vh, `${lang}: the folded card is a strip (${Math.round(look.cardH)} of ${look.vh} px)`);
+    assert.equal(look.fold, await page.evaluate(() => window.gradlab.t('card.unfold')));
+    assert.match(look.title, lang === 'fa' ? /۳/ : /3/, 'the title names layer 3');
+    await page.screenshot({ path: shotPath(`layer-card-folded-${lang}-390.png`) });
+    await axe(page, `card folded (${lang} 390)`);
+    /* unfolded by its button, folded again */
+    await page.click('#layer-card-fold');
+    assert.equal(await page.evaluate(() => document.getElementById('layer-card-body').hidden), false);
+    await page.click('#layer-card-fold');
+    assert.equal(await page.evaluate(() => document.getElementById('layer-card-body').hidden), true);
+    /* closed, then a click on the gradient chart's point: the card opens whole, the focus in it */
+    await page.click('#layer-card-close');
+    await page.waitForFunction(() => !window.gradlab.debug().card.open, null, { timeout: TIMEOUT });
+    const at = await page.evaluate(() => window.gradlab.pixelOf('grad_norm', 'plain', 2));
+    await page.locator('#chart-grad').scrollIntoViewIfNeeded();
+    const box = await page.locator('#chart-grad').boundingBox();
+    await page.mouse.click(box.x + at.x, box.y + at.y);
+    await page.waitForFunction(() => window.gradlab.debug().card.open, null, { timeout: TIMEOUT });
+    assert.equal(await page.evaluate(() => document.getElementById('layer-card-body').hidden), false, `${lang}: a chart click opens the card whole`);
+    assert.deepEqual(log.errors, []);
+    await page.close();
   }
 });

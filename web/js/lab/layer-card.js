@@ -24,7 +24,11 @@
  * card move it).  The card is a non-modal dialog (the time cursor stays
  * usable), fixed at the bottom of the window; Escape or its close button
  * closes it (selects nothing) and gives the focus back to where it came
- * from.  Owns #layer-card and the .layer-card-open buttons it adds.
+ * from.  Its fold button hides all but its title and step line; on a phone,
+ * where the card is a sheet over the page's bottom, a card opened by another
+ * view's select (the distributions' picker or map, the diagram) starts folded,
+ * so that view stays in sight.  Owns #layer-card and the .layer-card-open
+ * buttons it adds.
  */
 import { $, el } from '../ui/dom.js';
 import { loadKatex } from '../vendor.js';
@@ -34,6 +38,9 @@ import { stepOf, hasUpdate } from './timeline.js';
 
 /** @typedef {import('./state.js').Arch} Arch */
 /** @typedef {import('./state.js').Stats} Stats */
+
+/** the width where the card is a sheet over the page's bottom (gradlab.css) */
+const PHONE = '(max-width: 420px)';
 
 /** the charts a click selects a layer on: their registry name, canvas and stack (null: the point's) */
 const PICKERS = [
@@ -119,14 +126,18 @@ export function mountLayerCard({ store, i18n, selection, labCharts, history }) {
   const verdict = el('p', { class: 'layer-card-verdict', id: 'layer-card-verdict' });
   const table = el('table', { class: 'layer-card-table' });
   const notes = el('p', { class: 'layer-card-notes' });
+  const body = el('div', { class: 'layer-card-body', id: 'layer-card-body' },
+    el('div', { class: 'layer-card-pick' }, el('span', {}, stackLabel, stackSel), el('span', {}, layerLabel, layerSel)),
+    formula, verdict, table, notes);
+  /* folds the card to its head and step line (and back): on a phone a card opened by another
+     view's selection starts folded, so it does not cover that view (the distributions' map) */
+  const fold = el('button', { type: 'button', class: 'ghost layer-card-fold', id: 'layer-card-fold', 'aria-controls': 'layer-card-body', 'aria-expanded': 'true', onclick: () => setFolded(!body.hidden) });
   const card = el('section', {
     id: 'layer-card', class: 'layer-card', role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': 'layer-card-title',
     'aria-describedby': 'layer-card-step', hidden: true,
   },
-  el('div', { class: 'layer-card-head' }, title, close),
-  when,
-  el('div', { class: 'layer-card-pick' }, el('span', {}, stackLabel, stackSel), el('span', {}, layerLabel, layerSel)),
-  formula, verdict, table, notes);
+  el('div', { class: 'layer-card-head' }, title, el('span', { class: 'layer-card-tools' }, fold, close)),
+  when, body);
   card.addEventListener('keydown', (/** @type {KeyboardEvent} */ e) => {
     if (e.key === 'Escape') {
       e.preventDefault();
@@ -188,6 +199,14 @@ export function mountLayerCard({ store, i18n, selection, labCharts, history }) {
     if (!card.hidden) focusCard();
   }
 
+  /** @param {boolean} folded */
+  function setFolded(folded) {
+    body.hidden = folded;
+    card.classList.toggle('folded', folded);
+    fold.setAttribute('aria-expanded', String(!folded));
+    fold.textContent = t(folded ? 'card.unfold' : 'card.fold');
+  }
+
   function focusCard() {
     takeFocus = false;
     title.focus({ preventScroll: true });
@@ -211,6 +230,7 @@ export function mountLayerCard({ store, i18n, selection, labCharts, history }) {
     for (const a of ARCHS) stackSel.append(el('option', { value: a, text: t(`stack.${a}`) }));
     layerSel.textContent = '';
     s.layers.forEach((name, i) => layerSel.append(el('option', { value: String(i + 1), text: `${fmt.int(i + 1)} · ${name}` })));
+    fold.textContent = t(body.hidden ? 'card.unfold' : 'card.fold');
     close.setAttribute('aria-label', t('card.close'));
     close.title = t('card.close');
     for (const b of buttons) b.textContent = t('card.open');
@@ -308,6 +328,8 @@ export function mountLayerCard({ store, i18n, selection, labCharts, history }) {
       opener = null;
       return;
     }
+    /* opened now: by its own ways in (a click on a chart, its button) unfolded; by another view's select on a phone, folded */
+    if (!was) setFolded(!takeFocus && matchMedia(PHONE).matches);
     if (!katexReady) {
       loadKatex().then(() => {
         katexReady = true;
