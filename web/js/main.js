@@ -191,7 +191,7 @@ const lab = {
   after: /** @type {Element} */ (document.querySelector('.grid2.per-stack')),
   timeline: { show: timeline.show },
   select: selection.select,
-  heatScale: () => heatScale(labCharts.entriesOf('heatmap').map((e) => labCharts.get(e.name))),
+  heatScale: () => heatScale(labCharts.entriesOf('heatmap').map((e) => ({ dataRange: () => labCharts.dataRange(e.name) }))),
   distributions: { open: distView.open },
 };
 const conv = mountConvMode({ store, worker, i18n, lab });
