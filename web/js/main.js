@@ -193,6 +193,7 @@ const lab = {
   select: selection.select,
   heatScale: () => heatScale(labCharts.entriesOf('heatmap').map((e) => ({ dataRange: () => labCharts.dataRange(e.name) }))),
   distributions: { open: distView.open },
+  firstChart,
 };
 const conv = mountConvMode({ store, worker, i18n, lab });
 /* the network drawn, and the walk through its backward pass in the same card */
