@@ -1,6 +1,7 @@
 // bench_load.mjs - what a first visit costs, in Debian's chromium (headless,
 // playwright-core), the page served by scripts/serve.mjs from build/site:
 //   bench load floor first_record_ms=N           the engine floor (below), median of RUNS
+//   bench load floor timeline ready=N configured=N   its marks (as the lab's timeline's), medians
 //   bench load en first_chart/floor=N.NN         the lab's first chart over the floor of the same
 //                                                round (median of the RUNS paired ratios)
 //   bench load en bytes_before_first_chart=N responses=N first_chart_ms=N (median of RUNS)
@@ -126,6 +127,8 @@ try {
   const floorMs = runs.floor.map((r) => r.firstChartAt);
   console.log(`bench load floor first_record_ms=${Math.round(median(floorMs))} bytes_before=${Math.round(median(runs.floor.map(bytesBefore)))} ` +
     `(medians of ${RUNS}, cold cache: a bare page, the lab's Worker and configuration, to its first record)`);
+  const floorMark = (k) => Math.round(median(runs.floor.map((r) => r.marks[k])));
+  console.log(`bench load floor timeline ready=${floorMark('ready')} configured=${floorMark('configured')}  (the engine's table reached the page, the configure's reply)`);
   const paired = (key) => median(runs[key].map((r, i) => r.firstChartAt / floorMs[i]));
   for (const lang of LANGS) {
     console.log(`bench load ${lang} first_chart/floor=${paired(lang).toFixed(2)} (median of ${RUNS} paired ratios; ` +
