@@ -131,7 +131,9 @@ export function mountBoundary({ store, worker, labCharts, i18n }) {
   store.watch((s) => s.configuredCount, () => {
     stopTimer();
     reset();
-    request(true);
+    /* after the next frame, which draws the configuration's first chart: the engine's prediction
+       would share the machine's cores with that drawing */
+    requestAnimationFrame(() => setTimeout(() => request(true), 0));
   });
   /* training: a refresh every PREDICT_MS; a stop (pause, the end): once more */
   store.watch((s) => s.phase, (phase) => {
