@@ -7,7 +7,7 @@
 //   bench load en bytes_before_first_chart=N responses=N first_chart_ms=N (median of RUNS)
 //   bench load fa ...                                  the same in Persian (?lang=fa)
 //   bench load en share katex=N lesson=N vazirmatn=N   bytes of those before the first chart
-//   bench load en timeline engine=N main=N wired=N ready=N configure=N configured=N first_chart=N   ms, medians
+//   bench load en timeline engine=N main=N wired=N ready=N configure=N built=N configured=N first_chart=N   ms, medians
 //   bench load precache entries=N bytes=N transferred=N  the service worker's download after it
 // Each visit is a fresh browser context (cold HTTP cache, no service worker);
 // a round visits the floor, the lab in English and in Persian (and the BEFORE
@@ -150,9 +150,9 @@ try {
     console.log(`bench load ${lang} bytes_before_first_chart=${mid.bytes} (${kib(mid.bytes)}, max ${max.bytes}) responses=${mid.rs.length} ` +
       `first_chart_ms=${Math.round(median(runs[lang].map((r) => r.firstChartAt)))} (medians of ${RUNS}, cold cache, compress=${compress ? 'br' : 'off'})`);
     /* where the time goes: medians of the page's marks (main.js), ms after navigation */
-    const names = ['engine', 'main', 'wired', 'ready', 'configure', 'configured'];
+    const names = ['engine', 'main', 'wired', 'ready', 'configure', 'built', 'configured'];
     console.log(`bench load ${lang} timeline ` + names.map((k) => `${k}=${runs[lang].every((r) => r.marks[k] !== undefined) ? Math.round(median(runs[lang].map((r) => r.marks[k]))) : '-'}`).join(' ') +
-      ` first_chart=${Math.round(median(runs[lang].map((r) => r.firstChartAt)))}  (engine: its first reply reached the page; main: js/main.js starts, wired: has run; ready: the table handled; configure sent; configured: its reply)`);
+      ` first_chart=${Math.round(median(runs[lang].map((r) => r.firstChartAt)))}  (engine: its first reply reached the page; main: js/main.js starts, wired: has run; ready: the table handled; configure sent; built: the form and the page's words; configured: its reply)`);
     const first = max.rs;
     console.log(`bench load ${lang} share katex=${share(first, /\/vendor\/katex\//)} ` +
       `lesson=${share(first, /\/(js\/lesson\/.*\.js|lesson\/(en|fa|experiments)\.json)$/)} ` +

@@ -50,7 +50,8 @@ import { URL_KEYS as SWEEP_KEYS, decodeState as decodeSweep, encodeState as enco
 /* the way to the first chart, for tests/bench/bench_load.mjs: performance marks
    gradlab:main (this module runs), gradlab:wired (it has run; boot.js's
    gradlab:engine: the engine's first reply), gradlab:ready (the table is handled),
-   gradlab:configure (the first configure is sent), gradlab:configured (its reply) */
+   gradlab:configure (the first configure is sent), gradlab:built (the settings form and the
+   page's words are built), gradlab:configured (the configure's reply) */
 performance.mark('gradlab:main');
 
 /** @param {string} url */
@@ -255,6 +256,7 @@ worker.on('ready', async (m) => {
   store.update({ lang });
   offline.setLanguage(lang);
   if (decoded.messages.length) messages.show('error', i18n.t('msg.bad_link'), decoded.messages, 'link');
+  performance.mark('gradlab:built');
   pageBuilt();
 });
 /* every listener is in place: the replies that came before this module ran, then the rest */
