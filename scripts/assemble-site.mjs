@@ -54,7 +54,8 @@ for (const [from, to] of VENDOR) {
  * Terser (npm) then drops the comments and the layout, nothing else (no
  * renaming, no rewriting: a stack trace names the source's functions):
  * the comments were half of main.js, 108 of its 274 KB brotli before the
- * first chart in English, and what a visit parses (docs/performance.md). */
+ * first chart in English, and what a visit parses (docs/performance.md).
+ * STRIP=0 leaves them (a CPU profile then names the bundle's lines). */
 const strip = {
   name: 'gradlab-strip-comments',
   async renderChunk(code) {
@@ -66,7 +67,7 @@ const CLASSIC = new Set(['engine', 'boot.js']);
 async function bundlePage() {
   const bundle = await rollup({
     input: join(root, 'web/js/main.js'),
-    plugins: [strip],
+    plugins: process.env.STRIP === '0' ? [] : [strip],
     /* an import that names nothing is an error; anything else rollup notes is printed */
     onwarn(w) {
       if (w.code === 'UNRESOLVED_IMPORT' || w.code === 'MISSING_EXPORT') throw new Error(`assemble-site: rollup: ${w.message}`);
