@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { buildServiceWorker } from './service-worker.mjs';
 import { compressTree } from './compress-site.mjs';
 import { rollup } from 'rollup';
+import { minify } from 'terser';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const out = resolve(root, process.argv[2] || 'build/site');
@@ -49,11 +50,24 @@ for (const [from, to] of VENDOR) {
  * main.js start.  Rollup (npm) joins them into js/main.js, plus one file per
  * dynamically imported part (the lesson, loaded after the first chart) and
  * the modules both share; the sources stay as they are (the node tests and
- * ESLint read web/js).  The files the bundle replaces are not served. */
+ * ESLint read web/js).  The files the bundle replaces are not served.
+ * Terser (npm) then drops the comments and the layout, nothing else (no
+ * renaming, no rewriting: a stack trace names the source's functions):
+ * the comments were half of main.js, 108 of its 274 KB brotli before the
+ * first chart in English, and what a visit parses (docs/performance.md).
+ * STRIP=0 leaves them (a CPU profile then names the bundle's lines). */
+const strip = {
+  name: 'gradlab-strip-comments',
+  async renderChunk(code) {
+    const out = await minify(code, { module: true, compress: false, mangle: false, format: { comments: false } });
+    return { code: /** @type {string} */ (out.code), map: null };
+  },
+};
 const CLASSIC = new Set(['engine', 'boot.js']);
 async function bundlePage() {
   const bundle = await rollup({
     input: join(root, 'web/js/main.js'),
+    plugins: process.env.STRIP === '0' ? [] : [strip],
     /* an import that names nothing is an error; anything else rollup notes is printed */
     onwarn(w) {
       if (w.code === 'UNRESOLVED_IMPORT' || w.code === 'MISSING_EXPORT') throw new Error(`assemble-site: rollup: ${w.message}`);
@@ -79,7 +93,7 @@ export function staticImports(dir, entry) {
     if (seen.has(rel)) return;
     seen.add(rel);
     const text = readFileSync(join(dir, rel), 'utf8');
-    for (const m of text.matchAll(/^\s*import\s*(?:[^'"`;]*?\sfrom\s*)?['"](\.{1,2}\/[^'"]+)['"]/gm)) {
+    for (const m of text.matchAll(/(?:^|;)\s*import\s*(?:[^'"`;]*?from\s*)?['"](\.{1,2}\/[^'"]+)['"]/gm)) {
       visit(join(dirname(rel), m[1]).split('\\').join('/'));
     }
   };

@@ -8,7 +8,8 @@
  * of the page is still being parsed.  main.js takes both over through
  * vendor.js (window.GradLabBoot): the Worker's replies that came before it
  * did are kept in `early` and handed over in order (take()), the strings'
- * fetches are reused (fetched(url)).  Nothing else here: no DOM, no state.
+ * fetches are reused (fetched(url)).  Nothing else here but the document's lang and dir:
+ * no other DOM, no state.
  */
 (function () {
   'use strict';
@@ -16,6 +17,12 @@
   var asked = new URLSearchParams(location.search).get('lang');
   var lang = asked === 'en' || asked === 'fa' ? asked
     : ((navigator.language || '').toLowerCase().indexOf('fa') === 0 ? 'fa' : 'en');
+  /* the document's language and direction before its body is parsed: the first layout is
+     already the page's (Persian: right to left, in its font), and page-text.js, which sets
+     both again with the words, changes nothing then (in Persian that change relaid the whole
+     page out, some 100 ms, between the engine's first configure and the first chart) */
+  document.documentElement.lang = lang;
+  document.documentElement.dir = lang === 'fa' ? 'rtl' : 'ltr';
   /** @type {Record<string, Promise<any>>} */
   var fetches = {};
   function fetchJson(/** @type {string} */ url) {

@@ -50,7 +50,8 @@ import { URL_KEYS as SWEEP_KEYS, decodeState as decodeSweep, encodeState as enco
 /* the way to the first chart, for tests/bench/bench_load.mjs: performance marks
    gradlab:main (this module runs), gradlab:wired (it has run; boot.js's
    gradlab:engine: the engine's first reply), gradlab:ready (the table is handled),
-   gradlab:configure (the first configure is sent), gradlab:configured (its reply) */
+   gradlab:configure (the first configure is sent), gradlab:built (the settings form and the
+   page's words are built), gradlab:configured (the configure's reply) */
 performance.mark('gradlab:main');
 
 /** @param {string} url */
@@ -112,10 +113,13 @@ if (!raw) {
 const session = createSession({ store, worker, history, i18n, messages });
 const controls = mountRunControls({ store, session, i18n });
 const exporter = mountExport({ store, history, labCharts, i18n });
-/* the first charted step: the service worker registers only after it */
+/* the first charted step, once the settings form is built too (the first configure goes out
+   before it): the service worker registers and the lesson loads only after both */
 /** @type {() => void} */
 let firstChartSeen = () => {};
-const firstChart = new Promise((ok) => { firstChartSeen = () => ok(undefined); });
+/** @type {() => void} */
+let pageBuilt = () => {};
+const firstChart = Promise.all([new Promise((ok) => { firstChartSeen = () => ok(undefined); }), new Promise((ok) => { pageBuilt = () => ok(undefined); })]);
 const frame = createFrame(store, [(s) => {
   labCharts.render(s);
   if (labCharts.firstChartAt !== null) firstChartSeen();
@@ -188,8 +192,9 @@ const lab = {
   after: /** @type {Element} */ (document.querySelector('.grid2.per-stack')),
   timeline: { show: timeline.show },
   select: selection.select,
-  heatScale: () => heatScale(labCharts.entriesOf('heatmap').map((e) => labCharts.get(e.name))),
+  heatScale: () => heatScale(labCharts.entriesOf('heatmap').map((e) => ({ dataRange: () => labCharts.dataRange(e.name) }))),
   distributions: { open: distView.open },
+  firstChart,
 };
 const conv = mountConvMode({ store, worker, i18n, lab });
 /* the network drawn, and the walk through its backward pass in the same card */
@@ -222,6 +227,11 @@ worker.on('ready', async (m) => {
   const sweepLink = decodeSweep(decoded.extra);
   decoded.messages.push(...sweepLink.messages);
   store.update({ settings: m.settings, fields: m.fields, blockFields: m.blockFields || [], version: m.version, speed: m.speed, threads: m.threads || 1, hide: decoded.hide, step: decoded.step, predict: decoded.predict, sweep: sweepLink.state, gradMetric: decoded.grad === 'backprop' ? 'backprop' : 'weight' });
+  /* the link's configuration goes out first: the engine builds the networks and their step 0
+     while the page builds the form (its reply waits for this handler; a refusal or the reply's
+     configuration is what the form shows, below) */
+  performance.mark('gradlab:configure');
+  session.configure(decoded.config, { source: 'url', changes: decoded.changes });
   await stringsLoaded;
   const lang = decoded.lang || firstLanguage();
   await i18n.load(lang);
@@ -240,13 +250,14 @@ worker.on('ready', async (m) => {
   session.setForm({ showConfig: f.set, relevance: f.relevance, clearCsv: f.clearCsv, showCsvName: f.showCsvName, showValues: f.showValues });
   mountCourse({ store, i18n, form: f, current: session.current, upTo: session.horizon });
   retranslate();
-  f.set(decoded.config);
+  /* the engine's configuration if its reply came while the strings loaded, else the link's */
+  f.set(store.get().config || decoded.config);
   f.setHidden(decoded.hide);
   store.update({ lang });
   offline.setLanguage(lang);
   if (decoded.messages.length) messages.show('error', i18n.t('msg.bad_link'), decoded.messages, 'link');
-  performance.mark('gradlab:configure');
-  session.configure(decoded.config, { source: 'url', changes: decoded.changes });
+  performance.mark('gradlab:built');
+  pageBuilt();
 });
 /* every listener is in place: the replies that came before this module ran, then the rest */
 performance.mark('gradlab:wired');

@@ -61,7 +61,6 @@ export function mountConvMode(ctx) {
     if (built) return;
     built = true;
     lab.after.after(strip.card, degradation.card);
-    degradation.makeChart();
     texts();
   }
 
@@ -77,6 +76,8 @@ export function mountConvMode(ctx) {
     mode = config.model === 'conv' ? 'conv' : 'dense';
     imageMode = config.data === 'digits';
     degradation.card.hidden = mode !== 'conv';
+    /* its chart is made when its card is first shown (a chart costs the first chart's time) */
+    if (mode === 'conv' && !degradation.hasChart()) degradation.makeChart();
     strip.configured(imageMode, s.received || 0);
   });
   /* a stop (pause, the end): the strip once more */

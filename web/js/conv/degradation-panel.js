@@ -197,6 +197,8 @@ export function createDegradationPanel({ store, worker, i18n, lab }, conv) {
 
   return {
     card, makeChart, run, stop,
+    /** whether makeChart has made the chart (conv-mode.js makes it when the card is first shown) */
+    hasChart: () => !!d.chart,
     texts() {
       const f = i18n.format();
       title.textContent = t('conv.deg.title');

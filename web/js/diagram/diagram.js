@@ -544,6 +544,9 @@ export function mountDiagram({ store, i18n, lab }) {
   let rebuildTimer = 0;
   function refresh() {
     const s = state();
+    /* nothing to draw before the first configuration, and no reason to ask the page's layout
+       for the width (the page's words arrive before it: that forced a layout of the whole page) */
+    if (!s.config) return;
     const width = Math.max(280, Math.floor(box.clientWidth || 600));
     if (builtFor !== `${s.configuredCount}|${width}|${i18n.lang}`) build();
     paint();

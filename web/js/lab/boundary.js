@@ -36,9 +36,30 @@ export function extentOf(d) {
  *          labCharts: import('./lab-charts.js').LabCharts, i18n: import('../ui/i18n.js').I18n}} deps
  */
 export function mountBoundary({ store, worker, labCharts, i18n }) {
-  const chartOf = (/** @type {string} */ a) => labCharts.get(`boundary_${a}`);
+  /* the charts are made when they are needed (lab-charts.js): what they show is kept here and
+     drawn on a chart made later (draw, onMade) */
+  const chartOf = (/** @type {string} */ a) => labCharts.ifMade(`boundary_${a}`);
   /** @type {number[] | null} */
   let bounds = null;
+  /** the data's points (2-D data), or null @type {{xs: Float64Array, ys: Float64Array, y: any} | null} */
+  let points = null;
+  /** the last predicted grid of each stack: setProbabilities' arguments @type {Record<string, [number, number, number, any]>} */
+  let grids = {};
+
+  /** a chart from what is kept: the points, the last grid @param {string} a @param {any} f */
+  function draw(a, f) {
+    f.clearImage();
+    if (points) {
+      f.setBounds(bounds);
+      f.setPoints(points.xs, points.ys, points.y);
+    } else {
+      f.setPoints([], [], []);
+    }
+    const g = grids[a];
+    if (g) f.setProbabilities(...g);
+    f.render();
+  }
+  for (const a of ARCHS) labCharts.onMade(`boundary_${a}`, (f) => draw(a, f));
   const predict = { pending: false, wanted: false, timer: /** @type {any} */ (0) };
 
   function note() {
@@ -50,32 +71,26 @@ export function mountBoundary({ store, worker, labCharts, i18n }) {
     const { data: d, config } = store.get();
     const notes = /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-boundary-note]'));
     const images = !!config && config.data === 'digits';
-    for (const a of ARCHS) {
-      $(`card-boundary-${a}`).hidden = images;
-      chartOf(a).clearImage();
-    }
+    for (const a of ARCHS) $(`card-boundary-${a}`).hidden = images;
+    grids = {};
     if (!d || d.d !== 2) {
       bounds = null;
+      points = null;
       for (const n of notes) n.hidden = false;
       note();
-      for (const a of ARCHS) {
-        chartOf(a).setPoints([], [], []);
-        chartOf(a).render();
+    } else {
+      for (const n of notes) n.hidden = true;
+      const xs = new Float64Array(d.n), ys = new Float64Array(d.n);
+      for (let i = 0; i < d.n; i++) {
+        xs[i] = d.x[2 * i];
+        ys[i] = d.x[2 * i + 1];
       }
-      return;
+      bounds = extentOf(d);
+      points = { xs, ys, y: d.y };
     }
-    for (const n of notes) n.hidden = true;
-    const xs = new Float64Array(d.n), ys = new Float64Array(d.n);
-    for (let i = 0; i < d.n; i++) {
-      xs[i] = d.x[2 * i];
-      ys[i] = d.x[2 * i + 1];
-    }
-    bounds = extentOf(d);
     for (const a of ARCHS) {
       const f = chartOf(a);
-      f.setBounds(bounds);
-      f.setPoints(xs, ys, d.y);
-      f.render();
+      if (f) draw(a, f);
     }
   }
 
@@ -96,7 +111,9 @@ export function mountBoundary({ store, worker, labCharts, i18n }) {
     for (const a of ARCHS) {
       const grid = m.grids[a];
       if (!grid) continue;
+      grids[a] = [m.nx, m.ny, m.classes, grid];
       const f = chartOf(a);
+      if (!f) continue;
       f.setProbabilities(m.nx, m.ny, m.classes, grid);
       f.render();
     }
@@ -114,7 +131,9 @@ export function mountBoundary({ store, worker, labCharts, i18n }) {
   store.watch((s) => s.configuredCount, () => {
     stopTimer();
     reset();
-    request(true);
+    /* after the next frame, which draws the configuration's first chart: the engine's prediction
+       would share the machine's cores with that drawing */
+    requestAnimationFrame(() => setTimeout(() => request(true), 0));
   });
   /* training: a refresh every PREDICT_MS; a stop (pause, the end): once more */
   store.watch((s) => s.phase, (phase) => {
@@ -135,7 +154,10 @@ export function mountBoundary({ store, worker, labCharts, i18n }) {
     texts() {
       const d = store.get().data;
       if (d && d.d !== 2) note();
-      for (const a of ARCHS) chartOf(a).render();
+      for (const a of ARCHS) {
+        const f = chartOf(a);
+        if (f) f.render();
+      }
     },
   };
 }

@@ -20,6 +20,9 @@
  *   mark                how the lesson marks a layer on it: 'x' (a band on the layer axis),
  *                       'row' (an outlined row of a heatmap), none
  *   pick(chart, ev, ctx)  the layer a click on it selects ({arch, layer}: selection.js), or null
+ *   range(records)      the heatmaps: the range of the values these records' columns hold, as the
+ *                       chart's dataRange() after appending them (lab-charts.js dataRange of a
+ *                       heatmap not made yet, for heatScale: the network diagram's colours)
  *
  * lab-charts.js makes and renders them, chart-text.js writes their text
  * alternatives, export.js their PNGs, highlight.js points at them, and the
@@ -30,7 +33,8 @@
  */
 import { ARCHS } from './history.js';
 import { line } from '../ui/chart-line.js';
-import { heatmap } from '../ui/chart-heatmap.js';
+import { heatmap, MAX_COLUMNS } from '../ui/chart-heatmap.js';
+import { thin } from '../ui/chart-common.js';
 import { field } from '../ui/chart-field.js';
 import { distribution } from '../ui/chart-dist.js';
 import { viridis } from '../ui/chart-heatmap.js';
@@ -89,6 +93,7 @@ import { hasDiverged } from './stacks.js';
  *   title?: (ctx: ChartContext) => string,
  *   note?: {id: string, text: (ctx: ChartContext) => string | null},
  *   describe: (r: LabRecord, ctx: ChartContext) => ChartTable,
+ *   range?: (records: readonly LabRecord[]) => {min: number, max: number} | null,
  *   mark?: 'x' | 'row',
  *   pick?: (chart: any, ev: MouseEvent, ctx: ChartContext) => import('./selection.js').Selected | null,
  * }} ChartEntry
@@ -490,6 +495,27 @@ const ENTRIES = [
       const s = r[a];
       if (!s) return;
       c.addColumn(s.step, Array.from(s.grad_norm, (_, i) => heatValue(s, i)));
+    },
+    range(records) {
+      /* the columns append() would give the chart: a record of the same step replaces the one
+         before, more than MAX_COLUMNS are thinned (chart-heatmap.js addColumn) */
+      /** @type {Stats[]} */
+      const cols = [];
+      for (const r of records) {
+        const s = r[a];
+        if (!s) continue;
+        if (cols.length && cols[cols.length - 1].step === s.step) cols.pop();
+        cols.push(s);
+        thin(cols, MAX_COLUMNS);
+      }
+      let lo = Infinity, hi = -Infinity;
+      for (const s of cols) {
+        for (let i = 0; i < s.grad_norm.length; i++) {
+          const v = heatValue(s, i);
+          if (v !== null && Number.isFinite(v)) { if (v < lo) lo = v; if (v > hi) hi = v; }
+        }
+      }
+      return lo <= hi ? { min: lo, max: hi } : null;
     },
     render(c, r, ctx) {
       const scale = heatScale(ctx.family('heatmap'));

@@ -66,7 +66,9 @@ export function createHighlight({ store, labCharts, i18n, markDirty }) {
     for (const e of labCharts.entries) {
       if (!e.mark) continue;
       const on = x !== null && h.cards.includes(e.card);
-      labCharts.get(e.name).setMarker(on ? (e.mark === 'row' ? { row: x, label } : { x, label }) : null);
+      /* a chart not made yet has no marker to clear */
+      const chart = on ? labCharts.get(e.name) : labCharts.ifMade(e.name);
+      if (chart) chart.setMarker(on ? (e.mark === 'row' ? { row: x, label } : { x, label }) : null);
     }
     markDirty();
   }

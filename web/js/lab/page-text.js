@@ -14,8 +14,10 @@ import { $ } from '../ui/dom.js';
 export function applyPageText(i18n, engine) {
   const t = i18n.t;
   const html = document.documentElement;
-  html.lang = i18n.lang;
-  html.dir = i18n.lang === 'fa' ? 'rtl' : 'ltr';
+  /* set only when they change (boot.js set them for the first language): each change restyles the page */
+  const dir = i18n.lang === 'fa' ? 'rtl' : 'ltr';
+  if (html.lang !== i18n.lang) html.lang = i18n.lang;
+  if (html.dir !== dir) html.dir = dir;
   $('lang-select').value = i18n.lang;
   for (const e of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-i18n]'))) {
     if (!e.dataset.en) e.dataset.en = e.textContent || '';

@@ -101,19 +101,35 @@ export function mountChainChart({ store, i18n, lab }) {
     { id: 'shortcut', color: COLORS.residual, dash: [6, 3], radius: 0, width: 1.5, marker: 'line', legendWhenEmpty: false },
     { id: 'branch', color: BRANCH_COLOR, dash: [2, 2], radius: 0, width: 2, marker: 'line', legendWhenEmpty: false },
   ];
-  const factor = line(canvasF, {
-    x: { type: 'linear', integer: true }, y: { type: 'logarithmic' }, format: i18n.format(), tooltipTitle: tip,
-    series: [
-      ...stackSeries,
-      { id: 'one', color: ONE_COLOR, radius: 0, width: 1, marker: 'line' },
-      { id: 'bound', color: BOUND_COLOR, dash: [2, 3], radius: 0, width: 2, marker: 'line' },
-      ...blockFactorSeries,
-    ],
-  });
-  const product = line(canvasP, {
-    x: { type: 'linear', integer: true }, y: { type: 'logarithmic' }, format: i18n.format(), tooltipTitle: tip,
-    series: [...stackSeries, { id: 'block', color: COLORS.residual, radius: 4, marker: 'rect', width: 1.5, legendWhenEmpty: false }],
-  });
+  /* The two charts are made, and drawn, after the page's first chart (lab.firstChart) or when
+     asked (debug, PNG): the card is out of sight below the gradient chart, and making and drawing
+     them in the page's start cost some 60-120 ms before the first chart (docs/performance.md);
+     until then render and texts do nothing (goLive does both). */
+  /** @type {ReturnType<typeof line>} */
+  let factor;
+  /** @type {ReturnType<typeof line>} */
+  let product;
+  let live = false;
+  function goLive() {
+    if (live) return;
+    live = true;
+    factor = line(canvasF, {
+      x: { type: 'linear', integer: true }, y: { type: 'logarithmic' }, format: i18n.format(), tooltipTitle: tip,
+      series: [
+        ...stackSeries,
+        { id: 'one', color: ONE_COLOR, radius: 0, width: 1, marker: 'line' },
+        { id: 'bound', color: BOUND_COLOR, dash: [2, 3], radius: 0, width: 2, marker: 'line' },
+        ...blockFactorSeries,
+      ],
+    });
+    product = line(canvasP, {
+      x: { type: 'linear', integer: true }, y: { type: 'logarithmic' }, format: i18n.format(), tooltipTitle: tip,
+      series: [...stackSeries, { id: 'block', color: COLORS.residual, radius: 4, marker: 'rect', width: 1.5, legendWhenEmpty: false }],
+    });
+    render();
+    texts();
+  }
+  lab.firstChart.then(() => setTimeout(goLive, 0));
 
   /** @type {any} */
   let shown = null;
@@ -158,6 +174,7 @@ export function mountChainChart({ store, i18n, lab }) {
 
   function render() {
     timer = 0;
+    if (!live) return;
     const r = store.get().shown;
     if (!r || !r.plain || !r.plain.chain_factor) return;
     shown = r;
@@ -238,6 +255,7 @@ export function mountChainChart({ store, i18n, lab }) {
   }
 
   function texts() {
+    if (!live) return;
     const f = i18n.format();
     title.textContent = titleText();
     note.textContent = blocks() ? `${t('chain.note')} ${t('chain.note_blocks')}` : t('chain.note');
@@ -266,6 +284,7 @@ export function mountChainChart({ store, i18n, lab }) {
 
   /** @param {'factor' | 'product'} which */
   function exportPng(which) {
+    goLive();
     const c = which === 'factor' ? factor : product;
     lab.download(`gradlab-chain-${which}.png`, c.png(t(`chain.${which}.title`)), false);
   }
@@ -282,6 +301,7 @@ export function mountChainChart({ store, i18n, lab }) {
     texts();
   });
   store.watch((s) => s.walk, () => {
+    if (!live) return;
     setWalkMarks();
     factor.render();
     product.render();
@@ -293,10 +313,13 @@ export function mountChainChart({ store, i18n, lab }) {
   return {
     card,
     /* what the tests read: the charts' points and the lines' text */
-    debug: () => ({
-      step: shown ? shown.plain.step : null, view: blocks() ? 'blocks' : 'layers',
-      factor: factor.snapshot(), product: product.snapshot(), marks: factor.markers(),
-      lines: [...lines.querySelectorAll('.chain-line')].map((p) => ({ arch: /** @type {HTMLElement} */ (p).dataset.arch, text: p.textContent })),
-    }),
+    debug() {
+      goLive();
+      return {
+        step: shown ? shown.plain.step : null, view: blocks() ? 'blocks' : 'layers',
+        factor: factor.snapshot(), product: product.snapshot(), marks: factor.markers(),
+        lines: [...lines.querySelectorAll('.chain-line')].map((p) => ({ arch: /** @type {HTMLElement} */ (p).dataset.arch, text: p.textContent })),
+      };
+    },
   };
 }

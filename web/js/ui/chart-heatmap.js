@@ -124,6 +124,9 @@ export function overlaySwatch(o) {
  * @typedef {{id: string, label?: string, color: string, dash?: number[], width?: number, marker?: string,
  *            points: Array<{x: number, y: number}>}} Overlay
  */
+/** the columns a heatmap keeps unless its spec says (addColumn thins them to this many) */
+export const MAX_COLUMNS = 400;
+
 /**
  * @param {HTMLCanvasElement} canvas
  * @param {{x: import('./chart-common.js').AxisSpec, y: import('./chart-common.js').AxisSpec,
@@ -132,7 +135,7 @@ export function overlaySwatch(o) {
  */
 export function heatmap(canvas, spec) {
   let fmt = Object.assign({}, defaultFormat, spec.format);
-  const maxColumns = spec.maxColumns || 400;
+  const maxColumns = spec.maxColumns || MAX_COLUMNS;
   const nullRgb = hexRgb(spec.nullColor || '#c8c8c8');
   /**
    * @type {{rows: number, columns: Array<{x: number, values: Float64Array}>, vmin: number, vmax: number, dirty: boolean, colorbarTitle: string,

@@ -30,6 +30,7 @@
  *   select: (sel: import('../lab/selection.js').Selected | null) => boolean,
  *   distributions: {open: () => void},
  *   heatScale: () => {min: number, max: number} | null,
+ *   firstChart: Promise<unknown>,
  *   walk?: {start: (options?: {play?: boolean}) => boolean, stop: () => void, next: () => void, previous: () => void,
  *           go: (pos: number) => void, toggle: () => boolean, state: () => {pos: number, playing: boolean, length: number} | null},
  *   sweep?: {run: (state?: Record<string, any>, overrides?: Record<string, any>) => void,
@@ -52,6 +53,8 @@
  *   heatScale      the heatmaps' colour range now, {min, max} in log10 grad_norm (null before they hold a
  *                  value): with ui/chart-heatmap.js heatColor and lab/charts.js heatValue, a layer's
  *                  colour as the heatmaps draw it (the network diagram)
+ *   firstChart     resolves once the page has drawn its first chart: what a plug-in shows out of sight
+ *                  (below the first screen) can be made after it (sweep/chain-chart.js)
  *   walk           the walk through the backward pass (diagram/walk.js; mounted with the diagram):
  *                  start() from the output layer, playing unless {play: false}; stop(); next() and
  *                  previous() one layer towards the input / the output; go(pos) (0 = the output layer);
