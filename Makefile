@@ -174,6 +174,7 @@ bench: deps all build/bench build/bench-peak.wasm
 	node tests/bench/bench_wasm.mjs --native build/bench-native.txt
 	node tests/bench/bench_sweep.mjs
 	node tests/bench/bench_conv_record.mjs
+	node tests/bench/bench_conv_lesson.mjs
 	node tests/bench/bench_browser.mjs
 	node tests/bench/bench_load.mjs
 

@@ -13,10 +13,11 @@
  * gemm_nn (gemm.c, the engine's one register-blocked product) computes
  * all n*H*W outputs at once:
  *   out (c_out, n*H*W) = W^T (c_out, 9 c_in) cols (9 c_in, n*H*W)
- * A chunk's patch matrix stays in a core's L2 cache (about 1 MB), and n*H*W
- * is a multiple of 32 where that is possible so that gemm_nn's vector tiles
- * cover every column (16 channels: 8 images at 14x14, 32 at 7x7).  The
- * chunking depends on the shapes only, so every build sums in the same order.
+ * A chunk's patch matrix stays in the L2 caches (about 1 MB per thread), and
+ * n*H*W is a multiple of 32 where that is possible so that gemm_nn's vector
+ * tiles cover every column (16 channels, one thread: 8 images at 14x14, 32 at
+ * 7x7).  Every sum runs in the same order whatever the chunks, so every build
+ * and thread count gives the same bits.
  * The weights are stored (9 c_in, c_out), row ci*9 + ky*3 + kx, exactly like
  * a dense layer's (in, out) with fan_in = 9 c_in, so initialisation,
  * optimiser and statistics treat both kinds of layer alike.
@@ -28,12 +29,21 @@
 
 #include "gl_internal.h"
 
-#define CHUNK_REALS ((size_t)1 << 18) /* patch matrix of a chunk: 1 MB in float */
+#define CHUNK_REALS ((size_t)1 << 18) /* patch matrix of a chunk per thread: 1 MB in float */
+#define CHUNK_THREADS 4               /* chunks grow with the threads up to this many */
 #define CHUNK_COLS 32                 /* a chunk's columns: a multiple of this if possible */
 
-/* Images per chunk for patches of K reals on maps of HW pixels. */
-static int chunk_images(int B, int K, size_t HW) {
-  size_t c = CHUNK_REALS / ((size_t)K * HW);
+/* Images per chunk for patches of K reals on maps of HW pixels, on t threads:
+ * a patch matrix of about CHUNK_REALS per thread, so that each thread's share
+ * of a product stays in its core's L2, with fewer chunks, so fewer meetings of
+ * the threads, on more threads (W3 on two: 16 images a chunk instead of 8, a
+ * step 0.92x paired when the other core is busy, 0.98x when not).  Every
+ * element sums its products in the same order whatever the chunks (dW and db
+ * carry their sums from chunk to chunk, pixel by pixel; y and dx are per
+ * pixel), so the bits do not depend on them. */
+static int chunk_images(int B, int K, size_t HW, int t) {
+  if (t > CHUNK_THREADS) t = CHUNK_THREADS;
+  size_t c = CHUNK_REALS * (size_t)(t < 1 ? 1 : t) / ((size_t)K * HW);
   if (c < 1) c = 1;
   size_t q = 1; /* the fewest images whose pixels fill whole tiles of CHUNK_COLS */
   while ((q * HW) % CHUNK_COLS) q++;
@@ -43,8 +53,8 @@ static int chunk_images(int B, int K, size_t HW) {
 
 size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W) {
   const size_t HW = (size_t)H * W, K = (size_t)9 * c_in;
-  const size_t N = (size_t)chunk_images(B, (int)K, HW) * HW;
-  return (K + (size_t)c_out) * N + (size_t)c_out * K;
+  const size_t N = (size_t)chunk_images(B, (int)K, HW, CHUNK_THREADS) * HW;
+  return (K + 2 * (size_t)c_out) * N + (size_t)c_out * K;
 }
 
 /* Kernel offset (ky, kx) on an H x W map: output pixel p = oy*W + ox reads
@@ -152,6 +162,7 @@ typedef struct {
   gl_real *y, *dx;                  /* the chunk's first image in the layer's output / dx */
   const gl_real *x, *dy, *b;        /* the chunk's first image in x / dy; the bias */
   gl_real *cols, *out;              /* patch matrix (K, N) or (N, K); (c_out, N) product */
+  gl_real *outT;                    /* backward: dY transposed, (N, c_out) */
   int c_in, c_out, H, W, acc_dx;
   size_t N;
 } conv_job;
@@ -198,6 +209,17 @@ static void bwd_gather(void *p, int r, int thread) {
          j->W);
 }
 
+/* backward, before the products, when dW is cols dY^T: image r's dy into dY's
+ * layout and into dY^T's rows, and its patches into the columns of cols */
+static void bwd_gather_cols(void *p, int r, int thread) {
+  const conv_job *j = (const conv_job *)p;
+  const size_t HW = (size_t)j->H * j->W;
+  bwd_gather_dy(p, r, thread);
+  transpose(j->outT + (size_t)r * HW * j->c_out, j->dy + (size_t)r * j->c_out * HW, j->c_out,
+            (int)HW);
+  im2col(j->cols + (size_t)r * HW, j->N, j->x + (size_t)r * j->c_in * HW, j->c_in, j->H, j->W);
+}
+
 /* backward, after the products: image r's patch gradients into its dx */
 static void bwd_scatter(void *p, int r, int thread) {
   (void)thread;
@@ -214,7 +236,7 @@ static void bwd_scatter(void *p, int r, int thread) {
 void conv3x3_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B,
                      int c_in, int c_out, int H, int Wd, gl_real *scratch) {
   const size_t HW = (size_t)H * Wd;
-  const int K = 9 * c_in, chunk = chunk_images(B, K, HW);
+  const int K = 9 * c_in, chunk = chunk_images(B, K, HW, gl_threads_get());
   gl_real *WT = scratch;                                /* (c_out, K) */
   gl_real *cols = WT + (size_t)c_out * K;               /* (K, n*HW) */
   gl_real *out = cols + (size_t)K * chunk * HW;         /* (c_out, n*HW) */
@@ -223,7 +245,7 @@ void conv3x3_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_re
     const int nb = B - r0 < chunk ? B - r0 : chunk;
     const size_t N = (size_t)nb * HW;
     conv_job j = {y + (size_t)r0 * c_out * HW, NULL, x + (size_t)r0 * c_in * HW, NULL, b,
-                  cols, out, c_in, c_out, H, Wd, 0, N};
+                  cols, out, NULL, c_in, c_out, H, Wd, 0, N};
     gl_parallel(nb, fwd_gather, &j);
     gemm_nn(c_out, (int)N, K, WT, K, cols, (int)N, out, (int)N, 1);
     gl_parallel(nb, fwd_scatter, &j);
@@ -232,39 +254,46 @@ void conv3x3_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_re
 
 /* backward of y = conv3x3(x; W) + b, per chunk of images, with dY (c_out, n*HW)
  * the chunk's gradient laid out like out:
- *   dW (9 c_in, c_out) = (sum over chunks of dY colsR)^T
- *                            colsR (n*HW, 9 c_in): the patches, one per row
+ *   dW (9 c_in, c_out) = sum over chunks of cols dY^T
+ *                            cols (9 c_in, n*HW): the patches, im2col's columns
  *   db (c_out)         = sum of dY over every pixel of every image
  *   dx (+)= col2im(W dY)     W dY (9 c_in, n*HW): each patch's gradient
- * (dW as (dY colsR)^T rather than cols dY^T: gemm_nn's tiles span its output's
- * columns, and 9 c_in columns fill them better than c_out.) */
+ * When c_out is not a whole number of gemm_nn's column tiles (8 channels with
+ * AVX-512's 32-column tiles), dW is (dY colsR)^T instead, with colsR
+ * (n*HW, 9 c_in) the patches one per row (im2row), whose 9 c_in columns fill
+ * the tiles.  Both sum the same products (a*b = b*a) in the same order, pixel
+ * by pixel over the chunks: the same bits.  im2col's row copies cost a third
+ * of im2row's gathers (WebAssembly, W3: a step 0.93x; docs/performance.md). */
 void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, const gl_real *x,
                       const gl_real *W, int B, int c_in, int c_out, int H, int Wd, int acc_dx,
                       gl_real *scratch) {
   const size_t HW = (size_t)H * Wd;
-  const int K = 9 * c_in, chunk = chunk_images(B, K, HW);
+  const int K = 9 * c_in, chunk = chunk_images(B, K, HW, gl_threads_get());
   gl_real *dWT = scratch;                               /* (c_out, K) */
   gl_real *colsR = dWT + (size_t)c_out * K;             /* (n*HW, K); later dcols (K, n*HW) */
   gl_real *dY = colsR + (size_t)K * chunk * HW;         /* (c_out, n*HW) */
+  gl_real *dYT = dY + (size_t)c_out * chunk * HW;       /* (n*HW, c_out) */
+  const int by_cols = c_out % gemm_tile_cols() == 0;
   for (int co = 0; co < c_out; co++) db[co] = 0;
   for (int r0 = 0; r0 < B; r0 += chunk) {
     const int nb = B - r0 < chunk ? B - r0 : chunk;
     const size_t N = (size_t)nb * HW;
     conv_job j = {NULL, dx ? dx + (size_t)r0 * c_in * HW : NULL, x + (size_t)r0 * c_in * HW,
-                  dy + (size_t)r0 * c_out * HW, NULL, colsR, dY, c_in, c_out, H, Wd, acc_dx, N};
-    gl_parallel(nb, bwd_gather, &j);
+                  dy + (size_t)r0 * c_out * HW, NULL, colsR, dY, dYT, c_in, c_out, H, Wd, acc_dx, N};
+    gl_parallel(nb, by_cols ? bwd_gather_cols : bwd_gather, &j);
     for (int co = 0; co < c_out; co++) {
       gl_real s = db[co];
       const gl_real *g = dY + (size_t)co * N;
       for (size_t k = 0; k < N; k++) s += g[k];
       db[co] = s;
     }
-    gemm_nn(c_out, K, (int)N, dY, (int)N, colsR, K, dWT, K, r0 > 0);
+    if (by_cols) gemm_nn(K, c_out, (int)N, colsR, (int)N, dYT, c_out, dW, c_out, r0 > 0);
+    else gemm_nn(c_out, K, (int)N, dY, (int)N, colsR, K, dWT, K, r0 > 0);
     if (!dx) continue;
     gemm_nn(K, (int)N, c_out, W, c_out, dY, (int)N, colsR, (int)N, 0); /* dcols, over colsR */
     gl_parallel(nb, bwd_scatter, &j);
   }
-  transpose(dW, dWT, c_out, K);
+  if (!by_cols) transpose(dW, dWT, c_out, K);
 }
 
 /* conv3x3_backward's dx alone, dx (+)= col2im(W dY), without dW and db: what
@@ -275,14 +304,14 @@ void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, 
 void conv3x3_backward_dx(gl_real *dx, const gl_real *dy, const gl_real *W, int B, int c_in,
                          int c_out, int H, int Wd, int acc_dx, gl_real *scratch) {
   const size_t HW = (size_t)H * Wd;
-  const int K = 9 * c_in, chunk = chunk_images(B, K, HW);
+  const int K = 9 * c_in, chunk = chunk_images(B, K, HW, gl_threads_get());
   gl_real *dcols = scratch + (size_t)c_out * K;         /* (K, n*HW): where conv3x3_backward has it */
   gl_real *dY = dcols + (size_t)K * chunk * HW;         /* (c_out, n*HW) */
   for (int r0 = 0; r0 < B; r0 += chunk) {
     const int nb = B - r0 < chunk ? B - r0 : chunk;
     const size_t N = (size_t)nb * HW;
     conv_job j = {NULL, dx + (size_t)r0 * c_in * HW, NULL, dy + (size_t)r0 * c_out * HW, NULL,
-                  dcols, dY, c_in, c_out, H, Wd, acc_dx, N};
+                  dcols, dY, NULL, c_in, c_out, H, Wd, acc_dx, N};
     gl_parallel(nb, bwd_gather_dy, &j);
     gemm_nn(K, (int)N, c_out, W, c_out, dY, (int)N, dcols, (int)N, 0);
     gl_parallel(nb, bwd_scatter, &j);

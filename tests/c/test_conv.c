@@ -294,8 +294,12 @@ static void test_layers_and_records(void) {
       "model=conv data=digits blocks=2 channels=4 act=tanh batch=16 record_every=2 form=post "
       "optimizer=momentum lr=0.05 clip=1 norm=layer hist=1",
       "model=conv data=digits blocks=3 channels=4 act=relu init=he batch=16 record_every=1 form=post "
-      "optimizer=momentum lr=0.05 norm=batch hist=1"};
-  for (int q = 0; q < 3; q++)
+      "optimizer=momentum lr=0.05 norm=batch hist=1",
+      /* 16 channels at batch 48: a layer's images in chunks of 8 on one thread, 16 on two, 24 on
+       * three, 32 and 16 on more (conv.c's chunk_images): the bits must not follow them */
+      "model=conv data=digits blocks=2 channels=16 act=relu init=he batch=48 record_every=2 "
+      "optimizer=sgd lr=0.01 hist=1"};
+  for (int q = 0; q < 4; q++)
     for (int arch = 0; arch < 2; arch++) {
       gl_threads_set(1);
       gl_net *x = make(nt[q], arch, 128, 1);

@@ -233,9 +233,10 @@ static void check_kernel(int kind, int B, int ci, int co, int H, int W) {
 
 /* The conv kernels against a direct (six nested loops) convolution on a batch
  * large enough to be split into chunks: 11 images of 16 x 14 x 14 make
- * chunks of 8 and 3 images in conv.c. */
-static void check_conv_reference(void) {
-  enum { B = 11, CI = 16, CO = 3, H = 14, W = 14, HW = H * W, K = 9 * CI };
+ * chunks of 8 and 3 images in conv.c.  CO outputs: 3, and a whole number of
+ * gemm_nn's column tiles, where dW is cols dY^T instead of (dY colsR)^T. */
+static void check_conv_reference(const int CO) {
+  enum { B = 11, CI = 16, H = 14, W = 14, HW = H * W, K = 9 * CI };
   gl_rng r;
   gl_rng_seed(&r, 21, 5);
   double *x = malloc(sizeof(double) * B * CI * HW), *Wt = malloc(sizeof(double) * K * CO);
@@ -279,8 +280,8 @@ static void check_conv_reference(void) {
   for (size_t i = 0; i < (size_t)B * CI * HW; i++) ex = fmax(ex, fabs(rdx[i] - dx[i]));
   for (size_t i = 0; i < (size_t)K * CO; i++) ew = fmax(ew, fabs(rdW[i] - dW[i]));
   CHECK(ey < 1e-11 && ex < 1e-11 && ew < 1e-10 && eb < 1e-11,
-        "conv3x3 in chunks (B=%d, c_in=%d, %dx%d) against direct loops: max abs diff y %.1e, dx %.1e, "
-        "dW %.1e, db %.1e", B, CI, H, W, ey, ex, ew, eb);
+        "conv3x3 in chunks (B=%d, c_in=%d, c_out=%d, %dx%d) against direct loops: max abs diff y %.1e, "
+        "dx %.1e, dW %.1e, db %.1e", B, CI, CO, H, W, ey, ex, ew, eb);
   free(x); free(Wt); free(b); free(G); free(y); free(dx); free(dW); free(db); free(sc);
   free(rdx); free(rdW);
 }
@@ -427,10 +428,14 @@ static void check_conv_kernels(void) {
   check_kernel(0, 2, 2, 3, 5, 4);
   check_kernel(0, 3, 1, 2, 3, 3);
   check_kernel(0, 1, 3, 1, 2, 6);
+  /* c_out a whole number of column tiles: dW as cols dY^T (conv3x3_backward) */
+  check_kernel(0, 2, 2, gemm_tile_cols(), 5, 4);
+  check_kernel(0, 3, 3, 2 * gemm_tile_cols(), 4, 3);
   check_kernel(1, 2, 3, 0, 5, 4);
   check_kernel(1, 1, 2, 0, 4, 6);
   check_kernel(2, 2, 3, 0, 5, 4);
-  check_conv_reference();
+  check_conv_reference(3);
+  check_conv_reference(gemm_tile_cols());
 }
 
 /* Whole networks with batch and layer norm: dense and conv, plain and both
