@@ -102,6 +102,29 @@ export function staticImports(dir, entry) {
   return [...seen].sort();
 }
 const chunks = await bundlePage();
+
+/* The Worker's own scripts (web/js/engine/worker.js: the engine's JS first, then the API and
+ * the protocol core, six files) came in one importScripts call, which fetches and runs them one
+ * after another: six round trips in a row, each waiting on the connections and the cores the
+ * page's own start is using (in the lab 60-300 ms from the first to the last, in a bare page
+ * 60 ms; docs/performance.md).  They are joined here, in that order, into one file,
+ * js/engine/worker-scripts.js (comments dropped as for the page's bundle), and the served
+ * worker.js imports that instead.  Each is a UMD wrapper that sets one global, so joined they
+ * run as they did one by one.  The six files stay in the site (the API for a page of one's
+ * own, docs/api.md; tests/bench/bench_browser.mjs loads them). */
+async function bundleWorker() {
+  const path = join(out, 'js/engine/worker.js');
+  const text = readFileSync(path, 'utf8');
+  const call = /^importScripts\(((?:'[\w.-]+\.js'(?:, )?){2,})\);$/m.exec(text);
+  if (!call) throw new Error('assemble-site: web/js/engine/worker.js has no importScripts line of its own scripts');
+  const files = [...call[1].matchAll(/'([\w.-]+\.js)'/g)].map((m) => m[1]);
+  const joined = files.map((f) => `/* ${f} */\n${readFileSync(join(out, 'js/engine', f), 'utf8')}`).join('\n;\n');
+  const min = process.env.STRIP === '0' ? joined : /** @type {string} */ ((await minify(joined, { compress: false, mangle: false, format: { comments: false } })).code);
+  writeFileSync(join(out, 'js/engine/worker-scripts.js'), min);
+  writeFileSync(path, text.replace(call[0], "importScripts('worker-scripts.js');"));
+  return files;
+}
+const workerFiles = await bundleWorker();
 const MARK = '<!-- modulepreload -->';
 const indexPath = join(out, 'index.html');
 const html = readFileSync(indexPath, 'utf8');
@@ -119,5 +142,6 @@ if (!existsSync(join(out, 'engine', 'gradlab-engine.wasm'))) {
 const sw = await buildServiceWorker(out);
 for (const w of sw.warnings) console.error(`assemble-site: service worker: ${w}`);
 const z = compressTree(out);
-console.log(`assemble-site: the page's modules in ${chunks.length} files (${chunks.map((c) => c.fileName).join(', ')}); sw.js precaches ${sw.count} files (${(sw.size / 1024).toFixed(0)} KiB); ` +
+console.log(`assemble-site: the page's modules in ${chunks.length} files (${chunks.map((c) => c.fileName).join(', ')}); ` +
+  `the Worker's ${workerFiles.length} scripts in js/engine/worker-scripts.js; sw.js precaches ${sw.count} files (${(sw.size / 1024).toFixed(0)} KiB); ` +
   `${z.files} files compressed, ${(z.bytes / 1024).toFixed(0)} KiB -> ${(z.compressed.br / 1024).toFixed(0)} KiB brotli`);

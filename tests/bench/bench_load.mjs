@@ -111,6 +111,8 @@ const before = (v) => v.got.filter((r) => r.end <= v.firstChart && !r.sw);
 const bytesBefore = (v) => before(v).reduce((a, r) => a + r.bytes, 0);
 const share = (rs, re) => rs.filter((r) => re.test(new URL(r.url).pathname)).reduce((a, r) => a + r.bytes, 0);
 const LANGS = ['en', 'fa'];
+/* the page's marks (main.js, boot.js) a timeline line prints, in order */
+const TIMELINE = ['engine', 'main', 'wired', 'ready', 'configure', 'built', 'configured'];
 try {
   /* the rounds: the floor and each lab visit, paired by round, the order rotating */
   const kinds = [{ key: 'floor', path: 'bench-floor.html', lang: 'en', floor: true },
@@ -139,6 +141,8 @@ try {
       const key = `before ${lang}`;
       console.log(`bench load before ${lang} first_chart/floor=${paired(key).toFixed(2)} first_chart_ms=${Math.round(median(runs[key].map((r) => r.firstChartAt)))} ` +
         `bytes_before_first_chart=${median(runs[key].map(bytesBefore))}  after/before=${median(runs[lang].map((r, i) => r.firstChartAt / runs[key][i].firstChartAt)).toFixed(2)} (paired, ${BEFORE})`);
+      console.log(`bench load before ${lang} timeline ` + TIMELINE.map((k) => `${k}=${runs[key].every((r) => r.marks[k] !== undefined) ? Math.round(median(runs[key].map((r) => r.marks[k]))) : '-'}`).join(' ') +
+        ` first_chart=${Math.round(median(runs[key].map((r) => r.firstChartAt)))}`);
     }
   }
   for (const lang of LANGS) {
@@ -150,8 +154,7 @@ try {
     console.log(`bench load ${lang} bytes_before_first_chart=${mid.bytes} (${kib(mid.bytes)}, max ${max.bytes}) responses=${mid.rs.length} ` +
       `first_chart_ms=${Math.round(median(runs[lang].map((r) => r.firstChartAt)))} (medians of ${RUNS}, cold cache, compress=${compress ? 'br' : 'off'})`);
     /* where the time goes: medians of the page's marks (main.js), ms after navigation */
-    const names = ['engine', 'main', 'wired', 'ready', 'configure', 'built', 'configured'];
-    console.log(`bench load ${lang} timeline ` + names.map((k) => `${k}=${runs[lang].every((r) => r.marks[k] !== undefined) ? Math.round(median(runs[lang].map((r) => r.marks[k]))) : '-'}`).join(' ') +
+    console.log(`bench load ${lang} timeline ` + TIMELINE.map((k) => `${k}=${runs[lang].every((r) => r.marks[k] !== undefined) ? Math.round(median(runs[lang].map((r) => r.marks[k]))) : '-'}`).join(' ') +
       ` first_chart=${Math.round(median(runs[lang].map((r) => r.firstChartAt)))}  (engine: its first reply reached the page; main: js/main.js starts, wired: has run; ready: the table handled; configure sent; built: the form and the page's words; configured: its reply)`);
     const first = max.rs;
     console.log(`bench load ${lang} share katex=${share(first, /\/vendor\/katex\//)} ` +

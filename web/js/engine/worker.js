@@ -22,6 +22,8 @@ const engineUrl = (/** @type {string} */ file) => new URL('../../engine/' + file
  * API and the core below arrive, not after them. */
 importScripts('../../engine/' + ENGINE);
 const engineModule = createGradLabModule({ locateFile: engineUrl, mainScriptUrlOrBlob: engineUrl(ENGINE) });
+/* build/site serves these six joined, one file in one fetch (scripts/assemble-site.mjs
+ * rewrites this line to importScripts('worker-scripts.js')) */
 importScripts('net.js', 'sweep.js', 'gradlab.js', 'protocol.js', 'worker-sweep.js', 'worker-core.js');
 
 /** requests that came before the engine: handled in order once it is loaded */
