@@ -26,11 +26,13 @@ export const PRECACHE = {
   globIgnores: ['**/*.br', '**/*.gz', 'sw.js', 'workbox-*.js', 'vendor/vazirmatn/Vazirmatn-font-face.css'],
 };
 
-/* returns {count, size, warnings}: the precache's entries and bytes */
-export async function buildServiceWorker(dir) {
+/* returns {count, size, warnings}: the precache's entries and bytes; `ignore`: more paths
+   (relative to dir) the page never fetches, e.g. the Worker's scripts that the build joined */
+export async function buildServiceWorker(dir, { ignore = [] } = {}) {
   const { count, size, warnings } = await generateSW({
     globDirectory: dir,
     ...PRECACHE,
+    globIgnores: [...PRECACHE.globIgnores, ...ignore],
     swDest: join(dir, 'sw.js'),
     cacheId: 'gradlab',
     // one HTML page: '/', '/?lang=fa&depth=12', '/index.html?...' are all index.html

@@ -68,6 +68,9 @@ test('one visit, then offline: reload, both stacks, Persian, the lesson with for
     assert.ok(paths.includes(f), `${f} precached`);
   }
   assert.ok(!paths.some((p) => /\.(br|gz)$/.test(p)), 'no transfer copies in the precache');
+  /* the Worker's scripts as the build joined them, not the six copies the page never fetches (protocol.js it does) */
+  assert.ok(paths.includes('/js/engine/worker-scripts.js') && paths.includes('/js/engine/protocol.js'));
+  assert.ok(!paths.includes('/js/engine/worker-core.js') && !paths.includes('/js/engine/gradlab.js'), 'the joined copies only once');
 
   await env.context.setOffline(true);
   const failedBefore = log.failed.length;
