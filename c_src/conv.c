@@ -266,6 +266,26 @@ static void bwd_scatter(void *p, int r, int thread) {
   col2im_add(dxr, j->cols + (size_t)r * HW, j->N, j->c_in, j->H, j->W);
 }
 
+/* The bias gradient of a chunk: channel co's sum carried on over the chunk's
+ * pixels in order, one channel per chunk of gl_parallel, so the order of
+ * every channel's sum is the one-thread order whatever the threads.  Below
+ * DB_PAR_MIN values it stays on the calling thread. */
+#define DB_PAR_MIN 16384
+typedef struct {
+  gl_real *db;
+  const gl_real *dY;
+  size_t N;
+} db_job;
+
+static void db_channel(void *p, int co, int thread) {
+  (void)thread;
+  const db_job *j = (const db_job *)p;
+  gl_real s = j->db[co];
+  const gl_real *g = j->dY + (size_t)co * j->N;
+  for (size_t k = 0; k < j->N; k++) s += g[k];
+  j->db[co] = s;
+}
+
 /* y (B, c_out, H, W) = conv3x3(x (B, c_in, H, W); W (9 c_in, c_out)) + b (c_out)
  *   per chunk of images: out (c_out, n*HW) = b + W^T cols, then each image's
  *   (c_out, HW) block is copied to its row of y. */
@@ -317,12 +337,9 @@ void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, 
     conv_job j = {NULL, dx ? dx + (size_t)r0 * c_in * HW : NULL, x + (size_t)r0 * c_in * HW,
                   dy + (size_t)r0 * c_out * HW, NULL, colsR, dY, dYT, c_in, c_out, H, Wd, acc_dx, N};
     gl_parallel(nb, by_cols ? bwd_gather_cols : bwd_gather, &j);
-    for (int co = 0; co < c_out; co++) {
-      gl_real s = db[co];
-      const gl_real *g = dY + (size_t)co * N;
-      for (size_t k = 0; k < N; k++) s += g[k];
-      db[co] = s;
-    }
+    db_job dj = {db, dY, N};
+    if ((size_t)c_out * N < DB_PAR_MIN) for (int co = 0; co < c_out; co++) db_channel(&dj, co, 0);
+    else gl_parallel(c_out, db_channel, &dj);
     if (by_cols) gemm_nn(K, c_out, (int)N, colsR, (int)N, dYT, c_out, dW, c_out, r0 > 0);
     else gemm_nn(c_out, K, (int)N, dY, (int)N, colsR, K, dWT, K, r0 > 0);
     if (!dx) continue;
