@@ -131,28 +131,64 @@ static void im2row(gl_real *restrict colsR, const gl_real *restrict x, int c_in,
     }
 }
 
-/* One image's dx (c_in, H, W) += its patch gradients, columns of dcols (N columns),
- * put back where im2col took them: per row (ky, kx) one contiguous add of the
- * shifted map over the rows inside it.  The entries of the column that the
- * shift wraps round (outside the map, so nothing to add) are first set to -0,
- * which leaves any sum bit for bit as it was (v + -0 = v, -0 included); dcols
- * is scratch that nothing reads afterwards. */
-static void col2im_add(gl_real *restrict dx, gl_real *restrict dcols, size_t N, int c_in, int H,
-                       int W) {
+/* dx pixel (iy, ix) of one channel += its patch gradients, kernel rows
+ * [ky0, ky1) (those whose output row iy - ky + 1 is on the map): (ky, kx) in
+ * order, each from output pixel (iy - ky + 1, ix - kx + 1) of dcols row
+ * (ky, kx) (g: the channel's first row, N columns), skipping columns off the
+ * map.  The sum starts from dx's old value. */
+static inline gl_real col2im_px(gl_real s, const gl_real *restrict g, size_t N, int iy, int ix,
+                                int W, int ky0, int ky1) {
+  for (int ky = ky0; ky < ky1; ky++) {
+    const gl_real *gr = g + (size_t)(ky * 3) * N + (size_t)(iy - ky + 1) * W;
+    for (int kx = 0; kx < 3; kx++) {
+      const int ox = ix - kx + 1;
+      if (ox >= 0 && ox < W) s += gr[(size_t)kx * N + ox];
+    }
+  }
+  return s;
+}
+
+/* One row iy of one channel's dx: the two edge pixels one at a time, the
+ * rest with every kx on the map (a loop the compiler vectorises; with ky0,
+ * ky1 constants where it is inlined). */
+static inline __attribute__((always_inline)) void col2im_row(gl_real *restrict d,
+                                                             const gl_real *restrict g, size_t N,
+                                                             int iy, int W, int ky0, int ky1) {
+  d[0] = col2im_px(d[0], g, N, iy, 0, W, ky0, ky1);
+  if (W < 2) return;
+  /* kernel row ky reads output row iy - ky + 1 (only where that is on the map) */
+  const gl_real *r0 = ky0 == 0 ? g + (size_t)(iy + 1) * W : g;
+  const gl_real *r1 = g + 3 * N + (size_t)iy * W;
+  const gl_real *r2 = ky1 == 3 ? g + 6 * N + (size_t)(iy - 1) * W : g;
+  for (int ix = 1; ix < W - 1; ix++) {
+    gl_real s = d[ix];
+    if (ky0 == 0) { s += r0[ix + 1]; s += r0[N + ix]; s += r0[2 * N + ix - 1]; }
+    s += r1[ix + 1]; s += r1[N + ix]; s += r1[2 * N + ix - 1];
+    if (ky1 == 3) { s += r2[ix + 1]; s += r2[N + ix]; s += r2[2 * N + ix - 1]; }
+    d[ix] = s;
+  }
+  d[W - 1] = col2im_px(d[W - 1], g, N, iy, W - 1, W, ky0, ky1);
+}
+
+/* One image's dx (c_in, H, W) += its patch gradients, columns of dcols (N
+ * columns), put back where im2col took them: each dx pixel takes the (up to)
+ * 9 values that came from it in one pass, kernel offset (ky, kx) in order,
+ * the order in which nine passes of one shifted map each (until 2026-12)
+ * added them, so the same bits; one load and store of dx instead of nine. */
+static void col2im_add(gl_real *restrict dx, const gl_real *restrict dcols, size_t N, int c_in,
+                       int H, int W) {
   const size_t HW = (size_t)H * W;
-  for (int ci = 0; ci < c_in; ci++)
-    for (int ky = 0; ky < 3; ky++)
-      for (int kx = 0; kx < 3; kx++) {
-        gl_real *img = dx + (size_t)ci * HW;
-        gl_real *g = dcols + (size_t)(ci * 9 + ky * 3 + kx) * N;
-        const kshift k = kernel_shift(ky, kx, H, W);
-        if (k.p1 <= k.p0) continue;
-        /* the wrapped-round column inside the run: every row but the first (kx = 0) or the last */
-        if (k.lo) for (int oy = k.oy0 + 1; oy < k.oy1; oy++) g[(size_t)oy * W] = -(gl_real)0;
-        if (k.hi < W)
-          for (int oy = k.oy0; oy < k.oy1 - 1; oy++) g[(size_t)oy * W + W - 1] = -(gl_real)0;
-        for (size_t p = k.p0; p < k.p1; p++) img[(ptrdiff_t)p + k.sh] += g[p];
-      }
+  for (int ci = 0; ci < c_in; ci++) {
+    gl_real *img = dx + (size_t)ci * HW;
+    const gl_real *g = dcols + (size_t)(ci * 9) * N;
+    for (int iy = 0; iy < H; iy++) {
+      gl_real *d = img + (size_t)iy * W;
+      if (iy > 0 && iy < H - 1) col2im_row(d, g, N, iy, W, 0, 3);
+      else if (H == 1) col2im_row(d, g, N, iy, W, 1, 2);
+      else if (iy == 0) col2im_row(d, g, N, iy, W, 0, 2);
+      else col2im_row(d, g, N, iy, W, 1, 3);
+    }
+  }
 }
 
 /* A chunk of images, for the per-image copies around its products: each image
@@ -230,6 +266,26 @@ static void bwd_scatter(void *p, int r, int thread) {
   col2im_add(dxr, j->cols + (size_t)r * HW, j->N, j->c_in, j->H, j->W);
 }
 
+/* The bias gradient of a chunk: channel co's sum carried on over the chunk's
+ * pixels in order, one channel per chunk of gl_parallel, so the order of
+ * every channel's sum is the one-thread order whatever the threads.  Below
+ * DB_PAR_MIN values it stays on the calling thread. */
+#define DB_PAR_MIN 16384
+typedef struct {
+  gl_real *db;
+  const gl_real *dY;
+  size_t N;
+} db_job;
+
+static void db_channel(void *p, int co, int thread) {
+  (void)thread;
+  const db_job *j = (const db_job *)p;
+  gl_real s = j->db[co];
+  const gl_real *g = j->dY + (size_t)co * j->N;
+  for (size_t k = 0; k < j->N; k++) s += g[k];
+  j->db[co] = s;
+}
+
 /* y (B, c_out, H, W) = conv3x3(x (B, c_in, H, W); W (9 c_in, c_out)) + b (c_out)
  *   per chunk of images: out (c_out, n*HW) = b + W^T cols, then each image's
  *   (c_out, HW) block is copied to its row of y. */
@@ -281,12 +337,9 @@ void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, 
     conv_job j = {NULL, dx ? dx + (size_t)r0 * c_in * HW : NULL, x + (size_t)r0 * c_in * HW,
                   dy + (size_t)r0 * c_out * HW, NULL, colsR, dY, dYT, c_in, c_out, H, Wd, acc_dx, N};
     gl_parallel(nb, by_cols ? bwd_gather_cols : bwd_gather, &j);
-    for (int co = 0; co < c_out; co++) {
-      gl_real s = db[co];
-      const gl_real *g = dY + (size_t)co * N;
-      for (size_t k = 0; k < N; k++) s += g[k];
-      db[co] = s;
-    }
+    db_job dj = {db, dY, N};
+    if ((size_t)c_out * N < DB_PAR_MIN) for (int co = 0; co < c_out; co++) db_channel(&dj, co, 0);
+    else gl_parallel(c_out, db_channel, &dj);
     if (by_cols) gemm_nn(K, c_out, (int)N, colsR, (int)N, dYT, c_out, dW, c_out, r0 > 0);
     else gemm_nn(c_out, K, (int)N, dY, (int)N, colsR, K, dWT, K, r0 > 0);
     if (!dx) continue;

@@ -22,8 +22,9 @@ gl_real gl_block_scale(const gl_net *net, int block) { return net->params[net->a
  * So every thread count gives the same bits.  Batch norm in training mode
  * mixes the rows: around it the list runs in phases (batch_phases).  A conv
  * network stays one block
- * (its kernels share n->scratch); its products split instead (gemm_nn), and
- * the copies around them go image by image (conv.c). */
+ * (its kernels share n->scratch); its products split instead (gemm_nn), the
+ * copies around them go image by image (conv.c), the bias gradient by
+ * channel, and its other ops by contiguous runs (ew_op, below). */
 static int row_blocks(const gl_net *n, int rows, int *step) {
   const int t = gl_threads_get(), r = n->row_align;
   if (n->s.model == MODEL_CONV || t <= 1 || rows < 2 * r) {
@@ -105,6 +106,121 @@ static void norm_stats(gl_net *n, gl_norm *N, const gl_op *op, int rows) {
   norm_running(n, N, rows);
 }
 
+/* A conv network is one block of rows (row_blocks), so its ops that are
+ * not products would run on one thread: activations, residual adds, 2x2 and
+ * global average pooling, and (evaluation mode, layer norm) normalisation.
+ * They split instead into contiguous runs of units -- elements, whole
+ * (image, channel) maps for pooling, rows for a normalisation -- a run per
+ * chunk of gl_parallel.  Each output element is computed from its own inputs
+ * alone, in the same order as on one thread (a map's pooling sum, a row's
+ * layer norm statistics stay on one thread), so which thread computes it
+ * changes no bit.  An op of fewer than EW_MIN values (a few microseconds'
+ * work: the wake-up would cost more) stays on the calling thread. */
+#define EW_MIN 16384
+#define EW_CHUNKS_PER_THREAD 2
+
+typedef struct {
+  gl_net *n;
+  const gl_op *op;
+  int r0, bwd;
+  size_t units, step; /* units in all; per chunk */
+} ew_job;
+
+#define EVAL(buf) (n->bufs[buf].v + (size_t)j->r0 * n->bufs[buf].n)
+#define EGRD(buf) (n->bufs[buf].g + (size_t)j->r0 * n->bufs[buf].n)
+
+/* units [a, b) of op: elements (activation, residual add), maps of h x w
+ * (pooling) or rows (normalisation) */
+static void ew_run(const ew_job *j, size_t a, size_t b) {
+  gl_net *n = j->n;
+  const gl_op *op = j->op;
+  const size_t len = b - a;
+  switch (op->type) {
+  case OP_ACT:
+    if (j->bwd)
+      act_backward(EGRD(op->in) + a, EGRD(op->out) + a, EVAL(op->in) + a, EVAL(op->out) + a, len,
+                   n->s.act, op->acc_in);
+    else act_forward(EVAL(op->out) + a, EVAL(op->in) + a, len, n->s.act);
+    break;
+  case OP_ADD:
+    if (j->bwd)
+      residual_backward(EGRD(op->in) + a, EGRD(op->in2) + a, EGRD(op->out) + a,
+                        gl_block_scale(n, op->layer), (gl_real)n->keep_shortcut, len, op->acc_in,
+                        op->acc_in2);
+    else
+      residual_forward(EVAL(op->out) + a, EVAL(op->in) + a, EVAL(op->in2) + a,
+                       gl_block_scale(n, op->layer), (gl_real)n->keep_shortcut, len);
+    break;
+  case OP_POOL: {
+    const size_t hw = (size_t)op->h * op->w, ohw = (size_t)(op->h / 2) * (op->w / 2);
+    if (j->bwd)
+      avgpool2_backward(EGRD(op->in) + a * hw, EGRD(op->out) + a * ohw, 1, (int)len, op->h, op->w,
+                        op->acc_in);
+    else avgpool2_forward(EVAL(op->out) + a * ohw, EVAL(op->in) + a * hw, 1, (int)len, op->h, op->w);
+    break;
+  }
+  case OP_GAP: {
+    const int hw = op->h * op->w;
+    if (j->bwd)
+      gap_backward(EGRD(op->in) + a * hw, EGRD(op->out) + a, 1, (int)len, hw, op->acc_in);
+    else gap_forward(EVAL(op->out) + a, EVAL(op->in) + a * hw, 1, (int)len, hw);
+    break;
+  }
+  case OP_NORM: { /* rows: evaluation-mode batch norm, layer norm */
+    gl_norm *N = &n->norms[op->layer];
+    const size_t go = n->layers[N->layer].g_off, f = (size_t)N->C * N->S;
+    const gl_real *gamma = n->params + go, *beta = gamma + N->C;
+    if (j->bwd)
+      layernorm_backward(EGRD(op->in) + a * f, NULL, NULL, EGRD(op->out) + a * f,
+                         EVAL(op->in) + a * f, gamma, N->mean + j->r0 + a, N->rstd + j->r0 + a,
+                         (int)len, N->C, N->S, op->acc_in);
+    else if (n->s.norm == NORM_LAYER)
+      layernorm_forward(EVAL(op->out) + a * f, N->mean + j->r0 + a, N->rstd + j->r0 + a,
+                        EVAL(op->in) + a * f, gamma, beta, (int)len, N->C, N->S);
+    else
+      batchnorm_eval_forward(EVAL(op->out) + a * f, EVAL(op->in) + a * f, gamma, beta,
+                             N->run_mean, N->run_rstd, (int)len, N->C, N->S);
+    break;
+  }
+  case OP_LIN:
+  case OP_CONV: break; /* not split here */
+  }
+}
+
+#undef EVAL
+#undef EGRD
+
+static void ew_chunk(void *p, int c, int thread) {
+  (void)thread;
+  const ew_job *j = (const ew_job *)p;
+  const size_t a = (size_t)c * j->step, b = a + j->step < j->units ? a + j->step : j->units;
+  ew_run(j, a, b);
+}
+
+/* op over its m rows from row r0, split when split is set (one block of rows
+ * on several threads) and the op is large enough */
+static void ew_op(gl_net *n, const gl_op *op, int r0, int m, int bwd, int split) {
+  const gl_buf *in = &n->bufs[op->in];
+  ew_job j = {n, op, r0, bwd, 0, 0};
+  size_t per = 1; /* values of the input per unit */
+  switch (op->type) {
+  case OP_POOL: case OP_GAP: j.units = (size_t)m * op->c; per = (size_t)op->h * op->w; break;
+  case OP_NORM: j.units = (size_t)m; per = (size_t)in->n; break;
+  default: j.units = (size_t)m * in->n;
+  }
+  const int t = split ? gl_threads_get() : 1;
+  size_t chunks = (size_t)t * EW_CHUNKS_PER_THREAD;
+  if (chunks > j.units * per / EW_MIN) chunks = j.units * per / EW_MIN;
+  if (chunks > j.units) chunks = j.units;
+  if (chunks <= 1) {
+    ew_run(&j, 0, j.units);
+    return;
+  }
+  j.step = (j.units + chunks - 1) / chunks;
+  if (per == 1) j.step = (j.step + 15) / 16 * 16; /* whole 64-byte lines of floats per chunk */
+  gl_parallel((int)((j.units + j.step - 1) / j.step), ew_chunk, &j);
+}
+
 typedef struct {
   gl_net *n;
   const gl_real *x;
@@ -112,6 +228,7 @@ typedef struct {
   int rows, step, want_grad;
   int op0, op1;       /* the ops this call runs: [op0, op1) */
   int phased;         /* batch norm in phases: op0's statistics are done (batch_phases) */
+  int split;          /* one block on several threads: ops split by ew_op */
   long correct[GL_MAX_THREADS];
 } fwd_job;
 
@@ -123,7 +240,6 @@ static void forward_block(void *p, int blk, int thread) {
   if (j->op0 == 0) memcpy(VAL(0), j->x + (size_t)r0 * d, sizeof(gl_real) * (size_t)m * d);
   for (int i = j->op0; i < j->op1; i++) {
     const gl_op *op = &n->ops[i];
-    const size_t cnt = (size_t)m * n->bufs[op->in].n;
     switch (op->type) {
     case OP_LIN: {
       const gl_layer *L = &n->layers[op->layer];
@@ -131,24 +247,20 @@ static void forward_block(void *p, int blk, int thread) {
                     L->out);
       break;
     }
-    case OP_ACT: act_forward(VAL(op->out), VAL(op->in), cnt, n->s.act); break;
+    case OP_ACT: ew_op(n, op, r0, m, 0, j->split); break;
     case OP_CONV: {
       const gl_layer *L = &n->layers[op->layer];
       conv3x3_forward(VAL(op->out), VAL(op->in), n->params + L->w_off, n->params + L->b_off, m,
                       L->in / 9, L->out, L->h, L->w, n->scratch);
       break;
     }
-    case OP_POOL: avgpool2_forward(VAL(op->out), VAL(op->in), m, op->c, op->h, op->w); break;
-    case OP_GAP: gap_forward(VAL(op->out), VAL(op->in), m, op->c, op->h * op->w); break;
+    case OP_POOL:
+    case OP_GAP: ew_op(n, op, r0, m, 0, j->split); break;
     case OP_NORM: {
       gl_norm *N = &n->norms[op->layer];
       const gl_real *gamma = n->params + n->layers[N->layer].g_off, *beta = gamma + N->C;
-      if (n->s.norm == NORM_LAYER) {
-        layernorm_forward(VAL(op->out), N->mean + r0, N->rstd + r0, VAL(op->in), gamma, beta, m,
-                          N->C, N->S);
-      } else if (n->norm_eval) {
-        batchnorm_eval_forward(VAL(op->out), VAL(op->in), gamma, beta, N->run_mean, N->run_rstd,
-                               m, N->C, N->S);
+      if (n->s.norm == NORM_LAYER || n->norm_eval) { /* row by row */
+        ew_op(n, op, r0, m, 0, j->split);
       } else if (j->phased) { /* training, several blocks: the statistics are done */
         batchnorm_normalise(VAL(op->out), VAL(op->in), gamma, beta, N->mean, N->rstd, m, N->C,
                             N->S);
@@ -163,9 +275,7 @@ static void forward_block(void *p, int blk, int thread) {
       }
       break;
     }
-    case OP_ADD:
-      residual_forward(VAL(op->out), VAL(op->in), VAL(op->in2), gl_block_scale(n, op->layer),
-                       (gl_real)n->keep_shortcut, cnt);
+    case OP_ADD: ew_op(n, op, r0, m, 0, j->split);
     }
   }
   if (!j->y || j->op1 < n->n_ops) return;
@@ -181,8 +291,9 @@ static void forward_block(void *p, int blk, int thread) {
 
 double gl_forward(gl_net *n, const gl_real *x, const int32_t *y, int rows, long *correct,
                   int want_grad) {
-  fwd_job j = {n, x, y, rows, 0, want_grad, 0, n->n_ops, 0, {0}};
+  fwd_job j = {n, x, y, rows, 0, want_grad, 0, n->n_ops, 0, 0, {0}};
   const int nb = row_blocks(n, rows, &j.step);
+  j.split = nb == 1 && gl_threads_get() > 1;
   if (batch_phases(n, nb)) { /* phases [i, next batch norm), i = 0 or a batch norm */
     for (int i = 0; i < n->n_ops;) {
       int k = i + 1;
@@ -212,6 +323,7 @@ typedef struct {
   int op0, op1;       /* the ops this call runs, last to first: [op0, op1) */
   int phased;         /* batch norm in phases: the coefficients of the batch norm at op1 - 1 are done */
   int dw_now;         /* one thread: each layer's dW right after its dx (gl_backward) */
+  int split;          /* one block on several threads: ops split by ew_op */
 } bwd_job;
 
 static void weight_grads(void *p, int l, int thread);
@@ -222,7 +334,6 @@ static void backward_block(void *p, int blk, int thread) {
   const int r0 = blk * j->step, m = j->rows - r0 < j->step ? j->rows - r0 : j->step;
   for (int i = j->op1 - 1; i >= j->op0; i--) {
     const gl_op *op = &n->ops[i];
-    const size_t cnt = (size_t)m * n->bufs[op->in].n;
     switch (op->type) {
     case OP_LIN: {
       /* dx (+)= dy W^T, computed as dx^T (+)= W dy^T: W is read as it is,
@@ -245,10 +356,7 @@ static void backward_block(void *p, int blk, int thread) {
       transpose(GRD(op->in), dxT, L->in, m);
       break;
     }
-    case OP_ACT:
-      act_backward(GRD(op->in), GRD(op->out), VAL(op->in), VAL(op->out), cnt, n->s.act,
-                   op->acc_in);
-      break;
+    case OP_ACT: ew_op(n, op, r0, m, 1, j->split); break;
     case OP_CONV: {
       const gl_layer *L = &n->layers[op->layer];
       conv3x3_backward(GRD(op->in), n->grads + L->w_off, n->grads + L->b_off, GRD(op->out),
@@ -256,14 +364,13 @@ static void backward_block(void *p, int blk, int thread) {
                        op->acc_in, n->scratch);
       break;
     }
-    case OP_POOL: avgpool2_backward(GRD(op->in), GRD(op->out), m, op->c, op->h, op->w, op->acc_in); break;
-    case OP_GAP: gap_backward(GRD(op->in), GRD(op->out), m, op->c, op->h * op->w, op->acc_in); break;
+    case OP_POOL:
+    case OP_GAP: ew_op(n, op, r0, m, 1, j->split); break;
     case OP_NORM: { /* batch norm: dgamma, dbeta too (one block); layer norm: in weight_grads */
       const gl_norm *N = &n->norms[op->layer];
       const size_t go = n->layers[N->layer].g_off;
-      if (n->s.norm == NORM_LAYER)
-        layernorm_backward(GRD(op->in), NULL, NULL, GRD(op->out), VAL(op->in), n->params + go,
-                           N->mean + r0, N->rstd + r0, m, N->C, N->S, op->acc_in);
+      if (n->s.norm == NORM_LAYER) /* row by row; dgamma, dbeta in weight_grads */
+        ew_op(n, op, r0, m, 1, j->split);
       else if (j->phased) /* several blocks: the coefficients are done */
         batchnorm_backward_rows(GRD(op->in), GRD(op->out), VAL(op->in), N->ca, N->ck1, N->ck2,
                                 N->mean, N->rstd, m, N->C, op->acc_in);
@@ -276,9 +383,7 @@ static void backward_block(void *p, int blk, int thread) {
                            op->acc_in);
       break;
     }
-    case OP_ADD:
-      residual_backward(GRD(op->in), GRD(op->in2), GRD(op->out), gl_block_scale(n, op->layer),
-                        (gl_real)n->keep_shortcut, cnt, op->acc_in, op->acc_in2);
+    case OP_ADD: ew_op(n, op, r0, m, 1, j->split);
     }
     if (j->dw_now && (op->type == OP_LIN || op->type == OP_CONV)) weight_grads(j, op->layer, thread);
   }
@@ -324,8 +429,9 @@ void gl_backward(gl_net *n, int rows) {
   /* On one thread each layer's dW = x^T dy is taken as soon as its dy is
    * complete (its backward op has run): dy is then in cache, and x is what
    * the phi below reads next.  On several threads, by layer at the end. */
-  bwd_job j = {n, rows, 0, 0, n->n_ops, 0, gl_threads_get() == 1};
+  bwd_job j = {n, rows, 0, 0, n->n_ops, 0, gl_threads_get() == 1, 0};
   const int nb = row_blocks(n, rows, &j.step);
+  j.split = nb == 1 && !j.dw_now;
   for (int k = 0; k < n->n_norms; k++) /* dgamma, dbeta accumulate */
     memset(n->grads + n->layers[n->norms[k].layer].g_off, 0,
            sizeof(gl_real) * 2 * (size_t)n->norms[k].C);

@@ -69,6 +69,10 @@ configs=(
   "--arch both --depth 40 --width 2 --act tanh --steps 20 --record-every 1 --json --threads 2"
   "--arch both --depth 12 --width 5 --act relu --init he --norm batch --batch 16 --steps 20 --record-every 1 --json"
   "--arch both --depth 300 --width 1 --act sigmoid --steps 5 --record-every 1 --json"
+  # conv with 8 and 16 channels: whole column tiles in WebAssembly (dW from im2col's columns
+  # there), the threaded elementwise ops, pooling and the bias gradient's split by channel
+  "--model conv --blocks 2 --channels 8 --data digits --arch both --batch 32 --steps 4 --record-every 2 --act sigmoid --json --threads 3"
+  "--model conv --blocks 2 --channels 16 --data digits --arch residual --norm batch --batch 24 --steps 3 --record-every 1 --act relu --init he --json --threads 4"
 )
 # what the new output has that a reference from before the change lacks
 # (applied to both: a no-op on the reference's lines but for grad_norm_theory)
