@@ -141,8 +141,7 @@ if (!existsSync(join(out, 'engine', 'gradlab-engine.wasm'))) {
 }
 /* the joined scripts that nothing the page loads itself: not in the offline copy (the Worker
    fetches worker-scripts.js; the page's own <script> tags, protocol.js, stay) */
-const pageHtml = readFileSync(indexPath, 'utf8');
-const sw = await buildServiceWorker(out, { ignore: workerFiles.filter((f) => !pageHtml.includes(`js/engine/${f}`)).map((f) => `js/engine/${f}`) });
+const sw = await buildServiceWorker(out, { ignore: workerFiles.filter((f) => !html.includes(`js/engine/${f}`)).map((f) => `js/engine/${f}`) });
 for (const w of sw.warnings) console.error(`assemble-site: service worker: ${w}`);
 const z = compressTree(out);
 console.log(`assemble-site: the page's modules in ${chunks.length} files (${chunks.map((c) => c.fileName).join(', ')}); ` +

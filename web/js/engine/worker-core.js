@@ -488,12 +488,12 @@
             /* count the histograms from the next record on (or stop), without a new run */
             if (!state.runs) throw new Error('hist: no configuration yet (send configure first)');
             if (typeof msg.on !== 'boolean') throw new Error(`hist: on must be true or false (got ${msg.on})`);
-            for (const net of Object.values(state.runs)) net.setHist(msg.on);
+            const nets = Object.values(state.runs);
+            for (const net of nets) net.setHist(msg.on);
             state.hist = msg.on;
             /* before the first step the record shown is step 0's: measured again, now with its
                histograms (a measurement holds its batch and batch norm's start, so the run's bits
                stay those of one measured once) */
-            const nets = Object.values(state.runs);
             if (msg.on && nets.every((n) => n.stepsDone === 0)) {
               for (const net of nets) if (!net.diverged) net.measure();
               reply({ type: 'hist', on: true, steps_done: 0, stats: snapshot() });

@@ -230,7 +230,7 @@ export function mountLayerCard({ store, i18n, selection, labCharts, history }) {
     for (const a of ARCHS) stackSel.append(el('option', { value: a, text: t(`stack.${a}`) }));
     layerSel.textContent = '';
     s.layers.forEach((name, i) => layerSel.append(el('option', { value: String(i + 1), text: `${fmt.int(i + 1)} · ${name}` })));
-    fold.textContent = t(body.hidden ? 'card.unfold' : 'card.fold');
+    setFolded(body.hidden); /* its words in the new language */
     close.setAttribute('aria-label', t('card.close'));
     close.title = t('card.close');
     for (const b of buttons) b.textContent = t('card.open');
