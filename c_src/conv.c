@@ -7,17 +7,21 @@
  * C channels on an H x W map is (B, C, H, W) = (B, C*H*W) reals, the same
  * (rows, features) tensors the dense layers use.
  *
- * The convolution is a matrix product: im2col copies, for every output pixel
- * of every image in the batch, the 3 x 3 x c_in input patch it sees into a
- * column of a (9 c_in, n*H*W) matrix for a chunk of n images, and then
- * gemm_nn (gemm.c, the engine's one register-blocked product) computes
- * all n*H*W outputs at once:
- *   out (c_out, n*H*W) = W^T (c_out, 9 c_in) cols (9 c_in, n*H*W)
+ * The forward convolution and the input gradient dx run by Winograd's
+ * F(2x2, 3x3) (below): 16 matrix products over the channels per chunk of
+ * images, 2.25 times fewer multiplications than the direct sum, with additions
+ * around them (W3 in WebAssembly: a step 0.80x, docs/performance.md).  Since
+ * 2026-12 the forward values and dx round differently from the direct sum
+ * (in the last bits of float32: docs/experiments.md's conv numbers were
+ * measured again).  The weight gradient stays a direct matrix product: im2col
+ * copies, for every output pixel of every image of a chunk of n images, the
+ * 3 x 3 x c_in input patch it sees into a column of a (9 c_in, n*H*W) matrix,
+ * and gemm_nn (gemm.c, the engine's one register-blocked product) computes
+ *   dW (9 c_in, c_out) += cols (9 c_in, n*H*W) dY^T (n*H*W, c_out)
  * A chunk's patch matrix stays in the L2 caches (about 1 MB per thread), and
  * n*H*W is a multiple of 32 where that is possible so that gemm_nn's vector
- * tiles cover every column (16 channels, one thread: 8 images at 14x14, 32 at
- * 7x7).  Every sum runs in the same order whatever the chunks, so every build
- * and thread count gives the same bits.
+ * tiles cover every column.  Every sum runs in the same order whatever the
+ * chunks, so every build and thread count gives the same bits.
  * The weights are stored (9 c_in, c_out), row ci*9 + ky*3 + kx, exactly like
  * a dense layer's (in, out) with fan_in = 9 c_in, so initialisation,
  * optimiser and statistics treat both kinds of layer alike.
@@ -51,10 +55,31 @@ static int chunk_images(int B, int K, size_t HW, int t) {
   return c < (size_t)B ? (int)c : B;
 }
 
+/* Winograd's chunk: images whose tiles' transforms (16 per tile and channel,
+ * of the wider side) fill about a patch matrix per thread. */
+static int wg_chunk(int B, int c_in, int c_out, int H, int W, int t) {
+  const int c = c_in > c_out ? c_in : c_out;
+  return chunk_images(B, 16 * c, (size_t)((H + 1) / 2) * ((W + 1) / 2), t);
+}
+
+static size_t wg_img_reals(int n_in, int n_out, int H, int W);
+/* Reals from one of the 16 planes of V or M to the next: T rows of C, and a
+ * cache line more, so that the 16 values a tile writes or reads are not all
+ * a power of two apart (7x7 maps, 32 images: 32 KB apart, one L1 set; the
+ * input transform took twice as long). */
+#define WG_PLANE(T, C) ((size_t)(T) * (C) + 16)
+
 size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W) {
   const size_t HW = (size_t)H * W, K = (size_t)9 * c_in;
   const size_t N = (size_t)chunk_images(B, (int)K, HW, CHUNK_THREADS) * HW;
-  return (K + 2 * (size_t)c_out) * N + (size_t)c_out * K;
+  const size_t gemm = (K + 2 * (size_t)c_out) * N + (size_t)c_out * K;
+  const size_t c = (size_t)(c_in > c_out ? c_in : c_out);
+  const size_t T = (size_t)wg_chunk(B, c_in, c_out, H, W, CHUNK_THREADS) * ((H + 1) / 2) *
+                   ((W + 1) / 2);
+  const size_t wino = 16 * (size_t)c_in * c_out + 2 * 16 * WG_PLANE(T, c) +
+                      (size_t)wg_chunk(B, c_in, c_out, H, W, CHUNK_THREADS) *
+                          wg_img_reals(c_in, c_out, H, W);
+  return gemm > wino ? gemm : wino;
 }
 
 /* Kernel offset (ky, kx) on an H x W map: output pixel p = oy*W + ox reads
@@ -131,139 +156,286 @@ static void im2row(gl_real *restrict colsR, const gl_real *restrict x, int c_in,
     }
 }
 
-/* dx pixel (iy, ix) of one channel += its patch gradients, kernel rows
- * [ky0, ky1) (those whose output row iy - ky + 1 is on the map): (ky, kx) in
- * order, each from output pixel (iy - ky + 1, ix - kx + 1) of dcols row
- * (ky, kx) (g: the channel's first row, N columns), skipping columns off the
- * map.  The sum starts from dx's old value. */
-static inline gl_real col2im_px(gl_real s, const gl_real *restrict g, size_t N, int iy, int ix,
-                                int W, int ky0, int ky1) {
-  for (int ky = ky0; ky < ky1; ky++) {
-    const gl_real *gr = g + (size_t)(ky * 3) * N + (size_t)(iy - ky + 1) * W;
-    for (int kx = 0; kx < 3; kx++) {
-      const int ox = ix - kx + 1;
-      if (ox >= 0 && ox < W) s += gr[(size_t)kx * N + ox];
+/* ---- Winograd F(2x2, 3x3): the forward convolution and dx ----
+ *
+ * Lavin & Gray (2016): a 2 x 2 block of outputs of a 3 x 3 convolution is
+ * A^T [ (G g G^T) .* (B^T d B) ] A for the 4 x 4 input tile d around it and
+ * the kernel g, with
+ *   B^T = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]
+ *   G   = [1 0 0; 1/2 1/2 1/2; 1/2 -1/2 1/2; 0 0 1]
+ *   A^T = [1 1 1 0; 0 1 -1 -1]
+ * so the sum over input channels is 16 matrix products, one per point xi of
+ * the 4 x 4 transform, over the chunk's T tiles:
+ *   M_xi (T, n_out) = V_xi (T, n_in) U_xi (n_in, n_out)
+ * 16 n_in n_out multiply-adds per 2 x 2 outputs instead of 36 n_in n_out.
+ * The same numbers as the direct sum in exact arithmetic; in float32 they
+ * round differently (the transforms add and subtract neighbours): an
+ * output's error is 1-2e-7 of the sum of its terms' magnitudes, as a direct
+ * float32 sum's is (tests/c/test_conv.c, against exact sums; its bound 1e-6;
+ * tests/c/test_gradcheck.c, every kernel in double against direct loops).  Every
+ * tile's transforms are fixed sequences of additions and every product sums
+ * over channels in order, so the bits do not depend on the chunks or the
+ * threads.
+ * The transforms run with the channels innermost (a tile's 16 values of one
+ * channel are 4 x 4 pixels apart in NCHW, but neighbours across channels in
+ * an image laid out (H, W, C)): each image is transposed to (H, W, C) into a
+ * zero-bordered copy first, and its outputs come back through a transpose,
+ * so that every transform is a loop over channels, in vectors.
+ * dx is the same convolution of dy with the kernel turned by 180 degrees and
+ * its channels swapped: dx[ci] = sum_co conv(dy[co], rot180 W[ci, :, co]).
+ *
+ * Layouts: U (16, n_in, n_out), V (16, T, n_in), M (16, T, n_out); a tile
+ * (ty, tx) of image r of the chunk is row r*th*tw + ty*tw + tx. */
+
+/* U_xi[i, o] = (G g G^T)[xi] for every pair; g the kernel from input channel
+ * i to output channel o: W[i*9 + k, o] forward, W[o*9 + 8 - k, i] for dx. */
+static void wg_kernels(gl_real *restrict U, const gl_real *restrict W, int n_in, int n_out,
+                       int c_out, int for_dx) {
+  const gl_real h = (gl_real)0.5;
+  const size_t plane = (size_t)n_out * n_in;
+  for (int i = 0; i < n_in; i++)
+    for (int o = 0; o < n_out; o++) {
+      gl_real g[9], a[4][3];
+      for (int k = 0; k < 9; k++)
+        g[k] = for_dx ? W[(size_t)(o * 9 + 8 - k) * c_out + i] : W[(size_t)(i * 9 + k) * c_out + o];
+      for (int x = 0; x < 3; x++) { /* G g: the kernel's columns */
+        a[0][x] = g[x];
+        a[1][x] = h * (g[x] + g[3 + x] + g[6 + x]);
+        a[2][x] = h * (g[x] - g[3 + x] + g[6 + x]);
+        a[3][x] = g[6 + x];
+      }
+      gl_real *u = U + (size_t)i * n_out + o;
+      for (int y = 0; y < 4; y++) { /* (G g) G^T: its rows */
+        u[(size_t)(4 * y + 0) * plane] = a[y][0];
+        u[(size_t)(4 * y + 1) * plane] = h * (a[y][0] + a[y][1] + a[y][2]);
+        u[(size_t)(4 * y + 2) * plane] = h * (a[y][0] - a[y][1] + a[y][2]);
+        u[(size_t)(4 * y + 3) * plane] = a[y][2];
+      }
     }
-  }
-  return s;
 }
 
-/* One row iy of one channel's dx: the two edge pixels one at a time, the
- * rest with every kx on the map (a loop the compiler vectorises; with ky0,
- * ky1 constants where it is inlined). */
-static inline __attribute__((always_inline)) void col2im_row(gl_real *restrict d,
-                                                             const gl_real *restrict g, size_t N,
-                                                             int iy, int W, int ky0, int ky1) {
-  d[0] = col2im_px(d[0], g, N, iy, 0, W, ky0, ky1);
-  if (W < 2) return;
-  /* kernel row ky reads output row iy - ky + 1 (only where that is on the map) */
-  const gl_real *r0 = ky0 == 0 ? g + (size_t)(iy + 1) * W : g;
-  const gl_real *r1 = g + 3 * N + (size_t)iy * W;
-  const gl_real *r2 = ky1 == 3 ? g + 6 * N + (size_t)(iy - 1) * W : g;
-  for (int ix = 1; ix < W - 1; ix++) {
-    gl_real s = d[ix];
-    if (ky0 == 0) { s += r0[ix + 1]; s += r0[N + ix]; s += r0[2 * N + ix - 1]; }
-    s += r1[ix + 1]; s += r1[N + ix]; s += r1[2 * N + ix - 1];
-    if (ky1 == 3) { s += r2[ix + 1]; s += r2[N + ix]; s += r2[2 * N + ix - 1]; }
-    d[ix] = s;
-  }
-  d[W - 1] = col2im_px(d[W - 1], g, N, iy, W - 1, W, ky0, ky1);
+/* Reals of an image's zero-bordered (H, W, C) copy: 2 th + 2 rows of 2 tw + 2
+ * pixels (a pixel of zeros each side, two below and right of an odd map). */
+static size_t wg_padded(int C, int H, int W) {
+  return (size_t)(2 * ((H + 1) / 2) + 2) * (2 * ((W + 1) / 2) + 2) * C;
 }
 
-/* One image's dx (c_in, H, W) += its patch gradients, columns of dcols (N
- * columns), put back where im2col took them: each dx pixel takes the (up to)
- * 9 values that came from it in one pass, kernel offset (ky, kx) in order,
- * the order in which nine passes of one shifted map each (until 2026-12)
- * added them, so the same bits; one load and store of dx instead of nine. */
-static void col2im_add(gl_real *restrict dx, const gl_real *restrict dcols, size_t N, int c_in,
-                       int H, int W) {
+/* Four channels at a time in a vector (the same operations on each lane as
+ * on one channel, so the same bits as one at a time), the rest one by one. */
+typedef gl_real v4real __attribute__((vector_size(4 * sizeof(gl_real)), aligned(sizeof(gl_real))));
+static inline v4real v4load(const gl_real *p) {
+  v4real v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+static inline void v4store(gl_real *p, v4real v) { memcpy(p, &v, sizeof v); }
+#define WG_LOAD1(p) (*(p))
+#define WG_STORE1(p, v) (*(p) = (v))
+
+/* B^T d B of channels c.. (one value or a vector of them) of the tile whose
+ * top-left pixel d points at (rows `row` reals apart, pixels C apart) into
+ * v's 16 planes */
+#define WG_INPUT(T, LOAD, STORE)                                                                  \
+  do {                                                                                            \
+    T t[4][4];                                                                                    \
+    for (int k = 0; k < 4; k++) { /* B^T d: down each column k of the tile */                     \
+      const gl_real *q = d + (size_t)k * C + c;                                                   \
+      const T a0 = LOAD(q), a1 = LOAD(q + row), a2 = LOAD(q + 2 * row), a3 = LOAD(q + 3 * row);   \
+      t[0][k] = a0 - a2;                                                                          \
+      t[1][k] = a1 + a2;                                                                          \
+      t[2][k] = a2 - a1;                                                                          \
+      t[3][k] = a1 - a3;                                                                          \
+    }                                                                                             \
+    for (int k = 0; k < 4; k++) { /* (B^T d) B: along each row k */                               \
+      gl_real *o = v + (size_t)(4 * k) * plane + c;                                               \
+      STORE(o, t[k][0] - t[k][2]);                                                                \
+      STORE(o + plane, t[k][1] + t[k][2]);                                                        \
+      STORE(o + 2 * plane, t[k][2] - t[k][1]);                                                    \
+      STORE(o + 3 * plane, t[k][1] - t[k][3]);                                                    \
+    }                                                                                             \
+  } while (0)
+
+/* One image's rows of V: its (C, H, W) map x transposed into Xp (H, W, C)
+ * with a border of zeros (tmp: H W C reals), then for every tile B^T d B, the
+ * 16 values of each channel into the 16 planes (V points at the image's first
+ * tile row; planes T*C apart). */
+static void wg_input(gl_real *restrict V, size_t plane, gl_real *restrict Xp, gl_real *restrict tmp,
+                     const gl_real *restrict x, int C, int H, int W) {
+  const int th = (H + 1) / 2, tw = (W + 1) / 2, Wp = 2 * tw + 2, Hp = 2 * th + 2;
+  const size_t row = (size_t)Wp * C;
+  transpose(tmp, x, C, H * W);
+  memset(Xp, 0, sizeof(gl_real) * row);
+  for (int iy = 0; iy < H; iy++) {
+    gl_real *d = Xp + (size_t)(iy + 1) * row;
+    memset(d, 0, sizeof(gl_real) * C);
+    memcpy(d + C, tmp + (size_t)iy * W * C, sizeof(gl_real) * W * C);
+    memset(d + (size_t)(W + 1) * C, 0, sizeof(gl_real) * (Wp - W - 1) * C);
+  }
+  memset(Xp + (size_t)(H + 1) * row, 0, sizeof(gl_real) * row * (Hp - H - 1));
+  for (int ty = 0; ty < th; ty++)
+    for (int tx = 0; tx < tw; tx++) {
+      const gl_real *d = Xp + (size_t)(2 * ty) * row + (size_t)(2 * tx) * C;
+      gl_real *v = V + (size_t)(ty * tw + tx) * C;
+      int c = 0;
+      for (; c + 4 <= C; c += 4) WG_INPUT(v4real, v4load, v4store);
+      for (; c < C; c++) WG_INPUT(gl_real, WG_LOAD1, WG_STORE1);
+    }
+}
+
+/* A^T m A (+ the bias) of channels c.. of the tile whose 16 planes of M m
+ * points at, into its four pixels o00 .. o11 (an odd map's edge: tmp) */
+#define WG_OUTPUT(T, LOAD, STORE)                                                                 \
+  do {                                                                                            \
+    T s0[4], s1[4];                                                                               \
+    for (int j = 0; j < 4; j++) { /* A^T m: down each column j */                                 \
+      const gl_real *q = m + (size_t)j * plane + c;                                               \
+      const T m0 = LOAD(q), m1 = LOAD(q + 4 * plane), m2 = LOAD(q + 8 * plane),                   \
+              m3 = LOAD(q + 12 * plane);                                                          \
+      s0[j] = m0 + m1 + m2;                                                                       \
+      s1[j] = m1 - m2 - m3;                                                                       \
+    }                                                                                             \
+    T y00 = s0[0] + s0[1] + s0[2], y01 = s0[1] - s0[2] - s0[3]; /* (A^T m) A */                   \
+    T y10 = s1[0] + s1[1] + s1[2], y11 = s1[1] - s1[2] - s1[3];                                   \
+    if (b) {                                                                                      \
+      const T bias = LOAD(b + c);                                                                 \
+      y00 = y00 + bias;                                                                           \
+      y01 = y01 + bias;                                                                           \
+      y10 = y10 + bias;                                                                           \
+      y11 = y11 + bias;                                                                           \
+    }                                                                                             \
+    STORE(o00 + c, y00);                                                                          \
+    STORE(o01 + c, y01);                                                                          \
+    STORE(o10 + c, y10);                                                                          \
+    STORE(o11 + c, y11);                                                                          \
+  } while (0)
+
+/* One image's outputs from its rows of M: for every tile A^T m A (+ b[c]
+ * when b) into Yb (H, W, C), the row and column past an odd map's edge left
+ * out, then Yb transposed into y (C, H, W): written, or added to y when acc
+ * (through tmp, H W C reals). */
+static void wg_output(gl_real *restrict y, const gl_real *restrict Mx, size_t plane,
+                      gl_real *restrict Yb, gl_real *restrict tmp, int C, int H, int W,
+                      const gl_real *restrict b, int acc) {
+  const int th = (H + 1) / 2, tw = (W + 1) / 2;
   const size_t HW = (size_t)H * W;
-  for (int ci = 0; ci < c_in; ci++) {
-    gl_real *img = dx + (size_t)ci * HW;
-    const gl_real *g = dcols + (size_t)(ci * 9) * N;
-    for (int iy = 0; iy < H; iy++) {
-      gl_real *d = img + (size_t)iy * W;
-      if (iy > 0 && iy < H - 1) col2im_row(d, g, N, iy, W, 0, 3);
-      else if (H == 1) col2im_row(d, g, N, iy, W, 1, 2);
-      else if (iy == 0) col2im_row(d, g, N, iy, W, 0, 2);
-      else col2im_row(d, g, N, iy, W, 1, 3);
+  for (int ty = 0; ty < th; ty++)
+    for (int tx = 0; tx < tw; tx++) {
+      const gl_real *m = Mx + (size_t)(ty * tw + tx) * C;
+      gl_real *o00 = Yb + ((size_t)(2 * ty) * W + 2 * tx) * C;
+      const int right = 2 * tx + 1 < W, below = 2 * ty + 1 < H;
+      gl_real *o01 = right ? o00 + C : tmp, *o10 = below ? o00 + (size_t)W * C : tmp;
+      gl_real *o11 = right && below ? o00 + (size_t)(W + 1) * C : tmp;
+      int c = 0;
+      for (; c + 4 <= C; c += 4) WG_OUTPUT(v4real, v4load, v4store);
+      for (; c < C; c++) WG_OUTPUT(gl_real, WG_LOAD1, WG_STORE1);
     }
+  if (!acc) {
+    transpose(y, Yb, (int)HW, C);
+    return;
+  }
+  transpose(tmp, Yb, (int)HW, C);
+  for (size_t k = 0; k < HW * C; k++) y[k] += tmp[k];
+}
+
+typedef struct {
+  gl_real *out;              /* the chunk's first image in y or dx */
+  const gl_real *in, *b;     /* the chunk's first image in x or dy; the bias or NULL */
+  gl_real *V, *M, *img;      /* V, M; per image, its padded copy and its outputs */
+  int n_in, n_out, H, W, acc;
+  size_t T, img_reals;
+} wg_job;
+
+static void wg_gather(void *p, int r, int thread) {
+  (void)thread;
+  const wg_job *j = p;
+  const size_t tiles = (size_t)((j->H + 1) / 2) * ((j->W + 1) / 2), HW = (size_t)j->H * j->W;
+  gl_real *Xp = j->img + (size_t)r * j->img_reals, *tmp = Xp + wg_padded(j->n_in, j->H, j->W);
+  wg_input(j->V + (size_t)r * tiles * j->n_in, WG_PLANE(j->T, j->n_in), Xp, tmp, j->in + (size_t)r * j->n_in * HW,
+           j->n_in, j->H, j->W);
+}
+
+static void wg_scatter(void *p, int r, int thread) {
+  (void)thread;
+  const wg_job *j = p;
+  const size_t tiles = (size_t)((j->H + 1) / 2) * ((j->W + 1) / 2), HW = (size_t)j->H * j->W;
+  gl_real *tmp = j->img + (size_t)r * j->img_reals, *Yb = tmp + wg_padded(j->n_out, j->H, j->W);
+  wg_output(j->out + (size_t)r * j->n_out * HW, j->M + (size_t)r * tiles * j->n_out,
+            WG_PLANE(j->T, j->n_out), Yb,
+            tmp, j->n_out, j->H, j->W, j->b, j->acc);
+}
+
+/* Reals per image of the chunk for its copies: the padded (H, W, C) image and
+ * one (H, W, C) buffer, of the wider side. */
+static size_t wg_img_reals(int n_in, int n_out, int H, int W) {
+  const int c = n_in > n_out ? n_in : n_out;
+  return wg_padded(c, H, W) + (size_t)H * W * c;
+}
+
+/* out (B, n_out, H, W) (+)= conv3x3(in (B, n_in, H, W)) (+ b) by Winograd,
+ * the kernels from W (c_out columns; for_dx: turned and transposed). */
+static void wg_conv(gl_real *out, const gl_real *in, const gl_real *W, const gl_real *b, int B,
+                    int n_in, int n_out, int c_out, int H, int Wd, int for_dx, int acc,
+                    gl_real *scratch) {
+  const size_t tiles = (size_t)((H + 1) / 2) * ((Wd + 1) / 2), HW = (size_t)H * Wd;
+  const int chunk = wg_chunk(B, n_in, n_out, H, Wd, gl_threads_get());
+  const int cmax = n_in > n_out ? n_in : n_out;
+  const size_t img_reals = wg_img_reals(n_in, n_out, H, Wd);
+  gl_real *U = scratch;                                    /* (16, n_in, n_out) */
+  gl_real *V = U + (size_t)16 * n_in * n_out;              /* (16, T, n_in) */
+  gl_real *M = V + 16 * WG_PLANE((size_t)chunk * tiles, cmax);   /* (16, T, n_out) */
+  gl_real *img = M + 16 * WG_PLANE((size_t)chunk * tiles, cmax); /* chunk x img_reals */
+  wg_kernels(U, W, n_in, n_out, c_out, for_dx);
+  for (int r0 = 0; r0 < B; r0 += chunk) {
+    const int nb = B - r0 < chunk ? B - r0 : chunk;
+    const size_t T = (size_t)nb * tiles;
+    wg_job j = {out + (size_t)r0 * n_out * HW, in + (size_t)r0 * n_in * HW, b, V, M, img, n_in,
+                n_out, H, Wd, acc, T, img_reals};
+    gl_parallel(nb, wg_gather, &j);
+    gemm_nn_batch(16, (int)T, n_out, n_in, V, WG_PLANE(T, n_in), n_in, U, (size_t)n_in * n_out,
+                  n_out, M, WG_PLANE(T, n_out), n_out);
+    gl_parallel(nb, wg_scatter, &j);
   }
 }
 
-/* A chunk of images, for the per-image copies around its products: each image
- * is a chunk of gl_parallel (a copy or a sum that no other image touches, so
- * the bits do not depend on the threads). */
+/* A chunk of images for dW's products: each image's copies are a chunk of
+ * gl_parallel (copies that no other image touches, so the bits do not depend
+ * on the threads). */
 typedef struct {
-  gl_real *y, *dx;                  /* the chunk's first image in the layer's output / dx */
-  const gl_real *x, *dy, *b;        /* the chunk's first image in x / dy; the bias */
-  gl_real *cols, *out;              /* patch matrix (K, N) or (N, K); (c_out, N) product */
-  gl_real *outT;                    /* backward: dY transposed, (N, c_out) */
-  int c_in, c_out, H, W, acc_dx;
+  const gl_real *x, *dy;            /* the chunk's first image in x / dy */
+  gl_real *cols, *out;              /* patch matrix (K, N) or (N, K); dY (c_out, N) */
+  gl_real *outT;                    /* dY transposed, (N, c_out) */
+  int c_in, c_out, H, W;
   size_t N;
 } conv_job;
 
-/* forward, before the product: image r's patches and its columns of out set to the bias */
-static void fwd_gather(void *p, int r, int thread) {
-  (void)thread;
-  const conv_job *j = (const conv_job *)p;
-  const size_t HW = (size_t)j->H * j->W;
-  im2col(j->cols + (size_t)r * HW, j->N, j->x + (size_t)r * j->c_in * HW, j->c_in, j->H, j->W);
-  for (int co = 0; co < j->c_out; co++) {
-    gl_real *o = j->out + (size_t)co * j->N + (size_t)r * HW;
-    const gl_real bias = j->b[co];
-    for (size_t k = 0; k < HW; k++) o[k] = bias;
-  }
-}
-
-/* forward, after the product: image r's (c_out, HW) block to its row of y */
-static void fwd_scatter(void *p, int r, int thread) {
-  (void)thread;
-  const conv_job *j = (const conv_job *)p;
-  const size_t HW = (size_t)j->H * j->W;
-  for (int co = 0; co < j->c_out; co++)
-    memcpy(j->y + ((size_t)r * j->c_out + co) * HW, j->out + (size_t)co * j->N + (size_t)r * HW,
-           sizeof(gl_real) * HW);
-}
-
-/* backward, before the products: image r's dy into dY's layout */
-static void bwd_gather_dy(void *p, int r, int thread) {
-  (void)thread;
-  const conv_job *j = (const conv_job *)p;
+/* image r's dy into dY's layout */
+static void bwd_gather_dy(const conv_job *j, int r) {
   const size_t HW = (size_t)j->H * j->W;
   for (int co = 0; co < j->c_out; co++)
     memcpy(j->out + (size_t)co * j->N + (size_t)r * HW, j->dy + ((size_t)r * j->c_out + co) * HW,
            sizeof(gl_real) * HW);
 }
 
-/* backward, before the products: image r's dy into dY's layout and its patch rows */
+/* image r's dy into dY's layout and its patch rows */
 static void bwd_gather(void *p, int r, int thread) {
+  (void)thread;
   const conv_job *j = (const conv_job *)p;
   const size_t HW = (size_t)j->H * j->W;
-  bwd_gather_dy(p, r, thread);
+  bwd_gather_dy(j, r);
   im2row(j->cols + (size_t)r * HW * 9 * j->c_in, j->x + (size_t)r * j->c_in * HW, j->c_in, j->H,
          j->W);
 }
 
-/* backward, before the products, when dW is cols dY^T: image r's dy into dY's
- * layout and into dY^T's rows, and its patches into the columns of cols */
+/* when dW is cols dY^T: image r's dy into dY's layout and into dY^T's rows,
+ * and its patches into the columns of cols */
 static void bwd_gather_cols(void *p, int r, int thread) {
-  const conv_job *j = (const conv_job *)p;
-  const size_t HW = (size_t)j->H * j->W;
-  bwd_gather_dy(p, r, thread);
-  transpose(j->outT + (size_t)r * HW * j->c_out, j->dy + (size_t)r * j->c_out * HW, j->c_out,
-            (int)HW);
-  im2col(j->cols + (size_t)r * HW, j->N, j->x + (size_t)r * j->c_in * HW, j->c_in, j->H, j->W);
-}
-
-/* backward, after the products: image r's patch gradients into its dx */
-static void bwd_scatter(void *p, int r, int thread) {
   (void)thread;
   const conv_job *j = (const conv_job *)p;
   const size_t HW = (size_t)j->H * j->W;
-  gl_real *dxr = j->dx + (size_t)r * j->c_in * HW;
-  if (!j->acc_dx) memset(dxr, 0, sizeof(gl_real) * HW * j->c_in);
-  col2im_add(dxr, j->cols + (size_t)r * HW, j->N, j->c_in, j->H, j->W);
+  bwd_gather_dy(j, r);
+  transpose(j->outT + (size_t)r * HW * j->c_out, j->dy + (size_t)r * j->c_out * HW, j->c_out,
+            (int)HW);
+  im2col(j->cols + (size_t)r * HW, j->N, j->x + (size_t)r * j->c_in * HW, j->c_in, j->H, j->W);
 }
 
 /* The bias gradient of a chunk: channel co's sum carried on over the chunk's
@@ -286,34 +458,19 @@ static void db_channel(void *p, int co, int thread) {
   j->db[co] = s;
 }
 
-/* y (B, c_out, H, W) = conv3x3(x (B, c_in, H, W); W (9 c_in, c_out)) + b (c_out)
- *   per chunk of images: out (c_out, n*HW) = b + W^T cols, then each image's
- *   (c_out, HW) block is copied to its row of y. */
+/* y (B, c_out, H, W) = conv3x3(x (B, c_in, H, W); W (9 c_in, c_out)) + b (c_out),
+ * by Winograd (above). */
 void conv3x3_forward(gl_real *y, const gl_real *x, const gl_real *W, const gl_real *b, int B,
                      int c_in, int c_out, int H, int Wd, gl_real *scratch) {
-  const size_t HW = (size_t)H * Wd;
-  const int K = 9 * c_in, chunk = chunk_images(B, K, HW, gl_threads_get());
-  gl_real *WT = scratch;                                /* (c_out, K) */
-  gl_real *cols = WT + (size_t)c_out * K;               /* (K, n*HW) */
-  gl_real *out = cols + (size_t)K * chunk * HW;         /* (c_out, n*HW) */
-  transpose(WT, W, K, c_out);
-  for (int r0 = 0; r0 < B; r0 += chunk) {
-    const int nb = B - r0 < chunk ? B - r0 : chunk;
-    const size_t N = (size_t)nb * HW;
-    conv_job j = {y + (size_t)r0 * c_out * HW, NULL, x + (size_t)r0 * c_in * HW, NULL, b,
-                  cols, out, NULL, c_in, c_out, H, Wd, 0, N};
-    gl_parallel(nb, fwd_gather, &j);
-    gemm_nn(c_out, (int)N, K, WT, K, cols, (int)N, out, (int)N, 1);
-    gl_parallel(nb, fwd_scatter, &j);
-  }
+  wg_conv(y, x, W, b, B, c_in, c_out, c_out, H, Wd, 0, 0, scratch);
 }
 
-/* backward of y = conv3x3(x; W) + b, per chunk of images, with dY (c_out, n*HW)
- * the chunk's gradient laid out like out:
+/* backward of y = conv3x3(x; W) + b:
  *   dW (9 c_in, c_out) = sum over chunks of cols dY^T
- *                            cols (9 c_in, n*HW): the patches, im2col's columns
+ *                            cols (9 c_in, n*HW): the patches, im2col's columns,
+ *                            dY (c_out, n*HW): the chunk's dy, laid out like cols
  *   db (c_out)         = sum of dY over every pixel of every image
- *   dx (+)= col2im(W dY)     W dY (9 c_in, n*HW): each patch's gradient
+ *   dx (+)= conv3x3_backward_dx (Winograd), after dW and db
  * When c_out is not a whole number of gemm_nn's column tiles (8 channels with
  * AVX-512's 32-column tiles), dW is (dY colsR)^T instead, with colsR
  * (n*HW, 9 c_in) the patches one per row (im2row), whose 9 c_in columns fill
@@ -326,7 +483,7 @@ void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, 
   const size_t HW = (size_t)H * Wd;
   const int K = 9 * c_in, chunk = chunk_images(B, K, HW, gl_threads_get());
   gl_real *dWT = scratch;                               /* (c_out, K) */
-  gl_real *colsR = dWT + (size_t)c_out * K;             /* (n*HW, K); later dcols (K, n*HW) */
+  gl_real *colsR = dWT + (size_t)c_out * K;             /* (n*HW, K) or (K, n*HW) */
   gl_real *dY = colsR + (size_t)K * chunk * HW;         /* (c_out, n*HW) */
   gl_real *dYT = dY + (size_t)c_out * chunk * HW;       /* (n*HW, c_out) */
   const int by_cols = c_out % gemm_tile_cols() == 0;
@@ -334,41 +491,25 @@ void conv3x3_backward(gl_real *dx, gl_real *dW, gl_real *db, const gl_real *dy, 
   for (int r0 = 0; r0 < B; r0 += chunk) {
     const int nb = B - r0 < chunk ? B - r0 : chunk;
     const size_t N = (size_t)nb * HW;
-    conv_job j = {NULL, dx ? dx + (size_t)r0 * c_in * HW : NULL, x + (size_t)r0 * c_in * HW,
-                  dy + (size_t)r0 * c_out * HW, NULL, colsR, dY, dYT, c_in, c_out, H, Wd, acc_dx, N};
+    conv_job j = {x + (size_t)r0 * c_in * HW, dy + (size_t)r0 * c_out * HW, colsR, dY, dYT, c_in,
+                  c_out, H, Wd, N};
     gl_parallel(nb, by_cols ? bwd_gather_cols : bwd_gather, &j);
     db_job dj = {db, dY, N};
     if ((size_t)c_out * N < DB_PAR_MIN) for (int co = 0; co < c_out; co++) db_channel(&dj, co, 0);
     else gl_parallel(c_out, db_channel, &dj);
     if (by_cols) gemm_nn(K, c_out, (int)N, colsR, (int)N, dYT, c_out, dW, c_out, r0 > 0);
     else gemm_nn(c_out, K, (int)N, dY, (int)N, colsR, K, dWT, K, r0 > 0);
-    if (!dx) continue;
-    gemm_nn(K, (int)N, c_out, W, c_out, dY, (int)N, colsR, (int)N, 0); /* dcols, over colsR */
-    gl_parallel(nb, bwd_scatter, &j);
   }
   if (!by_cols) transpose(dW, dWT, c_out, K);
+  if (dx) conv3x3_backward_dx(dx, dy, W, B, c_in, c_out, H, Wd, acc_dx, scratch);
 }
 
-/* conv3x3_backward's dx alone, dx (+)= col2im(W dY), without dW and db: what
- * a residual branch's first convolution passes back on its own (blocks.c).
- * Each patch gradient is a sum over c_out in order and each image's col2im
- * its own, so the chunking does not matter: the same bits as
- * conv3x3_backward's dx. */
+/* conv3x3_backward's dx alone, dx (+)= conv3x3(dy; W turned by 180 degrees,
+ * channels swapped), by Winograd, without dW and db: also what a residual
+ * branch's first convolution passes back on its own (blocks.c). */
 void conv3x3_backward_dx(gl_real *dx, const gl_real *dy, const gl_real *W, int B, int c_in,
                          int c_out, int H, int Wd, int acc_dx, gl_real *scratch) {
-  const size_t HW = (size_t)H * Wd;
-  const int K = 9 * c_in, chunk = chunk_images(B, K, HW, gl_threads_get());
-  gl_real *dcols = scratch + (size_t)c_out * K;         /* (K, n*HW): where conv3x3_backward has it */
-  gl_real *dY = dcols + (size_t)K * chunk * HW;         /* (c_out, n*HW) */
-  for (int r0 = 0; r0 < B; r0 += chunk) {
-    const int nb = B - r0 < chunk ? B - r0 : chunk;
-    const size_t N = (size_t)nb * HW;
-    conv_job j = {NULL, dx + (size_t)r0 * c_in * HW, NULL, dy + (size_t)r0 * c_out * HW, NULL,
-                  dcols, dY, NULL, c_in, c_out, H, Wd, acc_dx, N};
-    gl_parallel(nb, bwd_gather_dy, &j);
-    gemm_nn(K, (int)N, c_out, W, c_out, dY, (int)N, dcols, (int)N, 0);
-    gl_parallel(nb, bwd_scatter, &j);
-  }
+  wg_conv(dx, dy, W, NULL, B, c_out, c_in, c_out, H, Wd, 1, acc_dx, scratch);
 }
 
 /* ---- 2x2 average pooling, stride 2 ---- */

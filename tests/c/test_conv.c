@@ -6,7 +6,8 @@
  *   - both residual forms without their shortcut are exactly the plain stack;
  *   - layers, names, chi with fan_in = 9 c_in, determinism, training on the
  *     real digits (test accuracy), predictions on the test split;
- *   - every invalid input gets its error code and a message naming the field.
+ *   - every invalid input gets its error code and a message naming the field;
+ *   - the Winograd convolution's float32 rounding against exact sums.
  * Reads web/data/digits-{train,test}.bin (run from the repository root).
  * Run with --quick (under the sanitizers) to skip the deep stacks and the
  * training run.
@@ -513,6 +514,70 @@ static void test_card_fields(void) {
   }
 }
 
+/* The float32 convolution (Winograd's F(2x2, 3x3) for y and dx, conv.c)
+ * against the exact sums in double: each output's error over the sum of its
+ * terms' magnitudes, the scale float32 rounding works on, next to the same
+ * measure of a direct float32 sum in the old order (bias, then ci, ky, kx).
+ * Random weights and inputs of both signs, 14x14 and 7x7 maps (odd: the
+ * last tiles half off the map), the channel counts of the lesson and W3. */
+static void test_winograd_accuracy(void) {
+  static const int cases[][4] = {{8, 8, 14, 14}, {16, 16, 7, 7}, {3, 6, 5, 4}, {16, 8, 14, 14}};
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    const int CI = cases[k][0], CO = cases[k][1], H = cases[k][2], W = cases[k][3], B = 5;
+    const size_t HW = (size_t)H * W;
+    gl_rng r;
+    gl_rng_seed(&r, 7, (uint64_t)k);
+    float *x = malloc(sizeof(float) * B * CI * HW), *Wt = malloc(sizeof(float) * 9 * CI * CO);
+    float *b = malloc(sizeof(float) * CO), *y = malloc(sizeof(float) * B * CO * HW);
+    float *g = malloc(sizeof(float) * B * CO * HW), *dx = malloc(sizeof(float) * B * CI * HW);
+    float *sc = malloc(sizeof(float) * conv3x3_scratch(B, CI, CO, H, W));
+    for (size_t i = 0; i < (size_t)B * CI * HW; i++) x[i] = (float)(2 * gl_rng_uniform(&r) - 1);
+    for (size_t i = 0; i < (size_t)9 * CI * CO; i++) Wt[i] = (float)(gl_rng_normal(&r) / sqrt(9.0 * CI));
+    for (int i = 0; i < CO; i++) b[i] = (float)(0.1 * gl_rng_normal(&r));
+    for (size_t i = 0; i < (size_t)B * CO * HW; i++) g[i] = (float)gl_rng_normal(&r);
+    conv3x3_forward(y, x, Wt, b, B, CI, CO, H, W, sc);
+    conv3x3_backward_dx(dx, g, Wt, B, CI, CO, H, W, 0, sc);
+    double ey = 0, ed = 0, ex = 0; /* Winograd y, direct float32 y, Winograd dx */
+    for (int n = 0; n < B; n++)
+      for (int co = 0; co < CO; co++)
+        for (size_t p = 0; p < HW; p++) {
+          const int oy = (int)(p / W), ox = (int)(p % W);
+          double s = b[co], mag = fabs(b[co]);
+          float f = b[co];
+          for (int ci = 0; ci < CI; ci++)
+            for (int q = 0; q < 9; q++) {
+              const int iy = oy + q / 3 - 1, ix = ox + q % 3 - 1;
+              if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;
+              const float a = x[((size_t)n * CI + ci) * HW + iy * W + ix], w = Wt[(size_t)(ci * 9 + q) * CO + co];
+              s += (double)a * w;
+              mag += fabs((double)a * w);
+              f += a * w;
+            }
+          ey = fmax(ey, fabs(y[((size_t)n * CO + co) * HW + p] - s) / mag);
+          ed = fmax(ed, fabs(f - s) / mag);
+        }
+    for (int n = 0; n < B; n++)
+      for (int ci = 0; ci < CI; ci++)
+        for (size_t p = 0; p < HW; p++) {
+          const int iy = (int)(p / W), ix = (int)(p % W);
+          double s = 0, mag = 0;
+          for (int co = 0; co < CO; co++)
+            for (int q = 0; q < 9; q++) { /* output pixel (iy - ky + 1, ix - kx + 1) saw this one */
+              const int oy = iy - q / 3 + 1, ox = ix - q % 3 + 1;
+              if (oy < 0 || oy >= H || ox < 0 || ox >= W) continue;
+              const double t = (double)g[((size_t)n * CO + co) * HW + oy * W + ox] * Wt[(size_t)(ci * 9 + q) * CO + co];
+              s += t;
+              mag += fabs(t);
+            }
+          if (mag > 0) ex = fmax(ex, fabs(dx[((size_t)n * CI + ci) * HW + p] - s) / mag);
+        }
+    CHECK(ey < 1e-6 && ex < 1e-6,
+          "Winograd in float32, c_in %d c_out %d %dx%d: worst error over the sum of |terms| y %.1e, dx %.1e "
+          "(a direct float32 sum: %.1e; float32's epsilon 1.2e-7)", CI, CO, H, W, ey, ex, ed);
+    free(x); free(Wt); free(b); free(y); free(g); free(dx); free(sc);
+  }
+}
+
 int main(int argc, char **argv) {
   quick = argc > 1 && strcmp(argv[1], "--quick") == 0;
   train_bytes = read_all("web/data/digits-train.bin", &train_len);
@@ -528,6 +593,7 @@ int main(int argc, char **argv) {
   timed(test_no_shortcut_is_plain);
   timed(test_blocks);
   timed(test_card_fields);
+  timed(test_winograd_accuracy);
   if (!quick) {
     timed(test_vanishing);
     timed(test_training);
