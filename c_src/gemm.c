@@ -48,6 +48,17 @@ static inline vreal vsplat(gl_real a) {
   return a - (vreal){0};
 }
 
+/* 8 reals: the columns gemm_tiles takes 8 at a time where its tiles are wider
+ * (natively 16 or 32 columns; in WebAssembly its tiles are 8 wide already) */
+typedef gl_real v8real __attribute__((vector_size(8 * sizeof(gl_real)), aligned(sizeof(gl_real))));
+static inline v8real v8load(const gl_real *p) {
+  v8real v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+static inline void v8store(gl_real *p, v8real v) { memcpy(p, &v, sizeof v); }
+static inline v8real v8splat(gl_real a) { return a - (v8real){0}; }
+
 /* C[r0:r1, j0:j1] (+)= A B, one row at a time (edges and short matrices). */
 static void gemm_rows(int r0, int r1, int j0, int j1, int K, const gl_real *A, int lda,
                       const gl_real *B, int ldb, gl_real *C, int ldc, int acc) {
@@ -100,7 +111,21 @@ static void gemm_tiles(int M, int N, int K, const gl_real *A, int lda, const gl_
 #pragma GCC unroll 2
         for (int v = 0; v < 2; v++) vstore(c + (size_t)r * ldc + j + v * VL, s[r][v]);
     }
-    if (Nv < N) gemm_rows(i, i + MR, Nv, N, K, A, lda, B, ldb, C, ldc, acc);
+    const int N8 = Nv + (N - Nv) / 8 * 8;
+    for (int j = Nv; j < N8; j += 8) { /* 8 columns at a time: Winograd's 8 and 16 channels natively */
+      v8real s[MR];
+#pragma GCC unroll 8
+      for (int r = 0; r < MR; r++) s[r] = acc ? v8load(c + (size_t)r * ldc + j) : v8splat(0);
+      const gl_real *b = B + j;
+      for (int k = 0; k < K; k++, b += ldb) {
+        const v8real bv = v8load(b);
+#pragma GCC unroll 8
+        for (int r = 0; r < MR; r++) s[r] += v8splat(ar[r][k]) * bv;
+      }
+#pragma GCC unroll 8
+      for (int r = 0; r < MR; r++) v8store(c + (size_t)r * ldc + j, s[r]);
+    }
+    if (N8 < N) gemm_rows(i, i + MR, N8, N, K, A, lda, B, ldb, C, ldc, acc);
   }
   if (i < M) gemm_rows(i, M, 0, N, K, A, lda, B, ldb, C, ldc, acc);
 }
