@@ -62,7 +62,8 @@ static int wg_chunk(int B, int c_in, int c_out, int H, int W, int t) {
   return chunk_images(B, 16 * c, (size_t)((H + 1) / 2) * ((W + 1) / 2), t);
 }
 
-static size_t wg_img_reals(int n_in, int n_out, int H, int W);
+static int wg_group(int H, int W);
+static size_t wg_unit_reals(int n_in, int n_out, int H, int W);
 /* Reals from one of the 16 planes of V or M to the next: T rows of C, and a
  * cache line more, so that the 16 values a tile writes or reads are not all
  * a power of two apart (7x7 maps, 32 images: 32 KB apart, one L1 set; the
@@ -73,12 +74,9 @@ size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W) {
   const size_t HW = (size_t)H * W, K = (size_t)9 * c_in;
   const size_t N = (size_t)chunk_images(B, (int)K, HW, CHUNK_THREADS) * HW;
   const size_t gemm = (K + 2 * (size_t)c_out) * N + (size_t)c_out * K;
-  const size_t c = (size_t)(c_in > c_out ? c_in : c_out);
-  const size_t T = (size_t)wg_chunk(B, c_in, c_out, H, W, CHUNK_THREADS) * ((H + 1) / 2) *
-                   ((W + 1) / 2);
-  const size_t wino = 16 * (size_t)c_in * c_out + 2 * 16 * WG_PLANE(T, c) +
-                      (size_t)wg_chunk(B, c_in, c_out, H, W, CHUNK_THREADS) *
-                          wg_img_reals(c_in, c_out, H, W);
+  const size_t units = ((size_t)wg_chunk(B, c_in, c_out, H, W, CHUNK_THREADS) + wg_group(H, W) - 1) /
+                       wg_group(H, W);
+  const size_t wino = 16 * (size_t)c_in * c_out + units * wg_unit_reals(c_in, c_out, H, W);
   return gemm > wino ? gemm : wino;
 }
 
@@ -337,33 +335,6 @@ static void wg_output(gl_real *restrict y, const gl_real *restrict Mx, size_t pl
   for (size_t k = 0; k < HW * C; k++) y[k] += tmp[k];
 }
 
-typedef struct {
-  gl_real *out;              /* the chunk's first image in y or dx */
-  const gl_real *in, *b;     /* the chunk's first image in x or dy; the bias or NULL */
-  gl_real *V, *M, *img;      /* V, M; per image, its padded copy and its outputs */
-  int n_in, n_out, H, W, acc;
-  size_t T, img_reals;
-} wg_job;
-
-static void wg_gather(void *p, int r, int thread) {
-  (void)thread;
-  const wg_job *j = p;
-  const size_t tiles = (size_t)((j->H + 1) / 2) * ((j->W + 1) / 2), HW = (size_t)j->H * j->W;
-  gl_real *Xp = j->img + (size_t)r * j->img_reals, *tmp = Xp + wg_padded(j->n_in, j->H, j->W);
-  wg_input(j->V + (size_t)r * tiles * j->n_in, WG_PLANE(j->T, j->n_in), Xp, tmp, j->in + (size_t)r * j->n_in * HW,
-           j->n_in, j->H, j->W);
-}
-
-static void wg_scatter(void *p, int r, int thread) {
-  (void)thread;
-  const wg_job *j = p;
-  const size_t tiles = (size_t)((j->H + 1) / 2) * ((j->W + 1) / 2), HW = (size_t)j->H * j->W;
-  gl_real *tmp = j->img + (size_t)r * j->img_reals, *Yb = tmp + wg_padded(j->n_out, j->H, j->W);
-  wg_output(j->out + (size_t)r * j->n_out * HW, j->M + (size_t)r * tiles * j->n_out,
-            WG_PLANE(j->T, j->n_out), Yb,
-            tmp, j->n_out, j->H, j->W, j->b, j->acc);
-}
-
 /* Reals per image of the chunk for its copies: the padded (H, W, C) image and
  * one (H, W, C) buffer, of the wider side. */
 static size_t wg_img_reals(int n_in, int n_out, int H, int W) {
@@ -371,29 +342,78 @@ static size_t wg_img_reals(int n_in, int n_out, int H, int W) {
   return wg_padded(c, H, W) + (size_t)H * W * c;
 }
 
+/* Images per unit of work: the fewest whose tiles make a whole number of
+ * gemm_nn's 4-row register tiles (49 tiles of a 14x14 map: 4 images, 196
+ * rows; one image's 49 rows left its last one to the row-at-a-time edge
+ * path, a convolution 1.05-1.12x slower) */
+static int wg_group(int H, int W) {
+  const int tiles = ((H + 1) / 2) * ((W + 1) / 2);
+  int g = 1;
+  while ((g * tiles) % 4) g++;
+  return g;
+}
+
+/* Reals of one unit's part of the scratch: its V and M (16 planes each, of
+ * the wider side) and its images' copies */
+static size_t wg_unit_reals(int n_in, int n_out, int H, int W) {
+  const int c = n_in > n_out ? n_in : n_out, g = wg_group(H, W);
+  const size_t tiles = (size_t)((H + 1) / 2) * ((W + 1) / 2);
+  return 2 * 16 * WG_PLANE(g * tiles, c) + g * wg_img_reals(n_in, n_out, H, W);
+}
+
+typedef struct {
+  gl_real *out;              /* the chunk's first image in y or dx */
+  const gl_real *in, *b;     /* the chunk's first image in x or dy; the bias or NULL */
+  const gl_real *U;
+  gl_real *area;             /* the chunk's first unit's part of the scratch */
+  int n_in, n_out, H, W, acc, nb;
+} wg_job;
+
+/* Unit u of the chunk (wg_group's images) from start to end on one thread:
+ * its images' input transforms, its 16 products (its tiles' rows of V and M:
+ * no other image's rows enter them), its output transforms.  One meeting of
+ * the threads per chunk (a product per meeting measured 0.9x of one thread's
+ * speed on two in WebAssembly). */
+static void wg_unit(void *p, int u, int thread) {
+  (void)thread;
+  const wg_job *j = p;
+  const int g = wg_group(j->H, j->W), tiles = ((j->H + 1) / 2) * ((j->W + 1) / 2);
+  const int cmax = j->n_in > j->n_out ? j->n_in : j->n_out;
+  const int r0 = u * g, n = j->nb - r0 < g ? j->nb - r0 : g;
+  const size_t HW = (size_t)j->H * j->W, pv = WG_PLANE(g * tiles, j->n_in),
+               pm = WG_PLANE(g * tiles, j->n_out), img = wg_img_reals(j->n_in, j->n_out, j->H, j->W);
+  gl_real *V = j->area + (size_t)u * wg_unit_reals(j->n_in, j->n_out, j->H, j->W);
+  gl_real *M = V + 16 * WG_PLANE(g * tiles, cmax), *copies = M + 16 * WG_PLANE(g * tiles, cmax);
+  for (int i = 0; i < n; i++) {
+    gl_real *Xp = copies + i * img, *buf = Xp + wg_padded(cmax, j->H, j->W);
+    wg_input(V + (size_t)i * tiles * j->n_in, pv, Xp, buf,
+             j->in + (size_t)(r0 + i) * j->n_in * HW, j->n_in, j->H, j->W);
+  }
+  for (int xi = 0; xi < 16; xi++)
+    gemm_nn_1(n * tiles, j->n_out, j->n_in, V + xi * pv, j->n_in,
+              j->U + (size_t)xi * j->n_in * j->n_out, j->n_out, M + xi * pm, j->n_out, 0);
+  for (int i = 0; i < n; i++) {
+    gl_real *Xp = copies + i * img, *buf = Xp + wg_padded(cmax, j->H, j->W);
+    wg_output(j->out + (size_t)(r0 + i) * j->n_out * HW, M + (size_t)i * tiles * j->n_out, pm,
+              buf, Xp, j->n_out, j->H, j->W, j->b, j->acc);
+  }
+}
+
 /* out (B, n_out, H, W) (+)= conv3x3(in (B, n_in, H, W)) (+ b) by Winograd,
  * the kernels from W (c_out columns; for_dx: turned and transposed). */
 static void wg_conv(gl_real *out, const gl_real *in, const gl_real *W, const gl_real *b, int B,
                     int n_in, int n_out, int c_out, int H, int Wd, int for_dx, int acc,
                     gl_real *scratch) {
-  const size_t tiles = (size_t)((H + 1) / 2) * ((Wd + 1) / 2), HW = (size_t)H * Wd;
+  const size_t HW = (size_t)H * Wd;
   const int chunk = wg_chunk(B, n_in, n_out, H, Wd, gl_threads_get());
-  const int cmax = n_in > n_out ? n_in : n_out;
-  const size_t img_reals = wg_img_reals(n_in, n_out, H, Wd);
   gl_real *U = scratch;                                    /* (16, n_in, n_out) */
-  gl_real *V = U + (size_t)16 * n_in * n_out;              /* (16, T, n_in) */
-  gl_real *M = V + 16 * WG_PLANE((size_t)chunk * tiles, cmax);   /* (16, T, n_out) */
-  gl_real *img = M + 16 * WG_PLANE((size_t)chunk * tiles, cmax); /* chunk x img_reals */
   wg_kernels(U, W, n_in, n_out, c_out, for_dx);
+  const int g = wg_group(H, Wd);
   for (int r0 = 0; r0 < B; r0 += chunk) {
     const int nb = B - r0 < chunk ? B - r0 : chunk;
-    const size_t T = (size_t)nb * tiles;
-    wg_job j = {out + (size_t)r0 * n_out * HW, in + (size_t)r0 * n_in * HW, b, V, M, img, n_in,
-                n_out, H, Wd, acc, T, img_reals};
-    gl_parallel(nb, wg_gather, &j);
-    gemm_nn_batch(16, (int)T, n_out, n_in, V, WG_PLANE(T, n_in), n_in, U, (size_t)n_in * n_out,
-                  n_out, M, WG_PLANE(T, n_out), n_out);
-    gl_parallel(nb, wg_scatter, &j);
+    wg_job j = {out + (size_t)r0 * n_out * HW, in + (size_t)r0 * n_in * HW, b, U,
+                U + (size_t)16 * n_in * n_out, n_in, n_out, H, Wd, acc, nb};
+    gl_parallel((nb + g - 1) / g, wg_unit, &j);
   }
 }
 

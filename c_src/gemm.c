@@ -176,43 +176,9 @@ void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, i
   gl_parallel(((by_rows ? M : N) + step - 1) / step, gemm_chunk, &g);
 }
 
-/* count products C_i = A_i B_i (acc = 0), A_i = A + i sa, B_i = B + i sb,
- * C_i = C + i sc: Winograd's 16 products of one chunk (conv.c).  On several
- * threads each product is cut into blocks of rows (or of columns, as
- * gemm_nn) on tile boundaries, enough blocks in all to keep every thread
- * busy; each element is one thread's sum over k in order, so the bits do not
- * depend on the threads. */
-typedef struct {
-  gemm_job g;
-  int parts;
-  size_t sa, sb, sc;
-} gemm_batch_job;
-
-static void gemm_batch_chunk(void *p, int c, int thread) {
-  const gemm_batch_job *b = p;
-  const int i = c / b->parts;
-  gemm_job g = b->g;
-  g.A += i * b->sa;
-  g.B += i * b->sb;
-  g.C += i * b->sc;
-  if ((c % b->parts) * g.step < (g.by_rows ? g.M : g.N)) gemm_chunk(&g, c % b->parts, thread);
-}
-
-void gemm_nn_batch(int count, int M, int N, int K, const gl_real *A, size_t sa, int lda,
-                   const gl_real *B, size_t sb, int ldb, gl_real *C, size_t sc, int ldc) {
-  const int t = gl_threads_get();
-  if (t <= 1 || (double)count * M * N * K < PAR_MIN_MACS) {
-    for (int i = 0; i < count; i++)
-      gemm_tiles(M, N, K, A + i * sa, lda, B + i * sb, ldb, C + i * sc, ldc, 0);
-    return;
-  }
-  const int tiles_m = (M + MR - 1) / MR, tiles_n = (N + NR - 1) / NR;
-  const int by_rows = tiles_m >= tiles_n, tiles = by_rows ? tiles_m : tiles_n;
-  int parts = (t * CHUNKS_PER_THREAD + count - 1) / count;
-  if (parts > tiles) parts = tiles;
-  const int step = (tiles + parts - 1) / parts * (by_rows ? MR : NR);
-  gemm_batch_job b = {{M, N, K, lda, ldb, ldc, 0, by_rows, step, A, B, C}, parts, sa, sb, sc};
-  gl_parallel(count * parts, gemm_batch_chunk, &b);
+void gemm_nn_1(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
+               gl_real *C, int ldc, int acc) {
+  gemm_tiles(M, N, K, A, lda, B, ldb, C, ldc, acc);
 }
 
 /* 4x4 blocks through four 4-lane vectors and eight shuffles (WebAssembly's

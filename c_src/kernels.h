@@ -29,9 +29,9 @@ typedef enum { ACT_SIGMOID, ACT_TANH, ACT_RELU, ACT_LEAKY_RELU, ACT_LINEAR, ACT_
 /* C(M,N) = (acc ? C : 0) + A(M,K) B(K,N), all row-major with leading dimensions. */
 void gemm_nn(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
              gl_real *C, int ldc, int acc);
-/* count products C_i (M,N) = A_i (M,K) B_i (K,N), A_i = A + i sa (B, C alike) */
-void gemm_nn_batch(int count, int M, int N, int K, const gl_real *A, size_t sa, int lda,
-                   const gl_real *B, size_t sb, int ldb, gl_real *C, size_t sc, int ldc);
+/* gemm_nn on the calling thread alone (inside a chunk of gl_parallel) */
+void gemm_nn_1(int M, int N, int K, const gl_real *A, int lda, const gl_real *B, int ldb,
+               gl_real *C, int ldc, int acc);
 /* Columns of gemm_nn's register tile (2 vectors: 8 in WASM, 32 with AVX-512);
  * a product with fewer columns runs on its row-at-a-time edge path. */
 int gemm_tile_cols(void);
