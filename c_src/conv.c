@@ -56,7 +56,8 @@ static int chunk_images(int B, int K, size_t HW, int t) {
 }
 
 /* Winograd's chunk: images whose tiles' transforms (16 per tile and channel,
- * of the wider side) fill about a patch matrix per thread. */
+ * of the wider side) fill about a patch matrix per thread.  It bounds the
+ * scratch; the units of a chunk (wg_group) are independent of each other. */
 static int wg_chunk(int B, int c_in, int c_out, int H, int W, int t) {
   const int c = c_in > c_out ? c_in : c_out;
   return chunk_images(B, 16 * c, (size_t)((H + 1) / 2) * ((W + 1) / 2), t);
@@ -66,8 +67,9 @@ static int wg_group(int H, int W);
 static size_t wg_unit_reals(int n_in, int n_out, int H, int W);
 /* Reals from one of the 16 planes of V or M to the next: T rows of C, and a
  * cache line more, so that the 16 values a tile writes or reads are not all
- * a power of two apart (7x7 maps, 32 images: 32 KB apart, one L1 set; the
- * input transform took twice as long). */
+ * a power of two apart (when a plane held a chunk's 32 images of 7x7 x 16
+ * channels they were 32 KB apart, one L1 set, and the input transform took
+ * twice as long). */
 #define WG_PLANE(T, C) ((size_t)(T) * (C) + 16)
 
 size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W) {
