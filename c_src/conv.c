@@ -220,15 +220,9 @@ static size_t wg_padded(int C, int H, int W) {
   return (size_t)(2 * ((H + 1) / 2) + 2) * (2 * ((W + 1) / 2) + 2) * C;
 }
 
-/* Four channels at a time in a vector (the same operations on each lane as
- * on one channel, so the same bits as one at a time), the rest one by one. */
-typedef gl_real v4real __attribute__((vector_size(4 * sizeof(gl_real)), aligned(sizeof(gl_real))));
-static inline v4real v4load(const gl_real *p) {
-  v4real v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-static inline void v4store(gl_real *p, v4real v) { memcpy(p, &v, sizeof v); }
+/* Four channels at a time in a vector (v4real, kernels.h: the same operations
+ * on each lane as on one channel, so the same bits as one at a time), the
+ * rest one by one. */
 #define WG_LOAD1(p) (*(p))
 #define WG_STORE1(p, v) (*(p) = (v))
 

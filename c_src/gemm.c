@@ -184,14 +184,6 @@ void gemm_nn_1(int M, int N, int K, const gl_real *A, int lda, const gl_real *B,
 /* 4x4 blocks through four 4-lane vectors and eight shuffles (WebAssembly's
  * i8x16.shuffle, SSE's unpck/shufps natively); the rim is copied one value
  * at a time.  A copy: the same bits in every build. */
-typedef gl_real v4real __attribute__((vector_size(4 * sizeof(gl_real)), aligned(sizeof(gl_real))));
-static inline v4real v4load(const gl_real *p) {
-  v4real v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-static inline void v4store(gl_real *p, v4real v) { memcpy(p, &v, sizeof v); }
-
 void transpose(gl_real *restrict dst, const gl_real *restrict src, int rows, int cols) {
   enum { T = 16 }; /* 16 x 16 tiles keep the written columns in L1 */
   const int r4 = rows - rows % 4, c4 = cols - cols % 4;

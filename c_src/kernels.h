@@ -15,7 +15,20 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "gradlab.h"
+
+/* Four reals as one 128-bit vector (GCC/Clang's generic vectors: a v128 in
+ * WebAssembly, SSE natively) and its unaligned load and store: transpose's
+ * 4x4 blocks (gemm.c) and Winograd's transforms four channels at a time
+ * (conv.c).  Each lane does what a scalar would: the same bits. */
+typedef gl_real v4real __attribute__((vector_size(4 * sizeof(gl_real)), aligned(sizeof(gl_real))));
+static inline v4real v4load(const gl_real *p) {
+  v4real v;
+  memcpy(&v, p, sizeof v);
+  return v;
+}
+static inline void v4store(gl_real *p, v4real v) { memcpy(p, &v, sizeof v); }
 
 /* The activation phi of a network (the setting `act`).  The settings table
  * (settings.c) stores the index of the name in its choices string
