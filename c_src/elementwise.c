@@ -108,18 +108,12 @@ double act_max_slope(gl_act act) {
  * order.  The lanes are GCC/Clang vectors (as gemm.c's), so the loop
  * vectorises whatever the compiler makes of the comparisons; each lane's
  * arithmetic is the scalar one, so the bits are those of a plain loop. */
-typedef gl_real lreal __attribute__((vector_size(LANES * sizeof(gl_real)), aligned(sizeof(gl_real))));
+GL_VECTOR(lreal, LANES, l) /* lload, lsplat (kernels.h) */
 #ifdef GL_DOUBLE
 typedef int64_t lmask __attribute__((vector_size(LANES * sizeof(int64_t)), aligned(sizeof(int64_t))));
 #else
 typedef int32_t lmask __attribute__((vector_size(LANES * sizeof(int32_t)), aligned(sizeof(int32_t))));
 #endif
-static inline lreal lload(const gl_real *p) {
-  lreal v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-static inline lreal lsplat(gl_real a) { return a - (lreal){0}; } /* a - 0 is a: a broadcast */
 /* m ? a : b per lane, m from a comparison (all ones or all zeros) */
 static inline lreal lselect(lmask m, lreal a, lreal b) {
   return (lreal)(((lmask)a & m) | ((lmask)b & ~m));

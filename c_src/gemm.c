@@ -27,7 +27,7 @@
 #else
 #define VBYTES 32 /* AVX2 natively; two v128 operations in WebAssembly */
 #endif
-typedef gl_real vreal __attribute__((vector_size(VBYTES), aligned(sizeof(gl_real))));
+GL_VECTOR(vreal, VBYTES / sizeof(gl_real), v) /* vload, vstore, vsplat (kernels.h) */
 #define VL ((int)(VBYTES / sizeof(gl_real)))
 #define NR (2 * VL)
 #ifndef GL_MR
@@ -36,28 +36,9 @@ typedef gl_real vreal __attribute__((vector_size(VBYTES), aligned(sizeof(gl_real
 #define MR GL_MR
 #endif
 
-static inline vreal vload(const gl_real *p) {
-  vreal v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-static inline void vstore(gl_real *p, vreal v) { memcpy(p, &v, sizeof v); }
-static inline vreal vsplat(gl_real a) {
-  /* a - 0 is exactly a for every a (0 + a is not: -0.0 + 0 = +0), so the
-   * compiler folds the subtraction and a broadcast remains */
-  return a - (vreal){0};
-}
-
 /* 8 reals: the columns gemm_tiles takes 8 at a time where its tiles are wider
  * (natively 16 or 32 columns; in WebAssembly its tiles are 8 wide already) */
-typedef gl_real v8real __attribute__((vector_size(8 * sizeof(gl_real)), aligned(sizeof(gl_real))));
-static inline v8real v8load(const gl_real *p) {
-  v8real v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-static inline void v8store(gl_real *p, v8real v) { memcpy(p, &v, sizeof v); }
-static inline v8real v8splat(gl_real a) { return a - (v8real){0}; }
+GL_VECTOR(v8real, 8, v8)
 
 /* C[r0:r1, j0:j1] (+)= A B, one row at a time (edges and short matrices). */
 static void gemm_rows(int r0, int r1, int j0, int j1, int K, const gl_real *A, int lda,

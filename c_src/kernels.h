@@ -18,17 +18,25 @@
 #include <string.h>
 #include "gradlab.h"
 
-/* Four reals as one 128-bit vector (GCC/Clang's generic vectors: a v128 in
- * WebAssembly, SSE natively) and its unaligned load and store: transpose's
- * 4x4 blocks (gemm.c) and Winograd's transforms four channels at a time
- * (conv.c).  Each lane does what a scalar would: the same bits. */
-typedef gl_real v4real __attribute__((vector_size(4 * sizeof(gl_real)), aligned(sizeof(gl_real))));
-static inline v4real v4load(const gl_real *p) {
-  v4real v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-static inline void v4store(gl_real *p, v4real v) { memcpy(p, &v, sizeof v); }
+/* A vector of N reals (GCC/Clang's generic vectors: v128 operations in
+ * WebAssembly, SSE/AVX natively), with its unaligned load and store and a
+ * broadcast: GL_VECTOR(v4real, 4, v4) declares the type v4real and v4load,
+ * v4store, v4splat.  Each lane does what a scalar would: the same bits.
+ * The broadcast is a - 0, exactly a for every a (0 + a is not: -0.0 + 0 =
+ * +0), so the compiler folds the subtraction and a broadcast remains. */
+#define GL_VECTOR(T, N, P)                                                                         \
+  typedef gl_real T __attribute__((vector_size((N) * sizeof(gl_real)), aligned(sizeof(gl_real)))); \
+  static inline T P##load(const gl_real *p) {                                                      \
+    T v;                                                                                           \
+    memcpy(&v, p, sizeof v);                                                                       \
+    return v;                                                                                      \
+  }                                                                                                \
+  static inline void P##store(gl_real *p, T v) { memcpy(p, &v, sizeof v); }                        \
+  static inline T P##splat(gl_real a) { return a - (T){0}; }
+
+/* Four reals, one 128-bit vector: transpose's 4x4 blocks (gemm.c) and
+ * Winograd's transforms four channels at a time (conv.c). */
+GL_VECTOR(v4real, 4, v4)
 
 /* The activation phi of a network (the setting `act`).  The settings table
  * (settings.c) stores the index of the name in its choices string
