@@ -55,32 +55,24 @@ static int chunk_images(int B, int K, size_t HW, int t) {
   return c < (size_t)B ? (int)c : B;
 }
 
+/* Winograd's 2x2 output tiles of an H x W map (an odd map's last row or
+ * column of tiles half off it) */
+static inline int wg_tiles(int H, int W) { return ((H + 1) / 2) * ((W + 1) / 2); }
+
 /* Winograd's chunk: images whose tiles' transforms (16 per tile and channel,
  * of the wider side) fill about a patch matrix per thread.  It bounds the
  * scratch; the units of a chunk (wg_group) are independent of each other. */
 static int wg_chunk(int B, int c_in, int c_out, int H, int W, int t) {
   const int c = c_in > c_out ? c_in : c_out;
-  return chunk_images(B, 16 * c, (size_t)((H + 1) / 2) * ((W + 1) / 2), t);
+  return chunk_images(B, 16 * c, (size_t)wg_tiles(H, W), t);
 }
 
-static int wg_group(int H, int W);
-static size_t wg_unit_reals(int n_in, int n_out, int H, int W);
 /* Reals from one of the 16 planes of V or M to the next: T rows of C, and a
  * cache line more, so that the 16 values a tile writes or reads are not all
  * a power of two apart (when a plane held a chunk's 32 images of 7x7 x 16
  * channels they were 32 KB apart, one L1 set, and the input transform took
  * twice as long). */
 #define WG_PLANE(T, C) ((size_t)(T) * (C) + 16)
-
-size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W) {
-  const size_t HW = (size_t)H * W, K = (size_t)9 * c_in;
-  const size_t N = (size_t)chunk_images(B, (int)K, HW, CHUNK_THREADS) * HW;
-  const size_t gemm = (K + 2 * (size_t)c_out) * N + (size_t)c_out * K;
-  const size_t units = ((size_t)wg_chunk(B, c_in, c_out, H, W, CHUNK_THREADS) + wg_group(H, W) - 1) /
-                       wg_group(H, W);
-  const size_t wino = 16 * (size_t)c_in * c_out + units * wg_unit_reals(c_in, c_out, H, W);
-  return gemm > wino ? gemm : wino;
-}
 
 /* Kernel offset (ky, kx) on an H x W map: output pixel p = oy*W + ox reads
  * input pixel p + sh, sh = (ky-1) W + (kx-1), when oy is in [oy0, oy1) and
@@ -331,7 +323,7 @@ static void wg_output(gl_real *restrict y, const gl_real *restrict Mx, size_t pl
   for (size_t k = 0; k < HW * C; k++) y[k] += tmp[k];
 }
 
-/* Reals per image of the chunk for its copies: the padded (H, W, C) image and
+/* Reals of an image's copies while it is transformed: the padded (H, W, C) image and
  * one (H, W, C) buffer, of the wider side. */
 static size_t wg_img_reals(int n_in, int n_out, int H, int W) {
   const int c = n_in > n_out ? n_in : n_out;
@@ -343,18 +335,18 @@ static size_t wg_img_reals(int n_in, int n_out, int H, int W) {
  * rows; one image's 49 rows left its last one to the row-at-a-time edge
  * path, a convolution 1.05-1.12x slower) */
 static int wg_group(int H, int W) {
-  const int tiles = ((H + 1) / 2) * ((W + 1) / 2);
+  const int tiles = wg_tiles(H, W);
   int g = 1;
   while ((g * tiles) % 4) g++;
   return g;
 }
 
 /* Reals of one unit's part of the scratch: its V and M (16 planes each, of
- * the wider side) and its images' copies */
+ * the wider side) and one image's copies (its images take turns with them) */
 static size_t wg_unit_reals(int n_in, int n_out, int H, int W) {
-  const int c = n_in > n_out ? n_in : n_out, g = wg_group(H, W);
-  const size_t tiles = (size_t)((H + 1) / 2) * ((W + 1) / 2);
-  return 2 * 16 * WG_PLANE(g * tiles, c) + g * wg_img_reals(n_in, n_out, H, W);
+  const int c = n_in > n_out ? n_in : n_out;
+  const size_t rows = (size_t)wg_group(H, W) * wg_tiles(H, W);
+  return 2 * 16 * WG_PLANE(rows, c) + wg_img_reals(n_in, n_out, H, W);
 }
 
 typedef struct {
@@ -373,26 +365,23 @@ typedef struct {
 static void wg_unit(void *p, int u, int thread) {
   (void)thread;
   const wg_job *j = p;
-  const int g = wg_group(j->H, j->W), tiles = ((j->H + 1) / 2) * ((j->W + 1) / 2);
+  const int g = wg_group(j->H, j->W), tiles = wg_tiles(j->H, j->W);
   const int cmax = j->n_in > j->n_out ? j->n_in : j->n_out;
   const int r0 = u * g, n = j->nb - r0 < g ? j->nb - r0 : g;
   const size_t HW = (size_t)j->H * j->W, pv = WG_PLANE(g * tiles, j->n_in),
-               pm = WG_PLANE(g * tiles, j->n_out), img = wg_img_reals(j->n_in, j->n_out, j->H, j->W);
+               pm = WG_PLANE(g * tiles, j->n_out);
   gl_real *V = j->area + (size_t)u * wg_unit_reals(j->n_in, j->n_out, j->H, j->W);
-  gl_real *M = V + 16 * WG_PLANE(g * tiles, cmax), *copies = M + 16 * WG_PLANE(g * tiles, cmax);
-  for (int i = 0; i < n; i++) {
-    gl_real *Xp = copies + i * img, *buf = Xp + wg_padded(cmax, j->H, j->W);
+  gl_real *M = V + 16 * WG_PLANE(g * tiles, cmax), *Xp = M + 16 * WG_PLANE(g * tiles, cmax);
+  gl_real *buf = Xp + wg_padded(cmax, j->H, j->W); /* Xp and buf: each image in turn */
+  for (int i = 0; i < n; i++)
     wg_input(V + (size_t)i * tiles * j->n_in, pv, Xp, buf,
              j->in + (size_t)(r0 + i) * j->n_in * HW, j->n_in, j->H, j->W);
-  }
   for (int xi = 0; xi < 16; xi++)
     gemm_nn_1(n * tiles, j->n_out, j->n_in, V + xi * pv, j->n_in,
               j->U + (size_t)xi * j->n_in * j->n_out, j->n_out, M + xi * pm, j->n_out, 0);
-  for (int i = 0; i < n; i++) {
-    gl_real *Xp = copies + i * img, *buf = Xp + wg_padded(cmax, j->H, j->W);
+  for (int i = 0; i < n; i++)
     wg_output(j->out + (size_t)(r0 + i) * j->n_out * HW, M + (size_t)i * tiles * j->n_out, pm,
               buf, Xp, j->n_out, j->H, j->W, j->b, j->acc);
-  }
 }
 
 /* out (B, n_out, H, W) (+)= conv3x3(in (B, n_in, H, W)) (+ b) by Winograd,
@@ -411,6 +400,16 @@ static void wg_conv(gl_real *out, const gl_real *in, const gl_real *W, const gl_
                 U + (size_t)16 * n_in * n_out, n_in, n_out, H, Wd, acc, nb};
     gl_parallel((nb + g - 1) / g, wg_unit, &j);
   }
+}
+
+size_t conv3x3_scratch(int B, int c_in, int c_out, int H, int W) {
+  const size_t HW = (size_t)H * W, K = (size_t)9 * c_in;
+  const size_t N = (size_t)chunk_images(B, (int)K, HW, CHUNK_THREADS) * HW;
+  const size_t gemm = (K + 2 * (size_t)c_out) * N + (size_t)c_out * K;
+  const size_t units = ((size_t)wg_chunk(B, c_in, c_out, H, W, CHUNK_THREADS) + wg_group(H, W) - 1) /
+                       wg_group(H, W);
+  const size_t wino = 16 * (size_t)c_in * c_out + units * wg_unit_reals(c_in, c_out, H, W);
+  return gemm > wino ? gemm : wino;
 }
 
 /* A chunk of images for dW's products: each image's copies are a chunk of
