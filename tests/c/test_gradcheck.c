@@ -232,9 +232,10 @@ static void check_kernel(int kind, int B, int ci, int co, int H, int W) {
 }
 
 /* The conv kernels against a direct (six nested loops) convolution on a batch
- * large enough to be split into chunks: 11 images of 16 x 14 x 14 make
- * chunks of 8 and 3 images in conv.c.  CO outputs: 3, and a whole number of
- * gemm_nn's column tiles, where dW is cols dY^T instead of (dY colsR)^T. */
+ * large enough to be split: 11 images of 16 x 14 x 14 make dW's chunks of 8
+ * and 3 images in conv.c and Winograd's units of 4, 4 and 3 (the last one
+ * short).  CO outputs: 3, and a whole number of gemm_nn's column tiles, where
+ * dW is cols dY^T instead of (dY colsR)^T. */
 static void check_conv_reference(const int CO) {
   enum { B = 11, CI = 16, H = 14, W = 14, HW = H * W, K = 9 * CI };
   gl_rng r;
